@@ -1,0 +1,85 @@
+// Which backend runs new work. Backends register a factory; setBackend()
+// creates (once) and selects one. Tensors remember the backend that made them,
+// and an op refuses tensors of two different backends.
+
+import type { Backend, BackendName } from './backend/types.js';
+import { Tensor, createTensor, sizeOf, shapeToString } from './tensor.js';
+
+export interface BackendOptions {
+  /** WebGPU: run every kernel on the CPU reference too and throw on the first disagreement. */
+  verify?: boolean;
+  /** WebGPU: a GPU object to use instead of navigator.gpu (for example the `webgpu` package in Node). */
+  gpu?: GPU;
+  /** WebGPU: request a high-performance or low-power adapter. */
+  powerPreference?: GPUPowerPreference;
+}
+
+type BackendFactory = (options: BackendOptions) => Promise<Backend>;
+
+const factories = new Map<BackendName, BackendFactory>();
+const instances = new Map<string, Backend>();
+let current: Backend | null = null;
+
+export function registerBackend(name: BackendName, factory: BackendFactory): void {
+  factories.set(name, factory);
+}
+
+function instanceKey(name: BackendName, options: BackendOptions): string {
+  return `${name}:${options.verify ? 'verify' : 'plain'}:${options.gpu ? 'injected' : 'default'}:${options.powerPreference ?? ''}`;
+}
+
+/** Selects (creating on first use) the backend that runs new work. */
+export async function setBackend(name: BackendName, options: BackendOptions = {}): Promise<void> {
+  const factory = factories.get(name);
+  if (!factory) {
+    throw new Error(`setBackend: unknown backend '${String(name)}'; expected one of ${[...factories.keys()].map((k) => `'${k}'`).join(', ')}`);
+  }
+  const key = instanceKey(name, options);
+  let backend = instances.get(key);
+  if (!backend) {
+    backend = await factory(options);
+    instances.set(key, backend);
+  }
+  current = backend;
+}
+
+/** Forgets a created backend (after device loss, say) so that the next setBackend makes a new one. */
+export function forgetBackend(backend: Backend): void {
+  for (const [key, b] of instances) if (b === backend) instances.delete(key);
+  if (current === backend) current = null;
+}
+
+export function getBackend(): BackendName {
+  return backend().name;
+}
+
+/** The selected backend; the CPU backend when none was chosen yet. */
+export function backend(): Backend {
+  if (!current) {
+    const cpu = instances.get(instanceKey('cpu', {}));
+    if (!cpu) throw new Error("webcnn: no backend selected; call await wc.setBackend('cpu' | 'webgpu') first");
+    current = cpu;
+  }
+  return current;
+}
+
+/** Installs a created backend directly (the CPU backend needs no async set-up). */
+export function installBackend(b: Backend, options: BackendOptions = {}, select = false): void {
+  instances.set(instanceKey(b.name, options), b);
+  if (select) current = b;
+}
+
+/** wc.tensor(values, shape): a float32 tensor on the selected backend. */
+export function tensor(values: Float32Array | readonly number[], shape?: readonly number[]): Tensor {
+  const flat = values instanceof Float32Array ? values : Float32Array.from(values);
+  const s = shape ?? [flat.length];
+  if (s.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`tensor: shape must hold non-negative integers, got ${shapeToString(s)}`);
+  }
+  if (sizeOf(s) !== flat.length) {
+    throw new Error(`tensor: shape ${shapeToString(s)} needs ${sizeOf(s)} values, got ${flat.length}`);
+  }
+  return backend().fromValues(flat, s);
+}
+
+export { createTensor };

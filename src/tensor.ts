@@ -1,0 +1,183 @@
+// Tensor: a shape plus backend-owned storage, tracked so that tidy() and
+// memory() can see it. Several tensors may share one storage (reshape views);
+// the storage is released when the last of them is disposed.
+
+import type { Backend, Shape } from './backend/types.js';
+
+interface StorageRecord {
+  backend: Backend;
+  bytes: number;
+  refs: number;
+}
+
+const storages = new Map<unknown, StorageRecord>();
+let liveTensors = 0;
+let nextId = 0;
+
+/** Tidy scopes: each collects the tensors created while it is innermost. */
+const scopes: Set<Tensor>[] = [];
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function shapeToString(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export class Tensor {
+  readonly id = nextId++;
+  readonly dtype = 'float32' as const;
+  readonly shape: readonly number[];
+  readonly size: number;
+  private disposed = false;
+
+  /** Backends create tensors through createTensor(), not this constructor. */
+  constructor(readonly backend: Backend, readonly storage: unknown, shape: Shape) {
+    this.shape = Object.freeze([...shape]);
+    this.size = sizeOf(shape);
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Throws if the tensor was disposed; `where` names the op or method for the message. */
+  assertUsable(where: string): void {
+    if (this.disposed) {
+      throw new Error(`${where}: tensor #${this.id} of shape ${shapeToString(this.shape)} was used after dispose()`);
+    }
+  }
+
+  /** The values, copied back from the backend (from the GPU on 'webgpu'). */
+  async data(): Promise<Float32Array> {
+    this.assertUsable('Tensor.data');
+    return this.backend.read(this);
+  }
+
+  /** Synchronous read, only where the backend allows it (the CPU backend). */
+  dataSync(): Float32Array {
+    this.assertUsable('Tensor.dataSync');
+    if (!this.backend.readSync) {
+      throw new Error(`Tensor.dataSync: the '${this.backend.name}' backend cannot read synchronously; use await tensor.data()`);
+    }
+    return this.backend.readSync(this);
+  }
+
+  /** A view with another shape of the same size, sharing this tensor's storage. */
+  reshape(shape: Shape): Tensor {
+    this.assertUsable('Tensor.reshape');
+    const resolved = resolveReshape(this.shape, shape);
+    return createTensor(this.backend, this.storage, resolved, 0);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    liveTensors--;
+    for (const scope of scopes) scope.delete(this);
+    const rec = storages.get(this.storage);
+    if (rec && --rec.refs === 0) {
+      storages.delete(this.storage);
+      rec.backend.releaseStorage(this.storage);
+    }
+  }
+
+  toString(): string {
+    return `Tensor(${shapeToString(this.shape)}, ${this.backend.name})`;
+  }
+}
+
+/** One -1 in the target shape is inferred, as in TF.js. */
+function resolveReshape(from: Shape, to: Shape): number[] {
+  const size = sizeOf(from);
+  const out = [...to];
+  const unknown = out.indexOf(-1);
+  if (unknown >= 0) {
+    const known = out.reduce((p, d, i) => (i === unknown ? p : p * d), 1);
+    if (known <= 0 || size % known !== 0) {
+      throw new Error(`reshape: cannot reshape ${shapeToString(from)} (size ${size}) to ${shapeToString(to)}`);
+    }
+    out[unknown] = size / known;
+  }
+  if (out.some((d) => !Number.isInteger(d) || d < 0) || sizeOf(out) !== size) {
+    throw new Error(`reshape: cannot reshape ${shapeToString(from)} (size ${size}) to ${shapeToString(to)}: sizes differ`);
+  }
+  return out;
+}
+
+/**
+ * Wraps backend storage in a tracked tensor. bytes is the storage's size the
+ * first time it is wrapped (pass 0 for views of storage already tracked).
+ */
+export function createTensor(backend: Backend, storage: unknown, shape: Shape, bytes: number): Tensor {
+  const t = new Tensor(backend, storage, shape);
+  const rec = storages.get(storage);
+  if (rec) rec.refs++;
+  else storages.set(storage, { backend, bytes, refs: 1 });
+  liveTensors++;
+  scopes[scopes.length - 1]?.add(t);
+  return t;
+}
+
+export interface MemoryInfo {
+  /** Live (undisposed) tensors, views included. */
+  numTensors: number;
+  /** Bytes of the storage those tensors hold, each storage counted once. */
+  numBytes: number;
+}
+
+export function memory(): MemoryInfo {
+  let numBytes = 0;
+  for (const rec of storages.values()) numBytes += rec.bytes;
+  return { numTensors: liveTensors, numBytes };
+}
+
+/** Anything tidy() can return: its tensors survive the scope. */
+export type TensorContainer = Tensor | readonly TensorContainer[] | { readonly [k: string]: TensorContainer } | number | string | boolean | null | undefined | void;
+
+function collect(value: unknown, into: Set<Tensor>): void {
+  if (value instanceof Tensor) into.add(value);
+  else if (Array.isArray(value)) for (const v of value) collect(v, into);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) collect(v, into);
+}
+
+/**
+ * Runs fn and disposes every tensor it created, except those it returns (and
+ * those passed to keep()). Synchronous functions only, as in TF.js: GPU work is
+ * recorded synchronously, so a tidy scope never spans an await.
+ */
+export function tidy<T extends TensorContainer>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+    if (result instanceof Promise) throw new Error('tidy: the function must be synchronous (it returned a Promise)');
+  } catch (err) {
+    for (const t of scope) t.dispose();
+    throw err;
+  } finally {
+    scopes.pop();
+  }
+  const kept = new Set<Tensor>();
+  collect(result, kept);
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (kept.has(t)) parent?.add(t);
+    else t.dispose();
+  }
+  return result;
+}
+
+/** Keeps a tensor alive past the enclosing tidy scopes. */
+export function keep<T extends Tensor>(t: T): T {
+  for (const scope of scopes) scope.delete(t);
+  return t;
+}
