@@ -13,3 +13,4 @@ export { Tensor, tidy, keep, memory } from './tensor.js';
 export type { MemoryInfo, TensorContainer } from './tensor.js';
 export type * from './backend/types.js';
 export * as ops from './ops/index.js';
+export * as data from './data/index.js';
