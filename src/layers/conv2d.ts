@@ -1,0 +1,121 @@
+// Conv2D: y = act(conv2d(x, kernel) + bias), kernel [kh, kw, cin, cout].
+
+import type { Conv2dParams } from '../backend/types.js';
+import type { Tensor } from '../tensor.js';
+import * as ops from '../ops/index.js';
+import { windowGeometry } from '../ops/geometry.js';
+import { Layer, expectInputRank, singleShape, type LayerArgs, type LayerConfig, type LayerGrads, type BackwardOptions, type LayerVariable, type SymShape } from './layer.js';
+import { activate, activateBackward, getActivation, type ActivationName } from './activations.js';
+import { getInitializer, glorotUniform, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
+import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
+import { channelsLast, oneOf, positiveInt, positivePair } from './args.js';
+
+export interface Conv2DArgs extends LayerArgs {
+  filters: number;
+  kernelSize: number | readonly number[];
+  strides?: number | readonly number[];
+  padding?: 'valid' | 'same';
+  dataFormat?: 'channelsLast';
+  dilationRate?: number | readonly number[];
+  activation?: ActivationName;
+  useBias?: boolean;
+  kernelInitializer?: InitializerIdentifier;
+  biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: RegularizerIdentifier;
+  biasRegularizer?: RegularizerIdentifier;
+}
+
+interface Saved { x: Tensor; z: Tensor; y: Tensor }
+
+export class Conv2D extends Layer<Saved> {
+  readonly className = 'Conv2D';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: 'valid' | 'same';
+  readonly dilationRate: [number, number];
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  kernel: LayerVariable | null = null;
+  bias: LayerVariable | null = null;
+
+  constructor(args: Conv2DArgs) {
+    super(args, 'conv2d');
+    const where = `conv2d '${this.name}'`;
+    this.filters = positiveInt(where, 'filters', args.filters);
+    if (args.kernelSize === undefined) throw new Error(`${where}: kernelSize is required (a positive integer or two)`);
+    this.kernelSize = positivePair(where, 'kernelSize', args.kernelSize, [1, 1]);
+    this.strides = positivePair(where, 'strides', args.strides, [1, 1]);
+    this.padding = oneOf(where, 'padding', args.padding, ['valid', 'same'], 'valid');
+    this.dilationRate = positivePair(where, 'dilationRate', args.dilationRate, [1, 1]);
+    // TF.js: strides > 1 with dilation > 1 is not supported by the convolution.
+    if ((this.strides[0] > 1 || this.strides[1] > 1) && (this.dilationRate[0] > 1 || this.dilationRate[1] > 1)) {
+      throw new Error(`${where}: strides ${JSON.stringify(this.strides)} and dilationRate ${JSON.stringify(this.dilationRate)} cannot both exceed 1`);
+    }
+    channelsLast(where, args.dataFormat);
+    this.activation = getActivation(args.activation, where);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer, glorotUniform, where);
+    this.biasInitializer = getInitializer(args.biasInitializer, zeros, where);
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, where);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer, where);
+  }
+
+  private params(): Conv2dParams {
+    return { strides: this.strides, padding: this.padding, dilations: this.dilationRate };
+  }
+
+  protected override buildWeights(shapes: SymShape[]): void {
+    const s = singleShape(this, shapes);
+    expectInputRank(this, s, 4, '[batch, height, width, channels]');
+    const cin = s[3] as number;
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, cin, this.filters], this.kernelInitializer, true, this.kernelRegularizer);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, true, this.biasRegularizer);
+  }
+
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    const s = singleShape(this, inputShape);
+    expectInputRank(this, s, 4, '[batch, height, width, channels]');
+    const g = windowGeometry(`conv2d '${this.name}'`, [1, s[1] as number, s[2] as number, s[3] as number], this.kernelSize, this.strides, this.dilationRate, this.padding);
+    return [s[0], g.oh, g.ow, this.filters];
+  }
+
+  // x [n, h, w, cin] -> y [n, oh, ow, filters]
+  forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
+    const x = xs[0];
+    const z = ops.conv2d(x, this.kernel!.value, this.bias?.value ?? null, this.params());
+    const y = activate(z, this.activation);
+    return [y, { x, z, y }];
+  }
+
+  backward(dy: Tensor, { x, z, y }: Saved, opts: BackwardOptions): LayerGrads {
+    const p = this.params();
+    const w = this.kernel!;
+    const dz = activateBackward(dy, z, y, this.activation, opts.dyIsLogitGrad);
+    const dWeights: [LayerVariable, Tensor][] = [];
+    // dW = im2col(x)^T . dz; db = sum of dz over n, oh, ow
+    if (w.trainable) dWeights.push([w, ops.conv2dBackwardFilter(x, dz, w.shape, p)]);
+    if (this.bias?.trainable) dWeights.push([this.bias, ops.biasAddBackward(dz)]);
+    // dx = col2im(dz . W^T)
+    const dx = opts.needInputGrads ? ops.conv2dBackwardInput(dz, w.value, x.shape, p) : null;
+    return { dxs: [dx], dWeights };
+  }
+
+  override endsWithSoftmax(): boolean {
+    return this.activation === 'softmax';
+  }
+
+  protected layerConfig(): LayerConfig {
+    return {
+      filters: this.filters, kernelSize: [...this.kernelSize], strides: [...this.strides], padding: this.padding,
+      dataFormat: 'channelsLast', dilationRate: [...this.dilationRate], activation: this.activation, useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer), biasInitializer: serializeInitializer(this.biasInitializer),
+      kernelRegularizer: serializeRegularizer(this.kernelRegularizer), biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      activityRegularizer: null, kernelConstraint: null, biasConstraint: null,
+    };
+  }
+}

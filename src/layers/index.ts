@@ -1,0 +1,45 @@
+// wc.layers.*: one factory per layer, named as TF.js names them.
+
+import type { LayerArgs } from './layer.js';
+import { Conv2D, type Conv2DArgs } from './conv2d.js';
+import { Dense, type DenseArgs } from './dense.js';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, type GlobalPooling2DArgs, type Pooling2DArgs } from './pooling.js';
+import { Activation, Dropout, ELU, Flatten, LeakyReLU, ReLU, Reshape, Softmax } from './core.js';
+import type { ActivationName } from './activations.js';
+import { BatchNormalization, type BatchNormalizationArgs } from './normalization.js';
+import { ZeroPadding2D, type ZeroPadding2DArgs } from './padding.js';
+import { Add, Concatenate } from './merge.js';
+import { LocallyConnected2D, type LocallyConnected2DArgs } from './locallyConnected.js';
+import { InputLayer, type InputLayerArgs } from './input.js';
+
+export const conv2d = (args: Conv2DArgs): Conv2D => new Conv2D(args);
+export const dense = (args: DenseArgs): Dense => new Dense(args);
+export const maxPooling2d = (args: Pooling2DArgs = {}): MaxPooling2D => new MaxPooling2D(args);
+export const maxPool2d = maxPooling2d;
+export const averagePooling2d = (args: Pooling2DArgs = {}): AveragePooling2D => new AveragePooling2D(args);
+export const avgPool2d = averagePooling2d;
+export const globalAveragePooling2d = (args: GlobalPooling2DArgs = {}): GlobalAveragePooling2D => new GlobalAveragePooling2D(args);
+export const globalMaxPooling2d = (args: GlobalPooling2DArgs = {}): GlobalMaxPooling2D => new GlobalMaxPooling2D(args);
+export const flatten = (args: LayerArgs = {}): Flatten => new Flatten(args);
+export const reshape = (args: LayerArgs & { targetShape: readonly number[] }): Reshape => new Reshape(args);
+export const activation = (args: LayerArgs & { activation: ActivationName }): Activation => new Activation(args);
+export const reLU = (args: LayerArgs = {}): ReLU => new ReLU(args);
+export const leakyReLU = (args: LayerArgs & { alpha?: number } = {}): LeakyReLU => new LeakyReLU(args);
+export const elu = (args: LayerArgs & { alpha?: number } = {}): ELU => new ELU(args);
+export const softmax = (args: LayerArgs & { axis?: number } = {}): Softmax => new Softmax(args);
+export const batchNormalization = (args: BatchNormalizationArgs = {}): BatchNormalization => new BatchNormalization(args);
+export const dropout = (args: LayerArgs & { rate: number; seed?: number }): Dropout => new Dropout(args);
+export const zeroPadding2d = (args: ZeroPadding2DArgs = {}): ZeroPadding2D => new ZeroPadding2D(args);
+export const add = (args: LayerArgs = {}): Add => new Add(args);
+export const concatenate = (args: LayerArgs & { axis?: number } = {}): Concatenate => new Concatenate(args);
+export const locallyConnected2d = (args: LocallyConnected2DArgs): LocallyConnected2D => new LocallyConnected2D(args);
+export const inputLayer = (args: InputLayerArgs): InputLayer => new InputLayer(args);
+
+export {
+  Conv2D, Dense, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape,
+  Activation, ReLU, LeakyReLU, ELU, Softmax, BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate,
+  LocallyConnected2D, InputLayer,
+};
+export { Layer, LayerVariable, SymbolicTensor, Node } from './layer.js';
+export type { LayerArgs, LayerConfig, ConfigValue, SymShape, BackwardOptions, LayerGrads } from './layer.js';
+export type { ActivationName } from './activations.js';

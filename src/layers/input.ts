@@ -1,0 +1,52 @@
+// InputLayer and wc.input(): the entry points of a functional graph.
+
+import type { Tensor } from '../tensor.js';
+import { Layer, Node, SymbolicTensor, type BackwardOptions, type LayerConfig, type LayerGrads, type SymShape } from './layer.js';
+
+export interface InputLayerArgs {
+  name?: string;
+  inputShape?: readonly number[];
+  batchInputShape?: SymShape;
+  batchSize?: number;
+  dtype?: 'float32';
+  sparse?: false;
+}
+
+export class InputLayer extends Layer<null> {
+  readonly className = 'InputLayer';
+  /** The symbolic tensor this layer feeds into the graph. */
+  readonly output: SymbolicTensor;
+
+  constructor(args: InputLayerArgs) {
+    if (!args.inputShape && !args.batchInputShape) throw new Error('input: give a shape (per sample, e.g. [28, 28, 1]) or a batchShape');
+    super(args, 'input');
+    const shape = this.batchInputShape!;
+    if (shape.slice(1).some((d) => d === null || !Number.isInteger(d) || d < 1)) {
+      throw new Error(`input '${this.name}': every non-batch dimension must be a positive integer, got ${JSON.stringify(shape)}`);
+    }
+    this.built = true;
+    this.output = new SymbolicTensor(shape, this.name);
+    const node = new Node(this, [], this.output);
+    this.output.node = node;
+    this.inboundNodes.push(node);
+  }
+
+  computeOutputShape(): SymShape {
+    return this.batchInputShape!;
+  }
+  forward(xs: Tensor[], _training: boolean): [Tensor, null] {
+    return [xs[0], null];
+  }
+  backward(dy: Tensor, _saved: null, _opts: BackwardOptions): LayerGrads {
+    return { dxs: [], dWeights: [] };
+  }
+  protected layerConfig(): LayerConfig {
+    return { sparse: false };
+  }
+}
+
+/** wc.input({ shape }): a symbolic tensor to build a functional model from. */
+export function input(args: { shape?: readonly number[]; batchShape?: SymShape; name?: string; dtype?: 'float32' }): SymbolicTensor {
+  if (!args.shape && !args.batchShape) throw new Error('input: give shape (per sample, e.g. [28, 28, 1]) or batchShape');
+  return new InputLayer({ name: args.name, inputShape: args.shape, batchInputShape: args.batchShape, dtype: args.dtype }).output;
+}

@@ -1,0 +1,302 @@
+// The Layer base class, its weights (LayerVariable) and the symbolic tensors
+// that wire layers into a graph.
+//
+// Layer API (what src/graph, src/train and src/io build on):
+//   name            unique default per Keras class: conv2d_1, conv2d_2, dense_1, ...
+//   className       the Keras class name: 'Conv2D', 'Dense', 'MaxPooling2D', ...
+//   getConfig()     TF.js's camelCase config (name, trainable, batchInputShape?,
+//                   dtype, then the layer's own keys), what model.json stores.
+//   build(shapes)   creates the weights once the input shape is known (apply()
+//                   and the models call it; idempotent).
+//   computeOutputShape(shape | shapes)  batch axis is null.
+//   forward(xs, training) -> [y, saved]   one call site; `saved` is what the
+//                   backward needs (inputs, pre-activations, batch statistics).
+//   backward(dy, saved, opts) -> { dxs, dWeights }   gradients for each input
+//                   (null where opts.needInputGrads is false) and for each
+//                   trainable weight, as [variable, gradient] pairs.
+//   apply(symbolic | symbolic[] | Tensor | Tensor[])   records a call site (a
+//                   Node) on symbolic tensors, or runs inference on tensors.
+//   weights / trainableWeights / nonTrainableWeights, getWeights(), setWeights(),
+//   countParams(), trainable (false freezes every weight of the layer).
+// Weights are named `<layer name>/<weight name>` (conv2d_1/kernel), as the
+// TF.js weights manifest names them.
+
+import type { Tensor } from '../tensor.js';
+import { keep, shapeToString } from '../tensor.js';
+import { backend } from '../engine.js';
+import type { Initializer } from './initializers.js';
+import type { Regularizer } from './regularizers.js';
+
+/** A shape whose batch axis (first) may be unknown. */
+export type SymShape = readonly (number | null)[];
+
+/** What getConfig() returns: JSON-compatible values. */
+export type ConfigValue = number | string | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
+export type LayerConfig = { [key: string]: ConfigValue };
+
+/** Arguments every layer takes, as in TF.js's LayerArgs. */
+export interface LayerArgs {
+  name?: string;
+  trainable?: boolean;
+  /** Shape of one sample (no batch axis): makes the layer the first of a sequential model. */
+  inputShape?: readonly number[];
+  /** Shape with the batch axis, which may be null. */
+  batchInputShape?: SymShape;
+  batchSize?: number;
+  /** Only 'float32' exists here; accepted for TF.js compatibility. */
+  dtype?: 'float32';
+}
+
+// ---- unique names: one counter per Keras prefix (conv2d_1, conv2d_2, ...)
+const nameCounters = new Map<string, number>();
+
+/** 'MaxPooling2D' -> 'max_pooling2d', 'BatchNormalization' -> 'batch_normalization', as Keras does. */
+export function toSnakeCase(className: string): string {
+  const s1 = className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2');
+  return s1.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+export function uniqueName(prefix: string): string {
+  const n = (nameCounters.get(prefix) ?? 0) + 1;
+  nameCounters.set(prefix, n);
+  return `${prefix}_${n}`;
+}
+
+/** One weight of a layer: a tensor kept alive outside any tidy scope, updated in place. */
+export class LayerVariable {
+  constructor(
+    /** Full name, `<layer>/<weight>`. */
+    readonly name: string,
+    readonly value: Tensor,
+    /** Whether the layer declares it trainable (BN's moving statistics are not). */
+    readonly declaredTrainable: boolean,
+    readonly regularizer: Regularizer | null = null,
+  ) {
+    this.trainable = declaredTrainable;
+  }
+
+  /** declaredTrainable, unless the layer was frozen. */
+  trainable: boolean;
+
+  get shape(): readonly number[] {
+    return this.value.shape;
+  }
+
+  /** Copies values in place (same shape), so optimizer slots and references stay valid. */
+  write(t: Tensor): void {
+    if (t.rank !== this.value.rank || t.shape.some((d, i) => d !== this.value.shape[i])) {
+      throw new Error(`setWeights: weight '${this.name}' has shape ${shapeToString(this.value.shape)}, got a tensor of shape ${shapeToString(t.shape)}`);
+    }
+    this.value.backend.assign(this.value, t);
+  }
+}
+
+/** A call site of a layer: its symbolic inputs and its output. */
+export class Node {
+  private static nextId = 0;
+  readonly id = Node.nextId++;
+  constructor(readonly layer: Layer, readonly inputs: readonly SymbolicTensor[], readonly output: SymbolicTensor) {}
+}
+
+/** A placeholder in a layer graph: a shape (batch axis null) and the node that makes it. */
+export class SymbolicTensor {
+  private static nextId = 0;
+  readonly id = SymbolicTensor.nextId++;
+  /** Set right after construction by the node that produces it. */
+  node!: Node;
+  constructor(readonly shape: SymShape, readonly name: string) {}
+
+  get sourceLayer(): Layer {
+    return this.node.layer;
+  }
+  get rank(): number {
+    return this.shape.length;
+  }
+}
+
+export interface BackwardOptions {
+  /** Whether the caller wants gradients for the layer's inputs (false for a model's first layer). */
+  needInputGrads: boolean;
+  /**
+   * The given dy is already the gradient with respect to the logits of a final
+   * softmax (fused softmax + cross-entropy), so the softmax's own backward is skipped.
+   */
+  dyIsLogitGrad: boolean;
+}
+
+export interface LayerGrads {
+  /** One per input; null where not requested. */
+  dxs: (Tensor | null)[];
+  /** Gradients of trainable weights only. */
+  dWeights: [LayerVariable, Tensor][];
+}
+
+export abstract class Layer<S = unknown> {
+  abstract readonly className: string;
+  readonly name: string;
+  /** Shape with the batch axis, when the layer was given one (first layer of a model). */
+  readonly batchInputShape: SymShape | null;
+  /** Call sites, in order of apply(). */
+  readonly inboundNodes: Node[] = [];
+  built = false;
+  protected trainableFlag: boolean;
+  private readonly variables: LayerVariable[] = [];
+
+  constructor(args: LayerArgs, defaultPrefix: string) {
+    this.name = args.name ?? uniqueName(defaultPrefix);
+    this.trainableFlag = args.trainable ?? true;
+    if (args.batchInputShape) this.batchInputShape = [...args.batchInputShape];
+    else if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
+    else this.batchInputShape = null;
+    if (args.dtype !== undefined && args.dtype !== 'float32') {
+      throw new Error(`${this.constructor.name} '${this.name}': only dtype 'float32' is supported, got '${String(args.dtype)}'`);
+    }
+  }
+
+  // ---- shapes and weights --------------------------------------------------
+
+  /** Creates the weights for the given input shape(s). Layers without weights keep the default. */
+  protected buildWeights(_inputShapes: SymShape[]): void {}
+
+  /** Idempotent: the first call creates the weights. */
+  build(inputShapes: SymShape[]): void {
+    if (this.built) return;
+    this.buildWeights(inputShapes);
+    this.built = true;
+  }
+
+  abstract computeOutputShape(inputShape: SymShape | SymShape[]): SymShape;
+
+  /** Adds a weight filled by an initializer (kept alive outside tidy scopes). */
+  protected addWeight(name: string, shape: readonly number[], init: Initializer, trainable: boolean, regularizer: Regularizer | null = null): LayerVariable {
+    const values = init.values(shape);
+    const t = keep(backend().fromValues(values, shape));
+    const v = new LayerVariable(`${this.name}/${name}`, t, trainable, regularizer);
+    v.trainable = trainable && this.trainableFlag;
+    this.variables.push(v);
+    return v;
+  }
+
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  /** false freezes every weight of the layer (their gradients are not computed or applied). */
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+    for (const v of this.variables) v.trainable = value && v.declaredTrainable;
+  }
+
+  /** Every weight: trainable first, then non-trainable, as TF.js lists a layer's weights. */
+  get weights(): LayerVariable[] {
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
+  }
+  get trainableWeights(): LayerVariable[] {
+    return this.variables.filter((v) => v.trainable);
+  }
+  get nonTrainableWeights(): LayerVariable[] {
+    return this.variables.filter((v) => !v.trainable);
+  }
+
+  /** The weight tensors themselves (not copies), in `weights` order. */
+  getWeights(): Tensor[] {
+    return this.weights.map((v) => v.value);
+  }
+
+  /** Copies values into the weights, in getWeights() order. */
+  setWeights(values: readonly Tensor[]): void {
+    const vars = this.weights;
+    if (values.length !== vars.length) {
+      throw new Error(`${this.className}.setWeights ('${this.name}'): expected ${vars.length} tensors (${vars.map((v) => v.name).join(', ') || 'none'}), got ${values.length}`);
+    }
+    vars.forEach((v, i) => v.write(values[i]));
+  }
+
+  countParams(): number {
+    if (!this.built) {
+      throw new Error(`${this.className} '${this.name}': countParams() needs the layer built; give the model an inputShape or call it on data first`);
+    }
+    return this.variables.reduce((s, v) => s + v.value.size, 0);
+  }
+
+  /** Frees the weights. */
+  dispose(): void {
+    for (const v of this.variables) v.value.dispose();
+  }
+
+  // ---- math ----------------------------------------------------------------
+
+  /** One call: the output and what the backward needs. `training` turns on dropout and batch statistics. */
+  abstract forward(xs: Tensor[], training: boolean): [Tensor, S];
+
+  /** Gradients for the inputs and the trainable weights, from what forward saved. */
+  abstract backward(dy: Tensor, saved: S, opts: BackwardOptions): LayerGrads;
+
+  /** Whether the output is a softmax over the last axis (enables the fused softmax + cross-entropy gradient). */
+  endsWithSoftmax(): boolean {
+    return false;
+  }
+
+  // ---- config --------------------------------------------------------------
+
+  /** The layer's own config keys (TF.js camelCase). */
+  protected abstract layerConfig(): LayerConfig;
+
+  getConfig(): LayerConfig {
+    const base: LayerConfig = { name: this.name, trainable: this.trainable };
+    if (this.batchInputShape) base.batchInputShape = [...this.batchInputShape];
+    base.dtype = 'float32';
+    return { ...base, ...this.layerConfig() };
+  }
+
+  // ---- graph ---------------------------------------------------------------
+
+  /**
+   * On symbolic tensors: builds the layer, records a call site and returns the
+   * symbolic output. On real tensors: runs the layer in inference mode.
+   */
+  apply(input: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+  apply(input: Tensor | readonly Tensor[]): Tensor;
+  apply(input: SymbolicTensor | readonly SymbolicTensor[] | Tensor | readonly Tensor[]): SymbolicTensor | Tensor {
+    const list = (Array.isArray(input) ? input : [input]) as readonly (SymbolicTensor | Tensor)[];
+    if (list.length === 0) throw new Error(`${this.className} '${this.name}': apply() got no inputs`);
+    if (list.every((t) => t instanceof SymbolicTensor)) {
+      const syms = list as readonly SymbolicTensor[];
+      const shapes = syms.map((s) => s.shape);
+      this.build(shapes);
+      const outShape = this.computeOutputShape(shapes.length === 1 ? shapes[0] : shapes);
+      const out = new SymbolicTensor(outShape, `${this.name}/out${this.inboundNodes.length}`);
+      const node = new Node(this, syms, out);
+      out.node = node;
+      this.inboundNodes.push(node);
+      return out;
+    }
+    if (list.some((t) => t instanceof SymbolicTensor)) {
+      throw new Error(`${this.className} '${this.name}': apply() got a mix of symbolic tensors and real tensors`);
+    }
+    const tensors = list as readonly Tensor[];
+    this.build(tensors.map((t) => [null, ...t.shape.slice(1)]));
+    return this.forward([...tensors], false)[0];
+  }
+}
+
+/** For single-input layers: the one shape, whether given alone or in a list. */
+export function singleShape(layer: { className: string; name: string }, s: SymShape | SymShape[]): SymShape {
+  if (s.length > 0 && Array.isArray(s[0])) {
+    const list = s as SymShape[];
+    if (list.length !== 1) throw new Error(`${layer.className} '${layer.name}': expects one input, got ${list.length}`);
+    return list[0];
+  }
+  return s as SymShape;
+}
+
+export function symShapeToString(s: SymShape): string {
+  return `[${s.map((d) => (d === null ? 'null' : String(d))).join(',')}]`;
+}
+
+/** Throws unless the input (batch axis included) has the given rank. */
+export function expectInputRank(layer: { className: string; name: string }, s: SymShape, rank: number, what: string): void {
+  if (s.length !== rank) {
+    throw new Error(`${layer.className} '${layer.name}': expected an input of rank ${rank} (${what}), got shape ${symShapeToString(s)}`);
+  }
+}

@@ -1,0 +1,133 @@
+// BatchNormalization over every axis but the last (channels), as TF.js:
+// training normalizes with the batch statistics and moves movingMean and
+// movingVariance toward them (v -= (v - batch) * (1 - momentum), with the
+// biased batch variance); inference normalizes with the moving statistics.
+
+import type { Tensor } from '../tensor.js';
+import { keep } from '../tensor.js';
+import { backend } from '../engine.js';
+import * as ops from '../ops/index.js';
+import { Layer, singleShape, symShapeToString, type BackwardOptions, type LayerArgs, type LayerConfig, type LayerGrads, type LayerVariable, type SymShape } from './layer.js';
+import { getInitializer, ones, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
+import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
+import { numberIn } from './args.js';
+
+export interface BatchNormalizationArgs extends LayerArgs {
+  axis?: number;
+  momentum?: number;
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+  betaInitializer?: InitializerIdentifier;
+  gammaInitializer?: InitializerIdentifier;
+  movingMeanInitializer?: InitializerIdentifier;
+  movingVarianceInitializer?: InitializerIdentifier;
+  betaRegularizer?: RegularizerIdentifier;
+  gammaRegularizer?: RegularizerIdentifier;
+}
+
+/** Training saves what batchNormBackward needs; inference saves nothing it can differentiate. */
+type Saved = { x: Tensor; mean: Tensor; invStd: Tensor } | null;
+
+export class BatchNormalization extends Layer<Saved> {
+  readonly className = 'BatchNormalization';
+  /** Only the last axis is supported; Keras files often say 3 for NHWC, checked at build. */
+  readonly axis: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  private readonly inits: Record<'beta' | 'gamma' | 'movingMean' | 'movingVariance', Initializer>;
+  private readonly betaRegularizer: Regularizer | null;
+  private readonly gammaRegularizer: Regularizer | null;
+  gamma: LayerVariable | null = null;
+  beta: LayerVariable | null = null;
+  movingMean: LayerVariable | null = null;
+  movingVariance: LayerVariable | null = null;
+  /** Constant ones/zeros standing in for gamma/beta when scale/center is off. */
+  private fixed: { gamma: Tensor | null; beta: Tensor | null } = { gamma: null, beta: null };
+
+  constructor(args: BatchNormalizationArgs = {}) {
+    super(args, 'batch_normalization');
+    const where = `batchNormalization '${this.name}'`;
+    this.axis = args.axis ?? -1;
+    this.momentum = numberIn(where, 'momentum', args.momentum, 0.99, 0, 1);
+    this.epsilon = numberIn(where, 'epsilon', args.epsilon, 1e-3, 0, Infinity);
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    this.inits = {
+      beta: getInitializer(args.betaInitializer, zeros, where),
+      gamma: getInitializer(args.gammaInitializer, ones, where),
+      movingMean: getInitializer(args.movingMeanInitializer, zeros, where),
+      movingVariance: getInitializer(args.movingVarianceInitializer, ones, where),
+    };
+    this.betaRegularizer = getRegularizer(args.betaRegularizer, where);
+    this.gammaRegularizer = getRegularizer(args.gammaRegularizer, where);
+  }
+
+  protected override buildWeights(shapes: SymShape[]): void {
+    const s = singleShape(this, shapes);
+    const c = s[s.length - 1];
+    if (s.length < 2 || c === null) throw new Error(`batchNormalization '${this.name}': expected an input of rank >= 2 with known channels, got ${symShapeToString(s)}`);
+    if (this.axis !== -1 && this.axis !== s.length - 1) {
+      throw new Error(`batchNormalization '${this.name}': only the last axis (-1 or ${s.length - 1}) is supported, got axis ${this.axis}`);
+    }
+    // TF.js's creation order: gamma, beta, moving_mean, moving_variance
+    if (this.scale) this.gamma = this.addWeight('gamma', [c], this.inits.gamma, true, this.gammaRegularizer);
+    else this.fixed.gamma = keep(backend().fromValues(new Float32Array(c).fill(1), [c]));
+    if (this.center) this.beta = this.addWeight('beta', [c], this.inits.beta, true, this.betaRegularizer);
+    else this.fixed.beta = keep(backend().zeros([c]));
+    this.movingMean = this.addWeight('moving_mean', [c], this.inits.movingMean, false);
+    this.movingVariance = this.addWeight('moving_variance', [c], this.inits.movingVariance, false);
+  }
+
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    return singleShape(this, inputShape);
+  }
+
+  private gammaValue(): Tensor {
+    return this.gamma?.value ?? this.fixed.gamma!;
+  }
+  private betaValue(): Tensor {
+    return this.beta?.value ?? this.fixed.beta!;
+  }
+
+  // x [..., c] -> y [..., c]
+  forward(xs: Tensor[], training: boolean): [Tensor, Saved] {
+    const x = xs[0];
+    if (!training) {
+      const y = ops.batchNormInference(x, this.gammaValue(), this.betaValue(), this.movingMean!.value, this.movingVariance!.value, this.epsilon);
+      return [y, null];
+    }
+    const r = ops.batchNormTrain(x, this.gammaValue(), this.betaValue(), this.epsilon);
+    // the moving statistics follow the batch ones, in place on the device
+    ops.movingAverageUpdate(this.movingMean!.value, r.mean, this.momentum);
+    ops.movingAverageUpdate(this.movingVariance!.value, r.variance, this.momentum);
+    return [r.y, { x, mean: r.mean, invStd: r.invStd }];
+  }
+
+  backward(dy: Tensor, saved: Saved, opts: BackwardOptions): LayerGrads {
+    if (!saved) throw new Error(`batchNormalization '${this.name}': backward needs a training-mode forward (batch statistics)`);
+    const g = ops.batchNormBackward(dy, saved.x, this.gammaValue(), saved.mean, saved.invStd);
+    const dWeights: [LayerVariable, Tensor][] = [];
+    if (this.gamma?.trainable) dWeights.push([this.gamma, g.dGamma]);
+    if (this.beta?.trainable) dWeights.push([this.beta, g.dBeta]);
+    return { dxs: [opts.needInputGrads ? g.dx : null], dWeights };
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.fixed.gamma?.dispose();
+    this.fixed.beta?.dispose();
+  }
+
+  protected layerConfig(): LayerConfig {
+    return {
+      axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      betaInitializer: serializeInitializer(this.inits.beta), gammaInitializer: serializeInitializer(this.inits.gamma),
+      movingMeanInitializer: serializeInitializer(this.inits.movingMean), movingVarianceInitializer: serializeInitializer(this.inits.movingVariance),
+      betaRegularizer: serializeRegularizer(this.betaRegularizer), gammaRegularizer: serializeRegularizer(this.gammaRegularizer),
+      betaConstraint: null, gammaConstraint: null,
+    };
+  }
+}
