@@ -14,3 +14,18 @@ export type { MemoryInfo, TensorContainer } from './tensor.js';
 export type * from './backend/types.js';
 export * as ops from './ops/index.js';
 export * as data from './data/index.js';
+// layer graph API and training (src/layers, src/graph, src/train)
+export * as layers from './layers/index.js';
+export { sequential, Sequential } from './graph/sequential.js';
+export type { SequentialArgs } from './graph/sequential.js';
+export { model, LayersModel } from './graph/model.js';
+export type { ModelArgs } from './graph/model.js';
+export { input } from './layers/input.js';
+export { Layer, LayerVariable, SymbolicTensor } from './layers/layer.js';
+export * as optimizers from './train/optimizers.js';
+export * as regularizers from './layers/regularizers.js';
+export * as callbacks from './train/callbacks.js';
+export * as initializers from './layers/initializers.js';
+export type { CompileArgs } from './train/compile.js';
+export type { FitArgs, EvaluateArgs, PredictArgs } from './train/fit.js';
+export type { History, Logs, CustomCallbackArgs } from './train/callbacks.js';

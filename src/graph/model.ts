@@ -1,0 +1,174 @@
+// LayersModel: a functional graph of layers (wc.model({ inputs, outputs })),
+// with the weights API, summary, and the training entry points, which live
+// in src/train. Sequential (sequential.ts) is a LayersModel built as a chain.
+
+import type { Tensor } from '../tensor.js';
+import { Layer, LayerVariable, Node, SymbolicTensor, uniqueName } from '../layers/layer.js';
+import { InputLayer } from '../layers/input.js';
+import { buildTopology, type Topology } from './topology.js';
+import { checkFeeds, forwardGraph, type ForwardPass } from './executor.js';
+import { formatSummary, outputShapeString } from './summary.js';
+import { compileModel, type CompileArgs, type Compiled } from '../train/compile.js';
+import { evaluateModel, fitModel, predictModel, trainOnBatchModel, type EvaluateArgs, type FitArgs, type PredictArgs } from '../train/fit.js';
+import type { History } from '../train/callbacks.js';
+
+export interface ModelArgs {
+  inputs: SymbolicTensor | readonly SymbolicTensor[];
+  outputs: SymbolicTensor | readonly SymbolicTensor[];
+  name?: string;
+}
+
+const asList = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...(v as readonly T[])] : [v as T]);
+
+export class LayersModel {
+  readonly className: string = 'Model';
+  readonly name: string;
+  /** Set by callbacks (early stopping) to end fit() after the current epoch. */
+  stopTraining = false;
+  /** What compile() resolved: optimizer, losses, metrics. */
+  compiled: Compiled | null = null;
+  protected graph: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[]; topology: Topology } | null = null;
+
+  constructor(args: ModelArgs | null, defaultPrefix = 'model', name?: string) {
+    this.name = args?.name ?? name ?? uniqueName(defaultPrefix);
+    if (args) this.setGraph(asList(args.inputs), asList(args.outputs));
+  }
+
+  protected setGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void {
+    const where = `${this.className === 'Sequential' ? 'sequential' : 'model'} '${this.name}'`;
+    if (inputs.length === 0 || outputs.length === 0) throw new Error(`${where}: needs at least one input and one output`);
+    this.graph = { inputs, outputs, topology: buildTopology(where, inputs, outputs) };
+  }
+
+  /** The graph, or a clear error when a sequential model has no input shape yet. */
+  protected requireGraph(where: string): NonNullable<LayersModel['graph']> {
+    if (!this.graph) {
+      throw new Error(`${this.className}.${where}: the model has no input shape yet; give its first layer an inputShape (or call it on data first)`);
+    }
+    return this.graph;
+  }
+
+  get inputs(): SymbolicTensor[] {
+    return this.requireGraph('inputs').inputs;
+  }
+  get outputs(): SymbolicTensor[] {
+    return this.requireGraph('outputs').outputs;
+  }
+  /** TF.js's layer order (functional models include their InputLayers). */
+  get layers(): Layer[] {
+    return this.graph ? this.graph.topology.layers : [];
+  }
+
+  /** The call sites the outputs need, in run order. */
+  get nodes(): Node[] {
+    return this.requireGraph('nodes').topology.nodes;
+  }
+
+  getLayer(nameOrIndex: string | number): Layer {
+    const layer = typeof nameOrIndex === 'number' ? this.layers[nameOrIndex] : this.layers.find((l) => l.name === nameOrIndex);
+    if (!layer) throw new Error(`${this.className}.getLayer: no layer ${typeof nameOrIndex === 'number' ? `at index ${nameOrIndex}` : `named '${nameOrIndex}'`}; layers: ${this.layers.map((l) => l.name).join(', ')}`);
+    return layer;
+  }
+
+  // ---- weights: every trainable weight in layer order, then every non-trainable one
+
+  get trainableWeights(): LayerVariable[] {
+    return this.layers.flatMap((l) => l.trainableWeights);
+  }
+  get nonTrainableWeights(): LayerVariable[] {
+    return this.layers.flatMap((l) => l.nonTrainableWeights);
+  }
+  get weights(): LayerVariable[] {
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
+  }
+  /** The weight tensors themselves (not copies), TF.js's order. */
+  getWeights(): Tensor[] {
+    return this.weights.map((v) => v.value);
+  }
+  /** Copies values into the weights, in getWeights() order. */
+  setWeights(values: readonly Tensor[]): void {
+    const vars = this.weights;
+    if (values.length !== vars.length) {
+      throw new Error(`${this.className}.setWeights: expected ${vars.length} tensors (${vars.map((v) => v.name).join(', ')}), got ${values.length}`);
+    }
+    vars.forEach((v, i) => v.write(values[i]));
+  }
+  countParams(): number {
+    return this.layers.reduce((s, l) => s + (l.built ? l.countParams() : 0), 0);
+  }
+  get trainable(): boolean {
+    return this.layers.every((l) => l.trainable);
+  }
+  set trainable(value: boolean) {
+    for (const l of this.layers) l.trainable = value;
+  }
+
+  /** Prints TF.js's summary table (printFn defaults to console.log). */
+  summary(lineLength?: number, positions?: number[], printFn: (line: string) => void = console.log): void {
+    void lineLength; void positions;
+    const g = this.requireGraph('summary');
+    const sequential = this.className === 'Sequential';
+    const rows = this.layers
+      .filter((l) => !(sequential && l instanceof InputLayer))
+      .map((layer) => {
+        const nodes = layer.inboundNodes.filter((n) => g.topology.nodes.includes(n));
+        const receives = nodes.flatMap((n) => n.inputs.map((x) => x.sourceLayer.name)).join(', ');
+        return { layer, outputShape: outputShapeString(layer), receives };
+      });
+    formatSummary(this.name, rows, sequential, printFn);
+  }
+
+  // ---- running the graph
+
+  /** One pass over a batch; training turns on dropout and batch statistics. */
+  forwardPass(feeds: readonly Tensor[], training: boolean): ForwardPass {
+    const g = this.requireGraph('forward');
+    checkFeeds(`${this.className} '${this.name}'`, g.inputs, feeds);
+    return forwardGraph(g.topology.nodes, g.inputs, g.outputs, feeds, training);
+  }
+
+  /** Called by fit/predict with the data's shapes; Sequential builds itself here. */
+  ensureBuilt(_feeds: readonly Tensor[]): void {
+    this.requireGraph('fit/predict');
+  }
+
+  /**
+   * On real tensors: inference (as TF.js's apply without training). Symbolic
+   * nesting of models inside models is not supported.
+   */
+  apply(x: Tensor | readonly Tensor[]): Tensor | Tensor[] {
+    return this.predict(x as Tensor | Tensor[], { batchSize: Number.MAX_SAFE_INTEGER });
+  }
+
+  // ---- training (src/train)
+
+  compile(args: CompileArgs): void {
+    this.compiled = compileModel(this, args);
+  }
+  fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs = {}): Promise<History> {
+    return fitModel(this, x, y, args);
+  }
+  evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args: EvaluateArgs = {}): Promise<number[]> {
+    return evaluateModel(this, x, y, args);
+  }
+  trainOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[]): Promise<number | number[]> {
+    return trainOnBatchModel(this, x, y);
+  }
+  predict(x: Tensor | Tensor[], args: PredictArgs = {}): Tensor | Tensor[] {
+    return predictModel(this, x, args) as Tensor | Tensor[];
+  }
+
+  /** The loss and metric names fit's logs use, TF.js's metricsNames. */
+  get metricsNames(): string[] {
+    return this.compiled ? ['loss', ...this.compiled.lossKeys, ...this.compiled.metricKeys] : ['loss'];
+  }
+
+  dispose(): void {
+    for (const l of this.layers) l.dispose();
+  }
+}
+
+/** wc.model({ inputs, outputs }). */
+export function model(args: ModelArgs): LayersModel {
+  return new LayersModel(args);
+}

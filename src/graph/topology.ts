@@ -1,0 +1,84 @@
+// The static structure of a layer graph: which call sites (nodes) run, in
+// which order, and the model's layer order. Both follow TF.js's Container:
+// a depth-first walk from the outputs gives each node a depth (its longest
+// distance to an output); nodes run from the deepest, and layers are listed
+// by decreasing depth, ties broken by the order the walk first met them. That
+// layer order is what getWeights() and the saved model.json follow.
+
+import { Layer, Node, SymbolicTensor } from '../layers/layer.js';
+import { InputLayer } from '../layers/input.js';
+
+export interface Topology {
+  /** Every node the outputs need, in an order that runs inputs before their consumers. */
+  nodes: Node[];
+  /** Every layer, TF.js's order (input layers included). */
+  layers: Layer[];
+}
+
+export function buildTopology(where: string, inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): Topology {
+  for (const [i, x] of inputs.entries()) {
+    if (!(x instanceof SymbolicTensor) || !(x.sourceLayer instanceof InputLayer)) {
+      throw new Error(`${where}: inputs[${i}] must come from wc.input(), got ${x instanceof SymbolicTensor ? `the output of layer '${x.sourceLayer.name}' (${x.sourceLayer.className})` : String(x)}`);
+    }
+  }
+  for (const [i, y] of outputs.entries()) {
+    if (!(y instanceof SymbolicTensor)) throw new Error(`${where}: outputs[${i}] must be a symbolic tensor (the result of layer.apply), got ${String(y)}`);
+  }
+
+  // post-order walk from the outputs; a node on the stack twice is a cycle
+  const finished = new Set<Node>();
+  const inProgress = new Set<Node>();
+  const postOrder: Node[] = [];
+  const layerIndex = new Map<Layer, number>();
+  const visit = (node: Node): void => {
+    if (inProgress.has(node)) throw new Error(`${where}: the graph has a cycle through layer '${node.layer.name}'`);
+    if (finished.has(node)) return;
+    if (!layerIndex.has(node.layer)) layerIndex.set(node.layer, layerIndex.size);
+    inProgress.add(node);
+    for (const x of node.inputs) visit(x.node);
+    inProgress.delete(node);
+    finished.add(node);
+    postOrder.push(node);
+  };
+  for (const y of outputs) visit(y.node);
+
+  // depths: from the outputs (depth 0) back toward the inputs
+  const nodeDepth = new Map<Node, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (const node of [...postOrder].reverse()) {
+    // a shared layer sits at the deepest of its call sites
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    layerDepth.set(node.layer, depth);
+    nodeDepth.set(node, depth);
+    for (const x of node.inputs) nodeDepth.set(x.node, Math.max(depth + 1, nodeDepth.get(x.node) ?? 0));
+  }
+
+  const byDepthDesc = <T>(depth: Map<T, number>, tie: (a: T, b: T) => number) =>
+    [...depth.keys()].sort((a, b) => depth.get(b)! - depth.get(a)! || tie(a, b));
+  const nodes = byDepthDesc(nodeDepth, (a, b) => a.id - b.id);
+  const layers = byDepthDesc(layerDepth, (a, b) => layerIndex.get(a)! - layerIndex.get(b)!);
+
+  // every node's inputs must be computable from the given inputs
+  const computable = new Set<SymbolicTensor>(inputs);
+  const reached: string[] = [];
+  for (const node of nodes) {
+    if (node.layer instanceof InputLayer) {
+      if (!computable.has(node.output)) {
+        throw new Error(`${where}: graph disconnected: the outputs need input '${node.layer.name}' (shape ${JSON.stringify(node.output.shape)}), which is not among the model's inputs [${inputs.map((x) => `'${x.sourceLayer.name}'`).join(', ')}]`);
+      }
+      continue;
+    }
+    for (const x of node.inputs) {
+      if (!computable.has(x)) throw new Error(`${where}: graph disconnected: cannot compute the input of layer '${node.layer.name}'; layers reached without trouble: ${reached.join(', ') || 'none'}`);
+    }
+    computable.add(node.output);
+    reached.push(node.layer.name);
+  }
+
+  const names = new Map<string, number>();
+  for (const l of layers) names.set(l.name, (names.get(l.name) ?? 0) + 1);
+  for (const [name, count] of names) {
+    if (count > 1) throw new Error(`${where}: the layer name '${name}' is used ${count} times; layer names must be unique in a model`);
+  }
+  return { nodes, layers };
+}

@@ -1,0 +1,98 @@
+// compile(): resolves the optimizer, one loss per output and the metrics,
+// naming the metrics as TF.js's logs and History do ('acc' for 'accuracy').
+
+import type { LossKind, MetricKind } from '../backend/types.js';
+import { LOSS_KINDS } from '../ops/loss.js';
+import type { LayersModel } from '../graph/model.js';
+import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
+
+export type LossIdentifier = LossKind | 'mse' | 'mae' | 'mape' | 'msle' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy'
+  | 'binary_crossentropy' | 'mean_squared_error' | 'mean_absolute_error';
+export type MetricIdentifier = 'accuracy' | 'acc' | MetricKind | 'mse' | 'mae' | 'MSE' | 'MAE';
+
+export interface CompileArgs {
+  optimizer: OptimizerName | Optimizer;
+  /** One name for every output, or one per output. */
+  loss: LossIdentifier | readonly LossIdentifier[];
+  metrics?: readonly MetricIdentifier[] | MetricIdentifier;
+}
+
+export interface ResolvedMetric {
+  /** The logs' key: 'acc', 'mse', ... (prefixed with the output layer's name when there are several outputs). */
+  key: string;
+  kind: MetricKind;
+  output: number;
+}
+
+export interface Compiled {
+  optimizer: Optimizer;
+  losses: LossKind[];
+  /** Per-output loss keys in the logs ('dense_2_loss'); empty for one output. */
+  lossKeys: string[];
+  metrics: ResolvedMetric[];
+  metricKeys: string[];
+}
+
+const LOSS_ALIASES: Record<string, LossKind> = {
+  mse: 'meanSquaredError', MSE: 'meanSquaredError', mean_squared_error: 'meanSquaredError',
+  mae: 'meanAbsoluteError', MAE: 'meanAbsoluteError', mean_absolute_error: 'meanAbsoluteError',
+  mape: 'meanAbsolutePercentageError', MAPE: 'meanAbsolutePercentageError', mean_absolute_percentage_error: 'meanAbsolutePercentageError',
+  msle: 'meanSquaredLogarithmicError', MSLE: 'meanSquaredLogarithmicError', mean_squared_logarithmic_error: 'meanSquaredLogarithmicError',
+  categorical_crossentropy: 'categoricalCrossentropy', sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
+  binary_crossentropy: 'binaryCrossentropy',
+};
+
+export function resolveLoss(id: string, where: string): LossKind {
+  if ((LOSS_KINDS as readonly string[]).includes(id)) return id as LossKind;
+  const alias = LOSS_ALIASES[id];
+  if (alias) return alias;
+  throw new Error(`${where}: unknown loss ${JSON.stringify(id)}; expected one of ${LOSS_KINDS.map((k) => `'${k}'`).join(', ')} (or 'mse', 'mae', 'mape', 'msle')`);
+}
+
+const METRIC_ALIASES: Record<string, MetricKind> = {
+  mse: 'meanSquaredError', MSE: 'meanSquaredError', meanSquaredError: 'meanSquaredError',
+  mae: 'meanAbsoluteError', MAE: 'meanAbsoluteError', meanAbsoluteError: 'meanAbsoluteError',
+  categoricalAccuracy: 'categoricalAccuracy', sparseCategoricalAccuracy: 'sparseCategoricalAccuracy', binaryAccuracy: 'binaryAccuracy',
+};
+
+/**
+ * 'accuracy'/'acc' as TF.js resolves it: binary when the output has one unit
+ * or the loss is binary cross-entropy, sparse for sparse cross-entropy,
+ * categorical otherwise; the logs call it 'acc'. Other names keep their name.
+ */
+export function resolveMetric(id: string, loss: LossKind, outputUnits: number | null, where: string): { key: string; kind: MetricKind } {
+  if (id === 'accuracy' || id === 'acc') {
+    const kind: MetricKind = outputUnits === 1 || loss === 'binaryCrossentropy' ? 'binaryAccuracy'
+      : loss === 'sparseCategoricalCrossentropy' ? 'sparseCategoricalAccuracy' : 'categoricalAccuracy';
+    return { key: 'acc', kind };
+  }
+  const kind = METRIC_ALIASES[id];
+  if (!kind) throw new Error(`${where}: unknown metric ${JSON.stringify(id)}; expected one of 'accuracy', 'acc', ${Object.keys(METRIC_ALIASES).map((k) => `'${k}'`).join(', ')}`);
+  return { key: id, kind };
+}
+
+export function compileModel(model: LayersModel, args: CompileArgs): Compiled {
+  const where = `${model.className}.compile`;
+  if (!args || args.loss === undefined) throw new Error(`${where}: loss is required (e.g. 'categoricalCrossentropy')`);
+  const outputs = model.outputs;
+  const lossIds = Array.isArray(args.loss) ? args.loss : outputs.map(() => args.loss as LossIdentifier);
+  if (lossIds.length !== outputs.length) throw new Error(`${where}: the model has ${outputs.length} output(s), got ${lossIds.length} losses`);
+  const losses = lossIds.map((id) => resolveLoss(id, where));
+  const several = outputs.length > 1;
+  const prefix = (i: number) => (several ? `${outputs[i].sourceLayer.name}_` : '');
+  const metricIds = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics as MetricIdentifier];
+  const metrics: ResolvedMetric[] = [];
+  outputs.forEach((y, i) => {
+    for (const id of metricIds) {
+      const r = resolveMetric(id, losses[i], y.shape[y.shape.length - 1], where);
+      metrics.push({ key: prefix(i) + r.key, kind: r.kind, output: i });
+    }
+  });
+  return {
+    optimizer: getOptimizer(args.optimizer, where),
+    losses,
+    lossKeys: several ? outputs.map((_, i) => `${prefix(i)}loss`) : [],
+    metrics,
+    metricKeys: metrics.map((m) => m.key),
+  };
+}

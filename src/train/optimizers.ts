@@ -1,0 +1,163 @@
+// Optimizers, with TF.js's defaults and update rules. Every update runs
+// through an in-place backend kernel, so weights and slots stay on the
+// device; slots (accumulators) are created on a weight's first update.
+
+import type { Tensor } from '../tensor.js';
+import { keep } from '../tensor.js';
+import * as ops from '../ops/index.js';
+import type { LayerVariable, LayerConfig } from '../layers/layer.js';
+import { numberIn } from '../layers/args.js';
+
+export abstract class Optimizer {
+  abstract readonly className: string;
+  /** Steps taken (applyGradients calls): Adam's bias correction counts these, as TF.js does. */
+  iterations = 0;
+  private readonly slots = new Map<LayerVariable, Tensor[]>();
+
+  /** One step over every (weight, gradient) pair. */
+  applyGradients(grads: Iterable<readonly [LayerVariable, Tensor]>): void {
+    this.iterations++;
+    for (const [v, g] of grads) this.update(v, g);
+  }
+
+  protected abstract update(v: LayerVariable, g: Tensor): void;
+
+  /** The weight's slots, zero-filled on first use (count decided by the optimizer). */
+  protected slotsFor(v: LayerVariable, count: number): Tensor[] {
+    let s = this.slots.get(v);
+    if (!s) {
+      s = Array.from({ length: count }, () => keep(v.value.backend.zeros(v.shape)));
+      this.slots.set(v, s);
+    }
+    return s;
+  }
+
+  abstract getConfig(): LayerConfig;
+
+  dispose(): void {
+    for (const s of this.slots.values()) for (const t of s) t.dispose();
+    this.slots.clear();
+  }
+}
+
+const where = (name: string) => `optimizers.${name}`;
+
+/** momentum 0: w -= lr * g; else TF.js's MomentumOptimizer (optionally Nesterov). */
+export class SGD extends Optimizer {
+  readonly className: string;
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  constructor(args: { learningRate?: number; momentum?: number; nesterov?: boolean } = {}) {
+    super();
+    this.learningRate = numberIn(where('sgd'), 'learningRate', args.learningRate, 0.01, 0, Infinity);
+    this.momentum = numberIn(where('sgd'), 'momentum', args.momentum, 0, 0, Infinity);
+    this.nesterov = args.nesterov ?? false;
+    this.className = this.momentum === 0 ? 'SGD' : 'Momentum';
+  }
+  protected update(v: LayerVariable, g: Tensor): void {
+    if (this.momentum === 0) return ops.sgdUpdate(v.value, g, { learningRate: this.learningRate });
+    const [accum] = this.slotsFor(v, 1);
+    ops.momentumUpdate(v.value, g, accum, { learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov });
+  }
+  getConfig(): LayerConfig {
+    return this.momentum === 0
+      ? { learningRate: this.learningRate }
+      : { learningRate: this.learningRate, momentum: this.momentum, useNesterov: this.nesterov };
+  }
+}
+
+export interface AdamArgs { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }
+
+/** Adam; AdamW adds Keras's decoupled weight decay (w -= lr * weightDecay * w). */
+export class Adam extends Optimizer {
+  readonly className: string = 'Adam';
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  constructor(args: AdamArgs & { weightDecay?: number } = {}, name = 'adam') {
+    super();
+    this.learningRate = numberIn(where(name), 'learningRate', args.learningRate, 0.001, 0, Infinity);
+    this.beta1 = numberIn(where(name), 'beta1', args.beta1, 0.9, 0, 1, true);
+    this.beta2 = numberIn(where(name), 'beta2', args.beta2, 0.999, 0, 1, true);
+    this.epsilon = numberIn(where(name), 'epsilon', args.epsilon, 1e-7, 0, Infinity);
+    this.weightDecay = numberIn(where(name), 'weightDecay', args.weightDecay, 0, 0, Infinity);
+  }
+  protected update(v: LayerVariable, g: Tensor): void {
+    const [m, s] = this.slotsFor(v, 2);
+    const t = this.iterations;
+    ops.adamUpdate(v.value, g, m, s, {
+      learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon,
+      weightDecay: this.weightDecay, beta1Power: this.beta1 ** t, beta2Power: this.beta2 ** t,
+    });
+  }
+  getConfig(): LayerConfig {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}
+
+export class AdamW extends Adam {
+  override readonly className = 'AdamW';
+  constructor(args: AdamArgs & { weightDecay?: number } = {}) {
+    super({ ...args, weightDecay: args.weightDecay ?? 0.004 }, 'adamW');
+  }
+  override getConfig(): LayerConfig {
+    return { ...super.getConfig(), weightDecay: this.weightDecay };
+  }
+}
+
+/** TF.js RMSProp: epsilon inside the square root; centered subtracts the mean gradient squared. */
+export class RMSProp extends Optimizer {
+  readonly className = 'RMSProp';
+  readonly learningRate: number;
+  readonly rho: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly centered: boolean;
+  constructor(args: { learningRate?: number; rho?: number; decay?: number; momentum?: number; epsilon?: number; centered?: boolean } = {}) {
+    super();
+    this.learningRate = numberIn(where('rmsprop'), 'learningRate', args.learningRate, 0.001, 0, Infinity);
+    this.rho = numberIn(where('rmsprop'), 'rho', args.rho ?? args.decay, 0.9, 0, 1);
+    this.momentum = numberIn(where('rmsprop'), 'momentum', args.momentum, 0, 0, Infinity);
+    this.epsilon = numberIn(where('rmsprop'), 'epsilon', args.epsilon, 1e-7, 0, Infinity);
+    this.centered = args.centered ?? false;
+  }
+  protected update(v: LayerVariable, g: Tensor): void {
+    const slots = this.slotsFor(v, this.centered ? 3 : 2);
+    ops.rmspropUpdate(v.value, g, slots[0], slots[1], this.centered ? slots[2] : null, {
+      learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered,
+    });
+  }
+  getConfig(): LayerConfig {
+    return { learningRate: this.learningRate, decay: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
+}
+
+export const sgd = (args: { learningRate?: number; momentum?: number; nesterov?: boolean } = {}): SGD => new SGD(args);
+/** TF.js's tf.train.momentum(learningRate, momentum, useNesterov). */
+export const momentum = (args: { learningRate?: number; momentum?: number; useNesterov?: boolean } = {}): SGD =>
+  new SGD({ learningRate: args.learningRate, momentum: args.momentum ?? 0.9, nesterov: args.useNesterov });
+export const adam = (args: AdamArgs = {}): Adam => new Adam(args);
+export const adamW = (args: AdamArgs & { weightDecay?: number } = {}): AdamW => new AdamW(args);
+export const rmsprop = (args: { learningRate?: number; rho?: number; decay?: number; momentum?: number; epsilon?: number; centered?: boolean } = {}): RMSProp => new RMSProp(args);
+
+/** String names, as TF.js's compile() maps them, with TF.js's default learning rates. */
+const byName: Record<string, () => Optimizer> = {
+  sgd: () => sgd({ learningRate: 0.01 }),
+  adam: () => adam({ learningRate: 0.001 }),
+  adamw: () => adamW({ learningRate: 0.001 }),
+  rmsprop: () => rmsprop({ learningRate: 0.001 }),
+};
+
+export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'adamW' | 'rmsprop' | 'SGD' | 'Adam' | 'AdamW' | 'RMSProp';
+
+export function getOptimizer(id: OptimizerName | Optimizer | undefined, where: string): Optimizer {
+  if (id instanceof Optimizer) return id;
+  const make = typeof id === 'string' ? byName[id.toLowerCase()] : undefined;
+  if (!make) {
+    throw new Error(`${where}: unknown optimizer ${JSON.stringify(id)}; expected one of 'sgd', 'adam', 'adamw', 'rmsprop' or a wc.optimizers.* object`);
+  }
+  return make();
+}

@@ -1,0 +1,77 @@
+// One training step and one evaluation step on a batch, all on the device:
+// each returns scalars [loss, per-output losses (several outputs only),
+// metrics...] as tensors, and nothing is read back here.
+
+import type { Tensor } from '../tensor.js';
+import * as ops from '../ops/index.js';
+import type { LayerVariable, SymbolicTensor } from '../layers/layer.js';
+import type { LayersModel } from '../graph/model.js';
+import type { Compiled } from './compile.js';
+import { backwardGraph } from '../graph/executor.js';
+
+function requireCompiled(model: LayersModel, where: string): Compiled {
+  if (!model.compiled) throw new Error(`${model.className}.${where}: compile the model first (model.compile({ optimizer, loss }))`);
+  return model.compiled;
+}
+
+/** Sum of scalars (the total loss over outputs). */
+function total(xs: readonly Tensor[]): Tensor {
+  return xs.reduce((a, b) => ops.add(a, b));
+}
+
+/**
+ * Outputs whose loss is a cross-entropy right after a softmax that nothing
+ * else consumes: their gradient is taken at the logits, fused and stable.
+ */
+function fusedOutputs(model: LayersModel, c: Compiled): Set<SymbolicTensor> {
+  const consumed = new Set<SymbolicTensor>();
+  for (const n of model.nodes) for (const x of n.inputs) consumed.add(x);
+  const fused = new Set<SymbolicTensor>();
+  model.outputs.forEach((y, i) => {
+    const ce = c.losses[i] === 'categoricalCrossentropy' || c.losses[i] === 'sparseCategoricalCrossentropy';
+    if (ce && y.sourceLayer.endsWithSoftmax() && !consumed.has(y)) fused.add(y);
+  });
+  return fused;
+}
+
+/** Regularization penalties of every regularized weight, and their gradients for the trainable ones. */
+function regularization(model: LayersModel): { penalties: Tensor[]; grads: [LayerVariable, Tensor][] } {
+  const penalties: Tensor[] = [];
+  const grads: [LayerVariable, Tensor][] = [];
+  for (const v of model.weights) {
+    if (!v.regularizer) continue;
+    penalties.push(v.regularizer.penalty(v.value));
+    if (v.trainable) grads.push([v, v.regularizer.penaltyBackward(v.value)]);
+  }
+  return { penalties, grads };
+}
+
+export function trainStep(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[]): Tensor[] {
+  const c = requireCompiled(model, 'fit');
+  const fused = fusedOutputs(model, c);
+  // forward: training mode (batch statistics, dropout on)
+  const { outputs, tape } = model.forwardPass(xs, true);
+  // loss: the mean loss of each output, summed, plus the weight penalties
+  const outputLosses = outputs.map((p, i) => ops.loss(c.losses[i], ys[i], p));
+  const reg = regularization(model);
+  const loss = total([...outputLosses, ...reg.penalties]);
+  const metrics = c.metrics.map((m) => ops.metric(m.kind, ys[m.output], outputs[m.output]));
+  // backward: d loss / d output (fused at a final softmax), then through the graph
+  const dOutputs = outputs.map((p, i) => fused.has(model.outputs[i])
+    ? ops.softmaxCrossEntropyBackward(ys[i], p, c.losses[i] === 'sparseCategoricalCrossentropy')
+    : ops.lossBackward(c.losses[i], ys[i], p));
+  const grads = backwardGraph(tape, model.outputs, dOutputs, fused);
+  for (const [v, g] of reg.grads) grads.set(v, grads.has(v) ? ops.add(grads.get(v)!, g) : g);
+  // update: in place on the device
+  c.optimizer.applyGradients(grads);
+  return [loss, ...(outputs.length > 1 ? outputLosses : []), ...metrics];
+}
+
+/** Inference-mode loss and metrics, as TF.js's evaluate (no weight penalties). */
+export function evalStep(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[]): Tensor[] {
+  const c = requireCompiled(model, 'evaluate');
+  const { outputs } = model.forwardPass(xs, false);
+  const outputLosses = outputs.map((p, i) => ops.loss(c.losses[i], ys[i], p));
+  const metrics = c.metrics.map((m) => ops.metric(m.kind, ys[m.output], outputs[m.output]));
+  return [total(outputLosses), ...(outputs.length > 1 ? outputLosses : []), ...metrics];
+}
