@@ -115,8 +115,9 @@ export interface AdamParams {
 
 /**
  * TF.js RMSPropOptimizer (epsilon inside the square root, as TF.js has it):
- * ms = rho*ms + (1-rho)*g^2; centered: mg = rho*mg + (1-rho)*g, denom = ms - mg^2;
- * mom = momentum*mom + lr*g/sqrt(denom + epsilon); w -= mom.
+ * ms = rho*ms + (1-rho)*g^2; plain: denom = ms + epsilon;
+ * centered: mg = rho*mg + (1-rho)*g, denom = ms - (mg^2 + epsilon) (TF.js subtracts epsilon here);
+ * mom = momentum*mom + lr*g/sqrt(denom); w -= mom.
  */
 export interface RmspropParams {
   learningRate: number;

@@ -1,1 +1,5 @@
 export * from './geometry.js';
+export * from './activation.js';
+export * from './normalization.js';
+export * from './loss.js';
+export * from './optimizer.js';
