@@ -46,7 +46,15 @@ function regularization(model: LayersModel): { penalties: Tensor[]; grads: [Laye
   return { penalties, grads };
 }
 
-export function trainStep(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[]): Tensor[] {
+export interface StepResult {
+  /** [loss, per-output losses (several outputs only), metrics...] as scalars. */
+  values: Tensor[];
+  /** d loss / d w for every trainable weight the loss depends on. */
+  grads: Map<LayerVariable, Tensor>;
+}
+
+/** Forward in training mode, the loss, and the backward: a step without its update. */
+export function lossAndGradients(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[]): StepResult {
   const c = requireCompiled(model, 'fit');
   const fused = fusedOutputs(model, c);
   // forward: training mode (batch statistics, dropout on)
@@ -62,9 +70,15 @@ export function trainStep(model: LayersModel, xs: readonly Tensor[], ys: readonl
     : ops.lossBackward(c.losses[i], ys[i], p));
   const grads = backwardGraph(tape, model.outputs, dOutputs, fused);
   for (const [v, g] of reg.grads) grads.set(v, grads.has(v) ? ops.add(grads.get(v)!, g) : g);
+  return { values: [loss, ...(outputs.length > 1 ? outputLosses : []), ...metrics], grads };
+}
+
+/** One training step: forward, loss, backward, then the in-place update. Returns the step's scalars. */
+export function trainStep(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[]): Tensor[] {
+  const { values, grads } = lossAndGradients(model, xs, ys);
   // update: in place on the device
-  c.optimizer.applyGradients(grads);
-  return [loss, ...(outputs.length > 1 ? outputLosses : []), ...metrics];
+  model.compiled!.optimizer.applyGradients(grads);
+  return values;
 }
 
 /** Inference-mode loss and metrics, as TF.js's evaluate (no weight penalties). */
