@@ -1,0 +1,115 @@
+// Training end to end on the CPU backend: XOR, a tiny CNN, History keys,
+// validation, evaluate/predict/trainOnBatch, early stopping and callbacks.
+
+import { describe, expect, it } from 'vitest';
+import * as wc from '../../src/index.js';
+import { randomValues } from '../util/check.js';
+
+const glorot = (seed: number) => wc.initializers.glorotUniform({ seed });
+
+describe('fit', () => {
+  it('a dense net learns XOR (loss < 0.05, all four right)', async () => {
+    const model = wc.sequential({
+      layers: [
+        wc.layers.dense({ units: 8, inputShape: [2], activation: 'tanh', kernelInitializer: glorot(1) }),
+        wc.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: glorot(2) }),
+      ],
+    });
+    model.compile({ optimizer: wc.optimizers.adam({ learningRate: 0.05 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const x = wc.tensor([0, 0, 0, 1, 1, 0, 1, 1], [4, 2]);
+    const y = wc.tensor([0, 1, 1, 0], [4, 1]);
+    const h = await model.fit(x, y, { epochs: 300, batchSize: 4, seed: 1 });
+    expect(h.history.loss.at(-1)).toBeLessThan(0.05);
+    expect(h.history.acc.at(-1)).toBe(1);
+    const p = await (model.predict(x) as wc.Tensor).data();
+    expect(Array.from(p, (v) => (v > 0.5 ? 1 : 0))).toEqual([0, 1, 1, 0]);
+    const [loss, acc] = await model.evaluate(x, y);
+    expect(loss).toBeLessThan(0.05);
+    expect(acc).toBe(1);
+  });
+
+  it("a tiny CNN's loss falls; History has loss, acc, val_loss, val_acc per epoch", async () => {
+    // two classes: bright top half vs bright bottom half, plus noise
+    const n = 24;
+    const xs = randomValues(n * 6 * 6, 3, 0, 0.3);
+    const ys = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      ys[i] = i % 2;
+      for (let r = 0; r < 3; r++) for (let c = 0; c < 6; c++) xs[i * 36 + (ys[i] ? r + 3 : r) * 6 + c] += 1;
+    }
+    const model = wc.sequential({
+      layers: [
+        wc.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: glorot(4) }),
+        wc.layers.maxPooling2d({ poolSize: 2 }),
+        wc.layers.flatten(),
+        wc.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: glorot(5) }),
+      ],
+    });
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const seen: number[] = [];
+    const h = await model.fit(wc.tensor(xs, [n, 6, 6, 1]), wc.tensor(ys, [n, 1]), {
+      epochs: 8, batchSize: 8, validationSplit: 0.25, seed: 2, callbacks: { onEpochEnd: (e) => void seen.push(e) },
+    });
+    expect(Object.keys(h.history).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
+    expect(h.history.loss.length).toBe(8);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(h.history.loss[7]).toBeLessThan(h.history.loss[0] * 0.8);
+  });
+
+  it('batch callbacks get per-batch logs; the epoch loss is the size-weighted mean of the batch losses', async () => {
+    const model = wc.sequential({ layers: [wc.layers.dense({ units: 1, inputShape: [3], kernelInitializer: glorot(6) })] });
+    // lr 0: the weights stay put, so every batch loss is the loss at the same weights
+    model.compile({ optimizer: wc.optimizers.sgd({ learningRate: 0 }), loss: 'meanSquaredError', metrics: ['mse'] });
+    const x = wc.tensor(randomValues(10 * 3, 7), [10, 3]);
+    const y = wc.tensor(randomValues(10, 8), [10, 1]);
+    const batches: { batch: number; size: number; loss: number }[] = [];
+    const h = await model.fit(x, y, { batchSize: 4, shuffle: false, callbacks: { onBatchEnd: (_b, logs) => void batches.push(logs as never) } });
+    expect(batches.map((b) => [b.batch, b.size])).toEqual([[0, 4], [1, 4], [2, 2]]);
+    const weighted = batches.reduce((s, b) => s + b.loss * b.size, 0) / 10;
+    expect(h.history.loss[0]).toBeCloseTo(weighted, 5);
+    expect(h.history.mse[0]).toBeCloseTo(h.history.loss[0], 5);
+    const [evalLoss] = await model.evaluate(x, y, { batchSize: 3 });
+    expect(evalLoss).toBeCloseTo(weighted, 5);
+    // trainOnBatch: [loss, mse] as numbers
+    const r = await model.trainOnBatch(x, y);
+    expect(Array.isArray(r) && r.length).toBe(2);
+    // predict in batches equals predict in one batch
+    const a = await (model.predict(x, { batchSize: 3 }) as wc.Tensor).data();
+    const b = await (model.predict(x) as wc.Tensor).data();
+    expect(a).toEqual(b);
+  });
+
+  it('early stopping stops after `patience` epochs without improvement and restores the best weights', async () => {
+    const model = wc.sequential({ layers: [wc.layers.dense({ units: 1, inputShape: [2], kernelInitializer: glorot(9) })] });
+    // a learning rate far too large: the loss explodes after the first epoch
+    model.compile({ optimizer: wc.optimizers.sgd({ learningRate: 3 }), loss: 'meanSquaredError' });
+    const x = wc.tensor(randomValues(8 * 2, 10), [8, 2]);
+    const y = wc.tensor(randomValues(8, 11), [8, 1]);
+    let best: Float32Array[] = [];
+    let bestLoss = Infinity;
+    const record = {
+      onEpochEnd: async (_e: number, logs?: Record<string, number>) => {
+        if (logs!.loss < bestLoss) {
+          bestLoss = logs!.loss;
+          best = await Promise.all(model.getWeights().map((w) => w.data()));
+        }
+      },
+    };
+    const stop = wc.callbacks.earlyStopping({ monitor: 'loss', patience: 2, restoreBestWeights: true });
+    const h = await model.fit(x, y, { epochs: 20, batchSize: 8, callbacks: [record, stop] });
+    const losses = h.history.loss;
+    const bestEpoch = losses.indexOf(Math.min(...losses));
+    expect(losses.length).toBe(bestEpoch + 3);
+    expect(stop.stoppedEpoch).toBe(bestEpoch + 2);
+    expect(await Promise.all(model.getWeights().map((w) => w.data()))).toEqual(best);
+  });
+
+  it('errors: fit before compile, wrong number of inputs, mismatched rows', async () => {
+    const model = wc.sequential({ layers: [wc.layers.dense({ units: 1, inputShape: [2] })] });
+    const x = wc.tensor([1, 2, 3, 4], [2, 2]);
+    await expect(model.fit(x, wc.tensor([1, 2], [2, 1]))).rejects.toThrow(/compile the model first/);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    await expect(model.fit(x, wc.tensor([1, 2, 3], [3, 1]))).rejects.toThrow(/same number of rows/);
+    await expect(model.fit(wc.tensor([1, 2, 3], [1, 3]), wc.tensor([1], [1, 1]))).rejects.toThrow(/expects shape \[null,2\], got \[1, 3\]/);
+  });
+});
