@@ -45,7 +45,7 @@ describe('fit', () => {
         wc.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: glorot(5) }),
       ],
     });
-    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    model.compile({ optimizer: wc.optimizers.adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const seen: number[] = [];
     const h = await model.fit(wc.tensor(xs, [n, 6, 6, 1]), wc.tensor(ys, [n, 1]), {
       epochs: 8, batchSize: 8, validationSplit: 0.25, seed: 2, callbacks: { onEpochEnd: (e) => void seen.push(e) },
@@ -82,7 +82,7 @@ describe('fit', () => {
   it('early stopping stops after `patience` epochs without improvement and restores the best weights', async () => {
     const model = wc.sequential({ layers: [wc.layers.dense({ units: 1, inputShape: [2], kernelInitializer: glorot(9) })] });
     // a learning rate far too large: the loss explodes after the first epoch
-    model.compile({ optimizer: wc.optimizers.sgd({ learningRate: 3 }), loss: 'meanSquaredError' });
+    model.compile({ optimizer: wc.optimizers.sgd({ learningRate: 10 }), loss: 'meanSquaredError' });
     const x = wc.tensor(randomValues(8 * 2, 10), [8, 2]);
     const y = wc.tensor(randomValues(8, 11), [8, 1]);
     let best: Float32Array[] = [];
