@@ -14,9 +14,9 @@ function lossOf(model: LayersModel, xs: wc.Tensor[], ys: wc.Tensor[]): number {
 
 /** Every trainable weight's analytic gradient against finite differences of the loss. */
 function checkGradients(model: LayersModel, xs: wc.Tensor[], ys: wc.Tensor[]): void {
-  const analytic = wc.tidy(() => {
-    const { grads } = lossAndGradients(model, xs, ys);
-    return new Map([...grads].map(([v, g]) => [v.name, g.dataSync()]));
+  const analytic = new Map<string, Float32Array>();
+  wc.tidy(() => {
+    for (const [v, g] of lossAndGradients(model, xs, ys).grads) analytic.set(v.name, g.dataSync());
   });
   for (const v of model.trainableWeights) {
     const original = v.value.dataSync();
