@@ -4,6 +4,8 @@ import { CpuBackend } from './backend/cpu/index.js';
 import { installBackend, registerBackend } from './engine.js';
 
 registerBackend('cpu', async () => new CpuBackend());
+// Imported lazily: the WebGPU module (and its WGSL) loads only when selected, and Node never touches navigator.
+registerBackend('webgpu', async (options) => (await import('./backend/webgpu/index.js')).WebGpuBackend.create(options));
 // The CPU backend needs no async set-up, so it is selected until setBackend says otherwise.
 installBackend(new CpuBackend(), {}, true);
 

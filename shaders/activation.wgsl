@@ -1,0 +1,38 @@
+// activation.wgsl: y = f(x) element-wise, for the element-wise activations.
+// KIND picks f at pipeline creation (an override, so each kind is its own
+// specialised pipeline and no branch runs per element):
+//   0 linear  1 relu  2 leakyRelu  3 elu  4 sigmoid  5 tanh
+// alpha is the leakyRelu slope / elu scale and is a runtime value (Params).
+
+struct Params {
+  n: u32,      // element count
+  alpha: f32,  // leakyRelu slope for x <= 0, elu: alpha * (exp(x) - 1) for x <= 0
+}
+
+override WG: u32 = 256;
+override KIND: u32 = 0;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+
+fn f(v: f32) -> f32 {
+  switch KIND {
+    case 1u: { return max(v, 0.0); }
+    case 2u: { return select(p.alpha * v, v, v > 0.0); }
+    case 3u: { return select(p.alpha * (exp(v) - 1.0), v, v > 0.0); }
+    // exp(-v) overflows past |v| ~ 88; clamping keeps the result exact in f32 and never inf/NaN.
+    case 4u: { return 1.0 / (1.0 + exp(-clamp(v, -88.0, 88.0))); }
+    // Some drivers compute tanh through exp and return NaN for large |v|; tanh(+-10) is +-1 in f32.
+    case 5u: { return tanh(clamp(v, -10.0, 10.0)); }
+    default: { return v; }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  // Linear index over a grid folded into 2-D when it exceeds 65,535 workgroups.
+  let i = g.x + g.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  y[i] = f(x[i]);
+}

@@ -1,0 +1,67 @@
+// What every kernel binding needs, in one object: the device, the buffer
+// pool, the pipeline cache and the scheduler, plus helpers to make output
+// tensors and to record a dispatch. A binding (STYLE 6) sizes the dispatch,
+// packs Params, takes the cached pipeline and records; it never submits or
+// reads back.
+
+import type { Backend, Shape } from '../types.js';
+import { Tensor, createTensor, sizeOf } from '../../tensor.js';
+import { BufferPool, type GpuStorage } from './buffers.js';
+import type { GpuDevice } from './device.js';
+import { PipelineCache, type PipelineSpec } from './pipelines.js';
+import { Params, Scheduler } from './scheduler.js';
+
+export { Params };
+
+/** Default workgroup size of 1-D kernels (an override constant in each shader). */
+export const WG = 256;
+
+export class GpuContext {
+  readonly pool: BufferPool;
+  readonly pipelines: PipelineCache;
+  readonly scheduler: Scheduler;
+
+  constructor(readonly gpu: GpuDevice, readonly owner: Backend) {
+    const { device, limits } = gpu;
+    const maxBytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+    this.pool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'tensor', maxBytes);
+    this.pipelines = new PipelineCache(device);
+    this.scheduler = new Scheduler(gpu);
+  }
+
+  /** A new tensor on a pooled buffer; its contents are undefined until a kernel writes them. */
+  output(shape: Shape, op: string): Tensor {
+    const bytes = 4 * sizeOf(shape);
+    const storage: GpuStorage = { buffer: this.pool.acquire(bytes, `${op} output of ${bytes} bytes`), bytes };
+    return createTensor(this.owner, storage, shape, bytes);
+  }
+
+  /** A scratch buffer (im2col columns and the like): release it right after recording its last use. */
+  scratch(elements: number, what: string): GPUBuffer {
+    return this.pool.acquire(4 * elements, what);
+  }
+
+  release(buffer: GPUBuffer): void {
+    this.pool.release(buffer);
+  }
+
+  /** Records a 1-D kernel over `count` invocations of `WG` each (folded past 65,535 workgroups). */
+  run1d(spec: PipelineSpec, params: Params, buffers: readonly GPUBuffer[], count: number): void {
+    const wg = spec.constants?.WG ?? WG;
+    this.run(spec, params, buffers, this.scheduler.grid(Math.ceil(count / wg)));
+  }
+
+  run(spec: PipelineSpec, params: Params | null, buffers: readonly GPUBuffer[], workgroups: readonly [number, number]): void {
+    this.scheduler.dispatch(spec.name, this.pipelines.get(spec), params, buffers, workgroups);
+  }
+}
+
+/** The GPU buffer behind a tensor of this backend. */
+export function buf(t: Tensor): GPUBuffer {
+  // Duck-typed: with an injected GPU (Node) the GPUBuffer class may not be a global.
+  const s = t.storage as Partial<GpuStorage> | null;
+  if (!s || typeof s !== 'object' || !s.buffer || typeof s.bytes !== 'number') {
+    throw new Error(`webgpu backend: got a tensor of the '${t.backend.name}' backend`);
+  }
+  return s.buffer;
+}

@@ -1,0 +1,81 @@
+// Adapter and device set-up, and the one place GPU errors become JavaScript
+// errors. WebGPU reports validation errors and device loss asynchronously; we
+// collect them here and throw the first one at the next sync point (read,
+// sync), so a broken kernel never shows up as a tensor of silent zeros.
+
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallbackAdapter: boolean;
+}
+
+export interface GpuDevice {
+  device: GPUDevice;
+  adapter: AdapterSummary;
+  limits: {
+    maxStorageBufferBindingSize: number;
+    maxBufferSize: number;
+    maxComputeWorkgroupsPerDimension: number;
+    minUniformBufferOffsetAlignment: number;
+  };
+  /** Throws the first uncaptured error or device loss seen since the last call. */
+  throwIfFailed(): void;
+}
+
+const HOW_TO_ENABLE =
+  'WebGPU needs a browser that exposes navigator.gpu on a secure page (https, http://127.0.0.1 or http://localhost): ' +
+  'Chrome/Edge 113+, or Chromium started with --enable-unsafe-webgpu (headless: add --headless=new; without a GPU, ' +
+  "Chromium falls back to its SwiftShader adapter). In Node, pass a GPU object: setBackend('webgpu', { gpu }).";
+
+/** The limits the kernels depend on: we ask for the adapter's maxima, not the defaults. */
+const WANTED_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension'] as const;
+
+export async function createGpuDevice(gpu: GPU | undefined, powerPreference: GPUPowerPreference | undefined): Promise<GpuDevice> {
+  const source = gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
+  if (!source) throw new Error(`webgpu backend: navigator.gpu is missing. ${HOW_TO_ENABLE}`);
+  const adapter = await source.requestAdapter(powerPreference ? { powerPreference } : undefined);
+  if (!adapter) throw new Error(`webgpu backend: navigator.gpu.requestAdapter() found no adapter. ${HOW_TO_ENABLE}`);
+
+  const requiredLimits: Record<string, number> = {};
+  for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
+  const device = await adapter.requestDevice({ label: 'webcnn', requiredLimits });
+
+  // The first failure wins: later errors are usually consequences of it.
+  let failure: Error | null = null;
+  let lost: Error | null = null;
+  device.addEventListener('uncapturederror', (event) => {
+    const e = (event as GPUUncapturedErrorEvent).error;
+    failure ??= new Error(`webgpu backend: GPU error (${e.constructor.name}): ${e.message}`);
+  });
+  void device.lost.then((info) => {
+    lost = new Error(`webgpu backend: the GPU device was lost (${info.reason}): ${info.message}. ` +
+      "Create a new backend with setBackend('webgpu') after the page recovers.");
+  });
+
+  const info = adapter.info;
+  return {
+    device,
+    adapter: {
+      vendor: info.vendor,
+      architecture: info.architecture,
+      description: info.description,
+      isFallbackAdapter: info.isFallbackAdapter ?? false,
+    },
+    limits: {
+      maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
+      maxBufferSize: device.limits.maxBufferSize,
+      maxComputeWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
+      minUniformBufferOffsetAlignment: device.limits.minUniformBufferOffsetAlignment,
+    },
+    throwIfFailed() {
+      // A lost device stays lost: every later sync point throws too.
+      if (lost) throw lost;
+      if (failure) {
+        const err = failure;
+        failure = null;
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,174 @@
+// The WebGPU backend: the same contract as the CPU reference, with WGSL kernels.
+//
+// HOW TO ADD A KERNEL FAMILY (pooling, batch norm, ...), one small step each:
+//   1. shaders/<op>.wgsl: opens with a comment on what it computes and why;
+//      sizes in a `Params` uniform at binding 0, inputs in contract order,
+//      outputs last; workgroup size and variants as `override` constants;
+//      1-D kernels index i = g.x + g.y * nwg.x * WG (see activation.wgsl).
+//   2. src/backend/webgpu/<family>.ts: import the shader with `?raw`, export
+//      `pipelines` (every PipelineSpec the family uses, so prepare() creates
+//      them before the first step) and one function per kernel taking the
+//      GpuContext: ctx.output() for results, ctx.run1d()/ctx.run() to record.
+//   3. Here: add the family's `pipelines` to ALL_PIPELINES and replace the
+//      method's `notYet(...)` with a one-line call.
+// Verification mode (verify.ts) and the parity tests then cover it unchanged.
+
+import type {
+  ActivationKind, AdamParams, Backend, BatchNormGrads, BatchNormTrainResult, Conv2dParams,
+  ExplicitPadding, LocallyConnected2dParams, LossKind, MetricKind, MomentumParams, Pool2dParams,
+  RmspropParams, SgdParams, Shape,
+} from '../types.js';
+import { createTensor, sizeOf, type Tensor } from '../../tensor.js';
+import type { BackendOptions } from '../../engine.js';
+import type { GpuStorage } from './buffers.js';
+import { GpuContext, buf } from './context.js';
+import { createGpuDevice, type AdapterSummary } from './device.js';
+import type { PipelineSpec } from './pipelines.js';
+import { Verifier } from './verify.js';
+import * as ew from './elementwise.js';
+
+const ALL_PIPELINES: readonly PipelineSpec[] = [
+  ...ew.pipelines,
+];
+
+function notYet(name: string): never {
+  throw new Error(`webgpu.${name}: kernel not implemented yet`);
+}
+
+/** Counters for tests: after warm-up a training step adds to none but submits/dispatches. */
+export interface GpuStats {
+  buffersCreated: number;
+  stagingCreated: number;
+  pipelines: number;
+  pipelinesCreatedSync: number;
+  submits: number;
+  dispatches: number;
+}
+
+export class WebGpuBackend implements Backend {
+  readonly name = 'webgpu' as const;
+  readonly ctx: GpuContext;
+  /** Set in verification mode: checks every kernel against the CPU reference. */
+  readonly verifier: Verifier | null = null;
+
+  private constructor(ctx: (owner: Backend) => GpuContext, verify: boolean) {
+    this.ctx = ctx(this);
+    if (verify) this.verifier = new Verifier(this);
+  }
+
+  static async create(options: BackendOptions = {}): Promise<WebGpuBackend> {
+    const gpu = await createGpuDevice(options.gpu, options.powerPreference);
+    const backend = new WebGpuBackend((owner) => new GpuContext(gpu, owner), options.verify ?? false);
+    // Every pipeline exists before the first kernel records: none is compiled inside a step.
+    await backend.ctx.pipelines.prepare(ALL_PIPELINES);
+    gpu.throwIfFailed();
+    return backend;
+  }
+
+  get adapter(): AdapterSummary {
+    return this.ctx.gpu.adapter;
+  }
+
+  stats(): GpuStats {
+    const { pool, pipelines, scheduler } = this.ctx;
+    return {
+      buffersCreated: pool.created, stagingCreated: scheduler.stagingCreated,
+      pipelines: pipelines.size, pipelinesCreatedSync: pipelines.syncCreated,
+      submits: scheduler.submits, dispatches: scheduler.dispatches,
+    };
+  }
+
+  // ---- memory
+  fromValues(values: Float32Array, shape: Shape): Tensor {
+    const t = this.ctx.output(shape, 'fromValues');
+    this.ctx.scheduler.upload(buf(t), values);
+    return t;
+  }
+  zeros(shape: Shape): Tensor {
+    const t = this.ctx.output(shape, 'zeros');
+    this.ctx.scheduler.clear(buf(t));
+    return t;
+  }
+  clone(x: Tensor): Tensor {
+    const t = this.ctx.output(x.shape, 'clone');
+    this.ctx.scheduler.copy(buf(x), buf(t), 4 * x.size);
+    return t;
+  }
+  assign(dst: Tensor, src: Tensor): void { this.ctx.scheduler.copy(buf(src), buf(dst), 4 * src.size); }
+  async read(x: Tensor): Promise<Float32Array> {
+    // Sync point: a pending verification failure is thrown before the values are returned.
+    const values = await this.ctx.scheduler.read(buf(x), 4 * x.size, `read of ${4 * x.size} bytes`);
+    await this.verifier?.check();
+    return values;
+  }
+  releaseStorage(storage: unknown): void { this.ctx.release((storage as GpuStorage).buffer); }
+  async sync(): Promise<void> {
+    await this.ctx.scheduler.sync();
+    await this.verifier?.check();
+  }
+  /** Wraps an existing buffer (tests and verification use it to inject values). */
+  wrap(buffer: GPUBuffer, shape: Shape): Tensor {
+    return createTensor(this, { buffer, bytes: 4 * sizeOf(shape) } satisfies GpuStorage, shape, 4 * sizeOf(shape));
+  }
+
+  // ---- convolution
+  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor { return notYet('conv2d'); }
+  conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor { return notYet('conv2dBackwardInput'); }
+  conv2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor { return notYet('conv2dBackwardFilter'); }
+
+  // ---- matrices
+  matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor { return notYet('matmul'); }
+  biasAdd(x: Tensor, b: Tensor): Tensor { return notYet('biasAdd'); }
+  biasAddBackward(dy: Tensor): Tensor { return notYet('biasAddBackward'); }
+
+  // ---- pooling
+  maxPool2d(x: Tensor, p: Pool2dParams): Tensor { return notYet('maxPool2d'); }
+  maxPool2dBackward(dy: Tensor, x: Tensor, p: Pool2dParams): Tensor { return notYet('maxPool2dBackward'); }
+  avgPool2d(x: Tensor, p: Pool2dParams): Tensor { return notYet('avgPool2d'); }
+  avgPool2dBackward(dy: Tensor, xShape: Shape, p: Pool2dParams): Tensor { return notYet('avgPool2dBackward'); }
+
+  // ---- activations
+  activation(x: Tensor, kind: ActivationKind, alpha: number): Tensor { return ew.activation(this.ctx, x, kind, alpha); }
+  activationBackward(dy: Tensor, x: Tensor, y: Tensor, kind: ActivationKind, alpha: number): Tensor { return ew.activationBackward(this.ctx, dy, x, y, kind, alpha); }
+  softmax(x: Tensor): Tensor { return notYet('softmax'); }
+  softmaxBackward(dy: Tensor, y: Tensor): Tensor { return notYet('softmaxBackward'); }
+
+  // ---- batch normalization
+  batchNormTrain(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): BatchNormTrainResult { return notYet('batchNormTrain'); }
+  batchNormInference(x: Tensor, gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, epsilon: number): Tensor { return notYet('batchNormInference'); }
+  batchNormBackward(dy: Tensor, x: Tensor, gamma: Tensor, mean: Tensor, invStd: Tensor): BatchNormGrads { return notYet('batchNormBackward'); }
+  movingAverageUpdate(variable: Tensor, value: Tensor, momentum: number): void { notYet('movingAverageUpdate'); }
+
+  // ---- dropout
+  dropout(x: Tensor, rate: number, seed: number): Tensor { return notYet('dropout'); }
+  dropoutBackward(dy: Tensor, rate: number, seed: number): Tensor { return notYet('dropoutBackward'); }
+
+  // ---- structure
+  zeroPad2d(x: Tensor, pads: ExplicitPadding): Tensor { return notYet('zeroPad2d'); }
+  zeroPad2dBackward(dy: Tensor, pads: ExplicitPadding): Tensor { return notYet('zeroPad2dBackward'); }
+  add(a: Tensor, b: Tensor): Tensor { return ew.add(this.ctx, a, b); }
+  scale(x: Tensor, s: number): Tensor { return ew.scale(this.ctx, x, s); }
+  concat(xs: readonly Tensor[]): Tensor { return notYet('concat'); }
+  concatBackward(dy: Tensor, sizes: readonly number[]): Tensor[] { return notYet('concatBackward'); }
+  gatherRows(x: Tensor, indices: Int32Array): Tensor { return notYet('gatherRows'); }
+  sum(x: Tensor): Tensor { return notYet('sum'); }
+
+  // ---- locally connected
+  locallyConnected2d(x: Tensor, w: Tensor, bias: Tensor | null, p: LocallyConnected2dParams): Tensor { return notYet('locallyConnected2d'); }
+  locallyConnected2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: LocallyConnected2dParams): Tensor { return notYet('locallyConnected2dBackwardInput'); }
+  locallyConnected2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: LocallyConnected2dParams): Tensor { return notYet('locallyConnected2dBackwardFilter'); }
+
+  // ---- losses, metrics, regularization
+  loss(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor { return notYet('loss'); }
+  lossBackward(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor { return notYet('lossBackward'); }
+  softmaxCrossEntropyBackward(yTrue: Tensor, probs: Tensor, sparse: boolean): Tensor { return notYet('softmaxCrossEntropyBackward'); }
+  metric(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor { return notYet('metric'); }
+  penalty(w: Tensor, l1: number, l2: number): Tensor { return notYet('penalty'); }
+  penaltyBackward(w: Tensor, l1: number, l2: number): Tensor { return notYet('penaltyBackward'); }
+
+  // ---- optimizers (in place)
+  sgdUpdate(w: Tensor, g: Tensor, p: SgdParams): void { notYet('sgdUpdate'); }
+  momentumUpdate(w: Tensor, g: Tensor, accum: Tensor, p: MomentumParams): void { notYet('momentumUpdate'); }
+  adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamParams): void { notYet('adamUpdate'); }
+  rmspropUpdate(w: Tensor, g: Tensor, ms: Tensor, mom: Tensor, mg: Tensor | null, p: RmspropParams): void { notYet('rmspropUpdate'); }
+}

@@ -1,0 +1,84 @@
+// Element-wise kernels on WebGPU against the CPU reference: every activation
+// forward and backward, add and scale, and one dispatch past 65,535 workgroups.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivationKind } from '../../src/backend/types.js';
+import { randomValues } from '../util/check.js';
+import { GpuPage } from '../harness/gpu.js';
+import { cpuRun, cpuT } from '../harness/cpu.js';
+import { expectParity } from '../harness/tolerance.js';
+
+let gp: GpuPage;
+beforeAll(async () => { gp = await GpuPage.open(); });
+afterAll(async () => { await gp.close(); });
+
+const KINDS: ActivationKind[] = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'];
+
+describe('webgpu element-wise', () => {
+  it('activation forward and backward match the CPU for every kind', async () => {
+    const shape = [3, 7, 9, 5];
+    const n = 3 * 7 * 9 * 5;
+    // Wide range (sigmoid/tanh saturate, elu's exp far left), and exact zeros for the relu kink.
+    const x = Array.from(randomValues(n, 1, -12, 12), (v, i) => (i % 17 === 0 ? 0 : v));
+    const dy = Array.from(randomValues(n, 2));
+    const alpha = 0.3;
+    const gpu = await gp.run(async ({ wc, engine }, a) => {
+      const b = engine.backend();
+      const out: Record<string, { y: number[]; dx: number[] }> = {};
+      for (const kind of a.kinds) {
+        const [y, dx] = wc.tidy(() => {
+          const xt = wc.tensor(a.x, a.shape);
+          const yt = b.activation(xt, kind, a.alpha);
+          return [yt, b.activationBackward(wc.tensor(a.dy, a.shape), xt, yt, kind, a.alpha)];
+        });
+        out[kind] = { y: Array.from(await y.data()), dx: Array.from(await dx.data()) };
+        y.dispose(); dx.dispose();
+      }
+      return out;
+    }, { kinds: KINDS, x, dy, shape, alpha });
+    for (const kind of KINDS) {
+      const y = cpuRun((b) => b.activation(cpuT(x, shape), kind, alpha));
+      const dx = cpuRun((b) => b.activationBackward(cpuT(dy, shape), cpuT(x, shape), cpuT(y, shape), kind, alpha));
+      expectParity(gpu[kind].y, y, `${kind} forward`);
+      expectParity(gpu[kind].dx, dx, `${kind} backward`);
+    }
+  });
+
+  it('add and scale match the CPU', async () => {
+    const shape = [1, 7, 9, 3];
+    const a = Array.from(randomValues(189, 3));
+    const b = Array.from(randomValues(189, 4));
+    const gpu = await gp.run(async ({ wc, engine }, v) => {
+      const be = engine.backend();
+      const at = wc.tensor(v.a, v.shape);
+      const bt = wc.tensor(v.b, v.shape);
+      const sum = be.add(at, bt);
+      const scaled = be.scale(at, -2.5);
+      const out = { sum: Array.from(await sum.data()), scaled: Array.from(await scaled.data()) };
+      for (const t of [at, bt, sum, scaled]) t.dispose();
+      return out;
+    }, { a, b, shape });
+    expectParity(gpu.sum, a.map((v, i) => Math.fround(v + b[i])), 'add');
+    expectParity(gpu.scaled, a.map((v) => Math.fround(v * -2.5)), 'scale');
+  });
+
+  it('folds a dispatch of more than 65,535 workgroups into a 2-D grid', async () => {
+    // 256 * 65,535 + 1000 elements: one workgroup row is not enough. Values are
+    // made and checked in the page (67 MB through page.evaluate would be slow);
+    // x * 3 is exact in float32 for these small integers.
+    const result = await gp.run(async ({ wc, engine }, n) => {
+      const b = engine.backend();
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = (i % 1021) - 510;
+      const xt = wc.tensor(x, [n]);
+      const yt = b.scale(xt, 3);
+      const y = await yt.data();
+      xt.dispose(); yt.dispose();
+      let bad = 0;
+      let firstBad = -1;
+      for (let i = 0; i < n; i++) if (y[i] !== x[i] * 3) { bad++; if (firstBad < 0) firstBad = i; }
+      return { bad, firstBad, last: y[n - 1] };
+    }, 256 * 65_535 + 1000);
+    expect(result, 'elements that differ from x * 3').toEqual({ bad: 0, firstBad: -1, last: (((256 * 65_535 + 999) % 1021) - 510) * 3 });
+  });
+});

@@ -1,0 +1,35 @@
+// Finding and launching a Chromium with WebGPU for the GPU suite.
+
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer';
+
+const HOW_TO_INSTALL =
+  'The GPU tests need Chrome or Chromium with WebGPU: install one (Debian/Ubuntu: `apt-get install chromium`) ' +
+  'or point CHROME_PATH (or PUPPETEER_EXECUTABLE_PATH) at a Chrome binary.';
+
+export function findBrowser(): string {
+  const candidates = [process.env.CHROME_PATH, process.env.PUPPETEER_EXECUTABLE_PATH, '/usr/bin/chromium', '/usr/bin/google-chrome'];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  throw new Error(`GPU suite: no browser found (tried ${candidates.filter(Boolean).join(', ')}). ${HOW_TO_INSTALL}`);
+}
+
+export async function launchBrowser(executablePath: string): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath,
+    headless: true,
+    // A fresh profile per run: no state leaks between runs.
+    userDataDir: mkdtempSync(join(tmpdir(), 'webcnn-chrome-')),
+    args: [
+      '--headless=new', '--enable-unsafe-webgpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic',
+      // The sandbox cannot start as root (CI containers).
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ],
+  });
+}
+
+export const NO_ADAPTER_HELP =
+  'Chromium started but navigator.gpu.requestAdapter() returned no adapter. Use a Chromium with WebGPU ' +
+  '(113+; without a GPU it falls back to SwiftShader), e.g. `apt-get install chromium`, or set CHROME_PATH.';
