@@ -44,12 +44,13 @@ export class GpuPage {
   /** Runs fn(env, args) in the page and returns its (JSON-plain) result. */
   async run<A extends Json | object, R>(fn: (env: PageEnv, args: A) => R | Promise<R>, args: A): Promise<R> {
     // Sent as source text; esbuild-style __name helpers are shimmed in case the transform adds them.
-    return this.page.evaluate(async (src: string, a: A) => {
+    const result: unknown = await this.page.evaluate(async (src: string, a: unknown): Promise<unknown> => {
       const g = globalThis as unknown as { __name?: (f: unknown) => unknown };
       g.__name ??= (f: unknown) => f;
-      const f = (0, eval)(`(${src})`) as (env: PageEnv, args: A) => R;
+      const f = (0, eval)(`(${src})`) as (env: PageEnv, args: unknown) => unknown;
       return f({ wc: window.wc, engine: window.wcEngine }, a);
-    }, fn.toString(), args) as Promise<R>;
+    }, fn.toString(), args as unknown);
+    return result as R;
   }
 
   async close(): Promise<void> {

@@ -26,9 +26,12 @@ import { createGpuDevice, type AdapterSummary } from './device.js';
 import type { PipelineSpec } from './pipelines.js';
 import { Verifier } from './verify.js';
 import * as ew from './elementwise.js';
+import * as sm from './softmax.js';
+import * as mm from './matmul.js';
+import * as conv from './conv2d.js';
 
 const ALL_PIPELINES: readonly PipelineSpec[] = [
-  ...ew.pipelines,
+  ...ew.pipelines, ...sm.pipelines, ...mm.pipelines, ...conv.pipelines,
 ];
 
 function notYet(name: string): never {
@@ -48,6 +51,8 @@ export interface GpuStats {
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
   readonly ctx: GpuContext;
+  /** Which GEMM matmul and conv use: 'naive' is the oracle kernel (tests switch to it). */
+  gemmVariant: mm.GemmVariant = 'blocked';
   /** Set in verification mode: checks every kernel against the CPU reference. */
   readonly verifier: Verifier | null = null;
 
@@ -112,14 +117,14 @@ export class WebGpuBackend implements Backend {
   }
 
   // ---- convolution
-  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor { return notYet('conv2d'); }
-  conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor { return notYet('conv2dBackwardInput'); }
-  conv2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor { return notYet('conv2dBackwardFilter'); }
+  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor { return conv.conv2d(this.ctx, this.gemmVariant, x, w, bias, p); }
+  conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardInput(this.ctx, this.gemmVariant, dy, w, xShape, p); }
+  conv2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardFilter(this.ctx, this.gemmVariant, x, dy, wShape, p); }
 
   // ---- matrices
-  matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor { return notYet('matmul'); }
-  biasAdd(x: Tensor, b: Tensor): Tensor { return notYet('biasAdd'); }
-  biasAddBackward(dy: Tensor): Tensor { return notYet('biasAddBackward'); }
+  matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor { return mm.matmul(this.ctx, this.gemmVariant, a, b, transposeA, transposeB); }
+  biasAdd(x: Tensor, b: Tensor): Tensor { return mm.biasAdd(this.ctx, x, b); }
+  biasAddBackward(dy: Tensor): Tensor { return mm.biasAddBackward(this.ctx, dy); }
 
   // ---- pooling
   maxPool2d(x: Tensor, p: Pool2dParams): Tensor { return notYet('maxPool2d'); }
@@ -130,8 +135,8 @@ export class WebGpuBackend implements Backend {
   // ---- activations
   activation(x: Tensor, kind: ActivationKind, alpha: number): Tensor { return ew.activation(this.ctx, x, kind, alpha); }
   activationBackward(dy: Tensor, x: Tensor, y: Tensor, kind: ActivationKind, alpha: number): Tensor { return ew.activationBackward(this.ctx, dy, x, y, kind, alpha); }
-  softmax(x: Tensor): Tensor { return notYet('softmax'); }
-  softmaxBackward(dy: Tensor, y: Tensor): Tensor { return notYet('softmaxBackward'); }
+  softmax(x: Tensor): Tensor { return sm.softmax(this.ctx, x); }
+  softmaxBackward(dy: Tensor, y: Tensor): Tensor { return sm.softmaxBackward(this.ctx, dy, y); }
 
   // ---- batch normalization
   batchNormTrain(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): BatchNormTrainResult { return notYet('batchNormTrain'); }

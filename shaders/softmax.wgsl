@@ -1,0 +1,27 @@
+// softmax.wgsl: y = exp(x - max) / sum(exp(x - max)) over the last axis.
+// The row maximum is subtracted first so exp never overflows (x = 1000 would
+// give inf / inf = NaN otherwise). One invocation per row: rows are short
+// (class counts), and there are many of them.
+
+struct Params {
+  rows: u32,  // product of all axes but the last
+  c: u32,     // length of the last axis
+}
+
+override WG: u32 = 64;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = g.x + g.y * nwg.x * WG;
+  if (row >= p.rows) { return; }
+  let base = row * p.c;
+  var m = x[base];
+  for (var k = 1u; k < p.c; k++) { m = max(m, x[base + k]); }
+  var sum = 0.0;
+  for (var k = 0u; k < p.c; k++) { sum += exp(x[base + k] - m); }
+  for (var k = 0u; k < p.c; k++) { y[base + k] = exp(x[base + k] - m) / sum; }
+}

@@ -1,0 +1,24 @@
+// softmaxBackward.wgsl: dx = y * (dy - sum(dy * y)) over the last axis, from
+// the y the forward saved (the Jacobian of softmax is diag(y) - y y^T).
+
+struct Params {
+  rows: u32,  // product of all axes but the last
+  c: u32,     // length of the last axis
+}
+
+override WG: u32 = 64;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read> y: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = g.x + g.y * nwg.x * WG;
+  if (row >= p.rows) { return; }
+  let base = row * p.c;
+  var dot = 0.0;
+  for (var k = 0u; k < p.c; k++) { dot += dy[base + k] * y[base + k]; }
+  for (var k = 0u; k < p.c; k++) { dx[base + k] = y[base + k] * (dy[base + k] - dot); }
+}

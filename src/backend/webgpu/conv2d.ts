@@ -1,0 +1,84 @@
+// conv2d as im2col + GEMM, and its two backwards:
+//   forward         y[M, cout]  = col[M, K] . W[K, cout] + bias     M = n*oh*ow, K = kh*kw*cin
+//   backward filter dW[K, cout] = col^T . dy[M, cout]
+//   backward input  dx          = col2im(dy[M, cout] . W^T)
+// Shaders: shaders/im2col.wgsl, shaders/col2im.wgsl, and the GEMM of matmul.ts.
+// The column matrix is a pooled scratch buffer, released as soon as its last
+// use is recorded (later users are ordered after it in the same encoder).
+
+import type { Conv2dParams, Shape } from '../types.js';
+import type { Tensor } from '../../tensor.js';
+import { windowGeometry, type WindowGeometry } from '../../ops/geometry.js';
+import { GpuContext, Params, buf } from './context.js';
+import { recordGemm, type GemmVariant } from './matmul.js';
+import type { PipelineSpec } from './pipelines.js';
+import im2colCode from '../../../shaders/im2col.wgsl?raw';
+import col2imCode from '../../../shaders/col2im.wgsl?raw';
+
+const im2colSpec: PipelineSpec = { name: 'im2col', code: im2colCode };
+const col2imSpec: PipelineSpec = { name: 'col2im', code: col2imCode };
+
+export const pipelines: readonly PipelineSpec[] = [im2colSpec, col2imSpec];
+
+function geometry(op: string, xShape: Shape, wShape: Shape, p: Conv2dParams): WindowGeometry {
+  return windowGeometry(op, xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
+}
+
+/** The window fields of im2col.wgsl and col2im.wgsl's Params, then their element count. */
+function windowParams(g: WindowGeometry, total: number): Params {
+  return new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.kh).u32(g.kw).u32(g.sh).u32(g.sw)
+    .u32(g.dh).u32(g.dw).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(total);
+}
+
+/** A 1x1, stride-1, unpadded conv reads x itself as its column matrix. */
+function isPointwise(g: WindowGeometry): boolean {
+  return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0;
+}
+
+/** Records im2col(x) into a scratch buffer (or returns x's own buffer for pointwise convs). */
+function columns(ctx: GpuContext, x: Tensor, g: WindowGeometry, op: string): { col: GPUBuffer; scratch: boolean } {
+  if (isPointwise(g)) return { col: buf(x), scratch: false };
+  const total = g.n * g.oh * g.ow * g.kh * g.kw * g.c;
+  const col = ctx.scratch(total, `${op} im2col of ${4 * total} bytes`);
+  ctx.run1d(im2colSpec, windowParams(g, total), [buf(x), col], total);
+  return { col, scratch: true };
+}
+
+export function conv2d(ctx: GpuContext, variant: GemmVariant, x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor {
+  const g = geometry('conv2d', x.shape, w.shape, p);
+  const cout = w.shape[3];
+  const y = ctx.output([g.n, g.oh, g.ow, cout], 'conv2d');
+  const { col, scratch } = columns(ctx, x, g, 'conv2d');
+  recordGemm(ctx, variant, col, buf(w), bias ? buf(bias) : null, buf(y), g.n * g.oh * g.ow, cout, g.kh * g.kw * g.c, false, false);
+  if (scratch) ctx.release(col);
+  return y;
+}
+
+/** dx = col2im(dy . W^T). */
+export function conv2dBackwardInput(ctx: GpuContext, variant: GemmVariant, dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor {
+  const g = geometry('conv2dBackwardInput', xShape, w.shape, p);
+  const [M, K, cout] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, w.shape[3]];
+  const dx = ctx.output(xShape, 'conv2dBackwardInput');
+  if (isPointwise(g)) {
+    // The column matrix is x itself, so dCol is dx.
+    recordGemm(ctx, variant, buf(dy), buf(w), null, buf(dx), M, K, cout, false, true);
+    return dx;
+  }
+  const dcol = ctx.scratch(M * K, `conv2dBackwardInput columns of ${4 * M * K} bytes`);
+  recordGemm(ctx, variant, buf(dy), buf(w), null, dcol, M, K, cout, false, true);
+  const total = g.n * g.h * g.w * g.c;
+  ctx.run1d(col2imSpec, windowParams(g, total), [dcol, buf(dx)], total);
+  ctx.release(dcol);
+  return dx;
+}
+
+/** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]. */
+export function conv2dBackwardFilter(ctx: GpuContext, variant: GemmVariant, x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor {
+  const g = geometry('conv2dBackwardFilter', x.shape, wShape, p);
+  const [M, K, cout] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, wShape[3]];
+  const dw = ctx.output(wShape, 'conv2dBackwardFilter');
+  const { col, scratch } = columns(ctx, x, g, 'conv2dBackwardFilter');
+  recordGemm(ctx, variant, col, buf(dy), null, buf(dw), K, cout, M, true, false);
+  if (scratch) ctx.release(col);
+  return dw;
+}

@@ -1,0 +1,86 @@
+// GEMM (matmul with transposed operands), biasAdd and biasAddBackward.
+// Shaders: shaders/gemm.wgsl (register-blocked, the default), gemmNaive.wgsl
+// (the oracle and fallback), biasAdd.wgsl, biasAddBackward.wgsl.
+// conv2d.ts records its GEMMs through recordGemm on raw buffers.
+
+import type { Tensor } from '../../tensor.js';
+import { GpuContext, Params, buf } from './context.js';
+import type { PipelineSpec } from './pipelines.js';
+import gemmCode from '../../../shaders/gemm.wgsl?raw';
+import gemmNaiveCode from '../../../shaders/gemmNaive.wgsl?raw';
+import biasAddCode from '../../../shaders/biasAdd.wgsl?raw';
+import biasAddBackwardCode from '../../../shaders/biasAddBackward.wgsl?raw';
+
+export type GemmVariant = 'blocked' | 'naive';
+
+/** Block of C per invocation and workgroup shape of gemm.wgsl (its TM, TN, WG_X, WG_Y). */
+const TM = 8, TN = 4, WG_X = 8, WG_Y = 8;
+
+interface GemmFlags { transA: boolean; transB: boolean; bias: boolean; vecB: boolean }
+
+const gemmSpec = (variant: GemmVariant, f: GemmFlags): PipelineSpec => variant === 'naive'
+  ? { name: 'gemmNaive', code: gemmNaiveCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias } }
+  : { name: 'gemm', code: gemmCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_B: +f.vecB } };
+const biasAddSpec: PipelineSpec = { name: 'biasAdd', code: biasAddCode };
+const biasAddBackwardSpec: PipelineSpec = { name: 'biasAddBackward', code: biasAddBackwardCode, constants: { WG: 64 } };
+
+function allFlags(): GemmFlags[] {
+  const out: GemmFlags[] = [];
+  for (const transA of [false, true]) for (const transB of [false, true]) for (const bias of [false, true]) {
+    for (const vecB of transB ? [false] : [false, true]) out.push({ transA, transB, bias, vecB });
+  }
+  return out;
+}
+
+export const pipelines: readonly PipelineSpec[] = [
+  ...allFlags().map((f) => gemmSpec('blocked', f)),
+  ...allFlags().filter((f) => !f.vecB).map((f) => gemmSpec('naive', f)),
+  biasAddSpec, biasAddBackwardSpec,
+];
+
+/**
+ * Records C[m,n] = op(A) . op(B) (+ bias) on buffers: A holds [m,k] ([k,m] if
+ * transA), B holds [k,n] ([n,k] if transB).
+ */
+export function recordGemm(
+  ctx: GpuContext, variant: GemmVariant, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, c: GPUBuffer,
+  m: number, n: number, k: number, transA: boolean, transB: boolean,
+): void {
+  if (m === 0 || n === 0) return;
+  // An empty sum (k = 0) is zero, plus the bias; the shaders handle it without a special case.
+  const flags: GemmFlags = { transA, transB, bias: bias !== null, vecB: !transB && n % 4 === 0 };
+  const params = new Params().u32(m).u32(n).u32(k);
+  const biasBuf = bias ?? ctx.scheduler.empty;
+  if (variant === 'naive') {
+    ctx.run1d(gemmSpec('naive', { ...flags, vecB: false }), params, [a, b, biasBuf, c], m * n);
+    return;
+  }
+  const wx = Math.ceil(n / (TN * WG_X));
+  const wy = Math.ceil(m / (TM * WG_Y));
+  const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
+  if (wx > max || wy > max) throw new Error(`webgpu.matmul: [${m}, ${k}] x [${k}, ${n}] needs a ${wx}x${wy} grid, over the ${max} limit`);
+  ctx.run(gemmSpec('blocked', flags), params, [a, b, b, biasBuf, c], [wx, wy]);
+}
+
+export function matmul(ctx: GpuContext, variant: GemmVariant, a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const n = transB ? b.shape[0] : b.shape[1];
+  const c = ctx.output([m, n], 'matmul');
+  recordGemm(ctx, variant, buf(a), buf(b), null, buf(c), m, n, k, transA, transB);
+  return c;
+}
+
+export function biasAdd(ctx: GpuContext, x: Tensor, b: Tensor): Tensor {
+  const y = ctx.output(x.shape, 'biasAdd');
+  ctx.run1d(biasAddSpec, new Params().u32(x.size).u32(b.size), [buf(x), buf(b), buf(y)], x.size);
+  return y;
+}
+
+/** db = sum of dy over every axis but the last: one workgroup per column. */
+export function biasAddBackward(ctx: GpuContext, dy: Tensor): Tensor {
+  const c = dy.shape[dy.rank - 1] ?? 1;
+  const rows = c === 0 ? 0 : dy.size / c;
+  const db = ctx.output([c], 'biasAddBackward');
+  ctx.run(biasAddBackwardSpec, new Params().u32(rows).u32(c), [buf(dy), buf(db)], ctx.scheduler.grid(c));
+  return db;
+}

@@ -1,0 +1,73 @@
+// GEMM on WebGPU: the register-blocked kernel and the naive oracle, all four
+// transpose combinations, sizes that are not multiples of the 8x4 block (and
+// 1x1x1); plus biasAdd and its backward.
+
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { randomValues } from '../util/check.js';
+import { GpuPage } from '../harness/gpu.js';
+import { cpuT } from '../harness/cpu.js';
+import { cpuOr, refBiasAddBackward, refMatmul } from '../harness/reference.js';
+import { expectParity } from '../harness/tolerance.js';
+
+let gp: GpuPage;
+beforeAll(async () => { gp = await GpuPage.open(); });
+afterAll(async () => { await gp.close(); });
+
+const SIZES: [number, number, number][] = [[1, 1, 1], [17, 31, 5], [65, 129, 33], [300, 200, 100], [8, 12, 16]];
+
+describe('webgpu matmul', () => {
+  for (const [m, n, k] of SIZES) {
+    it(`[${m}x${k}] . [${k}x${n}], both kernels, all transposes`, async () => {
+      const a = Array.from(randomValues(m * k, m + 7));
+      const b = Array.from(randomValues(k * n, n + 11));
+      const combos: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
+      const gpu = await gp.run(async ({ wc, engine }, v) => {
+        const be = engine.backend() as import('../../src/backend/webgpu/index.js').WebGpuBackend;
+        const out: number[][] = [];
+        for (const variant of ['blocked', 'naive'] as const) {
+          be.gemmVariant = variant;
+          for (const [ta, tb] of v.combos) {
+            const at = wc.tensor(v.a, ta ? [v.k, v.m] : [v.m, v.k]);
+            const bt = wc.tensor(v.b, tb ? [v.n, v.k] : [v.k, v.n]);
+            const ct = be.matmul(at, bt, ta, tb);
+            out.push(Array.from(await ct.data()));
+            for (const t of [at, bt, ct]) t.dispose();
+          }
+        }
+        be.gemmVariant = 'blocked';
+        return out;
+      }, { a, b, m, n, k, combos });
+      let i = 0;
+      for (const variant of ['blocked', 'naive']) {
+        for (const [ta, tb] of combos) {
+          const aShape = ta ? [k, m] : [m, k];
+          const bShape = tb ? [n, k] : [k, n];
+          const want = cpuOr((be) => be.matmul(cpuT(a, aShape), cpuT(b, bShape), ta, tb), () => refMatmul(a, b, m, n, k, ta, tb));
+          expectParity(gpu[i++], want, `${variant} gemm ${m}x${n}x${k} transA=${ta} transB=${tb}`);
+        }
+      }
+    });
+  }
+
+  it('biasAdd and biasAddBackward match the CPU', async () => {
+    for (const shape of [[3, 7, 9, 5], [130, 17], [1, 1]]) {
+      const n = shape.reduce((p, d) => p * d, 1);
+      const c = shape[shape.length - 1];
+      const x = Array.from(randomValues(n, 21));
+      const bias = Array.from(randomValues(c, 22));
+      const gpu = await gp.run(async ({ wc, engine }, v) => {
+        const be = engine.backend();
+        const xt = wc.tensor(v.x, v.shape);
+        const bt = wc.tensor(v.bias, [v.bias.length]);
+        const yt = be.biasAdd(xt, bt);
+        const dbt = be.biasAddBackward(xt);
+        const out = { y: Array.from(await yt.data()), db: Array.from(await dbt.data()) };
+        for (const t of [xt, bt, yt, dbt]) t.dispose();
+        return out;
+      }, { x, bias, shape });
+      expectParity(gpu.y, cpuOr((b) => b.biasAdd(cpuT(x, shape), cpuT(bias, [c])), () => x.map((v, i) => Math.fround(v + bias[i % c]))), `biasAdd ${shape}`);
+      expectParity(gpu.db, cpuOr((b) => b.biasAddBackward(cpuT(x, shape)), () => refBiasAddBackward(x, c)), `biasAddBackward ${shape}`);
+    }
+  });
+});
+
