@@ -1,0 +1,79 @@
+// conv2d (im2col + GEMM) and both backwards on WebGPU against the CPU
+// reference, on shapes that break tiled code: batch 1 and 3, 7x9 images,
+// 1/3/5 channels, 1/17 filters, kernels 1, 3 and 2x3, strides 1 and 2,
+// 'valid', 'same' with an odd total padding, explicit padding, dilation 2.
+
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { Conv2dParams } from '../../src/backend/types.js';
+import { randomValues } from '../util/check.js';
+import { GpuPage } from '../harness/gpu.js';
+import { cpuT } from '../harness/cpu.js';
+import { cpuOr, refConv2d, refConv2dBackwardFilter, refConv2dBackwardInput, refConvOutShape } from '../harness/reference.js';
+import { expectParity } from '../harness/tolerance.js';
+
+let gp: GpuPage;
+beforeAll(async () => { gp = await GpuPage.open(); });
+afterAll(async () => { await gp.close(); });
+
+interface Case { n: number; cin: number; cout: number; k: [number, number]; p: Conv2dParams; bias: boolean }
+
+const CASES: Case[] = [
+  // 1x1 stride 1 'valid': x is its own column matrix (no im2col dispatch).
+  { n: 1, cin: 1, cout: 1, k: [1, 1], p: { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, bias: true },
+  { n: 3, cin: 3, cout: 17, k: [3, 3], p: { strides: [1, 1], padding: 'same', dilations: [1, 1] }, bias: true },
+  // 7 rows, kernel 2, stride 2: out 4, total padding 1 (odd: the extra row goes to the bottom).
+  { n: 3, cin: 5, cout: 1, k: [2, 3], p: { strides: [2, 2], padding: 'same', dilations: [1, 1] }, bias: false },
+  { n: 1, cin: 3, cout: 17, k: [3, 3], p: { strides: [2, 2], padding: 'valid', dilations: [2, 2] }, bias: true },
+  { n: 3, cin: 5, cout: 17, k: [3, 3], p: { strides: [2, 1], padding: [[1, 2], [0, 1]], dilations: [1, 1] }, bias: true },
+  { n: 1, cin: 5, cout: 17, k: [1, 1], p: { strides: [2, 2], padding: 'same', dilations: [1, 1] }, bias: false },
+  { n: 3, cin: 1, cout: 17, k: [3, 3], p: { strides: [1, 1], padding: 'same', dilations: [2, 2] }, bias: true },
+];
+
+describe('webgpu conv2d', () => {
+  it("a hand-worked case: 'valid' conv of 1..9 (3x3) with a 2x2 kernel of ones gives [12, 16, 24, 28]", async () => {
+    const y = await gp.run(async ({ wc, engine }) => {
+      const x = wc.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+      const w = wc.tensor([1, 1, 1, 1], [2, 2, 1, 1]);
+      const yt = engine.backend().conv2d(x, w, null, { strides: [1, 1], padding: 'valid', dilations: [1, 1] });
+      const out = Array.from(await yt.data());
+      for (const t of [x, w, yt]) t.dispose();
+      return out;
+    }, null);
+    expectParity(y, [12, 16, 24, 28], 'hand-worked conv');
+  });
+
+  CASES.forEach((c, ci) => {
+    it(`n${c.n} ${c.cin}->${c.cout} kernel ${c.k} strides ${c.p.strides} ${JSON.stringify(c.p.padding)} dilation ${c.p.dilations}`, async () => {
+      const xShape = [c.n, 7, 9, c.cin];
+      const wShape = [c.k[0], c.k[1], c.cin, c.cout];
+      const yShape = refConvOutShape(xShape, wShape, c.p);
+      const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+      const x = Array.from(randomValues(size(xShape), 100 + ci));
+      const w = Array.from(randomValues(size(wShape), 200 + ci));
+      const bias = c.bias ? Array.from(randomValues(c.cout, 300 + ci)) : null;
+      const dy = Array.from(randomValues(size(yShape), 400 + ci));
+
+      const gpu = await gp.run(async ({ wc, engine }, v) => {
+        const be = engine.backend();
+        const xt = wc.tensor(v.x, v.xShape);
+        const wt = wc.tensor(v.w, v.wShape);
+        const bt = v.bias ? wc.tensor(v.bias, [v.bias.length]) : null;
+        const dyt = wc.tensor(v.dy, v.yShape);
+        const y = be.conv2d(xt, wt, bt, v.p);
+        const dx = be.conv2dBackwardInput(dyt, wt, v.xShape, v.p);
+        const dw = be.conv2dBackwardFilter(xt, dyt, v.wShape, v.p);
+        const out = { y: Array.from(await y.data()), dx: Array.from(await dx.data()), dw: Array.from(await dw.data()), yShape: y.shape };
+        for (const t of [xt, wt, bt, dyt, y, dx, dw]) t?.dispose();
+        return out;
+      }, { x, w, bias, dy, xShape, wShape, yShape, p: c.p });
+
+      expectParity(gpu.yShape, yShape, 'output shape');
+      expectParity(gpu.y, cpuOr((b) => b.conv2d(cpuT(x, xShape), cpuT(w, wShape), bias ? cpuT(bias, [c.cout]) : null, c.p),
+        () => refConv2d(x, xShape, w, wShape, bias, c.p)), 'conv2d');
+      expectParity(gpu.dx, cpuOr((b) => b.conv2dBackwardInput(cpuT(dy, yShape), cpuT(w, wShape), xShape, c.p),
+        () => refConv2dBackwardInput(dy, w, xShape, wShape, c.p)), 'conv2dBackwardInput');
+      expectParity(gpu.dw, cpuOr((b) => b.conv2dBackwardFilter(cpuT(x, xShape), cpuT(dy, yShape), wShape, c.p),
+        () => refConv2dBackwardFilter(x, xShape, dy, wShape, c.p)), 'conv2dBackwardFilter');
+    });
+  });
+});
