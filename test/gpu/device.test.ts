@@ -1,0 +1,59 @@
+// Device set-up and failure surfacing: adapter info, GPU validation errors
+// thrown at the next sync point (never silent zeros), tensors over the
+// device's binding limit refused with the size and the limit.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GpuPage } from '../harness/gpu.js';
+
+let gp: GpuPage;
+beforeAll(async () => { gp = await GpuPage.open(); });
+afterAll(async () => { await gp.close(); });
+
+type Gpu = import('../../src/backend/webgpu/index.js').WebGpuBackend;
+
+describe('webgpu device', () => {
+  it('exposes the adapter info', async () => {
+    const info = await gp.run(({ engine }) => ({ ...(engine.backend() as Gpu).adapter, name: engine.backend().name }), null);
+    expect(info.name).toBe('webgpu');
+    expect(typeof info.vendor).toBe('string');
+    expect(typeof info.architecture).toBe('string');
+    expect(typeof info.isFallbackAdapter).toBe('boolean');
+  });
+
+  it('throws a GPU validation error at the next sync point', async () => {
+    const message = await gp.run(async ({ engine }) => {
+      const be = engine.backend() as Gpu;
+      // A deliberately invalid buffer: MAP_READ may only pair with COPY_DST.
+      be.ctx.gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE });
+      try {
+        await be.sync();
+        return 'no error';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    }, null);
+    expect(message).toMatch(/GPU error/);
+  });
+
+  it('refuses a tensor larger than maxStorageBufferBindingSize, naming both', async () => {
+    const message = await gp.run(async ({ engine }) => {
+      const be = engine.backend() as Gpu;
+      const limit = Math.min(be.ctx.gpu.limits.maxStorageBufferBindingSize, be.ctx.gpu.limits.maxBufferSize);
+      try {
+        be.zeros([limit / 4 + 1]);
+        return 'no error';
+      } catch (err) {
+        return `${(err as Error).message}|${limit}`;
+      }
+    }, null);
+    const [text, limit] = message.split('|');
+    expect(text).toContain(`${Number(limit) + 4} bytes`);
+    expect(text).toContain(`limit of ${limit} bytes`);
+  });
+
+  it('prepares every pipeline before the first kernel', async () => {
+    const stats = await gp.run(({ engine }) => (engine.backend() as Gpu).stats(), null);
+    expect(stats.pipelines).toBeGreaterThan(0);
+    expect(stats.pipelinesCreatedSync).toBe(0);
+  });
+});

@@ -1,0 +1,62 @@
+// Verification mode: every kernel also runs on the CPU reference, and the
+// first disagreement is thrown at the next sync point, naming the kernel,
+// shapes, worst element and both values.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GpuPage } from '../harness/gpu.js';
+
+let gp: GpuPage;
+beforeAll(async () => { gp = await GpuPage.open({ verify: true }); });
+afterAll(async () => { await gp.close(); });
+
+type Gpu = import('../../src/backend/webgpu/index.js').WebGpuBackend;
+
+describe('webgpu verification mode', () => {
+  it('checks correct kernels silently', async () => {
+    const checked = await gp.run(async ({ wc, engine }) => {
+      const be = engine.backend() as Gpu;
+      const before = be.verifier?.checked ?? -1;
+      const x = wc.tensor([-2, -0.5, 0, 0.5, 2, 3], [2, 3]);
+      const y = be.softmax(x);
+      const ys = [be.activation(x, 'elu', 1), y, be.activation(x, 'tanh', 0), be.softmaxBackward(x, y)];
+      for (const y of ys) await y.data();
+      for (const t of [x, ...ys]) t.dispose();
+      return (be.verifier?.checked ?? -1) - before;
+    }, null);
+    expect(checked).toBe(4);
+  });
+
+  it('throws on a wrong kernel result, naming the kernel, shapes, element and both values', async () => {
+    const message = await gp.run(async ({ wc, engine }) => {
+      const be = engine.backend() as Gpu;
+      if (!be.verifier) return 'no verifier';
+      const x = wc.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+      // Test hook: element 0 of the next activation's output is overwritten with 12345.
+      be.verifier.corruptNext = 'activation';
+      const y = be.activation(x, 'relu', 0);
+      try {
+        await y.data();
+        return 'no error';
+      } catch (err) {
+        return (err as Error).message;
+      } finally {
+        x.dispose(); y.dispose();
+      }
+    }, null);
+    expect(message).toMatch(/activation\(\[2, 3\], "relu", 0\)/);
+    expect(message).toMatch(/element 0 is 12345 on the GPU, 1 on the CPU/);
+    expect(message).toMatch(/tolerance/);
+  });
+
+  it('keeps working after a reported failure', async () => {
+    const values = await gp.run(async ({ wc, engine }) => {
+      const be = engine.backend();
+      const x = wc.tensor([1, -1], [2]);
+      const y = be.activation(x, 'relu', 0);
+      const v = Array.from(await y.data());
+      x.dispose(); y.dispose();
+      return v;
+    }, null);
+    expect(values).toEqual([1, 0]);
+  });
+});
