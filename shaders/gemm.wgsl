@@ -51,11 +51,17 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   if (row0 >= p.m || col0 >= p.n) { return; }
 
   // Clamped indices: rows/columns past the edge re-read the last valid one.
-  var rows: array<u32, 8>;
-  for (var r = 0u; r < TM; r++) { rows[r] = min(row0 + r, p.m - 1u); }
+  let last = p.m - 1u;
+  let r0 = min(row0, last);      let r1 = min(row0 + 1u, last);
+  let r2 = min(row0 + 2u, last); let r3 = min(row0 + 3u, last);
+  let r4 = min(row0 + 4u, last); let r5 = min(row0 + 5u, last);
+  let r6 = min(row0 + 6u, last); let r7 = min(row0 + 7u, last);
   let cols = min(vec4u(col0, col0 + 1u, col0 + 2u, col0 + 3u), vec4u(p.n - 1u));
 
-  var acc: array<vec4f, 8>;
+  // Written out rather than looped: SwiftShader keeps named vec4s in registers,
+  // while a dynamically indexed array<vec4f, 8> spills to memory (5x slower).
+  var acc0 = vec4f(0.0); var acc1 = vec4f(0.0); var acc2 = vec4f(0.0); var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0); var acc5 = vec4f(0.0); var acc6 = vec4f(0.0); var acc7 = vec4f(0.0);
   for (var kk = 0u; kk < p.k; kk++) {
     var bv: vec4f;
     if (VEC_B) {
@@ -63,19 +69,32 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
     } else {
       bv = vec4f(loadB(kk, cols.x), loadB(kk, cols.y), loadB(kk, cols.z), loadB(kk, cols.w));
     }
-    for (var r = 0u; r < TM; r++) {
-      acc[r] = fma(vec4f(loadA(rows[r], kk)), bv, acc[r]);
-    }
+    acc0 = fma(vec4f(loadA(r0, kk)), bv, acc0);
+    acc1 = fma(vec4f(loadA(r1, kk)), bv, acc1);
+    acc2 = fma(vec4f(loadA(r2, kk)), bv, acc2);
+    acc3 = fma(vec4f(loadA(r3, kk)), bv, acc3);
+    acc4 = fma(vec4f(loadA(r4, kk)), bv, acc4);
+    acc5 = fma(vec4f(loadA(r5, kk)), bv, acc5);
+    acc6 = fma(vec4f(loadA(r6, kk)), bv, acc6);
+    acc7 = fma(vec4f(loadA(r7, kk)), bv, acc7);
   }
 
-  var bv = vec4f(0.0);
-  if (HAS_BIAS) { bv = vec4f(bias[cols.x], bias[cols.y], bias[cols.z], bias[cols.w]); }
-  for (var r = 0u; r < TM; r++) {
-    let i = row0 + r;
-    if (i >= p.m) { break; }
-    let v = acc[r] + bv;
-    for (var t = 0u; t < TN; t++) {
-      if (col0 + t < p.n) { c[i * p.n + col0 + t] = v[t]; }
-    }
+  var bias4 = vec4f(0.0);
+  if (HAS_BIAS) { bias4 = vec4f(bias[cols.x], bias[cols.y], bias[cols.z], bias[cols.w]); }
+  store(row0, col0, acc0 + bias4);
+  store(row0 + 1u, col0, acc1 + bias4);
+  store(row0 + 2u, col0, acc2 + bias4);
+  store(row0 + 3u, col0, acc3 + bias4);
+  store(row0 + 4u, col0, acc4 + bias4);
+  store(row0 + 5u, col0, acc5 + bias4);
+  store(row0 + 6u, col0, acc6 + bias4);
+  store(row0 + 7u, col0, acc7 + bias4);
+}
+
+/** Stores the in-range part of one row of the block. */
+fn store(i: u32, col0: u32, v: vec4f) {
+  if (i >= p.m) { return; }
+  for (var t = 0u; t < TN; t++) {
+    if (col0 + t < p.n) { c[i * p.n + col0 + t] = v[t]; }
   }
 }
