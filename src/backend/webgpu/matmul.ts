@@ -16,25 +16,25 @@ export type GemmVariant = 'blocked' | 'naive';
 /** Block of C per invocation and workgroup shape of gemm.wgsl (its TM, TN, WG_X, WG_Y). */
 const TM = 8, TN = 4, WG_X = 8, WG_Y = 8;
 
-interface GemmFlags { transA: boolean; transB: boolean; bias: boolean; vecB: boolean }
+interface GemmFlags { transA: boolean; transB: boolean; bias: boolean; vecA: boolean; vecB: boolean }
 
 const gemmSpec = (variant: GemmVariant, f: GemmFlags): PipelineSpec => variant === 'naive'
   ? { name: 'gemmNaive', code: gemmNaiveCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias } }
-  : { name: 'gemm', code: gemmCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_B: +f.vecB } };
+  : { name: 'gemm', code: gemmCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB } };
 const biasAddSpec: PipelineSpec = { name: 'biasAdd', code: biasAddCode };
 const biasAddBackwardSpec: PipelineSpec = { name: 'biasAddBackward', code: biasAddBackwardCode, constants: { WG: 64 } };
 
 function allFlags(): GemmFlags[] {
   const out: GemmFlags[] = [];
   for (const transA of [false, true]) for (const transB of [false, true]) for (const bias of [false, true]) {
-    for (const vecB of transB ? [false] : [false, true]) out.push({ transA, transB, bias, vecB });
+    for (const vecA of [false, true]) for (const vecB of transB ? [false] : [false, true]) out.push({ transA, transB, bias, vecA, vecB });
   }
   return out;
 }
 
 export const pipelines: readonly PipelineSpec[] = [
   ...allFlags().map((f) => gemmSpec('blocked', f)),
-  ...allFlags().filter((f) => !f.vecB).map((f) => gemmSpec('naive', f)),
+  ...allFlags().filter((f) => !f.vecA && !f.vecB).map((f) => gemmSpec('naive', f)),
   biasAddSpec, biasAddBackwardSpec,
 ];
 
@@ -48,18 +48,19 @@ export function recordGemm(
 ): void {
   if (m === 0 || n === 0) return;
   // An empty sum (k = 0) is zero, plus the bias; the shaders handle it without a special case.
-  const flags: GemmFlags = { transA, transB, bias: bias !== null, vecB: !transB && n % 4 === 0 };
+  // vec4 views need contiguous, 16-byte aligned runs: rows of B along n, rows of A along k (or m for A^T).
+  const flags: GemmFlags = { transA, transB, bias: bias !== null, vecA: transA ? m % 4 === 0 : k % 4 === 0, vecB: !transB && n % 4 === 0 };
   const params = new Params().u32(m).u32(n).u32(k);
   const biasBuf = bias ?? ctx.scheduler.empty;
   if (variant === 'naive') {
-    ctx.run1d(gemmSpec('naive', { ...flags, vecB: false }), params, [a, b, biasBuf, c], m * n);
+    ctx.run1d(gemmSpec('naive', { ...flags, vecA: false, vecB: false }), params, [a, b, biasBuf, c], m * n);
     return;
   }
   const wx = Math.ceil(n / (TN * WG_X));
   const wy = Math.ceil(m / (TM * WG_Y));
   const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
   if (wx > max || wy > max) throw new Error(`webgpu.matmul: [${m}, ${k}] x [${k}, ${n}] needs a ${wx}x${wy} grid, over the ${max} limit`);
-  ctx.run(gemmSpec('blocked', flags), params, [a, b, b, biasBuf, c], [wx, wy]);
+  ctx.run(gemmSpec('blocked', flags), params, [a, a, b, b, biasBuf, c], [wx, wy]);
 }
 
 export function matmul(ctx: GpuContext, variant: GemmVariant, a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
