@@ -62,6 +62,43 @@ describe('webgpu element-wise', () => {
     expectParity(gpu.scaled, a.map((v) => Math.fround(v * -2.5)), 'scale');
   });
 
+  it('orders an upload into a reused buffer after the recorded kernels that read it', async () => {
+    // b = 2a is recorded, a's buffer goes back to the pool, and the next upload
+    // takes it: writeBuffer would overtake the unsubmitted kernel unless the
+    // scheduler submits first.
+    const r = await gp.run(async ({ wc, engine }) => {
+      const be = engine.backend() as import('../../src/backend/webgpu/index.js').WebGpuBackend;
+      const a = wc.tensor([1, 2, 3, 4], [4]);
+      const b = be.scale(a, 2);
+      a.dispose();
+      const created = be.stats().buffersCreated;
+      const c = wc.tensor([100, 200, 300, 400], [4]);
+      const reused = be.stats().buffersCreated === created;
+      const out = { b: Array.from(await b.data()), c: Array.from(await c.data()), reused };
+      b.dispose(); c.dispose();
+      return out;
+    }, null);
+    expect(r).toEqual({ b: [2, 4, 6, 8], c: [100, 200, 300, 400], reused: true });
+  });
+
+  it('keeps every Params value right past the uniform arena (300 dispatches, one read)', async () => {
+    const v = await gp.run(async ({ wc, engine }) => {
+      const be = engine.backend();
+      let x = wc.tensor([1, -1, 0.5], [3]);
+      // Factors 2, 0.5, 1 repeating multiply to 1; the arena holds 256 slots and
+      // 256 % 3 != 0, so a slot reused before its dispatch ran would change the product.
+      for (let i = 0; i < 300; i++) {
+        const y = be.scale(x, [2, 0.5, 1][i % 3]);
+        x.dispose();
+        x = y;
+      }
+      const out = Array.from(await x.data());
+      x.dispose();
+      return out;
+    }, null);
+    expect(v).toEqual([1, -1, 0.5]);
+  });
+
   it('folds a dispatch of more than 65,535 workgroups into a 2-D grid', async () => {
     // 256 * 65,535 + 1000 elements: one workgroup row is not enough. Values are
     // made and checked in the page (67 MB through page.evaluate would be slow);
