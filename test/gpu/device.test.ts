@@ -20,6 +20,23 @@ describe('webgpu device', () => {
     expect(typeof info.isFallbackAdapter).toBe('boolean');
   });
 
+  it('explains how to enable WebGPU when no adapter is found', async () => {
+    const message = await gp.run(async ({ wc }) => {
+      // An injected GPU object (BackendOptions.gpu) with no adapter to give.
+      const gpu = { requestAdapter: async () => null } as unknown as GPU;
+      try {
+        await wc.setBackend('webgpu', { gpu });
+        return 'no error';
+      } catch (err) {
+        return (err as Error).message;
+      } finally {
+        await wc.setBackend('webgpu');
+      }
+    }, null);
+    expect(message).toMatch(/found no adapter/);
+    expect(message).toMatch(/--enable-unsafe-webgpu/);
+  });
+
   it('throws a GPU validation error at the next sync point', async () => {
     const message = await gp.run(async ({ engine }) => {
       const be = engine.backend() as Gpu;
