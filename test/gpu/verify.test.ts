@@ -18,12 +18,13 @@ describe('webgpu verification mode', () => {
       const before = be.verifier?.checked ?? -1;
       const x = wc.tensor([-2, -0.5, 0, 0.5, 2, 3], [2, 3]);
       const y = be.softmax(x);
-      const ys = [be.activation(x, 'elu', 1), y, be.activation(x, 'tanh', 0), be.softmaxBackward(x, y)];
+      const ys = [be.activation(x, 'elu', 1), y, be.activation(x, 'tanh', 0), be.softmaxBackward(x, y),
+        be.add(x, x), be.scale(x, 3), be.matmul(x, x, true, false), be.biasAddBackward(x)];
       for (const y of ys) await y.data();
       for (const t of [x, ...ys]) t.dispose();
       return (be.verifier?.checked ?? -1) - before;
     }, null);
-    expect(checked).toBe(4);
+    expect(checked).toBe(8);
   });
 
   it('throws on a wrong kernel result, naming the kernel, shapes, element and both values', async () => {
