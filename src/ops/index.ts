@@ -3,3 +3,6 @@ export * from './activation.js';
 export * from './normalization.js';
 export * from './loss.js';
 export * from './optimizer.js';
+export * from './conv.js';
+export * from './pool.js';
+export * from './structure.js';

@@ -1,14 +1,49 @@
-// STUB: replaced by the real kernels.
+// Matrix product and bias add, the GEMM that convolution reduces to.
+// a [m,k] (or [k,m] when transposeA), b [k,n] (or [n,k] when transposeB) -> c [m,n].
+
 import type { Tensor } from '../../tensor.js';
+import { cpuTensor, vals } from './storage.js';
 
-export function matmul(_a: Tensor, _b: Tensor, _transposeA: boolean, _transposeB: boolean): Tensor {
-  throw new Error('cpu.matmul: not implemented yet');
+/** Plain triple loop over row-major arrays; the oracle, not the fast path. */
+export function gemm(
+  a: Float32Array, b: Float32Array, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean,
+): Float32Array {
+  const c = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) {
+        const av = transposeA ? a[p * m + i] : a[i * k + p];
+        const bv = transposeB ? b[j * k + p] : b[p * n + j];
+        s += av * bv;
+      }
+      c[i * n + j] = s;
+    }
+  }
+  return c;
 }
 
-export function biasAdd(_x: Tensor, _b: Tensor): Tensor {
-  throw new Error('cpu.biasAdd: not implemented yet');
+export function matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+  const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const n = transposeB ? b.shape[0] : b.shape[1];
+  return cpuTensor(gemm(vals(a), vals(b), m, k, n, transposeA, transposeB), [m, n]);
 }
 
-export function biasAddBackward(_dy: Tensor): Tensor {
-  throw new Error('cpu.biasAddBackward: not implemented yet');
+/** y = x + b over the last axis. */
+export function biasAdd(x: Tensor, b: Tensor): Tensor {
+  const xv = vals(x);
+  const bv = vals(b);
+  const c = bv.length;
+  const y = new Float32Array(xv.length);
+  for (let i = 0; i < xv.length; i++) y[i] = xv[i] + bv[i % c];
+  return cpuTensor(y, x.shape);
+}
+
+/** db[c] = sum of dy over every row (every axis but the last). */
+export function biasAddBackward(dy: Tensor): Tensor {
+  const dv = vals(dy);
+  const c = dy.shape[dy.rank - 1];
+  const db = new Float32Array(c);
+  for (let i = 0; i < dv.length; i++) db[i % c] += dv[i];
+  return cpuTensor(db, [c]);
 }
