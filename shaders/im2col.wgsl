@@ -23,22 +23,32 @@ override WG: u32 = 256;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  // One invocation per (output pixel, kernel row): it writes the kw * c
+  // contiguous values of col that row of the window covers. Integer division
+  // is slow on SwiftShader, and per element it cost more than the copy itself;
+  // here it is paid once per kw * c values. Neighbouring invocations still
+  // write neighbouring runs of col.
   let i = g.x + g.y * nwg.x * WG;
-  if (i >= p.total) { return; }
-  let K = p.kh * p.kw * p.c;
-  let row = i / K;
-  let k = i % K;
-  let ci = k % p.c;
-  let kx = (k / p.c) % p.kw;
-  let ky = k / (p.c * p.kw);
-  let ox = row % p.ow;
-  let oy = (row / p.ow) % p.oh;
-  let b = row / (p.ow * p.oh);
+  let run = p.kw * p.c;
+  if (i >= p.total / run) { return; }
+  let row = i / p.kh;
+  let ky = i - row * p.kh;
+  let rb = row / p.ow;
+  let ox = row - rb * p.ow;
+  let b = rb / p.oh;
+  let oy = rb - b * p.oh;
   let iy = i32(oy * p.sh + ky * p.dh) - i32(p.padTop);
-  let ix = i32(ox * p.sw + kx * p.dw) - i32(p.padLeft);
-  var v = 0.0;
-  if (iy >= 0 && iy < i32(p.h) && ix >= 0 && ix < i32(p.w)) {
-    v = x[((b * p.h + u32(iy)) * p.w + u32(ix)) * p.c + ci];
+  let rowInside = iy >= 0 && iy < i32(p.h);
+  var dst = i * run;
+  for (var kx = 0u; kx < p.kw; kx++) {
+    let ix = i32(ox * p.sw + kx * p.dw) - i32(p.padLeft);
+    if (rowInside && ix >= 0 && ix < i32(p.w)) {
+      let src = ((b * p.h + u32(iy)) * p.w + u32(ix)) * p.c;
+      for (var ci = 0u; ci < p.c; ci++) { col[dst + ci] = x[src + ci]; }
+    } else {
+      // TF 'same' and explicit padding: taps outside the image read zeros.
+      for (var ci = 0u; ci < p.c; ci++) { col[dst + ci] = 0.0; }
+    }
+    dst += p.c;
   }
-  col[i] = v;
 }

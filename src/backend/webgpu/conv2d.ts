@@ -40,7 +40,8 @@ function columns(ctx: GpuContext, x: Tensor, g: WindowGeometry, op: string): { c
   if (isPointwise(g)) return { col: buf(x), scratch: false };
   const total = g.n * g.oh * g.ow * g.kh * g.kw * g.c;
   const col = ctx.scratch(total, `${op} im2col of ${4 * total} bytes`);
-  ctx.run1d(im2colSpec, windowParams(g, total), [buf(x), col], total);
+  // One invocation per (output pixel, kernel row), each writing kw * cin values.
+  ctx.run1d(im2colSpec, windowParams(g, total), [buf(x), col], total / (g.kw * g.c));
   return { col, scratch: true };
 }
 
