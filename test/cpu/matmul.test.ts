@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import * as wc from '../../src/index.js';
+import { randomValues } from '../util/check.js';
+import { checkGradient, t } from './gradcheck.js';
+
+const { matmul, biasAdd, biasAddBackward } = wc.ops;
+
+describe('matmul and bias (cpu)', () => {
+  it('by hand, with every transpose', () => {
+    const a = t([1, 2, 3, 4, 5, 6], [2, 3]);
+    const b = t([7, 8, 9, 10, 11, 12], [3, 2]);
+    // [1 2 3; 4 5 6] . [7 8; 9 10; 11 12] = [58 64; 139 154]
+    expect([...matmul(a, b, false, false).dataSync()]).toEqual([58, 64, 139, 154]);
+    const aT = t([1, 4, 2, 5, 3, 6], [3, 2]);
+    const bT = t([7, 9, 11, 8, 10, 12], [2, 3]);
+    expect([...matmul(aT, b, true, false).dataSync()]).toEqual([58, 64, 139, 154]);
+    expect([...matmul(a, bT, false, true).dataSync()]).toEqual([58, 64, 139, 154]);
+    expect([...matmul(aT, bT, true, true).dataSync()]).toEqual([58, 64, 139, 154]);
+    expect([...biasAdd(a, t([1, 0, -1], [3])).dataSync()]).toEqual([2, 2, 2, 5, 5, 5]);
+    expect([...biasAddBackward(a).dataSync()]).toEqual([5, 7, 9]);
+  });
+
+  it('finite-difference gradients: dA = dC.B^T, dB = A^T.dC for every transpose', () => {
+    const [m, k, n] = [3, 4, 5];
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        const aShape = ta ? [k, m] : [m, k];
+        const bShape = tb ? [n, k] : [k, n];
+        const av = randomValues(m * k, 1);
+        const bv = randomValues(k * n, 2);
+        const f = (ap: Float32Array, bp: Float32Array): Float32Array => matmul(t(ap, aShape), t(bp, bShape), ta, tb).dataSync();
+        // dA (as A is stored): ta ? B.dC^T or B^T... expressed through matmul itself.
+        const dA = (r: Float32Array): Float32Array => ta
+          ? matmul(t(bv, bShape), t(r, [m, n]), tb, true).dataSync()
+          : matmul(t(r, [m, n]), t(bv, bShape), false, !tb).dataSync();
+        const dB = (r: Float32Array): Float32Array => tb
+          ? matmul(t(r, [m, n]), t(av, aShape), true, ta).dataSync()
+          : matmul(t(av, aShape), t(r, [m, n]), !ta, false).dataSync();
+        checkGradient(`dA ta=${ta} tb=${tb}`, av, m * n, (p) => f(p, bv), dA);
+        checkGradient(`dB ta=${ta} tb=${tb}`, bv, m * n, (p) => f(av, p), dB);
+      }
+    }
+  });
+
+  it('refuses mismatched inner sizes', () => {
+    expect(() => matmul(t([1, 2], [1, 2]), t([1, 2, 3], [3, 1]), false, false)).toThrow(/matmul: inner sizes must agree, got a \[1, 2\] and b \[3, 1\] \(2 vs 3\)/);
+  });
+});
