@@ -10,6 +10,10 @@
 //   A [m,k] with k % 4 == 0 (then k advances 4 at a time: 12 vec4 loads feed
 //   128 multiply-adds), along m for A^T with m % 4 == 0. Accumulators are
 //   named vec4s, not an indexed array: SwiftShader spills indexed arrays.
+// v4: split-K. When C is too small to keep the device busy (conv's dW =
+//   col^T . dy is [kh*kw*cin, cout] summed over n*oh*ow), workgroup z sums
+//   only its chunk of k into its own slice of C; splitKSum.wgsl adds the
+//   slices. With one split this is v3 exactly.
 // Measured on SwiftShader (2 cores), 512x512x512: v1 0.4 GFLOP/s, v2 2.3, v3 3.9
 // (2.6 with A^T).
 // Edges: loads clamp their row/column to the last valid one (always in bounds,
@@ -17,9 +21,10 @@
 // op(A) = A [m,k], or A^T of A stored [k,m] (TRANS_A); op(B) likewise (TRANS_B).
 
 struct Params {
-  m: u32,  // rows of C
-  n: u32,  // columns of C
-  k: u32,  // the summed dimension
+  m: u32,       // rows of C
+  n: u32,       // columns of C
+  k: u32,       // the summed dimension
+  kChunk: u32,  // k per split (a multiple of 4; = k without split-K)
 }
 
 override WG_X: u32 = 8;   // workgroup columns: 8 * 4 = 32 columns of C
@@ -39,7 +44,7 @@ const TN = 4u;  // columns of C per invocation
 @group(0) @binding(3) var<storage, read> b: array<f32>;
 @group(0) @binding(4) var<storage, read> b4: array<vec4f>;   // the same buffer as b, viewed as vec4
 @group(0) @binding(5) var<storage, read> bias: array<f32>;   // a 16-byte dummy when !HAS_BIAS
-@group(0) @binding(6) var<storage, read_write> c: array<f32>;
+@group(0) @binding(6) var<storage, read_write> c: array<f32>;  // [splits, m, n]
 
 fn loadA(i: u32, kk: u32) -> f32 {
   if (TRANS_A) { return a[kk * p.m + i]; }
@@ -67,6 +72,10 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   let col0 = g.x * TN;
   let row0 = g.y * TM;
   if (row0 >= p.m || col0 >= p.n) { return; }
+  // This split's range of k, and its slice of the output.
+  let kBegin = g.z * p.kChunk;
+  let kEnd = min(p.k, kBegin + p.kChunk);
+  let slice = g.z * p.m * p.n;
 
   // Clamped indices: rows/columns past the edge re-read the last valid one.
   let last = p.m - 1u;
@@ -83,7 +92,7 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   if (VEC_A && !TRANS_A) {
     // A rows are contiguous along k: one vec4 of A per row covers 4 steps of k.
     let k4 = p.k / 4u;
-    for (var q = 0u; q < k4; q++) {
+    for (var q = kBegin / 4u; q < kEnd / 4u; q++) {
       let kk = q * 4u;
       let b0 = loadB4(kk, col0, cols);      let b1 = loadB4(kk + 1u, col0, cols);
       let b2 = loadB4(kk + 2u, col0, cols); let b3 = loadB4(kk + 3u, col0, cols);
@@ -97,7 +106,7 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
       acc7 = mac4(acc7, a4[r7 * k4 + q], b0, b1, b2, b3);
     }
   } else {
-    for (var kk = 0u; kk < p.k; kk++) {
+    for (var kk = kBegin; kk < kEnd; kk++) {
       let bv = loadB4(kk, col0, cols);
       var lo: vec4f;
       var hi: vec4f;
@@ -123,21 +132,22 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   }
 
   var bias4 = vec4f(0.0);
-  if (HAS_BIAS) { bias4 = vec4f(bias[cols.x], bias[cols.y], bias[cols.z], bias[cols.w]); }
-  store(row0, col0, acc0 + bias4);
-  store(row0 + 1u, col0, acc1 + bias4);
-  store(row0 + 2u, col0, acc2 + bias4);
-  store(row0 + 3u, col0, acc3 + bias4);
-  store(row0 + 4u, col0, acc4 + bias4);
-  store(row0 + 5u, col0, acc5 + bias4);
-  store(row0 + 6u, col0, acc6 + bias4);
-  store(row0 + 7u, col0, acc7 + bias4);
+  // The bias goes into the first slice only: splitKSum adds the slices.
+  if (HAS_BIAS && g.z == 0u) { bias4 = vec4f(bias[cols.x], bias[cols.y], bias[cols.z], bias[cols.w]); }
+  store(slice, row0, col0, acc0 + bias4);
+  store(slice, row0 + 1u, col0, acc1 + bias4);
+  store(slice, row0 + 2u, col0, acc2 + bias4);
+  store(slice, row0 + 3u, col0, acc3 + bias4);
+  store(slice, row0 + 4u, col0, acc4 + bias4);
+  store(slice, row0 + 5u, col0, acc5 + bias4);
+  store(slice, row0 + 6u, col0, acc6 + bias4);
+  store(slice, row0 + 7u, col0, acc7 + bias4);
 }
 
 /** Stores the in-range part of one row of the block. */
-fn store(i: u32, col0: u32, v: vec4f) {
+fn store(slice: u32, i: u32, col0: u32, v: vec4f) {
   if (i >= p.m) { return; }
   for (var t = 0u; t < TN; t++) {
-    if (col0 + t < p.n) { c[i * p.n + col0 + t] = v[t]; }
+    if (col0 + t < p.n) { c[slice + i * p.n + col0 + t] = v[t]; }
   }
 }

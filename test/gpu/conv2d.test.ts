@@ -15,7 +15,7 @@ let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
 afterAll(async () => { await gp.close(); });
 
-interface Case { n: number; cin: number; cout: number; k: [number, number]; p: Conv2dParams; bias: boolean }
+interface Case { n: number; cin: number; cout: number; k: [number, number]; p: Conv2dParams; bias: boolean; hw?: [number, number] }
 
 const CASES: Case[] = [
   // 1x1 stride 1 'valid': x is its own column matrix (no im2col dispatch).
@@ -27,6 +27,8 @@ const CASES: Case[] = [
   { n: 3, cin: 5, cout: 17, k: [3, 3], p: { strides: [2, 1], padding: [[1, 2], [0, 1]], dilations: [1, 1] }, bias: true },
   { n: 1, cin: 5, cout: 17, k: [1, 1], p: { strides: [2, 2], padding: 'same', dilations: [1, 1] }, bias: false },
   { n: 3, cin: 1, cout: 17, k: [3, 3], p: { strides: [1, 1], padding: 'same', dilations: [2, 2] }, bias: true },
+  // A 28x28 image: dW sums over n*oh*ow = 2028 rows into a 9x17 result, which takes split-K.
+  { n: 3, cin: 1, cout: 17, k: [3, 3], p: { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, bias: true, hw: [28, 28] },
 ];
 
 describe('webgpu conv2d', () => {
@@ -44,7 +46,7 @@ describe('webgpu conv2d', () => {
 
   CASES.forEach((c, ci) => {
     it(`n${c.n} ${c.cin}->${c.cout} kernel ${c.k} strides ${c.p.strides} ${JSON.stringify(c.p.padding)} dilation ${c.p.dilations}`, async () => {
-      const xShape = [c.n, 7, 9, c.cin];
+      const xShape = [c.n, ...(c.hw ?? [7, 9]), c.cin];
       const wShape = [c.k[0], c.k[1], c.cin, c.cout];
       const yShape = refConvOutShape(xShape, wShape, c.p);
       const size = (s: number[]) => s.reduce((a, b) => a * b, 1);

@@ -1,6 +1,7 @@
 // GEMM on WebGPU: the register-blocked kernel and the naive oracle, all four
 // transpose combinations, sizes that are not multiples of the 8x4 block (and
-// 1x1x1); plus biasAdd and its backward.
+// 1x1x1), long k with a small C (split-K, odd and multiple-of-4 k); plus
+// biasAdd and its backward.
 
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { randomValues } from '../util/check.js';
@@ -13,7 +14,7 @@ let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
 afterAll(async () => { await gp.close(); });
 
-const SIZES: [number, number, number][] = [[1, 1, 1], [17, 31, 5], [65, 129, 33], [300, 200, 100], [8, 12, 16]];
+const SIZES: [number, number, number][] = [[1, 1, 1], [17, 31, 5], [65, 129, 33], [300, 200, 100], [8, 12, 16], [5, 3, 2999], [8, 12, 3000]];
 
 describe('webgpu matmul', () => {
   for (const [m, n, k] of SIZES) {

@@ -51,7 +51,8 @@ export class GpuContext {
     this.run(spec, params, buffers, this.scheduler.grid(Math.ceil(count / wg)));
   }
 
-  run(spec: PipelineSpec, params: Params | null, buffers: readonly GPUBuffer[], workgroups: readonly [number, number]): void {
+  /** Records a kernel over an explicit grid of workgroups ([x, y] or [x, y, z]). */
+  run(spec: PipelineSpec, params: Params | null, buffers: readonly GPUBuffer[], workgroups: readonly number[]): void {
     this.scheduler.dispatch(spec.name, this.pipelines.get(spec), params, buffers, workgroups);
   }
 }

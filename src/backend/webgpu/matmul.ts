@@ -10,6 +10,7 @@ import gemmCode from '../../../shaders/gemm.wgsl?raw';
 import gemmNaiveCode from '../../../shaders/gemmNaive.wgsl?raw';
 import biasAddCode from '../../../shaders/biasAdd.wgsl?raw';
 import biasAddBackwardCode from '../../../shaders/biasAddBackward.wgsl?raw';
+import splitKSumCode from '../../../shaders/splitKSum.wgsl?raw';
 
 export type GemmVariant = 'blocked' | 'naive';
 
@@ -22,6 +23,7 @@ const gemmSpec = (variant: GemmVariant, f: GemmFlags): PipelineSpec => variant =
   ? { name: 'gemmNaive', code: gemmNaiveCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias } }
   : { name: 'gemm', code: gemmCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB } };
 const biasAddSpec: PipelineSpec = { name: 'biasAdd', code: biasAddCode };
+const splitKSumSpec: PipelineSpec = { name: 'splitKSum', code: splitKSumCode };
 const biasAddBackwardSpec: PipelineSpec = { name: 'biasAddBackward', code: biasAddBackwardCode, constants: { WG: 64 } };
 
 function allFlags(): GemmFlags[] {
@@ -35,8 +37,25 @@ function allFlags(): GemmFlags[] {
 export const pipelines: readonly PipelineSpec[] = [
   ...allFlags().map((f) => gemmSpec('blocked', f)),
   ...allFlags().filter((f) => !f.vecA && !f.vecB).map((f) => gemmSpec('naive', f)),
-  biasAddSpec, biasAddBackwardSpec,
+  biasAddSpec, biasAddBackwardSpec, splitKSumSpec,
 ];
+
+/**
+ * Split-K for GEMMs whose C is too small to fill the device but whose k is
+ * long (conv's dW: [kh*kw*cin, cout] summed over n*oh*ow). Aim for at least
+ * MIN_WORKGROUPS workgroups, with at least MIN_CHUNK values of k per split.
+ */
+const MIN_WORKGROUPS = 64;
+const MIN_CHUNK = 256;
+const MAX_SPLITS = 64;
+
+function splitsFor(workgroups: number, k: number): { splits: number; kChunk: number } {
+  const wanted = Math.min(Math.ceil(MIN_WORKGROUPS / workgroups), Math.floor(k / MIN_CHUNK), MAX_SPLITS);
+  if (wanted <= 1) return { splits: 1, kChunk: k };
+  // Chunks are a multiple of 4 so the vec4 path over k (VEC_A) starts each split aligned.
+  const kChunk = Math.ceil(k / wanted / 4) * 4;
+  return { splits: Math.ceil(k / kChunk), kChunk };
+}
 
 /**
  * Records C[m,n] = op(A) . op(B) (+ bias) on buffers: A holds [m,k] ([k,m] if
@@ -50,17 +69,26 @@ export function recordGemm(
   // An empty sum (k = 0) is zero, plus the bias; the shaders handle it without a special case.
   // vec4 views need contiguous, 16-byte aligned runs: rows of B along n, rows of A along k (or m for A^T).
   const flags: GemmFlags = { transA, transB, bias: bias !== null, vecA: transA ? m % 4 === 0 : k % 4 === 0, vecB: !transB && n % 4 === 0 };
-  const params = new Params().u32(m).u32(n).u32(k);
   const biasBuf = bias ?? ctx.scheduler.empty;
   if (variant === 'naive') {
-    ctx.run1d(gemmSpec('naive', { ...flags, vecA: false, vecB: false }), params, [a, b, biasBuf, c], m * n);
+    ctx.run1d(gemmSpec('naive', { ...flags, vecA: false, vecB: false }), new Params().u32(m).u32(n).u32(k), [a, b, biasBuf, c], m * n);
     return;
   }
   const wx = Math.ceil(n / (TN * WG_X));
   const wy = Math.ceil(m / (TM * WG_Y));
   const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
   if (wx > max || wy > max) throw new Error(`webgpu.matmul: [${m}, ${k}] x [${k}, ${n}] needs a ${wx}x${wy} grid, over the ${max} limit`);
-  ctx.run(gemmSpec('blocked', flags), params, [a, a, b, b, biasBuf, c], [wx, wy]);
+  const { splits, kChunk } = splitsFor(wx * wy, k);
+  const params = new Params().u32(m).u32(n).u32(k).u32(kChunk);
+  if (splits === 1) {
+    ctx.run(gemmSpec('blocked', flags), params, [a, a, b, b, biasBuf, c], [wx, wy, 1]);
+    return;
+  }
+  // Each split writes its own slice of `part`; splitKSum adds them into c.
+  const part = ctx.scratch(splits * m * n, `matmul split-K partials of ${4 * splits * m * n} bytes`);
+  ctx.run(gemmSpec('blocked', flags), params, [a, a, b, b, biasBuf, part], [wx, wy, splits]);
+  ctx.run1d(splitKSumSpec, new Params().u32(m * n).u32(splits), [part, c], m * n);
+  ctx.release(part);
 }
 
 export function matmul(ctx: GpuContext, variant: GemmVariant, a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {

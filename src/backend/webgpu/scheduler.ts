@@ -100,7 +100,7 @@ export class Scheduler {
   }
 
   /** Records one dispatch. Bindings: params at 0 (if any), then buffers in binding order. */
-  dispatch(label: string, pipeline: GPUComputePipeline, params: Params | null, buffers: readonly GPUBuffer[], workgroups: readonly [number, number]): void {
+  dispatch(label: string, pipeline: GPUComputePipeline, params: Params | null, buffers: readonly GPUBuffer[], workgroups: readonly number[]): void {
     const entries: GPUBindGroupEntry[] = [];
     let binding = 0;
     if (params) {
@@ -115,7 +115,7 @@ export class Scheduler {
     const pass = this.computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(workgroups[0], workgroups[1]);
+    pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
     this.dispatches++;
   }
 

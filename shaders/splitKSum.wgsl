@@ -1,0 +1,24 @@
+// splitKSum.wgsl: c[i] = sum over s of part[s * total + i], the second half of
+// a split-K GEMM (gemm.wgsl v4): each split summed its own chunk of k into its
+// own slice of part; this adds the slices in a fixed order, so results are
+// deterministic (no atomics).
+
+struct Params {
+  total: u32,   // elements of C (m * n)
+  splits: u32,  // number of slices in part
+}
+
+override WG: u32 = 256;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> part: array<f32>;
+@group(0) @binding(2) var<storage, read_write> c: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = g.x + g.y * nwg.x * WG;
+  if (i >= p.total) { return; }
+  var s = 0.0;
+  for (var z = 0u; z < p.splits; z++) { s += part[z * p.total + i]; }
+  c[i] = s;
+}
