@@ -67,8 +67,9 @@ export function conv2dBackwardInput(ctx: GpuContext, variant: GemmVariant, dy: T
   }
   const dcol = ctx.scratch(M * K, `conv2dBackwardInput columns of ${4 * M * K} bytes`);
   recordGemm(ctx, variant, buf(dy), buf(w), null, dcol, M, K, cout, false, true);
-  const total = g.n * g.h * g.w * g.c;
-  ctx.run1d(col2imSpec, windowParams(g, total), [dcol, buf(dx)], total);
+  // One invocation per input pixel, each gathering its cin channels.
+  const pixels = g.n * g.h * g.w;
+  ctx.run1d(col2imSpec, windowParams(g, pixels), [dcol, buf(dx)], pixels);
   ctx.release(dcol);
   return dx;
 }
