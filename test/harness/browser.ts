@@ -10,12 +10,24 @@ const HOW_TO_INSTALL =
   'or point CHROME_PATH (or PUPPETEER_EXECUTABLE_PATH) at a Chrome binary.';
 
 export function findBrowser(): string {
-  const candidates = [process.env.CHROME_PATH, process.env.PUPPETEER_EXECUTABLE_PATH, '/usr/bin/chromium', '/usr/bin/google-chrome'];
-  for (const c of candidates) if (c && existsSync(c)) return c;
-  throw new Error(`GPU suite: no browser found (tried ${candidates.filter(Boolean).join(', ')}). ${HOW_TO_INSTALL}`);
+  // A path given explicitly must exist: falling back to another browser would hide the mistake.
+  for (const name of ['CHROME_PATH', 'PUPPETEER_EXECUTABLE_PATH'] as const) {
+    const path = process.env[name];
+    if (path && !existsSync(path)) throw new Error(`GPU suite: ${name}=${path} does not exist. ${HOW_TO_INSTALL}`);
+    if (path) return path;
+  }
+  const candidates = ['/usr/bin/chromium', '/usr/bin/google-chrome'];
+  for (const c of candidates) if (existsSync(c)) return c;
+  throw new Error(`GPU suite: no browser found (tried CHROME_PATH, PUPPETEER_EXECUTABLE_PATH, ${candidates.join(', ')}). ${HOW_TO_INSTALL}`);
 }
 
 export async function launchBrowser(executablePath: string): Promise<Browser> {
+  return launch(executablePath).catch((err: unknown) => {
+    throw new Error(`GPU suite: could not start ${executablePath}: ${(err as Error).message}. ${HOW_TO_INSTALL}`);
+  });
+}
+
+function launch(executablePath: string): Promise<Browser> {
   return puppeteer.launch({
     executablePath,
     headless: true,
