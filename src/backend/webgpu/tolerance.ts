@@ -5,14 +5,21 @@
 // zero where the relative bound vanishes.
 export const TOLERANCE = { atol: 1e-4, rtol: 1e-3 } as const;
 
-/** The index of the element that exceeds the tolerance most (NaN counts as worst), or -1. */
+/**
+ * The index of the element that exceeds the tolerance most, or -1. A NaN on
+ * one side only is the worst possible element; equal values (the same
+ * infinity, or NaN on both sides) agree.
+ */
 export function worstMismatch(gpu: ArrayLike<number>, cpu: ArrayLike<number>): number {
   let worst = -1;
   let worstExcess = 0;
   for (let i = 0; i < cpu.length; i++) {
-    const excess = Math.abs(gpu[i] - cpu[i]) - (TOLERANCE.atol + TOLERANCE.rtol * Math.abs(cpu[i]));
-    if (!(excess <= 0) && (worst < 0 || Number.isNaN(excess) || excess > worstExcess)) {
-      if (worst >= 0 && Number.isNaN(worstExcess)) continue;
+    const g = gpu[i];
+    const c = cpu[i];
+    if (g === c || (Number.isNaN(g) && Number.isNaN(c))) continue;
+    const excess = Math.abs(g - c) - (TOLERANCE.atol + TOLERANCE.rtol * Math.abs(c));
+    if (Number.isNaN(excess)) return i;
+    if (excess > 0 && (worst < 0 || excess > worstExcess)) {
       worst = i;
       worstExcess = excess;
     }
