@@ -11,7 +11,10 @@
 //      GpuContext: ctx.output() for results, ctx.run1d()/ctx.run() to record.
 //   3. Here: add the family's `pipelines` to ALL_PIPELINES and replace the
 //      method's `notYet(...)` with a one-line call.
-// Verification mode (verify.ts) and the parity tests then cover it unchanged.
+//   4. test/gpu/<family>.test.ts: run the kernel in the page (GpuPage.run),
+//      the CPU backend on the same inputs in Node (cpuRun), and compare with
+//      expectParity (the one tolerance); see softmax.test.ts for the shape.
+// Verification mode (verify.ts) then covers the new kernel unchanged.
 
 import type {
   ActivationKind, AdamParams, Backend, BatchNormGrads, BatchNormTrainResult, Conv2dParams,
@@ -22,7 +25,7 @@ import { createTensor, sizeOf, type Tensor } from '../../tensor.js';
 import type { BackendOptions } from '../../engine.js';
 import type { GpuStorage } from './buffers.js';
 import { GpuContext, buf } from './context.js';
-import { createGpuDevice, type AdapterSummary } from './device.js';
+import { createGpuDevice, type AdapterSummary, type GpuDevice } from './device.js';
 import type { PipelineSpec } from './pipelines.js';
 import { Verifier } from './verify.js';
 import * as ew from './elementwise.js';
@@ -56,14 +59,14 @@ export class WebGpuBackend implements Backend {
   /** Set in verification mode: checks every kernel against the CPU reference. */
   readonly verifier: Verifier | null = null;
 
-  private constructor(ctx: (owner: Backend) => GpuContext, verify: boolean) {
-    this.ctx = ctx(this);
+  private constructor(gpu: GpuDevice, verify: boolean) {
+    this.ctx = new GpuContext(gpu, this);
     if (verify) this.verifier = new Verifier(this);
   }
 
   static async create(options: BackendOptions = {}): Promise<WebGpuBackend> {
     const gpu = await createGpuDevice(options.gpu, options.powerPreference);
-    const backend = new WebGpuBackend((owner) => new GpuContext(gpu, owner), options.verify ?? false);
+    const backend = new WebGpuBackend(gpu, options.verify ?? false);
     // Every pipeline exists before the first kernel records: none is compiled inside a step.
     await backend.ctx.pipelines.prepare(ALL_PIPELINES);
     gpu.throwIfFailed();
