@@ -49,6 +49,35 @@ describe('webgpu verification mode', () => {
     expect(message).toMatch(/tolerance/);
   });
 
+  it('checks long runs without a sync point in the background, and reports at the next one', async () => {
+    const r = await gp.run(async ({ wc, engine }) => {
+      const be = engine.backend() as Gpu;
+      if (!be.verifier) return { message: 'no verifier', checkedBeforeSync: 0 };
+      const before = be.verifier.checked;
+      let x = wc.tensor([1, 2, 3], [3]);
+      // 600 kernels with no read; one of them is corrupted.
+      for (let i = 0; i < 600; i++) {
+        if (i === 100) be.verifier.corruptNext = 'scale';
+        const y = be.scale(x, 1);
+        x.dispose();
+        x = y;
+      }
+      // Let the background checks run before the sync point.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const checkedBeforeSync = be.verifier.checked - before;
+      let message = 'no error';
+      try {
+        await x.data();
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      x.dispose();
+      return { message, checkedBeforeSync };
+    }, null);
+    expect(r.message).toMatch(/scale\(\[3\], 1\) disagrees/);
+    expect(r.checkedBeforeSync).toBeGreaterThan(0);
+  });
+
   it('keeps working after a reported failure', async () => {
     const values = await gp.run(async ({ wc, engine }) => {
       const be = engine.backend();

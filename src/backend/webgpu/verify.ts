@@ -8,7 +8,9 @@
 // we record copies of its input tensors (and, for in-place updates, of their
 // state after the kernel) into staging buffers in the same encoder. At the next
 // sync point (read, sync) check() maps them, replays the kernel on the CPU and
-// compares; the first failure is thrown from there.
+// compares; the first failure is thrown from there. A long run of kernels with
+// no sync point (more than CHECK_EVERY) is checked in the background so the
+// staging copies do not pile up; its failure waits for the next sync point.
 
 import type { Backend } from '../types.js';
 import { Tensor, shapeToString } from '../../tensor.js';
@@ -31,6 +33,9 @@ const KERNELS = [
 ] as const satisfies readonly (keyof Backend)[];
 
 type Kernel = (...args: unknown[]) => unknown;
+
+/** Kernel calls recorded before a background check starts. */
+const CHECK_EVERY = 256;
 
 /** A tensor's values as they were at a point of the recorded work. */
 interface Snapshot { staging: GPUBuffer; shape: readonly number[]; values?: Float32Array }
@@ -58,6 +63,9 @@ function cpuOracle(): Backend {
 
 export class Verifier {
   private pending: Pending[] = [];
+  private background: Promise<void> = Promise.resolve();
+  private failure: Error | null = null;
+  private backgroundQueued = false;
   private readonly cpu = cpuOracle();
   private inKernel = false;
   /** Test hook: after the named kernel, its first output's element 0 is overwritten (proves the check bites). */
@@ -105,6 +113,15 @@ export class Verifier {
       this.corrupt(result, args, outputs[0]);
     }
     this.pending.push({ kernel, args: snapArgs, outputs });
+    if (this.pending.length >= CHECK_EVERY && !this.backgroundQueued) {
+      this.backgroundQueued = true;
+      this.background = this.background.then(() => {
+        this.backgroundQueued = false;
+        return this.compareBatch();
+      }).catch((err: unknown) => {
+        this.failure ??= err as Error;
+      });
+    }
     return result;
   }
 
@@ -119,6 +136,16 @@ export class Verifier {
 
   /** Replays everything recorded since the last check on the CPU; throws on the first disagreement. */
   async check(): Promise<void> {
+    await this.background;
+    try {
+      if (this.failure) throw this.failure;
+      await this.compareBatch();
+    } finally {
+      this.failure = null;
+    }
+  }
+
+  private async compareBatch(): Promise<void> {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
