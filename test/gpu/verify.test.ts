@@ -27,6 +27,23 @@ describe('webgpu verification mode', () => {
     expect(checked).toBe(8);
   });
 
+  it('checks convolutions and their backwards (null bias, shape and params arguments)', async () => {
+    const checked = await gp.run(async ({ wc, engine }) => {
+      const be = engine.backend() as Gpu;
+      const before = be.verifier?.checked ?? -1;
+      const p = { strides: [2, 1], padding: 'same', dilations: [1, 1] } as const;
+      const x = wc.tensor(Float32Array.from({ length: 3 * 7 * 9 * 3 }, (_, i) => Math.sin(i)), [3, 7, 9, 3]);
+      const w = wc.tensor(Float32Array.from({ length: 3 * 3 * 3 * 5 }, (_, i) => Math.cos(i)), [3, 3, 3, 5]);
+      const y = be.conv2d(x, w, null, p);
+      const dx = be.conv2dBackwardInput(y, w, x.shape, p);
+      const dw = be.conv2dBackwardFilter(x, y, w.shape, p);
+      await be.sync();
+      for (const t of [x, w, y, dx, dw]) t.dispose();
+      return (be.verifier?.checked ?? -1) - before;
+    }, null);
+    expect(checked).toBe(3);
+  });
+
   it('throws on a wrong kernel result, naming the kernel, shapes, element and both values', async () => {
     const message = await gp.run(async ({ wc, engine }) => {
       const be = engine.backend() as Gpu;
