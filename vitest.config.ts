@@ -3,6 +3,15 @@
 // and compares with the CPU reference in Node. See test/harness/globalSetup.ts.
 import { defineConfig } from 'vitest/config';
 
+const gpuProject = {
+  environment: 'node' as const,
+  globalSetup: ['test/harness/globalSetup.ts'],
+  // One browser, one adapter: GPU files run one after another.
+  fileParallelism: false,
+  testTimeout: 120_000,
+  hookTimeout: 120_000,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -15,18 +24,9 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
-      {
-        test: {
-          name: 'gpu',
-          environment: 'node',
-          include: ['test/gpu/**/*.test.ts'],
-          globalSetup: ['test/harness/globalSetup.ts'],
-          // One browser, one adapter: GPU files run one after another.
-          fileParallelism: false,
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-        },
-      },
+      { test: { name: 'gpu', include: ['test/gpu/**/*.test.ts'], ...gpuProject } },
+      // Kernel timings, only on request: WEBCNN_PERF=1 npx vitest run --project perf
+      ...(process.env.WEBCNN_PERF ? [{ test: { name: 'perf', include: ['test/gpu/perf/*.perf.ts'], ...gpuProject } }] : []),
     ],
   },
 });
