@@ -42,7 +42,7 @@ it('prints GEMM and conv2d timings', async () => {
     const p = { strides: [1, 1], padding: 'valid', dilations: [1, 1] } as const;
     const convs: [number[], number[]][] = [[[64, 28, 28, 1], [5, 5, 1, 8]], [[64, 12, 12, 8], [5, 5, 8, 16]]];
     for (const [xs, ws] of convs) {
-      const size = (s: number[]) => s.reduce((u, v) => u * v, 1);
+      const size = (s: readonly number[]) => s.reduce((u, v) => u * v, 1);
       const x = wc.tensor(new Float32Array(size(xs)).fill(0.1), xs);
       const w = wc.tensor(new Float32Array(size(ws)).fill(0.1), ws);
       const y = be.conv2d(x, w, null, p);
