@@ -79,8 +79,8 @@ describe('webgpu verification mode', () => {
         x.dispose();
         x = y;
       }
-      // Let the background checks run before the sync point.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Give the background check time to run (polled: the machine may be slow).
+      for (let t = 0; t < 200 && be.verifier.checked === before; t++) await new Promise((resolve) => setTimeout(resolve, 50));
       const checkedBeforeSync = be.verifier.checked - before;
       let message = 'no error';
       try {
