@@ -52,6 +52,30 @@ describe('webgpu device', () => {
     expect(message).toMatch(/GPU error/);
   });
 
+  it('a lost device throws at every later sync point, saying how to recover', async () => {
+    const messages = await gp.run(async ({ wc, engine }) => {
+      // A separate backend instance (another powerPreference), so the suite's own device survives.
+      await wc.setBackend('webgpu', { powerPreference: 'low-power' });
+      const be = engine.backend() as Gpu;
+      const x = wc.tensor([1, 2, 3], [3]);
+      be.ctx.gpu.device.destroy();
+      const out: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        try {
+          await be.sync();
+          out.push('no error');
+        } catch (err) {
+          out.push((err as Error).message);
+        }
+      }
+      x.dispose();
+      engine.forgetBackend(be);
+      await wc.setBackend('webgpu');
+      return out;
+    }, null);
+    for (const m of messages) expect(m).toMatch(/device was lost.*setBackend\('webgpu'\)/);
+  });
+
   it('refuses a tensor larger than maxStorageBufferBindingSize, naming both', async () => {
     const message = await gp.run(async ({ engine }) => {
       const be = engine.backend() as Gpu;

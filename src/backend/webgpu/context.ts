@@ -41,6 +41,13 @@ export class GpuContext {
     return this.pool.acquire(4 * elements, what);
   }
 
+  /** A scratch buffer holding the given values (gather indices and the like); release it after recording. */
+  scratchFrom(values: Float32Array | Int32Array | Uint32Array, what: string): GPUBuffer {
+    const b = this.pool.acquire(values.byteLength, what);
+    this.scheduler.upload(b, values);
+    return b;
+  }
+
   release(buffer: GPUBuffer): void {
     this.pool.release(buffer);
   }

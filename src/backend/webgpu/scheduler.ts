@@ -132,8 +132,9 @@ export class Scheduler {
    * the target may be a pooled buffer that recorded commands still read, so
    * pending work is submitted first.
    */
-  upload(buffer: GPUBuffer, values: Float32Array): void {
+  upload(buffer: GPUBuffer, values: Float32Array | Int32Array | Uint32Array): void {
     this.flush();
+    // writeBuffer wants a multiple of 4 bytes, which 32-bit arrays always are.
     if (values.byteLength > 0) this.gpu.device.queue.writeBuffer(buffer, 0, values.buffer, values.byteOffset, values.byteLength);
   }
 
