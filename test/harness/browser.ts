@@ -1,6 +1,6 @@
 // Finding and launching a Chromium with WebGPU for the GPU suite.
 
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer';
@@ -21,18 +21,38 @@ export function findBrowser(): string {
   throw new Error(`GPU suite: no browser found (tried CHROME_PATH, PUPPETEER_EXECUTABLE_PATH, ${candidates.join(', ')}). ${HOW_TO_INSTALL}`);
 }
 
+/** Launches the browser on a fresh profile; closeBrowser removes the profile again. */
 export async function launchBrowser(executablePath: string): Promise<Browser> {
-  return launch(executablePath).catch((err: unknown) => {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'webcnn-chrome-'));
+  const browser = await launch(executablePath, userDataDir).catch((err: unknown) => {
+    rmSync(userDataDir, { recursive: true, force: true });
     throw new Error(`GPU suite: could not start ${executablePath}: ${(err as Error).message}. ${HOW_TO_INSTALL}`);
   });
+  profiles.set(browser, userDataDir);
+  return browser;
 }
 
-function launch(executablePath: string): Promise<Browser> {
+const profiles = new WeakMap<Browser, string>();
+
+export async function closeBrowser(browser: Browser): Promise<void> {
+  await browser.close();
+  const dir = profiles.get(browser);
+  // Chromium may still be flushing its profile as it exits: retry, and never fail the run over a temp dir.
+  if (dir) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch {
+      /* left in the temp dir */
+    }
+  }
+}
+
+function launch(executablePath: string, userDataDir: string): Promise<Browser> {
   return puppeteer.launch({
     executablePath,
     headless: true,
-    // A fresh profile per run: no state leaks between runs.
-    userDataDir: mkdtempSync(join(tmpdir(), 'webcnn-chrome-')),
+    // A fresh profile per run: no state leaks between runs, and parallel runs do not collide.
+    userDataDir,
     args: [
       '--headless=new', '--enable-unsafe-webgpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic',

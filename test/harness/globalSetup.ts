@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { createServer, type ViteDevServer } from 'vite';
 import type { Browser } from 'puppeteer';
-import { NO_ADAPTER_HELP, findBrowser, launchBrowser } from './browser.js';
+import { NO_ADAPTER_HELP, closeBrowser, findBrowser, launchBrowser } from './browser.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,6 +22,16 @@ let server: ViteDevServer | null = null;
 let browser: Browser | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
+  try {
+    await start(project);
+  } catch (err) {
+    // Leave no server or browser behind when the suite cannot start.
+    await teardown();
+    throw err;
+  }
+}
+
+async function start(project: TestProject): Promise<void> {
   server = await createServer({
     root,
     configFile: false,
@@ -53,7 +63,7 @@ export async function setup(project: TestProject): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
-  await browser?.close();
+  if (browser) await closeBrowser(browser);
   await server?.close();
   browser = null;
   server = null;
