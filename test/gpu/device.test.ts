@@ -97,4 +97,20 @@ describe('webgpu device', () => {
     expect(stats.pipelines).toBeGreaterThan(0);
     expect(stats.pipelinesCreatedSync).toBe(0);
   });
+
+  it('creates an unprepared pipeline synchronously at dispatch, and counts it', async () => {
+    const r = await gp.run(async ({ engine }) => {
+      const be = engine.backend() as Gpu;
+      // fetch, not import(): vitest rewrites import() in the function's source text.
+      const code = await (await fetch('/shaders/scale.wgsl')).text();
+      const before = be.stats();
+      // WG 32 is a variant no kernel uses, so prepare() never made it.
+      const spec = { name: 'scale', code, constants: { WG: 32 } };
+      be.ctx.pipelines.get(spec);
+      be.ctx.pipelines.get(spec);
+      const after = be.stats();
+      return { sync: after.pipelinesCreatedSync - before.pipelinesCreatedSync, added: after.pipelines - before.pipelines };
+    }, null);
+    expect(r).toEqual({ sync: 1, added: 1 });
+  });
 });
