@@ -13,7 +13,7 @@ import { expectParity } from '../harness/tolerance.js';
 
 let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
-afterAll(async () => { await gp.close(); });
+afterAll(async () => { await gp?.close(); });
 
 interface Case { n: number; cin: number; cout: number; k: [number, number]; p: Conv2dParams; bias: boolean; hw?: [number, number] }
 

@@ -10,7 +10,7 @@ import { expectParity } from '../harness/tolerance.js';
 
 let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
-afterAll(async () => { await gp.close(); });
+afterAll(async () => { await gp?.close(); });
 
 const KINDS: ActivationKind[] = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'];
 

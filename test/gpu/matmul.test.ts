@@ -11,7 +11,7 @@ import { expectParity } from '../harness/tolerance.js';
 
 let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
-afterAll(async () => { await gp.close(); });
+afterAll(async () => { await gp?.close(); });
 
 const SIZES: [number, number, number][] = [[1, 1, 1], [17, 31, 5], [65, 129, 33], [300, 200, 100], [8, 12, 16], [5, 3, 2999], [8, 12, 3000]];
 

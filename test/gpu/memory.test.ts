@@ -7,7 +7,7 @@ import { GpuPage } from '../harness/gpu.js';
 
 let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
-afterAll(async () => { await gp.close(); });
+afterAll(async () => { await gp?.close(); });
 
 type Gpu = import('../../src/backend/webgpu/index.js').WebGpuBackend;
 

@@ -9,7 +9,7 @@ import { expectParity } from '../harness/tolerance.js';
 
 let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
-afterAll(async () => { await gp.close(); });
+afterAll(async () => { await gp?.close(); });
 
 describe('webgpu softmax', () => {
   for (const shape of [[1, 1], [3, 10], [17, 5], [3, 7, 9, 5]]) {

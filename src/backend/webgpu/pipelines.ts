@@ -60,7 +60,10 @@ export class PipelineCache {
       try {
         this.pipelines.set(key, await this.device.createComputePipelineAsync(this.descriptor(spec)));
       } catch (err) {
-        throw new Error(`webgpu backend: cannot create pipeline ${key}: ${(err as Error).message}`);
+        // The pipeline error only says the module is invalid; the compiler's messages say why.
+        const info = await this.module(spec).getCompilationInfo();
+        const lines = info.messages.map((m) => `${spec.name}.wgsl:${m.lineNum}:${m.linePos} ${m.type}: ${m.message}`);
+        throw new Error(`webgpu backend: cannot create pipeline ${key}: ${(err as Error).message}${lines.length ? `\n${lines.join('\n')}` : ''}`);
       }
     }));
   }

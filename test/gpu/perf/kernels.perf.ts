@@ -11,7 +11,7 @@ import { GpuPage } from '../../harness/gpu.js';
 
 let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
-afterAll(async () => { await gp.close(); });
+afterAll(async () => { await gp?.close(); });
 
 it('prints GEMM and conv2d timings', async () => {
   const rows = await gp.run(async ({ wc, engine }) => {
