@@ -9,8 +9,8 @@
 //      `pipelines` (every PipelineSpec the family uses, so prepare() creates
 //      them before the first step) and one function per kernel taking the
 //      GpuContext: ctx.output() for results, ctx.run1d()/ctx.run() to record.
-//   3. Here: add the family's `pipelines` to ALL_PIPELINES and replace the
-//      method's `notYet(...)` with a one-line call.
+//   3. Here: add the family's `pipelines` to ALL_PIPELINES and route the
+//      method to the family's function in one line.
 //   4. test/gpu/<family>.test.ts: run the kernel in the page (GpuPage.run),
 //      the CPU backend on the same inputs in Node (cpuRun), and compare with
 //      expectParity (the one tolerance); see softmax.test.ts for the shape.
@@ -32,14 +32,17 @@ import * as ew from './elementwise.js';
 import * as sm from './softmax.js';
 import * as mm from './matmul.js';
 import * as conv from './conv2d.js';
+import * as pool from './pool2d.js';
+import * as bn from './batchNorm.js';
+import * as struct from './structure.js';
+import * as lc from './locallyConnected2d.js';
+import * as loss from './loss.js';
+import * as opt from './optimizer.js';
 
 const ALL_PIPELINES: readonly PipelineSpec[] = [
-  ...ew.pipelines, ...sm.pipelines, ...mm.pipelines, ...conv.pipelines,
+  ...ew.pipelines, ...sm.pipelines, ...mm.pipelines, ...conv.pipelines, ...pool.pipelines,
+  ...bn.pipelines, ...struct.pipelines, ...lc.pipelines, ...loss.pipelines, ...opt.pipelines,
 ];
-
-function notYet(name: string): never {
-  throw new Error(`webgpu.${name}: kernel not implemented yet`);
-}
 
 /** Counters for tests: after warm-up a training step adds to none but submits/dispatches. */
 export interface GpuStats {
@@ -130,10 +133,10 @@ export class WebGpuBackend implements Backend {
   biasAddBackward(dy: Tensor): Tensor { return mm.biasAddBackward(this.ctx, dy); }
 
   // ---- pooling
-  maxPool2d(x: Tensor, p: Pool2dParams): Tensor { return notYet('maxPool2d'); }
-  maxPool2dBackward(dy: Tensor, x: Tensor, p: Pool2dParams): Tensor { return notYet('maxPool2dBackward'); }
-  avgPool2d(x: Tensor, p: Pool2dParams): Tensor { return notYet('avgPool2d'); }
-  avgPool2dBackward(dy: Tensor, xShape: Shape, p: Pool2dParams): Tensor { return notYet('avgPool2dBackward'); }
+  maxPool2d(x: Tensor, p: Pool2dParams): Tensor { return pool.maxPool2d(this.ctx, x, p); }
+  maxPool2dBackward(dy: Tensor, x: Tensor, p: Pool2dParams): Tensor { return pool.maxPool2dBackward(this.ctx, dy, x, p); }
+  avgPool2d(x: Tensor, p: Pool2dParams): Tensor { return pool.avgPool2d(this.ctx, x, p); }
+  avgPool2dBackward(dy: Tensor, xShape: Shape, p: Pool2dParams): Tensor { return pool.avgPool2dBackward(this.ctx, dy, xShape, p); }
 
   // ---- activations
   activation(x: Tensor, kind: ActivationKind, alpha: number): Tensor { return ew.activation(this.ctx, x, kind, alpha); }
@@ -142,41 +145,41 @@ export class WebGpuBackend implements Backend {
   softmaxBackward(dy: Tensor, y: Tensor): Tensor { return sm.softmaxBackward(this.ctx, dy, y); }
 
   // ---- batch normalization
-  batchNormTrain(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): BatchNormTrainResult { return notYet('batchNormTrain'); }
-  batchNormInference(x: Tensor, gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, epsilon: number): Tensor { return notYet('batchNormInference'); }
-  batchNormBackward(dy: Tensor, x: Tensor, gamma: Tensor, mean: Tensor, invStd: Tensor): BatchNormGrads { return notYet('batchNormBackward'); }
-  movingAverageUpdate(variable: Tensor, value: Tensor, momentum: number): void { notYet('movingAverageUpdate'); }
+  batchNormTrain(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): BatchNormTrainResult { return bn.batchNormTrain(this.ctx, x, gamma, beta, epsilon); }
+  batchNormInference(x: Tensor, gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, epsilon: number): Tensor { return bn.batchNormInference(this.ctx, x, gamma, beta, movingMean, movingVariance, epsilon); }
+  batchNormBackward(dy: Tensor, x: Tensor, gamma: Tensor, mean: Tensor, invStd: Tensor): BatchNormGrads { return bn.batchNormBackward(this.ctx, dy, x, gamma, mean, invStd); }
+  movingAverageUpdate(variable: Tensor, value: Tensor, momentum: number): void { bn.movingAverageUpdate(this.ctx, variable, value, momentum); }
 
   // ---- dropout
-  dropout(x: Tensor, rate: number, seed: number): Tensor { return notYet('dropout'); }
-  dropoutBackward(dy: Tensor, rate: number, seed: number): Tensor { return notYet('dropoutBackward'); }
+  dropout(x: Tensor, rate: number, seed: number): Tensor { return bn.dropout(this.ctx, x, rate, seed, 'dropout'); }
+  dropoutBackward(dy: Tensor, rate: number, seed: number): Tensor { return bn.dropout(this.ctx, dy, rate, seed, 'dropoutBackward'); }
 
   // ---- structure
-  zeroPad2d(x: Tensor, pads: ExplicitPadding): Tensor { return notYet('zeroPad2d'); }
-  zeroPad2dBackward(dy: Tensor, pads: ExplicitPadding): Tensor { return notYet('zeroPad2dBackward'); }
+  zeroPad2d(x: Tensor, pads: ExplicitPadding): Tensor { return struct.zeroPad2d(this.ctx, x, pads); }
+  zeroPad2dBackward(dy: Tensor, pads: ExplicitPadding): Tensor { return struct.zeroPad2dBackward(this.ctx, dy, pads); }
   add(a: Tensor, b: Tensor): Tensor { return ew.add(this.ctx, a, b); }
   scale(x: Tensor, s: number): Tensor { return ew.scale(this.ctx, x, s); }
-  concat(xs: readonly Tensor[]): Tensor { return notYet('concat'); }
-  concatBackward(dy: Tensor, sizes: readonly number[]): Tensor[] { return notYet('concatBackward'); }
-  gatherRows(x: Tensor, indices: Int32Array): Tensor { return notYet('gatherRows'); }
-  sum(x: Tensor): Tensor { return notYet('sum'); }
+  concat(xs: readonly Tensor[]): Tensor { return struct.concat(this.ctx, xs); }
+  concatBackward(dy: Tensor, sizes: readonly number[]): Tensor[] { return struct.concatBackward(this.ctx, dy, sizes); }
+  gatherRows(x: Tensor, indices: Int32Array): Tensor { return struct.gatherRows(this.ctx, x, indices); }
+  sum(x: Tensor): Tensor { return struct.sum(this.ctx, x); }
 
   // ---- locally connected
-  locallyConnected2d(x: Tensor, w: Tensor, bias: Tensor | null, p: LocallyConnected2dParams): Tensor { return notYet('locallyConnected2d'); }
-  locallyConnected2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: LocallyConnected2dParams): Tensor { return notYet('locallyConnected2dBackwardInput'); }
-  locallyConnected2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: LocallyConnected2dParams): Tensor { return notYet('locallyConnected2dBackwardFilter'); }
+  locallyConnected2d(x: Tensor, w: Tensor, bias: Tensor | null, p: LocallyConnected2dParams): Tensor { return lc.locallyConnected2d(this.ctx, x, w, bias, p); }
+  locallyConnected2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: LocallyConnected2dParams): Tensor { return lc.locallyConnected2dBackwardInput(this.ctx, dy, w, xShape, p); }
+  locallyConnected2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: LocallyConnected2dParams): Tensor { return lc.locallyConnected2dBackwardFilter(this.ctx, x, dy, wShape, p); }
 
   // ---- losses, metrics, regularization
-  loss(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor { return notYet('loss'); }
-  lossBackward(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor { return notYet('lossBackward'); }
-  softmaxCrossEntropyBackward(yTrue: Tensor, probs: Tensor, sparse: boolean): Tensor { return notYet('softmaxCrossEntropyBackward'); }
-  metric(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor { return notYet('metric'); }
-  penalty(w: Tensor, l1: number, l2: number): Tensor { return notYet('penalty'); }
-  penaltyBackward(w: Tensor, l1: number, l2: number): Tensor { return notYet('penaltyBackward'); }
+  loss(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor { return loss.loss(this.ctx, kind, yTrue, yPred); }
+  lossBackward(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor { return loss.lossBackward(this.ctx, kind, yTrue, yPred); }
+  softmaxCrossEntropyBackward(yTrue: Tensor, probs: Tensor, sparse: boolean): Tensor { return loss.softmaxCrossEntropyBackward(this.ctx, yTrue, probs, sparse); }
+  metric(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor { return loss.metric(this.ctx, kind, yTrue, yPred); }
+  penalty(w: Tensor, l1: number, l2: number): Tensor { return loss.penalty(this.ctx, w, l1, l2); }
+  penaltyBackward(w: Tensor, l1: number, l2: number): Tensor { return loss.penaltyBackward(this.ctx, w, l1, l2); }
 
   // ---- optimizers (in place)
-  sgdUpdate(w: Tensor, g: Tensor, p: SgdParams): void { notYet('sgdUpdate'); }
-  momentumUpdate(w: Tensor, g: Tensor, accum: Tensor, p: MomentumParams): void { notYet('momentumUpdate'); }
-  adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamParams): void { notYet('adamUpdate'); }
-  rmspropUpdate(w: Tensor, g: Tensor, ms: Tensor, mom: Tensor, mg: Tensor | null, p: RmspropParams): void { notYet('rmspropUpdate'); }
+  sgdUpdate(w: Tensor, g: Tensor, p: SgdParams): void { opt.sgdUpdate(this.ctx, w, g, p); }
+  momentumUpdate(w: Tensor, g: Tensor, accum: Tensor, p: MomentumParams): void { opt.momentumUpdate(this.ctx, w, g, accum, p); }
+  adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamParams): void { opt.adamUpdate(this.ctx, w, g, m, v, p); }
+  rmspropUpdate(w: Tensor, g: Tensor, ms: Tensor, mom: Tensor, mg: Tensor | null, p: RmspropParams): void { opt.rmspropUpdate(this.ctx, w, g, ms, mom, mg, p); }
 }

@@ -1,0 +1,37 @@
+// adam.wgsl: in place, TF.js AdamOptimizer plus Keras AdamW's decoupled decay:
+//   w -= lr * weightDecay * w
+//   m = b1 * m + (1 - b1) * g;  v = b2 * v + (1 - b2) * g^2
+//   w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + epsilon)
+// The bias corrections 1 - b^t arrive as uniforms: the step count lives on the CPU.
+
+struct Params {
+  n: u32,
+  lr: f32,
+  beta1: f32,
+  beta2: f32,
+  epsilon: f32,
+  weightDecay: f32,
+  correction1: f32,  // 1 - beta1^t
+  correction2: f32,  // 1 - beta2^t
+}
+
+override WG: u32 = 256;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> w: array<f32>;
+@group(0) @binding(2) var<storage, read> grad: array<f32>;
+@group(0) @binding(3) var<storage, read_write> m: array<f32>;
+@group(0) @binding(4) var<storage, read_write> v: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = g.x + g.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  let gi = grad[i];
+  let w0 = w[i] - p.lr * p.weightDecay * w[i];
+  let mi = p.beta1 * m[i] + (1.0 - p.beta1) * gi;
+  let vi = p.beta2 * v[i] + (1.0 - p.beta2) * gi * gi;
+  m[i] = mi;
+  v[i] = vi;
+  w[i] = w0 - p.lr * (mi / p.correction1) / (sqrt(vi / p.correction2) + p.epsilon);
+}

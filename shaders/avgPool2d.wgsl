@@ -1,0 +1,37 @@
+// avgPool2d.wgsl: y = mean of the window's real pixels (NHWC). 'same' windows
+// that overhang the image divide by the pixels inside it only, as TensorFlow.
+// One invocation per output element.
+
+struct Params {
+  n: u32, h: u32, w: u32, c: u32,
+  oh: u32, ow: u32, kh: u32, kw: u32,
+  sh: u32, sw: u32, padTop: u32, padLeft: u32,
+  total: u32,  // n * oh * ow * c
+}
+
+override WG: u32 = 256;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let o = g.x + g.y * nwg.x * WG;
+  if (o >= p.total) { return; }
+  let ch = o % p.c;
+  let oj = (o / p.c) % p.ow;
+  let oi = (o / (p.c * p.ow)) % p.oh;
+  let b = o / (p.c * p.ow * p.oh);
+  let i0 = max(i32(oi * p.sh) - i32(p.padTop), 0);
+  let i1 = min(i32(oi * p.sh + p.kh) - i32(p.padTop), i32(p.h));
+  let j0 = max(i32(oj * p.sw) - i32(p.padLeft), 0);
+  let j1 = min(i32(oj * p.sw + p.kw) - i32(p.padLeft), i32(p.w));
+  var s = 0.0;
+  for (var i = i0; i < i1; i++) {
+    for (var j = j0; j < j1; j++) {
+      s += x[((b * p.h + u32(i)) * p.w + u32(j)) * p.c + ch];
+    }
+  }
+  y[o] = s / f32((i1 - i0) * (j1 - j0));
+}

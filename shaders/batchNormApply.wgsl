@@ -1,0 +1,31 @@
+// batchNormApply.wgsl: y = gamma * (x - mean) * invStd + beta per channel.
+// Training passes the batch mean and the invStd batchNormStats computed
+// (SPREAD_IS_VARIANCE = 0); inference passes the moving mean and the moving
+// variance (SPREAD_IS_VARIANCE = 1) and takes invStd = 1 / sqrt(var + eps) here.
+
+struct Params {
+  n: u32,        // element count
+  c: u32,        // channels (the last axis)
+  epsilon: f32,
+}
+
+override WG: u32 = 256;
+override SPREAD_IS_VARIANCE: u32 = 0;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> gamma: array<f32>;
+@group(0) @binding(3) var<storage, read> beta: array<f32>;
+@group(0) @binding(4) var<storage, read> mean: array<f32>;
+@group(0) @binding(5) var<storage, read> spread: array<f32>;
+@group(0) @binding(6) var<storage, read_write> y: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = g.x + g.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  let ch = i % p.c;
+  var invStd = spread[ch];
+  if (SPREAD_IS_VARIANCE == 1u) { invStd = 1.0 / sqrt(spread[ch] + p.epsilon); }
+  y[i] = gamma[ch] * (x[i] - mean[ch]) * invStd + beta[ch];
+}

@@ -1,0 +1,36 @@
+// batchNormBackward.wgsl: dx of batch norm in training mode. The batch
+// statistics depend on x, so dx has three terms (as llm.c labels layernorm's),
+// with dxhat = dy * gamma and means over the rows:
+//   dx = invStd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
+// where mean(dxhat) = gamma * dBeta / rows and mean(dxhat * xhat) = gamma * dGamma / rows.
+
+struct Params {
+  n: u32,     // element count
+  c: u32,
+  rows: u32,
+}
+
+override WG: u32 = 256;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> gamma: array<f32>;
+@group(0) @binding(4) var<storage, read> mean: array<f32>;
+@group(0) @binding(5) var<storage, read> invStd: array<f32>;
+@group(0) @binding(6) var<storage, read> dGamma: array<f32>;
+@group(0) @binding(7) var<storage, read> dBeta: array<f32>;
+@group(0) @binding(8) var<storage, read_write> dx: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = g.x + g.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  let ch = i % p.c;
+  let xhat = (x[i] - mean[ch]) * invStd[ch];
+  let rows = f32(p.rows);
+  var d = dy[i] * gamma[ch];              // term 1: through xhat directly
+  d -= gamma[ch] * dBeta[ch] / rows;      // term 2: through the mean
+  d -= xhat * gamma[ch] * dGamma[ch] / rows;  // term 3: through the variance
+  dx[i] = d * invStd[ch];                 // final scale by invStd
+}

@@ -1,0 +1,26 @@
+// columns.wgsl: copies a block of columns between a narrow [rows, width] and a
+// wide [rows, total] matrix at column `offset`: concatenation along the last
+// axis writes each input into its slice (SLICE = 0), and its backward reads
+// each slice back out (SLICE = 1). One invocation per element of the narrow one.
+
+struct Params {
+  rows: u32,
+  width: u32,   // columns of the narrow matrix
+  total: u32,   // columns of the wide matrix
+  offset: u32,  // first column of the block in the wide matrix
+}
+
+override WG: u32 = 256;
+override SLICE: u32 = 0;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let k = g.x + g.y * nwg.x * WG;
+  if (k >= p.rows * p.width) { return; }
+  let wide = (k / p.width) * p.total + p.offset + k % p.width;
+  if (SLICE == 1u) { dst[k] = src[wide]; } else { dst[wide] = src[k]; }
+}

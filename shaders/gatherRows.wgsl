@@ -1,0 +1,22 @@
+// gatherRows.wgsl: y[i, ...] = x[indices[i], ...]: a batch picked from a
+// dataset that lives on the GPU, without per-sample uploads.
+
+struct Params {
+  rowSize: u32,  // elements per row (product of all axes but the first)
+  total: u32,    // indices.length * rowSize
+}
+
+override WG: u32 = 256;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> indices: array<i32>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let o = g.x + g.y * nwg.x * WG;
+  if (o >= p.total) { return; }
+  let row = o / p.rowSize;
+  y[o] = x[u32(indices[row]) * p.rowSize + o % p.rowSize];
+}

@@ -1,0 +1,35 @@
+// locallyConnected2dBackwardFilter.wgsl: dW[pos, t, co] = sum over the batch
+// of x(tap t of position pos) * dy[b, pos, co]. One invocation per weight.
+
+struct Params {
+  n: u32, h: u32, w: u32, c: u32,
+  oh: u32, ow: u32, kh: u32, kw: u32,
+  sh: u32, sw: u32, cout: u32, total: u32,
+}
+
+override WG: u32 = 256;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dw: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let o = g.x + g.y * nwg.x * WG;
+  if (o >= p.total) { return; }
+  let k = p.kh * p.kw * p.c;
+  let co = o % p.cout;
+  let t = (o / p.cout) % k;
+  let pos = o / (p.cout * k);
+  let ci = t % p.c;
+  let kj = (t / p.c) % p.kw;
+  let ki = t / (p.c * p.kw);
+  let i = (pos / p.ow) * p.sh + ki;
+  let j = (pos % p.ow) * p.sw + kj;
+  var s = 0.0;
+  for (var b = 0u; b < p.n; b++) {
+    s += x[((b * p.h + i) * p.w + j) * p.c + ci] * dy[(b * p.oh * p.ow + pos) * p.cout + co];
+  }
+  dw[o] = s;
+}

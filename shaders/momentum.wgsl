@@ -1,0 +1,25 @@
+// momentum.wgsl: in place, TF.js MomentumOptimizer:
+//   accum = m * accum + g;  w -= lr * accum, or with NESTEROV w -= lr * (g + m * accum).
+
+struct Params {
+  n: u32,
+  lr: f32,
+  momentum: f32,
+}
+
+override WG: u32 = 256;
+override NESTEROV: u32 = 0;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> w: array<f32>;
+@group(0) @binding(2) var<storage, read> grad: array<f32>;
+@group(0) @binding(3) var<storage, read_write> accum: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = g.x + g.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  let a = p.momentum * accum[i] + grad[i];
+  accum[i] = a;
+  if (NESTEROV == 1u) { w[i] -= p.lr * (grad[i] + p.momentum * a); } else { w[i] -= p.lr * a; }
+}

@@ -1,0 +1,20 @@
+// movingAverage.wgsl: in place, v = v - (v - value) * (1 - momentum): TF.js's
+// moving-statistic update for batch norm (momentum 0.99 keeps 99% of v).
+
+struct Params {
+  n: u32,
+  decay: f32,  // 1 - momentum
+}
+
+override WG: u32 = 256;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> v: array<f32>;
+@group(0) @binding(2) var<storage, read> value: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = g.x + g.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  v[i] = v[i] - (v[i] - value[i]) * p.decay;
+}

@@ -1,0 +1,29 @@
+// penalty.wgsl: the l1/l2 weight penalty, element-wise.
+//   GRAD = 0: out = l1 * |w| + l2 * w^2 (sum.wgsl then adds them up)
+//   GRAD = 1: out = l1 * abs'(w) + 2 * l2 * w, abs'(w) = 1 for w > 0 and -1
+//   otherwise, as TF.js's Abs gradient step(x, -1) has it.
+
+struct Params {
+  n: u32,
+  l1: f32,
+  l2: f32,
+}
+
+override WG: u32 = 256;
+override GRAD: u32 = 0;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = g.x + g.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  let v = w[i];
+  if (GRAD == 1u) {
+    out[i] = p.l1 * select(-1.0, 1.0, v > 0.0) + 2.0 * p.l2 * v;
+  } else {
+    out[i] = p.l1 * abs(v) + p.l2 * v * v;
+  }
+}

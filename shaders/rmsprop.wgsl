@@ -1,0 +1,43 @@
+// rmsprop.wgsl: in place, TF.js RMSPropOptimizer (epsilon inside the root):
+//   ms = rho * ms + (1 - rho) * g^2
+//   plain:    mom = momentum * mom + lr * g / sqrt(ms + epsilon)
+//   CENTERED: mg = rho * mg + (1 - rho) * g;
+//             mom = momentum * mom + lr * g / sqrt(ms - (mg^2 + epsilon))  (TF.js's sign)
+//   w -= mom
+// Without CENTERED, mg is bound to a placeholder buffer and never touched.
+
+struct Params {
+  n: u32,
+  lr: f32,
+  rho: f32,
+  momentum: f32,
+  epsilon: f32,
+}
+
+override WG: u32 = 256;
+override CENTERED: u32 = 0;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> w: array<f32>;
+@group(0) @binding(2) var<storage, read> grad: array<f32>;
+@group(0) @binding(3) var<storage, read_write> ms: array<f32>;
+@group(0) @binding(4) var<storage, read_write> mom: array<f32>;
+@group(0) @binding(5) var<storage, read_write> mg: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = g.x + g.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  let gi = grad[i];
+  let si = p.rho * ms[i] + (1.0 - p.rho) * gi * gi;
+  ms[i] = si;
+  var denom = si + p.epsilon;
+  if (CENTERED == 1u) {
+    let ci = p.rho * mg[i] + (1.0 - p.rho) * gi;
+    mg[i] = ci;
+    denom = si - (ci * ci + p.epsilon);
+  }
+  let oi = p.momentum * mom[i] + p.lr * gi / sqrt(denom);
+  mom[i] = oi;
+  w[i] -= oi;
+}

@@ -1,0 +1,19 @@
+// sgd.wgsl: in place, w -= lr * g (TF.js SGDOptimizer).
+
+struct Params {
+  n: u32,
+  lr: f32,
+}
+
+override WG: u32 = 256;
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> w: array<f32>;
+@group(0) @binding(2) var<storage, read> grad: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = g.x + g.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  w[i] -= p.lr * grad[i];
+}

@@ -1,0 +1,79 @@
+// Batch normalization (training and inference), its backward, the moving
+// statistics, and dropout. Shaders: batchNormStats.wgsl, batchNormApply.wgsl,
+// batchNormGrads.wgsl, batchNormBackward.wgsl, movingAverage.wgsl, dropout.wgsl.
+
+import type { BatchNormGrads, BatchNormTrainResult } from '../types.js';
+import type { Tensor } from '../../tensor.js';
+import { GpuContext, Params, buf } from './context.js';
+import type { PipelineSpec } from './pipelines.js';
+import statsCode from '../../../shaders/batchNormStats.wgsl?raw';
+import applyCode from '../../../shaders/batchNormApply.wgsl?raw';
+import gradsCode from '../../../shaders/batchNormGrads.wgsl?raw';
+import backwardCode from '../../../shaders/batchNormBackward.wgsl?raw';
+import movingCode from '../../../shaders/movingAverage.wgsl?raw';
+import dropoutCode from '../../../shaders/dropout.wgsl?raw';
+
+const statsSpec: PipelineSpec = { name: 'batchNormStats', code: statsCode };
+const applyTrainSpec: PipelineSpec = { name: 'batchNormApply', code: applyCode, constants: { SPREAD_IS_VARIANCE: 0 } };
+const applyInferenceSpec: PipelineSpec = { name: 'batchNormApply', code: applyCode, constants: { SPREAD_IS_VARIANCE: 1 } };
+const gradsSpec: PipelineSpec = { name: 'batchNormGrads', code: gradsCode };
+const backwardSpec: PipelineSpec = { name: 'batchNormBackward', code: backwardCode };
+const movingSpec: PipelineSpec = { name: 'movingAverage', code: movingCode };
+const dropoutSpec: PipelineSpec = { name: 'dropout', code: dropoutCode };
+
+export const pipelines: readonly PipelineSpec[] = [
+  statsSpec, applyTrainSpec, applyInferenceSpec, gradsSpec, backwardSpec, movingSpec, dropoutSpec,
+];
+
+function channels(x: Tensor): { c: number; rows: number } {
+  const c = x.shape[x.rank - 1];
+  return { c, rows: x.size / c };
+}
+
+export function batchNormTrain(ctx: GpuContext, x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): BatchNormTrainResult {
+  const { c, rows } = channels(x);
+  const mean = ctx.output([c], 'batchNormTrain mean');
+  const variance = ctx.output([c], 'batchNormTrain variance');
+  const invStd = ctx.output([c], 'batchNormTrain invStd');
+  ctx.run(statsSpec, new Params().u32(rows).u32(c).f32(epsilon), [buf(x), buf(mean), buf(variance), buf(invStd)], [c]);
+  const y = ctx.output(x.shape, 'batchNormTrain');
+  ctx.run1d(applyTrainSpec, new Params().u32(x.size).u32(c).f32(epsilon),
+    [buf(x), buf(gamma), buf(beta), buf(mean), buf(invStd), buf(y)], x.size);
+  return { y, mean, variance, invStd };
+}
+
+export function batchNormInference(
+  ctx: GpuContext, x: Tensor, gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, epsilon: number,
+): Tensor {
+  const { c } = channels(x);
+  const y = ctx.output(x.shape, 'batchNormInference');
+  ctx.run1d(applyInferenceSpec, new Params().u32(x.size).u32(c).f32(epsilon),
+    [buf(x), buf(gamma), buf(beta), buf(movingMean), buf(movingVariance), buf(y)], x.size);
+  return y;
+}
+
+/** Uses the mean and invStd that batchNormTrain saved. */
+export function batchNormBackward(ctx: GpuContext, dy: Tensor, x: Tensor, gamma: Tensor, mean: Tensor, invStd: Tensor): BatchNormGrads {
+  const { c, rows } = channels(x);
+  const dGamma = ctx.output([c], 'batchNormBackward dGamma');
+  const dBeta = ctx.output([c], 'batchNormBackward dBeta');
+  ctx.run(gradsSpec, new Params().u32(rows).u32(c), [buf(dy), buf(x), buf(mean), buf(invStd), buf(dGamma), buf(dBeta)], [c]);
+  const dx = ctx.output(x.shape, 'batchNormBackward dx');
+  ctx.run1d(backwardSpec, new Params().u32(x.size).u32(c).u32(rows),
+    [buf(dy), buf(x), buf(gamma), buf(mean), buf(invStd), buf(dGamma), buf(dBeta), buf(dx)], x.size);
+  return { dx, dGamma, dBeta };
+}
+
+export function movingAverageUpdate(ctx: GpuContext, variable: Tensor, value: Tensor, momentum: number): void {
+  ctx.run1d(movingSpec, new Params().u32(variable.size).f32(1 - momentum), [buf(variable), buf(value)], variable.size);
+}
+
+/** Forward and backward alike: the mask is recomputed from (seed, i). */
+export function dropout(ctx: GpuContext, x: Tensor, rate: number, seed: number, op: string): Tensor {
+  const y = ctx.output(x.shape, op);
+  // keep when (hash >> 8) / 2^24 >= rate, i.e. hash >> 8 >= ceil(rate * 2^24): exact in integers.
+  const threshold = Math.ceil(rate * 16777216);
+  const params = new Params().u32(x.size).u32(seed >>> 0).u32(threshold).f32(Math.fround(1 / (1 - rate)));
+  ctx.run1d(dropoutSpec, params, [buf(x), buf(y)], x.size);
+  return y;
+}
