@@ -31,3 +31,4 @@ export * as initializers from './layers/initializers.js';
 export type { CompileArgs } from './train/compile.js';
 export type { FitArgs, EvaluateArgs, PredictArgs } from './train/fit.js';
 export type { History, Logs, CustomCallbackArgs } from './train/callbacks.js';
+export * as models from './models/index.js';

@@ -40,10 +40,11 @@ function build(w: typeof wc, kind: 'cnn' | 'residual'): InstanceType<typeof w.La
 interface Trained { predictions: number[]; losses: number[]; weights: number[][] }
 
 describe('models on webgpu match the CPU reference', () => {
-  for (const [kind, xShape, classes, optimizer] of [
+  const cases: ['cnn' | 'residual', number[], number, 'adam' | 'sgd'][] = [
     ['cnn', [6, 7, 9, 2], 3, 'adam'],
     ['residual', [4, 6, 6, 3], 2, 'sgd'],
-  ] as const) {
+  ];
+  for (const [kind, xShape, classes, optimizer] of cases) {
     it(`${kind}: predict, then 3 training steps (${optimizer})`, async () => {
       const n = xShape[0];
       const x = Array.from(randomValues(xShape.reduce((a, b) => a * b), 1));
@@ -54,12 +55,12 @@ describe('models on webgpu match the CPU reference', () => {
       const run = async (w: typeof wc, m: InstanceType<typeof wc.LayersModel>, a: { x: number[]; y: number[]; xShape: number[]; classes: number; optimizer: string }): Promise<Trained> => {
         const xs = w.tensor(a.x, a.xShape);
         const ys = w.tensor(a.y, [a.xShape[0], a.classes]);
-        const predictions = Array.from(await m.predict(xs).data());
+        const predictions = Array.from(await (m.predict(xs) as typeof xs).data());
         m.compile({ optimizer: a.optimizer === 'adam' ? w.optimizers.adam({ learningRate: 0.01 }) : w.optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
         const h = await m.fit(xs, ys, { batchSize: 3, epochs: 1, shuffle: false, callbacks: {} });
         const weights: number[][] = [];
         for (const t of m.getWeights()) weights.push(Array.from(await t.data()));
-        return { predictions, losses: h.history.loss as number[], weights };
+        return { predictions, losses: h.history.loss.map(Number), weights };
       };
       const args = { x, y, xShape: [...xShape], classes, optimizer };
 
