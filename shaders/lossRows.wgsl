@@ -12,7 +12,7 @@ struct Params {
   k: u32,
 }
 
-override WG: u32 = 64;
+override WG: u32 = 64;  // keep in step with ROW_WG in src/backend/webgpu/loss.ts
 override KIND: u32 = 0;
 
 const EPS: f32 = 1e-7;

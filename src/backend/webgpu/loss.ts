@@ -24,9 +24,12 @@ const METRIC: Record<MetricKind, number> = {
   categoricalAccuracy: 0, sparseCategoricalAccuracy: 1, binaryAccuracy: 2, meanSquaredError: 3, meanAbsoluteError: 4,
 };
 
-const rowsSpec = (kind: number): PipelineSpec => ({ name: 'lossRows', code: lossRowsCode, constants: { KIND: kind } });
-const gradSpec = (kind: number): PipelineSpec => ({ name: 'lossGrad', code: lossGradCode, constants: { KIND: kind } });
-const metricSpec = (kind: number): PipelineSpec => ({ name: 'metricRows', code: metricRowsCode, constants: { KIND: kind } });
+// One invocation per row: rows are few, so smaller workgroups. WG must be given
+// here too: run1d sizes the grid from the spec's WG.
+const ROW_WG = 64;
+const rowsSpec = (kind: number): PipelineSpec => ({ name: 'lossRows', code: lossRowsCode, constants: { KIND: kind, WG: ROW_WG } });
+const gradSpec = (kind: number): PipelineSpec => ({ name: 'lossGrad', code: lossGradCode, constants: { KIND: kind, WG: ROW_WG } });
+const metricSpec = (kind: number): PipelineSpec => ({ name: 'metricRows', code: metricRowsCode, constants: { KIND: kind, WG: ROW_WG } });
 const penaltySpec = (grad: number): PipelineSpec => ({ name: 'penalty', code: penaltyCode, constants: { GRAD: grad } });
 
 const lossKinds = Object.values(LOSS);

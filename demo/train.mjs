@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu]
+//                  [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--out DIR]
+// Trains an MNIST CNN on the real data set and prints its test accuracy. On
+// WebGPU the same training code runs in headless Chromium (puppeteer); with
+// --backend cpu, or when no browser or adapter is found, it runs in Node on the
+// CPU backend. TypeScript sources are served and compiled by Vite.
+
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function parseArgs(argv) {
+  const opts = { model: 'light', epochs: 1, batchSize: 64, backend: 'webgpu', optimizer: 'adam', learningRate: 0.002, seed: 1, out: null };
+  const need = (i, name) => {
+    if (i + 1 >= argv.length) throw new Error(`train: ${name} needs a value`);
+    return argv[i + 1];
+  };
+  const positiveInt = (v, name) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`train: ${name} must be a positive integer, got '${v}'`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i += 2) {
+    const a = argv[i];
+    switch (a) {
+      case '--model': opts.model = need(i, a); if (!['light', 'standard'].includes(opts.model)) throw new Error(`train: --model must be light or standard, got '${opts.model}'`); break;
+      case '--epochs': opts.epochs = positiveInt(need(i, a), a); break;
+      case '--batch': opts.batchSize = positiveInt(need(i, a), a); break;
+      case '--backend': opts.backend = need(i, a); if (!['webgpu', 'cpu'].includes(opts.backend)) throw new Error(`train: --backend must be webgpu or cpu, got '${opts.backend}'`); break;
+      case '--optimizer': opts.optimizer = need(i, a); if (!['adam', 'sgd', 'rmsprop'].includes(opts.optimizer)) throw new Error(`train: --optimizer must be adam, sgd or rmsprop, got '${opts.optimizer}'`); break;
+      case '--lr': opts.learningRate = Number(need(i, a)); if (!(opts.learningRate > 0)) throw new Error(`train: --lr must be a positive number`); break;
+      case '--train': opts.trainSize = positiveInt(need(i, a), a); break;
+      case '--test': opts.testSize = positiveInt(need(i, a), a); break;
+      case '--seed': opts.seed = positiveInt(need(i, a), a); break;
+      case '--out': opts.out = need(i, a); break;
+      case '--help': case '-h':
+        console.log('usage: npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--out DIR]');
+        process.exit(0);
+        break;
+      default: throw new Error(`train: unknown option '${a}' (try --help)`);
+    }
+  }
+  return opts;
+}
+
+const fmtTime = (s) => (!Number.isFinite(s) ? '?' : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`);
+const tty = process.stdout.isTTY;
+
+function printer() {
+  return (e) => {
+    switch (e.type) {
+      case 'start':
+        console.log(`webcnn: training on ${e.adapter}: ${e.trainCount} training images, ${e.testCount} test images, ${e.batches} batches an epoch, ${e.params} parameters`);
+        break;
+      case 'batch': {
+        const width = 30;
+        const done = Math.round(((e.batch + 1) / e.batches) * width);
+        const line = `epoch ${e.epoch + 1} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${e.batch + 1}/${e.batches} loss ${e.loss.toFixed(4)} acc ${e.acc.toFixed(4)} ${e.imagesPerSecond.toFixed(0)} img/s, ${fmtTime(e.secondsLeft)} left`;
+        if (tty) process.stdout.write(`\r${line}\x1b[K`); else console.log(line);
+        break;
+      }
+      case 'epoch':
+        if (tty) process.stdout.write('\n');
+        console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(4)}, accuracy ${e.acc.toFixed(4)}, ${e.seconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} images/s`);
+        break;
+      case 'done':
+        console.log(`test accuracy ${(100 * e.testAccuracy).toFixed(2)}% (loss ${e.testLoss.toFixed(4)}); training ${e.trainSeconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} training images/s, ${e.inferenceImagesPerSecond.toFixed(0)} inference images/s`);
+        break;
+    }
+  };
+}
+
+async function trainInNode(server, opts) {
+  const wc = await server.ssrLoadModule('/src/index.ts');
+  const { trainMnist } = await server.ssrLoadModule('/demo/trainCore.ts');
+  const { model } = await trainMnist(wc, { ...opts, backend: 'cpu' }, printer());
+  return model;
+}
+
+/** Returns null (after saying why) when no browser or adapter can run WebGPU here. */
+async function trainInChromium(server, opts, url) {
+  const { findBrowser, launchBrowser, closeBrowser } = await server.ssrLoadModule('/test/harness/browser.ts');
+  let executable;
+  try {
+    executable = findBrowser();
+  } catch (err) {
+    console.log(`webcnn: no browser for WebGPU (${err.message.split('\n')[0]}); training on the CPU backend in Node instead. Install one with 'apt-get install chromium' or set CHROME_PATH.`);
+    return null;
+  }
+  const browser = await launchBrowser(executable);
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.error(`page error: ${e}`));
+    await page.exposeFunction('reportProgress', printer());
+    await page.goto(`${url}demo/train.html`);
+    await page.waitForFunction(() => window.trainReady === true, { timeout: 120_000 });
+    const adapter = await page.evaluate(() => window.probeWebGpu());
+    if (!adapter) {
+      console.log('webcnn: the browser has no WebGPU adapter (start it with --enable-unsafe-webgpu; a GPU driver or SwiftShader is needed); training on the CPU backend in Node instead.');
+      return null;
+    }
+    page.setDefaultTimeout(0);
+    await page.evaluate((o) => window.runTraining(o), { ...opts, out: undefined });
+    return 'trained';
+  } finally {
+    await closeBrowser(browser);
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const server = await createServer({ root, logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false }, optimizeDeps: { noDiscovery: true } });
+  await server.listen();
+  const url = server.resolvedUrls.local[0];
+  try {
+    let done = opts.backend === 'webgpu' ? await trainInChromium(server, opts, url) : null;
+    if (!done) await trainInNode(server, opts);
+  } finally {
+    await server.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
