@@ -111,7 +111,8 @@ async function trainInChromium(server, opts, url) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const server = await createServer({ root, logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false }, optimizeDeps: { noDiscovery: true } });
+  // No HMR and no file watching: an edit to the sources must not reload the page mid-training.
+  const server = await createServer({ root, logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: { ignored: ['**/*'] } }, optimizeDeps: { noDiscovery: true } });
   await server.listen();
   const url = server.resolvedUrls.local[0];
   try {

@@ -32,3 +32,5 @@ export type { CompileArgs } from './train/compile.js';
 export type { FitArgs, EvaluateArgs, PredictArgs } from './train/fit.js';
 export type { History, Logs, CustomCallbackArgs } from './train/callbacks.js';
 export * as models from './models/index.js';
+export { loadModel, modelToArtifacts } from './io/index.js';
+export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget } from './io/index.js';

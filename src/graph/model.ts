@@ -78,6 +78,16 @@ export class LayersModel {
   get nonTrainableWeights(): LayerVariable[] {
     return this.layers.flatMap((l) => l.nonTrainableWeights);
   }
+  /**
+   * Saves in TensorFlow.js's layers-model format: an IO handler (in memory),
+   * 'indexeddb://name' or 'downloads://name' in a browser, a directory in Node.
+   * (Loaded lazily: src/io builds models, so it imports this module.)
+   */
+  async save(target: import('../io/handlers.js').SaveTarget): Promise<unknown> {
+    const { saveModel } = await import('../io/index.js');
+    return saveModel(this, target);
+  }
+
   get weights(): LayerVariable[] {
     return [...this.trainableWeights, ...this.nonTrainableWeights];
   }

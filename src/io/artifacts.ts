@@ -1,0 +1,134 @@
+// The TF.js layers-model format: model.json (the Keras topology and a weights
+// manifest) plus binary shards of little-endian float32 weights, concatenated
+// in manifest order. What TF.js's tf.io calls ModelArtifacts.
+
+import type { Json } from './keras.js';
+
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}
+
+export interface WeightsManifestGroup {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+/** model.json as TF.js writes it. */
+export interface ModelJson {
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: string | null;
+  modelTopology: Json;
+  weightsManifest: WeightsManifestGroup[];
+}
+
+/** A model in memory: the topology, the weight specs and all weight bytes. */
+export interface ModelArtifacts {
+  modelTopology: Json;
+  weightSpecs: WeightSpec[];
+  weightData: ArrayBuffer;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+}
+
+export const FORMAT = 'layers-model';
+export const GENERATED_BY = 'webcnn 0.1.0';
+/** TF.js writes shards of at most 4 MB. */
+export const SHARD_BYTES = 4 * 1024 * 1024;
+/** Each element's size by dtype; webcnn reads float32 only, and says so for the others. */
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
+function fail(where: string, message: string): never {
+  throw new Error(`${where}: ${message}`);
+}
+
+/** Checks a model.json's shape and returns it typed; every problem names what was expected. */
+export function parseModelJson(text: string, where: string): ModelJson {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    fail(where, `model.json is not valid JSON (${(err as Error).message})`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(where, `model.json must hold an object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
+  const m = raw as Record<string, unknown>;
+  if (m.format !== undefined && m.format !== FORMAT) {
+    fail(where, `unsupported model format '${String(m.format)}': expected '${FORMAT}' (TF.js layers-model); graph models are not supported`);
+  }
+  if (!m.modelTopology || typeof m.modelTopology !== 'object') fail(where, 'model.json has no modelTopology object');
+  const manifest = m.weightsManifest ?? [];
+  if (!Array.isArray(manifest)) fail(where, `weightsManifest must be an array, got ${typeof manifest}`);
+  manifest.forEach((g: unknown, i: number) => {
+    const group = g as Record<string, unknown>;
+    if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights) || !group.paths.every((p) => typeof p === 'string')) {
+      fail(where, `weightsManifest[${i}] must have 'paths' (strings) and 'weights' arrays`);
+    }
+    (group.weights as unknown[]).forEach((w, j) => checkSpec(w, `${where}: weightsManifest[${i}].weights[${j}]`));
+  });
+  return { format: FORMAT, generatedBy: String(m.generatedBy ?? ''), convertedBy: (m.convertedBy as string | null) ?? null, modelTopology: m.modelTopology as Json, weightsManifest: manifest as WeightsManifestGroup[] };
+}
+
+function checkSpec(w: unknown, where: string): asserts w is WeightSpec {
+  const s = w as Record<string, unknown>;
+  if (!s || typeof s.name !== 'string') throw new Error(`${where}: expected a weight spec with a string name`);
+  if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 31)) {
+    throw new Error(`${where}: weight '${s.name}' has an invalid shape ${JSON.stringify(s.shape)}`);
+  }
+  const dtype = s.dtype ?? 'float32';
+  if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) throw new Error(`${where}: weight '${s.name}' has unknown dtype ${JSON.stringify(dtype)}`);
+  if (dtype !== 'float32') throw new Error(`${where}: weight '${s.name}' is ${dtype}; webcnn reads float32 weights only`);
+  if ((s as { quantization?: unknown }).quantization) throw new Error(`${where}: weight '${s.name}' is quantized; webcnn reads unquantized float32 weights only`);
+}
+
+/** Splits the concatenated weight bytes into named float32 arrays, checking the total size. */
+export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, where: string): Map<string, { shape: number[]; values: Float32Array }> {
+  const out = new Map<string, { shape: number[]; values: Float32Array }>();
+  const needed = specs.reduce((s, w) => s + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+  if (data.byteLength !== needed) {
+    fail(where, `the weight data holds ${data.byteLength} bytes but the manifest's ${specs.length} weights need ${needed} (truncated or mismatched .bin files?)`);
+  }
+  let offset = 0;
+  for (const spec of specs) {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    // Copy: a shard's offset need not be 4-byte aligned in a combined buffer.
+    const values = new Float32Array(data.slice(offset, offset + 4 * n));
+    offset += 4 * n;
+    if (out.has(spec.name)) fail(where, `weight '${spec.name}' appears twice in the manifest`);
+    out.set(spec.name, { shape: spec.shape, values });
+  }
+  return out;
+}
+
+/** The weights' bytes, in spec order. */
+export function encodeWeights(weights: readonly { spec: WeightSpec; values: Float32Array }[]): ArrayBuffer {
+  const total = weights.reduce((s, w) => s + w.values.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const w of weights) {
+    out.set(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength), offset);
+    offset += w.values.byteLength;
+  }
+  return out.buffer;
+}
+
+/** model.json for artifacts whose weights are stored in the given shard files. */
+export function modelJsonFor(artifacts: ModelArtifacts, paths: string[]): ModelJson {
+  return {
+    format: FORMAT, generatedBy: GENERATED_BY, convertedBy: null, modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths, weights: artifacts.weightSpecs }],
+  };
+}
+
+/** Cuts the weight bytes into TF.js-sized shards. */
+export function shards(data: ArrayBuffer): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (let s = 0; s < data.byteLength; s += SHARD_BYTES) out.push(data.slice(s, Math.min(data.byteLength, s + SHARD_BYTES)));
+  return out.length ? out : [new ArrayBuffer(0)];
+}
+
+export function shardNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
+}

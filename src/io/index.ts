@@ -1,0 +1,57 @@
+// model.save(target) and wc.loadModel(source) in TensorFlow.js's layers-model
+// format, so models move between webcnn, TF.js and (through
+// tensorflowjs_converter) Keras.
+
+import type { LayersModel } from '../graph/model.js';
+import { tensor } from '../engine.js';
+import { type ModelArtifacts, type WeightSpec, decodeWeights, encodeWeights, GENERATED_BY, FORMAT } from './artifacts.js';
+import { type LoadSource, type SaveTarget, readArtifacts, writeArtifacts } from './handlers.js';
+import { modelToTopology, topologyToModel } from './topology.js';
+
+export type { ModelArtifacts, WeightSpec, ModelJson } from './artifacts.js';
+export type { IOHandler, LoadSource, SaveTarget } from './handlers.js';
+
+/** The model as in-memory artifacts: topology, weight specs (TF.js order: trainable first), bytes. */
+export async function modelToArtifacts(model: LayersModel): Promise<ModelArtifacts> {
+  const weights = await Promise.all(model.weights.map(async (v) => ({
+    spec: { name: v.name, shape: [...v.shape], dtype: 'float32' } satisfies WeightSpec,
+    values: await v.value.data(),
+  })));
+  return {
+    modelTopology: modelToTopology(model), weightSpecs: weights.map((w) => w.spec), weightData: encodeWeights(weights),
+    format: FORMAT, generatedBy: GENERATED_BY, convertedBy: null,
+  };
+}
+
+export async function saveModel(model: LayersModel, target: SaveTarget): Promise<unknown> {
+  return writeArtifacts(await modelToArtifacts(model), target, `${model.className}.save`);
+}
+
+/**
+ * Reads a saved model and builds it on the selected backend. The model is
+ * built and every weight checked before it is returned: a bad file throws
+ * and leaves nothing half-made.
+ */
+export async function loadModel(source: LoadSource): Promise<LayersModel> {
+  const where = 'loadModel';
+  const artifacts = await readArtifacts(source, where);
+  const model = topologyToModel(artifacts.modelTopology, where);
+  const stored = decodeWeights(artifacts.weightSpecs ?? [], artifacts.weightData ?? new ArrayBuffer(0), where);
+  const vars = model.weights;
+  const missing = vars.filter((v) => !stored.has(v.name)).map((v) => v.name);
+  if (missing.length) throw new Error(`${where}: the weights file has no values for ${missing.join(', ')} (it holds ${[...stored.keys()].join(', ') || 'none'})`);
+  for (const v of vars) {
+    const s = stored.get(v.name)!;
+    if (s.shape.length !== v.shape.length || s.shape.some((d, i) => d !== v.shape[i])) {
+      throw new Error(`${where}: weight '${v.name}' has shape [${s.shape.join(', ')}] in the file, but the model needs [${v.shape.join(', ')}]`);
+    }
+  }
+  const unused = [...stored.keys()].filter((k) => !vars.some((v) => v.name === k));
+  if (unused.length) throw new Error(`${where}: the weights file holds ${unused.join(', ')}, which the model does not have`);
+  for (const v of vars) {
+    const t = tensor(stored.get(v.name)!.values, v.shape);
+    v.write(t);
+    t.dispose();
+  }
+  return model;
+}
