@@ -76,6 +76,10 @@ async function trainInNode(server, opts) {
   const wc = await server.ssrLoadModule('/src/index.ts');
   const { trainMnist } = await server.ssrLoadModule('/demo/trainCore.ts');
   const { model } = await trainMnist(wc, { ...opts, backend: 'cpu' }, printer());
+  if (opts.out) {
+    await model.save(opts.out);
+    console.log(`saved the model to ${opts.out} (TensorFlow.js layers-model format: model.json + weights)`);
+  }
   return model;
 }
 
@@ -102,7 +106,13 @@ async function trainInChromium(server, opts, url) {
       return null;
     }
     page.setDefaultTimeout(0);
-    await page.evaluate((o) => window.runTraining(o), { ...opts, out: undefined });
+    const { artifacts } = await page.evaluate((o) => window.runTraining(o), { ...opts, out: undefined });
+    if (opts.out) {
+      const { writeArtifacts } = await server.ssrLoadModule('/src/io/handlers.ts');
+      const weightData = Float32Array.from(artifacts.weights).buffer;
+      await writeArtifacts({ modelTopology: artifacts.modelTopology, weightSpecs: artifacts.weightSpecs, weightData }, opts.out, 'train');
+      console.log(`saved the model to ${opts.out} (TensorFlow.js layers-model format: model.json + weights)`);
+    }
     return 'trained';
   } finally {
     await closeBrowser(browser);

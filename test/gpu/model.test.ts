@@ -78,6 +78,19 @@ describe('models on webgpu match the CPU reference', () => {
     });
   }
 
+  it('a model saved to IndexedDB loads back on WebGPU and predicts the same', async () => {
+    const same = await gp.run(async ({ wc: w }) => {
+      const m = w.models.mnistLight({ inputShape: [16, 16, 1] });
+      const x = w.tensor(Array.from({ length: 256 }, (_, i) => Math.cos(i)), [1, 16, 16, 1]);
+      const before = Array.from(await (m.predict(x) as typeof x).data());
+      await m.save('indexeddb://webcnn-test');
+      const back = await w.loadModel('indexeddb://webcnn-test');
+      const after = Array.from(await (back.predict(x) as typeof x).data());
+      return { before, after };
+    }, {});
+    expect(same.after).toEqual(same.before);
+  });
+
   it('verification mode checks a whole training step, in-place updates included', async () => {
     const vp = await GpuPage.open({ verify: true });
     try {
