@@ -105,8 +105,14 @@ async function trainInChromium(server, opts, url) {
       console.log('webcnn: the browser has no WebGPU adapter (start it with --enable-unsafe-webgpu; a GPU driver or SwiftShader is needed); training on the CPU backend in Node instead.');
       return null;
     }
-    page.setDefaultTimeout(0);
-    const { artifacts } = await page.evaluate((o) => window.runTraining(o), { ...opts, out: undefined });
+    // One long page.evaluate would hit puppeteer's protocol timeout: the page
+    // starts training and reports the end through exposed functions instead.
+    let settle;
+    const finished = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+    await page.exposeFunction('trainingDone', (result) => settle.resolve(result));
+    await page.exposeFunction('trainingFailed', (message) => settle.reject(new Error(message)));
+    await page.evaluate((o) => { window.runTraining(o).then(window.trainingDone, (e) => window.trainingFailed(String(e?.stack ?? e))); }, { ...opts, out: undefined });
+    const { artifacts } = await finished;
     if (opts.out) {
       const { writeArtifacts } = await server.ssrLoadModule('/src/io/handlers.ts');
       const weightData = Float32Array.from(artifacts.weights).buffer;
