@@ -5,6 +5,7 @@
 import { parseIdx } from './idx.js';
 import { Tensor } from '../tensor.js';
 import { tensor } from '../engine.js';
+import { seededRandom } from '../layers/initializers.js';
 
 export const MNIST_FILES = {
   trainImages: 'train-images-idx3-ubyte',
@@ -139,18 +140,11 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
   return { train: split(train.images, train.labels), test: split(test.images, test.labels) };
 }
 
-/** Seeded Fisher-Yates permutation of 0..n-1 (mulberry32), for reproducible shuffles. */
+/** Seeded Fisher-Yates permutation of 0..n-1, for reproducible shuffles. */
 export function shuffledIndices(n: number, seed: number): Int32Array {
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     const t = idx[i]; idx[i] = idx[j]; idx[j] = t;

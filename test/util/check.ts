@@ -2,18 +2,10 @@
 // finite differences for gradient checks.
 
 import { expect } from 'vitest';
+import { seededRandom } from '../../src/layers/initializers.js';
 
-/** mulberry32: small, seeded, good enough to draw test inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The library's seeded generator (mulberry32), to draw test inputs. */
+export const rng = seededRandom;
 
 export function randomValues(n: number, seed: number, lo = -1, hi = 1): Float32Array {
   const r = rng(seed);
