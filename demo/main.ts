@@ -1,169 +1,178 @@
-// The demo page: controls, charts and views. All engine work happens in
-// worker.ts; this file only sends commands and draws what comes back.
+// The demo page: controls, progress, charts and views. All engine work
+// happens in worker.ts; this file sends commands and draws what comes back.
+// The body's data-* attributes (ready, testAccuracy, prediction) let the
+// end-to-end test follow along.
 
 import type { FromWorker, ToWorker } from './protocol.js';
-import type { TrainOptions } from './trainCore.js';
-import { bars, confusionMatrix, grayImage, lineChart } from './canvas.js';
+import type { TrainEvent, TrainOptions } from './trainCore.js';
+import { lineChart, smooth } from './charts.js';
+import { drawingPad } from './draw.js';
 import { toMnist } from './preprocess.js';
+import { confusionMatrix, featureMaps, filterGrid, grayImage, mistakeGallery, probabilityBars } from './views.js';
 
-const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-const send = (m: ToWorker): void => worker.postMessage(m);
+const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
+const canvas = (id: string): HTMLCanvasElement => $<HTMLCanvasElement>(id);
 const params = new URLSearchParams(location.search);
-const num = (k: string): number | undefined => (params.has(k) ? Number(params.get(k)) : undefined);
+// ?train=2000&test=1000 trains and tests on the first images only (the end-to-end test uses them);
+// ?backend=cpu skips WebGPU.
+const subset = (k: string): number | undefined => (params.has(k) ? Number(params.get(k)) : undefined);
 
-let backend: 'webgpu' | 'cpu' = 'webgpu';
-const losses: number[] = [];
-const accs: number[] = [];
-let trained = false;
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+const send = (m: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(m, { transfer });
+send({ type: 'init', backend: params.get('backend') === 'cpu' ? 'cpu' : 'webgpu' });
 
-/** Shown to people, and to the end-to-end test through data attributes. */
-function setStatus(text: string): void {
-  $('status').textContent = text;
+let backend: TrainOptions['backend'] = 'webgpu';
+let haveModel = false;
+let training = false;
+
+// ---- training progress and charts
+const history = { loss: [] as number[], acc: [] as number[], epochLoss: [] as number[], epochAcc: [] as number[], valLoss: [] as number[], valAcc: [] as number[] };
+let totalBatches = 1;
+let epochs = 1;
+let redraw = 0;
+
+function drawCharts(): void {
+  redraw = 0;
+  // Per-batch values are noisy: the raw line is faint, a 20-batch average on top.
+  const perBatch = (points: number[], color: string, label: string) => [
+    { label: '', color: `${color}44`, points }, { label, color, points: smooth(points, 20) },
+  ];
+  lineChart(canvas('lossChart'), perBatch(history.loss, '#cc3333', 'loss (20-batch mean)'), { xSlots: totalBatches, xLabel: 'batch' });
+  lineChart(canvas('accChart'), perBatch(history.acc, '#2277aa', 'accuracy (20-batch mean)'), { yMax: 1, xSlots: totalBatches, xLabel: 'batch' });
+  lineChart(canvas('epochLossChart'), [
+    { label: 'training', color: '#cc3333', points: history.epochLoss }, { label: 'validation', color: '#ee9900', points: history.valLoss },
+  ], { xSlots: epochs, xLabel: 'epoch' });
+  lineChart(canvas('epochAccChart'), [
+    { label: 'training', color: '#2277aa', points: history.epochAcc }, { label: 'validation', color: '#22aa66', points: history.valAcc },
+  ], { yMax: 1, xSlots: epochs, xLabel: 'epoch' });
 }
+const scheduleCharts = (): void => { if (!redraw) redraw = requestAnimationFrame(drawCharts); };
 
-worker.onmessage = (e: MessageEvent<FromWorker>) => {
-  const m = e.data;
-  switch (m.type) {
-    case 'ready':
-      backend = m.backend === 'cpu' ? 'cpu' : 'webgpu';
-      $('backend').textContent = m.backend;
-      if (m.notice) $('notice').textContent = m.notice;
-      document.body.dataset.ready = 'true';
+const time = (s: number): string => (!Number.isFinite(s) ? '?' : s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.ceil(s)} s`);
+
+function onProgress(ev: TrainEvent): void {
+  const progress = $<HTMLProgressElement>('progress');
+  switch (ev.type) {
+    case 'start':
+      totalBatches = ev.batches * ev.epochs;
+      epochs = ev.epochs;
+      $('status').textContent = `Training on ${ev.trainCount.toLocaleString('en')} digits (${ev.validationCount.toLocaleString('en')} held out for validation), ${ev.params.toLocaleString('en')} weights…`;
       break;
-    case 'progress': {
-      const ev = m.event;
-      if (ev.type === 'batch') {
-        losses.push(ev.loss);
-        accs.push(ev.acc);
-        lineChart($('lossChart'), [{ label: 'loss', color: '#c33', points: losses }]);
-        lineChart($('accChart'), [{ label: 'accuracy', color: '#27a', points: accs }], 1);
-        ($('progress') as HTMLProgressElement).value = (ev.batch + 1) / ev.batches;
-        setStatus(`epoch ${ev.epoch + 1}, batch ${ev.batch + 1}/${ev.batches}: ${ev.imagesPerSecond.toFixed(0)} images/s, ${Math.ceil(ev.secondsLeft)} s left`);
-      } else if (ev.type === 'epoch') {
-        $('epochs-log').textContent += `Epoch ${ev.epoch + 1}: loss ${ev.loss.toFixed(4)}, accuracy ${(100 * ev.acc).toFixed(2)}%, ${ev.seconds.toFixed(1)} s. `;
-      } else if (ev.type === 'start') {
-        setStatus(`training on ${ev.adapter}: ${ev.trainCount} images, ${ev.params} parameters`);
-      } else if (ev.type === 'done') {
-        setStatus(`done: ${ev.imagesPerSecond.toFixed(0)} training images/s`);
-      }
+    case 'batch': {
+      history.loss.push(ev.loss);
+      history.acc.push(ev.acc);
+      progress.value = history.loss.length / totalBatches;
+      $('status').textContent = `Epoch ${ev.epoch + 1} of ${epochs}, batch ${ev.batch + 1} of ${ev.batches}: ` +
+        `${ev.imagesPerSecond.toFixed(0)} images/s, about ${time(ev.secondsLeft)} left`;
+      scheduleCharts();
       break;
     }
-    case 'evaluation': {
-      trained = true;
-      $('testResult').textContent = `Test accuracy: ${(100 * m.accuracy).toFixed(2)}% on ${m.confusion.flat().reduce((a, b) => a + b, 0)} test digits.`;
-      document.body.dataset.testAccuracy = String(m.accuracy);
-      confusionMatrix($('confusion'), m.confusion);
-      const gallery = $('gallery');
-      gallery.innerHTML = '';
-      for (const mistake of m.mistakes) {
-        const fig = document.createElement('figure');
-        const c = document.createElement('canvas');
-        c.width = c.height = 56;
-        grayImage(c.getContext('2d')!, mistake.pixels, 28, 28, 0, 0, 2);
-        fig.append(c, Object.assign(document.createElement('figcaption'), { textContent: `${mistake.predicted} / ${mistake.actual}` }));
-        gallery.append(fig);
-      }
-      ($('train') as HTMLButtonElement).disabled = false;
-      ($('stop') as HTMLButtonElement).disabled = true;
-      classifyDrawing();
+    case 'epoch':
+      history.epochLoss.push(ev.loss);
+      history.epochAcc.push(ev.acc);
+      if (ev.valLoss !== undefined) history.valLoss.push(ev.valLoss);
+      if (ev.valAcc !== undefined) history.valAcc.push(ev.valAcc);
+      scheduleCharts();
       break;
-    }
-    case 'filters': {
-      const c = $<HTMLCanvasElement>('filters');
-      const px = 6;
-      c.width = m.count * (m.kw * px + 6);
-      c.height = m.kh * px + 4;
-      const ctx = c.getContext('2d')!;
-      for (let f = 0; f < m.count; f++) grayImage(ctx, m.values.slice(f * m.kh * m.kw, (f + 1) * m.kh * m.kw), m.kh, m.kw, f * (m.kw * px + 6), 2, px);
-      break;
-    }
-    case 'classified': {
-      bars($('bars'), m.probabilities);
-      document.body.dataset.prediction = String(m.probabilities.indexOf(Math.max(...m.probabilities)));
-      const c = $<HTMLCanvasElement>('maps');
-      const px = 3;
-      const rowH = Math.max(...m.maps.map((fm) => fm.h)) * px + 22;
-      c.height = rowH * m.maps.length;
-      const ctx = c.getContext('2d')!;
-      ctx.clearRect(0, 0, c.width, c.height);
-      m.maps.forEach((fm, r) => {
-        ctx.fillStyle = '#000';
-        ctx.fillText(fm.layer, 0, r * rowH + 12);
-        for (let ch = 0; ch < Math.min(fm.c, 32); ch++) grayImage(ctx, fm.values, fm.h, fm.w, ch * (fm.w * px + 4), r * rowH + 16, px, fm.c, ch);
-      });
-      break;
-    }
-    case 'saved': case 'loaded': case 'stopped':
-      $('storeStatus').textContent = m.message;
-      if (m.type === 'loaded') { trained = true; classifyDrawing(); }
-      if (m.type === 'stopped') { setStatus('stopped'); ($('train') as HTMLButtonElement).disabled = false; }
-      break;
-    case 'download': {
-      const name = 'webcnn-mnist';
-      const json = { format: 'layers-model', generatedBy: 'webcnn demo', convertedBy: null, modelTopology: m.modelTopology, weightsManifest: [{ paths: [`${name}.weights.bin`], weights: m.weightSpecs }] };
-      for (const [blob, file] of [[new Blob([JSON.stringify(json)], { type: 'application/json' }), `${name}.json`], [new Blob([m.weightData]), `${name}.weights.bin`]] as const) {
-        const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: file });
-        a.click();
-      }
-      break;
-    }
-    case 'error':
-      $('storeStatus').textContent = `Error: ${m.message}`;
-      setStatus(`error: ${m.message}`);
-      ($('train') as HTMLButtonElement).disabled = false;
+    case 'done':
+      progress.value = 1;
+      $('status').textContent = `${ev.stopped ? 'Stopped early' : 'Done'}: ${time(ev.trainSeconds)} of training at ${ev.imagesPerSecond.toFixed(0)} images/s; ` +
+        `the test set ran at ${ev.inferenceImagesPerSecond.toFixed(0)} images/s.`;
       break;
   }
-};
+}
+
+function setTraining(on: boolean): void {
+  training = on;
+  $<HTMLButtonElement>('train').disabled = on;
+  $<HTMLButtonElement>('stop').disabled = !on;
+  for (const id of ['save', 'load', 'download']) $<HTMLButtonElement>(id).disabled = on;
+}
 
 $('train').onclick = () => {
-  losses.length = 0;
-  accs.length = 0;
-  $('epochs-log').textContent = '';
+  for (const list of Object.values(history)) list.length = 0;
+  delete document.body.dataset.testAccuracy;
   const options: TrainOptions = {
-    model: ($('model') as HTMLSelectElement).value as TrainOptions['model'],
-    epochs: Number(($('epochs') as HTMLInputElement).value),
-    batchSize: Number(($('batch') as HTMLInputElement).value),
-    optimizer: ($('optimizer') as HTMLSelectElement).value as TrainOptions['optimizer'],
-    learningRate: Number(($('lr') as HTMLInputElement).value),
-    backend: (params.get('backend') as TrainOptions['backend'] | null) ?? backend,
-    // ?train=2000&test=1000 trains on subsets (the end-to-end test uses them).
-    trainSize: num('train'), testSize: num('test'), seed: 1,
+    model: $<HTMLSelectElement>('model').value === 'standard' ? 'standard' : 'light',
+    epochs: Math.max(1, Math.round(Number($<HTMLInputElement>('epochs').value))),
+    batchSize: Math.max(1, Math.round(Number($<HTMLInputElement>('batch').value))),
+    optimizer: $<HTMLSelectElement>('optimizer').value as TrainOptions['optimizer'],
+    learningRate: Number($<HTMLInputElement>('lr').value),
+    backend, trainSize: subset('train'), testSize: subset('test'), validationSplit: 1 / 12, seed: 1,
   };
-  ($('train') as HTMLButtonElement).disabled = true;
-  ($('stop') as HTMLButtonElement).disabled = false;
+  $('status').textContent = 'Loading MNIST…';
+  setTraining(true);
   send({ type: 'train', options });
 };
-$('stop').onclick = () => send({ type: 'stop' });
+$('stop').onclick = () => { send({ type: 'stop' }); $('status').textContent = 'Stopping after this batch…'; };
 $('save').onclick = () => send({ type: 'save' });
 $('load').onclick = () => send({ type: 'load' });
 $('download').onclick = () => send({ type: 'download' });
 
-// ---- drawing pad
-const pad = $<HTMLCanvasElement>('pad');
-const pctx = pad.getContext('2d')!;
-let drawing = false;
-const at = (e: MouseEvent): [number, number] => {
-  const r = pad.getBoundingClientRect();
-  return [((e.clientX - r.left) * pad.width) / r.width, ((e.clientY - r.top) * pad.height) / r.height];
-};
-pad.onmousedown = (e) => { drawing = true; pctx.beginPath(); pctx.moveTo(...at(e)); };
-pad.onmousemove = (e) => {
-  if (!drawing) return;
-  pctx.lineTo(...at(e));
-  pctx.strokeStyle = '#fff';
-  pctx.lineWidth = 18;
-  pctx.lineCap = pctx.lineJoin = 'round';
-  pctx.stroke();
-};
-window.addEventListener('mouseup', () => { if (drawing) { drawing = false; classifyDrawing(); } });
-$('clear').onclick = () => { pctx.clearRect(0, 0, pad.width, pad.height); };
+// ---- the drawing pad: classify while drawing, one request in flight at a time
+let inFlight = false;
+let pending = false;
+const pad = drawingPad(canvas('pad'), () => classifyDrawing());
+$('clear').onclick = () => { pad.clear(); grayImage(canvas('seen').getContext('2d')!, new Float32Array(784), 28, 28, 0, 0, 4); };
 
 function classifyDrawing(): void {
-  const img = pctx.getImageData(0, 0, pad.width, pad.height).data;
-  const gray = new Float32Array(pad.width * pad.height);
-  for (let i = 0; i < gray.length; i++) gray[i] = img[i * 4] / 255;
-  const digit = toMnist(gray, pad.width);
-  grayImage($<HTMLCanvasElement>('seen').getContext('2d')!, digit, 28, 28, 0, 0, 4);
-  if (trained && digit.some((v) => v > 0)) send({ type: 'classify', pixels: Array.from(digit) });
+  const digit = toMnist(pad.gray(), pad.size);
+  grayImage(canvas('seen').getContext('2d')!, digit, 28, 28, 0, 0, 4);
+  if (!haveModel || training || !digit.some((v) => v > 0)) return;
+  if (inFlight) { pending = true; return; }
+  inFlight = true;
+  send({ type: 'classify', pixels: digit }, [digit.buffer]);
 }
+
+// ---- what the worker says
+worker.onmessage = (e: MessageEvent<FromWorker>) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'ready':
+      backend = m.backend;
+      $('backend').textContent = m.adapter;
+      if (m.notice) $('notice').textContent = m.notice;
+      document.body.dataset.ready = 'true';
+      break;
+    case 'progress': onProgress(m.event); break;
+    case 'evaluation': {
+      const ev = m.evaluation;
+      $('testResult').textContent = `Test accuracy: ${(100 * ev.accuracy).toFixed(2)}% of ${ev.count.toLocaleString('en')} test digits read correctly.`;
+      confusionMatrix(canvas('confusion'), ev.confusion);
+      mistakeGallery($('gallery'), ev.mistakes);
+      setTraining(false);
+      document.body.dataset.testAccuracy = String(ev.accuracy);
+      classifyDrawing();
+      break;
+    }
+    case 'model':
+      haveModel = true;
+      if (m.filters) filterGrid(canvas('filters'), m.filters);
+      $('storeStatus').textContent = m.description;
+      break;
+    case 'classified': {
+      inFlight = false;
+      probabilityBars(canvas('bars'), m.probabilities);
+      featureMaps(canvas('maps'), m.maps);
+      const best = m.probabilities.indexOf(Math.max(...m.probabilities));
+      $('prediction').textContent = `It reads a ${best} (${(100 * m.probabilities[best]).toFixed(0)}% sure).`;
+      document.body.dataset.prediction = String(best);
+      if (pending) { pending = false; classifyDrawing(); }
+      break;
+    }
+    case 'stored': $('storeStatus').textContent = m.message; break;
+    case 'download':
+      for (const f of m.files) {
+        const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(f.blob), download: f.name });
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      }
+      break;
+    case 'error':
+      inFlight = false;
+      if (training) { setTraining(false); $('status').textContent = `Training failed: ${m.message}`; }
+      $('storeStatus').textContent = `Error: ${m.message}`;
+      break;
+  }
+};
+worker.onerror = (e) => { $('status').textContent = `The worker failed: ${e.message}`; };

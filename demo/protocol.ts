@@ -3,21 +3,30 @@
 import type { TrainEvent, TrainOptions } from './trainCore.js';
 
 export type ToWorker =
+  | { type: 'init'; backend: 'webgpu' | 'cpu' }
   | { type: 'train'; options: TrainOptions }
   | { type: 'stop' }
-  | { type: 'classify'; pixels: number[] }
+  | { type: 'classify'; pixels: Float32Array }
   | { type: 'save' }
   | { type: 'load' }
   | { type: 'download' };
 
-export interface FeatureMap { layer: string; h: number; w: number; c: number; values: number[] }
+/** A layer's output for the drawn digit: h x w x c values, channels interleaved (NHWC). */
+export interface FeatureMap { layer: string; h: number; w: number; c: number; values: Float32Array }
+
+/** The first conv kernel for input channel 0: kh x kw x count values, filters interleaved. */
+export interface Filters { kh: number; kw: number; count: number; values: Float32Array }
+
+export interface MistakeImage { pixels: Float32Array; predicted: number; actual: number }
+
+export interface Evaluation { accuracy: number; count: number; confusion: number[][]; mistakes: MistakeImage[] }
 
 export type FromWorker =
-  | { type: 'ready'; backend: string; notice?: string }
+  | { type: 'ready'; backend: 'webgpu' | 'cpu'; adapter: string; notice?: string }
   | { type: 'progress'; event: TrainEvent }
-  | { type: 'evaluation'; accuracy: number; confusion: number[][]; mistakes: { pixels: number[]; predicted: number; actual: number }[] }
-  | { type: 'filters'; kh: number; kw: number; count: number; values: number[] }
+  | { type: 'evaluation'; evaluation: Evaluation }
+  | { type: 'model'; filters: Filters | null; description: string }
   | { type: 'classified'; probabilities: number[]; maps: FeatureMap[] }
-  | { type: 'saved' | 'loaded' | 'stopped'; message: string }
-  | { type: 'download'; modelTopology: unknown; weightSpecs: unknown; weightData: ArrayBuffer }
+  | { type: 'stored'; message: string }
+  | { type: 'download'; files: { name: string; blob: Blob }[] }
   | { type: 'error'; message: string };

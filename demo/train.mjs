@@ -49,12 +49,18 @@ const fmtTime = (s) => (!Number.isFinite(s) ? '?' : s >= 60 ? `${Math.floor(s / 
 const tty = process.stdout.isTTY;
 
 function printer() {
+  let lastDraw = 0;
   return (e) => {
     switch (e.type) {
       case 'start':
-        console.log(`webcnn: training on ${e.adapter}: ${e.trainCount} training images, ${e.testCount} test images, ${e.batches} batches an epoch, ${e.params} parameters`);
+        console.log(`webcnn: training the ${e.params}-parameter model on ${e.adapter}: ${e.trainCount} training images, ${e.testCount} test images, ${e.batches} batches an epoch`);
         break;
       case 'batch': {
+        // Every batch reports; a terminal redraws at most 10 times a second, a log gets every 10th of the epoch.
+        const last = e.batch === e.batches - 1;
+        const now = Date.now();
+        if (tty ? !last && now - lastDraw < 100 : !last && (e.batch + 1) % Math.max(1, Math.round(e.batches / 10)) !== 0) return;
+        lastDraw = now;
         const width = 30;
         const done = Math.round(((e.batch + 1) / e.batches) * width);
         const line = `epoch ${e.epoch + 1} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${e.batch + 1}/${e.batches} loss ${e.loss.toFixed(4)} acc ${e.acc.toFixed(4)} ${e.imagesPerSecond.toFixed(0)} img/s, ${fmtTime(e.secondsLeft)} left`;
@@ -63,10 +69,12 @@ function printer() {
       }
       case 'epoch':
         if (tty) process.stdout.write('\n');
-        console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(4)}, accuracy ${e.acc.toFixed(4)}, ${e.seconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} images/s`);
+        console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(4)}, accuracy ${(100 * e.acc).toFixed(2)}%${e.valAcc === undefined ? '' : `, validation accuracy ${(100 * e.valAcc).toFixed(2)}%`}, ${e.seconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} images/s`);
         break;
       case 'done':
-        console.log(`test accuracy ${(100 * e.testAccuracy).toFixed(2)}% (loss ${e.testLoss.toFixed(4)}); training ${e.trainSeconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} training images/s, ${e.inferenceImagesPerSecond.toFixed(0)} inference images/s`);
+        if (e.stopped) console.log('training stopped early');
+        console.log(`test accuracy ${(100 * e.test.accuracy).toFixed(2)}% on ${e.test.count} test images (loss ${e.test.loss.toFixed(4)}); ` +
+          `training ${e.trainSeconds.toFixed(1)} s at ${e.imagesPerSecond.toFixed(0)} images/s; inference ${e.inferenceImagesPerSecond.toFixed(0)} images/s`);
         break;
     }
   };

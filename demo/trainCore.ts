@@ -1,8 +1,9 @@
 // The MNIST training run shared by the headless command (in Node on the CPU
-// backend, or in headless Chromium on WebGPU) and the demo: load the real
-// data, build a zoo model, fit, evaluate on the test set, report progress.
+// backend, or in headless Chromium on WebGPU) and the demo's worker: load the
+// real data, build a zoo model, fit, score the test set, report progress.
 
 import type * as Wc from '../src/index.js';
+import { scoreTest, type TestScore } from './confusion.js';
 
 export interface TrainOptions {
   model: 'light' | 'standard';
@@ -14,25 +15,35 @@ export interface TrainOptions {
   /** First N training / test images (60,000 / 10,000 by default). */
   trainSize?: number;
   testSize?: number;
+  /** Fraction of the training images (the last ones) held out to validate after each epoch; 0: none. */
+  validationSplit?: number;
   seed: number;
 }
 
 export type TrainEvent =
-  | { type: 'start'; backend: string; adapter: string; trainCount: number; testCount: number; batches: number; params: number }
+  | { type: 'start'; backend: string; adapter: string; trainCount: number; validationCount: number; testCount: number; batches: number; epochs: number; params: number }
   | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number; acc: number; imagesPerSecond: number; secondsLeft: number }
   | { type: 'epoch'; epoch: number; loss: number; acc: number; valLoss?: number; valAcc?: number; seconds: number; imagesPerSecond: number }
-  | { type: 'done'; testLoss: number; testAccuracy: number; trainSeconds: number; imagesPerSecond: number; inferenceImagesPerSecond: number };
+  | { type: 'done'; stopped: boolean; test: TestScore; trainSeconds: number; imagesPerSecond: number; inferenceImagesPerSecond: number };
 
+/** Light model, 1 epoch on 60,000 images: 98.1% on the test set with these (README). */
 export const DEFAULTS: TrainOptions = {
-  model: 'light', epochs: 1, batchSize: 64, backend: 'webgpu', optimizer: 'adam', learningRate: 0.002, seed: 1,
+  model: 'light', epochs: 1, batchSize: 64, backend: 'webgpu', optimizer: 'adam', learningRate: 0.002, validationSplit: 0, seed: 1,
 };
 
-/** How often (in batches) progress is read back: each readback waits for the GPU. */
-const REPORT_EVERY = 10;
+/** Thrown from a callback to end fit early; the model trained so far is kept and scored. */
+class Stop extends Error {}
+
+export interface TrainResult {
+  model: Wc.LayersModel;
+  score: TestScore;
+  /** The test images ([count * 784], in [0, 1]) the score refers to, for galleries. */
+  testImages: Float32Array;
+}
 
 export async function trainMnist(
-  wc: typeof Wc, options: TrainOptions, report: (e: TrainEvent) => void | Promise<void>,
-): Promise<{ model: Wc.LayersModel; testAccuracy: number }> {
+  wc: typeof Wc, options: TrainOptions, report: (e: TrainEvent) => void | Promise<void>, shouldStop: () => boolean = () => false,
+): Promise<TrainResult> {
   await wc.setBackend(options.backend);
   const data = await wc.data.loadMnist({ trainSize: options.trainSize, testSize: options.testSize });
   const model = options.model === 'standard' ? wc.models.mnistStandard() : wc.models.mnistLight();
@@ -41,56 +52,64 @@ export async function trainMnist(
       : wc.optimizers.adam({ learningRate: options.learningRate });
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 
+  // fit holds out the last rows for validation, as Keras does; count them the same way.
+  const split = options.validationSplit ?? 0;
+  const trainCount = split > 0 ? Math.floor(data.train.count * (1 - split)) : data.train.count;
+  const batches = Math.ceil(trainCount / options.batchSize);
+  const adapter = wc.backendInfo().description;
+  await report({
+    type: 'start', backend: options.backend, adapter, trainCount, validationCount: data.train.count - trainCount,
+    testCount: data.test.count, batches, epochs: options.epochs, params: model.countParams(),
+  });
+
   const xs = data.train.xs();
   const ys = data.train.ys();
-  const batches = Math.ceil(data.train.count / options.batchSize);
-  const adapter = options.backend === 'webgpu' ? wc.backendInfo().description : 'cpu';
-  await report({ type: 'start', backend: options.backend, adapter, trainCount: data.train.count, testCount: data.test.count, batches, params: model.countParams() });
-
   const trainStart = performance.now();
   let epochStart = trainStart;
   let seen = 0;
-  let sinceReport = 0;
-  let lossSum = 0;
-  let accSum = 0;
   let currentEpoch = 0;
-  await model.fit(xs, ys, {
-    batchSize: options.batchSize, epochs: options.epochs, shuffle: true, seed: options.seed,
-    callbacks: {
-      onEpochBegin: (epoch) => { currentEpoch = epoch; epochStart = performance.now(); },
-      onBatchEnd: async (batch, logs) => {
-        seen += options.batchSize;
-        sinceReport++;
-        lossSum += logs?.loss ?? NaN;
-        accSum += logs?.acc ?? NaN;
-        if (sinceReport < REPORT_EVERY && batch !== batches - 1) return;
-        const elapsed = (performance.now() - trainStart) / 1000;
-        const rate = seen / elapsed;
-        const left = (options.epochs * batches - (currentEpoch * batches + batch + 1)) * options.batchSize / rate;
-        await report({ type: 'batch', epoch: currentEpoch, batch, batches, loss: lossSum / sinceReport, acc: accSum / sinceReport, imagesPerSecond: rate, secondsLeft: left });
-        sinceReport = 0; lossSum = 0; accSum = 0;
+  let stopped = false;
+  try {
+    await model.fit(xs, ys, {
+      batchSize: options.batchSize, epochs: options.epochs, shuffle: true, seed: options.seed,
+      validationSplit: split > 0 ? split : undefined,
+      callbacks: {
+        onEpochBegin: (epoch) => { currentEpoch = epoch; epochStart = performance.now(); },
+        onBatchEnd: async (batch, logs) => {
+          seen += logs?.size ?? options.batchSize;
+          const rate = seen / ((performance.now() - trainStart) / 1000);
+          const left = (options.epochs * trainCount - seen) / rate;
+          await report({ type: 'batch', epoch: currentEpoch, batch, batches, loss: logs?.loss ?? NaN, acc: logs?.acc ?? NaN, imagesPerSecond: rate, secondsLeft: left });
+          if (shouldStop()) throw new Stop();
+        },
+        onEpochEnd: async (epoch, logs) => {
+          const seconds = (performance.now() - epochStart) / 1000;
+          await report({ type: 'epoch', epoch, loss: logs?.loss ?? NaN, acc: logs?.acc ?? NaN, valLoss: logs?.val_loss, valAcc: logs?.val_acc, seconds, imagesPerSecond: trainCount / seconds });
+        },
       },
-      onEpochEnd: async (epoch, logs) => {
-        const seconds = (performance.now() - epochStart) / 1000;
-        await report({ type: 'epoch', epoch, loss: logs?.loss ?? NaN, acc: logs?.acc ?? NaN, valLoss: logs?.val_loss, valAcc: logs?.val_acc, seconds, imagesPerSecond: data.train.count / seconds });
-      },
-    },
-  });
+    });
+  } catch (err) {
+    if (!(err instanceof Stop)) throw err;
+    stopped = true;
+  } finally {
+    xs.dispose();
+    ys.dispose();
+  }
   const trainSeconds = (performance.now() - trainStart) / 1000;
-  xs.dispose();
-  ys.dispose();
 
+  // One pass over the test set gives accuracy, loss and the confusion matrix together.
   const testX = data.test.xs();
-  const testY = data.test.ys();
   const evalStart = performance.now();
-  const [testLoss, testAccuracy] = await model.evaluate(testX, testY, { batchSize: 256 });
+  const probsT = model.predict(testX, { batchSize: 256 }) as Wc.Tensor;
+  const probs = await probsT.data();
   const inferenceSeconds = (performance.now() - evalStart) / 1000;
+  probsT.dispose();
   testX.dispose();
-  testY.dispose();
+  const score = scoreTest(probs, data.test.labels);
   await report({
-    type: 'done', testLoss, testAccuracy, trainSeconds,
-    imagesPerSecond: options.epochs * data.train.count / trainSeconds,
+    type: 'done', stopped, test: score, trainSeconds,
+    imagesPerSecond: seen / trainSeconds,
     inferenceImagesPerSecond: data.test.count / inferenceSeconds,
   });
-  return { model, testAccuracy };
+  return { model, score, testImages: data.test.images };
 }

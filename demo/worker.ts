@@ -4,111 +4,133 @@
 
 import * as wc from '../src/index.js';
 import { trainMnist } from './trainCore.js';
-import type { FeatureMap, FromWorker, ToWorker } from './protocol.js';
+import type { Evaluation, FeatureMap, Filters, FromWorker, ToWorker } from './protocol.js';
 
+const STORE = 'indexeddb://webcnn-demo-mnist';
 let model: wc.LayersModel | null = null;
 let stopRequested = false;
-const post = (m: FromWorker): void => postMessage(m);
-const STORE = 'indexeddb://webcnn-demo-mnist';
+const post = (m: FromWorker, transfer: Transferable[] = []): void => postMessage(m, { transfer });
 
-async function pickBackend(): Promise<void> {
+async function pickBackend(wanted: 'webgpu' | 'cpu'): Promise<void> {
+  if (wanted === 'cpu') {
+    await wc.setBackend('cpu');
+    post({ type: 'ready', backend: 'cpu', adapter: 'CPU (chosen with ?backend=cpu)' });
+    return;
+  }
   try {
     await wc.setBackend('webgpu');
-    post({ type: 'ready', backend: wc.backendInfo().description });
+    post({ type: 'ready', backend: 'webgpu', adapter: wc.backendInfo().description });
   } catch (err) {
     await wc.setBackend('cpu');
-    post({ type: 'ready', backend: 'cpu', notice: `WebGPU is not available here (${(err as Error).message.split('\n')[0]}); training on the CPU backend, which is slower.` });
+    const why = (err as Error).message.split('\n')[0];
+    post({ type: 'ready', backend: 'cpu', adapter: 'CPU', notice: `WebGPU is not available in this browser (${why}). Training runs on the CPU backend instead: it works, only slower. Chrome or Edge 113+ have WebGPU.` });
   }
 }
 
-/** Test accuracy over the full test set, the confusion matrix and some mistakes. */
-async function evaluate(m: wc.LayersModel, testSize?: number): Promise<void> {
-  const data = await wc.data.loadMnist({ trainSize: 1, testSize });
-  const probs = await (m.predict(data.test.xs(), { batchSize: 256 }) as wc.Tensor).data();
-  const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
-  const mistakes: { pixels: number[]; predicted: number; actual: number }[] = [];
-  let right = 0;
-  for (let i = 0; i < data.test.count; i++) {
-    let best = 0;
-    for (let k = 1; k < 10; k++) if (probs[i * 10 + k] > probs[i * 10 + best]) best = k;
-    const actual = data.test.labels[i];
-    confusion[actual][best]++;
-    if (best === actual) right++;
-    else if (mistakes.length < 24) mistakes.push({ pixels: Array.from(data.test.images.subarray(i * 784, (i + 1) * 784)), predicted: best, actual });
-  }
-  post({ type: 'evaluation', accuracy: right / data.test.count, confusion, mistakes });
-}
-
-async function postFilters(m: wc.LayersModel): Promise<void> {
+/** The first conv layer's kernel for input channel 0, filters interleaved like the kernel's last axis. */
+async function filtersOf(m: wc.LayersModel): Promise<Filters | null> {
   const kernel = m.layers.find((l) => l.className === 'Conv2D')?.getWeights()[0];
-  if (!kernel) return;
+  if (!kernel) return null;
   const [kh, kw, cin, count] = kernel.shape;
-  const values = await kernel.data();
-  // Keep input channel 0: MNIST has one channel.
-  const out: number[] = [];
-  for (let f = 0; f < count; f++) for (let i = 0; i < kh * kw; i++) out.push(values[(i * cin) * count + f]);
-  post({ type: 'filters', kh, kw, count, values: out });
+  const all = await kernel.data();
+  const values = new Float32Array(kh * kw * count);
+  for (let i = 0; i < kh * kw; i++) for (let f = 0; f < count; f++) values[i * count + f] = all[i * cin * count + f];
+  return { kh, kw, count, values };
 }
 
-/** Runs the drawn digit layer by layer, keeping the conv and pool outputs as feature maps. */
-async function classify(pixels: number[]): Promise<void> {
+async function announce(m: wc.LayersModel, how: string): Promise<void> {
+  const filters = await filtersOf(m);
+  post({ type: 'model', filters, description: `${how}: ${m.layers.length} layers, ${m.countParams().toLocaleString('en')} parameters` }, filters ? [filters.values.buffer] : []);
+}
+
+/**
+ * Runs the drawn digit through the model layer by layer (inference mode) and
+ * keeps a feature map after each conv block (conv with its batch norm and
+ * activation layers, as one) and after each pooling layer.
+ */
+async function classify(pixels: Float32Array): Promise<void> {
   if (!model) return;
-  let x = wc.tensor(pixels, [1, 28, 28, 1]);
   const maps: FeatureMap[] = [];
-  for (const layer of model.layers) {
-    const next = layer.apply(x) as wc.Tensor;
-    if (x.shape.length === 4 && next.shape.length === 4 && /Conv2D|Pooling2D|ReLU/.test(layer.className)) {
-      const [, h, w, c] = next.shape;
-      maps.push({ layer: `${layer.name} (${layer.className})`, h, w, c, values: Array.from(await next.data()) });
-    }
+  let x = wc.tensor(pixels, [1, 28, 28, 1]);
+  let block: string[] = [];
+  const layers = model.layers;
+  for (const [i, layer] of layers.entries()) {
+    const y = layer.apply(x);
     x.dispose();
-    x = next;
+    x = y;
+    if (y.shape.length !== 4) continue;
+    block.push(layer.name);
+    const next = layers[i + 1];
+    const ends = !next || /Conv2D|Pooling2D|Flatten/.test(next.className) || /Pooling2D/.test(layer.className);
+    if (ends) {
+      const [, h, w, c] = y.shape;
+      maps.push({ layer: block.join(' → '), h, w, c, values: await y.data() });
+      block = [];
+    }
   }
-  post({ type: 'classified', probabilities: Array.from(await x.data()), maps });
+  const probabilities = Array.from(await x.data());
   x.dispose();
+  post({ type: 'classified', probabilities, maps }, maps.map((m) => m.values.buffer));
+}
+
+async function train(options: Parameters<typeof trainMnist>[1]): Promise<void> {
+  stopRequested = false;
+  model?.dispose();
+  model = null;
+  const result = await trainMnist(wc, options, (event) => post({ type: 'progress', event }), () => stopRequested);
+  model = result.model;
+  await announce(model, 'trained');
+  const evaluation: Evaluation = {
+    accuracy: result.score.accuracy, count: result.score.count, confusion: result.score.confusion,
+    mistakes: result.score.mistakes.map((m) => ({ pixels: result.testImages.slice(m.index * 784, (m.index + 1) * 784), predicted: m.predicted, actual: m.actual })),
+  };
+  post({ type: 'evaluation', evaluation });
+}
+
+/** The TF.js layers-model files (model.json + weights), built here and downloaded by the page. */
+async function downloadFiles(m: wc.LayersModel): Promise<void> {
+  const name = 'webcnn-mnist';
+  await m.save({
+    save: async (a: wc.ModelArtifacts) => {
+      const json = {
+        format: 'layers-model', generatedBy: a.generatedBy, convertedBy: null, modelTopology: a.modelTopology,
+        weightsManifest: [{ paths: [`${name}.weights.bin`], weights: a.weightSpecs }],
+      };
+      post({ type: 'download', files: [
+        { name: `${name}.json`, blob: new Blob([JSON.stringify(json)], { type: 'application/json' }) },
+        { name: `${name}.weights.bin`, blob: new Blob([a.weightData ?? new ArrayBuffer(0)], { type: 'application/octet-stream' }) },
+      ] });
+      return {};
+    },
+  });
+}
+
+function need(): wc.LayersModel {
+  if (!model) throw new Error('train or load a model first');
+  return model;
 }
 
 self.onmessage = async (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
   try {
     switch (msg.type) {
-      case 'train': {
-        stopRequested = false;
-        model?.dispose();
-        const result = await trainMnist(wc, msg.options, (event) => {
-          post({ type: 'progress', event });
-          if (stopRequested && event.type === 'batch') throw new StopTraining();
-        });
-        model = result.model;
-        await postFilters(model);
-        await evaluate(model, msg.options.testSize);
-        break;
-      }
+      case 'init': await pickBackend(msg.backend); break;
+      case 'train': await train(msg.options); break;
       case 'stop': stopRequested = true; break;
       case 'classify': await classify(msg.pixels); break;
       case 'save':
-        if (!model) throw new Error('train or load a model first');
-        await model.save(STORE);
-        post({ type: 'saved', message: `saved to ${STORE}` });
+        await need().save(STORE);
+        post({ type: 'stored', message: `Saved in this browser (${STORE}); it survives a reload.` });
         break;
       case 'load':
+        model?.dispose();
         model = await wc.loadModel(STORE);
-        await postFilters(model);
-        post({ type: 'loaded', message: `loaded ${STORE}` });
+        await announce(model, `loaded from ${STORE}`);
+        post({ type: 'stored', message: `Loaded ${STORE}.` });
         break;
-      case 'download': {
-        if (!model) throw new Error('train or load a model first');
-        const a = await wc.modelToArtifacts(model);
-        postMessage({ type: 'download', modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData });
-        break;
-      }
+      case 'download': await downloadFiles(need()); break;
     }
   } catch (err) {
-    if (err instanceof StopTraining) post({ type: 'stopped', message: 'training stopped' });
-    else post({ type: 'error', message: (err as Error).message });
+    post({ type: 'error', message: (err as Error).message });
   }
 };
-
-class StopTraining extends Error {}
-
-void pickBackend();
