@@ -10,9 +10,11 @@ export interface Series {
 export interface ChartOptions {
   /** Fixed y range (accuracy: 0..1); otherwise 0..the largest point. */
   yMax?: number;
-  /** How many x slots the axis has (so a chart fills up as training runs); default: the longest series. */
+  /** How many x positions the axis has (so a chart fills up as training runs); default: the longest series. */
   xSlots?: number;
-  /** Points at the first x slot map to this number on the axis label (epochs count from 1). */
+  /** Each point sits in the middle of its own slot (epochs) instead of on a continuous axis (batches). */
+  discrete?: boolean;
+  /** The axis name, written at the bottom right. */
   xLabel: string;
 }
 
@@ -25,8 +27,8 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
   const plotH = H - PAD.top - PAD.bottom;
   const finite = series.flatMap((s) => s.points).filter(Number.isFinite);
   const top = o.yMax ?? niceCeil(Math.max(1e-3, ...finite));
-  const slots = Math.max(2, o.xSlots ?? Math.max(0, ...series.map((s) => s.points.length)));
-  const xAt = (i: number): number => PAD.left + (slots === 1 ? 0 : (i / (slots - 1)) * plotW);
+  const slots = Math.max(1, o.xSlots ?? Math.max(0, ...series.map((s) => s.points.length)));
+  const xAt = (i: number): number => PAD.left + plotW * (o.discrete ? (i + 0.5) / slots : i / Math.max(1, slots - 1));
   const yAt = (v: number): number => PAD.top + plotH - (Math.min(Math.max(v, 0), top) / top) * plotH;
 
   ctx.clearRect(0, 0, W, H);
@@ -40,6 +42,8 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
     ctx.fillText(formatTick(f * top), 2, y + 3);
   }
   ctx.fillText(o.xLabel, W - PAD.right - ctx.measureText(o.xLabel).width, H - 4);
+  // Discrete slots are counted from 1 (epoch 1, 2, ...); label them while they fit.
+  if (o.discrete && slots <= 30) for (let i = 0; i < slots; i++) ctx.fillText(String(i + 1), xAt(i) - 3, H - 4);
 
   let legendX = PAD.left;
   for (const s of series) {
@@ -51,6 +55,7 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
     ctx.stroke();
     // Few points (per-epoch charts): dots make single values visible.
     if (s.points.length <= 50) for (const [i, v] of s.points.entries()) ctx.fillRect(xAt(i) - 2, yAt(v) - 2, 4, 4);
+    if (!s.label) continue; // a faint raw series behind its smoothed one needs no legend
     const last = s.points.at(-1);
     const text = `${s.label}${last === undefined ? '' : ` ${last.toFixed(3)}`}`;
     ctx.fillText(text, legendX, 11);

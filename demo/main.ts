@@ -41,10 +41,10 @@ function drawCharts(): void {
   lineChart(canvas('accChart'), perBatch(history.acc, '#2277aa', 'accuracy (20-batch mean)'), { yMax: 1, xSlots: totalBatches, xLabel: 'batch' });
   lineChart(canvas('epochLossChart'), [
     { label: 'training', color: '#cc3333', points: history.epochLoss }, { label: 'validation', color: '#ee9900', points: history.valLoss },
-  ], { xSlots: epochs, xLabel: 'epoch' });
+  ], { xSlots: epochs, discrete: true, xLabel: 'epoch' });
   lineChart(canvas('epochAccChart'), [
     { label: 'training', color: '#2277aa', points: history.epochAcc }, { label: 'validation', color: '#22aa66', points: history.valAcc },
-  ], { yMax: 1, xSlots: epochs, xLabel: 'epoch' });
+  ], { yMax: 1, xSlots: epochs, discrete: true, xLabel: 'epoch' });
 }
 const scheduleCharts = (): void => { if (!redraw) redraw = requestAnimationFrame(drawCharts); };
 

@@ -79,20 +79,28 @@ export function filterGrid(canvas: HTMLCanvasElement, f: Filters): void {
   for (let k = 0; k < f.count; k++) grayImage(ctx, f.values, f.kh, f.kw, k * (f.kw * px + gap), 2, px, f.count, k);
 }
 
-/** One row per layer: its name, then each channel as a small gray image (at most 32 per row). */
+/** One block per layer: its name, then each channel as a small gray image, wrapped to the canvas width. */
 export function featureMaps(canvas: HTMLCanvasElement, maps: readonly FeatureMap[]): void {
-  const px = 3, gap = 4, label = 16, maxChannels = 32;
-  const rows = maps.map((m) => ({ m, px: m.h <= 8 ? px * 2 : px }));
-  canvas.width = Math.max(600, ...rows.map(({ m, px: p }) => Math.min(m.c, maxChannels) * (m.w * p + gap)));
-  canvas.height = rows.reduce((s, { m, px: p }) => s + label + m.h * p + gap, 0) || 1;
+  const width = 1040, gap = 4, label = 16;
+  // Small maps (after pooling) get bigger pixels so they stay readable.
+  const blocks = maps.map((m) => {
+    const px = m.h <= 6 ? 6 : m.h <= 14 ? 4 : 3;
+    const perRow = Math.max(1, Math.floor(width / (m.w * px + gap)));
+    return { m, px, perRow, rows: Math.ceil(m.c / perRow) };
+  });
+  canvas.width = width;
+  canvas.height = Math.max(1, blocks.reduce((s, b) => s + label + b.rows * (b.m.h * b.px + gap), 0));
   const ctx = canvas.getContext('2d')!;
   ctx.font = '12px system-ui, sans-serif';
   let y = 0;
-  for (const { m, px: p } of rows) {
+  for (const { m, px, perRow } of blocks) {
     ctx.fillStyle = '#000';
     ctx.fillText(`${m.layer}: ${m.h}×${m.w}×${m.c}`, 0, y + 12);
     y += label;
-    for (let ch = 0; ch < Math.min(m.c, maxChannels); ch++) grayImage(ctx, m.values, m.h, m.w, ch * (m.w * p + gap), y, p, m.c, ch);
-    y += m.h * p + gap;
+    for (let ch = 0; ch < m.c; ch++) {
+      const col = ch % perRow, row = Math.floor(ch / perRow);
+      grayImage(ctx, m.values, m.h, m.w, col * (m.w * px + gap), y + row * (m.h * px + gap), px, m.c, ch);
+    }
+    y += Math.ceil(m.c / perRow) * (m.h * px + gap);
   }
 }

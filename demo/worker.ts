@@ -22,8 +22,9 @@ async function pickBackend(wanted: 'webgpu' | 'cpu'): Promise<void> {
     post({ type: 'ready', backend: 'webgpu', adapter: wc.backendInfo().description });
   } catch (err) {
     await wc.setBackend('cpu');
-    const why = (err as Error).message.split('\n')[0];
-    post({ type: 'ready', backend: 'cpu', adapter: 'CPU', notice: `WebGPU is not available in this browser (${why}). Training runs on the CPU backend instead: it works, only slower. Chrome or Edge 113+ have WebGPU.` });
+    // The engine's message explains at length; its first sentence names the cause.
+    const why = (err as Error).message.split(/\n|\. /)[0];
+    post({ type: 'ready', backend: 'cpu', adapter: 'CPU', notice: `WebGPU is not available here (${why}), so training runs on the CPU backend: it works, only slower. Chrome or Edge 113+ have WebGPU.` });
   }
 }
 
@@ -56,7 +57,7 @@ async function classify(pixels: Float32Array): Promise<void> {
   const layers = model.layers;
   for (const [i, layer] of layers.entries()) {
     const y = layer.apply(x);
-    x.dispose();
+    if (y !== x) x.dispose(); // inference-mode dropout hands back its input itself
     x = y;
     if (y.shape.length !== 4) continue;
     block.push(layer.name);
