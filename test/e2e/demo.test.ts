@@ -1,13 +1,16 @@
 // End to end: the demo page in headless Chromium trains the light model on
 // 2,000 MNIST images for one epoch on WebGPU (in its Web Worker), reaches at
 // least 85% on 1,000 test images, classifies a digit drawn with the mouse,
-// renders its chart, filter and feature-map views, saves the model to
-// IndexedDB and loads it back after a reload. Any console or page error fails.
+// renders its chart, filter and feature-map views, downloads the model as
+// TF.js files, saves it to IndexedDB and loads it back after a reload. Any
+// console or page error fails.
 // WEBCNN_E2E_BACKEND=cpu runs the same on the CPU backend (?backend=cpu).
 // Self-contained: it serves the repository with Vite and launches its own browser.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import type { Browser, Page } from 'puppeteer';
@@ -95,6 +98,24 @@ it(`trains in its worker on ${backend}, tests, classifies a drawing and shows th
   }
   mkdirSync('test-artifacts', { recursive: true });
   await page.screenshot({ path: `test-artifacts/demo-${backend}.png`, fullPage: true });
+
+  // Download: the TF.js files (model.json naming its weights file, and the weights: 5,994 floats).
+  const downloads = mkdtempSync(join(tmpdir(), 'webcnn-e2e-downloads-'));
+  try {
+    const cdp = await browser!.target().createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await page.click('#download');
+    const json = join(downloads, 'webcnn-mnist.json');
+    const bin = join(downloads, 'webcnn-mnist.weights.bin');
+    // The worker builds the files, the page clicks two links, Chromium writes them: poll up to 10 s.
+    for (let i = 0; i < 100 && !(existsSync(json) && existsSync(bin) && statSync(bin).size === 5994 * 4); i++) await new Promise((r) => setTimeout(r, 100));
+    const modelJson = JSON.parse(readFileSync(json, 'utf8')) as { format: string; weightsManifest: { paths: string[] }[] };
+    expect(modelJson.format).toBe('layers-model');
+    expect(modelJson.weightsManifest[0].paths).toEqual(['webcnn-mnist.weights.bin']);
+    expect(statSync(bin).size).toBe(5994 * 4);
+  } finally {
+    rmSync(downloads, { recursive: true, force: true });
+  }
 
   // Save to IndexedDB, reload the page, load it back: the same drawing gets the same answer.
   await page.click('#save');
