@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu]
-//                  [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--out DIR]
+//                  [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--validation FRACTION] [--out DIR]
 // Trains an MNIST CNN on the real data set and prints its test accuracy. On
 // WebGPU the same training code runs in headless Chromium (puppeteer); with
 // --backend cpu, or when no browser or adapter is found, it runs in Node on the
@@ -33,10 +33,11 @@ function parseArgs(argv) {
       case '--lr': opts.learningRate = Number(need(i, a)); if (!(opts.learningRate > 0)) throw new Error(`train: --lr must be a positive number`); break;
       case '--train': opts.trainSize = positiveInt(need(i, a), a); break;
       case '--test': opts.testSize = positiveInt(need(i, a), a); break;
+      case '--validation': opts.validationSplit = Number(need(i, a)); if (!(opts.validationSplit >= 0 && opts.validationSplit < 1)) throw new Error('train: --validation must be a fraction in [0, 1)'); break;
       case '--seed': opts.seed = positiveInt(need(i, a), a); break;
       case '--out': opts.out = need(i, a); break;
       case '--help': case '-h':
-        console.log('usage: npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--out DIR]');
+        console.log('usage: npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--validation FRACTION] [--out DIR]');
         process.exit(0);
         break;
       default: throw new Error(`train: unknown option '${a}' (try --help)`);
@@ -98,7 +99,9 @@ async function trainInChromium(server, opts, url) {
   try {
     executable = findBrowser();
   } catch (err) {
-    console.log(`webcnn: no browser for WebGPU (${err.message.split('\n')[0]}); training on the CPU backend in Node instead. Install one with 'apt-get install chromium' or set CHROME_PATH.`);
+    // The harness's message is written for the test suite: keep its first sentence, the cause.
+    const cause = err.message.replace(/^GPU suite: /, '').split(/\. /)[0];
+    console.log(`webcnn: no browser for WebGPU (${cause}); training on the CPU backend in Node instead. For WebGPU install Chromium ('apt-get install chromium') or set CHROME_PATH to Chrome.`);
     return null;
   }
   const browser = await launchBrowser(executable);
