@@ -20,11 +20,13 @@ export default defineConfig({
           name: 'cpu',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/gpu/**', '**/node_modules/**'],
+          exclude: ['test/gpu/**', 'test/e2e/**', '**/node_modules/**'],
           testTimeout: 60_000,
         },
       },
       { test: { name: 'gpu', include: ['test/gpu/**/*.test.ts'], ...gpuProject } },
+      // The demo in its own browser and Vite server (test/e2e/demo.test.ts serves and launches itself).
+      { test: { name: 'e2e', environment: 'node', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, testTimeout: 600_000, hookTimeout: 120_000 } },
       // Kernel timings, only on request: WEBCNN_PERF=1 npx vitest run --project perf
       ...(process.env.WEBCNN_PERF ? [{ test: { name: 'perf', include: ['test/gpu/perf/*.perf.ts'], ...gpuProject } }] : []),
     ],
