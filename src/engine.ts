@@ -2,7 +2,7 @@
 // creates (once) and selects one. Tensors remember the backend that made them,
 // and an op refuses tensors of two different backends.
 
-import type { AdapterInfo, Backend, BackendName } from './backend/types.js';
+import type { AdapterInfo, Backend, BackendName, KernelChoice } from './backend/types.js';
 import { Tensor, createTensor, sizeOf, shapeToString } from './tensor.js';
 
 export interface BackendOptions {
@@ -12,6 +12,13 @@ export interface BackendOptions {
   gpu?: GPU;
   /** WebGPU: request a high-performance or low-power adapter. */
   powerPreference?: GPUPowerPreference;
+  /**
+   * WebGPU: time the GEMM's workgroup shapes on the model's own matrix sizes
+   * after its first training step and keep the fastest (default true; choices
+   * are cached per adapter, in IndexedDB in browsers). False keeps the
+   * heuristic shapes.
+   */
+  autotune?: boolean;
 }
 
 type BackendFactory = (options: BackendOptions) => Promise<Backend>;
@@ -25,7 +32,7 @@ export function registerBackend(name: BackendName, factory: BackendFactory): voi
 }
 
 function instanceKey(name: BackendName, options: BackendOptions): string {
-  return `${name}:${options.verify ? 'verify' : 'plain'}:${options.gpu ? 'injected' : 'default'}:${options.powerPreference ?? ''}`;
+  return `${name}:${options.verify ? 'verify' : 'plain'}:${options.gpu ? 'injected' : 'default'}:${options.powerPreference ?? ''}:${options.autotune === false ? 'fixed' : 'tuned'}`;
 }
 
 /** Selects (creating on first use) the backend that runs new work. */
@@ -36,6 +43,11 @@ export async function setBackend(name: BackendName, options: BackendOptions = {}
   }
   const key = instanceKey(name, options);
   let backend = instances.get(key);
+  // A backend whose device was lost cannot run anything again: make a new one in its place.
+  if (backend?.isLost?.()) {
+    forgetBackend(backend);
+    backend = undefined;
+  }
   if (!backend) {
     backend = await factory(options);
     instances.set(key, backend);
@@ -69,6 +81,8 @@ export interface BackendInfo {
   adapter?: AdapterInfo;
   /** One line for logs: 'webgpu on google/swiftshader (fallback)' or 'cpu'. */
   description: string;
+  /** Kernel variants the backend picked by measuring, per shape (WebGPU's GEMM workgroups). */
+  kernels: KernelChoice[];
 }
 
 /** What the selected backend runs on. */
@@ -76,7 +90,7 @@ export function backendInfo(): BackendInfo {
   const b = backend();
   const a = b.adapter;
   const description = a ? `${b.name} on ${a.vendor || 'unknown vendor'}/${a.architecture || 'unknown architecture'}${a.isFallbackAdapter ? ' (fallback)' : ''}` : b.name;
-  return { name: b.name, adapter: a, description };
+  return { name: b.name, adapter: a, description, kernels: b.kernelChoices?.() ?? [] };
 }
 
 /** Installs a created backend directly (the CPU backend needs no async set-up). */
@@ -87,6 +101,10 @@ export function installBackend(b: Backend, options: BackendOptions = {}, select 
 
 /** wc.tensor(values, shape): a float32 tensor on the selected backend. */
 export function tensor(values: Float32Array | readonly number[], shape?: readonly number[]): Tensor {
+  // Typed arrays of other kinds convert too; anything else would fail deep inside Float32Array.from.
+  if (!Array.isArray(values) && !(ArrayBuffer.isView(values) && !(values instanceof DataView))) {
+    throw new Error(`tensor: values must be a Float32Array or an array of numbers, got ${values === null ? 'null' : typeof values === 'object' ? (values as object).constructor?.name ?? 'an object' : typeof values}`);
+  }
   const flat = values instanceof Float32Array ? values : Float32Array.from(values);
   const s = shape ?? [flat.length];
   if (s.some((d) => !Number.isInteger(d) || d < 0)) {
@@ -95,7 +113,14 @@ export function tensor(values: Float32Array | readonly number[], shape?: readonl
   if (sizeOf(s) !== flat.length) {
     throw new Error(`tensor: shape ${shapeToString(s)} needs ${sizeOf(s)} values, got ${flat.length}`);
   }
-  return backend().fromValues(flat, s);
+  const t = backend().fromValues(flat, s);
+  t.finiteHint = allFinite(flat);
+  return t;
+}
+
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }
 
 export { createTensor };

@@ -136,6 +136,17 @@ export interface AdapterInfo {
   isFallbackAdapter: boolean;
 }
 
+/** A kernel variant picked for one shape by measuring (or loaded from the adapter's cache). */
+export interface KernelChoice {
+  kernel: string;
+  /** The problem size it was picked for, e.g. '36864x8x25' (m x n x k of a GEMM). */
+  shape: string;
+  variant: string;
+  /** Milliseconds per run of the chosen variant when measured. */
+  ms: number;
+  source: 'measured' | 'cached';
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** The GPU adapter, on backends that have one. */
@@ -156,6 +167,20 @@ export interface Backend {
   releaseStorage(storage: unknown): void;
   /** Waits for all queued work (a no-op on the CPU). */
   sync(): Promise<void>;
+  /**
+   * True once the device behind the backend is gone (WebGPU device loss): its
+   * tensors can no longer be read or used, and setBackend makes a new backend.
+   * Absent where a backend cannot be lost (the CPU).
+   */
+  isLost?(): boolean;
+  /**
+   * Measures kernel variants for the shapes recorded since the last call and
+   * keeps the fastest (WebGPU's GEMM workgroup shapes); fit calls it after a
+   * model's first step. Absent where there is nothing to tune.
+   */
+  autotune?(): Promise<void>;
+  /** The variants autotune() picked, per shape. */
+  kernelChoices?(): KernelChoice[];
 
   // ---- convolution: y[n,oh,ow,cout] = sum x[n,ih,iw,cin] * w[kh,kw,cin,cout] + b[cout]
   conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor;

@@ -4,12 +4,15 @@
 // per-batch logs.
 
 import type { Tensor } from '../tensor.js';
-import { keep, shapeToString, tidy } from '../tensor.js';
+import { keep, tidy } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import type { LayersModel } from '../graph/model.js';
 import { nextSeed, seededRandom } from '../layers/initializers.js';
 import { CallbackList, History, type CallbackArg, type Logs } from './callbacks.js';
-import { evalStep, trainStep } from './step.js';
+import { evalStep } from './step.js';
+import type { Compiled } from './compile.js';
+import { checkedTrainStep, NonFiniteLossError } from './guard.js';
+import { checkFinite, checkFiniteSync, checkInputShapes, checkTargetShapes, rowCount, tensorList } from './validate.js';
 
 export interface FitArgs {
   batchSize?: number;
@@ -30,8 +33,6 @@ export interface FitArgs {
 export interface EvaluateArgs { batchSize?: number; verbose?: 0 | 1 }
 export interface PredictArgs { batchSize?: number; verbose?: boolean }
 
-const asList = (t: Tensor | readonly Tensor[]): Tensor[] => (Array.isArray(t) ? [...t] : [t as Tensor]);
-
 function positiveBatch(where: string, b: number | undefined): number {
   const v = b ?? 32;
   if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: batchSize must be a positive integer, got ${b}`);
@@ -49,19 +50,33 @@ function range(start: number, end: number): Int32Array {
   return Int32Array.from({ length: end - start }, (_, i) => start + i);
 }
 
-function checkData(model: LayersModel, where: string, xs: readonly Tensor[], ys: readonly Tensor[] | null): number {
+/**
+ * Every check on x and y that needs no device read (src/train/validate.ts),
+ * before anything runs: tensors, shapes against the model's inputs and (when
+ * compiled) its outputs and losses, rows, NaN/Inf where known. Returns the
+ * lists and the rows, and the tensors whose finiteness only a read can tell.
+ */
+function checkData(model: LayersModel, where: string, x: unknown, y: unknown): { xs: Tensor[]; ys: Tensor[]; n: number; unread: [Tensor[], Tensor[]] } {
+  const xs = tensorList(where, 'x', x);
+  const ys = y === null ? [] : tensorList(where, 'y', y);
   model.ensureBuilt(xs);
-  if (xs.length !== model.inputs.length) throw new Error(`${where}: the model has ${model.inputs.length} input(s), got ${xs.length} x tensor(s)`);
-  if (ys && ys.length !== model.outputs.length) throw new Error(`${where}: the model has ${model.outputs.length} output(s), got ${ys.length} y tensor(s)`);
-  const all = [...xs, ...(ys ?? [])];
-  const n = all[0].shape[0];
-  for (const t of all) {
-    if (t.rank < 1 || t.shape[0] !== n) {
-      throw new Error(`${where}: every x and y must have the same number of rows (first axis); got shapes ${all.map((u) => shapeToString(u.shape)).join(', ')}`);
-    }
-  }
-  if (n === 0) throw new Error(`${where}: got no rows of data`);
-  return n;
+  checkInputShapes(model, where, xs);
+  const n = rowCount(where, xs, y === null ? null : ys);
+  if (y !== null && model.compiled) checkTargetShapes(model, where, ys, model.compiled.losses);
+  return { xs, ys, n, unread: [checkFiniteSync(where, 'x', xs), checkFiniteSync(where, 'y', ys)] };
+}
+
+/** checkData, then the one read of what only the device can tell (GPU-made x or y): for the async methods. */
+async function checkDataAsync(model: LayersModel, where: string, x: unknown, y: unknown): Promise<{ xs: Tensor[]; ys: Tensor[]; n: number }> {
+  const d = checkData(model, where, x, y);
+  await checkFinite(where, 'x', d.unread[0]);
+  await checkFinite(where, 'y', d.unread[1]);
+  return d;
+}
+
+function requireCompiled(model: LayersModel, where: string): Compiled {
+  if (!model.compiled) throw new Error(`${where}: compile the model first (model.compile({ optimizer, loss }))`);
+  return model.compiled;
 }
 
 /** Rows `idx` of each tensor; the tensor itself when idx is every row in order. */
@@ -80,6 +95,10 @@ class DeviceSums {
     }));
     this.sums = next.map((t) => keep(t));
     for (const t of prev ?? []) t.dispose();
+  }
+  dispose(): void {
+    for (const t of this.sums ?? []) t.dispose();
+    this.sums = null;
   }
   /** The weighted means, read back in one go. */
   async read(count: number): Promise<number[]> {
@@ -126,10 +145,8 @@ async function evaluateLoop(model: LayersModel, xs: readonly Tensor[], ys: reado
 
 export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs): Promise<History> {
   const where = `${model.className}.fit`;
-  let xs = asList(x);
-  let ys = asList(y);
-  let n = checkData(model, where, xs, ys);
-  if (!model.compiled) throw new Error(`${where}: compile the model first (model.compile({ optimizer, loss }))`);
+  requireCompiled(model, where);
+  let { xs, ys, n } = await checkDataAsync(model, where, x, y);
   const batchSize = positiveBatch(where, args.batchSize);
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${where}: epochs must be a non-negative integer, got ${args.epochs}`);
@@ -140,8 +157,8 @@ export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tens
   const owned: Tensor[] = [];
   let val: [Tensor[], Tensor[]] | null = null;
   if (args.validationData) {
-    val = [asList(args.validationData[0]), asList(args.validationData[1])];
-    checkData(model, `${where} (validationData)`, val[0], val[1]);
+    const v = await checkDataAsync(model, `${where} (validationData)`, args.validationData[0], args.validationData[1]);
+    val = [v.xs, v.ys];
   } else if (split > 0) {
     const splitAt = Math.floor(n * (1 - split));
     if (splitAt === 0 || splitAt === n) throw new Error(`${where}: validationSplit ${split} of ${n} rows leaves ${splitAt === 0 ? 'no training' : 'no validation'} rows`);
@@ -153,7 +170,7 @@ export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tens
     n = splitAt;
   }
 
-  const c = model.compiled;
+  const c = requireCompiled(model, where);
   const keys = ['loss', ...c.lossKeys, ...c.metricKeys];
   const history = new History();
   const cbs = new CallbackList(args.callbacks, model, history);
@@ -161,28 +178,36 @@ export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tens
   const rand = seededRandom(args.seed ?? nextSeed());
   model.stopTraining = false;
   let lastLogs: Logs = {};
+  const sums = new DeviceSums();
   try {
     await cbs.trainBegin();
     for (let epoch = args.initialEpoch ?? 0; epoch < epochs; epoch++) {
       await cbs.epochBegin(epoch);
       const order = args.shuffle === false ? range(0, n) : shuffled(range(0, n), rand);
-      const sums = new DeviceSums();
+      // rows whose update was applied: all of them unless a NaN loss stops the epoch early
+      let trained = 0;
       for (const [b, [start, end]] of batches(n, batchSize).entries()) {
         const size = end - start;
         if (batchLogs) await cbs.batchBegin(b, { batch: b, size });
-        const out = tidy(() => {
-          const idx = order.subarray(start, end);
-          const step = trainStep(model, rows(xs, idx), rows(ys, idx));
-          sums.add(step, size);
-          return batchLogs ? step : [];
-        });
-        if (batchLogs) {
-          const values = await readScalars(out);
-          for (const t of out) t.dispose();
-          await cbs.batchEnd(b, { batch: b, size, ...named(keys, values) });
+        // the update is applied only if the loss is finite (src/train/guard.ts)
+        const idx = order.subarray(start, end);
+        const step = await checkedTrainStep(model, () => [rows(xs, idx), rows(ys, idx)], batchLogs);
+        if (step.finite) {
+          sums.add(step.values, size);
+          trained += size;
+        }
+        for (const t of step.values) t.dispose();
+        // After the first step every shape of the model has been recorded: measure its kernel variants once.
+        if (b === 0) await xs[0].backend.autotune?.();
+        if (batchLogs) await cbs.batchEnd(b, { batch: b, size, ...named(keys, step.read) });
+        if (!step.finite) {
+          // a callback that asks to stop (wc.callbacks.terminateOnNaN) ends fit quietly; otherwise it is an error
+          if (!model.stopTraining) throw nonFiniteLoss(where, step.read[0], epoch, b, start, end);
+          break;
         }
       }
-      const logs = named(keys, await sums.read(n));
+      if (trained === 0) break;
+      const logs = named(keys, await sums.read(trained));
       if (val) Object.assign(logs, named(keys, await evaluateLoop(model, val[0], val[1], batchSize), 'val_'));
       if (args.verbose === 1) console.log(`Epoch ${epoch + 1}/${epochs} ${Object.entries(logs).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ')}`);
       await cbs.epochEnd(epoch, logs);
@@ -191,29 +216,38 @@ export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tens
     }
     await cbs.trainEnd(lastLogs);
   } finally {
+    sums.dispose();
     for (const t of owned) t.dispose();
   }
   return history;
 }
 
+function nonFiniteLoss(where: string, loss: number, epoch: number | null, batch: number | null, start?: number, end?: number): NonFiniteLossError {
+  const at = epoch === null ? '' : ` at epoch ${epoch}, batch ${batch} (0-based; rows ${start}..${end! - 1} of the shuffled order)`;
+  return new NonFiniteLossError(
+    `${where}: the loss became ${loss}${at}; expected a finite loss. That batch's update was not applied, so the weights and the optimizer state are those from before it. `
+    + 'Lower the learning rate or look for extreme values in x and y; to stop without an error pass callbacks: wc.callbacks.terminateOnNaN().',
+    loss, epoch, batch);
+}
+
 /** [loss, ...metrics] in inference mode, as numbers (the batch-size-weighted means over all rows). */
 export async function evaluateModel(model: LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[], args: EvaluateArgs): Promise<number[]> {
   const where = `${model.className}.evaluate`;
-  const xs = asList(x);
-  const ys = asList(y);
-  checkData(model, where, xs, ys);
-  return evaluateLoop(model, xs, ys, positiveBatch(where, args.batchSize));
+  requireCompiled(model, where);
+  const batchSize = positiveBatch(where, args.batchSize);
+  const { xs, ys } = await checkDataAsync(model, where, x, y);
+  return evaluateLoop(model, xs, ys, batchSize);
 }
 
 /** One step on exactly this batch: the loss, or [loss, ...metrics] when there are metrics. */
 export async function trainOnBatchModel(model: LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[]): Promise<number | number[]> {
-  const xs = asList(x);
-  const ys = asList(y);
-  checkData(model, `${model.className}.trainOnBatch`, xs, ys);
-  const out = tidy(() => trainStep(model, xs, ys));
-  const values = await readScalars(out);
-  for (const t of out) t.dispose();
-  return values.length === 1 ? values[0] : values;
+  const where = `${model.className}.trainOnBatch`;
+  requireCompiled(model, where);
+  const { xs, ys } = await checkDataAsync(model, where, x, y);
+  const step = await checkedTrainStep(model, () => [xs, ys], true);
+  for (const t of step.values) t.dispose();
+  if (!step.finite) throw nonFiniteLoss(where, step.read[0], null, null);
+  return step.read.length === 1 ? step.read[0] : step.read;
 }
 
 /** Stacks batches along the first axis: row-major, so flattened batches concatenate in order. */
@@ -226,9 +260,9 @@ function stackRows(parts: readonly Tensor[]): Tensor {
 /** Inference in batches: one tensor per output (a Tensor when the model has one output). */
 export function predictModel(model: LayersModel, x: Tensor | Tensor[], args: PredictArgs): Tensor | Tensor[] {
   const where = `${model.className}.predict`;
-  const xs = asList(x);
-  const n = checkData(model, where, xs, null);
   const batchSize = positiveBatch(where, args.batchSize);
+  // predict cannot wait for a device read: a GPU-made x of unknown finiteness passes unchecked
+  const { xs, n } = checkData(model, where, x, null);
   return tidy(() => {
     const perOutput: Tensor[][] = model.outputs.map(() => []);
     for (const [start, end] of batches(n, batchSize)) {

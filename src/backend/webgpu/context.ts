@@ -10,6 +10,7 @@ import { BufferPool, type GpuStorage } from './buffers.js';
 import type { GpuDevice } from './device.js';
 import { PipelineCache, type PipelineSpec } from './pipelines.js';
 import { Params, Scheduler } from './scheduler.js';
+import { GemmTuner } from './gemmTuner.js';
 
 export { Params };
 
@@ -20,13 +21,17 @@ export class GpuContext {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
   readonly scheduler: Scheduler;
+  /** Workgroup shapes of the GEMM per matrix shape (matmul.ts asks it). */
+  readonly gemmTuner: GemmTuner;
 
-  constructor(readonly gpu: GpuDevice, readonly owner: Backend) {
+  constructor(readonly gpu: GpuDevice, readonly owner: Backend, autotune = true) {
     const { device, limits } = gpu;
     const maxBytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-    this.pool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'tensor', maxBytes);
+    this.pool = new BufferPool(gpu, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'tensor', maxBytes);
     this.pipelines = new PipelineCache(device);
     this.scheduler = new Scheduler(gpu);
+    const a = gpu.adapter;
+    this.gemmTuner = new GemmTuner(`${a.vendor}|${a.architecture}|${a.description}|${a.isFallbackAdapter}`, autotune);
   }
 
   /** A new tensor on a pooled buffer; its contents are undefined until a kernel writes them. */

@@ -18,7 +18,7 @@
 
 import type {
   ActivationKind, AdamParams, Backend, BatchNormGrads, BatchNormTrainResult, Conv2dParams,
-  ExplicitPadding, LocallyConnected2dParams, LossKind, MetricKind, MomentumParams, Pool2dParams,
+  ExplicitPadding, KernelChoice, LocallyConnected2dParams, LossKind, MetricKind, MomentumParams, Pool2dParams,
   RmspropParams, SgdParams, Shape,
 } from '../types.js';
 import { createTensor, sizeOf, type Tensor } from '../../tensor.js';
@@ -28,6 +28,8 @@ import { GpuContext, buf } from './context.js';
 import { createGpuDevice, type AdapterSummary, type GpuDevice } from './device.js';
 import type { PipelineSpec } from './pipelines.js';
 import { Verifier } from './verify.js';
+import { loadChoices, saveChoices } from './tuneCache.js';
+import { ALL_CONFIGS as ALL_GEMM_CONFIGS } from './gemmTuner.js';
 import * as ew from './elementwise.js';
 import * as sm from './softmax.js';
 import * as mm from './matmul.js';
@@ -52,6 +54,11 @@ export interface GpuStats {
   pipelinesCreatedSync: number;
   submits: number;
   dispatches: number;
+  /** Tensor buffers the pool holds (in use and free) and their bytes: flat after warm-up. */
+  poolBuffers: number;
+  poolBytes: number;
+  /** Of those, the free ones, kept for reuse. */
+  poolFreeBytes: number;
 }
 
 export class WebGpuBackend implements Backend {
@@ -62,18 +69,51 @@ export class WebGpuBackend implements Backend {
   /** Set in verification mode: checks every kernel against the CPU reference. */
   readonly verifier: Verifier | null = null;
 
-  private constructor(gpu: GpuDevice, verify: boolean) {
-    this.ctx = new GpuContext(gpu, this);
+  private constructor(gpu: GpuDevice, verify: boolean, autotune: boolean) {
+    this.ctx = new GpuContext(gpu, this, autotune);
     if (verify) this.verifier = new Verifier(this);
   }
 
   static async create(options: BackendOptions = {}): Promise<WebGpuBackend> {
     const gpu = await createGpuDevice(options.gpu, options.powerPreference);
-    const backend = new WebGpuBackend(gpu, options.verify ?? false);
+    const autotune = options.autotune ?? true;
+    const backend = new WebGpuBackend(gpu, options.verify ?? false, autotune);
     // Every pipeline exists before the first kernel records: none is compiled inside a step.
-    await backend.ctx.pipelines.prepare(ALL_PIPELINES);
+    const [stored] = await Promise.all([
+      autotune ? loadChoices(backend.ctx.gemmTuner.adapterKey) : [],
+      backend.ctx.pipelines.prepare(ALL_PIPELINES),
+    ]);
+    backend.ctx.gemmTuner.adopt(stored);
+    // Choices made earlier (this page or a stored one) run from the first step.
+    backend.ctx.pipelines.prepareLater(backend.ctx.gemmTuner.choices().flatMap((c) => mm.gemmPipelines(ALL_GEMM_CONFIGS.find((g) => g.wgX === c.wgX) ?? ALL_GEMM_CONFIGS[3])));
     gpu.throwIfFailed();
     return backend;
+  }
+
+  /**
+   * Times the GEMM workgroup shapes for every matrix shape recorded since the
+   * last call (after a model's first step: its real sizes) and keeps the
+   * fastest; the choices are cached per adapter and shown by kernelChoices().
+   */
+  async autotune(): Promise<void> {
+    const tuner = this.ctx.gemmTuner;
+    if (!tuner.hasPending) return;
+    await this.ctx.pipelines.prepare(mm.candidatePipelines(tuner.pendingShapes()));
+    const made = await tuner.tune((shape, cfg) => mm.timeGemm(this.ctx, shape, cfg));
+    if (made.length) await saveChoices(tuner.adapterKey, tuner.choices());
+  }
+
+  /** Pins the GEMM's workgroup width (1, 2, 4, 8 or 16 columns of 8x4 blocks) so tests cover every variant; null unpins. */
+  async pinGemmWorkgroup(wgX: number | null): Promise<void> {
+    const cfg = wgX === null ? null : ALL_GEMM_CONFIGS.find((c) => c.wgX === wgX);
+    if (cfg === undefined) throw new Error(`webgpu backend: no GEMM workgroup ${wgX} wide; expected one of ${ALL_GEMM_CONFIGS.map((c) => c.wgX).join(', ')}`);
+    if (cfg) await this.ctx.pipelines.prepare(mm.gemmPipelines(cfg));
+    this.ctx.gemmTuner.forced = cfg;
+  }
+
+  /** The kernel variant chosen per shape (GEMM workgroup shapes), for backendInfo(). */
+  kernelChoices(): KernelChoice[] {
+    return this.ctx.gemmTuner.choices().map((c) => ({ kernel: 'gemm', shape: c.shape, variant: `workgroup ${c.config}`, ms: c.ms, source: c.source }));
   }
 
   get adapter(): AdapterSummary {
@@ -82,11 +122,18 @@ export class WebGpuBackend implements Backend {
 
   stats(): GpuStats {
     const { pool, pipelines, scheduler } = this.ctx;
+    const held = pool.size();
     return {
       buffersCreated: pool.created, stagingCreated: scheduler.stagingCreated,
       pipelines: pipelines.size, pipelinesCreatedSync: pipelines.syncCreated,
       submits: scheduler.submits, dispatches: scheduler.dispatches,
+      poolBuffers: held.buffers, poolBytes: held.bytes, poolFreeBytes: held.freeBytes,
     };
+  }
+
+  /** True once the device is lost: setBackend('webgpu') then makes a new backend. */
+  isLost(): boolean {
+    return this.ctx.gpu.lostError !== null;
   }
 
   // ---- memory

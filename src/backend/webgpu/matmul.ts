@@ -6,6 +6,7 @@
 import type { Tensor } from '../../tensor.js';
 import { GpuContext, Params, buf } from './context.js';
 import type { PipelineSpec } from './pipelines.js';
+import { DEFAULT_GEMM, candidates, type GemmConfig, type GemmShape } from './gemmTuner.js';
 import gemmCode from '../../../shaders/gemm.wgsl?raw';
 import gemmNaiveCode from '../../../shaders/gemmNaive.wgsl?raw';
 import biasAddCode from '../../../shaders/biasAdd.wgsl?raw';
@@ -14,14 +15,17 @@ import splitKSumCode from '../../../shaders/splitKSum.wgsl?raw';
 
 export type GemmVariant = 'blocked' | 'naive';
 
-/** Block of C per invocation and workgroup shape of gemm.wgsl (its TM, TN, WG_X, WG_Y). */
-const TM = 8, TN = 4, WG_X = 8, WG_Y = 8;
+/** Block of C per invocation of gemm.wgsl (its TM, TN); the workgroup's shape comes from the tuner. */
+const TM = 8, TN = 4;
 
 interface GemmFlags { transA: boolean; transB: boolean; bias: boolean; vecA: boolean; vecB: boolean }
 
-const gemmSpec = (variant: GemmVariant, f: GemmFlags): PipelineSpec => variant === 'naive'
+const gemmSpec = (variant: GemmVariant, f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM): PipelineSpec => variant === 'naive'
   ? { name: 'gemmNaive', code: gemmNaiveCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias } }
-  : { name: 'gemm', code: gemmCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB } };
+  : {
+    name: 'gemm', code: gemmCode,
+    constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB, WG_X: cfg.wgX, WG_Y: cfg.wgY },
+  };
 const biasAddSpec: PipelineSpec = { name: 'biasAdd', code: biasAddCode };
 const splitKSumSpec: PipelineSpec = { name: 'splitKSum', code: splitKSumCode };
 const biasAddBackwardSpec: PipelineSpec = { name: 'biasAddBackward', code: biasAddBackwardCode, constants: { WG: 64 } };
@@ -34,8 +38,11 @@ function allFlags(): GemmFlags[] {
   return out;
 }
 
+/** The register-blocked GEMM's pipelines for one workgroup shape (every flag combination). */
+export const gemmPipelines = (cfg: GemmConfig): PipelineSpec[] => allFlags().map((f) => gemmSpec('blocked', f, cfg));
+
 export const pipelines: readonly PipelineSpec[] = [
-  ...allFlags().map((f) => gemmSpec('blocked', f)),
+  ...gemmPipelines(DEFAULT_GEMM),
   ...allFlags().filter((f) => !f.vecA && !f.vecB).map((f) => gemmSpec('naive', f)),
   biasAddSpec, biasAddBackwardSpec, splitKSumSpec,
 ];
@@ -57,38 +64,99 @@ function splitsFor(workgroups: number, k: number): { splits: number; kChunk: num
   return { splits: Math.ceil(k / kChunk), kChunk };
 }
 
+function flagsOf(s: GemmShape, bias: boolean): GemmFlags {
+  // vec4 views need contiguous, 16-byte aligned runs: rows of B along n, rows of A along k (or m for A^T).
+  return { transA: s.transA, transB: s.transB, bias, vecA: s.transA ? s.m % 4 === 0 : s.k % 4 === 0, vecB: !s.transB && s.n % 4 === 0 };
+}
+
 /**
  * Records C[m,n] = op(A) . op(B) (+ bias) on buffers: A holds [m,k] ([k,m] if
- * transA), B holds [k,n] ([n,k] if transB).
+ * transA), B holds [k,n] ([n,k] if transB). The workgroup shape is the tuner's
+ * choice for this shape, or the prepared default until its pipeline exists.
  */
 export function recordGemm(
   ctx: GpuContext, variant: GemmVariant, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, c: GPUBuffer,
   m: number, n: number, k: number, transA: boolean, transB: boolean,
 ): void {
+  const shape: GemmShape = { m, n, k, transA, transB };
+  if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape);
+  let cfg = ctx.gemmTuner.configFor(shape);
+  const spec = gemmSpec('blocked', flagsOf(shape, bias !== null), cfg);
+  if (!ctx.gemmTuner.forced && !ctx.pipelines.has(spec)) {
+    // Never compile inside a step: run the default now, the chosen shape once it is built.
+    ctx.pipelines.prepareLater([spec]);
+    cfg = DEFAULT_GEMM;
+  }
+  recordGemmWith(ctx, variant, cfg, a, b, bias, c, shape);
+}
+
+function recordGemmWith(
+  ctx: GpuContext, variant: GemmVariant, cfg: GemmConfig, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, c: GPUBuffer, s: GemmShape,
+): void {
+  const { m, n, k } = s;
   if (m === 0 || n === 0) return;
   // An empty sum (k = 0) is zero, plus the bias; the shaders handle it without a special case.
-  // vec4 views need contiguous, 16-byte aligned runs: rows of B along n, rows of A along k (or m for A^T).
-  const flags: GemmFlags = { transA, transB, bias: bias !== null, vecA: transA ? m % 4 === 0 : k % 4 === 0, vecB: !transB && n % 4 === 0 };
+  const flags = flagsOf(s, bias !== null);
   const biasBuf = bias ?? ctx.scheduler.empty;
   if (variant === 'naive') {
     ctx.run1d(gemmSpec('naive', { ...flags, vecA: false, vecB: false }), new Params().u32(m).u32(n).u32(k), [a, b, biasBuf, c], m * n);
     return;
   }
-  const wx = Math.ceil(n / (TN * WG_X));
-  const wy = Math.ceil(m / (TM * WG_Y));
+  const wx = Math.ceil(n / (TN * cfg.wgX));
+  const wy = Math.ceil(m / (TM * cfg.wgY));
   const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
   if (wx > max || wy > max) throw new Error(`webgpu.matmul: [${m}, ${k}] x [${k}, ${n}] needs a ${wx}x${wy} grid, over the ${max} limit`);
   const { splits, kChunk } = splitsFor(wx * wy, k);
   const params = new Params().u32(m).u32(n).u32(k).u32(kChunk);
+  const spec = gemmSpec('blocked', flags, cfg);
   if (splits === 1) {
-    ctx.run(gemmSpec('blocked', flags), params, [a, a, b, b, biasBuf, c], [wx, wy, 1]);
+    ctx.run(spec, params, [a, a, b, b, biasBuf, c], [wx, wy, 1]);
     return;
   }
   // Each split writes its own slice of `part`; splitKSum adds them into c.
   const part = ctx.scratch(splits * m * n, `matmul split-K partials of ${4 * splits * m * n} bytes`);
-  ctx.run(gemmSpec('blocked', flags), params, [a, a, b, b, biasBuf, part], [wx, wy, splits]);
+  ctx.run(spec, params, [a, a, b, b, biasBuf, part], [wx, wy, splits]);
   ctx.run1d(splitKSumSpec, new Params().u32(m * n).u32(splits), [part, c], m * n);
   ctx.release(part);
+}
+
+/** Every pipeline the tuner may time for these shapes. */
+export function candidatePipelines(shapes: readonly GemmShape[]): PipelineSpec[] {
+  return shapes.flatMap((s) => candidates(s.n).map((cfg) => gemmSpec('blocked', flagsOf(s, false), cfg)));
+}
+
+/** Below this a timed run repeats, so the ~2.5 ms of a queue wait does not decide. */
+const MIN_TIMED_MS = 30;
+const MAX_REPEATS = 8;
+
+/**
+ * Milliseconds for one GEMM of this shape with this workgroup shape, on
+ * zeroed operands (uninitialized pool memory could hold denormals, which are
+ * slow on CPUs and would bias a software adapter's timing).
+ */
+export async function timeGemm(ctx: GpuContext, s: GemmShape, cfg: GemmConfig): Promise<number> {
+  const { scheduler } = ctx;
+  const a = ctx.scratch(Math.max(1, s.m * s.k), 'autotune A');
+  const b = ctx.scratch(Math.max(1, s.k * s.n), 'autotune B');
+  const c = ctx.scratch(Math.max(1, s.m * s.n), 'autotune C');
+  try {
+    scheduler.clear(a);
+    scheduler.clear(b);
+    recordGemmWith(ctx, 'blocked', cfg, a, b, null, c, s); // warm-up
+    await scheduler.sync();
+    let runs = 0;
+    const t0 = performance.now();
+    let elapsed = 0;
+    while (runs < MAX_REPEATS && elapsed < MIN_TIMED_MS) {
+      recordGemmWith(ctx, 'blocked', cfg, a, b, null, c, s);
+      await scheduler.sync();
+      runs++;
+      elapsed = performance.now() - t0;
+    }
+    return elapsed / runs;
+  } finally {
+    for (const x of [a, b, c]) ctx.release(x);
+  }
 }
 
 export function matmul(ctx: GpuContext, variant: GemmVariant, a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {

@@ -26,6 +26,7 @@ export function pipelineKey(spec: PipelineSpec): string {
 export class PipelineCache {
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly building = new Set<string>();
   /** Pipelines created synchronously at dispatch because prepare() did not list them. */
   syncCreated = 0;
 
@@ -66,6 +67,26 @@ export class PipelineCache {
         throw new Error(`webgpu backend: cannot create pipeline ${key}: ${(err as Error).message}${lines.length ? `\n${lines.join('\n')}` : ''}`);
       }
     }));
+  }
+
+  has(spec: PipelineSpec): boolean {
+    return this.pipelines.has(pipelineKey(spec));
+  }
+
+  /**
+   * Starts creating pipelines without waiting (a variant chosen while a step
+   * records); get() finds them once built. A failure here is left for the
+   * awaited prepare() of the same spec to report.
+   */
+  prepareLater(specs: readonly PipelineSpec[]): void {
+    for (const spec of specs) {
+      const key = pipelineKey(spec);
+      if (this.pipelines.has(key) || this.building.has(key)) continue;
+      this.building.add(key);
+      this.device.createComputePipelineAsync(this.descriptor(spec))
+        .then((p) => { this.pipelines.set(key, p); }, () => undefined)
+        .finally(() => this.building.delete(key));
+    }
   }
 
   get(spec: PipelineSpec): GPUComputePipeline {

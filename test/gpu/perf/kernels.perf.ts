@@ -41,13 +41,20 @@ it('prints GEMM and conv2d timings', async () => {
     // conv2d: 2*n*oh*ow*kh*kw*cin*cout FLOPs for each of forward, dW and dX.
     const p = { strides: [1, 1], padding: 'valid', dilations: [1, 1] } as const;
     const convs: [number[], number[]][] = [[[64, 28, 28, 1], [5, 5, 1, 8]], [[64, 12, 12, 8], [5, 5, 8, 16]]];
-    for (const [xs, ws] of convs) {
+    // Each conv twice: with the GEMM pinned to the 8x8 default, then with the shapes autotune() picks.
+    for (const tuned of [false, true]) for (const [xs, ws] of convs) {
       const size = (s: readonly number[]) => s.reduce((u, v) => u * v, 1);
       const x = wc.tensor(new Float32Array(size(xs)).fill(0.1), xs);
       const w = wc.tensor(new Float32Array(size(ws)).fill(0.1), ws);
       const y = be.conv2d(x, w, null, p);
       const flops = 2 * size(y.shape) * ws[0] * ws[1] * ws[2];
-      const label = `conv2d x[${xs}] w[${ws}]`;
+      const label = `conv2d x[${xs}] w[${ws}] ${tuned ? 'tuned  ' : '8x8    '}`;
+      if (!tuned) await be.pinGemmWorkgroup(8);
+      else {
+        await be.pinGemmWorkgroup(null);
+        for (const f of [() => be.conv2d(x, w, null, p), () => be.conv2dBackwardFilter(x, y, ws, p), () => be.conv2dBackwardInput(y, w, xs, p)]) f().dispose();
+        await be.autotune();
+      }
       for (const [name, f] of [
         ['forward', () => be.conv2d(x, w, null, p)],
         ['dW     ', () => be.conv2dBackwardFilter(x, y, ws, p)],
@@ -58,6 +65,7 @@ it('prints GEMM and conv2d timings', async () => {
       }
       for (const t of [x, w, y]) t.dispose();
     }
+    out.push(...be.kernelChoices().map((c) => `chosen: ${c.shape} -> ${c.variant} (${c.ms.toFixed(1)} ms)`));
     return out;
   }, null);
   console.log(rows.join('\n'));
