@@ -94,17 +94,17 @@ async function trainInNode(server, opts) {
 
 /** Returns null (after saying why) when no browser or adapter can run WebGPU here. */
 async function trainInChromium(server, opts, url) {
-  const { findBrowser, launchBrowser, closeBrowser } = await server.ssrLoadModule('/test/harness/browser.ts');
+  const { findBrowser, launchBrowser, closeBrowser } = await server.ssrLoadModule('/src/testing/index.ts');
   let executable;
   try {
     executable = findBrowser();
   } catch (err) {
-    // The harness's message is written for the test suite: keep its first sentence, the cause.
-    const cause = err.message.replace(/^GPU suite: /, '').split(/\. /)[0];
+    // BrowserNotFoundError's reason is the one-line cause; its full message is written for test suites.
+    const cause = err.reason ?? err.message;
     console.log(`webcnn: no browser for WebGPU (${cause}); training on the CPU backend in Node instead. For WebGPU install Chromium ('apt-get install chromium') or set CHROME_PATH to Chrome.`);
     return null;
   }
-  const browser = await launchBrowser(executable);
+  const browser = await launchBrowser({ executablePath: executable });
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error(`page error: ${e}`));

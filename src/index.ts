@@ -1,3 +1,7 @@
+/// <reference types="@webgpu/types" preserve="true" />
+// (Kept in the emitted index.d.ts: the types name GPU* types, e.g. BackendOptions.powerPreference, and
+// @webgpu/types, a dependency of webcnn, declares them; consumers need no tsconfig entry.)
+
 // webcnn's public API (see DESIGN.md): import * as wc from 'webcnn'.
 
 import { CpuBackend } from './backend/cpu/index.js';

@@ -12,29 +12,25 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer, type ViteDevServer } from 'vite';
 import type { Browser, Page } from 'puppeteer';
-import { closeBrowser, findBrowser, launchBrowser, NO_ADAPTER_HELP } from '../harness/browser.js';
+import { closeBrowser, launchBrowser, NO_ADAPTER_HELP, serve, type Served } from '../../src/testing/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const backend = process.env.WEBCNN_E2E_BACKEND === 'cpu' ? 'cpu' : 'webgpu';
-let server: ViteDevServer | undefined;
+let served: Served<unknown> | undefined;
 let browser: Browser | undefined;
 let page: Page;
 let demoUrl: string;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  server = await createServer({
+  served = await serve({
     root,
     configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)), // serves /mnist-data
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-    optimizeDeps: { noDiscovery: true, include: [] },
+    vite: { optimizeDeps: { noDiscovery: true, include: [] } },
   });
-  await server.listen();
-  demoUrl = `${server.resolvedUrls!.local[0]}demo/?train=2000&test=1000${backend === 'cpu' ? '&backend=cpu' : ''}`;
-  browser = await launchBrowser(findBrowser());
+  demoUrl = `${served.url}demo/?train=2000&test=1000${backend === 'cpu' ? '&backend=cpu' : ''}`;
+  browser = await launchBrowser();
   page = await browser.newPage();
   page.on('pageerror', (e) => errors.push(`page error: ${e}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console error: ${m.text()}`); });
@@ -45,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (browser) await closeBrowser(browser);
-  await server?.close();
+  await served?.close();
 });
 
 const text = (selector: string): Promise<string> => page.$eval(selector, (e) => e.textContent ?? '');

@@ -2,12 +2,12 @@
 // a secure context, and 127.0.0.1 is one), launch headless Chromium, check it
 // has a WebGPU adapter, and hand the browser endpoint and the page URL to the
 // tests. No browser or no adapter fails the suite: it is never skipped.
+// The serving and launching are webcnn/testing's (src/testing), as an app's tests use them.
 
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { createServer, type ViteDevServer } from 'vite';
 import type { Browser } from 'puppeteer';
-import { NO_ADAPTER_HELP, closeBrowser, findBrowser, launchBrowser } from './browser.js';
+import { NO_ADAPTER_HELP, closeBrowser, launchBrowser, openPage, probeWebGpu, serve, type Served } from '../../src/testing/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,7 +18,7 @@ declare module 'vitest' {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-let server: ViteDevServer | null = null;
+let served: Served<unknown> | null = null;
 let browser: Browser | null = null;
 
 export async function setup(project: TestProject): Promise<void> {
@@ -27,35 +27,25 @@ export async function setup(project: TestProject): Promise<void> {
   } catch (err) {
     // Leave no server or browser behind when the suite cannot start.
     await teardown();
-    throw err;
+    throw new Error(`GPU suite: ${(err as Error).message}`, { cause: err });
   }
 }
 
 async function start(project: TestProject): Promise<void> {
-  server = await createServer({
+  served = await serve({
     root,
     // The project's config: it serves the MNIST files at /mnist-data for the demo test.
     configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
     // The page imports only our own sources: nothing to pre-bundle.
-    optimizeDeps: { noDiscovery: true, include: [] },
+    vite: { optimizeDeps: { noDiscovery: true, include: [] } },
   });
-  await server.listen();
-  const address = server.httpServer?.address();
-  if (!address || typeof address === 'string') throw new Error('GPU suite: the Vite server has no port');
-  const url = `http://127.0.0.1:${address.port}/test/harness/page.html`;
+  const url = `${served.url}test/harness/page.html`;
 
-  browser = await launchBrowser(findBrowser());
-  const page = await browser.newPage();
-  await page.goto(url);
-  const adapter = await page.evaluate(async () => {
-    if (!navigator.gpu) return null;
-    const a = await navigator.gpu.requestAdapter();
-    return a ? { vendor: a.info.vendor, architecture: a.info.architecture, isFallbackAdapter: a.info.isFallbackAdapter } : null;
-  });
+  browser = await launchBrowser();
+  const { page } = await openPage(browser, url);
+  const adapter = await probeWebGpu(page);
   await page.close();
-  if (!adapter) throw new Error(`GPU suite: ${NO_ADAPTER_HELP}`);
+  if (!adapter) throw new Error(NO_ADAPTER_HELP);
   console.log(`GPU suite: ${await browser.version()}, WebGPU adapter ${adapter.vendor}/${adapter.architecture}` +
     `${adapter.isFallbackAdapter ? ' (fallback)' : ''}`);
 
@@ -65,7 +55,7 @@ async function start(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   if (browser) await closeBrowser(browser);
-  await server?.close();
+  await served?.close();
   browser = null;
-  server = null;
+  served = null;
 }

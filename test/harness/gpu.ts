@@ -1,9 +1,10 @@
 // Runs functions in the test page (headless Chromium, WebGPU) and brings plain
-// arrays back. Functions are sent as source text (page.evaluate), so they see
-// only their arguments and the page's env: no closures over Node variables.
+// arrays back. Functions are sent as source text (webcnn/testing's runInPage),
+// so they see only their arguments and the page's env: no closures over Node variables.
 
 import { inject } from 'vitest';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer';
+import { connectBrowser, openPage, runInPage, type Json } from '../../src/testing/index.js';
 import type * as Wc from '../../src/index.js';
 import type * as Engine from '../../src/engine.js';
 
@@ -12,8 +13,6 @@ export interface PageEnv {
   wc: typeof Wc;
   engine: typeof Engine;
 }
-
-type Json = number | string | boolean | null | Json[] | { [k: string]: Json };
 
 declare global {
   interface Window {
@@ -28,14 +27,12 @@ export class GpuPage {
 
   /** Connects to the suite's browser and opens the test page with webcnn loaded. */
   static async open(backendOptions: { verify?: boolean } = {}): Promise<GpuPage> {
-    const browser = await puppeteer.connect({ browserWSEndpoint: inject('gpuBrowserEndpoint'), protocolTimeout: 300_000 });
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(inject('gpuPageUrl'));
-    await page.waitForFunction(() => window.wcReady === true, { timeout: 60_000 }).catch(() => {
-      throw new Error(`GPU test page did not load webcnn: ${errors.join('; ') || 'no page error reported'}`);
-    });
+    const browser = await connectBrowser(inject('gpuBrowserEndpoint'), { protocolTimeout: 300_000 });
+    const { page } = await openPage(browser, inject('gpuPageUrl'), { ready: () => window.wcReady === true })
+      .catch(async (err: unknown) => {
+        await browser.disconnect();
+        throw new Error(`GPU test page did not load webcnn: ${(err as Error).message}`);
+      });
     const gp = new GpuPage(browser, page);
     await gp.run(async ({ wc }, opts) => { await wc.setBackend('webgpu', opts); }, backendOptions);
     return gp;
@@ -43,13 +40,11 @@ export class GpuPage {
 
   /** Runs fn(env, args) in the page and returns its (JSON-plain) result. */
   async run<A extends Json | object, R>(fn: (env: PageEnv, args: A) => R | Promise<R>, args: A): Promise<R> {
-    // Sent as source text; esbuild-style __name helpers are shimmed in case the transform adds them.
-    const result: unknown = await this.page.evaluate(async (src: string, a: unknown): Promise<unknown> => {
-      const g = globalThis as unknown as { __name?: (f: unknown) => unknown };
-      g.__name ??= (f: unknown) => f;
-      const f = (0, eval)(`(${src})`) as (env: PageEnv, args: unknown) => unknown;
-      return f({ wc: window.wc, engine: window.wcEngine }, a);
-    }, fn.toString(), args as unknown);
+    // runInPage passes one argument: this fixed function rebuilds fn in the page and hands it the env.
+    const result = await runInPage(this.page, (p: { src: string; args: unknown }) => {
+      const f = (0, eval)(`(${p.src})`) as (env: PageEnv, args: unknown) => unknown;
+      return f({ wc: window.wc, engine: window.wcEngine }, p.args);
+    }, { src: fn.toString(), args: args as unknown });
     return result as R;
   }
 
