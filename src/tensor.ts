@@ -32,6 +32,14 @@ export class Tensor {
   readonly dtype = 'float32' as const;
   readonly shape: readonly number[];
   readonly size: number;
+  /**
+   * Whether every value is finite, where that is known without reading the
+   * backend: wc.tensor() scans the values it is given (they are on the CPU at
+   * that moment, so the scan is cheap next to the upload) and reshape views
+   * inherit it; null for what kernels write. fit, evaluate and predict use it
+   * to refuse NaN/Inf inputs without a GPU readback (predict cannot wait for one).
+   */
+  finiteHint: boolean | null = null;
   private disposed = false;
 
   /** Backends create tensors through createTensor(), not this constructor. */
@@ -74,7 +82,9 @@ export class Tensor {
   reshape(shape: Shape): Tensor {
     this.assertUsable('Tensor.reshape');
     const resolved = resolveReshape(this.shape, shape);
-    return createTensor(this.backend, this.storage, resolved, 0);
+    const view = createTensor(this.backend, this.storage, resolved, 0);
+    view.finiteHint = this.finiteHint;
+    return view;
   }
 
   dispose(): void {

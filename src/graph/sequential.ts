@@ -41,6 +41,11 @@ export class Sequential extends LayersModel {
     } else if (this.chain.length > 0 && layer.batchInputShape) {
       throw new Error(`sequential '${this.name}': only the first layer may have an inputShape; '${layer.name}' has one`);
     }
+    if (this.chainInput) {
+      // a layer that cannot take the chain's output is refused before it joins the chain or builds weights
+      const end = this.chain.length ? this.chainOutputs[this.chain.length - 1] : this.chainInput;
+      layer.computeOutputShape(end.shape);
+    }
     this.chain.push(layer);
     if (this.chainInput) this.wire(this.chain.length - 1);
   }
@@ -67,7 +72,12 @@ export class Sequential extends LayersModel {
   build(batchInputShape: readonly (number | null)[]): void {
     if (this.graph) return;
     if (this.chain.length === 0) throw new Error(`sequential '${this.name}': build() on a model with no layers`);
-    this.chainInput = input({ batchShape: [null, ...batchInputShape.slice(1)] });
+    const chainInput = input({ batchShape: [null, ...batchInputShape.slice(1)] });
+    // Shapes first, through the whole chain: data of the wrong shape must not build
+    // some layers' weights for it and leave the model half-built.
+    let shape = chainInput.shape;
+    for (const layer of this.chain) shape = layer.computeOutputShape(shape);
+    this.chainInput = chainInput;
     this.wire(0);
   }
 

@@ -160,3 +160,33 @@ export class EarlyStopping extends Callback {
 }
 
 export const earlyStopping = (args: EarlyStoppingArgs = {}): EarlyStopping => new EarlyStopping(args);
+
+/**
+ * Keras's TerminateOnNaN: stops fit() at the first batch whose loss is NaN or
+ * infinite, without an error (fit resolves with the history so far). That
+ * batch's update is not applied, so the weights are the last finite ones.
+ * Without this callback fit rejects with a NonFiniteLossError instead.
+ */
+export class TerminateOnNaN extends Callback {
+  /** Where training stopped (0-based epoch and batch) and the loss there; null while it has not. */
+  stopped: { epoch: number; batch: number; loss: number } | null = null;
+  private epoch = 0;
+
+  onTrainBegin(): void {
+    this.stopped = null;
+  }
+
+  onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+  }
+
+  onBatchEnd(batch: number, logs: Logs = {}): void {
+    const loss = logs.loss;
+    if (loss !== undefined && !Number.isFinite(loss)) {
+      this.stopped = { epoch: this.epoch, batch, loss };
+      this.model!.stopTraining = true;
+    }
+  }
+}
+
+export const terminateOnNaN = (): TerminateOnNaN => new TerminateOnNaN();

@@ -50,6 +50,9 @@ function range(start: number, end: number): Int32Array {
   return Int32Array.from({ length: end - start }, (_, i) => start + i);
 }
 
+/** predict's y: none (a user's null or undefined y is an error, not this). */
+const NO_LABELS = Symbol('no labels');
+
 /**
  * Every check on x and y that needs no device read (src/train/validate.ts),
  * before anything runs: tensors, shapes against the model's inputs and (when
@@ -58,11 +61,11 @@ function range(start: number, end: number): Int32Array {
  */
 function checkData(model: LayersModel, where: string, x: unknown, y: unknown): { xs: Tensor[]; ys: Tensor[]; n: number; unread: [Tensor[], Tensor[]] } {
   const xs = tensorList(where, 'x', x);
-  const ys = y === null ? [] : tensorList(where, 'y', y);
+  const ys = y === NO_LABELS ? [] : tensorList(where, 'y', y);
   model.ensureBuilt(xs);
   checkInputShapes(model, where, xs);
-  const n = rowCount(where, xs, y === null ? null : ys);
-  if (y !== null && model.compiled) checkTargetShapes(model, where, ys, model.compiled.losses);
+  const n = rowCount(where, xs, y === NO_LABELS ? null : ys);
+  if (y !== NO_LABELS && model.compiled) checkTargetShapes(model, where, ys, model.compiled.losses);
   return { xs, ys, n, unread: [checkFiniteSync(where, 'x', xs), checkFiniteSync(where, 'y', ys)] };
 }
 
@@ -262,7 +265,7 @@ export function predictModel(model: LayersModel, x: Tensor | Tensor[], args: Pre
   const where = `${model.className}.predict`;
   const batchSize = positiveBatch(where, args.batchSize);
   // predict cannot wait for a device read: a GPU-made x of unknown finiteness passes unchecked
-  const { xs, n } = checkData(model, where, x, null);
+  const { xs, n } = checkData(model, where, x, NO_LABELS);
   return tidy(() => {
     const perOutput: Tensor[][] = model.outputs.map(() => []);
     for (const [start, end] of batches(n, batchSize)) {

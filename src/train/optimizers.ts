@@ -7,12 +7,16 @@ import { keep } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import type { LayerVariable, LayerConfig } from '../layers/layer.js';
 import { numberIn } from '../layers/args.js';
+import { tensor } from '../engine.js';
+
+/** A tensor with its name, as TF.js's NamedTensor. */
+export interface NamedTensor { name: string; tensor: Tensor }
 
 export abstract class Optimizer {
   abstract readonly className: string;
   /** Steps taken (applyGradients calls): Adam's bias correction counts these, as TF.js does. */
   iterations = 0;
-  private readonly slots = new Map<LayerVariable, Tensor[]>();
+  private readonly slots = new Map<LayerVariable, { names: readonly string[]; tensors: Tensor[] }>();
 
   /** One step over every (weight, gradient) pair. */
   applyGradients(grads: Iterable<readonly [LayerVariable, Tensor]>): void {
@@ -22,20 +26,31 @@ export abstract class Optimizer {
 
   protected abstract update(v: LayerVariable, g: Tensor): void;
 
-  /** The weight's slots, zero-filled on first use (count decided by the optimizer). */
-  protected slotsFor(v: LayerVariable, count: number): Tensor[] {
+  /** The weight's slots, zero-filled on first use; `names` are TF.js's slot names ('m', 'v', ...). */
+  protected slotsFor(v: LayerVariable, names: readonly string[]): Tensor[] {
     let s = this.slots.get(v);
     if (!s) {
-      s = Array.from({ length: count }, () => keep(v.value.backend.zeros(v.shape)));
+      s = { names, tensors: names.map(() => keep(v.value.backend.zeros(v.shape))) };
       this.slots.set(v, s);
     }
-    return s;
+    return s.tensors;
+  }
+
+  /**
+   * The optimizer's state as TF.js's optimizer.getWeights() lists it: 'iter'
+   * (the step count, a new scalar tensor the caller owns), then every slot
+   * variable, named `<weight>/<slot>` (the live tensors, not copies).
+   */
+  async getWeights(): Promise<NamedTensor[]> {
+    const out: NamedTensor[] = [{ name: 'iter', tensor: tensor([this.iterations], []) }];
+    for (const [v, s] of this.slots) s.tensors.forEach((t, i) => out.push({ name: `${v.name}/${s.names[i]}`, tensor: t }));
+    return out;
   }
 
   abstract getConfig(): LayerConfig;
 
   dispose(): void {
-    for (const s of this.slots.values()) for (const t of s) t.dispose();
+    for (const s of this.slots.values()) for (const t of s.tensors) t.dispose();
     this.slots.clear();
   }
 }
@@ -57,7 +72,7 @@ export class SGD extends Optimizer {
   }
   protected update(v: LayerVariable, g: Tensor): void {
     if (this.momentum === 0) return ops.sgdUpdate(v.value, g, { learningRate: this.learningRate });
-    const [accum] = this.slotsFor(v, 1);
+    const [accum] = this.slotsFor(v, ['momentum']);
     ops.momentumUpdate(v.value, g, accum, { learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov });
   }
   getConfig(): LayerConfig {
@@ -86,7 +101,7 @@ export class Adam extends Optimizer {
     this.weightDecay = numberIn(where(name), 'weightDecay', args.weightDecay, 0, 0, Infinity);
   }
   protected update(v: LayerVariable, g: Tensor): void {
-    const [m, s] = this.slotsFor(v, 2);
+    const [m, s] = this.slotsFor(v, ['m', 'v']);
     const t = this.iterations;
     ops.adamUpdate(v.value, g, m, s, {
       learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon,
@@ -125,7 +140,7 @@ export class RMSProp extends Optimizer {
     this.centered = args.centered ?? false;
   }
   protected update(v: LayerVariable, g: Tensor): void {
-    const slots = this.slotsFor(v, this.centered ? 3 : 2);
+    const slots = this.slotsFor(v, this.centered ? ['rms', 'momentum', 'mg'] : ['rms', 'momentum']);
     ops.rmspropUpdate(v.value, g, slots[0], slots[1], this.centered ? slots[2] : null, {
       learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered,
     });

@@ -53,8 +53,13 @@ export interface StepResult {
   grads: Map<LayerVariable, Tensor>;
 }
 
-/** Forward in training mode, the loss, and the backward: a step without its update. */
-export function lossAndGradients(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[]): StepResult {
+/**
+ * Forward in training mode, the loss, and the backward: a step without its
+ * update. `afterForward` sees the step's scalars before the backward is
+ * recorded, so a caller can start reading the loss while the device still
+ * runs the backward (fit's NaN check, src/train/guard.ts).
+ */
+export function lossAndGradients(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[], afterForward?: (values: readonly Tensor[]) => void): StepResult {
   const c = requireCompiled(model, 'fit');
   const fused = fusedOutputs(model, c);
   // forward: training mode (batch statistics, dropout on)
@@ -64,13 +69,15 @@ export function lossAndGradients(model: LayersModel, xs: readonly Tensor[], ys: 
   const reg = regularization(model);
   const loss = total([...outputLosses, ...reg.penalties]);
   const metrics = c.metrics.map((m) => ops.metric(m.kind, ys[m.output], outputs[m.output]));
+  const values = [loss, ...(outputs.length > 1 ? outputLosses : []), ...metrics];
+  afterForward?.(values);
   // backward: d loss / d output (fused at a final softmax), then through the graph
   const dOutputs = outputs.map((p, i) => fused.has(model.outputs[i])
     ? ops.softmaxCrossEntropyBackward(ys[i], p, c.losses[i] === 'sparseCategoricalCrossentropy')
     : ops.lossBackward(c.losses[i], ys[i], p));
   const grads = backwardGraph(tape, model.outputs, dOutputs, fused);
   for (const [v, g] of reg.grads) grads.set(v, grads.has(v) ? ops.add(grads.get(v)!, g) : g);
-  return { values: [loss, ...(outputs.length > 1 ? outputLosses : []), ...metrics], grads };
+  return { values, grads };
 }
 
 /** One training step: forward, loss, backward, then the in-place update. Returns the step's scalars. */

@@ -7,6 +7,17 @@
 // Reusing a buffer inside one unsubmitted encoder is safe: commands run in
 // recording order. Only queue.writeBuffer jumps ahead of recorded commands,
 // so the scheduler submits pending work before any upload (see scheduler.ts).
+//
+// Out of memory: WebGPU reports a failed allocation only asynchronously, through
+// an error scope. Each new buffer (a pool miss: warm-up, a new shape) is made
+// inside an 'out-of-memory' scope whose result is not awaited: awaiting would
+// make every allocation, so every kernel, asynchronous. The error therefore
+// reaches the caller at the next sync point (a read, sync()), as validation
+// errors do; a steady training step makes no buffers, so it pays nothing. The
+// failed buffer is kept out of the pool and the pool's unused buffers are freed,
+// so the backend stays usable after the error.
+
+import type { GpuDevice } from './device.js';
 
 export interface GpuStorage {
   readonly buffer: GPUBuffer;
@@ -14,13 +25,25 @@ export interface GpuStorage {
   readonly bytes: number;
 }
 
+/** What a pool holds: every buffer it made and has not destroyed, in use or free. */
+export interface PoolSize {
+  buffers: number;
+  bytes: number;
+  freeBuffers: number;
+  freeBytes: number;
+}
+
 export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
+  /** Buffers whose allocation failed: never pooled, never reused. */
+  private readonly failed = new WeakSet<GPUBuffer>();
   /** Buffers ever created, for tests: flat after warm-up. */
   created = 0;
+  private buffers = 0;
+  private bytes = 0;
 
   constructor(
-    private readonly device: GPUDevice,
+    private readonly gpu: GpuDevice,
     private readonly usage: GPUBufferUsageFlags,
     private readonly label: string,
     private readonly maxBytes: number,
@@ -46,19 +69,73 @@ export class BufferPool {
     const size = BufferPool.sizeClass(bytes, this.maxBytes);
     const reused = this.free.get(size)?.pop();
     if (reused) return reused;
+    return this.create(size, what);
+  }
+
+  private create(size: number, what: string): GPUBuffer {
+    const { device } = this.gpu;
     this.created++;
-    return this.device.createBuffer({ label: `${this.label} ${size}B`, size, usage: this.usage });
+    device.pushErrorScope('out-of-memory');
+    const buffer = device.createBuffer({ label: `${this.label} #${this.created} ${size}B`, size, usage: this.usage });
+    // Not awaited (see the top of the file); a lost device rejects, and its loss is reported on its own.
+    device.popErrorScope().then((err) => { if (err) this.outOfMemory(buffer, what, err.message); }, () => {});
+    this.buffers++;
+    this.bytes += size;
+    return buffer;
+  }
+
+  private outOfMemory(buffer: GPUBuffer, what: string, message: string): void {
+    this.failed.add(buffer);
+    // The tensor may already have been released into the free list: take it out.
+    const list = this.free.get(buffer.size);
+    const at = list?.indexOf(buffer) ?? -1;
+    if (list && at >= 0) list.splice(at, 1);
+    this.buffers--;
+    this.bytes -= buffer.size;
+    buffer.destroy();
+    const freed = this.trim();
+    this.gpu.reportOutOfMemory(new Error(
+      `webgpu backend: out of GPU memory: ${what} needed a ${buffer.size}-byte buffer and the device could not allocate it ` +
+      `(${message.split('\n')[0]}). webcnn held ${this.bytes + freed} bytes in ${this.label} buffers, ${freed} of them unused ` +
+      `and now freed; the device allows at most ${this.maxBytes} bytes per buffer. Dispose tensors you no longer need or ` +
+      'use a smaller batch; the backend stays usable.'));
   }
 
   release(buffer: GPUBuffer): void {
+    if (this.failed.has(buffer)) return;
     let list = this.free.get(buffer.size);
     if (!list) this.free.set(buffer.size, (list = []));
     list.push(buffer);
   }
 
+  /** Destroys the free buffers (they are only a cache) and returns the bytes freed. */
+  trim(): number {
+    let freed = 0;
+    for (const list of this.free.values()) {
+      for (const b of list) {
+        freed += b.size;
+        b.destroy();
+      }
+    }
+    this.buffers -= [...this.free.values()].reduce((n, list) => n + list.length, 0);
+    this.bytes -= freed;
+    this.free.clear();
+    return freed;
+  }
+
+  /** Buffers and bytes held, in use and free: flat after warm-up in a steady training loop. */
+  size(): PoolSize {
+    let freeBuffers = 0;
+    let freeBytes = 0;
+    for (const list of this.free.values()) {
+      freeBuffers += list.length;
+      for (const b of list) freeBytes += b.size;
+    }
+    return { buffers: this.buffers, bytes: this.bytes, freeBuffers, freeBytes };
+  }
+
   /** Frees every pooled buffer (backend teardown). */
   destroy(): void {
-    for (const list of this.free.values()) for (const b of list) b.destroy();
-    this.free.clear();
+    this.trim();
   }
 }

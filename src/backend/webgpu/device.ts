@@ -21,7 +21,20 @@ export interface GpuDevice {
   };
   /** Throws the first uncaptured error or device loss seen since the last call. */
   throwIfFailed(): void;
+  /** The device-loss error once the device is gone; null while it works. */
+  readonly lostError: Error | null;
+  /**
+   * After a read failed (a map rejects with the browser's AbortError when the
+   * device goes): waits briefly for device.lost, so that throwIfFailed()
+   * names the loss and the way to recover instead.
+   */
+  settleLoss(): Promise<void>;
+  /** An allocation failed (buffers.ts): thrown at the next sync point, ahead of the validation errors it causes. */
+  reportOutOfMemory(err: Error): void;
 }
+
+/** How long a failed read waits for device.lost before giving up on naming the loss. */
+const LOSS_SETTLE_MS = 1000;
 
 const HOW_TO_ENABLE =
   'WebGPU needs a browser that exposes navigator.gpu on a secure page (https, http://127.0.0.1 or http://localhost): ' +
@@ -44,11 +57,14 @@ export async function createGpuDevice(gpu: GPU | undefined, powerPreference: GPU
   // The first failure wins: later errors are usually consequences of it.
   let failure: Error | null = null;
   let lost: Error | null = null;
+  // An out-of-memory error outranks validation errors: commands that use the
+  // buffer that could not be made fail validation too, and may be reported first.
+  let outOfMemory: Error | null = null;
   device.addEventListener('uncapturederror', (event) => {
     const e = (event as GPUUncapturedErrorEvent).error;
     failure ??= new Error(`webgpu backend: GPU error (${e.constructor.name}): ${e.message}`);
   });
-  void device.lost.then((info) => {
+  const lostSignal = device.lost.then((info) => {
     lost = new Error(`webgpu backend: the GPU device was lost (${info.reason}): ${info.message}. ` +
       "Create a new backend with setBackend('webgpu') after the page recovers.");
   });
@@ -71,11 +87,29 @@ export async function createGpuDevice(gpu: GPU | undefined, powerPreference: GPU
     throwIfFailed() {
       // A lost device stays lost: every later sync point throws too.
       if (lost) throw lost;
+      if (outOfMemory) {
+        const err = outOfMemory;
+        outOfMemory = null;
+        failure = null;
+        throw err;
+      }
       if (failure) {
         const err = failure;
         failure = null;
         throw err;
       }
+    },
+    get lostError() {
+      return lost;
+    },
+    async settleLoss() {
+      if (lost) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([lostSignal, new Promise<void>((resolve) => { timer = setTimeout(resolve, LOSS_SETTLE_MS); })]);
+      clearTimeout(timer);
+    },
+    reportOutOfMemory(err: Error) {
+      outOfMemory ??= err;
     },
   };
 }

@@ -61,7 +61,7 @@ export class Scheduler {
     this.align = limits.minUniformBufferOffsetAlignment;
     this.uniforms = device.createBuffer({ label: 'params arena', size: ARENA_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.empty = device.createBuffer({ label: 'empty optional input', size: 16, usage: GPUBufferUsage.STORAGE });
-    this.staging = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'readback staging', limits.maxBufferSize);
+    this.staging = new BufferPool(gpu, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'readback staging', limits.maxBufferSize);
   }
 
   /** Staging buffers ever created (pooled; flat after warm-up). */
@@ -170,7 +170,15 @@ export class Scheduler {
   async read(src: GPUBuffer, bytes: number, what: string): Promise<Float32Array> {
     const staging = this.snapshot(src, bytes, what);
     this.flush();
-    const values = await this.mapStaging(staging, bytes);
+    let values: Float32Array;
+    try {
+      values = await this.mapStaging(staging, bytes);
+    } catch (err) {
+      // A lost device rejects pending maps with a bare AbortError: name the loss (and the way back) instead.
+      await this.gpu.settleLoss();
+      this.gpu.throwIfFailed();
+      throw err;
+    }
     this.gpu.throwIfFailed();
     return values;
   }

@@ -1,0 +1,104 @@
+// A training step that never leaves a model half-updated: the optimizer's
+// update runs only once the batch's loss is known to be finite, and the one
+// thing a forward pass changes in place (batch norm's moving statistics) is
+// put back when the step fails or its loss is NaN or infinite.
+//
+// Cost. The loss must be on the CPU before the update is recorded, so each
+// step reads it back. The read is issued from inside the step, right after
+// the forward pass and before the backward is recorded (lossAndGradients'
+// afterForward hook): on WebGPU the device runs the backward while the read
+// travels, and the CPU records the update and the next batch's forward as
+// soon as the forward's loss arrives, so the queue rarely runs dry. (Reading
+// the loss after the whole step would leave the device idle while the next
+// step is recorded; guarding the update on the device would need every
+// optimizer kernel to take a flag.) With batch callbacks fit read every
+// step's logs already; this read replaces that one. The copies of the moving
+// statistics are a few floats per channel, made on the device.
+
+import type { Tensor } from '../tensor.js';
+import { keep, tidy } from '../tensor.js';
+import type { LayerVariable } from '../layers/layer.js';
+import type { LayersModel } from '../graph/model.js';
+import { lossAndGradients } from './step.js';
+
+/** Thrown by fit and trainOnBatch when a batch's loss is NaN or infinite; that batch's update was not applied. */
+export class NonFiniteLossError extends Error {
+  override readonly name = 'NonFiniteLossError';
+  constructor(
+    message: string,
+    /** The loss value (NaN, Infinity or -Infinity). */
+    readonly loss: number,
+    /** 0-based epoch and batch, as callbacks count them (null for trainOnBatch). */
+    readonly epoch: number | null,
+    readonly batch: number | null,
+  ) {
+    super(message);
+  }
+}
+
+/** Device-side copies of the weights a training-mode forward changes in place. */
+class ForwardState {
+  private readonly copies: [LayerVariable, Tensor][];
+  constructor(model: LayersModel) {
+    // Weights a layer declares non-trainable (batch norm's moving statistics) are
+    // the ones updated outside the optimizer; frozen trainable weights never change.
+    this.copies = model.weights.filter((v) => !v.declaredTrainable).map((v) => [v, keep(v.value.backend.clone(v.value))]);
+  }
+  restore(): void {
+    for (const [v, copy] of this.copies) v.value.backend.assign(v.value, copy);
+  }
+  dispose(): void {
+    for (const [, copy] of this.copies) copy.dispose();
+  }
+}
+
+export interface CheckedStep {
+  /** The step's scalars [loss, per-output losses, metrics...] as device tensors; the caller disposes them. */
+  values: Tensor[];
+  /** What was read back: every scalar when `readAll`, else only the loss. */
+  read: number[];
+  /** False when the loss was NaN or infinite: the update was not applied and the moving statistics were put back. */
+  finite: boolean;
+}
+
+/**
+ * One training step on the batch `feed` makes (called inside the step's tidy
+ * scope, so gathered rows are freed with it), applying the update only when
+ * the loss is finite. Any error inside the step leaves the weights as they were.
+ */
+export async function checkedTrainStep(model: LayersModel, feed: () => [Tensor[], Tensor[]], readAll: boolean): Promise<CheckedStep> {
+  const state = new ForwardState(model);
+  let reading: Promise<number[]> | null = null;
+  let grads: [LayerVariable, Tensor][] = [];
+  let values: Tensor[] = [];
+  try {
+    const kept = tidy(() => {
+      const [xs, ys] = feed();
+      const r = lossAndGradients(model, xs, ys, (v) => {
+        // data() records its copy synchronously, so the read goes out before the backward is recorded
+        const wanted = readAll ? v : v.slice(0, 1);
+        reading = Promise.all(wanted.map(async (t) => (await t.data())[0]));
+        reading.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+      });
+      grads = [...r.grads];
+      return [...r.values, ...grads.map(([, g]) => g)];
+    });
+    values = kept.slice(0, kept.length - grads.length);
+    const read = await (reading as Promise<number[]> | null ?? Promise.resolve([]));
+    if (!Number.isFinite(read[0])) {
+      state.restore();
+      return { values, read, finite: false };
+    }
+    tidy(() => model.compiled!.optimizer.applyGradients(grads));
+    return { values, read, finite: true };
+  } catch (err) {
+    state.restore();
+    for (const t of values) t.dispose();
+    values = [];
+    throw err;
+  } finally {
+    // every gradient was made inside the step's scope, so the step owns and frees them
+    for (const [, g] of grads) g.dispose();
+    state.dispose();
+  }
+}

@@ -1,0 +1,48 @@
+// What "nothing lost" means in the reliability tests: every weight of the
+// model and every optimizer slot (plus its step count), bit for bit, read
+// before a failing call and compared after it.
+
+import { expect } from 'vitest';
+import * as wc from '../../src/index.js';
+
+export type ModelState = Map<string, Uint32Array>;
+
+/** Weights (getWeights order, by name) and the optimizer's state, as raw bit patterns (NaN-safe). */
+export async function captureState(model: wc.LayersModel): Promise<ModelState> {
+  const state: ModelState = new Map();
+  for (const v of model.weights) state.set(`weight ${v.name}`, new Uint32Array((await v.value.data()).buffer));
+  const opt = model.compiled?.optimizer;
+  if (opt) {
+    for (const { name, tensor } of await opt.getWeights()) {
+      state.set(`optimizer ${name}`, new Uint32Array((await tensor.data()).buffer));
+      if (name === 'iter') tensor.dispose();
+    }
+  }
+  return state;
+}
+
+/** The model's state now equals `before`, entry by entry, bit for bit. */
+export async function expectStateUnchanged(model: wc.LayersModel, before: ModelState): Promise<void> {
+  const after = await captureState(model);
+  expect([...after.keys()]).toEqual([...before.keys()]);
+  for (const [name, bits] of before) {
+    const now = after.get(name)!;
+    const first = bits.findIndex((b, i) => b !== now[i]);
+    expect(first, `${name} changed at element ${first}`).toBe(-1);
+  }
+}
+
+/** Runs `call`, expects it to fail with an Error (not a TypeError/RangeError from deep inside) whose message matches every pattern. */
+export async function expectCleanError(call: () => unknown, ...patterns: RegExp[]): Promise<Error> {
+  let caught: unknown = null;
+  try {
+    await call();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught, 'the call should have thrown').toBeInstanceOf(Error);
+  const err = caught as Error;
+  expect(err.name, `a ${err.name} is a defect: ${err.message}`).not.toMatch(/^(TypeError|RangeError|ReferenceError|SyntaxError)$/);
+  for (const p of patterns) expect(err.message).toMatch(p);
+  return err;
+}
