@@ -26,6 +26,8 @@ type BackendFactory = (options: BackendOptions) => Promise<Backend>;
 const factories = new Map<BackendName, BackendFactory>();
 const instances = new Map<string, Backend>();
 let current: Backend | null = null;
+/** Why setBackend('auto') picked the current backend. */
+let autoReason: string | undefined;
 
 export function registerBackend(name: BackendName, factory: BackendFactory): void {
   factories.set(name, factory);
@@ -35,8 +37,20 @@ function instanceKey(name: BackendName, options: BackendOptions): string {
   return `${name}:${options.verify ? 'verify' : 'plain'}:${options.gpu ? 'injected' : 'default'}:${options.powerPreference ?? ''}:${options.autotune === false ? 'fixed' : 'tuned'}`;
 }
 
-/** Selects (creating on first use) the backend that runs new work. */
-export async function setBackend(name: BackendName, options: BackendOptions = {}): Promise<void> {
+/**
+ * Selects (creating on first use) the backend that runs new work. 'auto'
+ * picks WebGPU on a hardware adapter, measures WebGPU against the CPU on a
+ * software one, and takes the CPU without WebGPU; backendInfo().reason says why.
+ */
+export async function setBackend(name: BackendName | 'auto', options: BackendOptions = {}): Promise<void> {
+  if (name === 'auto') {
+    const { chooseBackend } = await import('./backend/auto.js');
+    const choice = await chooseBackend(async (n) => { await setBackend(n, options); return current as Backend; });
+    current = choice.backend;
+    autoReason = choice.reason;
+    return;
+  }
+  autoReason = undefined;
   const factory = factories.get(name);
   if (!factory) {
     throw new Error(`setBackend: unknown backend '${String(name)}'; expected one of ${[...factories.keys()].map((k) => `'${k}'`).join(', ')}`);
@@ -83,6 +97,8 @@ export interface BackendInfo {
   description: string;
   /** Kernel variants the backend picked by measuring, per shape (WebGPU's GEMM workgroups). */
   kernels: KernelChoice[];
+  /** Why setBackend('auto') chose this backend; absent when it was named. */
+  reason?: string;
 }
 
 /** What the selected backend runs on. */
@@ -90,7 +106,7 @@ export function backendInfo(): BackendInfo {
   const b = backend();
   const a = b.adapter;
   const description = a ? `${b.name} on ${a.vendor || 'unknown vendor'}/${a.architecture || 'unknown architecture'}${a.isFallbackAdapter ? ' (fallback)' : ''}` : b.name;
-  return { name: b.name, adapter: a, description, kernels: b.kernelChoices?.() ?? [] };
+  return { name: b.name, adapter: a, description, kernels: b.kernelChoices?.() ?? [], ...(autoReason ? { reason: autoReason } : {}) };
 }
 
 /** Installs a created backend directly (the CPU backend needs no async set-up). */
