@@ -31,6 +31,7 @@ export { Layer, LayerVariable, SymbolicTensor } from './layers/layer.js';
 export * as optimizers from './train/optimizers.js';
 export * as regularizers from './layers/regularizers.js';
 export * as callbacks from './train/callbacks.js';
+export { NonFiniteLossError } from './train/guard.js';
 export * as initializers from './layers/initializers.js';
 export type { CompileArgs } from './train/compile.js';
 export type { FitArgs, EvaluateArgs, PredictArgs } from './train/fit.js';

@@ -9,6 +9,7 @@ import * as ops from '../ops/index.js';
 import type { LayersModel } from '../graph/model.js';
 import { nextSeed, seededRandom } from '../layers/initializers.js';
 import { CallbackList, History, type CallbackArg, type Logs } from './callbacks.js';
+import { CheckpointKeeper } from './checkpoint.js';
 import { evalStep } from './step.js';
 import type { Compiled } from './compile.js';
 import { checkedTrainStep, NonFiniteLossError } from './guard.js';
@@ -29,6 +30,11 @@ export interface FitArgs {
   callbacks?: CallbackArg;
   /** 1 prints one line per epoch. */
   verbose?: 0 | 1;
+  /**
+   * Every N batches, copy the weights and optimizer state to CPU memory
+   * (model.checkpoint), so that training survives device loss (checkpoint.ts).
+   */
+  checkpointEvery?: number;
 }
 export interface EvaluateArgs { batchSize?: number; verbose?: 0 | 1 }
 export interface PredictArgs { batchSize?: number; verbose?: boolean }
@@ -182,6 +188,7 @@ export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tens
   model.stopTraining = false;
   let lastLogs: Logs = {};
   const sums = new DeviceSums();
+  const keeper = new CheckpointKeeper(model, args.checkpointEvery, where);
   try {
     await cbs.trainBegin();
     for (let epoch = args.initialEpoch ?? 0; epoch < epochs; epoch++) {
@@ -200,6 +207,7 @@ export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tens
           trained += size;
         }
         for (const t of step.values) t.dispose();
+        if (step.finite) await keeper.afterStep(epoch, b);
         // After the first step every shape of the model has been recorded: measure its kernel variants once.
         if (b === 0) await xs[0].backend.autotune?.();
         if (batchLogs) await cbs.batchEnd(b, { batch: b, size, ...named(keys, step.read) });
@@ -217,7 +225,11 @@ export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tens
       lastLogs = logs;
       if (model.stopTraining) break;
     }
+    await keeper.settle();
     await cbs.trainEnd(lastLogs);
+  } catch (err) {
+    // device loss: say where the weights are (a checkpoint) and how to go on
+    throw await keeper.failure(err);
   } finally {
     sums.dispose();
     for (const t of owned) t.dispose();
@@ -229,7 +241,7 @@ function nonFiniteLoss(where: string, loss: number, epoch: number | null, batch:
   const at = epoch === null ? '' : ` at epoch ${epoch}, batch ${batch} (0-based; rows ${start}..${end! - 1} of the shuffled order)`;
   return new NonFiniteLossError(
     `${where}: the loss became ${loss}${at}; expected a finite loss. That batch's update was not applied, so the weights and the optimizer state are those from before it. `
-    + 'Lower the learning rate or look for extreme values in x and y; to stop without an error pass callbacks: wc.callbacks.terminateOnNaN().',
+    + `Lower the learning rate or look for extreme values in x and y${epoch === null ? '.' : '; to stop without an error pass callbacks: wc.callbacks.terminateOnNaN().'}`,
     loss, epoch, batch);
 }
 

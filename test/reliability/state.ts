@@ -10,11 +10,13 @@ export type ModelState = Map<string, Uint32Array>;
 /** Weights (getWeights order, by name) and the optimizer's state, as raw bit patterns (NaN-safe). */
 export async function captureState(model: wc.LayersModel): Promise<ModelState> {
   const state: ModelState = new Map();
-  for (const v of model.weights) state.set(`weight ${v.name}`, new Uint32Array((await v.value.data()).buffer));
+  // keyed by position and the name without its layer (a twin model's layers have other names)
+  const local = (name: string) => name.split('/').slice(1).join('/') || name;
+  for (const [i, v] of model.weights.entries()) state.set(`weight ${i} ${local(v.name)}`, new Uint32Array((await v.value.data()).buffer));
   const opt = model.compiled?.optimizer;
   if (opt) {
-    for (const { name, tensor } of await opt.getWeights()) {
-      state.set(`optimizer ${name}`, new Uint32Array((await tensor.data()).buffer));
+    for (const [i, { name, tensor }] of (await opt.getWeights()).entries()) {
+      state.set(`optimizer ${i} ${local(name)}`, new Uint32Array((await tensor.data()).buffer));
       if (name === 'iter') tensor.dispose();
     }
   }
