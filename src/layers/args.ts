@@ -1,9 +1,14 @@
 // Argument checks shared by the layer constructors: each error names the
 // layer, the argument, what was expected and what was given.
 
+/** The given value as a message shows it: JSON, except numbers (JSON writes NaN and Infinity as null). */
+export function shown(v: unknown): string {
+  return typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v);
+}
+
 export function positiveInt(where: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new Error(`${where}: ${what} must be a positive integer, got ${JSON.stringify(v)}`);
+    throw new Error(`${where}: ${what} must be a positive integer, got ${shown(v)}`);
   }
   return v;
 }
@@ -13,7 +18,7 @@ export function positivePair(where: string, what: string, v: number | readonly n
   if (v === undefined) return [fallback[0], fallback[1]];
   const pair = typeof v === 'number' ? [v, v] : [...v];
   if (pair.length !== 2 || pair.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1)) {
-    throw new Error(`${where}: ${what} must be a positive integer or two positive integers, got ${JSON.stringify(v)}`);
+    throw new Error(`${where}: ${what} must be a positive integer or two positive integers, got ${shown(v)}`);
   }
   return [pair[0], pair[1]];
 }
@@ -21,7 +26,7 @@ export function positivePair(where: string, what: string, v: number | readonly n
 export function oneOf<T extends string>(where: string, what: string, v: T | undefined, allowed: readonly T[], fallback: T): T {
   if (v === undefined) return fallback;
   if (!allowed.includes(v)) {
-    throw new Error(`${where}: ${what} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(v)}`);
+    throw new Error(`${where}: ${what} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${shown(v)}`);
   }
   return v;
 }
@@ -29,7 +34,7 @@ export function oneOf<T extends string>(where: string, what: string, v: T | unde
 export function numberIn(where: string, what: string, v: number | undefined, fallback: number, lo: number, hi: number, hiOpen = false): number {
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || (hiOpen ? v >= hi : v > hi)) {
-    throw new Error(`${where}: ${what} must be a number in [${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${JSON.stringify(v)}`);
+    throw new Error(`${where}: ${what} must be a number in [${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${shown(v)}`);
   }
   return v;
 }
