@@ -15,6 +15,8 @@ installBackend(new CpuBackend(), {}, true);
 
 export { setBackend, getBackend, backendInfo, tensor } from './engine.js';
 export type { BackendOptions, BackendInfo } from './engine.js';
+export { profile } from './profile.js';
+export type { Profile, ProfileOptions, KernelTime, ProfileTiming } from './profile.js';
 export { Tensor, tidy, keep, memory } from './tensor.js';
 export type { MemoryInfo, TensorContainer } from './tensor.js';
 export type * from './backend/types.js';

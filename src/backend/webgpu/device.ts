@@ -19,6 +19,8 @@ export interface GpuDevice {
     maxComputeWorkgroupsPerDimension: number;
     minUniformBufferOffsetAlignment: number;
   };
+  /** The device has 'timestamp-query' (requested where the adapter offers it): wc.profile times each dispatch on the GPU. */
+  timestampQuery: boolean;
   /** Throws the first uncaptured error or device loss seen since the last call. */
   throwIfFailed(): void;
   /** The device-loss error once the device is gone; null while it works. */
@@ -52,7 +54,9 @@ export async function createGpuDevice(gpu: GPU | undefined, powerPreference: GPU
 
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
-  const device = await adapter.requestDevice({ label: 'webcnn', requiredLimits });
+  // Timestamps cost nothing until a query set is written, and wc.profile needs them to time kernels on the GPU itself.
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  const device = await adapter.requestDevice({ label: 'webcnn', requiredLimits, requiredFeatures });
 
   // The first failure wins: later errors are usually consequences of it.
   let failure: Error | null = null;
@@ -84,6 +88,7 @@ export async function createGpuDevice(gpu: GPU | undefined, powerPreference: GPU
       maxComputeWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
       minUniformBufferOffsetAlignment: device.limits.minUniformBufferOffsetAlignment,
     },
+    timestampQuery: device.features.has('timestamp-query'),
     throwIfFailed() {
       // A lost device stays lost: every later sync point throws too.
       if (lost) throw lost;

@@ -41,6 +41,14 @@ export class Params {
 
 const ARENA_BYTES = 64 * 1024;
 
+/** What the scheduler asks of a profiler around each dispatch (implemented in profiler.ts). */
+export interface DispatchProfiler {
+  /** Before the dispatch's own pass: timestamp writes for it, or undefined when timing from the CPU. */
+  beginDispatch(shader: string, encoder: GPUCommandEncoder): GPUComputePassTimestampWrites | undefined;
+  /** After the pass has ended. */
+  endDispatch(): void;
+}
+
 export class Scheduler {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
@@ -55,6 +63,8 @@ export class Scheduler {
   /** Counters for tests and benchmarks. */
   submits = 0;
   dispatches = 0;
+  /** Set by wc.profile while it runs (webgpu/profiler.ts); null otherwise. */
+  profiler: DispatchProfiler | null = null;
 
   constructor(private readonly gpu: GpuDevice) {
     const { device, limits } = gpu;
@@ -112,12 +122,39 @@ export class Scheduler {
     }
     for (const buffer of buffers) entries.push({ binding: binding++, resource: { buffer } });
     const bindGroup = this.gpu.device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries });
+    // Profiling (wc.profile) is the rare case: one null check otherwise.
+    if (this.profiler) {
+      this.profiledDispatch(label, pipeline, bindGroup, workgroups, this.profiler);
+      return;
+    }
     const pass = this.computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
     this.dispatches++;
   }
+
+  /**
+   * While profiling each dispatch gets a compute pass of its own: WebGPU
+   * writes timestamps only at pass boundaries, and the work-done timer needs
+   * each dispatch submitted alone.
+   */
+  private profiledDispatch(label: string, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, workgroups: readonly number[], profiler: DispatchProfiler): void {
+    const timestampWrites = profiler.beginDispatch(label, this.endPass());
+    const pass = this.enc().beginComputePass(timestampWrites ? { label, timestampWrites } : { label });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
+    pass.end();
+    this.dispatches++;
+    profiler.endDispatch();
+  }
+
+  /** Records commands outside any compute pass (the profiler resolves its timestamps with it). */
+  record(commands: (encoder: GPUCommandEncoder) => void): void {
+    commands(this.endPass());
+  }
+
 
   copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
     if (bytes > 0) this.endPass().copyBufferToBuffer(src, 0, dst, 0, bytes);

@@ -13,24 +13,13 @@
 // staging copies do not pile up; its failure waits for the next sync point.
 
 import type { Backend } from '../types.js';
+import { KERNEL_NAMES } from '../kernelNames.js';
 import { Tensor, shapeToString } from '../../tensor.js';
 import { CpuBackend } from '../cpu/index.js';
 import { cpuTensor } from '../cpu/storage.js';
 import { buf } from './context.js';
 import type { WebGpuBackend } from './index.js';
 import { TOLERANCE, worstMismatch } from './tolerance.js';
-
-/** Every kernel of the contract: all methods but the memory ones. */
-const KERNELS = [
-  'conv2d', 'conv2dBackwardInput', 'conv2dBackwardFilter', 'matmul', 'biasAdd', 'biasAddBackward',
-  'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
-  'activation', 'activationBackward', 'softmax', 'softmaxBackward',
-  'batchNormTrain', 'batchNormInference', 'batchNormBackward', 'movingAverageUpdate',
-  'dropout', 'dropoutBackward', 'zeroPad2d', 'zeroPad2dBackward', 'add', 'scale', 'concat',
-  'concatBackward', 'gatherRows', 'sum', 'locallyConnected2d', 'locallyConnected2dBackwardInput',
-  'locallyConnected2dBackwardFilter', 'loss', 'lossBackward', 'softmaxCrossEntropyBackward', 'metric',
-  'penalty', 'penaltyBackward', 'sgdUpdate', 'momentumUpdate', 'adamUpdate', 'rmspropUpdate',
-] as const satisfies readonly (keyof Backend)[];
 
 type Kernel = (...args: unknown[]) => unknown;
 
@@ -75,7 +64,7 @@ export class Verifier {
 
   constructor(private readonly gpu: WebGpuBackend) {
     const table = gpu as unknown as Record<string, Kernel>;
-    for (const name of KERNELS) {
+    for (const name of KERNEL_NAMES) {
       const original = table[name].bind(gpu);
       table[name] = (...args: unknown[]) => this.call(name, original, args);
     }
