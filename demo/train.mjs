@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu]
-//                  [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--validation FRACTION] [--out DIR]
+//                  [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]
 // Trains an MNIST CNN on the real data set and prints its test accuracy. On
 // WebGPU the same training code runs in headless Chromium (puppeteer); with
 // --backend cpu, or when no browser or adapter is found, it runs in Node on the
@@ -26,6 +26,7 @@ function parseArgs(argv) {
     const a = argv[i];
     switch (a) {
       case '--model': opts.model = need(i, a); if (!['light', 'standard'].includes(opts.model)) throw new Error(`train: --model must be light or standard, got '${opts.model}'`); break;
+      case '--test-each-epoch': opts.testEachEpoch = true; break;
       case '--epochs': opts.epochs = positiveInt(need(i, a), a); break;
       case '--batch': opts.batchSize = positiveInt(need(i, a), a); break;
       case '--backend': opts.backend = need(i, a); if (!['webgpu', 'cpu'].includes(opts.backend)) throw new Error(`train: --backend must be webgpu or cpu, got '${opts.backend}'`); break;
@@ -37,7 +38,7 @@ function parseArgs(argv) {
       case '--seed': opts.seed = positiveInt(need(i, a), a); break;
       case '--out': opts.out = need(i, a); break;
       case '--help': case '-h':
-        console.log('usage: npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--validation FRACTION] [--out DIR]');
+        console.log('usage: npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]');
         process.exit(0);
         break;
       default: throw new Error(`train: unknown option '${a}' (try --help)`);
@@ -70,7 +71,7 @@ function printer() {
       }
       case 'epoch':
         if (tty) process.stdout.write('\n');
-        console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(4)}, accuracy ${(100 * e.acc).toFixed(2)}%${e.valAcc === undefined ? '' : `, validation accuracy ${(100 * e.valAcc).toFixed(2)}%`}, ${e.seconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} images/s`);
+        console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(4)}, accuracy ${(100 * e.acc).toFixed(2)}%${e.valAcc === undefined ? '' : `, validation accuracy ${(100 * e.valAcc).toFixed(2)}%`}${e.testAcc === undefined ? '' : `, test accuracy ${(100 * e.testAcc).toFixed(2)}%`}, ${e.seconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} images/s`);
         break;
       case 'done':
         if (e.stopped) console.log('training stopped early');

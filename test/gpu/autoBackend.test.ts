@@ -13,7 +13,7 @@ it("setBackend('auto') picks a backend and says why", async () => {
     const info = wc.backendInfo();
     const picked = wc.getBackend();
     // Work still runs on the pick: 2x2 . 2x1.
-    const y = wc.ops.matmul(wc.tensor([1, 2, 3, 4], [2, 2]), wc.tensor([5, 6], [2, 1]));
+    const y = wc.ops.matmul(wc.tensor([1, 2, 3, 4], [2, 2]), wc.tensor([5, 6], [2, 1]), false, false);
     const values = Array.from(await y.data());
     await wc.setBackend('webgpu');
     return { info, picked, values };
