@@ -13,30 +13,31 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 function parseArgs(argv) {
   const opts = { model: 'light', epochs: 1, batchSize: 64, backend: 'webgpu', optimizer: 'adam', learningRate: 0.002, seed: 1, out: null };
-  const need = (i, name) => {
-    if (i + 1 >= argv.length) throw new Error(`train: ${name} needs a value`);
-    return argv[i + 1];
-  };
   const positiveInt = (v, name) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error(`train: ${name} must be a positive integer, got '${v}'`);
     return n;
   };
-  for (let i = 0; i < argv.length; i += 2) {
+  for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    // Options with a value consume the next argument; flags do not.
+    const need = () => {
+      if (i + 1 >= argv.length) throw new Error(`train: ${a} needs a value`);
+      return argv[++i];
+    };
     switch (a) {
-      case '--model': opts.model = need(i, a); if (!['light', 'standard'].includes(opts.model)) throw new Error(`train: --model must be light or standard, got '${opts.model}'`); break;
+      case '--model': opts.model = need(); if (!['light', 'standard'].includes(opts.model)) throw new Error(`train: --model must be light or standard, got '${opts.model}'`); break;
       case '--test-each-epoch': opts.testEachEpoch = true; break;
-      case '--epochs': opts.epochs = positiveInt(need(i, a), a); break;
-      case '--batch': opts.batchSize = positiveInt(need(i, a), a); break;
-      case '--backend': opts.backend = need(i, a); if (!['webgpu', 'cpu'].includes(opts.backend)) throw new Error(`train: --backend must be webgpu or cpu, got '${opts.backend}'`); break;
-      case '--optimizer': opts.optimizer = need(i, a); if (!['adam', 'sgd', 'rmsprop'].includes(opts.optimizer)) throw new Error(`train: --optimizer must be adam, sgd or rmsprop, got '${opts.optimizer}'`); break;
-      case '--lr': opts.learningRate = Number(need(i, a)); if (!(opts.learningRate > 0)) throw new Error(`train: --lr must be a positive number`); break;
-      case '--train': opts.trainSize = positiveInt(need(i, a), a); break;
-      case '--test': opts.testSize = positiveInt(need(i, a), a); break;
-      case '--validation': opts.validationSplit = Number(need(i, a)); if (!(opts.validationSplit >= 0 && opts.validationSplit < 1)) throw new Error('train: --validation must be a fraction in [0, 1)'); break;
-      case '--seed': opts.seed = positiveInt(need(i, a), a); break;
-      case '--out': opts.out = need(i, a); break;
+      case '--epochs': opts.epochs = positiveInt(need(), a); break;
+      case '--batch': opts.batchSize = positiveInt(need(), a); break;
+      case '--backend': opts.backend = need(); if (!['webgpu', 'cpu'].includes(opts.backend)) throw new Error(`train: --backend must be webgpu or cpu, got '${opts.backend}'`); break;
+      case '--optimizer': opts.optimizer = need(); if (!['adam', 'sgd', 'rmsprop'].includes(opts.optimizer)) throw new Error(`train: --optimizer must be adam, sgd or rmsprop, got '${opts.optimizer}'`); break;
+      case '--lr': opts.learningRate = Number(need()); if (!(opts.learningRate > 0)) throw new Error(`train: --lr must be a positive number`); break;
+      case '--train': opts.trainSize = positiveInt(need(), a); break;
+      case '--test': opts.testSize = positiveInt(need(), a); break;
+      case '--validation': opts.validationSplit = Number(need()); if (!(opts.validationSplit >= 0 && opts.validationSplit < 1)) throw new Error('train: --validation must be a fraction in [0, 1)'); break;
+      case '--seed': opts.seed = positiveInt(need(), a); break;
+      case '--out': opts.out = need(); break;
       case '--help': case '-h':
         console.log('usage: npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]');
         process.exit(0);
