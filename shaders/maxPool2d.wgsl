@@ -1,29 +1,44 @@
 // maxPool2d.wgsl: y[b,oi,oj,ch] = max over the window's real pixels (NHWC).
 // Padded cells are outside the image and never win, as in TensorFlow.
-// One invocation per output element.
+// v1: one invocation per output element, locating it with four integer
+//   divisions, which SwiftShader makes slower than the loads themselves.
+// v2 (this file): one invocation per output pixel and group of channels: one
+//   channel, or four loaded as a vec4 when c % 4 == 0 (VEC4). The divisions
+//   are paid once per group, and the four lanes compare independently.
 
 struct Params {
   n: u32, h: u32, w: u32, c: u32,
   oh: u32, ow: u32, kh: u32, kw: u32,
   sh: u32, sw: u32, padTop: u32, padLeft: u32,
-  total: u32,  // n * oh * ow * c
+  total: u32,  // invocations: n * oh * ow * (c / lanes)
 }
 
 override WG: u32 = 256;
+override VEC4: bool = false;  // set only when c % 4 == 0
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<storage, read> x4: array<vec4f>;  // the same buffer as x, viewed as vec4
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+
+fn load(at: u32) -> vec4f {
+  if (VEC4) { return x4[at / 4u]; }
+  return vec4f(x[at]);
+}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let o = g.x + g.y * nwg.x * WG;
   if (o >= p.total) { return; }
-  let ch = o % p.c;
-  let oj = (o / p.c) % p.ow;
-  let oi = (o / (p.c * p.ow)) % p.oh;
-  let b = o / (p.c * p.ow * p.oh);
-  var best = 0.0;
+  let lanes = select(1u, 4u, VEC4);
+  let groups = p.c / lanes;
+  let ch = (o % groups) * lanes;
+  let pix = o / groups;
+  let oj = pix % p.ow;
+  let row = pix / p.ow;
+  let oi = row % p.oh;
+  let b = row / p.oh;
+  var best = vec4f(0.0);
   var found = false;
   for (var ki = 0u; ki < p.kh; ki++) {
     let i = i32(oi * p.sh + ki) - i32(p.padTop);
@@ -31,10 +46,17 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
     for (var kj = 0u; kj < p.kw; kj++) {
       let j = i32(oj * p.sw + kj) - i32(p.padLeft);
       if (j < 0 || j >= i32(p.w)) { continue; }
-      let v = x[((b * p.h + u32(i)) * p.w + u32(j)) * p.c + ch];
+      let v = load(((b * p.h + u32(i)) * p.w + u32(j)) * p.c + ch);
       // Strict >: the first maximum in row-major order is kept (the backward relies on it).
-      if (!found || v > best) { best = v; found = true; }
+      best = select(best, v, (v > best) | vec4<bool>(!found));
+      found = true;
     }
   }
-  y[o] = best;
+  let at = pix * p.c + ch;
+  y[at] = best.x;
+  if (VEC4) {
+    y[at + 1u] = best.y;
+    y[at + 2u] = best.z;
+    y[at + 3u] = best.w;
+  }
 }

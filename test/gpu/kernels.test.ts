@@ -28,6 +28,9 @@ describe('webgpu pooling', () => {
     ["overlapping 3/2 'same' (odd total pad)", [1, 7, 9, 3], { poolSize: [3, 3], strides: [2, 2], padding: 'same' }],
     ['rectangular [2,3] strides [1,2] on 28x28', [1, 28, 28, 1], { poolSize: [2, 3], strides: [1, 2], padding: 'valid' }],
     ['global 7x9', [3, 7, 9, 3], { poolSize: [7, 9], strides: [7, 9], padding: 'valid' }],
+    // c % 4 == 0: max pooling reads four channels as one vec4.
+    ['2/2 valid, 8 channels (vec4 lanes)', [2, 6, 7, 8], { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }],
+    ["overlapping 3/2 'same', 4 channels (vec4 lanes)", [1, 7, 9, 4], { poolSize: [3, 3], strides: [2, 2], padding: 'same' }],
   ];
   it.each(cases)('max and avg, forward and backward: %s', async (_name, shape, p) => {
     const x = rand(shape, 1);

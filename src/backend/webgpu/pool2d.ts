@@ -12,12 +12,14 @@ import maxBackwardCode from '../../../shaders/maxPool2dBackward.wgsl?raw';
 import avgCode from '../../../shaders/avgPool2d.wgsl?raw';
 import avgBackwardCode from '../../../shaders/avgPool2dBackward.wgsl?raw';
 
-const maxSpec: PipelineSpec = { name: 'maxPool2d', code: maxCode };
-const maxBackwardSpec: PipelineSpec = { name: 'maxPool2dBackward', code: maxBackwardCode };
+// Max pooling runs one invocation per pixel and channel, or per pixel and four channels as vec4s (VEC4).
+const maxSpecs = [0, 1].map((v): PipelineSpec => ({ name: 'maxPool2d', code: maxCode, constants: { VEC4: v } }));
+const maxBackwardSpecs = [0, 1].map((v): PipelineSpec => ({ name: 'maxPool2dBackward', code: maxBackwardCode, constants: { VEC4: v } }));
+const lanesOf = (c: number): 1 | 4 => (c % 4 === 0 ? 4 : 1);
 const avgSpec: PipelineSpec = { name: 'avgPool2d', code: avgCode };
 const avgBackwardSpec: PipelineSpec = { name: 'avgPool2dBackward', code: avgBackwardCode };
 
-export const pipelines: readonly PipelineSpec[] = [maxSpec, maxBackwardSpec, avgSpec, avgBackwardSpec];
+export const pipelines: readonly PipelineSpec[] = [...maxSpecs, ...maxBackwardSpecs, avgSpec, avgBackwardSpec];
 
 function geometry(op: string, xShape: Shape, p: Pool2dParams): WindowGeometry {
   return windowGeometry(op, xShape, p.poolSize, p.strides, [1, 1], p.padding);
@@ -38,7 +40,9 @@ function outShape(g: WindowGeometry): number[] {
 export function maxPool2d(ctx: GpuContext, x: Tensor, p: Pool2dParams): Tensor {
   const g = geometry('maxPool2d', x.shape, p);
   const y = ctx.output(outShape(g), 'maxPool2d');
-  ctx.run1d(maxSpec, params(g, y.size), [buf(x), buf(y)], y.size);
+  const lanes = lanesOf(g.c);
+  const count = y.size / lanes;
+  ctx.run1d(maxSpecs[+(lanes === 4)], params(g, count), [buf(x), buf(x), buf(y)], count);
   return y;
 }
 
@@ -46,7 +50,9 @@ export function maxPool2d(ctx: GpuContext, x: Tensor, p: Pool2dParams): Tensor {
 export function maxPool2dBackward(ctx: GpuContext, dy: Tensor, x: Tensor, p: Pool2dParams): Tensor {
   const g = geometry('maxPool2dBackward', x.shape, p);
   const dx = ctx.output(x.shape, 'maxPool2dBackward');
-  ctx.run1d(maxBackwardSpec, params(g, x.size), [buf(dy), buf(x), buf(dx)], x.size);
+  const lanes = lanesOf(g.c);
+  const count = x.size / lanes;
+  ctx.run1d(maxBackwardSpecs[+(lanes === 4)], params(g, count), [buf(dy), buf(dy), buf(x), buf(x), buf(dx)], count);
   return dx;
 }
 
