@@ -14,14 +14,21 @@ const UNSIGNED_BYTE = 0x08;
  * expects (its rank and, where given, its trailing dimensions), so a wrong or
  * truncated file is an error that names the file, the expectation and the finding.
  */
-export function parseIdx(bytes: Uint8Array, name: string, rank: number, trailing: readonly number[] = []): IdxArray {
+export function parseIdx(input: Uint8Array | ArrayBuffer, name: string, rank: number, trailing: readonly number[] = []): IdxArray {
+  if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
+    throw new Error(`loadMnist: ${name} must be bytes (a Uint8Array or an ArrayBuffer), got ${input === null ? 'null' : typeof input === 'object' ? (input as object).constructor?.name ?? 'an object' : typeof input}`);
+  }
+  if (!Number.isInteger(rank) || rank < 1 || rank > 255) throw new Error(`loadMnist: the expected rank of ${name} must be an integer in [1, 255], got ${rank}`);
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   if (bytes.length < 4) {
     throw new Error(`loadMnist: ${name} is not an IDX file: expected at least a 4-byte header, got ${bytes.length} bytes`);
   }
   if (bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== UNSIGNED_BYTE || bytes[3] !== rank) {
     const magic = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join('');
     const want = `000008${rank.toString(16).padStart(2, '0')}`;
-    throw new Error(`loadMnist: ${name} is not an unsigned-byte IDX file of rank ${rank}: expected magic 0x${want}, got 0x${magic}`);
+    // the files are often fetched as .gz: say so rather than leave the reader to decode the magic
+    const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b ? ' (this is a gzip file: decompress it first)' : '';
+    throw new Error(`loadMnist: ${name} is not an unsigned-byte IDX file of rank ${rank}: expected magic 0x${want}, got 0x${magic}${gzip}`);
   }
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) {

@@ -79,9 +79,13 @@ async function readFile(location: string, name: string): Promise<Uint8Array> {
 async function loadFile(source: MnistSource | undefined, file: MnistFile): Promise<{ bytes: Uint8Array; name: string }> {
   const name = MNIST_FILES[file];
   if (source !== undefined && typeof source !== 'string') {
+    if (typeof source !== 'object' || source === null) throw new Error(`loadMnist: source must be a folder (path or URL) or an object of the four files, got ${source === null ? 'null' : typeof source}`);
     const given = source[file];
     if (given === undefined) throw new Error(`loadMnist: source has no '${file}' (${name})`);
     if (typeof given === 'string') return { bytes: await readFile(given, name), name: given };
+    if (!(given instanceof Uint8Array) && !(given instanceof ArrayBuffer)) {
+      throw new Error(`loadMnist: source.${file} must be a Uint8Array, an ArrayBuffer or a path/URL string, got ${given === null ? 'null' : typeof given}`);
+    }
     return { bytes: given instanceof Uint8Array ? given : new Uint8Array(given), name };
   }
   const folder = source ?? await defaultFolder();
@@ -109,6 +113,7 @@ function decode(imageBytes: { bytes: Uint8Array; name: string }, labelBytes: { b
   if (img.dims[0] !== lab.dims[0]) {
     throw new Error(`loadMnist: ${imageBytes.name} holds ${img.dims[0]} images but ${labelBytes.name} holds ${lab.dims[0]} labels`);
   }
+  if (img.dims[0] === 0) throw new Error(`loadMnist: ${imageBytes.name} holds no images (its header declares 0); expected at least one`);
   const count = Math.min(limit ?? img.dims[0], img.dims[0]);
   const labels = lab.data.slice(0, count);
   const bad = labels.findIndex((l) => l > 9);
@@ -120,6 +125,7 @@ function decode(imageBytes: { bytes: Uint8Array; name: string }, labelBytes: { b
 
 /** Loads and checks the four MNIST files; see LoadMnistOptions. */
 export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistData> {
+  if (typeof options !== 'object' || options === null) throw new Error(`loadMnist: options must be an object ({ source, trainSize, testSize, standardize }), got ${options === null ? 'null' : typeof options}`);
   for (const key of ['trainSize', 'testSize'] as const) {
     const v = options[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error(`loadMnist: ${key} must be a positive integer, got ${v}`);

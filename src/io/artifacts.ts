@@ -45,7 +45,23 @@ function fail(where: string, message: string): never {
   throw new Error(`${where}: ${message}`);
 }
 
-/** Checks a model.json's shape and returns it typed; every problem names what was expected. */
+/** What a value is, for messages: 'an array', 'null', 'a string', ... */
+export function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof ArrayBuffer) return 'an ArrayBuffer';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkFormat(format: unknown, where: string): void {
+  if (format !== undefined && format !== null && format !== FORMAT) {
+    fail(where, `unsupported model format ${typeof format === 'string' ? `'${format}'` : kindOf(format)}: expected '${FORMAT}' (TF.js layers-model); graph models are not supported`);
+  }
+}
+
+/** Parses model.json text; see checkModelJson. */
 export function parseModelJson(text: string, where: string): ModelJson {
   let raw: unknown;
   try {
@@ -53,32 +69,71 @@ export function parseModelJson(text: string, where: string): ModelJson {
   } catch (err) {
     fail(where, `model.json is not valid JSON (${(err as Error).message})`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(where, `model.json must hold an object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
-  const m = raw as Record<string, unknown>;
-  if (m.format !== undefined && m.format !== FORMAT) {
-    fail(where, `unsupported model format '${String(m.format)}': expected '${FORMAT}' (TF.js layers-model); graph models are not supported`);
-  }
-  if (!m.modelTopology || typeof m.modelTopology !== 'object') fail(where, 'model.json has no modelTopology object');
+  return checkModelJson(raw, where);
+}
+
+/** Checks a model.json's shape and returns it typed; every problem names what was expected. */
+export function checkModelJson(raw: unknown, where: string): ModelJson {
+  if (!isRecord(raw)) fail(where, `model.json must hold an object, got ${kindOf(raw)}`);
+  const m = raw;
+  checkFormat(m.format, where);
+  if (!isRecord(m.modelTopology)) fail(where, `model.json's modelTopology must be an object, got ${kindOf(m.modelTopology)}`);
   const manifest = m.weightsManifest ?? [];
-  if (!Array.isArray(manifest)) fail(where, `weightsManifest must be an array, got ${typeof manifest}`);
+  if (!Array.isArray(manifest)) fail(where, `weightsManifest must be an array, got ${kindOf(manifest)}`);
   manifest.forEach((g: unknown, i: number) => {
-    const group = g as Record<string, unknown>;
-    if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights) || !group.paths.every((p) => typeof p === 'string')) {
-      fail(where, `weightsManifest[${i}] must have 'paths' (strings) and 'weights' arrays`);
+    if (!isRecord(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights) || !g.paths.every((p) => typeof p === 'string')) {
+      fail(where, `weightsManifest[${i}] must have 'paths' (strings) and 'weights' arrays, got ${JSON.stringify(g)?.slice(0, 80)}`);
     }
-    (group.weights as unknown[]).forEach((w, j) => checkSpec(w, `${where}: weightsManifest[${i}].weights[${j}]`));
+    (g.weights as unknown[]).forEach((w, j) => checkSpec(w, `${where}: weightsManifest[${i}].weights[${j}]`));
   });
-  return { format: FORMAT, generatedBy: String(m.generatedBy ?? ''), convertedBy: (m.convertedBy as string | null) ?? null, modelTopology: m.modelTopology as Json, weightsManifest: manifest as WeightsManifestGroup[] };
+  return {
+    format: FORMAT, generatedBy: typeof m.generatedBy === 'string' ? m.generatedBy : '', convertedBy: typeof m.convertedBy === 'string' ? m.convertedBy : null,
+    modelTopology: m.modelTopology as Json, weightsManifest: manifest as WeightsManifestGroup[],
+  };
+}
+
+/** Bytes as one ArrayBuffer: an ArrayBuffer, a typed array or DataView, or a list of those (TF.js 4 hands one per shard). */
+function weightBytes(data: unknown, where: string): ArrayBuffer {
+  const one = (d: unknown, what: string): Uint8Array => {
+    if (d instanceof ArrayBuffer) return new Uint8Array(d);
+    if (ArrayBuffer.isView(d)) return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+    fail(where, `${what} must be an ArrayBuffer (or a typed array), got ${kindOf(d)}`);
+  };
+  if (data instanceof ArrayBuffer) return data;
+  const parts = Array.isArray(data) ? data.map((d, i) => one(d, `weightData[${i}]`)) : [one(data, 'weightData')];
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) { out.set(p, offset); offset += p.byteLength; }
+  return out.buffer;
+}
+
+/**
+ * In-memory artifacts (TF.js's ModelArtifacts, from a caller or an IO
+ * handler's load()) checked field by field before anything reads them.
+ */
+export function checkArtifacts(raw: unknown, where: string): ModelArtifacts {
+  if (!isRecord(raw)) fail(where, `expected model artifacts (an object with modelTopology, weightSpecs, weightData), got ${kindOf(raw)}`);
+  checkFormat(raw.format, where);
+  if (!isRecord(raw.modelTopology)) fail(where, `modelTopology must be an object (the Keras model config), got ${kindOf(raw.modelTopology)}`);
+  const specs = raw.weightSpecs ?? [];
+  if (!Array.isArray(specs)) fail(where, `weightSpecs must be an array, got ${kindOf(specs)}`);
+  specs.forEach((w: unknown, i: number) => checkSpec(w, `${where}: weightSpecs[${i}]`));
+  const data = raw.weightData === undefined || raw.weightData === null ? new ArrayBuffer(0) : weightBytes(raw.weightData, where);
+  return {
+    modelTopology: raw.modelTopology as Json, weightSpecs: specs as WeightSpec[], weightData: data,
+    format: FORMAT, generatedBy: typeof raw.generatedBy === 'string' ? raw.generatedBy : undefined,
+    convertedBy: typeof raw.convertedBy === 'string' ? raw.convertedBy : null,
+  };
 }
 
 function checkSpec(w: unknown, where: string): asserts w is WeightSpec {
   const s = w as Record<string, unknown>;
-  if (!s || typeof s.name !== 'string') throw new Error(`${where}: expected a weight spec with a string name`);
+  if (!isRecord(w) || typeof s.name !== 'string') throw new Error(`${where}: expected a weight spec {name, shape, dtype} with a string name, got ${JSON.stringify(w)?.slice(0, 80)}`);
   if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 31)) {
     throw new Error(`${where}: weight '${s.name}' has an invalid shape ${JSON.stringify(s.shape)}`);
   }
   const dtype = s.dtype ?? 'float32';
-  if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) throw new Error(`${where}: weight '${s.name}' has unknown dtype ${JSON.stringify(dtype)}`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) throw new Error(`${where}: weight '${s.name}' has unknown dtype ${JSON.stringify(dtype)}`);
   if (dtype !== 'float32') throw new Error(`${where}: weight '${s.name}' is ${dtype}; webcnn reads float32 weights only`);
   if ((s as { quantization?: unknown }).quantization) throw new Error(`${where}: weight '${s.name}' is quantized; webcnn reads unquantized float32 weights only`);
 }

@@ -3,7 +3,7 @@
 // browser, a directory or file:// URL in Node, an http(s) URL to model.json.
 
 import {
-  type ModelArtifacts, decodeWeights, modelJsonFor, parseModelJson, shardNames, shards,
+  type ModelArtifacts, type ModelJson, checkArtifacts, checkModelJson, kindOf, modelJsonFor, parseModelJson, shardNames, shards,
 } from './artifacts.js';
 
 /** TF.js-style IO handler: anything with save() and/or load(). */
@@ -12,8 +12,18 @@ export interface IOHandler {
   load?(): Promise<ModelArtifacts>;
 }
 
+/**
+ * model.json in memory, as text or parsed, with the bytes of its weight files:
+ * one ArrayBuffer (the shards concatenated in manifest order) or one per path.
+ * It is also what indexeddb:// stores.
+ */
+export interface ModelJsonSource {
+  modelJson: string | ModelJson;
+  weightData: ArrayBuffer | ArrayBuffer[];
+}
+
 export type SaveTarget = string | IOHandler;
-export type LoadSource = string | IOHandler | ModelArtifacts;
+export type LoadSource = string | IOHandler | ModelArtifacts | ModelJsonSource;
 
 const inNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 const IDB = 'webcnn-models';
@@ -91,55 +101,66 @@ function concat(buffers: readonly ArrayBuffer[]): ArrayBuffer {
   return out.buffer;
 }
 
-/** Reads model.json plus its shards through `read` (relative paths resolved by the caller). */
-async function fromModelJson(text: string, read: (path: string) => Promise<ArrayBuffer>, where: string): Promise<ModelArtifacts> {
-  const json = parseModelJson(text, where);
-  const paths = json.weightsManifest.flatMap((g) => g.paths);
-  const data = concat(await Promise.all(paths.map(read)));
-  return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: data, format: json.format, generatedBy: json.generatedBy, convertedBy: json.convertedBy };
+/** model.json (text or parsed) plus its shards, read by `readShards` (relative paths resolved by the caller). */
+async function fromModelJson(json: string | unknown, readShards: (paths: string[]) => Promise<ArrayBuffer>, where: string): Promise<ModelArtifacts> {
+  const m = typeof json === 'string' ? parseModelJson(json, where) : checkModelJson(json, where);
+  const data = await readShards(m.weightsManifest.flatMap((g) => g.paths));
+  return checkArtifacts({ modelTopology: m.modelTopology, weightSpecs: m.weightsManifest.flatMap((g) => g.weights), weightData: data, format: m.format, generatedBy: m.generatedBy, convertedBy: m.convertedBy }, where);
 }
 
-/** TF.js 4 may hand weightData as a list of buffers (one per shard). */
-function normalize(a: ModelArtifacts): ModelArtifacts {
-  const data = a.weightData as ArrayBuffer | ArrayBuffer[] | undefined;
-  return Array.isArray(data) ? { ...a, weightData: concat(data) } : a;
+/** The in-memory form's bytes: one buffer for all shards, or one per manifest path. */
+function inMemoryShards(data: unknown, where: string): (paths: string[]) => Promise<ArrayBuffer> {
+  return async (paths) => {
+    if (data instanceof ArrayBuffer) return data;
+    if (Array.isArray(data) && data.every((d) => d instanceof ArrayBuffer)) {
+      if (data.length !== paths.length && data.length !== 1) {
+        throw new Error(`${where}: model.json's weightsManifest names ${paths.length} weight file(s), got ${data.length} buffers`);
+      }
+      return concat(data);
+    }
+    throw new Error(`${where}: weightData must be an ArrayBuffer or a list of ArrayBuffers, got ${kindOf(data)}`);
+  };
 }
 
-function isArtifacts(v: unknown): v is ModelArtifacts {
-  return typeof v === 'object' && v !== null && 'modelTopology' in v;
-}
+const has = (v: unknown, key: string): boolean => typeof v === 'object' && v !== null && key in v;
 
 export async function readArtifacts(source: LoadSource, where: string): Promise<ModelArtifacts> {
   let artifacts: ModelArtifacts;
-  if (isArtifacts(source)) artifacts = normalize(source);
-  else if (typeof source !== 'string') {
-    if (!source.load) throw new Error(`${where}: the IO handler has no load()`);
-    artifacts = normalize(await source.load());
+  if (typeof source !== 'string' && (typeof source !== 'object' || source === null)) {
+    throw new Error(`${where}: expected a path or URL to model.json, an IO handler, model artifacts or { modelJson, weightData }, got ${kindOf(source)}`);
+  }
+  if (has(source, 'modelTopology')) artifacts = checkArtifacts(source, where);
+  else if (has(source, 'modelJson')) {
+    const s = source as ModelJsonSource;
+    artifacts = await fromModelJson(s.modelJson, inMemoryShards(s.weightData, where), where);
+  } else if (typeof source !== 'string') {
+    const handler = source as IOHandler;
+    if (typeof handler.load !== 'function') throw new Error(`${where}: expected an IO handler with load(), model artifacts (modelTopology, ...) or { modelJson, weightData }; got an object with keys ${Object.keys(source).join(', ') || 'none'}`);
+    artifacts = checkArtifacts(await handler.load(), where);
   } else if (source.startsWith('indexeddb://')) {
     const name = source.slice('indexeddb://'.length);
     const rec = await idb<{ modelJson: unknown; weightData: ArrayBuffer } | undefined>(where, 'readonly', (s) => s.get(name));
     if (!rec) throw new Error(`${where}: no model named '${name}' in IndexedDB`);
-    artifacts = await fromModelJson(JSON.stringify(rec.modelJson), async () => rec.weightData, where);
+    artifacts = await fromModelJson(rec.modelJson, inMemoryShards(rec.weightData, where), where);
   } else if (/^https?:/.test(source) || !inNode()) {
     const res = await fetch(source);
     if (!res.ok) throw new Error(`${where}: could not fetch ${source}: HTTP ${res.status}`);
     const base = new URL(source, typeof location !== 'undefined' ? location.href : undefined);
-    artifacts = await fromModelJson(await res.text(), async (p) => {
+    artifacts = await fromModelJson(await res.text(), async (paths) => concat(await Promise.all(paths.map(async (p) => {
       const r = await fetch(new URL(p, base));
       if (!r.ok) throw new Error(`${where}: could not fetch weights ${p}: HTTP ${r.status}`);
       return r.arrayBuffer();
-    }, where);
+    }))), where);
   } else {
     const { readFile, stat } = await import('node:fs/promises');
     const { dirname, join } = await import('node:path');
     let file = nodePath(source);
     if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'model.json');
     const text = await readFile(file, 'utf8').catch((e: Error) => { throw new Error(`${where}: could not read ${file}: ${e.message}`); });
-    artifacts = await fromModelJson(text, async (p) => {
+    artifacts = await fromModelJson(text, async (paths) => concat(await Promise.all(paths.map(async (p) => {
       const b = await readFile(join(dirname(file), p)).catch((e: Error) => { throw new Error(`${where}: could not read weights ${p}: ${e.message}`); });
       return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-    }, where);
+    }))), where);
   }
-  if (artifacts.weightSpecs && artifacts.weightData) decodeWeights(artifacts.weightSpecs, artifacts.weightData, where);
   return artifacts;
 }

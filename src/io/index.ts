@@ -7,9 +7,10 @@ import { tensor } from '../engine.js';
 import { type ModelArtifacts, type WeightSpec, decodeWeights, encodeWeights, GENERATED_BY, FORMAT } from './artifacts.js';
 import { type LoadSource, type SaveTarget, readArtifacts, writeArtifacts } from './handlers.js';
 import { modelToTopology, topologyToModel } from './topology.js';
+import { withWeightBudget } from '../layers/layer.js';
 
 export type { ModelArtifacts, WeightSpec, ModelJson } from './artifacts.js';
-export type { IOHandler, LoadSource, SaveTarget } from './handlers.js';
+export type { IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './handlers.js';
 
 /** The model as in-memory artifacts: topology, weight specs (TF.js order: trainable first), bytes. */
 export async function modelToArtifacts(model: LayersModel): Promise<ModelArtifacts> {
@@ -30,13 +31,28 @@ export async function saveModel(model: LayersModel, target: SaveTarget): Promise
 /**
  * Reads a saved model and builds it on the selected backend. The model is
  * built and every weight checked before it is returned: a bad file throws
- * and leaves nothing half-made.
+ * and leaves nothing half-made (the tensors of a failed build are freed).
  */
 export async function loadModel(source: LoadSource): Promise<LayersModel> {
   const where = 'loadModel';
   const artifacts = await readArtifacts(source, where);
-  const model = topologyToModel(artifacts.modelTopology, where);
-  const stored = decodeWeights(artifacts.weightSpecs ?? [], artifacts.weightData ?? new ArrayBuffer(0), where);
+  // the weights first: their sizes are checked against the bytes, and they bound the model the topology may build
+  const stored = decodeWeights(artifacts.weightSpecs, artifacts.weightData, where);
+  const values = [...stored.values()].reduce((s, w) => s + w.values.length, 0);
+  // Slack past the file's size lets a model that is short of a few weights fail with the message that names them.
+  const budget = 2 * values + 2 ** 20;
+  const model = withWeightBudget(budget, where, `the weights file holds ${values} values in all, so the topology cannot be right`, () => topologyToModel(artifacts.modelTopology, where));
+  try {
+    setLoadedWeights(model, stored, where);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return model;
+}
+
+/** Every weight of the model from the file: none missing, none extra, every shape as the model needs. */
+function setLoadedWeights(model: LayersModel, stored: Map<string, { shape: number[]; values: Float32Array }>, where: string): void {
   const vars = model.weights;
   const missing = vars.filter((v) => !stored.has(v.name)).map((v) => v.name);
   if (missing.length) throw new Error(`${where}: the weights file has no values for ${missing.join(', ')} (it holds ${[...stored.keys()].join(', ') || 'none'})`);
@@ -53,5 +69,4 @@ export async function loadModel(source: LoadSource): Promise<LayersModel> {
     v.write(t);
     t.dispose();
   }
-  return model;
 }

@@ -17,16 +17,24 @@ export function toCamelCase(s: string): string {
 
 const NAME_LISTS = new Set(['inboundNodes', 'outputLayers', 'inputLayers', 'inbound_nodes', 'output_layers', 'input_layers']);
 
-function convert(value: Json, key: string, caseOf: (s: string) => string, keepValueOf: ReadonlySet<string>): Json {
+/** Deeper than any Keras config; a file nested further is refused before the recursion runs out of stack. */
+const MAX_DEPTH = 64;
+
+function convert(value: Json, key: string, caseOf: (s: string) => string, keepValueOf: ReadonlySet<string>, depth = 0): Json {
+  if (depth > MAX_DEPTH) throw new Error(`model config: nested more than ${MAX_DEPTH} levels deep (at '${key}'); expected a Keras layer config`);
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'string') return caseOf(value);
   if (Array.isArray(value)) {
     // [layerName, nodeIndex, tensorIndex, kwargs] entries keep the layer name as written.
-    return value.map((item, i) => (NAME_LISTS.has(key) && i === 0 && typeof item === 'string' ? item : convert(item, key, caseOf, keepValueOf)));
+    return value.map((item, i) => (NAME_LISTS.has(key) && i === 0 && typeof item === 'string' ? item : convert(item, key, caseOf, keepValueOf, depth + 1)));
   }
   const out: { [k: string]: Json } = {};
   for (const [k, v] of Object.entries(value)) {
-    out[caseOf(k)] = keepValueOf.has(k) && typeof v === 'string' ? v : convert(v, caseOf(k), caseOf, keepValueOf);
+    // defineProperty: a '__proto__' key from a file must stay a plain key, not replace the prototype
+    Object.defineProperty(out, caseOf(k), {
+      value: keepValueOf.has(k) && typeof v === 'string' ? v : convert(v, caseOf(k), caseOf, keepValueOf, depth + 1),
+      enumerable: true, writable: true, configurable: true,
+    });
   }
   return out;
 }

@@ -88,13 +88,14 @@ function buildLayer(entry: unknown, where: string): Layer {
   if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
     throw new Error(`${where}: each layer must be {class_name, config}, got ${JSON.stringify(entry)?.slice(0, 80)}`);
   }
-  const Ctor = LAYER_CLASSES[entry.class_name];
+  const Ctor = Object.hasOwn(LAYER_CLASSES, entry.class_name) ? LAYER_CLASSES[entry.class_name] : undefined;
   if (!Ctor) throw new Error(`${where}: unknown layer class '${entry.class_name}'; webcnn knows ${Object.keys(LAYER_CLASSES).join(', ')}`);
   const cfg = pythonicToTs(entry.config as Json) as Record<string, unknown>;
   if (entry.class_name === 'InputLayer') {
     // Keras writes batch_input_shape (or batch_shape in Keras 3).
     const shape = cfg.batchInputShape ?? cfg.batchShape;
-    return new InputLayer({ name: String(cfg.name), batchInputShape: shape as (number | null)[] });
+    if (!Array.isArray(shape)) throw new Error(`${where}: InputLayer '${String(cfg.name)}' needs batch_input_shape (a list), got ${JSON.stringify(shape) ?? 'none'}`);
+    return new InputLayer({ name: typeof cfg.name === 'string' ? cfg.name : undefined, batchInputShape: shape as (number | null)[] });
   }
   return new Ctor(resolveArgs(cfg, `${where} (${entry.class_name} '${String(cfg.name)}')`) as never);
 }
@@ -111,8 +112,10 @@ function buildSequential(config: Record<string, unknown>, where: string): Layers
       continue;
     }
     if (pendingShape && isObject(entry) && isObject(entry.config)) {
-      entry.config = { ...entry.config, batch_input_shape: pendingShape as Json };
+      // a copy: the caller's topology object is not changed
+      built.push(buildLayer({ ...entry, config: { ...entry.config, batch_input_shape: pendingShape as Json } }, where));
       pendingShape = null;
+      continue;
     }
     built.push(buildLayer(entry, where));
   }
@@ -147,7 +150,10 @@ function buildFunctional(config: Record<string, unknown>, where: string): Layers
       while (rec.outputs.length < rec.calls.length + (rec.layer instanceof InputLayer ? 1 : 0)) {
         const call = rec.calls[rec.outputs.length];
         // Keras 2 nests each call as [[name, node, tensor, kwargs], ...]; Keras 3 writes {args, kwargs}.
-        const refs = (Array.isArray(call) ? call : []).map((r) => parseRef(r, `${where} (inbound node of '${name}')`));
+        if (!Array.isArray(call)) {
+          throw new Error(`${where}: layer '${name}' has an inbound node ${JSON.stringify(call)?.slice(0, 60)}; expected a list of [layerName, nodeIndex, tensorIndex] (Keras 3's {args, kwargs} nodes are not read: convert with tensorflowjs_converter)`);
+        }
+        const refs = call.map((r) => parseRef(r, `${where} (inbound node of '${name}')`));
         if (!refs.every((r) => byName.has(r[0]))) throw new Error(`${where}: layer '${name}' takes input from an unknown layer (${refs.map((r) => r[0]).join(', ')})`);
         const inputs = refs.map(lookup);
         if (inputs.some((t) => !t)) break;
@@ -169,16 +175,41 @@ function buildFunctional(config: Record<string, unknown>, where: string): Layers
   return functionalModel({ inputs: ends('input_layers'), outputs: ends('output_layers'), name: typeof config.name === 'string' ? config.name : undefined });
 }
 
+/** The newest major versions whose model configs webcnn reads: Keras (tensorflowjs_converter) and TF.js's layers. */
+const NEWEST = { keras: 3, tfjs: 4 };
+
+/** keras_version as Keras ('2.15.0') or TF.js ('tfjs-layers 4.22.0') writes it; a newer major version has a format webcnn does not know. */
+function checkVersion(v: unknown, where: string): void {
+  if (v === undefined || v === null) return;
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  const tfjs = typeof v === 'string' ? /^tfjs-layers (\d+)\.\d+/.exec(v) : null;
+  const keras = typeof v === 'string' ? /^(\d+)\.\d+/.exec(v) : null;
+  const major = Number((tfjs ?? keras)?.[1]);
+  const newest = tfjs ? NEWEST.tfjs : NEWEST.keras;
+  if (!(major >= 1 && major <= newest)) {
+    throw new Error(`${where}: the model was saved by ${tfjs ? 'TensorFlow.js layers' : 'Keras'} version ${text}, a format webcnn does not know; `
+      + `it reads models from Keras 1 to ${NEWEST.keras} and TensorFlow.js layers 1 to ${NEWEST.tfjs} (keras_version '2.15.0' or 'tfjs-layers 4.22.0')`);
+  }
+}
+
 /** Builds the model a modelTopology describes (weights freshly initialized; the loader then sets them). */
 export function topologyToModel(topology: Json, where: string): LayersModel {
-  // Some writers nest the Keras JSON under 'model_config'.
-  const t = isObject(topology) && isObject(topology.model_config) ? topology.model_config : topology;
-  if (!isObject(t) || typeof t.class_name !== 'string') throw new Error(`${where}: modelTopology must be {class_name, config}`);
-  const config = t.config as Record<string, unknown>;
-  if (!isObject(config) && !Array.isArray(config)) throw new Error(`${where}: modelTopology.config must be an object`);
-  if (t.class_name === 'Sequential') return buildSequential(config, where);
-  if (t.class_name === 'Model' || t.class_name === 'Functional') return buildFunctional(config, where);
-  throw new Error(`${where}: unknown model class '${t.class_name}'; expected 'Sequential', 'Model' or 'Functional'`);
+  try {
+    // Some writers nest the Keras JSON under 'model_config'.
+    const t = isObject(topology) && isObject(topology.model_config) ? topology.model_config : topology;
+    if (!isObject(t) || typeof t.class_name !== 'string') throw new Error(`${where}: modelTopology must be {class_name, config}, got ${JSON.stringify(t)?.slice(0, 80)}`);
+    checkVersion(isObject(topology) ? topology.keras_version ?? t.keras_version : undefined, where);
+    const config = t.config as Record<string, unknown>;
+    if (!isObject(config) && !Array.isArray(config)) throw new Error(`${where}: modelTopology.config must be an object, got ${JSON.stringify(config)?.slice(0, 80) ?? 'none'}`);
+    if (t.class_name === 'Sequential') return buildSequential(config, where);
+    if (t.class_name === 'Model' || t.class_name === 'Functional') return buildFunctional(config, where);
+    throw new Error(`${where}: unknown model class '${t.class_name}'; expected 'Sequential', 'Model' or 'Functional'`);
+  } catch (err) {
+    // Layer and graph checks name the layer but not the loader: say where the bad config came from.
+    // Only plain Errors: a TypeError from deep inside is a defect and must stay visible as one.
+    if (err instanceof Error && err.name === 'Error' && !err.message.startsWith(`${where}`)) throw new Error(`${where}: ${err.message}`);
+    throw err;
+  }
 }
 
 export type { LayerConfig };

@@ -16,11 +16,11 @@ export function positiveInt(where: string, what: string, v: unknown): number {
 /** A number or a pair of numbers -> a pair of positive integers (kernelSize: 3 -> [3, 3]). */
 export function positivePair(where: string, what: string, v: number | readonly number[] | undefined, fallback: readonly [number, number]): [number, number] {
   if (v === undefined) return [fallback[0], fallback[1]];
-  const pair = typeof v === 'number' ? [v, v] : [...v];
+  const pair: unknown[] = typeof v === 'number' ? [v, v] : Array.isArray(v) ? [...v] : [];
   if (pair.length !== 2 || pair.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1)) {
     throw new Error(`${where}: ${what} must be a positive integer or two positive integers, got ${shown(v)}`);
   }
-  return [pair[0], pair[1]];
+  return [pair[0] as number, pair[1] as number];
 }
 
 export function oneOf<T extends string>(where: string, what: string, v: T | undefined, allowed: readonly T[], fallback: T): T {

@@ -164,8 +164,12 @@ export type InitializerIdentifier = InitializerName | Initializer;
 /** Resolves a name or an initializer object; `where` names the layer for errors. */
 export function getInitializer(id: InitializerIdentifier | undefined, fallback: () => Initializer, where: string): Initializer {
   if (id === undefined) return fallback();
-  if (typeof id !== 'string') return id;
-  const make = byName[id];
+  if (typeof id !== 'string') {
+    // JavaScript callers and model.json files can hand anything here; only an object that can make values will do
+    if (id !== null && typeof id === 'object' && typeof (id as Partial<Initializer>).values === 'function') return id;
+    throw new Error(`${where}: an initializer must be a name (${Object.keys(byName).map((k) => `'${k}'`).join(', ')}) or a wc.initializers.* object, got ${JSON.stringify(id) ?? String(id)}`);
+  }
+  const make = Object.hasOwn(byName, id) ? byName[id] : undefined;
   if (!make) throw new Error(`${where}: unknown initializer '${String(id)}'; expected one of ${Object.keys(byName).map((k) => `'${k}'`).join(', ')}`);
   return make();
 }

@@ -56,6 +56,29 @@ export function toSnakeCase(className: string): string {
   return s1.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
+/**
+ * A cap on the weight values layers may create while `fn` runs, and the
+ * weights made meanwhile (freed if fn throws). loadModel builds a model from a
+ * file's topology under a cap of what its weights file holds: a corrupt
+ * topology that asks for absurd weight shapes fails before anything that size
+ * is allocated, and a build that fails halfway leaves no tensors behind.
+ */
+export function withWeightBudget<T>(maxValues: number, where: string, explain: string, fn: () => T): T {
+  const outer = budget;
+  const mine = { remaining: maxValues, where, explain, made: [] as Tensor[] };
+  budget = mine;
+  try {
+    return fn();
+  } catch (err) {
+    for (const t of mine.made) t.dispose();
+    throw err;
+  } finally {
+    budget = outer;
+  }
+}
+
+let budget: { remaining: number; where: string; explain: string; made: Tensor[] } | null = null;
+
 export function uniqueName(prefix: string): string {
   const n = (nameCounters.get(prefix) ?? 0) + 1;
   nameCounters.set(prefix, n);
@@ -143,6 +166,7 @@ export abstract class Layer<S = unknown> {
   private readonly variables: LayerVariable[] = [];
 
   constructor(args: LayerArgs, defaultPrefix: string) {
+    checkLayerArgs(args, defaultPrefix);
     this.name = args.name ?? uniqueName(defaultPrefix);
     this.trainableFlag = args.trainable ?? true;
     if (args.batchInputShape) this.batchInputShape = [...args.batchInputShape];
@@ -169,8 +193,16 @@ export abstract class Layer<S = unknown> {
 
   /** Adds a weight filled by an initializer (kept alive outside tidy scopes). */
   protected addWeight(name: string, shape: readonly number[], init: Initializer, trainable: boolean, regularizer: Regularizer | null = null): LayerVariable {
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (budget) {
+      if (count > budget.remaining) {
+        throw new Error(`${budget.where}: layer '${this.name}' needs a weight '${name}' of shape ${shapeToString(shape)} (${count} values); ${budget.explain}`);
+      }
+      budget.remaining -= count;
+    }
     const values = init.values(shape);
     const t = keep(backend().fromValues(values, shape));
+    budget?.made.push(t);
     const v = new LayerVariable(`${this.name}/${name}`, t, trainable, regularizer);
     v.trainable = trainable && this.trainableFlag;
     this.variables.push(v);
@@ -277,6 +309,26 @@ export abstract class Layer<S = unknown> {
     const tensors = list as readonly Tensor[];
     this.build(tensors.map((t) => [null, ...t.shape.slice(1)]));
     return this.forward([...tensors], false)[0];
+  }
+}
+
+/** The arguments every layer shares, checked before use: JavaScript callers and model.json files can give any type. */
+function checkLayerArgs(args: LayerArgs, prefix: string): void {
+  if (args === null || typeof args !== 'object') throw new Error(`${prefix}: expected an arguments object, got ${JSON.stringify(args) ?? String(args)}`);
+  const where = `${prefix}${typeof args.name === 'string' ? ` '${args.name}'` : ''}`;
+  const shown = (v: unknown) => JSON.stringify(v) ?? String(v);
+  if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) throw new Error(`${where}: name must be a non-empty string, got ${shown(args.name)}`);
+  if (args.trainable !== undefined && typeof args.trainable !== 'boolean') throw new Error(`${where}: trainable must be true or false, got ${shown(args.trainable)}`);
+  const dims = (v: unknown, batch: boolean): boolean => Array.isArray(v)
+    && v.every((d, i) => (batch && i === 0 && d === null) || (typeof d === 'number' && Number.isInteger(d) && d >= 0));
+  if (args.inputShape !== undefined && args.inputShape !== null && !dims(args.inputShape, false)) {
+    throw new Error(`${where}: inputShape must be a list of non-negative integers (one sample's shape), got ${shown(args.inputShape)}`);
+  }
+  if (args.batchInputShape !== undefined && args.batchInputShape !== null && !dims(args.batchInputShape, true)) {
+    throw new Error(`${where}: batchInputShape must be a list of non-negative integers (the first may be null), got ${shown(args.batchInputShape)}`);
+  }
+  if (args.batchSize !== undefined && args.batchSize !== null && !(Number.isInteger(args.batchSize) && args.batchSize > 0)) {
+    throw new Error(`${where}: batchSize must be a positive integer, got ${shown(args.batchSize)}`);
   }
 }
 

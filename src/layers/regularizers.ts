@@ -38,7 +38,7 @@ export function getRegularizer(id: RegularizerIdentifier | null | undefined, whe
   if (id === 'l1') return l1();
   if (id === 'l2') return l2();
   if (id === 'l1l2') return l1l2();
-  throw new Error(`${where}: unknown regularizer '${String(id)}'; expected 'l1', 'l2', 'l1l2' or wc.regularizers.l1l2({...})`);
+  throw new Error(`${where}: unknown regularizer ${typeof id === 'string' ? `'${id}'` : JSON.stringify(id) ?? String(id)}; expected 'l1', 'l2', 'l1l2' or wc.regularizers.l1l2({...})`);
 }
 
 export function serializeRegularizer(r: Regularizer | null): LayerConfig | null {

@@ -44,7 +44,8 @@ const LOSS_ALIASES: Record<string, LossKind> = {
 
 export function resolveLoss(id: string, where: string): LossKind {
   if ((LOSS_KINDS as readonly string[]).includes(id)) return id as LossKind;
-  const alias = LOSS_ALIASES[id];
+  // own keys only: 'constructor' or 'toString' must not resolve to Object.prototype's members
+  const alias = Object.hasOwn(LOSS_ALIASES, id) ? LOSS_ALIASES[id] : undefined;
   if (alias) return alias;
   throw new Error(`${where}: unknown loss ${JSON.stringify(id)}; expected one of ${LOSS_KINDS.map((k) => `'${k}'`).join(', ')} (or 'mse', 'mae', 'mape', 'msle')`);
 }
@@ -66,7 +67,7 @@ export function resolveMetric(id: string, loss: LossKind, outputUnits: number | 
       : loss === 'sparseCategoricalCrossentropy' ? 'sparseCategoricalAccuracy' : 'categoricalAccuracy';
     return { key: 'acc', kind };
   }
-  const kind = METRIC_ALIASES[id];
+  const kind = Object.hasOwn(METRIC_ALIASES, id) ? METRIC_ALIASES[id] : undefined;
   if (!kind) throw new Error(`${where}: unknown metric ${JSON.stringify(id)}; expected one of 'accuracy', 'acc', ${Object.keys(METRIC_ALIASES).map((k) => `'${k}'`).join(', ')}`);
   return { key: id, kind };
 }

@@ -170,7 +170,7 @@ export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'adamW' | 'rmsprop' | 'SG
 
 export function getOptimizer(id: OptimizerName | Optimizer | undefined, where: string): Optimizer {
   if (id instanceof Optimizer) return id;
-  const make = typeof id === 'string' ? byName[id.toLowerCase()] : undefined;
+  const make = typeof id === 'string' && Object.hasOwn(byName, id.toLowerCase()) ? byName[id.toLowerCase()] : undefined;
   if (!make) {
     throw new Error(`${where}: unknown optimizer ${JSON.stringify(id)}; expected one of 'sgd', 'adam', 'adamw', 'rmsprop' or a wc.optimizers.* object`);
   }
