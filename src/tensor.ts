@@ -27,6 +27,9 @@ export function shapeToString(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
+/** Set by Tensor's static block: rehome()'s access to private state. */
+let moveInto: (t: Tensor, from: Tensor) => void;
+
 export class Tensor {
   readonly id = nextId++;
   readonly dtype = 'float32' as const;
@@ -41,11 +44,33 @@ export class Tensor {
    */
   finiteHint: boolean | null = null;
   private disposed = false;
+  private owner: Backend;
+  private store: unknown;
 
   /** Backends create tensors through createTensor(), not this constructor. */
-  constructor(readonly backend: Backend, readonly storage: unknown, shape: Shape) {
+  constructor(backend: Backend, storage: unknown, shape: Shape) {
+    this.owner = backend;
+    this.store = storage;
     this.shape = Object.freeze([...shape]);
     this.size = sizeOf(shape);
+  }
+
+  /** The backend holding the values; it changes only when rehome() moves the tensor (restoring a checkpoint). */
+  get backend(): Backend {
+    return this.owner;
+  }
+  /** The backend's storage object (a GPU buffer record, a Float32Array). */
+  get storage(): unknown {
+    return this.store;
+  }
+
+  static {
+    // rehome() below needs to move storage and retire a tensor; nothing else may.
+    moveInto = (t, from) => {
+      t.owner = from.owner;
+      t.store = from.store;
+      from.disposed = true;
+    };
   }
 
   get rank(): number {
@@ -102,6 +127,28 @@ export class Tensor {
   toString(): string {
     return `Tensor(${shapeToString(this.shape)}, ${this.backend.name})`;
   }
+}
+
+/**
+ * Moves t onto the storage and backend of `from` (a tensor just made, sharing
+ * its storage with nothing) and retires `from`. Whatever refers to t (a
+ * layer's weight, an optimizer's slot, the caller's handle) stays valid:
+ * restoring a checkpoint after device loss re-homes the weights this way,
+ * since their old storage died with the device. t's old storage is released.
+ */
+export function rehome(t: Tensor, from: Tensor): void {
+  t.assertUsable('rehome');
+  from.assertUsable('rehome');
+  if (t.size !== from.size) throw new Error(`rehome: tensor #${t.id} has ${t.size} values, the new storage ${from.size}`);
+  if (storages.get(from.storage)?.refs !== 1) throw new Error(`rehome: tensor #${from.id} shares its storage; pass a fresh tensor`);
+  const old = storages.get(t.storage);
+  if (old && --old.refs === 0) {
+    storages.delete(t.storage);
+    old.backend.releaseStorage(t.storage);
+  }
+  moveInto(t, from);
+  liveTensors--;
+  for (const scope of scopes) scope.delete(from);
 }
 
 /** One -1 in the target shape is inferred, as in TF.js. */

@@ -11,6 +11,7 @@ import { formatSummary, outputShapeString } from './summary.js';
 import { compileModel, type CompileArgs, type Compiled } from '../train/compile.js';
 import { evaluateModel, fitModel, predictModel, trainOnBatchModel, type EvaluateArgs, type FitArgs, type PredictArgs } from '../train/fit.js';
 import type { History } from '../train/callbacks.js';
+import { restoreCheckpoint, takeCheckpoint, type Checkpoint } from '../train/checkpoint.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
@@ -27,6 +28,12 @@ export class LayersModel {
   stopTraining = false;
   /** What compile() resolved: optimizer, losses, metrics. */
   compiled: Compiled | null = null;
+  /**
+   * The latest checkpoint of the weights and optimizer state, in CPU memory so
+   * that it survives device loss: fit keeps one every `checkpointEvery` batches,
+   * takeCheckpoint() takes one now.
+   */
+  checkpoint: Checkpoint | null = null;
   protected graph: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[]; topology: Topology } | null = null;
 
   constructor(args: ModelArgs | null, defaultPrefix = 'model', name?: string) {
@@ -173,8 +180,25 @@ export class LayersModel {
     return this.compiled ? ['loss', ...this.compiled.lossKeys, ...this.compiled.metricKeys] : ['loss'];
   }
 
+  /** Copies the weights and optimizer state to CPU memory now (one readback) and keeps it as `checkpoint`. */
+  takeCheckpoint(): Promise<Checkpoint> {
+    return takeCheckpoint(this);
+  }
+
+  /**
+   * Puts a checkpoint's weights and optimizer state (default: the latest) back,
+   * on the selected backend. After device loss: await wc.setBackend('webgpu'),
+   * then this, then fit again. The weight tensors stay the same objects.
+   */
+  async restoreCheckpoint(checkpoint: Checkpoint | null = this.checkpoint): Promise<void> {
+    if (!checkpoint) throw new Error(`${this.className}.restoreCheckpoint: no checkpoint; pass checkpointEvery to fit, or call takeCheckpoint()`);
+    await restoreCheckpoint(this, checkpoint);
+  }
+
+  /** Frees the weights and the optimizer's slots (the optimizer makes new ones if training goes on). */
   dispose(): void {
     for (const l of this.layers) l.dispose();
+    this.compiled?.optimizer.dispose();
   }
 }
 

@@ -86,10 +86,24 @@ export class BatchNormalization extends Layer<Saved> {
   }
 
   private gammaValue(): Tensor {
-    return this.gamma?.value ?? this.fixed.gamma!;
+    return this.gamma?.value ?? this.constant('gamma');
   }
   private betaValue(): Tensor {
-    return this.beta?.value ?? this.fixed.beta!;
+    return this.beta?.value ?? this.constant('beta');
+  }
+
+  /**
+   * The constant standing in for gamma or beta, on the backend of the weights:
+   * after restoreCheckpoint() moved them to a new device, the old constant's
+   * device may be gone, so it is made again there.
+   */
+  private constant(which: 'gamma' | 'beta'): Tensor {
+    const t = this.fixed[which]!;
+    const home = this.movingMean!.value.backend;
+    if (t.backend === home) return t;
+    t.dispose();
+    const c = t.size;
+    return (this.fixed[which] = keep(home.fromValues(new Float32Array(c).fill(which === 'gamma' ? 1 : 0), [c])));
   }
 
   // x [..., c] -> y [..., c]
