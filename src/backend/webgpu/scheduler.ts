@@ -155,7 +155,6 @@ export class Scheduler {
     commands(this.endPass());
   }
 
-
   copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
     if (bytes > 0) this.endPass().copyBufferToBuffer(src, 0, dst, 0, bytes);
   }

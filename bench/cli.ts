@@ -1,0 +1,222 @@
+// npm run bench: drives bench/page.html in headless Chromium, cell by cell,
+// prints the table and writes bench/RESULTS.md. Loaded by bench/run.mjs
+// (which serves the repository with Vite) through ssrLoadModule.
+//
+// Order: the first-trained-step rows first, each model in a browser of its
+// own and each engine in a fresh tab (nothing compiled or cached before the
+// timer starts); then every other row in one tab, the engines of a row one
+// after another (interleaved: webcnn and TF.js see the same machine state).
+
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import type { Browser, Page } from 'puppeteer';
+import { closeBrowser, launchBrowser, openPage } from '../src/testing/index.js';
+import type { CellResult } from './cell.js';
+import { skipIfTooSlow } from './estimate.js';
+import type { MeasureOptions } from './measure.js';
+import type { PageInfo, StepProfile } from './page.js';
+import { ENGINES, planRows, type Engine, type ModelName, type Row } from './plan.js';
+import { callsTable, formatCell, markdownTable, notes, resultsTable, type Results } from './table.js';
+
+export interface CliOptions {
+  quick: boolean;
+  rows: string[];
+  engines: Engine[];
+  /** Seconds of timed calls per cell. */
+  budget: number;
+  /** Seconds: a call estimated (or warmed up) longer than this is not repeated. */
+  maxCall: number;
+  /** Where to write the results; null: print only. */
+  out: string | null;
+  profile: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--rows ID,...] [--engines NAME,...] [--budget S] [--max-call S] [--out FILE] [--no-profile]
+  --quick        a smoke run: GEMM 256³, the MNIST conv layer, the light model at batch 64 (prints only)
+  --rows         keep rows whose id contains one of these (gemm, conv-vgg, train-light, infer, first, ...)
+  --engines      ${ENGINES.join(', ')}
+  --budget S     seconds of timed calls per cell after one warm-up call (default 1; quick 0.3)
+  --max-call S   a call estimated longer than S seconds is not run; a GEMM, conv or CPU-engine call
+                 whose warm-up took longer is not repeated (default 10)
+  --out FILE     write the results there (default bench/RESULTS.md for a full run; quick and filtered runs only print)
+  --no-profile   skip the per-kernel profile of one training step`;
+
+export function parseArgs(argv: readonly string[], root: string): CliOptions {
+  const o: CliOptions = { quick: false, rows: [], engines: [...ENGINES], budget: NaN, maxCall: 10, out: null, profile: true };
+  let out: string | undefined;
+  const value = (i: number) => {
+    if (i + 1 >= argv.length) throw new Error(`bench: ${argv[i]} needs a value`);
+    return argv[i + 1];
+  };
+  const seconds = (i: number) => {
+    const v = Number(value(i));
+    if (!(v > 0)) throw new Error(`bench: ${argv[i]} must be a positive number of seconds`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') o.quick = true;
+    else if (a === '--no-profile') o.profile = false;
+    else if (a === '--rows') o.rows = value(i++).split(',');
+    else if (a === '--engines') {
+      const names = value(i++).split(',');
+      const bad = names.filter((n) => !(ENGINES as readonly string[]).includes(n));
+      if (bad.length) throw new Error(`bench: unknown engine ${bad.join(', ')}; expected ${ENGINES.join(', ')}`);
+      o.engines = ENGINES.filter((e) => names.includes(e));
+    } else if (a === '--budget') o.budget = seconds(i++);
+    else if (a === '--max-call') o.maxCall = seconds(i++);
+    else if (a === '--out') out = value(i++);
+    else if (a === '--help' || a === '-h') throw new Error(USAGE);
+    else throw new Error(`bench: unknown option '${a}'\n${USAGE}`);
+  }
+  if (Number.isNaN(o.budget)) o.budget = o.quick ? 0.3 : 1;
+  // A partial run must not overwrite the full table.
+  const partial = o.quick || o.rows.length > 0 || o.engines.length < ENGINES.length;
+  o.out = out ?? (partial ? null : `${root}/bench/RESULTS.md`);
+  return o;
+}
+
+const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`);
+
+interface Session { browser: Browser; version: string }
+
+/** Chromium flags beyond the WebGPU ones: WebGL on SwiftShader for tfjs-webgl, unquantized GPU timestamps for wc.profile. */
+const BROWSER_ARGS = ['--enable-unsafe-swiftshader', '--enable-webgpu-developer-features'];
+
+async function startBrowser(): Promise<Session> {
+  const browser = await launchBrowser({ args: BROWSER_ARGS, protocolTimeout: 900_000 });
+  return { browser, version: await browser.version() };
+}
+
+async function benchPage(browser: Browser, url: string): Promise<Page> {
+  const { page } = await openPage(browser, `${url}bench/page.html`, { ready: () => (window as { benchReady?: boolean }).benchReady === true, timeout: 180_000 });
+  page.on('console', (m) => { if (m.type() === 'error') console.error(`  page: ${m.text()}`); });
+  return page;
+}
+
+const runCell = (page: Page, engine: Engine, row: Row, o: MeasureOptions): Promise<CellResult> =>
+  page.evaluate((e, t, m) => window.bench.run(e, t, m), engine, row.task, o);
+
+export async function main(argv: readonly string[], ctx: { url: string; root: string }): Promise<void> {
+  const o = parseArgs(argv, ctx.root);
+  const started = Date.now();
+  const load = os.loadavg()[0];
+  const measureOptions: MeasureOptions = { budgetMs: o.budget * 1000, maxCallMs: o.maxCall * 1000 };
+  const results: Results = {};
+  let done = 0;
+  const report = (row: Row, engine: Engine, c: CellResult, total: number) => {
+    results[row.id] = { ...results[row.id], [engine]: c };
+    done++;
+    const how = c.value === null || c.calls === 0 ? (c.note ?? '') : `${c.calls} call${c.calls === 1 ? '' : 's'} in ${c.seconds.toFixed(1)} s${c.note ? `; ${c.note}` : ''}`;
+    console.log(`[${done}/${total}] ${row.label} · ${engine}: ${formatCell(c) || '—'} ${row.unit} (${how}) [${fmtTime((Date.now() - started) / 1000)}]`);
+  };
+
+  // The adapter decides whether 2048³ runs.
+  const session = await startBrowser();
+  let info!: PageInfo;
+  let rows: Row[] = [];
+  const profiles: { model: ModelName; profile: StepProfile }[] = [];
+  try {
+    const page = await benchPage(session.browser, ctx.url);
+    info = await page.evaluate(() => window.bench.info());
+    rows = planRows({ quick: o.quick, rows: o.rows, bigGemm: info.adapter ? !info.adapter.isFallbackAdapter : false });
+    const total = rows.length * o.engines.length;
+    console.log(`webcnn bench: ${session.version}, ${info.adapter ? `WebGPU ${info.adapter.vendor}/${info.adapter.architecture}${info.adapter.isFallbackAdapter ? ' (fallback adapter)' : ''}` : 'no WebGPU adapter'}, ` +
+      `${os.cpus().length} cores, load ${load.toFixed(2)}; ${rows.length} rows × ${o.engines.length} engines, ${o.budget} s per cell`);
+
+    // First trained steps: a browser per model (a quick run reuses this one), a fresh tab per engine.
+    for (const row of rows.filter((r) => r.task.kind === 'firstStep')) {
+      const s = o.quick ? session : await startBrowser();
+      try {
+        for (const engine of o.engines) {
+          const p = await benchPage(s.browser, ctx.url);
+          try {
+            report(row, engine, await runCell(p, engine, row, measureOptions), total);
+          } finally {
+            await p.close();
+          }
+        }
+      } finally {
+        if (s !== session) await closeBrowser(s.browser);
+      }
+    }
+    // Everything else in one tab, engine after engine within each row.
+    for (const row of rows.filter((r) => r.task.kind !== 'firstStep')) {
+      for (const engine of o.engines) {
+        const skipped = skipIfTooSlow(row, engine, rows, results, o.maxCall);
+        report(row, engine, skipped ?? await runCell(page, engine, row, measureOptions), total);
+      }
+    }
+    if (o.profile && o.engines.includes('webcnn-webgpu') && info.adapter) {
+      for (const model of ['light', 'standard'] as const) {
+        if (o.quick && model === 'standard') continue;
+        profiles.push({ model, profile: await page.evaluate((m) => window.bench.profileStep(m, 64, 8), model) });
+      }
+    }
+  } finally {
+    await closeBrowser(session.browser);
+  }
+
+  const seconds = (Date.now() - started) / 1000;
+  const text = renderResults(o, rows, results, info, session.version, profiles, seconds, load, ctx.root);
+  console.log(`\n${text}`);
+  if (o.out) {
+    writeFileSync(o.out, text);
+    console.log(`wrote ${o.out}`);
+  }
+}
+
+function gitVersion(root: string): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    return `${sha}${dirty ? ' (with uncommitted changes)' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function profileTable(p: StepProfile): string {
+  return markdownTable(['kernel', 'calls', 'ms', 'share'], p.kernels.map((k) => [k.name, String(k.calls), k.totalMs.toFixed(1), `${(100 * k.share).toFixed(1)}%`]));
+}
+
+function renderResults(o: CliOptions, rows: Row[], results: Results, info: PageInfo, version: string, profiles: { model: ModelName; profile: StepProfile }[], seconds: number, load: number, root: string): string {
+  const a = info.adapter;
+  const cpus = os.cpus();
+  const date = new Date().toISOString().replace('T', ' ').slice(0, 16);
+  const lines = [
+    '# webcnn benchmark results',
+    '',
+    `Taken ${date} UTC by \`npm run bench${o.quick ? ' -- --quick' : ''}\` in ${fmtTime(seconds)}.`,
+    '',
+    `- Browser: ${version}, headless (\`--enable-unsafe-webgpu --enable-unsafe-swiftshader --enable-webgpu-developer-features\`)`,
+    `- WebGPU adapter: ${a ? `${a.vendor || '?'} / ${a.architecture || '?'}${a.description ? ` (${a.description})` : ''}; fallback adapter: ${a.isFallbackAdapter ? 'yes' : 'no'}; timestamp-query: ${a.timestampQuery ? 'yes' : 'no'}` : 'none'}`,
+    `- Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()}; load average ${load.toFixed(2)} at the start`,
+    `- Page: navigator.hardwareConcurrency ${info.hardwareConcurrency}, crossOriginIsolated ${info.crossOriginIsolated} (tfjs-wasm ${info.crossOriginIsolated ? 'runs multi-threaded' : 'runs single-threaded'})`,
+    `- Libraries: webcnn at git ${gitVersion(root)}; TensorFlow.js ${info.tfjsVersion} (webgpu, webgl, wasm, cpu backends)`,
+    `- Each cell: one warm-up call, then ${o.budget} s of timed calls (at least one), the last result read back before the clock stops; a call over ${o.maxCall} s is not repeated`,
+    '',
+    '## Figures',
+    '',
+    resultsTable(rows, results),
+    '',
+    'GEMM and conv rows: GFLOP/s (2·m·n·k per GEMM; 2·N·OH·OW·KH·KW·Cin·Cout per conv pass). Model rows: images/s ' +
+      '(training: `trainOnBatch`, forward + backward + optimizer update, loss read back each step; inference: `predict`). ' +
+      'First trained step: seconds from selecting a fresh backend (device, pipelines / shaders) to the first step\'s loss read back, lower is better. ' +
+      'Ratio columns: how many times faster webcnn is (webcnn-webgpu against tfjs-webgpu; webcnn\'s best backend against TF.js\'s best). ' +
+      '`~` marks a figure not timed after a warm-up (see the notes); `n/a`: the backend lacks a kernel; `—`: not run.',
+    '',
+    '## Calls timed per cell',
+    '',
+    callsTable(rows, results),
+  ];
+  const n = notes(rows, results);
+  if (n.length) lines.push('', '## Notes', '', ...n.map((x) => `- ${x}`));
+  for (const { model, profile } of profiles) {
+    lines.push('', `## Top kernels of one training step: ${model} model, batch 64, webcnn-webgpu`, '',
+      `\`wc.profile\`, timing: ${profile.timing}; kernel total ${profile.totalMs.toFixed(1)} ms (the step took ${profile.wallMs.toFixed(0)} ms while profiled).`, '',
+      profileTable(profile));
+  }
+  return `${lines.join('\n')}\n`;
+}

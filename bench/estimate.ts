@@ -1,0 +1,59 @@
+// Keeping the bench under its time limit: before a cell runs, its call time
+// is estimated from what the same engine already measured; a cell whose one
+// call would take longer than the cap is not run. Where the estimate is the
+// same operation at another size (a bigger GEMM, a bigger batch) the table
+// shows the rate it implies, marked '~'; otherwise the cell stays empty.
+
+import { notRun, type CellResult } from './cell.js';
+import { flops, type Engine, type Row } from './plan.js';
+import type { Results } from './table.js';
+
+export interface CallEstimate {
+  seconds: number;
+  /** The row it was estimated from. */
+  from: string;
+  /** The figure it implies for this row (the same rate), or null when it implies none. */
+  value: number | null;
+}
+
+const measured = (c: CellResult | undefined): c is CellResult & { value: number } => !!c && c.value !== null && c.calls > 0;
+
+/** Seconds one call of `row` on `engine` should take, from the engine's earlier cells; null when nothing tells. */
+export function estimateCall(row: Row, engine: Engine, rows: readonly Row[], results: Results): CallEstimate | null {
+  const t = row.task;
+  const cell = (r: Row) => results[r.id]?.[engine];
+  if (t.kind === 'gemm') {
+    // The largest smaller GEMM, scaled by n³ at the same GFLOP/s.
+    const prev = rows.filter((r) => r.task.kind === 'gemm' && r.task.n < t.n && measured(cell(r))).pop();
+    if (!prev) return null;
+    const rate = cell(prev)!.value!;
+    return { seconds: flops(t) / (rate * 1e9), from: prev.id, value: rate };
+  }
+  if (t.kind === 'train' || t.kind === 'infer') {
+    // The same model and kind at a smaller batch, at the same images/s.
+    const prev = rows.filter((r) => r.task.kind === t.kind && 'model' in r.task && r.task.model === t.model && r.task.batch < t.batch && measured(cell(r))).pop();
+    if (!prev) return null;
+    const rate = cell(prev)!.value!;
+    return { seconds: t.batch / rate, from: prev.id, value: rate };
+  }
+  if (t.kind === 'conv' && t.pass !== 'forward') {
+    // A backward pass costs about what the forward pass of the same layer did (the same FLOPs),
+    // which says nothing of its own rate. Forward passes always run: no other row predicts them well.
+    const forward = rows.find((r) => r.task.kind === 'conv' && r.task.pass === 'forward' && r.task.layer.name === t.layer.name);
+    const rate = forward ? results[forward.id]?.[engine]?.value : null;
+    if (!forward || !rate) return null;
+    return { seconds: flops(t) / (rate * 1e9), from: forward.id, value: null };
+  }
+  return null;
+}
+
+/** The cell to show instead of running, when one call is estimated over `maxCallS`; null to run it. */
+export function skipIfTooSlow(row: Row, engine: Engine, rows: readonly Row[], results: Results, maxCallS: number): CellResult | null {
+  const e = estimateCall(row, engine, rows, results);
+  if (!e || e.seconds <= maxCallS) return null;
+  return {
+    ...notRun(`not run: one call ≈ ${e.seconds.toFixed(0)} s (from ${e.from}), over the ${maxCallS} s cap (--max-call)${e.value !== null ? '; the figure is the rate measured there' : ''}`),
+    value: e.value,
+    estimate: true,
+  };
+}

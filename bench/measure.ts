@@ -1,0 +1,54 @@
+// The one timing loop every cell uses, for webcnn and TF.js alike.
+//
+// A round runs k calls and returns only once the last result is read back
+// (await data()): GPU queues run in order, so reading the last result proves
+// every call of the round has finished before the timer stops. One round of
+// one call warms up first (pipelines, shader compilation, JIT) and is not
+// counted. Then a round of one call prices a call, and one more round fills
+// the rest of the cell's time budget, so slow cells time a single call and
+// fast ones many, with one read-back (one queue wait) per round.
+
+export interface MeasureOptions {
+  /** Milliseconds of timed calls to aim for per cell. */
+  budgetMs: number;
+  /**
+   * A call longer than this is not repeated: when the warm-up alone took
+   * longer, it stands in for the timed call (an estimate, marked so).
+   */
+  maxCallMs: number;
+  /** Upper bound on timed calls (tiny kernels). */
+  maxCalls?: number;
+  /** Runs after the warm-up, untimed (webcnn's autotuner, as fit runs it after the first batch). */
+  afterWarmup?: () => Promise<void>;
+}
+
+export interface Measurement {
+  /** Calls timed after the warm-up (1 when the warm-up stands in). */
+  calls: number;
+  /** Milliseconds the timed calls took together. */
+  ms: number;
+  warmupMs: number;
+  /** The warm-up call was over maxCallMs and is the figure: it includes compilation, so the rate is a lower bound. */
+  fromWarmup: boolean;
+}
+
+export async function measure(round: (k: number) => Promise<void>, o: MeasureOptions): Promise<Measurement> {
+  const maxCalls = o.maxCalls ?? 1000;
+  const t0 = performance.now();
+  await round(1);
+  const warmupMs = performance.now() - t0;
+  await o.afterWarmup?.();
+  if (warmupMs > o.maxCallMs) return { calls: 1, ms: warmupMs, warmupMs, fromWarmup: true };
+  let calls = 0;
+  let ms = 0;
+  let k = 1;
+  for (;;) {
+    const t = performance.now();
+    await round(k);
+    ms += performance.now() - t;
+    calls += k;
+    if (ms >= o.budgetMs || calls >= maxCalls) break;
+    k = Math.max(1, Math.min(maxCalls - calls, Math.ceil((o.budgetMs - ms) / (ms / calls))));
+  }
+  return { calls, ms, warmupMs, fromWarmup: false };
+}

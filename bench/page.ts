@@ -1,0 +1,104 @@
+// The bench page: runs one cell at a time for Node (window.bench), so a slow
+// cell never holds one DevTools call for the whole run, and Node prints
+// progress between cells.
+
+import * as wc from '../src/index.js';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { notRun, type CellResult } from './cell.js';
+import type { MeasureOptions } from './measure.js';
+import { unsupported, type Engine, type ModelName, type Task } from './plan.js';
+import { runTfjs, type TfBackend } from './tfjsCells.js';
+import { buildWebcnn, runWebcnn, webcnnWeights, type WeightValues } from './webcnnCells.js';
+import { CLASSES, MNIST_SHAPE, oneHot, uniform } from './data.js';
+
+// bench/run.mjs serves the package's .wasm files here.
+setWasmPaths('/tfjs-wasm/');
+
+export interface PageInfo {
+  userAgent: string;
+  hardwareConcurrency: number;
+  /** GiB, as the browser rounds it (navigator.deviceMemory); null where not exposed. */
+  deviceMemory: number | null;
+  crossOriginIsolated: boolean;
+  adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean; timestampQuery: boolean } | null;
+  tfjsVersion: string;
+}
+
+export interface KernelRow { name: string; calls: number; totalMs: number; share: number }
+export interface StepProfile { timing: string; totalMs: number; wallMs: number; kernels: KernelRow[] }
+
+const weightCache = new Map<ModelName, WeightValues[]>();
+
+async function initialWeights(task: Task): Promise<WeightValues[] | null> {
+  if (task.kind !== 'train' && task.kind !== 'infer') return null;
+  let w = weightCache.get(task.model);
+  if (!w) {
+    w = await webcnnWeights(wc, task.model);
+    weightCache.set(task.model, w);
+  }
+  return w;
+}
+
+const bench = {
+  async info(): Promise<PageInfo> {
+    const adapter = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
+    const nav = navigator as Navigator & { deviceMemory?: number };
+    return {
+      userAgent: navigator.userAgent,
+      hardwareConcurrency: navigator.hardwareConcurrency,
+      deviceMemory: nav.deviceMemory ?? null,
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      adapter: adapter ? {
+        vendor: adapter.info.vendor, architecture: adapter.info.architecture, description: adapter.info.description,
+        isFallbackAdapter: adapter.info.isFallbackAdapter ?? false, timestampQuery: adapter.features.has('timestamp-query'),
+      } : null,
+      tfjsVersion: tf.version.tfjs,
+    };
+  },
+
+  /** One cell; an error becomes the cell's note (the run goes on). */
+  async run(engine: Engine, task: Task, o: MeasureOptions): Promise<CellResult> {
+    const why = unsupported(engine, task);
+    if (why) return notRun(why);
+    // Only a kernel (GEMM, conv) or a CPU engine may let a long warm-up call stand in for the timed one:
+    // a GPU engine's first model step also compiles its whole pipeline set, too big a share to count.
+    const gpu = engine === 'webcnn-webgpu' || engine === 'tfjs-webgpu' || engine === 'tfjs-webgl';
+    if (gpu && task.kind !== 'gemm' && task.kind !== 'conv') o = { ...o, maxCallMs: Infinity };
+    try {
+      const weights = await initialWeights(task);
+      if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return await runWebcnn(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, o, weights);
+      return await runTfjs(tf, engine.slice('tfjs-'.length) as TfBackend, task, o, weights);
+    } catch (err) {
+      return notRun(`error: ${(err as Error).message ?? String(err)}`.slice(0, 300));
+    }
+  },
+
+  /** wc.profile of one training step on webcnn-webgpu (after a warm-up step): the top kernels. */
+  async profileStep(model: ModelName, batch: number, top: number): Promise<StepProfile> {
+    await wc.setBackend('webgpu');
+    const m = buildWebcnn(wc, model);
+    const xs = wc.tensor(uniform(batch * 784, 6), [batch, ...MNIST_SHAPE]);
+    const ys = wc.tensor(oneHot(batch, CLASSES), [batch, CLASSES]);
+    try {
+      await m.trainOnBatch(xs, ys);
+      await xs.backend.autotune?.();
+      const p = await wc.profile(() => m.trainOnBatch(xs, ys));
+      return { timing: p.timing, totalMs: p.totalMs, wallMs: p.wallMs, kernels: p.kernels.slice(0, top).map((k) => ({ ...k })) };
+    } finally {
+      m.dispose();
+      xs.dispose();
+      ys.dispose();
+    }
+  },
+};
+
+export type BenchApi = typeof bench;
+
+declare global {
+  interface Window { bench: BenchApi; benchReady?: boolean }
+}
+
+window.bench = bench;
+window.benchReady = true;

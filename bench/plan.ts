@@ -1,0 +1,114 @@
+// What the bench measures: the rows (a task and its unit), the engines (the
+// columns), which engine can run which task, and the options that pick rows.
+// Pure data and functions: the Node side plans with it, the page runs tasks
+// from it, and the tests check it.
+
+export const ENGINES = ['webcnn-webgpu', 'webcnn-cpu', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'tfjs-cpu'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export const isWebcnn = (e: Engine): boolean => e.startsWith('webcnn-');
+
+export type ModelName = 'light' | 'standard';
+
+export interface ConvLayer {
+  name: string;
+  /** Input [n, h, w, cin]. */
+  x: [number, number, number, number];
+  kernel: number;
+  cout: number;
+  padding: 'valid' | 'same';
+}
+
+export type ConvPass = 'forward' | 'backwardInput' | 'backwardFilter';
+
+export type Task =
+  | { kind: 'gemm'; n: number }
+  | { kind: 'conv'; pass: ConvPass; layer: ConvLayer }
+  | { kind: 'train' | 'infer'; model: ModelName; batch: number }
+  | { kind: 'firstStep'; model: ModelName; batch: number };
+
+export type Unit = 'GFLOP/s' | 'images/s' | 's';
+
+export interface Row {
+  /** Stable id for filters and results: 'gemm-512', 'conv-vgg-backwardFilter', 'train-light-64', 'first-standard'. */
+  id: string;
+  label: string;
+  unit: Unit;
+  /** False for times (seconds to the first step): smaller is better there. */
+  higherIsBetter: boolean;
+  task: Task;
+}
+
+/** The standard model's first layer (valid padding), and a VGG block's layer (same padding). */
+export const CONV_LAYERS: readonly ConvLayer[] = [
+  { name: 'mnist', x: [32, 28, 28, 1], kernel: 3, cout: 32, padding: 'valid' },
+  { name: 'vgg', x: [32, 56, 56, 64], kernel: 3, cout: 64, padding: 'same' },
+];
+
+const PASS_LABEL: Record<ConvPass, string> = { forward: 'forward', backwardInput: 'backward-input', backwardFilter: 'backward-filter' };
+
+/** Output size of a conv layer as TF.js computes it ('same': ceil(in / stride); 'valid': in - k + 1 at stride 1). */
+export function convOut(l: ConvLayer): [number, number, number, number] {
+  const [n, h, w] = l.x;
+  const o = (d: number) => (l.padding === 'same' ? d : d - l.kernel + 1);
+  return [n, o(h), o(w), l.cout];
+}
+
+/** FLOPs of one call: 2·m·n·k for a GEMM; 2·N·OH·OW·KH·KW·Cin·Cout for each conv pass (one multiply and one add per term). */
+export function flops(task: Task): number {
+  if (task.kind === 'gemm') return 2 * task.n ** 3;
+  if (task.kind === 'conv') {
+    const [n, oh, ow, cout] = convOut(task.layer);
+    return 2 * n * oh * ow * task.layer.kernel * task.layer.kernel * task.layer.x[3] * cout;
+  }
+  return 0;
+}
+
+export interface PlanOptions {
+  /** A fast smoke run: the smallest row of each kind. */
+  quick?: boolean;
+  /** Run 2048³ GEMM too (a real GPU: the adapter is not a fallback one). */
+  bigGemm?: boolean;
+  /** Keep rows whose id contains one of these (all rows when empty). */
+  rows?: readonly string[];
+}
+
+function conv(layer: ConvLayer, pass: ConvPass): Row {
+  const [n, h, w, c] = layer.x;
+  return {
+    id: `conv-${layer.name}-${pass}`,
+    label: `conv ${h}×${w}×${c}→${layer.cout} ${layer.kernel}×${layer.kernel} ${layer.padding}, batch ${n}: ${PASS_LABEL[pass]}`,
+    unit: 'GFLOP/s', higherIsBetter: true, task: { kind: 'conv', pass, layer },
+  };
+}
+
+export function planRows(o: PlanOptions = {}): Row[] {
+  const sizes = o.quick ? [256] : [256, 512, 1024, ...(o.bigGemm ? [2048] : [])];
+  const layers = o.quick ? CONV_LAYERS.slice(0, 1) : CONV_LAYERS;
+  const models: ModelName[] = o.quick ? ['light'] : ['light', 'standard'];
+  const batches = o.quick ? [64] : [64, 256];
+  const rows: Row[] = [
+    ...sizes.map((n): Row => ({ id: `gemm-${n}`, label: `GEMM ${n}³`, unit: 'GFLOP/s', higherIsBetter: true, task: { kind: 'gemm', n } })),
+    ...layers.flatMap((l) => (['forward', 'backwardInput', 'backwardFilter'] as const).map((p) => conv(l, p))),
+    ...models.flatMap((model) => batches.map((batch): Row => ({
+      id: `train-${model}-${batch}`, label: `train ${model}, batch ${batch}`, unit: 'images/s', higherIsBetter: true, task: { kind: 'train', model, batch },
+    }))),
+    ...models.flatMap((model) => batches.map((batch): Row => ({
+      id: `infer-${model}-${batch}`, label: `inference ${model}, batch ${batch}`, unit: 'images/s', higherIsBetter: true, task: { kind: 'infer', model, batch },
+    }))),
+    ...models.map((model): Row => ({
+      id: `first-${model}`, label: `first trained step ${model}, batch 64`, unit: 's', higherIsBetter: false, task: { kind: 'firstStep', model, batch: 64 },
+    })),
+  ];
+  const wanted = (o.rows ?? []).filter((r) => r.length > 0);
+  return wanted.length === 0 ? rows : rows.filter((r) => wanted.some((w) => r.id.includes(w)));
+}
+
+/** Why an engine cannot run a task (shown in its cell), or null when it can. */
+export function unsupported(engine: Engine, task: Task): string | null {
+  if (engine !== 'tfjs-wasm') return null;
+  // TF.js's wasm backend registers no Conv2DBackpropFilter kernel, so it cannot train a conv net.
+  if (task.kind === 'conv' && task.pass === 'backwardFilter') return 'tfjs-wasm has no Conv2DBackpropFilter kernel';
+  if (task.kind === 'train' || task.kind === 'firstStep') return 'tfjs-wasm cannot train conv nets (no Conv2DBackpropFilter kernel)';
+  return null;
+}

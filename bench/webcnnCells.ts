@@ -1,0 +1,104 @@
+// The bench's tasks on webcnn, through its public API: ops for GEMM and conv,
+// the zoo's demo models with trainOnBatch and predict for whole models.
+
+import type * as Wc from '../src/index.js';
+import type { Tensor } from '../src/index.js';
+import { cellFrom, type CellResult } from './cell.js';
+import { CLASSES, MNIST_SHAPE, oneHot, uniform } from './data.js';
+import { measure, type MeasureOptions } from './measure.js';
+import { convOut, type ModelName, type Task } from './plan.js';
+
+type WcModule = typeof Wc;
+type Model = InstanceType<WcModule['LayersModel']>;
+
+/** Initial weights shared with the TF.js twin: values and shapes in getWeights() order. */
+export interface WeightValues { shape: number[]; values: Float32Array }
+
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+/** The demo's model, compiled as issue 9 measured it: light with SGD, standard with Adam. */
+export function buildWebcnn(wc: WcModule, name: ModelName): Model {
+  const model = name === 'light' ? wc.models.mnistLight() : wc.models.mnistStandard();
+  const optimizer = name === 'light' ? wc.optimizers.sgd({ learningRate: 0.01 }) : wc.optimizers.adam({ learningRate: 0.001 });
+  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+export async function webcnnWeights(wc: WcModule, name: ModelName): Promise<WeightValues[]> {
+  await wc.setBackend('cpu');
+  const model = buildWebcnn(wc, name);
+  const out = await Promise.all(model.getWeights().map(async (t) => ({ shape: [...t.shape], values: await t.data() })));
+  model.dispose();
+  return out;
+}
+
+export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: Task, o: MeasureOptions, weights: WeightValues[] | null): Promise<CellResult> {
+  if (task.kind === 'firstStep') return firstStep(wc, backend, task.model, task.batch);
+  await wc.setBackend(backend);
+  const made: Tensor[] = [];
+  const t = (values: Float32Array, shape: readonly number[]) => {
+    const x = wc.tensor(values, shape);
+    made.push(x);
+    return x;
+  };
+  let model: Model | null = null;
+  try {
+    let call: () => Tensor | Promise<unknown>;
+    if (task.kind === 'gemm') {
+      const a = t(uniform(task.n * task.n, 1), [task.n, task.n]);
+      const b = t(uniform(task.n * task.n, 2), [task.n, task.n]);
+      call = () => wc.ops.matmul(a, b, false, false);
+    } else if (task.kind === 'conv') {
+      const l = task.layer;
+      const wShape = [l.kernel, l.kernel, l.x[3], l.cout];
+      const p = { strides: [1, 1], padding: l.padding, dilations: [1, 1] } as const;
+      const x = t(uniform(size(l.x), 3), l.x);
+      const w = t(uniform(size(wShape), 4), wShape);
+      const dy = t(uniform(size(convOut(l)), 5), convOut(l));
+      call = task.pass === 'forward' ? () => wc.ops.conv2d(x, w, null, p)
+        : task.pass === 'backwardInput' ? () => wc.ops.conv2dBackwardInput(dy, w, l.x, p)
+          : () => wc.ops.conv2dBackwardFilter(x, dy, wShape, p);
+    } else {
+      const m = buildWebcnn(wc, task.model);
+      model = m;
+      if (weights) {
+        const ws = weights.map((w) => wc.tensor(w.values, w.shape));
+        m.setWeights(ws);
+        for (const w of ws) w.dispose();
+      }
+      const xs = t(uniform(task.batch * size(MNIST_SHAPE), 6), [task.batch, ...MNIST_SHAPE]);
+      const ys = t(oneHot(task.batch, CLASSES), [task.batch, CLASSES]);
+      // trainOnBatch reads the loss back: each step is finished when it resolves.
+      call = task.kind === 'train' ? () => m.trainOnBatch(xs, ys) : () => m.predict(xs, { batchSize: task.batch }) as Tensor;
+    }
+    const round = async (k: number) => {
+      for (let i = 0; i < k; i++) {
+        const r = call();
+        if (r instanceof Promise) await r;
+        else if (i === k - 1) await r.data().finally(() => r.dispose());
+        else r.dispose();
+      }
+    };
+    // As fit does after its first batch: let the backend tune kernels for the shapes it has seen.
+    const afterWarmup = async () => { await made[0].backend.autotune?.(); };
+    return cellFrom(task, await measure(round, { ...o, afterWarmup }));
+  } finally {
+    model?.dispose();
+    for (const x of made) x.dispose();
+  }
+}
+
+/** From selecting the backend (device and pipelines created on first use) to the first step's loss read back. */
+async function firstStep(wc: WcModule, backend: 'webgpu' | 'cpu', name: ModelName, batch: number): Promise<CellResult> {
+  const t0 = performance.now();
+  await wc.setBackend(backend);
+  const model = buildWebcnn(wc, name);
+  const xs = wc.tensor(uniform(batch * size(MNIST_SHAPE), 6), [batch, ...MNIST_SHAPE]);
+  const ys = wc.tensor(oneHot(batch, CLASSES), [batch, CLASSES]);
+  await model.trainOnBatch(xs, ys);
+  const ms = performance.now() - t0;
+  model.dispose();
+  xs.dispose();
+  ys.dispose();
+  return cellFrom({ kind: 'firstStep', model: name, batch }, { calls: 1, ms, warmupMs: 0, fromWarmup: false });
+}

@@ -1,0 +1,81 @@
+// The bench's own code (npm run bench), kept from rotting: the plan, the
+// table and its ratios, the skip estimates, and the cells themselves on tiny
+// tasks on the CPU (webcnn and TF.js, in Node).
+
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import * as wc from '../../src/index.js';
+import type { CellResult } from '../../bench/cell.js';
+import { skipIfTooSlow } from '../../bench/estimate.js';
+import { measure } from '../../bench/measure.js';
+import { flops, planRows, unsupported, type Row } from '../../bench/plan.js';
+import { formatCell, formatNumber, ratios, resultsTable, type Results } from '../../bench/table.js';
+import { runTfjs } from '../../bench/tfjsCells.js';
+import { runWebcnn, webcnnWeights } from '../../bench/webcnnCells.js';
+
+const cell = (value: number | null, extra: Partial<CellResult> = {}): CellResult => ({ value, estimate: false, calls: 1, seconds: 1, warmupSeconds: 1, ...extra });
+const row = (id: string) => planRows().find((r) => r.id === id)!;
+
+describe('bench plan and table', () => {
+  it('plans every row of issue 8, a quick subset, and filters', () => {
+    const ids = planRows().map((r) => r.id);
+    expect(ids).toContain('gemm-1024');
+    expect(ids).not.toContain('gemm-2048');
+    expect(planRows({ bigGemm: true }).map((r) => r.id)).toContain('gemm-2048');
+    expect(ids.filter((i) => i.startsWith('conv-'))).toHaveLength(6);
+    expect(ids.filter((i) => /^(train|infer)-(light|standard)-(64|256)$/.test(i))).toHaveLength(8);
+    expect(ids).toEqual(expect.arrayContaining(['first-light', 'first-standard']));
+    expect(planRows({ quick: true }).map((r) => r.id)).toEqual(['gemm-256', 'conv-mnist-forward', 'conv-mnist-backwardInput', 'conv-mnist-backwardFilter', 'train-light-64', 'infer-light-64', 'first-light']);
+    expect(planRows({ rows: ['conv-vgg'] })).toHaveLength(3);
+    expect(flops(row('conv-vgg-forward').task)).toBe(2 * 32 * 56 * 56 * 9 * 64 * 64);
+    expect(unsupported('tfjs-wasm', row('train-light-64').task)).toMatch(/Conv2DBackpropFilter/);
+    expect(unsupported('tfjs-wasm', row('infer-light-64').task)).toBeNull();
+  });
+
+  it('formats figures and the two headline ratios (times: smaller is better)', () => {
+    expect([formatNumber(1312.4), formatNumber(46.21), formatNumber(3.456), formatNumber(0.4681)]).toEqual(['1,312', '46.2', '3.46', '0.468']);
+    expect(formatCell(cell(2.9, { estimate: true }))).toBe('~2.90');
+    expect(formatCell(cell(null, { note: 'tfjs-wasm has no Conv2DBackpropFilter kernel' }))).toBe('n/a');
+    const train = { 'webcnn-webgpu': cell(300), 'webcnn-cpu': cell(50), 'tfjs-webgpu': cell(30), 'tfjs-webgl': cell(150) };
+    expect(ratios(row('train-light-64'), train)).toEqual({ webgpu: { value: 10, estimate: false }, best: { value: 2, estimate: false } });
+    const first = { 'webcnn-webgpu': cell(2), 'webcnn-cpu': cell(1), 'tfjs-webgpu': cell(10, { estimate: true }), 'tfjs-cpu': cell(4) };
+    expect(ratios(row('first-light'), first)).toEqual({ webgpu: { value: 5, estimate: true }, best: { value: 4, estimate: false } });
+    const results: Results = { 'train-light-64': train };
+    const table = resultsTable(planRows(), results);
+    expect(table).toMatch(/\| train light, batch 64 +\| images\/s \| +300 \| +50.0 \| +30.0 \| +150 \| +10× \| +2\.0× \|/);
+    expect(table).not.toContain('tfjs-cpu'); // engines that did not run get no column
+  });
+
+  it('skips a cell whose one call is estimated over the cap, with the rate it implies', () => {
+    const rows: Row[] = planRows();
+    const results: Results = { 'train-standard-64': { 'tfjs-webgpu': cell(2.9) } };
+    const skipped = skipIfTooSlow(row('train-standard-256'), 'tfjs-webgpu', rows, results, 30);
+    expect(skipped).toMatchObject({ value: 2.9, estimate: true, calls: 0 });
+    expect(skipped?.note).toMatch(/≈ 88 s \(from train-standard-64\)/);
+    expect(skipIfTooSlow(row('train-standard-256'), 'tfjs-webgpu', rows, results, 100)).toBeNull();
+    expect(skipIfTooSlow(row('conv-vgg-forward'), 'tfjs-webgpu', rows, results, 1)).toBeNull();
+  });
+});
+
+describe('bench cells on the CPU', () => {
+  const o = { budgetMs: 20, maxCallMs: 10_000 };
+
+  it('measure: one warm-up, then calls until the budget is spent', async () => {
+    let calls = 0;
+    const m = await measure(async (k) => { calls += k; await new Promise((r) => setTimeout(r, 2)); }, o);
+    expect(calls).toBe(m.calls + 1);
+    expect(m.ms).toBeGreaterThanOrEqual(20);
+  });
+
+  it('times a GEMM and a training step on webcnn-cpu and tfjs-cpu', async () => {
+    await tf.setBackend('cpu');
+    const gemm = { kind: 'gemm', n: 16 } as const;
+    const train = { kind: 'train', model: 'light', batch: 2 } as const;
+    const weights = await webcnnWeights(wc, 'light');
+    for (const r of [await runWebcnn(wc, 'cpu', gemm, o, null), await runTfjs(tf, 'cpu', gemm, o, null),
+      await runWebcnn(wc, 'cpu', train, o, weights), await runTfjs(tf, 'cpu', train, o, weights)]) {
+      expect(r.value).toBeGreaterThan(0);
+      expect(r.calls).toBeGreaterThan(0);
+    }
+  });
+});
