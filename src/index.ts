@@ -41,4 +41,4 @@ export type { Checkpoint, CheckpointTensor } from './train/checkpoint.js';
 export type { History, Logs, CustomCallbackArgs } from './train/callbacks.js';
 export * as models from './models/index.js';
 export { loadModel, modelToArtifacts } from './io/index.js';
-export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget } from './io/index.js';
+export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './io/index.js';

@@ -214,7 +214,7 @@ describe('loadMnist and parseIdx: files that are not MNIST IDX files', () => {
     await expectCleanError(() => loadMnist(four({ trainImages: labels([1, 2]) })), /train-images-idx3-ubyte is not an unsigned-byte IDX file of rank 3: expected magic 0x00000803, got 0x00000801/);
     await expectCleanError(() => loadMnist(four({ testImages: idx(3, [1, 28, 28], new Uint8Array(785)) })), /t10k-images-idx3-ubyte is longer than its header says: header declares dims \[1, 28, 28\] = 800 bytes, got 801 bytes/);
     // parseIdx takes an ArrayBuffer too
-    expect(parseIdx(labels([4, 5]).buffer, 'labels', 1).dims).toEqual([2]);
+    expect(parseIdx(labels([4, 5]).buffer as ArrayBuffer, 'labels', 1).dims).toEqual([2]);
     const d = await loadMnist(four({}));
     expect([d.train.count, d.test.count]).toEqual([2, 1]);
   });
