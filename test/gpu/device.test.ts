@@ -92,6 +92,38 @@ describe('webgpu device', () => {
     expect(text).toContain(`limit of ${limit} bytes`);
   });
 
+  it('an op whose output would pass the limit throws at once, and the backend works on', async () => {
+    const r = await gp.run(async ({ wc, engine }) => {
+      const be = engine.backend() as Gpu;
+      const limit = Math.min(be.ctx.gpu.limits.maxStorageBufferBindingSize, be.ctx.gpu.limits.maxBufferSize);
+      // [rows, 1] x [1, 1024]: small inputs, an output of 4 KiB per row, one row past the limit.
+      const rows = Math.floor(limit / 4096) + 1;
+      const a = wc.tensor(new Float32Array(rows).fill(1), [rows, 1]);
+      const b = wc.tensor(new Float32Array(1024).fill(2), [1, 1024]);
+      const before = wc.memory().numTensors;
+      let message = 'no error';
+      try {
+        wc.ops.matmul(a, b, false, false);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      const leaked = wc.memory().numTensors - before;
+      a.dispose();
+      b.dispose();
+      const x = wc.tensor([1, 2, 3], [3]);
+      const y = wc.ops.scale(x, 3);
+      const values = Array.from(await y.data());
+      await be.sync();
+      x.dispose();
+      y.dispose();
+      return { message, limit, bytes: rows * 4096, leaked, values };
+    }, null);
+    expect(r.message).toContain(`${r.bytes} bytes`);
+    expect(r.message).toContain(`limit of ${r.limit} bytes`);
+    expect(r.leaked).toBe(0);
+    expect(r.values).toEqual([3, 6, 9]);
+  });
+
   it('prepares every pipeline before the first kernel', async () => {
     const stats = await gp.run(({ engine }) => (engine.backend() as Gpu).stats(), null);
     expect(stats.pipelines).toBeGreaterThan(0);
