@@ -10,7 +10,7 @@ import { BufferPool, type GpuStorage } from './buffers.js';
 import type { GpuDevice } from './device.js';
 import { PipelineCache, type PipelineSpec } from './pipelines.js';
 import { Params, Scheduler } from './scheduler.js';
-import { GemmTuner } from './gemmTuner.js';
+import { KernelTuner, type TuneProblem } from './kernelTuner.js';
 
 export { Params };
 
@@ -21,8 +21,8 @@ export class GpuContext {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
   readonly scheduler: Scheduler;
-  /** Workgroup shapes of the GEMM per matrix shape (matmul.ts asks it). */
-  readonly gemmTuner: GemmTuner;
+  /** Kernel variants per problem shape: GEMM workgroups (matmul.ts), conv algorithms (conv2d.ts). */
+  readonly tuner: KernelTuner<TuneProblem>;
 
   constructor(readonly gpu: GpuDevice, readonly owner: Backend, autotune = true) {
     const { device, limits } = gpu;
@@ -31,7 +31,7 @@ export class GpuContext {
     this.pipelines = new PipelineCache(device);
     this.scheduler = new Scheduler(gpu);
     const a = gpu.adapter;
-    this.gemmTuner = new GemmTuner(`${a.vendor}|${a.architecture}|${a.description}|${a.isFallbackAdapter}`, autotune);
+    this.tuner = new KernelTuner<TuneProblem>(`${a.vendor}|${a.architecture}|${a.description}|${a.isFallbackAdapter}`, autotune);
   }
 
   /** A new tensor on a pooled buffer; its contents are undefined until a kernel writes them. */

@@ -10,24 +10,30 @@ import type { Conv2dParams, Shape } from '../types.js';
 import type { Tensor } from '../../tensor.js';
 import { windowGeometry, type WindowGeometry } from '../../ops/geometry.js';
 import { GpuContext, Params, buf } from './context.js';
-import { recordGemm, type GemmVariant } from './matmul.js';
+import { recordGemm, timeRecorded, zeroedScratch, type GemmVariant } from './matmul.js';
+import type { ConvAlgorithm } from './kernelTuner.js';
 import type { PipelineSpec } from './pipelines.js';
 import im2colCode from '../../../shaders/im2col.wgsl?raw';
 import col2imCode from '../../../shaders/col2im.wgsl?raw';
+import directCode from '../../../shaders/conv2dDirect.wgsl?raw';
 
 const im2colSpec: PipelineSpec = { name: 'im2col', code: im2colCode };
 const col2imSpec: PipelineSpec = { name: 'col2im', code: col2imCode };
+const directSpecs = [0, 1].map((bias): PipelineSpec => ({ name: 'conv2dDirect', code: directCode, constants: { HAS_BIAS: bias } }));
+/** conv2dDirect.wgsl's workgroup size and output block (4 pixels by 4 channels per invocation). */
+const DIRECT_WG = 64;
 
-export const pipelines: readonly PipelineSpec[] = [im2colSpec, col2imSpec];
+export const pipelines: readonly PipelineSpec[] = [im2colSpec, col2imSpec, ...directSpecs];
 
 function geometry(op: string, xShape: Shape, wShape: Shape, p: Conv2dParams): WindowGeometry {
   return windowGeometry(op, xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
 }
 
-/** The window fields of im2col.wgsl and col2im.wgsl's Params, then their element count. */
-function windowParams(g: WindowGeometry, total: number): Params {
-  return new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.kh).u32(g.kw).u32(g.sh).u32(g.sw)
-    .u32(g.dh).u32(g.dw).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(total);
+/** The window fields of im2col.wgsl, col2im.wgsl and conv2dDirect.wgsl's Params, then (unless told not to) their element count. */
+function windowParams(g: WindowGeometry, total: number, withTotal = true): Params {
+  const p = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.kh).u32(g.kw).u32(g.sh).u32(g.sw)
+    .u32(g.dh).u32(g.dw).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft);
+  return withTotal ? p.u32(total) : p;
 }
 
 /** A 1x1, stride-1, unpadded conv reads x itself as its column matrix. */
@@ -36,23 +42,62 @@ function isPointwise(g: WindowGeometry): boolean {
 }
 
 /** Records im2col(x) into a scratch buffer (or returns x's own buffer for pointwise convs). */
-function columns(ctx: GpuContext, x: Tensor, g: WindowGeometry, op: string): { col: GPUBuffer; scratch: boolean } {
-  if (isPointwise(g)) return { col: buf(x), scratch: false };
+function columns(ctx: GpuContext, x: GPUBuffer, g: WindowGeometry, op: string): { col: GPUBuffer; scratch: boolean } {
+  if (isPointwise(g)) return { col: x, scratch: false };
   const total = g.n * g.oh * g.ow * g.kh * g.kw * g.c;
   const col = ctx.scratch(total, `${op} im2col of ${4 * total} bytes`);
   // One invocation per (output pixel, kernel row), each writing kw * cin values.
-  ctx.run1d(im2colSpec, windowParams(g, total), [buf(x), col], total / (g.kw * g.c));
+  ctx.run1d(im2colSpec, windowParams(g, total), [x, col], total / (g.kw * g.c));
   return { col, scratch: true };
+}
+
+const convName = (g: WindowGeometry, cout: number): string =>
+  `x[${g.n},${g.h},${g.w},${g.c}] w[${g.kh},${g.kw},${g.c},${cout}] s${g.sh},${g.sw} d${g.dh},${g.dw} p${g.padTop},${g.padLeft}`;
+
+/** The forward algorithm for this layer shape: measured, pinned by a test, or the heuristic. */
+function algorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvAlgorithm {
+  // The implicit GEMM reads w and writes y as vec4s along cout; a 1x1 conv has no copy to save.
+  if (cout % 4 !== 0 || isPointwise(g)) return 'im2col';
+  if (ctx.tuner.forcedConv) return ctx.tuner.forcedConv;
+  // Unmeasured: the copy dominates when each window row holds few values.
+  const heuristic: ConvAlgorithm = g.c < 4 ? 'direct' : 'im2col';
+  return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, ['im2col', 'direct'], { kind: 'conv2d', g, cout }) as ConvAlgorithm;
+}
+
+function recordConv2d(
+  ctx: GpuContext, variant: GemmVariant, algo: ConvAlgorithm, g: WindowGeometry, cout: number,
+  x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer,
+): void {
+  if (algo === 'direct') {
+    const pixels = g.n * g.oh * g.ow;
+    const params = windowParams(g, 0, false).u32(cout).u32(pixels);
+    const items = Math.ceil(pixels / 4) * (cout / 4);
+    ctx.run(directSpecs[+(bias !== null)], params, [x, w, bias ?? ctx.scheduler.empty, y], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
+    return;
+  }
+  const { col, scratch } = columns(ctx, x, g, 'conv2d');
+  recordGemm(ctx, variant, col, w, bias, y, g.n * g.oh * g.ow, cout, g.kh * g.kw * g.c, false, false);
+  if (scratch) ctx.release(col);
 }
 
 export function conv2d(ctx: GpuContext, variant: GemmVariant, x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor {
   const g = geometry('conv2d', x.shape, w.shape, p);
   const cout = w.shape[3];
   const y = ctx.output([g.n, g.oh, g.ow, cout], 'conv2d');
-  const { col, scratch } = columns(ctx, x, g, 'conv2d');
-  recordGemm(ctx, variant, col, buf(w), bias ? buf(bias) : null, buf(y), g.n * g.oh * g.ow, cout, g.kh * g.kw * g.c, false, false);
-  if (scratch) ctx.release(col);
+  // The naive GEMM is the oracle: it keeps the explicit im2col path.
+  const algo = variant === 'naive' ? 'im2col' : algorithm(ctx, g, cout);
+  recordConv2d(ctx, variant, algo, g, cout, buf(x), buf(w), bias ? buf(bias) : null, buf(y));
   return y;
+}
+
+/** Milliseconds for one forward conv of this shape with the named algorithm (the tuner's timing). */
+export async function timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: number, algo: string): Promise<number> {
+  const [x, w, y] = zeroedScratch(ctx, [g.n * g.h * g.w * g.c, g.kh * g.kw * g.c * cout, g.n * g.oh * g.ow * cout], 'autotune conv2d');
+  try {
+    return await timeRecorded(ctx, () => recordConv2d(ctx, 'blocked', algo as ConvAlgorithm, g, cout, x, w, null, y));
+  } finally {
+    for (const b of [x, w, y]) ctx.release(b);
+  }
 }
 
 /** dx = col2im(dy . W^T). */
@@ -79,7 +124,7 @@ export function conv2dBackwardFilter(ctx: GpuContext, variant: GemmVariant, x: T
   const g = geometry('conv2dBackwardFilter', x.shape, wShape, p);
   const [M, K, cout] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, wShape[3]];
   const dw = ctx.output(wShape, 'conv2dBackwardFilter');
-  const { col, scratch } = columns(ctx, x, g, 'conv2dBackwardFilter');
+  const { col, scratch } = columns(ctx, buf(x), g, 'conv2dBackwardFilter');
   recordGemm(ctx, variant, col, buf(dy), null, buf(dw), K, cout, M, true, false);
   if (scratch) ctx.release(col);
   return dw;

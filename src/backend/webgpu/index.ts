@@ -29,7 +29,7 @@ import { createGpuDevice, type AdapterSummary, type GpuDevice } from './device.j
 import type { PipelineSpec } from './pipelines.js';
 import { Verifier } from './verify.js';
 import { loadChoices, saveChoices } from './tuneCache.js';
-import { ALL_CONFIGS as ALL_GEMM_CONFIGS } from './gemmTuner.js';
+import { ALL_CONFIGS as ALL_GEMM_CONFIGS, configNamed, type ConvAlgorithm, type TuneProblem } from './kernelTuner.js';
 import * as ew from './elementwise.js';
 import * as sm from './softmax.js';
 import * as mm from './matmul.js';
@@ -80,12 +80,15 @@ export class WebGpuBackend implements Backend {
     const backend = new WebGpuBackend(gpu, options.verify ?? false, autotune);
     // Every pipeline exists before the first kernel records: none is compiled inside a step.
     const [stored] = await Promise.all([
-      autotune ? loadChoices(backend.ctx.gemmTuner.adapterKey) : [],
+      autotune ? loadChoices(backend.ctx.tuner.adapterKey) : [],
       backend.ctx.pipelines.prepare(ALL_PIPELINES),
     ]);
-    backend.ctx.gemmTuner.adopt(stored);
-    // Choices made earlier (this page or a stored one) run from the first step.
-    backend.ctx.pipelines.prepareLater(backend.ctx.gemmTuner.choices().flatMap((c) => mm.gemmPipelines(ALL_GEMM_CONFIGS.find((g) => g.wgX === c.wgX) ?? ALL_GEMM_CONFIGS[3])));
+    backend.ctx.tuner.adopt(stored);
+    // GEMM workgroups chosen earlier (this page or a stored one) run from the first step.
+    backend.ctx.pipelines.prepareLater(backend.ctx.tuner.choices().flatMap((c) => {
+      const cfg = c.kernel === 'gemm' ? configNamed(c.variant) : undefined;
+      return cfg ? mm.gemmPipelines(cfg) : [];
+    }));
     gpu.throwIfFailed();
     return backend;
   }
@@ -96,10 +99,13 @@ export class WebGpuBackend implements Backend {
    * fastest; the choices are cached per adapter and shown by kernelChoices().
    */
   async autotune(): Promise<void> {
-    const tuner = this.ctx.gemmTuner;
+    const tuner = this.ctx.tuner;
     if (!tuner.hasPending) return;
-    await this.ctx.pipelines.prepare(mm.candidatePipelines(tuner.pendingShapes()));
-    const made = await tuner.tune((shape, cfg) => mm.timeGemm(this.ctx, shape, cfg));
+    const problems = tuner.pendingProblems().map((p) => p.problem);
+    await this.ctx.pipelines.prepare(problems.flatMap((p) => (p.kind === 'gemm' ? mm.gemmCandidatePipelines(p.shape) : [])));
+    const made = await tuner.tune((p: TuneProblem, variant) => (p.kind === 'gemm'
+      ? mm.timeGemm(this.ctx, p.shape, variant)
+      : conv.timeConv2d(this.ctx, p.g, p.cout, variant)));
     if (made.length) await saveChoices(tuner.adapterKey, tuner.choices());
   }
 
@@ -108,12 +114,19 @@ export class WebGpuBackend implements Backend {
     const cfg = wgX === null ? null : ALL_GEMM_CONFIGS.find((c) => c.wgX === wgX);
     if (cfg === undefined) throw new Error(`webgpu backend: no GEMM workgroup ${wgX} wide; expected one of ${ALL_GEMM_CONFIGS.map((c) => c.wgX).join(', ')}`);
     if (cfg) await this.ctx.pipelines.prepare(mm.gemmPipelines(cfg));
-    this.ctx.gemmTuner.forced = cfg;
+    this.ctx.tuner.forced = cfg;
   }
 
-  /** The kernel variant chosen per shape (GEMM workgroup shapes), for backendInfo(). */
+  /** Pins conv2d's forward algorithm (where it applies: cout % 4 == 0, not 1x1) so tests cover both; null unpins. */
+  pinConvAlgorithm(algo: ConvAlgorithm | null): void {
+    this.ctx.tuner.forcedConv = algo;
+  }
+
+  /** The kernel variant chosen per shape (GEMM workgroup shapes, conv algorithms), for backendInfo(). */
   kernelChoices(): KernelChoice[] {
-    return this.ctx.gemmTuner.choices().map((c) => ({ kernel: 'gemm', shape: c.shape, variant: `workgroup ${c.config}`, ms: c.ms, source: c.source }));
+    return this.ctx.tuner.choices().map((c) => ({
+      kernel: c.kernel, shape: c.shape, variant: c.kernel === 'gemm' ? `workgroup ${c.variant}` : c.variant, ms: c.ms, source: c.source,
+    }));
   }
 
   get adapter(): AdapterSummary {

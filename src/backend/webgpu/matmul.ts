@@ -6,7 +6,7 @@
 import type { Tensor } from '../../tensor.js';
 import { GpuContext, Params, buf } from './context.js';
 import type { PipelineSpec } from './pipelines.js';
-import { DEFAULT_GEMM, candidates, type GemmConfig, type GemmShape } from './gemmTuner.js';
+import { DEFAULT_GEMM, candidates, configNamed, type GemmConfig, type GemmShape } from './kernelTuner.js';
 import gemmCode from '../../../shaders/gemm.wgsl?raw';
 import gemmNaiveCode from '../../../shaders/gemmNaive.wgsl?raw';
 import biasAddCode from '../../../shaders/biasAdd.wgsl?raw';
@@ -80,9 +80,9 @@ export function recordGemm(
 ): void {
   const shape: GemmShape = { m, n, k, transA, transB };
   if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape);
-  let cfg = ctx.gemmTuner.configFor(shape);
+  let cfg = ctx.tuner.gemmConfig(shape, { kind: 'gemm', shape });
   const spec = gemmSpec('blocked', flagsOf(shape, bias !== null), cfg);
-  if (!ctx.gemmTuner.forced && !ctx.pipelines.has(spec)) {
+  if (!ctx.tuner.forced && !ctx.pipelines.has(spec)) {
     // Never compile inside a step: run the default now, the chosen shape once it is built.
     ctx.pipelines.prepareLater([spec]);
     cfg = DEFAULT_GEMM;
@@ -120,40 +120,54 @@ function recordGemmWith(
   ctx.release(part);
 }
 
-/** Every pipeline the tuner may time for these shapes. */
-export function candidatePipelines(shapes: readonly GemmShape[]): PipelineSpec[] {
-  return shapes.flatMap((s) => candidates(s.n).map((cfg) => gemmSpec('blocked', flagsOf(s, false), cfg)));
+/** Every GEMM pipeline the tuner may time for this shape. */
+export function gemmCandidatePipelines(s: GemmShape): PipelineSpec[] {
+  return candidates(s.n).map((cfg) => gemmSpec('blocked', flagsOf(s, false), cfg));
 }
 
-/** Below this a timed run repeats, so the ~2.5 ms of a queue wait does not decide. */
+/** Timed runs: at least MIN_RUNS, more (up to MAX_RUNS) until MIN_TIMED_MS have passed. */
+const MIN_RUNS = 2;
+const MAX_RUNS = 8;
 const MIN_TIMED_MS = 30;
-const MAX_REPEATS = 8;
 
 /**
- * Milliseconds for one GEMM of this shape with this workgroup shape, on
- * zeroed operands (uninitialized pool memory could hold denormals, which are
- * slow on CPUs and would bias a software adapter's timing).
+ * Milliseconds of the fastest of several runs of `record` (after one warm-up
+ * run), waiting for the queue after each: the minimum, because other work on
+ * the machine only ever adds time, and a software adapter shares the CPU.
  */
-export async function timeGemm(ctx: GpuContext, s: GemmShape, cfg: GemmConfig): Promise<number> {
-  const { scheduler } = ctx;
-  const a = ctx.scratch(Math.max(1, s.m * s.k), 'autotune A');
-  const b = ctx.scratch(Math.max(1, s.k * s.n), 'autotune B');
-  const c = ctx.scratch(Math.max(1, s.m * s.n), 'autotune C');
+export async function timeRecorded(ctx: GpuContext, record: () => void): Promise<number> {
+  record();
+  await ctx.scheduler.sync();
+  let best = Infinity;
+  const t0 = performance.now();
+  for (let runs = 0; runs < MAX_RUNS && (runs < MIN_RUNS || performance.now() - t0 < MIN_TIMED_MS); runs++) {
+    const start = performance.now();
+    record();
+    await ctx.scheduler.sync();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+/**
+ * Zeroed scratch buffers of these element counts for a timing run
+ * (uninitialized pool memory could hold denormals, which are slow on CPUs and
+ * would bias a software adapter's timing); release them with ctx.release.
+ */
+export function zeroedScratch(ctx: GpuContext, counts: readonly number[], what: string): GPUBuffer[] {
+  return counts.map((n) => {
+    const b = ctx.scratch(Math.max(1, n), what);
+    ctx.scheduler.clear(b);
+    return b;
+  });
+}
+
+/** Milliseconds for one GEMM of this shape with the named workgroup shape. */
+export async function timeGemm(ctx: GpuContext, s: GemmShape, variant: string): Promise<number> {
+  const cfg = configNamed(variant) ?? DEFAULT_GEMM;
+  const [a, b, c] = zeroedScratch(ctx, [s.m * s.k, s.k * s.n, s.m * s.n], 'autotune');
   try {
-    scheduler.clear(a);
-    scheduler.clear(b);
-    recordGemmWith(ctx, 'blocked', cfg, a, b, null, c, s); // warm-up
-    await scheduler.sync();
-    let runs = 0;
-    const t0 = performance.now();
-    let elapsed = 0;
-    while (runs < MAX_REPEATS && elapsed < MIN_TIMED_MS) {
-      recordGemmWith(ctx, 'blocked', cfg, a, b, null, c, s);
-      await scheduler.sync();
-      runs++;
-      elapsed = performance.now() - t0;
-    }
-    return elapsed / runs;
+    return await timeRecorded(ctx, () => recordGemmWith(ctx, 'blocked', cfg, a, b, null, c, s));
   } finally {
     for (const x of [a, b, c]) ctx.release(x);
   }

@@ -1,16 +1,16 @@
-// Where tuned GEMM choices outlive the page: IndexedDB, one record per
+// Where tuned kernel choices outlive the page: IndexedDB, one record per
 // adapter. Browsers only (Node has no indexedDB: the in-memory cache of
-// gemmTuner.ts still serves every backend of the process). Failures to open
+// kernelTuner.ts still serves every backend of the process). Failures to open
 // or write the store only cost a re-measure, so they are swallowed.
 
-import type { GemmChoice } from './gemmTuner.js';
+import type { TunedChoice } from './kernelTuner.js';
 
-type Stored = GemmChoice & { wgX: number };
+type Stored = TunedChoice;
 
 const DB = 'webcnn-autotune';
 const STORE = 'gemm';
-/** Bump when gemm.wgsl changes in a way that could change which shape wins. */
-const VERSION = 1;
+/** Bump when a tuned kernel changes in a way that could change which variant wins (2: conv algorithms). */
+const VERSION = 2;
 
 function open(): Promise<IDBDatabase | null> {
   if (typeof indexedDB === 'undefined') return Promise.resolve(null);

@@ -41,17 +41,18 @@ it('prints GEMM and conv2d timings', async () => {
     // conv2d: 2*n*oh*ow*kh*kw*cin*cout FLOPs for each of forward, dW and dX.
     const p = { strides: [1, 1], padding: 'valid', dilations: [1, 1] } as const;
     const convs: [number[], number[]][] = [[[64, 28, 28, 1], [5, 5, 1, 8]], [[64, 12, 12, 8], [5, 5, 8, 16]]];
-    // Each conv twice: with the GEMM pinned to the 8x8 default, then with the shapes autotune() picks.
+    // Each conv twice: im2col with the GEMM pinned to the 8x8 default, then with the variants autotune() picks.
     for (const tuned of [false, true]) for (const [xs, ws] of convs) {
       const size = (s: readonly number[]) => s.reduce((u, v) => u * v, 1);
       const x = wc.tensor(new Float32Array(size(xs)).fill(0.1), xs);
       const w = wc.tensor(new Float32Array(size(ws)).fill(0.1), ws);
       const y = be.conv2d(x, w, null, p);
       const flops = 2 * size(y.shape) * ws[0] * ws[1] * ws[2];
-      const label = `conv2d x[${xs}] w[${ws}] ${tuned ? 'tuned  ' : '8x8    '}`;
-      if (!tuned) await be.pinGemmWorkgroup(8);
+      const label = `conv2d x[${xs}] w[${ws}] ${tuned ? 'tuned        ' : 'im2col + 8x8 '}`;
+      if (!tuned) { await be.pinGemmWorkgroup(8); be.pinConvAlgorithm('im2col'); }
       else {
         await be.pinGemmWorkgroup(null);
+        be.pinConvAlgorithm(null);
         for (const f of [() => be.conv2d(x, w, null, p), () => be.conv2dBackwardFilter(x, y, ws, p), () => be.conv2dBackwardInput(y, w, xs, p)]) f().dispose();
         await be.autotune();
       }

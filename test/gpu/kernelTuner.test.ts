@@ -1,13 +1,14 @@
-// The GEMM's tuned workgroup shapes: every shape the tuner may pick matches
-// the CPU on sizes that are not multiples of its block (all transposes, and
-// split-K), and autotune() measures the shapes a model records, keeps one of
-// the candidates, reports it in backendInfo(), and compiles nothing inside a
-// step.
+// Tuned kernel variants: every GEMM workgroup shape the tuner may pick, and
+// both conv2d forward algorithms (im2col + GEMM, implicit GEMM), match the CPU
+// on sizes that are not multiples of their blocks; autotune() measures the
+// shapes a model records, keeps one of the candidates, reports it in
+// backendInfo(), and compiles nothing inside a step.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomValues } from '../util/check.js';
 import { GpuPage } from '../harness/gpu.js';
 import { cpuRun, cpuT } from '../harness/cpu.js';
+import type { Conv2dParams } from '../../src/backend/types.js';
 import { expectParity } from '../harness/tolerance.js';
 
 let gp: GpuPage;
@@ -49,6 +50,37 @@ describe('webgpu GEMM workgroup shapes', () => {
     });
   }
 
+  const convCases: [string, number[], number[], Conv2dParams, boolean][] = [
+    ['5x5 valid, 1 channel in, 8 out (MNIST conv1)', [3, 12, 11, 1], [5, 5, 1, 8], { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, true],
+    ["3x3 'same' stride 2, 3 in, 12 out, odd pixel count", [1, 7, 9, 3], [3, 3, 3, 12], { strides: [2, 2], padding: 'same', dilations: [1, 1] }, false],
+    ['dilated 3x3, 6 in, 4 out, bias', [2, 9, 9, 6], [3, 3, 6, 4], { strides: [1, 1], padding: 'valid', dilations: [2, 2] }, true],
+  ];
+  for (const [name, xs, ws, p, withBias] of convCases) {
+    it(`conv2d forward, im2col and implicit GEMM: ${name}`, async () => {
+      const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+      const x = Array.from(randomValues(size(xs), 31));
+      const w = Array.from(randomValues(size(ws), 32));
+      const bias = withBias ? Array.from(randomValues(ws[3], 33)) : null;
+      const gpu = await gp.run(async ({ wc, engine }, v) => {
+        const be = engine.backend() as WebGpu;
+        const out: number[][] = [];
+        for (const algo of ['im2col', 'direct'] as const) {
+          be.pinConvAlgorithm(algo);
+          const [xt, wt] = [wc.tensor(v.x, v.xs), wc.tensor(v.w, v.ws)];
+          const bt = v.bias ? wc.tensor(v.bias, [v.ws[3]]) : null;
+          const y = be.conv2d(xt, wt, bt, v.p);
+          out.push(Array.from(await y.data()));
+          for (const t of [xt, wt, bt, y]) t?.dispose();
+        }
+        be.pinConvAlgorithm(null);
+        return out;
+      }, { x, w, bias, xs, ws, p });
+      const want = cpuRun((be) => be.conv2d(cpuT(x, xs), cpuT(w, ws), bias ? cpuT(bias, [ws[3]]) : null, p));
+      expectParity(gpu[0], want, `conv2d im2col ${name}`);
+      expectParity(gpu[1], want, `conv2d direct ${name}`);
+    });
+  }
+
   it('autotune measures the recorded shapes, keeps a candidate and reports it; no pipeline is built inside a step', async () => {
     const r = await gp.run(async ({ wc, engine }) => {
       const be = engine.backend() as WebGpu;
@@ -56,14 +88,21 @@ describe('webgpu GEMM workgroup shapes', () => {
       const a = wc.tensor(new Float32Array(2304 * 25).fill(0.5), [2304, 25]);
       const b = wc.tensor(new Float32Array(25 * 8).fill(0.25), [25, 8]);
       const first = be.matmul(a, b, false, false);  // the heuristic's pipeline is not built yet: the default runs
+      // A conv with 8 filters on a 1-channel image: its forward algorithm is measured too.
+      const cx = wc.tensor(new Float32Array(4 * 28 * 28).fill(0.5), [4, 28, 28, 1]);
+      const cw = wc.tensor(new Float32Array(5 * 5 * 8).fill(0.1), [5, 5, 1, 8]);
+      const cy = be.conv2d(cx, cw, null, { strides: [1, 1], padding: 'valid', dilations: [1, 1] });
+      const convValue = (await cy.data())[0];
+      for (const t of [cx, cw, cy]) t.dispose();
       const firstValues = await first.data();
       await be.autotune();
       const chosen = be.kernelChoices().find((c) => c.shape === '2304x8x25');
+      const conv = be.kernelChoices().find((c) => c.kernel === 'conv2d' && c.shape.startsWith('x[4,28,28,1] w[5,5,1,8]'));
       const again = be.matmul(a, b, false, false);
       const againValues = await again.data();
       for (const t of [a, b, first, again]) t.dispose();
       return {
-        chosen, info: wc.backendInfo().kernels.some((c) => c.shape === '2304x8x25'),
+        chosen, conv, convValue, info: wc.backendInfo().kernels.some((c) => c.shape === '2304x8x25'),
         same: firstValues.every((v, i) => v === againValues[i]), value: firstValues[0],
         syncCreated: be.stats().pipelinesCreatedSync - syncBefore,
       };
@@ -72,6 +111,8 @@ describe('webgpu GEMM workgroup shapes', () => {
     // n = 8: the heuristic is 2 blocks wide; its neighbours 1 and 4 are the other candidates.
     expect(['workgroup 1x64', 'workgroup 2x32', 'workgroup 4x16']).toContain(r.chosen?.variant);
     expect(r.chosen?.ms).toBeGreaterThan(0);
+    expect(['im2col', 'direct']).toContain(r.conv?.variant);
+    expect(r.convValue).toBeCloseTo(25 * 0.5 * 0.1, 5);
     expect(r.info).toBe(true);
     expect(r.value).toBeCloseTo(25 * 0.5 * 0.25, 5);
     expect(r.same).toBe(true);

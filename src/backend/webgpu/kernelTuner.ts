@@ -1,0 +1,140 @@
+// Picks kernel variants per problem shape, by measuring on the adapter.
+//
+// Two decisions are tuned:
+// - gemm.wgsl's workgroup shape. Every invocation computes an 8x4 block of
+//   C; a workgroup of 64 invocations is WG_X blocks across n by WG_Y blocks
+//   down m. With n = 8 (a conv with 8 filters) the default 8x8 workgroup
+//   leaves 6 of every 8 columns of invocations idle, while 2x32 keeps all of
+//   them busy; real GPUs with shared caches may prefer wide workgroups on
+//   square GEMMs.
+// - conv2d forward as im2col + GEMM, or as the implicit GEMM of
+//   conv2dDirect.wgsl (no column matrix: wins where the copy costs more than
+//   the product, as with few input channels).
+// The scheme:
+//   1. a problem seen for the first time runs with a heuristic variant,
+//      whose pipeline is created in the background (until it exists the
+//      prepared default runs);
+//   2. autotune() times the candidates on the real sizes (the model's own,
+//      after its first step) and keeps the fastest;
+//   3. choices are cached per adapter: in memory for every backend made on
+//      it, and in IndexedDB in browsers, so a reload does not measure again.
+
+import type { WindowGeometry } from '../../ops/geometry.js';
+
+export interface GemmConfig { readonly wgX: number; readonly wgY: number }
+export interface GemmShape { readonly m: number; readonly n: number; readonly k: number; readonly transA: boolean; readonly transB: boolean }
+/** One tuned decision: for `kernel` on problem `shape`, `variant` ran `ms` per call. */
+export interface TunedChoice { kernel: string; shape: string; variant: string; ms: number; candidates: number; source: 'measured' | 'cached' }
+
+/** What the backend's timing function needs to run one problem (matmul.ts, conv2d.ts). */
+export type TuneProblem =
+  | { kind: 'gemm'; shape: GemmShape }
+  | { kind: 'conv2d'; g: WindowGeometry; cout: number };
+
+/** A decision waiting to be measured: the candidates and what the timing function needs. */
+interface Pending<P> { kernel: string; shape: string; candidates: readonly string[]; problem: P }
+
+/** Invocations per workgroup: every GEMM candidate keeps this, only the aspect changes. */
+const INVOCATIONS = 64;
+/** Columns of C one invocation computes (gemm.wgsl's TN). */
+const BLOCK_N = 4;
+export const DEFAULT_GEMM: GemmConfig = { wgX: 8, wgY: 8 };
+
+const config = (wgX: number): GemmConfig => ({ wgX, wgY: INVOCATIONS / wgX });
+export const configName = (c: GemmConfig): string => `${c.wgX}x${c.wgY}`;
+export const shapeName = (s: GemmShape): string => `${s.m}x${s.n}x${s.k}${s.transA ? ' Aᵀ' : ''}${s.transB ? ' Bᵀ' : ''}`;
+
+/** The narrowest power-of-two workgroup width whose blocks span n, at most the measured default's 8. */
+export function heuristicConfig(n: number): GemmConfig {
+  let wgX = 1;
+  while (wgX < DEFAULT_GEMM.wgX && wgX * BLOCK_N < n) wgX *= 2;
+  return config(wgX);
+}
+
+/** The heuristic and its neighbours (half and twice as wide). */
+export function candidates(n: number): GemmConfig[] {
+  const h = heuristicConfig(n).wgX;
+  return [h / 2, h, h * 2].filter((w) => w >= 1 && w <= 16 && Number.isInteger(w)).map(config);
+}
+
+/** Every workgroup shape the tuner may pick (the pipelines a test must cover). */
+export const ALL_CONFIGS: readonly GemmConfig[] = [1, 2, 4, 8, 16].map(config);
+export const configNamed = (name: string): GemmConfig | undefined => ALL_CONFIGS.find((c) => configName(c) === name);
+
+export type ConvAlgorithm = 'im2col' | 'direct';
+
+/** Choices per adapter, shared by every backend created on that adapter in this page. */
+const memoryCache = new Map<string, Map<string, TunedChoice>>();
+const keyOf = (kernel: string, shape: string): string => `${kernel} ${shape}`;
+
+export class KernelTuner<P> {
+  private readonly chosen: Map<string, TunedChoice>;
+  /** Problems recorded but not yet measured. */
+  private readonly pending = new Map<string, Pending<P>>();
+  /** Tests pin one GEMM workgroup shape, or one conv algorithm, to cover every variant. */
+  forced: GemmConfig | null = null;
+  forcedConv: ConvAlgorithm | null = null;
+
+  constructor(readonly adapterKey: string, readonly enabled: boolean) {
+    let c = memoryCache.get(adapterKey);
+    if (!c) memoryCache.set(adapterKey, (c = new Map()));
+    this.chosen = c;
+  }
+
+  /** The variant to run for this problem: the measured one, else `heuristic` (and the problem waits to be measured). */
+  choose(kernel: string, shape: string, heuristic: string, cands: readonly string[], problem: P): string {
+    const key = keyOf(kernel, shape);
+    const hit = this.chosen.get(key);
+    if (hit) return hit.variant;
+    if (this.enabled && cands.length > 1) this.pending.set(key, { kernel, shape, candidates: cands, problem });
+    return heuristic;
+  }
+
+  /** The GEMM workgroup shape for `shape` (the caller falls back to the default until its pipeline exists). */
+  gemmConfig(shape: GemmShape, problem: P): GemmConfig {
+    if (this.forced) return this.forced;
+    const name = this.choose('gemm', shapeName(shape), configName(heuristicConfig(shape.n)), candidates(shape.n).map(configName), problem);
+    return configNamed(name) ?? DEFAULT_GEMM;
+  }
+
+  pendingProblems(): Pending<P>[] {
+    return [...this.pending.values()];
+  }
+
+  get hasPending(): boolean {
+    return this.enabled && this.pending.size > 0;
+  }
+
+  /** Measures every pending problem with `time` (ms per run of one variant) and keeps the fastest. */
+  async tune(time: (problem: P, variant: string) => Promise<number>): Promise<TunedChoice[]> {
+    const made: TunedChoice[] = [];
+    for (const [key, job] of [...this.pending]) {
+      this.pending.delete(key);
+      let best = { variant: job.candidates[0], ms: Infinity };
+      for (const variant of job.candidates) {
+        const ms = await time(job.problem, variant);
+        if (ms < best.ms) best = { variant, ms };
+      }
+      const choice: TunedChoice = { kernel: job.kernel, shape: job.shape, ...best, candidates: job.candidates.length, source: 'measured' };
+      this.chosen.set(key, choice);
+      made.push(choice);
+    }
+    return made;
+  }
+
+  /** Adds choices loaded from a persistent cache (measured ones win). */
+  adopt(choices: readonly TunedChoice[]): void {
+    for (const c of choices) {
+      const key = keyOf(c.kernel, c.shape);
+      if (!this.chosen.has(key)) {
+        this.chosen.set(key, { ...c, source: 'cached' });
+        this.pending.delete(key);
+      }
+    }
+  }
+
+  /** Every choice in force, for backendInfo() and the profiler. */
+  choices(): TunedChoice[] {
+    return [...this.chosen.values()];
+  }
+}

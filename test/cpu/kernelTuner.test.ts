@@ -1,0 +1,42 @@
+// The kernel tuner's choice of candidates (pure logic; the timing runs on WebGPU in test/gpu/kernelTuner.test.ts).
+import { describe, expect, it } from 'vitest';
+import { KernelTuner, candidates, configName, heuristicConfig } from '../../src/backend/webgpu/kernelTuner.js';
+
+describe('GEMM workgroup heuristic and candidates', () => {
+  it('spans n with the narrowest workgroup, up to the 8x8 default', () => {
+    expect([1, 4, 5, 8, 16, 17, 32, 33, 512].map((n) => configName(heuristicConfig(n)))).toEqual(
+      ['1x64', '1x64', '2x32', '2x32', '4x16', '8x8', '8x8', '8x8', '8x8']);
+  });
+  it('tries the heuristic and its neighbours', () => {
+    expect(candidates(8).map(configName)).toEqual(['1x64', '2x32', '4x16']);
+    expect(candidates(3).map(configName)).toEqual(['1x64', '2x32']);
+    expect(candidates(512).map(configName)).toEqual(['4x16', '8x8', '16x4']);
+  });
+  it('keeps the fastest measured candidate and shares it with later tuners of the adapter', async () => {
+    const key = `test-adapter-${Math.random()}`;
+    const t = new KernelTuner<string>(key, true);
+    const shape = { m: 100, n: 8, k: 9, transA: false, transB: false };
+    expect(configName(t.gemmConfig(shape, 'problem'))).toBe('2x32');
+    const times: Record<string, number> = { '1x64': 3, '2x32': 2, '4x16': 1 };
+    const made = await t.tune(async (problem: string, variant: string) => { expect(problem).toBe('problem'); return times[variant]; });
+    expect(made).toEqual([{ kernel: 'gemm', shape: '100x8x9', variant: '4x16', ms: 1, candidates: 3, source: 'measured' }]);
+    expect(configName(new KernelTuner<string>(key, true).gemmConfig(shape, 'again'))).toBe('4x16');
+    expect(t.hasPending).toBe(false);
+  });
+  it('records nothing to measure when tuning is off, or with one candidate', () => {
+    const off = new KernelTuner<null>(`off-${Math.random()}`, false);
+    off.gemmConfig({ m: 10, n: 10, k: 10, transA: true, transB: false }, null);
+    expect(off.hasPending).toBe(false);
+    const on = new KernelTuner<null>(`one-${Math.random()}`, true);
+    expect(on.choose('conv2d', 'x', 'im2col', ['im2col'], null)).toBe('im2col');
+    expect(on.hasPending).toBe(false);
+  });
+  it('adopts cached choices unless one was measured', () => {
+    const key = `cache-${Math.random()}`;
+    const t = new KernelTuner<null>(key, true);
+    t.adopt([{ kernel: 'conv2d', shape: 's', variant: 'direct', ms: 2, candidates: 2, source: 'measured' }]);
+    expect(t.choose('conv2d', 's', 'im2col', ['im2col', 'direct'], null)).toBe('direct');
+    expect(t.choices()[0].source).toBe('cached');
+    expect(t.hasPending).toBe(false);
+  });
+});
