@@ -6,7 +6,7 @@ import type { Measurement } from './measure.js';
 export interface CellResult {
   /** The figure in the row's unit; null where there is none (see note). */
   value: number | null;
-  /** Not timed after a warm-up: the warm-up call stands in (a lower bound of the rate) or the figure was estimated. */
+  /** Not timed after a warm-up: the warm-up call stands in (CPU engines) or the figure is estimated (see note). */
   estimate: boolean;
   /** Calls (steps) timed. */
   calls: number;
@@ -25,7 +25,7 @@ export function cellFrom(task: Task, m: Measurement): CellResult {
       : task.batch * perSecond;
   return {
     value, estimate: m.fromWarmup, calls: m.calls, seconds, warmupSeconds: m.warmupMs / 1000,
-    ...(m.fromWarmup ? { note: `one call took ${(m.warmupMs / 1000).toFixed(1)} s: the warm-up call is the figure (compilation included)` } : {}),
+    ...(m.fromWarmup ? { note: 'one call took longer than the cap: the warm-up call is the figure, not repeated' } : {}),
   };
 }
 

@@ -193,9 +193,10 @@ function renderResults(o: CliOptions, rows: Row[], results: Results, info: PageI
     `- Browser: ${version}, headless (\`--enable-unsafe-webgpu --enable-unsafe-swiftshader --enable-webgpu-developer-features\`)`,
     `- WebGPU adapter: ${a ? `${a.vendor || '?'} / ${a.architecture || '?'}${a.description ? ` (${a.description})` : ''}; fallback adapter: ${a.isFallbackAdapter ? 'yes' : 'no'}; timestamp-query: ${a.timestampQuery ? 'yes' : 'no'}` : 'none'}`,
     `- Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()}; load average ${load.toFixed(2)} at the start`,
-    `- Page: navigator.hardwareConcurrency ${info.hardwareConcurrency}, crossOriginIsolated ${info.crossOriginIsolated} (tfjs-wasm ${info.crossOriginIsolated ? 'runs multi-threaded' : 'runs single-threaded'})`,
+    `- Page: navigator.hardwareConcurrency ${info.hardwareConcurrency}, crossOriginIsolated ${info.crossOriginIsolated} (tfjs-wasm on ${info.wasmThreads ?? '?'} thread${info.wasmThreads === 1 ? '' : 's'})`,
     `- Libraries: webcnn at git ${gitVersion(root)}; TensorFlow.js ${info.tfjsVersion} (webgpu, webgl, wasm, cpu backends)`,
-    `- Each cell: one warm-up call, then ${o.budget} s of timed calls (at least one), the last result read back before the clock stops; a call over ${o.maxCall} s is not repeated`,
+    `- Each cell: one warm-up call, then ${o.budget} s of timed calls (at least one), the last result read back before the clock stops. ` +
+      `Cap ${o.maxCall} s: a cell whose one call is estimated longer is not run (\`~\`: the rate measured at the smaller size); a CPU engine's call whose warm-up took longer is not repeated (\`~\`)`,
     '',
     '## Figures',
     '',

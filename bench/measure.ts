@@ -12,8 +12,9 @@ export interface MeasureOptions {
   /** Milliseconds of timed calls to aim for per cell. */
   budgetMs: number;
   /**
-   * A call longer than this is not repeated: when the warm-up alone took
-   * longer, it stands in for the timed call (an estimate, marked so).
+   * When the warm-up call alone took longer than this, it stands in for the
+   * timed call (marked as such). Only for engines that compile nothing on a
+   * first call (the CPU ones); Infinity for the others.
    */
   maxCallMs: number;
   /** Upper bound on timed calls (tiny kernels). */
@@ -28,7 +29,7 @@ export interface Measurement {
   /** Milliseconds the timed calls took together. */
   ms: number;
   warmupMs: number;
-  /** The warm-up call was over maxCallMs and is the figure: it includes compilation, so the rate is a lower bound. */
+  /** The warm-up call was over maxCallMs and is the figure. */
   fromWarmup: boolean;
 }
 

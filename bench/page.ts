@@ -5,7 +5,7 @@
 import * as wc from '../src/index.js';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { notRun, type CellResult } from './cell.js';
 import type { MeasureOptions } from './measure.js';
 import { unsupported, type Engine, type ModelName, type Task } from './plan.js';
@@ -24,6 +24,8 @@ export interface PageInfo {
   crossOriginIsolated: boolean;
   adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean; timestampQuery: boolean } | null;
   tfjsVersion: string;
+  /** Threads tfjs-wasm runs with (1 unless the page is cross-origin isolated); null if it failed to start. */
+  wasmThreads: number | null;
 }
 
 export interface KernelRow { name: string; calls: number; totalMs: number; share: number }
@@ -45,6 +47,8 @@ const bench = {
   async info(): Promise<PageInfo> {
     const adapter = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
     const nav = navigator as Navigator & { deviceMemory?: number };
+    // Starting tfjs-wasm here tells how many threads it got (its module is fetched and compiled once).
+    const wasmThreads = (await tf.setBackend('wasm').catch(() => false)) ? getThreadsCount() : null;
     return {
       userAgent: navigator.userAgent,
       hardwareConcurrency: navigator.hardwareConcurrency,
@@ -55,6 +59,7 @@ const bench = {
         isFallbackAdapter: adapter.info.isFallbackAdapter ?? false, timestampQuery: adapter.features.has('timestamp-query'),
       } : null,
       tfjsVersion: tf.version.tfjs,
+      wasmThreads,
     };
   },
 
@@ -62,10 +67,10 @@ const bench = {
   async run(engine: Engine, task: Task, o: MeasureOptions): Promise<CellResult> {
     const why = unsupported(engine, task);
     if (why) return notRun(why);
-    // Only a kernel (GEMM, conv) or a CPU engine may let a long warm-up call stand in for the timed one:
-    // a GPU engine's first model step also compiles its whole pipeline set, too big a share to count.
+    // Only a CPU engine may let a long warm-up call stand in for the timed one: on a GPU engine the
+    // warm-up compiles shaders, which can take far longer than the call (tfjs-webgpu on SwiftShader: seconds).
     const gpu = engine === 'webcnn-webgpu' || engine === 'tfjs-webgpu' || engine === 'tfjs-webgl';
-    if (gpu && task.kind !== 'gemm' && task.kind !== 'conv') o = { ...o, maxCallMs: Infinity };
+    if (gpu) o = { ...o, maxCallMs: Infinity };
     try {
       const weights = await initialWeights(task);
       if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return await runWebcnn(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, o, weights);
