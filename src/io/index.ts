@@ -41,12 +41,18 @@ export async function loadModel(source: LoadSource): Promise<LayersModel> {
   const values = [...stored.values()].reduce((s, w) => s + w.values.length, 0);
   // Slack past the file's size lets a model that is short of a few weights fail with the message that names them.
   const budget = 2 * values + 2 ** 20;
-  const model = withWeightBudget(budget, where, `the weights file holds ${values} values in all, so the topology cannot be right`, () => topologyToModel(artifacts.modelTopology, where));
+  const built = withWeightBudget(budget, where, `the weights file holds ${values} values in all, so the topology cannot be right`, () => topologyToModel(artifacts.modelTopology, where));
+  const model = built.result;
+  // layers the topology builds but the outputs do not reach are not the model's: their weights are freed either way
+  const kept = new Set(model.weights.map((v) => v.value));
   try {
     setLoadedWeights(model, stored, where);
   } catch (err) {
+    for (const t of built.made) t.dispose();
     model.dispose();
     throw err;
+  } finally {
+    for (const t of built.made) if (!kept.has(t)) t.dispose();
   }
   return model;
 }
@@ -66,7 +72,10 @@ function setLoadedWeights(model: LayersModel, stored: Map<string, { shape: numbe
   if (unused.length) throw new Error(`${where}: the weights file holds ${unused.join(', ')}, which the model does not have`);
   for (const v of vars) {
     const t = tensor(stored.get(v.name)!.values, v.shape);
-    v.write(t);
-    t.dispose();
+    try {
+      v.write(t);
+    } finally {
+      t.dispose();
+    }
   }
 }

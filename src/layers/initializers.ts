@@ -166,7 +166,8 @@ export function getInitializer(id: InitializerIdentifier | undefined, fallback: 
   if (id === undefined) return fallback();
   if (typeof id !== 'string') {
     // JavaScript callers and model.json files can hand anything here; only an object that can make values will do
-    if (id !== null && typeof id === 'object' && typeof (id as Partial<Initializer>).values === 'function') return id;
+    const maybe = id as Partial<Initializer> | null;
+    if (maybe !== null && typeof maybe === 'object' && !Array.isArray(maybe) && typeof maybe.values === 'function' && typeof maybe.getConfig === 'function') return id;
     throw new Error(`${where}: an initializer must be a name (${Object.keys(byName).map((k) => `'${k}'`).join(', ')}) or a wc.initializers.* object, got ${JSON.stringify(id) ?? String(id)}`);
   }
   const make = Object.hasOwn(byName, id) ? byName[id] : undefined;

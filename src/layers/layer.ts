@@ -58,17 +58,18 @@ export function toSnakeCase(className: string): string {
 
 /**
  * A cap on the weight values layers may create while `fn` runs, and the
- * weights made meanwhile (freed if fn throws). loadModel builds a model from a
- * file's topology under a cap of what its weights file holds: a corrupt
- * topology that asks for absurd weight shapes fails before anything that size
- * is allocated, and a build that fails halfway leaves no tensors behind.
+ * weight tensors made meanwhile (freed if fn throws; returned otherwise, so
+ * the caller can free those of layers its model does not keep). loadModel
+ * builds a model from a file's topology under a cap of what its weights file
+ * holds: a corrupt topology that asks for absurd weight shapes fails before
+ * anything that size is allocated, and a failed load leaves no tensors behind.
  */
-export function withWeightBudget<T>(maxValues: number, where: string, explain: string, fn: () => T): T {
+export function withWeightBudget<T>(maxValues: number, where: string, explain: string, fn: () => T): { result: T; made: Tensor[] } {
   const outer = budget;
   const mine = { remaining: maxValues, where, explain, made: [] as Tensor[] };
   budget = mine;
   try {
-    return fn();
+    return { result: fn(), made: mine.made };
   } catch (err) {
     for (const t of mine.made) t.dispose();
     throw err;
