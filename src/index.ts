@@ -7,11 +7,14 @@
 import { CpuBackend } from './backend/cpu/index.js';
 import { installBackend, registerBackend } from './engine.js';
 
-registerBackend('cpu', async () => new CpuBackend());
+// One CPU backend per process: CPU kernels label what they make with it (src/backend/cpu/storage.ts),
+// so a second instance (setBackend('cpu', { verify: true }), say) would make the first one's tensors look foreign.
+const cpu = new CpuBackend();
+registerBackend('cpu', async () => cpu);
 // Imported lazily: the WebGPU module (and its WGSL) loads only when selected, and Node never touches navigator.
 registerBackend('webgpu', async (options) => (await import('./backend/webgpu/index.js')).WebGpuBackend.create(options));
 // The CPU backend needs no async set-up, so it is selected until setBackend says otherwise.
-installBackend(new CpuBackend(), {}, true);
+installBackend(cpu, {}, true);
 
 export { setBackend, getBackend, backendInfo, tensor } from './engine.js';
 export type { BackendOptions, BackendInfo } from './engine.js';

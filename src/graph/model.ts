@@ -108,6 +108,8 @@ export class LayersModel {
     if (values.length !== vars.length) {
       throw new Error(`${this.className}.setWeights: expected ${vars.length} tensors (${vars.map((v) => v.name).join(', ')}), got ${values.length}`);
     }
+    // all checked before any is written: a bad tensor leaves every weight as it was
+    vars.forEach((v, i) => v.checkWrite(values[i]));
     vars.forEach((v, i) => v.write(values[i]));
   }
   countParams(): number {

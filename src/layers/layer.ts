@@ -108,10 +108,20 @@ export class LayerVariable {
 
   /** Copies values in place (same shape), so optimizer slots and references stay valid. */
   write(t: Tensor): void {
+    this.checkWrite(t);
+    this.value.backend.assign(this.value, t);
+  }
+
+  /** What write() needs of t: usable, on this weight's backend, of its shape. setWeights checks every tensor before it writes any. */
+  checkWrite(t: Tensor): void {
+    t.assertUsable(`setWeights ('${this.name}')`);
+    this.value.assertUsable(`setWeights ('${this.name}')`);
+    if (t.backend !== this.value.backend) {
+      throw new Error(`setWeights ('${this.name}'): got a tensor of the '${t.backend.name}' backend for a weight on ${t.backend.name === this.value.backend.name ? 'another' : `the '${this.value.backend.name}'`} backend; make it with that backend selected`);
+    }
     if (t.rank !== this.value.rank || t.shape.some((d, i) => d !== this.value.shape[i])) {
       throw new Error(`setWeights: weight '${this.name}' has shape ${shapeToString(this.value.shape)}, got a tensor of shape ${shapeToString(t.shape)}`);
     }
-    this.value.backend.assign(this.value, t);
   }
 }
 
@@ -242,6 +252,8 @@ export abstract class Layer<S = unknown> {
     if (values.length !== vars.length) {
       throw new Error(`${this.className}.setWeights ('${this.name}'): expected ${vars.length} tensors (${vars.map((v) => v.name).join(', ') || 'none'}), got ${values.length}`);
     }
+    // all checked before any is written: a bad tensor leaves every weight as it was
+    vars.forEach((v, i) => v.checkWrite(values[i]));
     vars.forEach((v, i) => v.write(values[i]));
   }
 

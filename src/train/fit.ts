@@ -13,7 +13,7 @@ import { CheckpointKeeper } from './checkpoint.js';
 import { evalStep } from './step.js';
 import type { Compiled } from './compile.js';
 import { checkedTrainStep, NonFiniteLossError } from './guard.js';
-import { checkFinite, checkFiniteSync, checkInputShapes, checkTargetShapes, rowCount, tensorList } from './validate.js';
+import { checkFinite, checkFiniteSync, checkInputShapes, checkModelAndBackends, checkTargetShapes, rowCount, tensorList } from './validate.js';
 
 export interface FitArgs {
   batchSize?: number;
@@ -69,6 +69,7 @@ function checkData(model: LayersModel, where: string, x: unknown, y: unknown): {
   const xs = tensorList(where, 'x', x);
   const ys = y === NO_LABELS ? [] : tensorList(where, 'y', y);
   model.ensureBuilt(xs);
+  checkModelAndBackends(model, where, xs, ys);
   checkInputShapes(model, where, xs);
   const n = rowCount(where, xs, y === NO_LABELS ? null : ys);
   if (y !== NO_LABELS && model.compiled) checkTargetShapes(model, where, ys, model.compiled.losses);

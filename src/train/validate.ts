@@ -28,6 +28,27 @@ export function tensorList(where: string, what: 'x' | 'y', v: unknown): Tensor[]
   return list as Tensor[];
 }
 
+/**
+ * The model's weights must be usable and the data on their backend: a model
+ * built on the CPU cannot take WebGPU tensors (or the reverse), and a disposed
+ * model says so here rather than from inside its first kernel.
+ */
+export function checkModelAndBackends(model: LayersModel, where: string, xs: readonly Tensor[], ys: readonly Tensor[]): void {
+  const weights = model.weights;
+  for (const v of weights) v.value.assertUsable(`${where} (weight ${v.name}; was the model disposed?)`);
+  const home = weights[0]?.value.backend ?? xs[0]?.backend;
+  if (!home) return;
+  const check = (what: 'x' | 'y', ts: readonly Tensor[]) => ts.forEach((t, i) => {
+    if (t.backend !== home) {
+      const whose = weights.length ? "the model's weights are" : `x${xs.length > 1 ? '[0]' : ''} is`;
+      throw new Error(`${where}: ${what}${ts.length > 1 ? `[${i}]` : ''} is a tensor of the '${t.backend.name}' backend, but ${whose} on ${t.backend.name === home.name ? 'another' : `the '${home.name}'`} backend; `
+        + 'make the data and the model with the same backend selected (wc.setBackend before building or loading the model and before wc.tensor)');
+    }
+  });
+  check('x', xs);
+  check('y', ys);
+}
+
 /** Rows (first axis) shared by every tensor; at least one. */
 export function rowCount(where: string, xs: readonly Tensor[], ys: readonly Tensor[] | null): number {
   const all = [...xs, ...(ys ?? [])];

@@ -5,9 +5,9 @@ import { Tensor, createTensor } from '../../tensor.js';
 
 let owner: Backend | null = null;
 
-/** Called once by the CPU backend's constructor. */
+/** Called by the CPU backend's constructor: the first instance owns every CPU tensor (a later one must not take over). */
 export function setCpuOwner(b: Backend): void {
-  owner = b;
+  owner ??= b;
 }
 
 /** The values of a CPU tensor (no copy: do not write to them unless the op is in place). */
