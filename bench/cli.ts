@@ -3,20 +3,21 @@
 // (which serves the repository with Vite) through ssrLoadModule.
 //
 // Order: the first-trained-step rows first, each model in a browser of its
-// own and each engine in a fresh tab (nothing compiled or cached before the
-// timer starts); then every other row in one tab, the engines of a row one
-// after another (interleaved: webcnn and TF.js see the same machine state).
+// own (no shader compiled or cached before the timer starts; each engine
+// creates its backend there for the first time); then every other row in one
+// tab, the engines of a row one after another (interleaved: webcnn and TF.js
+// see the same machine state).
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Browser, Page } from 'puppeteer';
 import { closeBrowser, launchBrowser, openPage } from '../src/testing/index.js';
-import type { CellResult } from './cell.js';
+import { notRun, type CellResult } from './cell.js';
 import { skipIfTooSlow } from './estimate.js';
 import type { MeasureOptions } from './measure.js';
 import type { PageInfo, StepProfile } from './page.js';
-import { ENGINES, planRows, type Engine, type ModelName, type Row } from './plan.js';
+import { ENGINES, planRows, unsupported, type Engine, type ModelName, type Row } from './plan.js';
 import { callsTable, formatCell, markdownTable, notes, resultsTable, type Results } from './table.js';
 
 export interface CliOptions {
@@ -95,8 +96,11 @@ async function benchPage(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
-const runCell = (page: Page, engine: Engine, row: Row, o: MeasureOptions): Promise<CellResult> =>
-  page.evaluate((e, t, m) => window.bench.run(e, t, m), engine, row.task, o);
+/** One cell in the page; a cell the engine cannot run is answered here. */
+async function runCell(page: Page, engine: Engine, row: Row, o: MeasureOptions): Promise<CellResult> {
+  const why = unsupported(engine, row.task);
+  return why ? notRun(why) : page.evaluate((e, t, m) => window.bench.run(e, t, m), engine, row.task, o);
+}
 
 export async function main(argv: readonly string[], ctx: { url: string; root: string }): Promise<void> {
   const o = parseArgs(argv, ctx.root);
@@ -125,19 +129,15 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
     console.log(`webcnn bench: ${session.version}, ${info.adapter ? `WebGPU ${info.adapter.vendor}/${info.adapter.architecture}${info.adapter.isFallbackAdapter ? ' (fallback adapter)' : ''}` : 'no WebGPU adapter'}, ` +
       `${os.cpus().length} cores, load ${load.toFixed(2)}; ${rows.length} rows × ${o.engines.length} engines, ${o.budget} s per cell`);
 
-    // First trained steps: a browser per model (a quick run reuses this one), a fresh tab per engine.
+    // First trained steps: a browser of its own per model (a quick run reuses this one) and a new tab,
+    // in which each engine creates its backend for the first time.
     for (const row of rows.filter((r) => r.task.kind === 'firstStep')) {
       const s = o.quick ? session : await startBrowser();
+      const p = await benchPage(s.browser, ctx.url);
       try {
-        for (const engine of o.engines) {
-          const p = await benchPage(s.browser, ctx.url);
-          try {
-            report(row, engine, await runCell(p, engine, row, measureOptions), total);
-          } finally {
-            await p.close();
-          }
-        }
+        for (const engine of o.engines) report(row, engine, await runCell(p, engine, row, measureOptions), total);
       } finally {
+        await p.close();
         if (s !== session) await closeBrowser(s.browser);
       }
     }
