@@ -25,7 +25,7 @@ describe('webgpu matmul', () => {
         const be = engine.backend() as import('../../src/backend/webgpu/index.js').WebGpuBackend;
         const out: number[][] = [];
         for (const variant of ['blocked', 'naive'] as const) {
-          be.gemmVariant = variant;
+          await be.useGemmVariant(variant);
           for (const [ta, tb] of v.combos) {
             const at = wc.tensor(v.a, ta ? [v.k, v.m] : [v.m, v.k]);
             const bt = wc.tensor(v.b, tb ? [v.n, v.k] : [v.k, v.n]);
@@ -34,7 +34,7 @@ describe('webgpu matmul', () => {
             for (const t of [at, bt, ct]) t.dispose();
           }
         }
-        be.gemmVariant = 'blocked';
+        await be.useGemmVariant('blocked');
         return out;
       }, { a, b, m, n, k, combos });
       let i = 0;

@@ -64,8 +64,14 @@ export interface GpuStats {
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
   readonly ctx: GpuContext;
-  /** Which GEMM matmul and conv use: 'naive' is the oracle kernel (tests switch to it). */
+  /** Which GEMM matmul and conv use: 'naive' is the oracle kernel (tests switch to it with useGemmVariant). */
   gemmVariant: mm.GemmVariant = 'blocked';
+
+  /** Switches the GEMM behind matmul and conv, building the oracle's pipelines first when asked for it. */
+  async useGemmVariant(variant: mm.GemmVariant): Promise<void> {
+    if (variant === 'naive') await this.ctx.pipelines.prepare(mm.naivePipelines);
+    this.gemmVariant = variant;
+  }
   /** Set in verification mode: checks every kernel against the CPU reference. */
   readonly verifier: Verifier | null = null;
 

@@ -38,12 +38,14 @@ function allFlags(): GemmFlags[] {
   return out;
 }
 
+/** The naive oracle's pipelines: not prepared with the backend (only tests switch to it), so they cost no start-up time. */
+export const naivePipelines: readonly PipelineSpec[] = allFlags().filter((f) => !f.vecA && !f.vecB).map((f) => gemmSpec('naive', f));
+
 /** The register-blocked GEMM's pipelines for one workgroup shape (every flag combination). */
 export const gemmPipelines = (cfg: GemmConfig): PipelineSpec[] => allFlags().map((f) => gemmSpec('blocked', f, cfg));
 
 export const pipelines: readonly PipelineSpec[] = [
   ...gemmPipelines(DEFAULT_GEMM),
-  ...allFlags().filter((f) => !f.vecA && !f.vecB).map((f) => gemmSpec('naive', f)),
   biasAddSpec, biasAddBackwardSpec, splitKSumSpec,
 ];
 

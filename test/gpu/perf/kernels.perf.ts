@@ -31,11 +31,11 @@ it('prints GEMM and conv2d timings', async () => {
       const a = wc.tensor(new Float32Array(m * k).fill(0.5), [m, k]);
       const b = wc.tensor(new Float32Array(k * n).fill(0.25), [k, n]);
       for (const variant of ['blocked', 'naive'] as const) {
-        be.gemmVariant = variant;
+        await be.useGemmVariant(variant);
         const ms = await time(() => be.matmul(a, b, false, false));
         out.push(`gemm ${variant.padEnd(7)} ${m}x${n}x${k}: ${ms.toFixed(1)} ms, ${((2 * m * n * k) / ms / 1e6).toFixed(2)} GFLOP/s`);
       }
-      be.gemmVariant = 'blocked';
+      await be.useGemmVariant('blocked');
       a.dispose(); b.dispose();
     }
     // conv2d: 2*n*oh*ow*kh*kw*cin*cout FLOPs for each of forward, dW and dX.
