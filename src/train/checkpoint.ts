@@ -109,6 +109,14 @@ function weightsLost(model: LayersModel): boolean {
   return model.weights.some((v) => v.value.backend.isLost?.() ?? false);
 }
 
+/** What fit, evaluate and predict say when the weights are on a lost device (validate.ts). */
+export function weightsLostMessage(model: LayersModel, where: string): string {
+  return `${where}: the model's weights were on a GPU device that was lost. ` +
+    (model.checkpoint
+      ? "Call await wc.setBackend('webgpu') for a new device, then await model.restoreCheckpoint(), and make the data tensors again."
+      : "No checkpoint was kept (fit's checkpointEvery option keeps one): load or rebuild the model.");
+}
+
 /** fit's side of checkpointing and of device loss; fit calls it around each step. */
 export class CheckpointKeeper {
   private steps = 0;
@@ -120,12 +128,7 @@ export class CheckpointKeeper {
     if (every !== undefined && !(Number.isInteger(every) && every >= 1)) {
       throw new Error(`${where}: checkpointEvery must be a positive integer (batches), got ${every}`);
     }
-    if (weightsLost(model)) {
-      throw new Error(`${where}: the model's weights were on a GPU device that was lost. ` +
-        (model.checkpoint
-          ? "Call await wc.setBackend('webgpu') for a new device, then await model.restoreCheckpoint(), then fit again."
-          : 'No checkpoint was kept (fit\'s checkpointEvery option keeps one): load or rebuild the model.'));
-    }
+    if (weightsLost(model)) throw new Error(weightsLostMessage(model, where));
   }
 
   /** After step (epoch, batch) is recorded: every `every` steps, record a checkpoint's copies. */
@@ -155,11 +158,11 @@ export class CheckpointKeeper {
   async failure(err: unknown): Promise<unknown> {
     await this.pending;
     if (!weightsLost(this.model)) return err;
-    const at = this.last ? ` at epoch ${this.last.epoch}, batch ${this.last.batch}` : '';
+    const at = this.last ? `, after the step of epoch ${this.last.epoch}, batch ${this.last.batch}` : '';
     const cp = this.model.checkpoint;
+    const when = cp && cp.epoch >= 0 ? `after epoch ${cp.epoch}, batch ${cp.batch} (step ${cp.iterations})` : `of step ${cp?.iterations} (takeCheckpoint())`;
     const next = cp
-      ? `The model keeps a checkpoint in CPU memory: the weights and optimizer state after epoch ${cp.epoch}, batch ${cp.batch} ` +
-        `(step ${cp.iterations}). Call await wc.setBackend('webgpu') for a new device, then await model.restoreCheckpoint(), then fit again.`
+      ? `The model keeps a checkpoint in CPU memory: the weights and optimizer state ${when}. Call await wc.setBackend('webgpu') for a new device, then await model.restoreCheckpoint(), then fit again.`
       : 'No checkpoint was kept (fit\'s checkpointEvery option keeps one), so the weights on the device are gone: ' +
         "after await wc.setBackend('webgpu'), load or rebuild the model.";
     const cause = err instanceof Error ? err.message : String(err);

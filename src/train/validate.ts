@@ -9,6 +9,7 @@ import type { LossKind } from '../backend/types.js';
 import type { LayersModel } from '../graph/model.js';
 import { symShapeToString, type SymShape } from '../layers/layer.js';
 import { checkFeeds } from '../graph/executor.js';
+import { weightsLostMessage } from './checkpoint.js';
 
 function describe(v: unknown): string {
   if (v === null || v === undefined) return String(v);
@@ -38,6 +39,8 @@ export function checkModelAndBackends(model: LayersModel, where: string, xs: rea
   for (const v of weights) v.value.assertUsable(`${where} (weight ${v.name}; was the model disposed?)`);
   const home = weights[0]?.value.backend ?? xs[0]?.backend;
   if (!home) return;
+  // Weights on a lost GPU device cannot run anything: say how to get them back (checkpoint.ts).
+  if (weights.length && home.isLost?.()) throw new Error(weightsLostMessage(model, where));
   const check = (what: 'x' | 'y', ts: readonly Tensor[]) => ts.forEach((t, i) => {
     if (t.backend !== home) {
       const whose = weights.length ? "the model's weights are" : `x${xs.length > 1 ? '[0]' : ''} is`;
