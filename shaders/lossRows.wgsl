@@ -23,6 +23,22 @@ const ONE_MINUS_EPS: f32 = 0.99999988079071044921875;  // f32(1 - 1e-7), as TF.j
 @group(0) @binding(2) var<storage, read> yPred: array<f32>;
 @group(0) @binding(3) var<storage, read_write> rowLoss: array<f32>;
 
+// Whether x is finite, judged on its bits: the WGSL compiler may assume floats are
+// never NaN or infinite, so clamp() and max() can turn a NaN prediction into a
+// finite loss; a row with one gets a NaN loss instead, as on the CPU, so that
+// fit's NaN check (src/train/guard.ts) sees it.
+fn isFinite(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
+}
+
+fn rowIsFinite(r: u32) -> bool {
+  for (var j = 0u; j < p.k; j++) {
+    if (!isFinite(yPred[r * p.k + j])) { return false; }
+    if (KIND != 1u && !isFinite(yTrue[r * p.k + j])) { return false; }
+  }
+  return KIND != 1u || isFinite(yTrue[r]);
+}
+
 // Class r's one-hot target (sparse) or the dense target.
 fn labelAt(r: u32, j: u32) -> f32 {
   if (KIND == 1u) { return select(0.0, 1.0, i32(floor(yTrue[r])) == i32(j)); }
@@ -56,6 +72,11 @@ fn element(t: f32, v: f32) -> f32 {
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let r = g.x + g.y * nwg.x * WG;
   if (r >= p.rows) { return; }
+  if (!rowIsFinite(r)) {
+    // a quiet NaN; built from a uniform, since a constant NaN is a shader-creation error
+    rowLoss[r] = bitcast<f32>(0x7fc00000u | (p.k & 0u));
+    return;
+  }
   var l = 0.0;
   if (KIND <= 1u) {
     var s = 0.0;
