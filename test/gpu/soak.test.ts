@@ -5,11 +5,13 @@
 // returns wc.memory() to its baseline.
 //
 // Batch 4: on SwiftShader (no GPU) the standard model costs about 2 s per step
-// at batch 64. Measured here, a step costs a fixed part (dispatches, the loss
-// read each step) of about 0.35 s under load plus about 0.08 s per image, so
-// batch 4 keeps 300 steps to a couple of minutes on an idle machine while every
-// kernel runs on real conv shapes; a smaller batch would save little. Random
-// images suffice: the test is about memory, not accuracy.
+// at batch 64, nearly all of it per image. Measured on this project's 2-core
+// machine while other suites ran (load average ~13): a step costs a fixed part
+// (~70 dispatches, the loss read each step) of about 0.35 s plus about 0.08 s
+// per image, so batch 4 took 0.8 s a step (318 s for the 300); a smaller batch
+// would save little, a larger one adds per image. On an idle machine the same
+// run is several times faster. Random images suffice: the test is about
+// memory, not accuracy.
 //
 // The steps run as 6 fit calls of 50 in separate page calls, so that no single
 // call nears the harness's 300 s protocol timeout on a loaded machine.
