@@ -9,9 +9,10 @@
 // machine while other suites ran (load average ~13): a step costs a fixed part
 // (~70 dispatches, the loss read each step) of about 0.35 s plus about 0.08 s
 // per image, so batch 4 took 0.8 s a step (318 s for the 300); a smaller batch
-// would save little, a larger one adds per image. On an idle machine the same
-// run is several times faster. Random images suffice: the test is about
-// memory, not accuracy.
+// would save little, a larger one adds per image. By the same figures batch 64
+// would take about 5.5 s a step under that load against about 2 s idle, so idle
+// the soak should take roughly 2 minutes. Random images suffice: the test is
+// about memory, not accuracy.
 //
 // The steps run as 6 fit calls of 50 in separate page calls, so that no single
 // call nears the harness's 300 s protocol timeout on a loaded machine.
