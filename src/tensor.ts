@@ -41,6 +41,8 @@ export class Tensor {
    * that moment, so the scan is cheap next to the upload) and reshape views
    * inherit it; null for what kernels write. fit, evaluate and predict use it
    * to refuse NaN/Inf inputs without a GPU readback (predict cannot wait for one).
+   * An in-place op on such a tensor (wc.ops.sgdUpdate, say) leaves the hint as
+   * it was; fit's NaN-loss guard (src/train/guard.ts) still stops what it misses.
    */
   finiteHint: boolean | null = null;
   private disposed = false;
