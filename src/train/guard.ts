@@ -84,7 +84,8 @@ export async function checkedTrainStep(model: LayersModel, feed: () => [Tensor[]
       return [...r.values, ...grads.map(([, g]) => g)];
     });
     values = kept.slice(0, kept.length - grads.length);
-    const read = await (reading as Promise<number[]> | null ?? Promise.resolve([]));
+    if (!reading) throw new Error('fit: internal error: the training step did not hand over its loss');
+    const read = await (reading as Promise<number[]>);
     if (!Number.isFinite(read[0])) {
       state.restore();
       return { values, read, finite: false };
