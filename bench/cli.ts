@@ -4,9 +4,11 @@
 //
 // Order: the first-trained-step rows first, each model in a browser of its
 // own (no shader compiled or cached before the timer starts; each engine
-// creates its backend there for the first time); then every other row in one
-// tab, the engines of a row one after another (interleaved: webcnn and TF.js
-// see the same machine state).
+// creates its backend there for the first time), each followed by the
+// training cell at the same batch (the first step is its warm-up: TF.js's
+// WebGPU backend compiles for tens of seconds, once is enough); then every
+// other row in one tab. Within a row the engines run one after another
+// (interleaved: webcnn and TF.js see the same machine state).
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -130,12 +132,23 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
       `${os.cpus().length} cores, load ${load.toFixed(2)}; ${rows.length} rows × ${o.engines.length} engines, ${o.budget} s per cell`);
 
     // First trained steps: a browser of its own per model (a quick run reuses this one) and a new tab,
-    // in which each engine creates its backend for the first time.
+    // in which each engine creates its backend for the first time. Where the training row of that
+    // model at the same batch is planned, it is timed there, right after (the first step its warm-up).
     for (const row of rows.filter((r) => r.task.kind === 'firstStep')) {
+      const { model, batch } = row.task as { model: ModelName; batch: number };
+      const train = rows.find((r) => r.task.kind === 'train' && r.task.model === model && r.task.batch === batch);
       const s = o.quick ? session : await startBrowser();
       const p = await benchPage(s.browser, ctx.url);
       try {
-        for (const engine of o.engines) report(row, engine, await runCell(p, engine, row, measureOptions), total);
+        for (const engine of o.engines) {
+          if (!train) {
+            report(row, engine, await runCell(p, engine, row, measureOptions), total);
+            continue;
+          }
+          const r = await p.evaluate((e, m, b, mo) => window.bench.firstStepAndTrain(e, m, b, mo), engine, model, batch, measureOptions);
+          report(row, engine, r.first, total);
+          report(train, engine, r.train, total);
+        }
       } finally {
         await p.close();
         if (s !== session) await closeBrowser(s.browser);
@@ -144,6 +157,7 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
     // Everything else in one tab, engine after engine within each row.
     for (const row of rows.filter((r) => r.task.kind !== 'firstStep')) {
       for (const engine of o.engines) {
+        if (results[row.id]?.[engine]) continue; // timed with the first step
         const skipped = skipIfTooSlow(row, engine, rows, results, o.maxCall);
         report(row, engine, skipped ?? await runCell(page, engine, row, measureOptions), total);
       }

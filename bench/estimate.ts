@@ -36,13 +36,15 @@ export function estimateCall(row: Row, engine: Engine, rows: readonly Row[], res
     const rate = cell(prev)!.value!;
     return { seconds: t.batch / rate, from: prev.id, value: rate };
   }
-  if (t.kind === 'conv' && t.pass !== 'forward') {
-    // A backward pass costs about what the forward pass of the same layer did (the same FLOPs),
-    // which says nothing of its own rate. Forward passes always run: no other row predicts them well.
-    const forward = rows.find((r) => r.task.kind === 'conv' && r.task.pass === 'forward' && r.task.layer.name === t.layer.name);
-    const rate = forward ? results[forward.id]?.[engine]?.value : null;
-    if (!forward || !rate) return null;
-    return { seconds: flops(t) / (rate * 1e9), from: forward.id, value: null };
+  if (t.kind === 'conv') {
+    // A backward pass costs about what the forward pass of the same layer did (the same FLOPs);
+    // a forward pass about what the engine's biggest GEMM rate gives. Neither tells the pass's own rate.
+    const forward = rows.find((r) => r.task.kind === 'conv' && r.task.pass === 'forward' && r.task.layer.name === t.layer.name && r !== row);
+    const base = forward && results[forward.id]?.[engine]?.value != null ? forward
+      : rows.filter((r) => r.task.kind === 'gemm' && measured(cell(r))).pop();
+    const rate = base ? results[base.id]?.[engine]?.value : null;
+    if (!base || !rate) return null;
+    return { seconds: flops(t) / (rate * 1e9), from: base.id, value: null };
   }
   return null;
 }

@@ -21,6 +21,8 @@ export interface MeasureOptions {
   maxCalls?: number;
   /** Runs after the warm-up, untimed (webcnn's autotuner, as fit runs it after the first batch). */
   afterWarmup?: () => Promise<void>;
+  /** Milliseconds of a warm-up the caller already ran (a model's first trained step): no warm-up round then. */
+  warmedUpMs?: number;
 }
 
 export interface Measurement {
@@ -35,9 +37,12 @@ export interface Measurement {
 
 export async function measure(round: (k: number) => Promise<void>, o: MeasureOptions): Promise<Measurement> {
   const maxCalls = o.maxCalls ?? 1000;
-  const t0 = performance.now();
-  await round(1);
-  const warmupMs = performance.now() - t0;
+  let warmupMs = o.warmedUpMs ?? -1;
+  if (warmupMs < 0) {
+    const t0 = performance.now();
+    await round(1);
+    warmupMs = performance.now() - t0;
+  }
   await o.afterWarmup?.();
   if (warmupMs > o.maxCallMs) return { calls: 1, ms: warmupMs, warmupMs, fromWarmup: true };
   let calls = 0;

@@ -5,16 +5,18 @@
 import * as wc from '../src/index.js';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { notRun, type CellResult } from './cell.js';
 import type { MeasureOptions } from './measure.js';
 import { unsupported, type Engine, type ModelName, type Task } from './plan.js';
-import { runTfjs, type TfBackend } from './tfjsCells.js';
-import { buildWebcnn, runWebcnn, webcnnWeights, type WeightValues } from './webcnnCells.js';
+import { firstStep as tfjsFirstStep, runTfjs, type TfBackend } from './tfjsCells.js';
+import { buildWebcnn, firstStep as webcnnFirstStep, runWebcnn, webcnnWeights, type WeightValues } from './webcnnCells.js';
 import { CLASSES, MNIST_SHAPE, oneHot, uniform } from './data.js';
 
-// bench/run.mjs serves the package's .wasm files here.
+// bench/run.mjs serves the package's .wasm files here, cross-origin isolated so that tfjs-wasm
+// may start threads; by default it takes half the cores, here all of them (its best case).
 setWasmPaths('/tfjs-wasm/');
+setThreadsCount(navigator.hardwareConcurrency);
 
 export interface PageInfo {
   userAgent: string;
@@ -32,6 +34,17 @@ export interface KernelRow { name: string; calls: number; totalMs: number; share
 export interface StepProfile { timing: string; totalMs: number; wallMs: number; kernels: KernelRow[] }
 
 const weightCache = new Map<ModelName, WeightValues[]>();
+
+const failed = (err: unknown): CellResult => notRun(`error: ${(err as Error).message ?? String(err)}`.slice(0, 300));
+
+/**
+ * Only a CPU engine may let a long warm-up call stand in for the timed one: on a GPU engine the
+ * warm-up compiles shaders, which can take far longer than the call (tfjs-webgpu on SwiftShader: seconds).
+ */
+function forEngine(engine: Engine, o: MeasureOptions): MeasureOptions {
+  const gpu = engine === 'webcnn-webgpu' || engine === 'tfjs-webgpu' || engine === 'tfjs-webgl';
+  return gpu ? { ...o, maxCallMs: Infinity } : o;
+}
 
 async function initialWeights(task: Task): Promise<WeightValues[] | null> {
   if (task.kind !== 'train' && task.kind !== 'infer') return null;
@@ -67,16 +80,31 @@ const bench = {
   async run(engine: Engine, task: Task, o: MeasureOptions): Promise<CellResult> {
     const why = unsupported(engine, task);
     if (why) return notRun(why);
-    // Only a CPU engine may let a long warm-up call stand in for the timed one: on a GPU engine the
-    // warm-up compiles shaders, which can take far longer than the call (tfjs-webgpu on SwiftShader: seconds).
-    const gpu = engine === 'webcnn-webgpu' || engine === 'tfjs-webgpu' || engine === 'tfjs-webgl';
-    if (gpu) o = { ...o, maxCallMs: Infinity };
     try {
       const weights = await initialWeights(task);
-      if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return await runWebcnn(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, o, weights);
-      return await runTfjs(tf, engine.slice('tfjs-'.length) as TfBackend, task, o, weights);
+      const opts = forEngine(engine, o);
+      if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return await runWebcnn(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, opts, weights);
+      return await runTfjs(tf, engine.slice('tfjs-'.length) as TfBackend, task, opts, weights);
     } catch (err) {
-      return notRun(`error: ${(err as Error).message ?? String(err)}`.slice(0, 300));
+      return failed(err);
+    }
+  },
+
+  /**
+   * The first trained step on a backend never created in this page, then the
+   * training cell of the same model and batch, the first step being its warm-up.
+   */
+  async firstStepAndTrain(engine: Engine, model: ModelName, batch: number, o: MeasureOptions): Promise<{ first: CellResult; train: CellResult }> {
+    const why = unsupported(engine, { kind: 'firstStep', model, batch });
+    if (why) return { first: notRun(why), train: notRun(why) };
+    try {
+      const train = { o: forEngine(engine, o), weights: (await initialWeights({ kind: 'train', model, batch }))! };
+      const r = engine === 'webcnn-webgpu' || engine === 'webcnn-cpu'
+        ? await webcnnFirstStep(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', model, batch, train)
+        : await tfjsFirstStep(tf, engine.slice('tfjs-'.length) as TfBackend, model, batch, train);
+      return { first: r.first, train: r.train! };
+    } catch (err) {
+      return { first: failed(err), train: failed(err) };
     }
   },
 

@@ -74,7 +74,7 @@ function dispose(tf: TfModule, model: Tf.Sequential): void {
 }
 
 export async function runTfjs(tf: TfModule, backend: TfBackend, task: Task, o: MeasureOptions, weights: WeightValues[] | null): Promise<CellResult> {
-  if (task.kind === 'firstStep') return firstStep(tf, backend, task.model, task.batch);
+  if (task.kind === 'firstStep') return (await firstStep(tf, backend, task.model, task.batch, null)).first;
   await select(tf, backend, false);
   const made: Tf.Tensor[] = [];
   const t = (values: Float32Array, shape: readonly number[]) => {
@@ -123,16 +123,30 @@ export async function runTfjs(tf: TfModule, backend: TfBackend, task: Task, o: M
   }
 }
 
-/** From creating the backend (device or context, shader compilation on first use) to the first step's loss read back. */
-async function firstStep(tf: TfModule, backend: TfBackend, name: ModelName, batch: number): Promise<CellResult> {
+/**
+ * The first trained step: from creating the backend (device or context,
+ * shader compilation on first use) to the first step's loss read back. With
+ * `train`, the same model then goes on as the training cell at this batch, its
+ * first step having been the warm-up (the initial weights are copied in first).
+ */
+export async function firstStep(
+  tf: TfModule, backend: TfBackend, name: ModelName, batch: number, train: { o: MeasureOptions; weights: WeightValues[] } | null,
+): Promise<{ first: CellResult; train: CellResult | null }> {
   const t0 = performance.now();
   await select(tf, backend, true);
   const model = buildTfjs(tf, name);
   const xs = tf.tensor(uniform(batch * size(MNIST_SHAPE), 6), [batch, ...MNIST_SHAPE]);
   const ys = tf.tensor(oneHot(batch, CLASSES), [batch, CLASSES]);
-  await model.trainOnBatch(xs, ys);
-  const ms = performance.now() - t0;
-  dispose(tf, model);
-  tf.dispose([xs, ys]);
-  return cellFrom({ kind: 'firstStep', model: name, batch }, { calls: 1, ms, warmupMs: 0, fromWarmup: false });
+  try {
+    await model.trainOnBatch(xs, ys);
+    const ms = performance.now() - t0;
+    const first = cellFrom({ kind: 'firstStep', model: name, batch }, { calls: 1, ms, warmupMs: 0, fromWarmup: false });
+    if (!train) return { first, train: null };
+    copyWeights(tf, model, train.weights);
+    const round = async (k: number) => { for (let i = 0; i < k; i++) await model.trainOnBatch(xs, ys); };
+    return { first, train: cellFrom({ kind: 'train', model: name, batch }, await measure(round, { ...train.o, warmedUpMs: ms })) };
+  } finally {
+    dispose(tf, model);
+    tf.dispose([xs, ys]);
+  }
 }

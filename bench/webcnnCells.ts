@@ -33,7 +33,7 @@ export async function webcnnWeights(wc: WcModule, name: ModelName): Promise<Weig
 }
 
 export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: Task, o: MeasureOptions, weights: WeightValues[] | null): Promise<CellResult> {
-  if (task.kind === 'firstStep') return firstStep(wc, backend, task.model, task.batch);
+  if (task.kind === 'firstStep') return (await firstStep(wc, backend, task.model, task.batch, null)).first;
   await wc.setBackend(backend);
   const made: Tensor[] = [];
   const t = (values: Float32Array, shape: readonly number[]) => {
@@ -79,8 +79,8 @@ export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: T
         else r.dispose();
       }
     };
-    // As fit does after its first batch: let the backend tune kernels for the shapes it has seen.
-    const afterWarmup = async () => { await made[0].backend.autotune?.(); };
+    // As fit does after its first batch, a model's kernels are tuned for its shapes (ops alone are not).
+    const afterWarmup = model ? () => tune(made[0]) : undefined;
     return cellFrom(task, await measure(round, { ...o, afterWarmup }));
   } finally {
     model?.dispose();
@@ -88,17 +88,36 @@ export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: T
   }
 }
 
-/** From selecting the backend (device and pipelines created on first use) to the first step's loss read back. */
-async function firstStep(wc: WcModule, backend: 'webgpu' | 'cpu', name: ModelName, batch: number): Promise<CellResult> {
+const tune = async (t: Tensor) => { await t.backend.autotune?.(); };
+
+/**
+ * The first trained step: from selecting the backend (device and pipelines
+ * created on first use) to the first step's loss read back. With `train`, the
+ * same model then goes on as the training cell at this batch, its first step
+ * having been the warm-up (the initial weights are copied in first).
+ */
+export async function firstStep(
+  wc: WcModule, backend: 'webgpu' | 'cpu', name: ModelName, batch: number, train: { o: MeasureOptions; weights: WeightValues[] } | null,
+): Promise<{ first: CellResult; train: CellResult | null }> {
   const t0 = performance.now();
   await wc.setBackend(backend);
   const model = buildWebcnn(wc, name);
   const xs = wc.tensor(uniform(batch * size(MNIST_SHAPE), 6), [batch, ...MNIST_SHAPE]);
   const ys = wc.tensor(oneHot(batch, CLASSES), [batch, CLASSES]);
-  await model.trainOnBatch(xs, ys);
-  const ms = performance.now() - t0;
-  model.dispose();
-  xs.dispose();
-  ys.dispose();
-  return cellFrom({ kind: 'firstStep', model: name, batch }, { calls: 1, ms, warmupMs: 0, fromWarmup: false });
+  try {
+    await model.trainOnBatch(xs, ys);
+    const ms = performance.now() - t0;
+    const first = cellFrom({ kind: 'firstStep', model: name, batch }, { calls: 1, ms, warmupMs: 0, fromWarmup: false });
+    if (!train) return { first, train: null };
+    const ws = train.weights.map((w) => wc.tensor(w.values, w.shape));
+    model.setWeights(ws);
+    for (const w of ws) w.dispose();
+    const round = async (k: number) => { for (let i = 0; i < k; i++) await model.trainOnBatch(xs, ys); };
+    const m = await measure(round, { ...train.o, warmedUpMs: ms, afterWarmup: () => tune(xs) });
+    return { first, train: cellFrom({ kind: 'train', model: name, batch }, m) };
+  } finally {
+    model.dispose();
+    xs.dispose();
+    ys.dispose();
+  }
 }
