@@ -30,23 +30,26 @@ export interface CliOptions {
   budget: number;
   /** Seconds: a call estimated (or warmed up) longer than this is not repeated. */
   maxCall: number;
+  /** Seconds one cell of the main tab may take before its tab is closed (a call the estimates missed). */
+  cellLimit: number;
   /** Where to write the results; null: print only. */
   out: string | null;
   profile: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--rows ID,...] [--engines NAME,...] [--budget S] [--max-call S] [--out FILE] [--no-profile]
+const USAGE = `usage: npm run bench -- [--quick] [--rows ID,...] [--engines NAME,...] [--budget S] [--max-call S] [--cell-limit S] [--out FILE] [--no-profile]
   --quick        a smoke run: GEMM 256³, the MNIST conv layer, the light model at batch 64 (prints only)
   --rows         keep rows whose id contains one of these (gemm, conv-vgg, train-light, infer, first, ...)
   --engines      ${ENGINES.join(', ')}
   --budget S     seconds of timed calls per cell after one warm-up call (default 1; quick 0.3)
   --max-call S   a call estimated longer than S seconds is not run; a GEMM, conv or CPU-engine call
                  whose warm-up took longer is not repeated (default 10)
+  --cell-limit S a GEMM, conv or model cell still running after S seconds is stopped (default 90)
   --out FILE     write the results there (default bench/RESULTS.md for a full run; quick and filtered runs only print)
   --no-profile   skip the per-kernel profile of one training step`;
 
 export function parseArgs(argv: readonly string[], root: string): CliOptions {
-  const o: CliOptions = { quick: false, rows: [], engines: [...ENGINES], budget: NaN, maxCall: 10, out: null, profile: true };
+  const o: CliOptions = { quick: false, rows: [], engines: [...ENGINES], budget: NaN, maxCall: 10, cellLimit: 90, out: null, profile: true };
   let out: string | undefined;
   const value = (i: number) => {
     if (i + 1 >= argv.length) throw new Error(`bench: ${argv[i]} needs a value`);
@@ -69,6 +72,7 @@ export function parseArgs(argv: readonly string[], root: string): CliOptions {
       o.engines = ENGINES.filter((e) => names.includes(e));
     } else if (a === '--budget') o.budget = seconds(i++);
     else if (a === '--max-call') o.maxCall = seconds(i++);
+    else if (a === '--cell-limit') o.cellLimit = seconds(i++);
     else if (a === '--out') out = value(i++);
     else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else throw new Error(`bench: unknown option '${a}'\n${USAGE}`);
@@ -98,6 +102,18 @@ async function benchPage(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
+/** The value, or null when it takes longer than `seconds`. */
+async function withLimit<T>(p: Promise<T>, seconds: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), seconds * 1000); });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+    p.catch(() => undefined); // a closed tab rejects the abandoned call
+  }
+}
+
 /** One cell in the page; a cell the engine cannot run is answered here. */
 async function runCell(page: Page, engine: Engine, row: Row, o: MeasureOptions): Promise<CellResult> {
   const why = unsupported(engine, row.task);
@@ -124,7 +140,7 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
   let rows: Row[] = [];
   const profiles: { model: ModelName; profile: StepProfile }[] = [];
   try {
-    const page = await benchPage(session.browser, ctx.url);
+    let page = await benchPage(session.browser, ctx.url);
     info = await page.evaluate(() => window.bench.info());
     rows = planRows({ quick: o.quick, rows: o.rows, bigGemm: info.adapter ? !info.adapter.isFallbackAdapter : false });
     const total = rows.length * o.engines.length;
@@ -159,7 +175,19 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
       for (const engine of o.engines) {
         if (results[row.id]?.[engine]) continue; // timed with the first step
         const skipped = skipIfTooSlow(row, engine, rows, results, o.maxCall);
-        report(row, engine, skipped ?? await runCell(page, engine, row, measureOptions), total);
+        if (skipped) {
+          report(row, engine, skipped, total);
+          continue;
+        }
+        const limited = await withLimit(runCell(page, engine, row, measureOptions), o.cellLimit);
+        if (limited === null) {
+          // A call the estimates missed: its tab is closed (that stops it) and the run goes on in a new one.
+          report(row, engine, notRun(`stopped after ${o.cellLimit} s (--cell-limit): one call took far longer than estimated`), total);
+          await page.close().catch(() => undefined);
+          page = await benchPage(session.browser, ctx.url);
+        } else {
+          report(row, engine, limited, total);
+        }
       }
     }
     if (o.profile && o.engines.includes('webcnn-webgpu') && info.adapter) {

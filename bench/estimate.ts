@@ -37,14 +37,24 @@ export function estimateCall(row: Row, engine: Engine, rows: readonly Row[], res
     return { seconds: t.batch / rate, from: prev.id, value: rate };
   }
   if (t.kind === 'conv') {
-    // A backward pass costs about what the forward pass of the same layer did (the same FLOPs);
-    // a forward pass about what the engine's biggest GEMM rate gives. Neither tells the pass's own rate.
-    const forward = rows.find((r) => r.task.kind === 'conv' && r.task.pass === 'forward' && r.task.layer.name === t.layer.name && r !== row);
-    const base = forward && results[forward.id]?.[engine]?.value != null ? forward
-      : rows.filter((r) => r.task.kind === 'gemm' && measured(cell(r))).pop();
-    const rate = base ? results[base.id]?.[engine]?.value : null;
-    if (!base || !rate) return null;
-    return { seconds: flops(t) / (rate * 1e9), from: base.id, value: null };
+    const pass = (r: Row) => r.task.kind === 'conv' && r.task.pass === t.pass;
+    const layer = (r: Row) => r.task.kind === 'conv' && r.task.layer.name === t.layer.name;
+    const price = (base: Row | undefined): CallEstimate | null => {
+      const rate = base ? results[base.id]?.[engine]?.value : null;
+      return base && rate ? { seconds: flops(t) / (rate * 1e9), from: base.id, value: null } : null;
+    };
+    if (t.pass === 'forward') {
+      // The engine's biggest GEMM rate: a forward pass is one GEMM of the same FLOPs, more or less.
+      return price(rows.filter((r) => r.task.kind === 'gemm' && measured(cell(r))).pop());
+    }
+    // A backward pass: the same layer's forward pass (the same FLOPs) and the same pass on another
+    // layer (the same kernel) each miss by up to 10x on some engine (TF.js's backward-filter is far
+    // slower than its forward; webcnn's MNIST-layer passes are slower than its VGG ones); their
+    // geometric mean stays within ~2x on both libraries.
+    const a = price(rows.find((r) => r.task.kind === 'conv' && r.task.pass === 'forward' && layer(r)));
+    const b = price(rows.find((r) => pass(r) && !layer(r) && measured(cell(r))));
+    if (!a || !b) return a ?? b;
+    return { seconds: Math.sqrt(a.seconds * b.seconds), from: `${a.from} and ${b.from}`, value: null };
   }
   return null;
 }

@@ -38,12 +38,14 @@ const weightCache = new Map<ModelName, WeightValues[]>();
 const failed = (err: unknown): CellResult => notRun(`error: ${(err as Error).message ?? String(err)}`.slice(0, 300));
 
 /**
- * Only a CPU engine may let a long warm-up call stand in for the timed one: on a GPU engine the
- * warm-up compiles shaders, which can take far longer than the call (tfjs-webgpu on SwiftShader: seconds).
+ * When a long warm-up call may stand in for the timed one: on a CPU engine (nothing to compile),
+ * and for one GEMM or conv pass (a few shaders, seconds at most, against a call over the cap).
+ * Not for a model on a GPU engine: its first step compiles the whole model's shaders (tfjs-webgpu
+ * on SwiftShader: most of a minute), so a step is always timed after it.
  */
-function forEngine(engine: Engine, o: MeasureOptions): MeasureOptions {
+function forEngine(engine: Engine, task: Task, o: MeasureOptions): MeasureOptions {
   const gpu = engine === 'webcnn-webgpu' || engine === 'tfjs-webgpu' || engine === 'tfjs-webgl';
-  return gpu ? { ...o, maxCallMs: Infinity } : o;
+  return gpu && task.kind !== 'gemm' && task.kind !== 'conv' ? { ...o, maxCallMs: Infinity } : o;
 }
 
 async function initialWeights(task: Task): Promise<WeightValues[] | null> {
@@ -82,7 +84,7 @@ const bench = {
     if (why) return notRun(why);
     try {
       const weights = await initialWeights(task);
-      const opts = forEngine(engine, o);
+      const opts = forEngine(engine, task, o);
       if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return await runWebcnn(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, opts, weights);
       return await runTfjs(tf, engine.slice('tfjs-'.length) as TfBackend, task, opts, weights);
     } catch (err) {
@@ -98,7 +100,7 @@ const bench = {
     const why = unsupported(engine, { kind: 'firstStep', model, batch });
     if (why) return { first: notRun(why), train: notRun(why) };
     try {
-      const train = { o: forEngine(engine, o), weights: (await initialWeights({ kind: 'train', model, batch }))! };
+      const train = { o: forEngine(engine, { kind: 'train', model, batch }, o), weights: (await initialWeights({ kind: 'train', model, batch }))! };
       const r = engine === 'webcnn-webgpu' || engine === 'webcnn-cpu'
         ? await webcnnFirstStep(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', model, batch, train)
         : await tfjsFirstStep(tf, engine.slice('tfjs-'.length) as TfBackend, model, batch, train);

@@ -57,17 +57,25 @@ describe('bench plan and table', () => {
     results['gemm-512'] = { 'tfjs-webgpu': cell(0.2) };
     expect(skipIfTooSlow(row('conv-vgg-forward'), 'tfjs-webgpu', rows, results, 10)).toMatchObject({ value: null, estimate: true });
     expect(skipIfTooSlow(row('conv-mnist-forward'), 'tfjs-webgpu', rows, results, 10)).toBeNull();
+    // A backward pass: the geometric mean of the same layer's forward (6.2 s) and the same pass on the other layer (92 s).
+    results['conv-vgg-forward'] = { 'tfjs-cpu': cell(1.2) };
+    results['conv-mnist-backwardFilter'] = { 'tfjs-cpu': cell(0.08) };
+    expect(skipIfTooSlow(row('conv-vgg-backwardFilter'), 'tfjs-cpu', rows, results, 10)?.note).toMatch(/≈ 24 s \(from conv-vgg-forward and conv-mnist-backwardFilter\)/);
   });
 });
 
 describe('bench cells on the CPU', () => {
   const o = { budgetMs: 20, maxCallMs: 10_000 };
 
-  it('measure: one warm-up, then calls until the budget is spent', async () => {
+  it('measure: one warm-up, then calls until the budget is spent; no warm-up when one was run already', async () => {
     let calls = 0;
-    const m = await measure(async (k) => { calls += k; await new Promise((r) => setTimeout(r, 2)); }, o);
+    const round = async (k: number) => { calls += k; await new Promise((r) => setTimeout(r, 2 * k)); };
+    const m = await measure(round, o);
     expect(calls).toBe(m.calls + 1);
     expect(m.ms).toBeGreaterThanOrEqual(20);
+    calls = 0;
+    const warmed = await measure(round, { ...o, warmedUpMs: 5 });
+    expect([calls, warmed.warmupMs]).toEqual([warmed.calls, 5]);
   });
 
   it('times a GEMM and a training step on webcnn-cpu and tfjs-cpu', async () => {
