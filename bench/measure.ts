@@ -4,9 +4,9 @@
 // (await data()): GPU queues run in order, so reading the last result proves
 // every call of the round has finished before the timer stops. One round of
 // one call warms up first (pipelines, shader compilation, JIT) and is not
-// counted. Then a round of one call prices a call, and one more round fills
-// the rest of the cell's time budget, so slow cells time a single call and
-// fast ones many, with one read-back (one queue wait) per round.
+// counted. Then a round of one call prices a call, and rounds growing at most
+// 4x fill the rest of the cell's time budget, so slow cells time a single
+// call and fast ones many, with one read-back (one queue wait) per round.
 
 export interface MeasureOptions {
   /** Milliseconds of timed calls to aim for per cell. */
@@ -54,7 +54,9 @@ export async function measure(round: (k: number) => Promise<void>, o: MeasureOpt
     ms += performance.now() - t;
     calls += k;
     if (ms >= o.budgetMs || calls >= maxCalls) break;
-    k = Math.max(1, Math.min(maxCalls - calls, Math.ceil((o.budgetMs - ms) / (ms / calls))));
+    // Fill the rest of the budget at the rate seen so far, but grow at most 4x per round:
+    // calls that slow down (background compilation, a warming cache) cannot overrun it by much.
+    k = Math.max(1, Math.min(maxCalls - calls, 4 * calls, Math.ceil((o.budgetMs - ms) / (ms / calls))));
   }
   return { calls, ms, warmupMs, fromWarmup: false };
 }

@@ -34,7 +34,11 @@ export async function webcnnWeights(wc: WcModule, name: ModelName): Promise<Weig
 
 export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: Task, o: MeasureOptions, weights: WeightValues[] | null): Promise<CellResult> {
   if (task.kind === 'firstStep') return (await firstStep(wc, backend, task.model, task.batch, null)).first;
-  await wc.setBackend(backend);
+  // GEMM and conv ops run on a backend instance of their own that never tunes: the default one
+  // would record their shapes and tune them too at a model's autotune() (minutes for 1024³ and the
+  // VGG layer). Untuned is also what a shape gets the first time on the default instance.
+  const opsOnly = task.kind === 'gemm' || task.kind === 'conv';
+  await wc.setBackend(backend, opsOnly && backend === 'webgpu' ? { autotune: false } : {});
   const made: Tensor[] = [];
   const t = (values: Float32Array, shape: readonly number[]) => {
     const x = wc.tensor(values, shape);
