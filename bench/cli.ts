@@ -18,9 +18,10 @@ import { closeBrowser, launchBrowser, openPage } from '../src/testing/index.js';
 import { notRun, type CellResult } from './cell.js';
 import { skipIfTooSlow } from './estimate.js';
 import type { MeasureOptions } from './measure.js';
-import type { PageInfo, StepProfile } from './page.js';
+import type { PageInfo } from './page.js';
 import { ENGINES, planRows, unsupported, type Engine, type ModelName, type Row } from './plan.js';
 import { callsTable, formatCell, markdownTable, notes, resultsTable, type Results } from './table.js';
+import type { StepProfile } from './webcnnCells.js';
 
 export interface CliOptions {
   quick: boolean;
@@ -32,12 +33,14 @@ export interface CliOptions {
   maxCall: number;
   /** Seconds one cell of the main tab may take before its tab is closed (a call the estimates missed). */
   cellLimit: number;
+  /** Run webcnn's autotuner in every model cell, not only after each model's first step. */
+  tuneAll: boolean;
   /** Where to write the results; null: print only. */
   out: string | null;
   profile: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--rows ID,...] [--engines NAME,...] [--budget S] [--max-call S] [--cell-limit S] [--out FILE] [--no-profile]
+const USAGE = `usage: npm run bench -- [--quick] [--rows ID,...] [--engines NAME,...] [--budget S] [--max-call S] [--cell-limit S] [--tune-all] [--out FILE] [--no-profile]
   --quick        a smoke run: GEMM 256³, the MNIST conv layer, the light model at batch 64 (prints only)
   --rows         keep rows whose id contains one of these (gemm, conv-vgg, train-light, infer, first, ...)
   --engines      ${ENGINES.join(', ')}
@@ -45,11 +48,12 @@ const USAGE = `usage: npm run bench -- [--quick] [--rows ID,...] [--engines NAME
   --max-call S   a call estimated longer than S seconds is not run; a GEMM, conv or CPU-engine call
                  whose warm-up took longer is not repeated (default 10)
   --cell-limit S a GEMM, conv or model cell still running after S seconds is stopped (default 90)
+  --tune-all     run webcnn's autotuner in every model cell (default: once per model, after its first step)
   --out FILE     write the results there (default bench/RESULTS.md for a full run; quick and filtered runs only print)
-  --no-profile   skip the per-kernel profile of one training step`;
+  --no-profile   skip the per-kernel profile of one training step (taken with the first-step rows)`;
 
 export function parseArgs(argv: readonly string[], root: string): CliOptions {
-  const o: CliOptions = { quick: false, rows: [], engines: [...ENGINES], budget: NaN, maxCall: 10, cellLimit: 90, out: null, profile: true };
+  const o: CliOptions = { quick: false, rows: [], engines: [...ENGINES], budget: NaN, maxCall: 10, cellLimit: 90, tuneAll: false, out: null, profile: true };
   let out: string | undefined;
   const value = (i: number) => {
     if (i + 1 >= argv.length) throw new Error(`bench: ${argv[i]} needs a value`);
@@ -64,6 +68,7 @@ export function parseArgs(argv: readonly string[], root: string): CliOptions {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
     else if (a === '--no-profile') o.profile = false;
+    else if (a === '--tune-all') o.tuneAll = true;
     else if (a === '--rows') o.rows = value(i++).split(',');
     else if (a === '--engines') {
       const names = value(i++).split(',');
@@ -115,9 +120,9 @@ async function withLimit<T>(p: Promise<T>, seconds: number): Promise<T | null> {
 }
 
 /** One cell in the page; a cell the engine cannot run is answered here. */
-async function runCell(page: Page, engine: Engine, row: Row, o: MeasureOptions): Promise<CellResult> {
+async function runCell(page: Page, engine: Engine, row: Row, o: MeasureOptions, tune: boolean): Promise<CellResult> {
   const why = unsupported(engine, row.task);
-  return why ? notRun(why) : page.evaluate((e, t, m) => window.bench.run(e, t, m), engine, row.task, o);
+  return why ? notRun(why) : page.evaluate((e, t, m, u) => window.bench.run(e, t, m, u), engine, row.task, o, tune);
 }
 
 export async function main(argv: readonly string[], ctx: { url: string; root: string }): Promise<void> {
@@ -158,12 +163,14 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
       try {
         for (const engine of o.engines) {
           if (!train) {
-            report(row, engine, await runCell(p, engine, row, measureOptions), total);
+            report(row, engine, await runCell(p, engine, row, measureOptions, o.tuneAll), total);
             continue;
           }
-          const r = await p.evaluate((e, m, b, mo) => window.bench.firstStepAndTrain(e, m, b, mo), engine, model, batch, measureOptions);
+          const top = o.profile && engine === 'webcnn-webgpu' ? 8 : 0;
+          const r = await p.evaluate((e, m, b, mo, t) => window.bench.firstStepAndTrain(e, m, b, mo, t), engine, model, batch, measureOptions, top);
           report(row, engine, r.first, total);
           report(train, engine, r.train, total);
+          if (r.profile) profiles.push({ model, profile: r.profile });
         }
       } finally {
         await p.close();
@@ -179,7 +186,7 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
           report(row, engine, skipped, total);
           continue;
         }
-        const limited = await withLimit(runCell(page, engine, row, measureOptions), o.cellLimit);
+        const limited = await withLimit(runCell(page, engine, row, measureOptions, o.tuneAll), o.cellLimit);
         if (limited === null) {
           // A call the estimates missed: its tab is closed (that stops it) and the run goes on in a new one.
           report(row, engine, notRun(`stopped after ${o.cellLimit} s (--cell-limit): one call took far longer than estimated`), total);
@@ -188,12 +195,6 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
         } else {
           report(row, engine, limited, total);
         }
-      }
-    }
-    if (o.profile && o.engines.includes('webcnn-webgpu') && info.adapter) {
-      for (const model of ['light', 'standard'] as const) {
-        if (o.quick && model === 'standard') continue;
-        profiles.push({ model, profile: await page.evaluate((m) => window.bench.profileStep(m, 64, 8), model) });
       }
     }
   } finally {
@@ -235,10 +236,11 @@ function renderResults(o: CliOptions, rows: Row[], results: Results, info: PageI
     `- Browser: ${version}, headless (\`--enable-unsafe-webgpu --enable-unsafe-swiftshader --enable-webgpu-developer-features\`)`,
     `- WebGPU adapter: ${a ? `${a.vendor || '?'} / ${a.architecture || '?'}${a.description ? ` (${a.description})` : ''}; fallback adapter: ${a.isFallbackAdapter ? 'yes' : 'no'}; timestamp-query: ${a.timestampQuery ? 'yes' : 'no'}` : 'none'}`,
     `- Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()}; load average ${load.toFixed(2)} at the start`,
-    `- Page: navigator.hardwareConcurrency ${info.hardwareConcurrency}, crossOriginIsolated ${info.crossOriginIsolated} (tfjs-wasm on ${info.wasmThreads ?? '?'} thread${info.wasmThreads === 1 ? '' : 's'})`,
+    `- Page: navigator.hardwareConcurrency ${info.hardwareConcurrency}, crossOriginIsolated ${info.crossOriginIsolated} (tfjs-wasm: SIMD ${info.wasmSimd ? 'yes' : 'no'}, threads build ${info.wasmMultithread ? 'yes' : 'no'}, ${info.wasmThreads ?? '?'} thread${info.wasmThreads === 1 ? '' : 's'})`,
     `- Libraries: webcnn at git ${gitVersion(root)}; TensorFlow.js ${info.tfjsVersion} (webgpu, webgl, wasm, cpu backends)`,
     `- Each cell: one warm-up call, then ${o.budget} s of timed calls (at least one), the last result read back before the clock stops. ` +
-      `Cap ${o.maxCall} s: a cell whose one call is estimated longer is not run (\`~\`: the rate measured at the smaller size); a CPU engine's call whose warm-up took longer is not repeated (\`~\`)`,
+      `Cap ${o.maxCall} s: a cell whose one call is estimated longer is not run (\`~\`: the rate measured at the smaller size); a GEMM, conv or CPU-engine call whose warm-up took longer is not repeated (\`~\`)`,
+    `- webcnn's kernel autotuner: ${o.tuneAll ? 'after the warm-up of every model cell' : 'after each model\'s first trained step (the batch-64 training rows), as fit runs it after its first batch; the other webcnn cells run untuned (heuristic) kernels'}`,
     '',
     '## Figures',
     '',

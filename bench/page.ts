@@ -10,8 +10,7 @@ import { notRun, type CellResult } from './cell.js';
 import type { MeasureOptions } from './measure.js';
 import { unsupported, type Engine, type ModelName, type Task } from './plan.js';
 import { firstStep as tfjsFirstStep, runTfjs, type TfBackend } from './tfjsCells.js';
-import { buildWebcnn, firstStep as webcnnFirstStep, runWebcnn, webcnnWeights, type WeightValues } from './webcnnCells.js';
-import { CLASSES, MNIST_SHAPE, oneHot, uniform } from './data.js';
+import { firstStep as webcnnFirstStep, runWebcnn, webcnnWeights, type StepProfile, type WeightValues } from './webcnnCells.js';
 
 // bench/run.mjs serves the package's .wasm files here, cross-origin isolated so that tfjs-wasm
 // may start threads; by default it takes half the cores, here all of them (its best case).
@@ -28,10 +27,11 @@ export interface PageInfo {
   tfjsVersion: string;
   /** Threads tfjs-wasm runs with (1 unless the page is cross-origin isolated); null if it failed to start. */
   wasmThreads: number | null;
+  /** TF.js's own checks that decide which wasm binary it loads. */
+  wasmSimd: boolean;
+  wasmMultithread: boolean;
 }
 
-export interface KernelRow { name: string; calls: number; totalMs: number; share: number }
-export interface StepProfile { timing: string; totalMs: number; wallMs: number; kernels: KernelRow[] }
 
 const weightCache = new Map<ModelName, WeightValues[]>();
 
@@ -75,17 +75,19 @@ const bench = {
       } : null,
       tfjsVersion: tf.version.tfjs,
       wasmThreads,
+      wasmSimd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true,
+      wasmMultithread: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true,
     };
   },
 
   /** One cell; an error becomes the cell's note (the run goes on). */
-  async run(engine: Engine, task: Task, o: MeasureOptions): Promise<CellResult> {
+  async run(engine: Engine, task: Task, o: MeasureOptions, tune: boolean): Promise<CellResult> {
     const why = unsupported(engine, task);
     if (why) return notRun(why);
     try {
       const weights = await initialWeights(task);
       const opts = forEngine(engine, task, o);
-      if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return await runWebcnn(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, opts, weights);
+      if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return await runWebcnn(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, opts, weights, tune);
       return await runTfjs(tf, engine.slice('tfjs-'.length) as TfBackend, task, opts, weights);
     } catch (err) {
       return failed(err);
@@ -94,37 +96,23 @@ const bench = {
 
   /**
    * The first trained step on a backend never created in this page, then the
-   * training cell of the same model and batch, the first step being its warm-up.
+   * training cell of the same model and batch, the first step being its warm-up;
+   * on webcnn with `profileTop`, the top kernels of one more step (wc.profile).
    */
-  async firstStepAndTrain(engine: Engine, model: ModelName, batch: number, o: MeasureOptions): Promise<{ first: CellResult; train: CellResult }> {
+  async firstStepAndTrain(engine: Engine, model: ModelName, batch: number, o: MeasureOptions, profileTop: number):
+  Promise<{ first: CellResult; train: CellResult; profile: StepProfile | null }> {
     const why = unsupported(engine, { kind: 'firstStep', model, batch });
-    if (why) return { first: notRun(why), train: notRun(why) };
+    if (why) return { first: notRun(why), train: notRun(why), profile: null };
     try {
-      const train = { o: forEngine(engine, { kind: 'train', model, batch }, o), weights: (await initialWeights({ kind: 'train', model, batch }))! };
-      const r = engine === 'webcnn-webgpu' || engine === 'webcnn-cpu'
-        ? await webcnnFirstStep(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', model, batch, train)
-        : await tfjsFirstStep(tf, engine.slice('tfjs-'.length) as TfBackend, model, batch, train);
-      return { first: r.first, train: r.train! };
+      const train = { o: forEngine(engine, { kind: 'train', model, batch }, o), weights: (await initialWeights({ kind: 'train', model, batch }))!, profileTop };
+      if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') {
+        const r = await webcnnFirstStep(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', model, batch, train);
+        return { first: r.first, train: r.train!, profile: r.profile };
+      }
+      const r = await tfjsFirstStep(tf, engine.slice('tfjs-'.length) as TfBackend, model, batch, train);
+      return { first: r.first, train: r.train!, profile: null };
     } catch (err) {
-      return { first: failed(err), train: failed(err) };
-    }
-  },
-
-  /** wc.profile of one training step on webcnn-webgpu (after a warm-up step): the top kernels. */
-  async profileStep(model: ModelName, batch: number, top: number): Promise<StepProfile> {
-    await wc.setBackend('webgpu');
-    const m = buildWebcnn(wc, model);
-    const xs = wc.tensor(uniform(batch * 784, 6), [batch, ...MNIST_SHAPE]);
-    const ys = wc.tensor(oneHot(batch, CLASSES), [batch, CLASSES]);
-    try {
-      await m.trainOnBatch(xs, ys);
-      await xs.backend.autotune?.();
-      const p = await wc.profile(() => m.trainOnBatch(xs, ys));
-      return { timing: p.timing, totalMs: p.totalMs, wallMs: p.wallMs, kernels: p.kernels.slice(0, top).map((k) => ({ ...k })) };
-    } finally {
-      m.dispose();
-      xs.dispose();
-      ys.dispose();
+      return { first: failed(err), train: failed(err), profile: null };
     }
   },
 };

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench -- [--quick] [--rows ID,...] [--engines NAME,...] [--budget S] [--max-call S] [--cell-limit S] [--out FILE] [--no-profile]
+// npm run bench -- [--quick] [--rows ID,...] [--engines NAME,...] [--budget S] [--max-call S] [--cell-limit S] [--tune-all] [--out FILE] [--no-profile]
 // Serves the repository with Vite (the project's config, plus TF.js's .wasm
 // files at /tfjs-wasm/ and cross-origin isolation so tfjs-wasm may use
 // threads), then runs bench/cli.ts, which drives bench/page.html in headless

@@ -32,7 +32,19 @@ export async function webcnnWeights(wc: WcModule, name: ModelName): Promise<Weig
   return out;
 }
 
-export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: Task, o: MeasureOptions, weights: WeightValues[] | null): Promise<CellResult> {
+/** Top kernels of one profiled training step (wc.profile). */
+export interface StepProfile {
+  timing: string;
+  totalMs: number;
+  wallMs: number;
+  kernels: { name: string; calls: number; totalMs: number; share: number }[];
+}
+
+/**
+ * One cell. `tune`: run the autotuner after a model's warm-up (fit does after its first batch);
+ * the bench does it once per model, with the first step, as tuning the bigger shapes takes minutes.
+ */
+export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: Task, o: MeasureOptions, weights: WeightValues[] | null, tune = false): Promise<CellResult> {
   if (task.kind === 'firstStep') return (await firstStep(wc, backend, task.model, task.batch, null)).first;
   // GEMM and conv ops run on a backend instance of their own that never tunes: the default one
   // would record their shapes and tune them too at a model's autotune() (minutes for 1024³ and the
@@ -83,8 +95,7 @@ export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: T
         else r.dispose();
       }
     };
-    // As fit does after its first batch, a model's kernels are tuned for its shapes (ops alone are not).
-    const afterWarmup = model ? () => tune(made[0]) : undefined;
+    const afterWarmup = model && tune ? () => autotune(made[0]) : undefined;
     return cellFrom(task, await measure(round, { ...o, afterWarmup }));
   } finally {
     model?.dispose();
@@ -92,17 +103,20 @@ export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: T
   }
 }
 
-const tune = async (t: Tensor) => { await t.backend.autotune?.(); };
+const autotune = async (t: Tensor) => { await t.backend.autotune?.(); };
 
 /**
  * The first trained step: from selecting the backend (device and pipelines
  * created on first use) to the first step's loss read back. With `train`, the
  * same model then goes on as the training cell at this batch, its first step
- * having been the warm-up (the initial weights are copied in first).
+ * having been the warm-up (the initial weights are copied in first, and the
+ * autotuner runs, as fit runs it after its first batch); with `profileTop`,
+ * one more step is profiled and its top kernels returned.
  */
 export async function firstStep(
-  wc: WcModule, backend: 'webgpu' | 'cpu', name: ModelName, batch: number, train: { o: MeasureOptions; weights: WeightValues[] } | null,
-): Promise<{ first: CellResult; train: CellResult | null }> {
+  wc: WcModule, backend: 'webgpu' | 'cpu', name: ModelName, batch: number,
+  train: { o: MeasureOptions; weights: WeightValues[]; profileTop?: number } | null,
+): Promise<{ first: CellResult; train: CellResult | null; profile: StepProfile | null }> {
   const t0 = performance.now();
   await wc.setBackend(backend);
   const model = buildWebcnn(wc, name);
@@ -112,13 +126,18 @@ export async function firstStep(
     await model.trainOnBatch(xs, ys);
     const ms = performance.now() - t0;
     const first = cellFrom({ kind: 'firstStep', model: name, batch }, { calls: 1, ms, warmupMs: 0, fromWarmup: false });
-    if (!train) return { first, train: null };
+    if (!train) return { first, train: null, profile: null };
     const ws = train.weights.map((w) => wc.tensor(w.values, w.shape));
     model.setWeights(ws);
     for (const w of ws) w.dispose();
     const round = async (k: number) => { for (let i = 0; i < k; i++) await model.trainOnBatch(xs, ys); };
-    const m = await measure(round, { ...train.o, warmedUpMs: ms, afterWarmup: () => tune(xs) });
-    return { first, train: cellFrom({ kind: 'train', model: name, batch }, m) };
+    const m = await measure(round, { ...train.o, warmedUpMs: ms, afterWarmup: () => autotune(xs) });
+    let profile: StepProfile | null = null;
+    if (train.profileTop) {
+      const p = await wc.profile(() => model.trainOnBatch(xs, ys));
+      profile = { timing: p.timing, totalMs: p.totalMs, wallMs: p.wallMs, kernels: p.kernels.slice(0, train.profileTop).map((k) => ({ ...k })) };
+    }
+    return { first, train: cellFrom({ kind: 'train', model: name, batch }, m), profile };
   } finally {
     model.dispose();
     xs.dispose();
