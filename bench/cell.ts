@@ -25,7 +25,7 @@ export function cellFrom(task: Task, m: Measurement): CellResult {
       : task.batch * perSecond;
   return {
     value, estimate: m.fromWarmup, calls: m.calls, seconds, warmupSeconds: m.warmupMs / 1000,
-    ...(m.fromWarmup ? { note: 'one call took longer than the cap: the warm-up call is the figure, not repeated (on a GPU engine it includes shader compilation: a lower bound)' } : {}),
+    ...(m.fromWarmup ? { note: 'one call took longer than the cap: the warm-up call is the figure, not repeated' } : {}),
   };
 }
 
