@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
+import { idxFile as idx } from '../util/idx.js';
 
 const { loadMnist, parseIdx, shuffledIndices } = wc.data;
 
-function idx(rank: number, dims: number[], body: number[]): Uint8Array {
-  const out = new Uint8Array(4 + 4 * rank + body.length);
-  out.set([0, 0, 8, rank]);
-  const view = new DataView(out.buffer);
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-  out.set(body, 4 + 4 * rank);
-  return out;
-}
 
 describe('IDX parsing', () => {
   it('reads dims and bytes of a hand-made file', () => {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { randomValues } from '../util/check.js';
 import { expectCleanError } from './state.js';
+import { idxFile as idx } from '../util/idx.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -182,15 +183,6 @@ describe('loadModel: truncated, corrupted, mismatched and newer files', () => {
 
 describe('loadMnist and parseIdx: files that are not MNIST IDX files', () => {
   const { loadMnist, parseIdx } = wc.data;
-
-  function idx(rank: number, dims: number[], body: ArrayLike<number>): Uint8Array {
-    const out = new Uint8Array(4 + 4 * rank + body.length);
-    out.set([0, 0, 8, rank]);
-    const view = new DataView(out.buffer);
-    dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-    out.set(body, 4 + 4 * rank);
-    return out;
-  }
   const images = (n: number) => idx(3, [n, 28, 28], new Uint8Array(n * 784));
   const labels = (values: number[]) => idx(1, [values.length], values);
   const four = (patch: Record<string, unknown>) => ({ source: { trainImages: images(2), trainLabels: labels([1, 2]), testImages: images(1), testLabels: labels([3]), ...patch } as wc.data.MnistSource });

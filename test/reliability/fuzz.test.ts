@@ -14,6 +14,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { rng, randomValues } from '../util/check.js';
+import { idxFile as idx } from '../util/idx.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Key = string | number;
@@ -315,14 +316,6 @@ describe('fuzz: random mutations of valid files', () => {
     const r = new Rand(SEED + 1);
     const t = tally();
     const start = performance.now();
-    const idx = (rank: number, dims: number[], body: Uint8Array): Uint8Array => {
-      const out = new Uint8Array(4 + 4 * rank + body.length);
-      out.set([0, 0, 8, rank]);
-      const view = new DataView(out.buffer);
-      dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-      out.set(body, 4 + 4 * rank);
-      return out;
-    };
     const n = 3;
     const images = idx(3, [n, 28, 28], Uint8Array.from(randomValues(n * 784, 7, 0, 255), (v) => Math.floor(v)));
     const labels = idx(1, [n], Uint8Array.from([3, 1, 4]));
