@@ -124,22 +124,81 @@ describe('webgpu device', () => {
     expect(r.values).toEqual([3, 6, 9]);
   });
 
-  it('prepares every pipeline before the first kernel', async () => {
-    const stats = await gp.run(({ engine }) => (engine.backend() as Gpu).stats(), null);
-    expect(stats.pipelines).toBeGreaterThan(0);
-    expect(stats.pipelinesCreatedSync).toBe(0);
+  it('compiles every shader variant the backend can use (prepareAll)', async () => {
+    const r = await gp.run(async ({ engine }) => {
+      const be = engine.backend() as Gpu;
+      const listed = await be.prepareAll();
+      return { listed, ...be.stats() };
+    }, null);
+    expect(r.listed).toBeGreaterThan(90);
+    expect(r.pipelines).toBeGreaterThanOrEqual(r.listed);
+    expect(r.pipelinesCreatedSync).toBe(0);
   });
 
-  it('creates an unprepared pipeline synchronously at dispatch, and counts it', async () => {
+  it('makes no pipeline up front and only the used ones on first use, asynchronously, with the right results', async () => {
+    const r = await gp.run(async ({ wc, engine }) => {
+      // A fresh backend: a new device and an empty pipeline cache.
+      engine.forgetBackend(engine.backend());
+      await wc.setBackend('webgpu', { autotune: false });
+      const be = engine.backend() as Gpu;
+      const atStart = be.stats().pipelines;
+      // A first use of each kernel: matmul + relu recorded while their pipelines compile, then an
+      // upload into a pooled buffer the deferred commands read before it (it must wait its turn).
+      const a = wc.tensor([1, -2, 3, 4, 5, -6], [2, 3]);
+      const b = wc.tensor([1, 0, 0, 1, 1, 1], [3, 2]);
+      const y = wc.ops.activation(wc.ops.matmul(a, b, false, false), 'relu', 0);
+      const deferring = be.ctx.scheduler.deferring;
+      a.dispose();
+      const c = wc.tensor([10, 20, 30, 40, 50, 60], [2, 3]); // may reuse a's buffer
+      const z = wc.ops.add(c, c);
+      const values = [...(await y.data()), ...(await z.data())];
+      const after = be.stats();
+      for (const t of [b, c, y, z]) t.dispose();
+      await wc.setBackend('webgpu');
+      return { atStart, deferring, values, pipelines: after.pipelines, sync: after.pipelinesCreatedSync, deferringAfter: be.ctx.scheduler.deferring };
+    }, null);
+    expect(r.atStart).toBe(0);
+    expect(r.deferring).toBe(true);
+    // [[1,-2,3],[4,5,-6]] . [[1,0],[0,1],[1,1]] = [[4,1],[-2,-1]], relu -> [4,1,0,0]
+    expect(r.values).toEqual([4, 1, 0, 0, 20, 40, 60, 80, 100, 120]);
+    expect(r.pipelines).toBeGreaterThanOrEqual(3);
+    expect(r.pipelines).toBeLessThan(10);
+    expect(r.sync).toBe(0);
+    expect(r.deferringAfter).toBe(false);
+  });
+
+  it('reports a shader that does not compile at the next read, naming it', async () => {
+    const message = await gp.run(async ({ wc, engine }) => {
+      engine.forgetBackend(engine.backend());
+      await wc.setBackend('webgpu', { autotune: false });
+      const be = engine.backend() as Gpu;
+      const x = wc.tensor([1, 2, 3, 4], [4]);
+      be.ctx.run({ name: 'broken', code: '@compute @workgroup_size(1) fn main() { let v: u32 = 1.5; }' }, null, [], [1]);
+      try {
+        await x.data();
+        return 'no error';
+      } catch (err) {
+        return (err as Error).message;
+      } finally {
+        x.dispose();
+        engine.forgetBackend(be);
+        await wc.setBackend('webgpu');
+      }
+    }, null);
+    expect(message).toMatch(/broken/);
+    expect(message).toMatch(/:1:\d+ error: cannot convert/);
+  });
+
+  it('creates a pipeline synchronously only when asked (getSync, while profiling), and counts it', async () => {
     const r = await gp.run(async ({ engine }) => {
       const be = engine.backend() as Gpu;
       // fetch, not import(): vitest rewrites import() in the function's source text.
       const code = await (await fetch('/shaders/scale.wgsl')).text();
       const before = be.stats();
-      // WG 32 is a variant no kernel uses, so prepare() never made it.
+      // WG 32 is a variant no kernel uses.
       const spec = { name: 'scale', code, constants: { WG: 32 } };
-      be.ctx.pipelines.get(spec);
-      be.ctx.pipelines.get(spec);
+      be.ctx.pipelines.getSync(spec);
+      be.ctx.pipelines.getSync(spec);
       const after = be.stats();
       return { sync: after.pipelinesCreatedSync - before.pipelinesCreatedSync, added: after.pipelines - before.pipelines };
     }, null);

@@ -47,6 +47,8 @@ export class BufferPool {
     private readonly usage: GPUBufferUsageFlags,
     private readonly label: string,
     private readonly maxBytes: number,
+    /** Destroys a buffer once no recorded command uses it (the scheduler's retire). */
+    private readonly retire: (buffer: GPUBuffer) => void = (b) => b.destroy(),
   ) {}
 
   /**
@@ -92,7 +94,7 @@ export class BufferPool {
     if (list && at >= 0) list.splice(at, 1);
     this.buffers--;
     this.bytes -= buffer.size;
-    buffer.destroy();
+    this.retire(buffer);
     const freed = this.trim();
     this.gpu.reportOutOfMemory(new Error(
       `webgpu backend: out of GPU memory: ${what} needed a ${buffer.size}-byte buffer and the device could not allocate it ` +
@@ -114,7 +116,7 @@ export class BufferPool {
     for (const list of this.free.values()) {
       for (const b of list) {
         freed += b.size;
-        b.destroy();
+        this.retire(b);
       }
     }
     this.buffers -= [...this.free.values()].reduce((n, list) => n + list.length, 0);

@@ -27,9 +27,9 @@ export class GpuContext {
   constructor(readonly gpu: GpuDevice, readonly owner: Backend, autotune = true) {
     const { device, limits } = gpu;
     const maxBytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-    this.pool = new BufferPool(gpu, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'tensor', maxBytes);
-    this.pipelines = new PipelineCache(device);
     this.scheduler = new Scheduler(gpu);
+    this.pool = new BufferPool(gpu, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'tensor', maxBytes, (b) => this.scheduler.retire(b));
+    this.pipelines = new PipelineCache(device);
     const a = gpu.adapter;
     this.tuner = new KernelTuner<TuneProblem>(`${a.vendor}|${a.architecture}|${a.description}|${a.isFallbackAdapter}`, autotune);
   }
@@ -65,7 +65,9 @@ export class GpuContext {
 
   /** Records a kernel over an explicit grid of workgroups ([x, y] or [x, y, z]). */
   run(spec: PipelineSpec, params: Params | null, buffers: readonly GPUBuffer[], workgroups: readonly number[]): void {
-    this.scheduler.dispatch(spec.name, this.pipelines.get(spec), params, buffers, workgroups);
+    // While profiling, a first use compiles synchronously: the profiler times each dispatch as it records.
+    const pipeline = this.scheduler.profiler ? this.pipelines.getSync(spec) : this.pipelines.acquire(spec);
+    this.scheduler.dispatch(spec.name, pipeline, params, buffers, workgroups);
   }
 }
 

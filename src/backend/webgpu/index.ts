@@ -6,8 +6,8 @@
 //      outputs last; workgroup size and variants as `override` constants;
 //      1-D kernels index i = g.x + g.y * nwg.x * WG (see activation.wgsl).
 //   2. src/backend/webgpu/<family>.ts: import the shader with `?raw`, export
-//      `pipelines` (every PipelineSpec the family uses, so prepare() creates
-//      them before the first step) and one function per kernel taking the
+//      `pipelines` (every PipelineSpec the family uses: prepareAll() and the
+//      tests compile them all; a model compiles those it uses on first use) and one function per kernel taking the
 //      GpuContext: ctx.output() for results, ctx.run1d()/ctx.run() to record.
 //   3. Here: add the family's `pipelines` to ALL_PIPELINES and route the
 //      method to the family's function in one line.
@@ -84,12 +84,10 @@ export class WebGpuBackend implements Backend {
     const gpu = await createGpuDevice(options.gpu, options.powerPreference);
     const autotune = options.autotune ?? true;
     const backend = new WebGpuBackend(gpu, options.verify ?? false, autotune);
-    // Every pipeline exists before the first kernel records: none is compiled inside a step.
-    const [stored] = await Promise.all([
-      autotune ? loadChoices(backend.ctx.tuner.adapterKey) : [],
-      backend.ctx.pipelines.prepare(ALL_PIPELINES),
-    ]);
-    backend.ctx.tuner.adopt(stored);
+    // No pipeline is made here: each is compiled asynchronously on its first
+    // use, in parallel with the others a step records (pipelines.ts), so a
+    // model pays only for the kernels it runs.
+    backend.ctx.tuner.adopt(autotune ? await loadChoices(backend.ctx.tuner.adapterKey) : []);
     // GEMM workgroups chosen earlier (this page or a stored one) run from the first step.
     backend.ctx.pipelines.prepareLater(backend.ctx.tuner.choices().flatMap((c) => {
       const cfg = c.kernel === 'gemm' ? configNamed(c.variant) : undefined;
@@ -113,6 +111,12 @@ export class WebGpuBackend implements Backend {
       ? mm.timeGemm(this.ctx, p.shape, variant)
       : conv.timeConv2d(this.ctx, p.g, p.cout, variant)));
     if (made.length) await saveChoices(tuner.adapterKey, tuner.choices());
+  }
+
+  /** Creates every pipeline the backend can use (tests: every shader variant compiles on this adapter). */
+  async prepareAll(): Promise<number> {
+    await this.ctx.pipelines.prepare(ALL_PIPELINES);
+    return ALL_PIPELINES.length;
   }
 
   /** Pins the GEMM's workgroup width (1, 2, 4, 8 or 16 columns of 8x4 blocks) so tests cover every variant; null unpins. */

@@ -83,9 +83,10 @@ export function recordGemm(
   const shape: GemmShape = { m, n, k, transA, transB };
   if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape);
   let cfg = ctx.tuner.gemmConfig(shape, { kind: 'gemm', shape });
-  const spec = gemmSpec('blocked', flagsOf(shape, bias !== null), cfg);
-  if (!ctx.tuner.forced && !ctx.pipelines.has(spec)) {
-    // Never compile inside a step: run the default now, the chosen shape once it is built.
+  const flags = flagsOf(shape, bias !== null);
+  const spec = gemmSpec('blocked', flags, cfg);
+  if (!ctx.tuner.forced && !ctx.pipelines.has(spec) && ctx.pipelines.has(gemmSpec('blocked', flags, DEFAULT_GEMM))) {
+    // A step never waits for a variant while a built one can run: the default now, the choice once it is built.
     ctx.pipelines.prepareLater([spec]);
     cfg = DEFAULT_GEMM;
   }

@@ -3,10 +3,13 @@
 // Shapes never change a pipeline: sizes travel in each shader's Params
 // uniform, variants (workgroup size, transposes, activation kind) in WGSL
 // `override` constants, so one pipeline serves every size and the cache stays
-// small. Pipeline creation is async (createComputePipelineAsync) but kernels
-// record synchronously, so the backend creates every pipeline it uses up
-// front in prepare(); a pipeline missing at dispatch is created synchronously
-// and counted, and tests assert that count stays 0.
+// small. Pipelines are made on first use, asynchronously
+// (createComputePipelineAsync) and in parallel: a kernel that records before
+// its pipeline exists gets a promise, and the scheduler holds back the submit
+// that needs it (scheduler.ts), so a model compiles only the kernels it runs
+// and never blocks on a synchronous compile. Creating every pipeline up front
+// took most of the time to a first trained step (about 100 pipelines, the
+// GEMM's 24 variants half of it, for a model that uses 20-30).
 
 export interface PipelineSpec {
   /** The shader's file name without .wgsl: also the pipeline's label. */
@@ -26,14 +29,20 @@ export function pipelineKey(spec: PipelineSpec): string {
 export class PipelineCache {
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
-  private readonly building = new Set<string>();
-  /** Pipelines created synchronously at dispatch because prepare() did not list them. */
+  private readonly building = new Map<string, Promise<GPUComputePipeline>>();
+  /** Pipelines created synchronously (getSync: only while profiling, and by tests). */
   syncCreated = 0;
 
   constructor(private readonly device: GPUDevice) {}
 
+  /** Pipelines created so far. */
   get size(): number {
     return this.pipelines.size;
+  }
+
+  /** Pipelines being created. */
+  get pending(): number {
+    return this.building.size;
   }
 
   private module(spec: PipelineSpec): GPUShaderModule {
@@ -53,20 +62,30 @@ export class PipelineCache {
     };
   }
 
+  /** Starts creating one pipeline (once); the promise rejects with the compiler's messages. */
+  private build(spec: PipelineSpec): Promise<GPUComputePipeline> {
+    const key = pipelineKey(spec);
+    let p = this.building.get(key);
+    if (p) return p;
+    p = this.device.createComputePipelineAsync(this.descriptor(spec)).then((pipeline) => {
+      this.pipelines.set(key, pipeline);
+      this.building.delete(key);
+      return pipeline;
+    }, async (err: unknown) => {
+      // Forgotten, so a later use tries again and reports again.
+      this.building.delete(key);
+      // The pipeline error only says the module is invalid; the compiler's messages say why.
+      const info = await this.module(spec).getCompilationInfo();
+      const lines = info.messages.map((m) => `${spec.name}.wgsl:${m.lineNum}:${m.linePos} ${m.type}: ${m.message}`);
+      throw new Error(`webgpu backend: cannot create pipeline ${key}: ${(err as Error).message}${lines.length ? `\n${lines.join('\n')}` : ''}`);
+    });
+    this.building.set(key, p);
+    return p;
+  }
+
   /** Creates all given pipelines in parallel; compile errors name the shader. */
   async prepare(specs: readonly PipelineSpec[]): Promise<void> {
-    await Promise.all(specs.map(async (spec) => {
-      const key = pipelineKey(spec);
-      if (this.pipelines.has(key)) return;
-      try {
-        this.pipelines.set(key, await this.device.createComputePipelineAsync(this.descriptor(spec)));
-      } catch (err) {
-        // The pipeline error only says the module is invalid; the compiler's messages say why.
-        const info = await this.module(spec).getCompilationInfo();
-        const lines = info.messages.map((m) => `${spec.name}.wgsl:${m.lineNum}:${m.linePos} ${m.type}: ${m.message}`);
-        throw new Error(`webgpu backend: cannot create pipeline ${key}: ${(err as Error).message}${lines.length ? `\n${lines.join('\n')}` : ''}`);
-      }
-    }));
+    await Promise.all(specs.filter((s) => !this.has(s)).map((s) => this.build(s)));
   }
 
   has(spec: PipelineSpec): boolean {
@@ -75,25 +94,23 @@ export class PipelineCache {
 
   /**
    * Starts creating pipelines without waiting (a variant chosen while a step
-   * records); get() finds them once built. A failure here is left for the
-   * awaited prepare() of the same spec to report.
+   * records); acquire() finds them once built. A failure here is left for a
+   * later use of the same spec to report.
    */
   prepareLater(specs: readonly PipelineSpec[]): void {
-    for (const spec of specs) {
-      const key = pipelineKey(spec);
-      if (this.pipelines.has(key) || this.building.has(key)) continue;
-      this.building.add(key);
-      this.device.createComputePipelineAsync(this.descriptor(spec))
-        .then((p) => { this.pipelines.set(key, p); }, () => undefined)
-        .finally(() => this.building.delete(key));
-    }
+    for (const spec of specs) if (!this.has(spec)) this.build(spec).catch(() => undefined);
   }
 
-  get(spec: PipelineSpec): GPUComputePipeline {
+  /** The pipeline, or a promise of it when it is not built yet (its creation started). */
+  acquire(spec: PipelineSpec): GPUComputePipeline | Promise<GPUComputePipeline> {
+    return this.pipelines.get(pipelineKey(spec)) ?? this.build(spec);
+  }
+
+  /** The pipeline now, created synchronously if need be (it blocks on the compiler, so it is counted). */
+  getSync(spec: PipelineSpec): GPUComputePipeline {
     const key = pipelineKey(spec);
     let p = this.pipelines.get(key);
     if (!p) {
-      // Not prepared: still correct, but it stalls the step, so count it for the tests.
       this.syncCreated++;
       p = this.device.createComputePipeline(this.descriptor(spec));
       this.pipelines.set(key, p);
