@@ -6,16 +6,23 @@
 // v2: one invocation per input pixel and group of channels (four as vec4s
 // when c % 4 == 0, VEC4), as maxPool2d.wgsl: the integer divisions that
 // locate the pixel are paid once per group; each lane keeps its own arg-max.
+// v3: disjoint windows (stride >= pool in both directions, as in every 2x2/2
+// pooling) run one invocation per window and channel group (PER_WINDOW):
+// it finds the window's arg-max once and writes every pixel of its cell
+// (the window plus the gap up to the next one; the first and last cells
+// reach the image's edges), dy at the arg-max and 0 elsewhere. The gather
+// found each window's arg-max once per pixel of it (4 times for 2x2).
 
 struct Params {
   n: u32, h: u32, w: u32, c: u32,
   oh: u32, ow: u32, kh: u32, kw: u32,
   sh: u32, sw: u32, padTop: u32, padLeft: u32,
-  total: u32,  // invocations: n * h * w * (c / lanes)
+  total: u32,  // invocations: n * h * w * (c / lanes), or n * oh * ow * (c / lanes) with PER_WINDOW
 }
 
 override WG: u32 = 256;
 override VEC4: bool = false;  // set only when c % 4 == 0
+override PER_WINDOW: bool = false;  // set only when sh >= kh and sw >= kw
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
@@ -55,10 +62,50 @@ fn argmaxTap(b: u32, oi: u32, oj: u32, ch: u32) -> vec4u {
   return tap;
 }
 
+fn storeDx(at: u32, v: vec4f) {
+  dx[at] = v.x;
+  if (VEC4) {
+    dx[at + 1u] = v.y;
+    dx[at + 2u] = v.z;
+    dx[at + 3u] = v.w;
+  }
+}
+
+/** Window `win` (b, oi, oj) and channel group at `ch`: writes its whole cell of dx. */
+fn perWindow(win: u32, ch: u32) {
+  let oj = win % p.ow;
+  let orow = win / p.ow;
+  let oi = orow % p.oh;
+  let b = orow / p.oh;
+  let tap = argmaxTap(b, oi, oj, ch);
+  let d = loadDy(win * p.c + ch);
+  // The window's first row and column (negative only in the first window with padding).
+  let wi = i32(oi * p.sh) - i32(p.padTop);
+  let wj = i32(oj * p.sw) - i32(p.padLeft);
+  let i0 = select(u32(max(wi, 0)), 0u, oi == 0u);
+  let i1 = select(u32(clamp(wi + i32(p.sh), 0, i32(p.h))), p.h, oi == p.oh - 1u);
+  let j0 = select(u32(max(wj, 0)), 0u, oj == 0u);
+  let j1 = select(u32(clamp(wj + i32(p.sw), 0, i32(p.w))), p.w, oj == p.ow - 1u);
+  for (var i = i0; i < i1; i++) {
+    let ki = i32(i) - wi;
+    for (var j = j0; j < j1; j++) {
+      let kj = i32(j) - wj;
+      let inWindow = ki >= 0 && ki < i32(p.kh) && kj >= 0 && kj < i32(p.kw);
+      let hit = (tap == vec4u(u32(ki) * p.kw + u32(kj))) & vec4<bool>(inWindow);
+      storeDx(((b * p.h + i) * p.w + j) * p.c + ch, select(vec4f(0.0), d, hit));
+    }
+  }
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let o = g.x + g.y * nwg.x * WG;
   if (o >= p.total) { return; }
+  if (PER_WINDOW) {
+    let groups = p.c / select(1u, 4u, VEC4);
+    perWindow(o / groups, (o % groups) * select(1u, 4u, VEC4));
+    return;
+  }
   let lanes = select(1u, 4u, VEC4);
   let groups = p.c / lanes;
   let ch = (o % groups) * lanes;
@@ -84,11 +131,5 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
       s += select(vec4f(0.0), d, hit);
     }
   }
-  let at = pix * p.c + ch;
-  dx[at] = s.x;
-  if (VEC4) {
-    dx[at + 1u] = s.y;
-    dx[at + 2u] = s.z;
-    dx[at + 3u] = s.w;
-  }
+  storeDx(pix * p.c + ch, s);
 }

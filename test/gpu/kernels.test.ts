@@ -31,6 +31,10 @@ describe('webgpu pooling', () => {
     // c % 4 == 0: max pooling reads four channels as one vec4.
     ['2/2 valid, 8 channels (vec4 lanes)', [2, 6, 7, 8], { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }],
     ["overlapping 3/2 'same', 4 channels (vec4 lanes)", [1, 7, 9, 4], { poolSize: [3, 3], strides: [2, 2], padding: 'same' }],
+    // Disjoint windows (stride >= pool): the backward writes per window, gaps and uncovered edges included.
+    ["2/3 'same' (gaps between windows), 2 channels", [2, 8, 7, 2], { poolSize: [2, 2], strides: [3, 3], padding: 'same' }],
+    ["2/2 'same' on 7x9 (padding at the bottom and right), 4 channels", [2, 7, 9, 4], { poolSize: [2, 2], strides: [2, 2], padding: 'same' }],
+    ['[1,3] strides [2,3] valid, 12 channels', [1, 9, 10, 12], { poolSize: [1, 3], strides: [2, 3], padding: 'valid' }],
   ];
   it.each(cases)('max and avg, forward and backward: %s', async (_name, shape, p) => {
     const x = rand(shape, 1);

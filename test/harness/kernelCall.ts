@@ -2,7 +2,8 @@
 // Node) with identical arguments, and returns both results as plain arrays.
 // Tensor arguments travel as { t: values, s: shape }; everything else as is.
 // The outputs are the method's returned tensor(s), followed, for in-place
-// methods, by the tensor arguments listed in `mutated` after the call.
+// methods, by the tensor arguments listed in `mutated` after the call. On the
+// GPU every output lands on a reused, NaN-filled pool buffer.
 
 import type { Backend } from '../../src/backend/types.js';
 import type { Tensor } from '../../src/tensor.js';
@@ -39,6 +40,13 @@ export async function callBoth(
 ): Promise<{ gpu: number[][]; cpu: number[][] }> {
   const gpu = await gp.run(async ({ wc, engine }, a) => {
     const b = engine.backend() as unknown as Record<string, (...xs: unknown[]) => unknown>;
+    // Dirty the buffer pool: outputs then land on reused buffers full of NaN rather than
+    // on fresh zeroed ones, so an element a kernel forgets to write cannot pass as a 0.
+    const largest = Math.max(16, ...a.args.flatMap((x: unknown) => (typeof x === 'object' && x !== null && 't' in x ? [(x as { t: number[] }).t.length] : [])));
+    const dirt = [];
+    for (let n = 4; n <= 8 * largest; n *= 2) for (let k = 0; k < 3; k++) dirt.push(wc.tensor(new Float32Array(n).fill(NaN), [n]));
+    await Promise.all(dirt.map((t) => t.data()));
+    for (const t of dirt) t.dispose();
     const made: unknown[] = a.args.map((x: unknown) => {
       const isT = (v: unknown): v is { t: number[]; s: number[] } => typeof v === 'object' && v !== null && 't' in v && 's' in v;
       if (isT(x)) return wc.tensor(x.t, x.s);

@@ -1,6 +1,6 @@
 // Max and average pooling and their backward passes.
 // Shaders: maxPool2d.wgsl, maxPool2dBackward.wgsl, avgPool2d.wgsl, avgPool2dBackward.wgsl.
-// The backward kernels gather per input element (no atomics).
+// The backward kernels gather per input element, or write per window when windows are disjoint (no atomics).
 
 import type { Pool2dParams, Shape } from '../types.js';
 import type { Tensor } from '../../tensor.js';
@@ -14,7 +14,11 @@ import avgBackwardCode from '../../../shaders/avgPool2dBackward.wgsl?raw';
 
 // Max pooling runs one invocation per pixel and channel, or per pixel and four channels as vec4s (VEC4).
 const maxSpecs = [0, 1].map((v): PipelineSpec => ({ name: 'maxPool2d', code: maxCode, constants: { VEC4: v } }));
-const maxBackwardSpecs = [0, 1].map((v): PipelineSpec => ({ name: 'maxPool2dBackward', code: maxBackwardCode, constants: { VEC4: v } }));
+// Its backward: a gather per input pixel, or per window when windows do not overlap (PER_WINDOW).
+const maxBackwardSpec = (vec4: boolean, perWindow: boolean): PipelineSpec => ({
+  name: 'maxPool2dBackward', code: maxBackwardCode, constants: { VEC4: +vec4, PER_WINDOW: +perWindow },
+});
+const maxBackwardSpecs = [false, true].flatMap((v) => [false, true].map((w) => maxBackwardSpec(v, w)));
 const lanesOf = (c: number): 1 | 4 => (c % 4 === 0 ? 4 : 1);
 const avgSpec: PipelineSpec = { name: 'avgPool2d', code: avgCode };
 const avgBackwardSpec: PipelineSpec = { name: 'avgPool2dBackward', code: avgBackwardCode };
@@ -51,8 +55,9 @@ export function maxPool2dBackward(ctx: GpuContext, dy: Tensor, x: Tensor, p: Poo
   const g = geometry('maxPool2dBackward', x.shape, p);
   const dx = ctx.output(x.shape, 'maxPool2dBackward');
   const lanes = lanesOf(g.c);
-  const count = x.size / lanes;
-  ctx.run1d(maxBackwardSpecs[+(lanes === 4)], params(g, count), [buf(dy), buf(dy), buf(x), buf(x), buf(dx)], count);
+  const perWindow = g.sh >= g.kh && g.sw >= g.kw;
+  const count = (perWindow ? dy.size : x.size) / lanes;
+  ctx.run1d(maxBackwardSpec(lanes === 4, perWindow), params(g, count), [buf(dy), buf(dy), buf(x), buf(x), buf(dx)], count);
   return dx;
 }
 
