@@ -14,6 +14,10 @@
 //   col^T . dy is [kh*kw*cin, cout] summed over n*oh*ow), workgroup z sums
 //   only its chunk of k into its own slice of C; splitKSum.wgsl adds the
 //   slices. With one split this is v3 exactly.
+// v5: B^T loads as vec4 too (VEC_B with TRANS_B: B stored [n, k], k % 4 == 0,
+//   A not transposed): four columns of op(B) give four vec4s along k, which a
+//   4x4 register transpose turns into the rows mac4 takes. This is conv's
+//   backward-input GEMM dY . W^T, which loaded B one float at a time.
 // Measured on SwiftShader (2 cores), 512x512x512: v1 0.4 GFLOP/s, v2 2.3, v3 3.9
 // (2.6 with A^T).
 // Edges: loads clamp their row/column to the last valid one (always in bounds,
@@ -32,7 +36,7 @@ override WG_Y: u32 = 8;   // workgroup rows:    8 * 8 = 64 rows of C
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
-override VEC_B: bool = false;  // set only when !TRANS_B and n % 4 == 0
+override VEC_B: bool = false;  // set only when (!TRANS_B and n % 4 == 0) or (TRANS_B and !TRANS_A and k % 4 == 0)
 override VEC_A: bool = false;  // set only when (!TRANS_A and k % 4 == 0) or (TRANS_A and m % 4 == 0)
 
 const TM = 8u;  // rows of C per invocation
@@ -58,7 +62,7 @@ fn loadB(kk: u32, j: u32) -> f32 {
 
 /** Row kk of op(B) at the block's 4 (clamped) columns. */
 fn loadB4(kk: u32, col0: u32, cols: vec4u) -> vec4f {
-  if (VEC_B) { return b4[(kk * p.n + col0) / 4u]; }
+  if (VEC_B && !TRANS_B) { return b4[(kk * p.n + col0) / 4u]; }
   return vec4f(loadB(kk, cols.x), loadB(kk, cols.y), loadB(kk, cols.z), loadB(kk, cols.w));
 }
 
@@ -94,8 +98,15 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
     let k4 = p.k / 4u;
     for (var q = kBegin / 4u; q < kEnd / 4u; q++) {
       let kk = q * 4u;
-      let b0 = loadB4(kk, col0, cols);      let b1 = loadB4(kk + 1u, col0, cols);
-      let b2 = loadB4(kk + 2u, col0, cols); let b3 = loadB4(kk + 3u, col0, cols);
+      var b0: vec4f; var b1: vec4f; var b2: vec4f; var b3: vec4f;
+      if (TRANS_B && VEC_B) {
+        // Columns cols.x..w of op(B) over k = kk..kk+3, transposed into rows kk..kk+3.
+        let t = transpose(mat4x4f(b4[cols.x * k4 + q], b4[cols.y * k4 + q], b4[cols.z * k4 + q], b4[cols.w * k4 + q]));
+        b0 = t[0]; b1 = t[1]; b2 = t[2]; b3 = t[3];
+      } else {
+        b0 = loadB4(kk, col0, cols);      b1 = loadB4(kk + 1u, col0, cols);
+        b2 = loadB4(kk + 2u, col0, cols); b3 = loadB4(kk + 3u, col0, cols);
+      }
       acc0 = mac4(acc0, a4[r0 * k4 + q], b0, b1, b2, b3);
       acc1 = mac4(acc1, a4[r1 * k4 + q], b0, b1, b2, b3);
       acc2 = mac4(acc2, a4[r2 * k4 + q], b0, b1, b2, b3);

@@ -33,7 +33,8 @@ const biasAddBackwardSpec: PipelineSpec = { name: 'biasAddBackward', code: biasA
 function allFlags(): GemmFlags[] {
   const out: GemmFlags[] = [];
   for (const transA of [false, true]) for (const transB of [false, true]) for (const bias of [false, true]) {
-    for (const vecA of [false, true]) for (const vecB of transB ? [false] : [false, true]) out.push({ transA, transB, bias, vecA, vecB });
+    // vec4 loads of B^T run only in the vec4-over-k loop (A not transposed).
+    for (const vecA of [false, true]) for (const vecB of transB && (transA || !vecA) ? [false] : [false, true]) out.push({ transA, transB, bias, vecA, vecB });
   }
   return out;
 }
@@ -67,8 +68,9 @@ function splitsFor(workgroups: number, k: number): { splits: number; kChunk: num
 }
 
 function flagsOf(s: GemmShape, bias: boolean): GemmFlags {
-  // vec4 views need contiguous, 16-byte aligned runs: rows of B along n, rows of A along k (or m for A^T).
-  return { transA: s.transA, transB: s.transB, bias, vecA: s.transA ? s.m % 4 === 0 : s.k % 4 === 0, vecB: !s.transB && s.n % 4 === 0 };
+  // vec4 views need contiguous, 16-byte aligned runs: rows of B along n (of B^T along k), rows of A along k (or m for A^T).
+  const vecA = s.transA ? s.m % 4 === 0 : s.k % 4 === 0;
+  return { transA: s.transA, transB: s.transB, bias, vecA, vecB: s.transB ? !s.transA && vecA : s.n % 4 === 0 };
 }
 
 /**
