@@ -16,7 +16,7 @@ import os from 'node:os';
 import type { Browser, Page } from 'puppeteer';
 import { closeBrowser, launchBrowser, openPage } from '../src/testing/index.js';
 import { notRun, type CellResult } from './cell.js';
-import { skipIfTooSlow } from './estimate.js';
+import { reducedConv, skipIfTooSlow } from './estimate.js';
 import type { MeasureOptions } from './measure.js';
 import type { PageInfo } from './page.js';
 import { ENGINES, planRows, unsupported, type Engine, type ModelName, type Row } from './plan.js';
@@ -181,6 +181,19 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
     for (const row of rows.filter((r) => r.task.kind !== 'firstStep')) {
       for (const engine of o.engines) {
         if (results[row.id]?.[engine]) continue; // timed with the first step
+        const reduced = reducedConv(row, engine, rows, results, o.maxCall);
+        if (reduced) {
+          const r = await withLimit(runCell(page, engine, reduced.row, measureOptions, o.tuneAll), o.cellLimit);
+          const why = `one call at batch ${row.task.kind === 'conv' ? row.task.layer.x[0] : '?'} ≈ ${reduced.estimate.seconds.toFixed(0)} s (from ${reduced.estimate.from}), over the ${o.maxCall} s cap (--max-call)`;
+          if (r === null) {
+            report(row, engine, notRun(`stopped after ${o.cellLimit} s (--cell-limit) at batch ${reduced.batch}; ${why}`), total);
+            await page.close().catch(() => undefined);
+            page = await benchPage(session.browser, ctx.url);
+          } else {
+            report(row, engine, r.value === null ? r : { ...r, estimate: true, note: `measured at batch ${reduced.batch}: ${why}` }, total);
+          }
+          continue;
+        }
         const skipped = skipIfTooSlow(row, engine, rows, results, o.maxCall);
         if (skipped) {
           report(row, engine, skipped, total);
@@ -239,7 +252,7 @@ function renderResults(o: CliOptions, rows: Row[], results: Results, info: PageI
     `- Page: navigator.hardwareConcurrency ${info.hardwareConcurrency}, crossOriginIsolated ${info.crossOriginIsolated} (tfjs-wasm: SIMD ${info.wasmSimd ? 'yes' : 'no'}, threads build ${info.wasmMultithread ? 'yes' : 'no'}, ${info.wasmThreads ?? '?'} thread${info.wasmThreads === 1 ? '' : 's'})`,
     `- Libraries: webcnn at git ${gitVersion(root)}; TensorFlow.js ${info.tfjsVersion} (webgpu, webgl, wasm, cpu backends)`,
     `- Each cell: one warm-up call, then ${o.budget} s of timed calls (at least one), the last result read back before the clock stops. ` +
-      `Cap ${o.maxCall} s: a cell whose one call is estimated longer is not run (\`~\`: the rate measured at the smaller size); a GEMM, conv or CPU-engine call whose warm-up took longer is not repeated (\`~\`)`,
+      `Cap ${o.maxCall} s: a cell whose one call is estimated longer is not run (\`~\`: the rate measured at the smaller size), a conv pass runs at a smaller batch instead (\`~\`, the batch in the notes); a GEMM, conv or CPU-engine call whose warm-up took longer is not repeated (\`~\`)`,
     `- webcnn's kernel autotuner: ${o.tuneAll ? 'after the warm-up of every model cell' : 'after each model\'s first trained step (the batch-64 training rows), as fit runs it after its first batch; the other webcnn cells run untuned (heuristic) kernels'}`,
     '',
     '## Figures',

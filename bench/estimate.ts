@@ -2,7 +2,9 @@
 // is estimated from what the same engine already measured; a cell whose one
 // call would take longer than the cap is not run. Where the estimate is the
 // same operation at another size (a bigger GEMM, a bigger batch) the table
-// shows the rate it implies, marked '~'; otherwise the cell stays empty.
+// shows the rate it implies, marked '~'. A conv pass over the cap runs at a
+// smaller batch instead (reducedConv), so its cell still holds a measured
+// GFLOP/s, marked '~' with the batch it ran at.
 
 import { notRun, type CellResult } from './cell.js';
 import { flops, type Engine, type Row } from './plan.js';
@@ -68,4 +70,25 @@ export function skipIfTooSlow(row: Row, engine: Engine, rows: readonly Row[], re
     value: e.value,
     estimate: true,
   };
+}
+
+/** A call of this length (a fraction of the cap) leaves room for the warm-up and a timed call. */
+const REDUCED_CALL_SHARE = 0.25;
+
+/**
+ * The conv row at a batch whose one call should take about a quarter of the
+ * cap, when the full batch is estimated over it; null for other rows, or when
+ * even one image is estimated over the cap. GFLOP/s hardly depends on the
+ * batch once a call has a few images' work.
+ */
+export function reducedConv(row: Row, engine: Engine, rows: readonly Row[], results: Results, maxCallS: number): { row: Row; batch: number; estimate: CallEstimate } | null {
+  const t = row.task;
+  if (t.kind !== 'conv') return null;
+  const e = estimateCall(row, engine, rows, results);
+  const full = t.layer.x[0];
+  if (!e || e.seconds <= maxCallS) return null;
+  const batch = Math.floor((full * maxCallS * REDUCED_CALL_SHARE) / e.seconds);
+  if (batch < 1) return null;
+  const layer = { ...t.layer, x: [batch, ...t.layer.x.slice(1)] as typeof t.layer.x };
+  return { row: { ...row, task: { ...t, layer } }, batch, estimate: e };
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import * as wc from '../../src/index.js';
 import type { CellResult } from '../../bench/cell.js';
-import { skipIfTooSlow } from '../../bench/estimate.js';
+import { reducedConv, skipIfTooSlow } from '../../bench/estimate.js';
 import { measure } from '../../bench/measure.js';
 import { flops, planRows, unsupported, type Row } from '../../bench/plan.js';
 import { formatCell, formatNumber, ratios, resultsTable, type Results } from '../../bench/table.js';
@@ -61,6 +61,22 @@ describe('bench plan and table', () => {
     results['conv-vgg-forward'] = { 'tfjs-cpu': cell(1.2) };
     results['conv-mnist-backwardFilter'] = { 'tfjs-cpu': cell(0.08) };
     expect(skipIfTooSlow(row('conv-vgg-backwardFilter'), 'tfjs-cpu', rows, results, 10)?.note).toMatch(/≈ 24 s \(from conv-vgg-forward and conv-mnist-backwardFilter\)/);
+  });
+
+  it('runs a conv pass estimated over the cap at a batch whose call takes about a quarter of it', () => {
+    const rows: Row[] = planRows();
+    const results: Results = { 'gemm-512': { 'tfjs-webgpu': cell(0.2) } };
+    // 2·32·56·56·9·64·64 = 7.4 GFLOP at 0.2 GFLOP/s: 37 s at batch 32, so batch floor(32 · 2.5 / 37) = 2.
+    const r = reducedConv(row('conv-vgg-forward'), 'tfjs-webgpu', rows, results, 10);
+    expect(r?.batch).toBe(2);
+    expect(r?.row.task).toMatchObject({ kind: 'conv', pass: 'forward', layer: { name: 'vgg', x: [2, 56, 56, 64] } });
+    expect(Math.round(r?.estimate.seconds ?? 0)).toBe(37);
+    // Under the cap, or not a conv row: run as planned.
+    expect(reducedConv(row('conv-mnist-forward'), 'tfjs-webgpu', rows, results, 10)).toBeNull();
+    expect(reducedConv(row('gemm-1024'), 'tfjs-webgpu', rows, results, 1)).toBeNull();
+    // Even one image over the cap: not run.
+    results['gemm-512'] = { 'tfjs-webgpu': cell(0.001) };
+    expect(reducedConv(row('conv-vgg-forward'), 'tfjs-webgpu', rows, results, 10)).toBeNull();
   });
 });
 
