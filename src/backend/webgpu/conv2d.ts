@@ -19,8 +19,9 @@ import directCode from '../../../shaders/conv2dDirect.wgsl?raw';
 
 const im2colSpec: PipelineSpec = { name: 'im2col', code: im2colCode };
 const col2imSpec: PipelineSpec = { name: 'col2im', code: col2imCode };
-const directSpecs = [0, 1].map((bias): PipelineSpec => ({ name: 'conv2dDirect', code: directCode, constants: { HAS_BIAS: bias } }));
-/** conv2dDirect.wgsl's workgroup size and output block (4 pixels by 4 channels per invocation). */
+/** conv2dDirect.wgsl: 4 pixels by 4 channels per invocation, or 8 by 4 reading x as vec4s when cin % 4 == 0 (VEC_X). */
+const directSpec = (bias: boolean, vecX: boolean): PipelineSpec => ({ name: 'conv2dDirect', code: directCode, constants: { HAS_BIAS: +bias, VEC_X: +vecX } });
+const directSpecs = [false, true].flatMap((bias) => [false, true].map((vecX) => directSpec(bias, vecX)));
 const DIRECT_WG = 64;
 
 export const pipelines: readonly PipelineSpec[] = [im2colSpec, col2imSpec, ...directSpecs];
@@ -71,8 +72,9 @@ function recordConv2d(
   if (algo === 'direct') {
     const pixels = g.n * g.oh * g.ow;
     const params = windowParams(g, 0, false).u32(cout).u32(pixels);
-    const items = Math.ceil(pixels / 4) * (cout / 4);
-    ctx.run(directSpecs[+(bias !== null)], params, [x, w, bias ?? ctx.scheduler.empty, y], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
+    const vecX = g.c % 4 === 0;
+    const items = Math.ceil(pixels / (vecX ? 8 : 4)) * (cout / 4);
+    ctx.run(directSpec(bias !== null, vecX), params, [x, w, bias ?? ctx.scheduler.empty, y, x], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
     return;
   }
   const { col, scratch } = columns(ctx, x, g, 'conv2d');

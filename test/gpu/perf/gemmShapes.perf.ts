@@ -35,6 +35,27 @@ it('prints GEMM GFLOP/s on the conv layers of mnistStandard', async () => {
       out.push(`${name.padEnd(34)} ${m}x${n}x${k}: ${best.toFixed(1)} ms, ${((2 * m * n * k) / best / 1e6).toFixed(2)} GFLOP/s`);
       a.dispose(); b.dispose();
     }
+    // The same layers' forward as im2col + GEMM and as the implicit GEMM (conv2dDirect), interleaved.
+    const convs: [string, number[], number[]][] = [['conv2', [64, 26, 26, 32], [3, 3, 32, 32]], ['conv3', [64, 12, 12, 32], [3, 3, 32, 64]]];
+    for (const [name, xs, ws] of convs) {
+      const size = (v: number[]) => v.reduce((a, b) => a * b, 1);
+      const x = wc.tensor(new Float32Array(size(xs)).fill(0.1), xs);
+      const w = wc.tensor(new Float32Array(size(ws)).fill(0.1), ws);
+      const flops = 2 * xs[0] * (xs[1] - 2) * (xs[2] - 2) * size(ws);
+      const best: Record<string, number> = { im2col: Infinity, direct: Infinity };
+      for (let i = 0; i < 4; i++) {
+        for (const algo of ['im2col', 'direct'] as const) {
+          be.pinConvAlgorithm(algo);
+          be.conv2d(x, w, null, { strides: [1, 1], padding: 'valid', dilations: [1, 1] }).dispose();
+          const t0 = performance.now();
+          await be.sync();
+          if (i > 0) best[algo] = Math.min(best[algo], performance.now() - t0);
+        }
+      }
+      be.pinConvAlgorithm(null);
+      for (const algo of ['im2col', 'direct']) out.push(`${name} forward ${algo.padEnd(6)} ${xs.join('x')} * ${ws.join('x')}: ${best[algo].toFixed(1)} ms, ${(flops / best[algo] / 1e6).toFixed(2)} GFLOP/s`);
+      x.dispose(); w.dispose();
+    }
     return out;
   }, null);
   console.log(rows.join('\n'));
