@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { randomValues } from '../util/check.js';
 import { checkGradient, t } from './gradcheck.js';
+import { gemm, gemmReference } from '../../src/backend/cpu/matmul.js';
 
 const { matmul, biasAdd, biasAddBackward } = wc.ops;
 
@@ -18,6 +19,25 @@ describe('matmul and bias (cpu)', () => {
     expect([...matmul(aT, bT, true, true).dataSync()]).toEqual([58, 64, 139, 154]);
     expect([...biasAdd(a, t([1, 0, -1], [3])).dataSync()]).toEqual([2, 2, 2, 5, 5, 5]);
     expect([...biasAddBackward(a).dataSync()]).toEqual([5, 7, 9]);
+  });
+
+  it('the blocked GEMM equals the reference triple loop bit for bit, every transpose, edge sizes', () => {
+    const sizes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 4, 4], [17, 31, 5], [65, 129, 33], [5, 3, 300], [2, 700, 3], [9, 513, 2], [0, 3, 2], [3, 0, 2], [3, 2, 0]];
+    let checked = 0;
+    for (const [m, n, k] of sizes) {
+      const a = randomValues(m * k, m + 7 * k, -2, 2);
+      const b = randomValues(k * n, n + 11 * k, -2, 2);
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          const fast = gemm(a, b, m, k, n, ta, tb);
+          const ref = gemmReference(a, b, m, k, n, ta, tb);
+          expect(fast.length, `${m}x${n}x${k} ta=${ta} tb=${tb}`).toBe(m * n);
+          expect(Array.from(fast), `${m}x${n}x${k} ta=${ta} tb=${tb}`).toEqual(Array.from(ref));
+          checked += fast.length;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(4 * (65 * 129 + 9 * 513));
   });
 
   it('finite-difference gradients: dA = dC.B^T, dB = A^T.dC for every transpose', () => {

@@ -1,11 +1,17 @@
 // Matrix product and bias add, the GEMM that convolution reduces to.
 // a [m,k] (or [k,m] when transposeA), b [k,n] (or [n,k] when transposeB) -> c [m,n].
+// `gemm` is the blocked kernel (gemmBlocked.ts); the plain triple loop stays
+// beside it as its reference, and the two agree bit for bit (the same double
+// sums in the same order; test/cpu/matmul.test.ts).
 
 import type { Tensor } from '../../tensor.js';
 import { cpuTensor, vals } from './storage.js';
+import { gemmBlocked } from './gemmBlocked.js';
 
-/** Plain triple loop over row-major arrays; the oracle, not the fast path. */
-export function gemm(
+export const gemm = gemmBlocked;
+
+/** Plain triple loop over row-major arrays: the reference the blocked GEMM is checked against. */
+export function gemmReference(
   a: Float32Array, b: Float32Array, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean,
 ): Float32Array {
   const c = new Float32Array(m * n);
