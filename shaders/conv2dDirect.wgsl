@@ -135,19 +135,10 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
   }
 
   // Window origin of each of the 4 pixels (past the last pixel: a copy of it, never stored).
-  var iy0: vec4i;
-  var ix0: vec4i;
-  var rowBase: vec4u;  // b * h
-  for (var r = 0u; r < 4u; r++) {
-    let pix = min(pix0 + r, p.pixels - 1u);
-    let ox = pix % p.ow;
-    let rest = pix / p.ow;
-    let oy = rest % p.oh;
-    let b = rest / p.oh;
-    iy0[r] = i32(oy * p.sh) - i32(p.padTop);
-    ix0[r] = i32(ox * p.sw) - i32(p.padLeft);
-    rowBase[r] = b * p.h;
-  }
+  let o = origins(pix0);
+  let iy0 = o.iy;
+  let ix0 = o.ix;
+  let rowBase = o.rowBase;
 
   var acc0 = vec4f(0.0); var acc1 = vec4f(0.0); var acc2 = vec4f(0.0); var acc3 = vec4f(0.0);
   for (var ky = 0u; ky < p.kh; ky++) {
