@@ -11,9 +11,9 @@
 //   conv2dDirect.wgsl (no column matrix: wins where the copy costs more than
 //   the product, as with few input channels).
 // The scheme:
-//   1. a problem seen for the first time runs with a heuristic variant,
-//      whose pipeline is created in the background (until it exists the
-//      prepared default runs);
+//   1. a problem seen for the first time runs with a heuristic variant
+//      (matmul.ts: on a first step it waits for that pipeline; later, while
+//      a new choice compiles in the background, the built default runs);
 //   2. autotune() times the candidates on the real sizes (the model's own,
 //      after its first step) and keeps the fastest;
 //   3. choices are cached per adapter: in memory for every backend made on

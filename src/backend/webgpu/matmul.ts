@@ -39,7 +39,7 @@ function allFlags(): GemmFlags[] {
   return out;
 }
 
-/** The naive oracle's pipelines: not prepared with the backend (only tests switch to it), so they cost no start-up time. */
+/** The naive oracle's pipelines (only tests switch to it): useGemmVariant('naive') builds them before the switch. */
 export const naivePipelines: readonly PipelineSpec[] = allFlags().filter((f) => !f.vecA && !f.vecB).map((f) => gemmSpec('naive', f));
 
 /** The register-blocked GEMM's pipelines for one workgroup shape (every flag combination). */
@@ -76,7 +76,7 @@ function flagsOf(s: GemmShape, bias: boolean): GemmFlags {
 /**
  * Records C[m,n] = op(A) . op(B) (+ bias) on buffers: A holds [m,k] ([k,m] if
  * transA), B holds [k,n] ([n,k] if transB). The workgroup shape is the tuner's
- * choice for this shape, or the prepared default until its pipeline exists.
+ * choice for this shape, or the default while the choice compiles and the default is built.
  */
 export function recordGemm(
   ctx: GpuContext, variant: GemmVariant, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, c: GPUBuffer,
