@@ -167,6 +167,8 @@ export interface Backend {
   releaseStorage(storage: unknown): void;
   /** Waits for all queued work (a no-op on the CPU). */
   sync(): Promise<void>;
+  /** Starts the work recorded so far without waiting for it (WebGPU: submits); absent where work runs as it is called. */
+  flush?(): void;
   /**
    * True once the device behind the backend is gone (WebGPU device loss): its
    * tensors can no longer be read or used, and setBackend makes a new backend.

@@ -10,7 +10,8 @@
 // travels, and the CPU records the update and the next batch's forward as
 // soon as the forward's loss arrives, so the queue rarely runs dry. (Reading
 // the loss after the whole step would leave the device idle while the next
-// step is recorded; guarding the update on the device would need every
+// step is recorded; the backward is submitted before the wait, or it would sit
+// in the encoder until the next batch's upload; guarding the update on the device would need every
 // optimizer kernel to take a flag.) With batch callbacks fit read every
 // step's logs already; this read replaces that one. The copies of the moving
 // statistics are a few floats per channel, made on the device.
@@ -84,6 +85,9 @@ export async function checkedTrainStep(model: LayersModel, feed: () => [Tensor[]
       return [...r.values, ...grads.map(([, g]) => g)];
     });
     values = kept.slice(0, kept.length - grads.length);
+    // Submit the backward now, so the device runs it while the loss travels back
+    // (recorded work otherwise waits for the next submit: the next batch's upload).
+    kept[0]?.backend.flush?.();
     if (!reading) throw new Error('fit: internal error: the training step did not hand over its loss');
     const read = await (reading as Promise<number[]>);
     if (!Number.isFinite(read[0])) {

@@ -104,6 +104,28 @@ describe('fit', () => {
     expect(await Promise.all(model.getWeights().map((w) => w.data()))).toEqual(best);
   });
 
+  it('a step starts the backward on the backend (flush) before it waits for the loss, and applies the update after', async () => {
+    const model = wc.sequential({ layers: [wc.layers.dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })] });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const x = wc.tensor([1, 2, 3, 4], [2, 2]);
+    const y = wc.tensor([0, 1], [2, 1]);
+    const backend = x.backend as typeof x.backend & { flush?: () => void };
+    const kernel = model.weights[0].value;
+    const seen: number[][] = [];
+    backend.flush = () => { seen.push(Array.from(kernel.dataSync())); };
+    try {
+      await model.trainOnBatch(x, y);
+      await model.fit(x, y, { batchSize: 1, epochs: 1, shuffle: false });
+    } finally {
+      delete backend.flush;
+    }
+    // One flush a step (1 + 2 batches), each while the step's weights were still unchanged.
+    expect(seen.length).toBe(3);
+    expect(seen[0]).toEqual([1, 1]);
+    expect(seen[1]).not.toEqual(seen[0]);
+    expect(Array.from(kernel.dataSync())).not.toEqual(seen[2]);
+  });
+
   it('errors: fit before compile, wrong number of inputs, mismatched rows', async () => {
     const model = wc.sequential({ layers: [wc.layers.dense({ units: 1, inputShape: [2] })] });
     const x = wc.tensor([1, 2, 3, 4], [2, 2]);

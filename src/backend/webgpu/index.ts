@@ -183,6 +183,10 @@ export class WebGpuBackend implements Backend {
     return values;
   }
   releaseStorage(storage: unknown): void { this.ctx.release((storage as GpuStorage).buffer); }
+  flush(): void {
+    this.ctx.scheduler.flush();
+  }
+
   async sync(): Promise<void> {
     await this.ctx.scheduler.sync();
     await this.verifier?.check();
