@@ -6,6 +6,9 @@
 // each (ky, kx), oy = (iy + padTop - ky*dh) / sh must be a whole number in
 // [0, oh). Working per pixel pays that index arithmetic (integer division is
 // slow on SwiftShader) once per tap instead of once per tap and channel.
+// v2: with c % 4 == 0 (VEC4) one invocation per input pixel and group of 4
+// channels, summing in a vec4 register and storing once: v1 added into dx in
+// memory, a read and a write per tap and channel.
 
 struct Params {
   n: u32, h: u32, w: u32, c: u32,  // dx [n, h, w, c]
@@ -14,19 +17,52 @@ struct Params {
   dh: u32, dw: u32,                // dilations
   oh: u32, ow: u32,                // output size of the forward conv
   padTop: u32, padLeft: u32,       // top/left padding of the forward conv
-  total: u32,                      // n * h * w (pixels; each invocation writes c values)
+  total: u32,                      // invocations: n * h * w (each writes c values), or n * h * w * c / 4 with VEC4
 }
 
 override WG: u32 = 256;
+override VEC4: bool = false;  // set only when c % 4 == 0
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dcol: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(3) var<storage, read> dcol4: array<vec4f>;  // the same buffer as dcol, viewed as vec4
+
+/** VEC4: channels 4q..4q+3 of input pixel `pix`. */
+fn gather4(pix: u32, q: u32) {
+  let ix = pix % p.w;
+  let iy = (pix / p.w) % p.h;
+  let b = pix / (p.w * p.h);
+  let K4 = p.kh * p.kw * p.c / 4u;
+  let c4 = p.c / 4u;
+  var s = vec4f(0.0);
+  for (var ky = 0u; ky < p.kh; ky++) {
+    let ty = i32(iy + p.padTop) - i32(ky * p.dh);
+    if (ty < 0 || ty % i32(p.sh) != 0) { continue; }
+    let oy = u32(ty) / p.sh;
+    if (oy >= p.oh) { continue; }
+    for (var kx = 0u; kx < p.kw; kx++) {
+      let tx = i32(ix + p.padLeft) - i32(kx * p.dw);
+      if (tx < 0 || tx % i32(p.sw) != 0) { continue; }
+      let ox = u32(tx) / p.sw;
+      if (ox >= p.ow) { continue; }
+      s += dcol4[((b * p.oh + oy) * p.ow + ox) * K4 + (ky * p.kw + kx) * c4 + q];
+    }
+  }
+  // Four float stores: WebGPU forbids a second, writable vec4 view of dx.
+  let at = pix * p.c + 4u * q;
+  dx[at] = s.x; dx[at + 1u] = s.y; dx[at + 2u] = s.z; dx[at + 3u] = s.w;
+}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = g.x + g.y * nwg.x * WG;
   if (i >= p.total) { return; }
+  if (VEC4) {
+    let c4 = p.c / 4u;
+    gather4(i / c4, i % c4);
+    return;
+  }
   let ix = i % p.w;
   let iy = (i / p.w) % p.h;
   let b = i / (p.w * p.h);

@@ -16,10 +16,27 @@ struct Params {
 }
 
 override WG: u32 = 256;
+// c % 4 == 0: runs of c values start 16-byte aligned in x, so they load as vec4s.
+// (col is written as floats: WebGPU forbids two writable views of one buffer.)
+override VEC4: bool = false;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> col: array<f32>;
+@group(0) @binding(3) var<storage, read> x4: array<vec4f>;  // the same buffer as x, viewed as vec4
+
+/** Copies the c values of x from `src` to col at `dst` (zeros when `inside` is false). */
+fn copyRun(src: u32, dst: u32, inside: bool) {
+  if (VEC4) {
+    for (var q = 0u; q < p.c / 4u; q++) {
+      let v = select(vec4f(0.0), x4[src / 4u + q], inside);
+      let at = dst + 4u * q;
+      col[at] = v.x; col[at + 1u] = v.y; col[at + 2u] = v.z; col[at + 3u] = v.w;
+    }
+    return;
+  }
+  for (var ci = 0u; ci < p.c; ci++) { col[dst + ci] = select(0.0, x[src + ci], inside); }
+}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -42,13 +59,10 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
   var dst = i * run;
   for (var kx = 0u; kx < p.kw; kx++) {
     let ix = i32(ox * p.sw + kx * p.dw) - i32(p.padLeft);
-    if (rowInside && ix >= 0 && ix < i32(p.w)) {
-      let src = ((b * p.h + u32(iy)) * p.w + u32(ix)) * p.c;
-      for (var ci = 0u; ci < p.c; ci++) { col[dst + ci] = x[src + ci]; }
-    } else {
-      // TF 'same' and explicit padding: taps outside the image read zeros.
-      for (var ci = 0u; ci < p.c; ci++) { col[dst + ci] = 0.0; }
-    }
+    // TF 'same' and explicit padding: taps outside the image read zeros (from x[0], in bounds).
+    let inside = rowInside && ix >= 0 && ix < i32(p.w);
+    let src = select(0u, ((b * p.h + u32(iy)) * p.w + u32(ix)) * p.c, inside);
+    copyRun(src, dst, inside);
     dst += p.c;
   }
 }

@@ -27,6 +27,10 @@ const CASES: Case[] = [
   { n: 3, cin: 5, cout: 17, k: [3, 3], p: { strides: [2, 1], padding: [[1, 2], [0, 1]], dilations: [1, 1] }, bias: true },
   { n: 1, cin: 5, cout: 17, k: [1, 1], p: { strides: [2, 2], padding: 'same', dilations: [1, 1] }, bias: false },
   { n: 3, cin: 1, cout: 17, k: [3, 3], p: { strides: [1, 1], padding: 'same', dilations: [2, 2] }, bias: true },
+  // cin % 4 == 0: im2col and col2im move vec4s of channels.
+  { n: 2, cin: 4, cout: 8, k: [3, 3], p: { strides: [1, 1], padding: 'same', dilations: [1, 1] }, bias: true },
+  { n: 3, cin: 8, cout: 5, k: [3, 2], p: { strides: [2, 2], padding: 'valid', dilations: [1, 2] }, bias: false },
+  { n: 1, cin: 12, cout: 4, k: [2, 2], p: { strides: [2, 1], padding: [[1, 0], [2, 1]], dilations: [1, 1] }, bias: true },
   // A 28x28 image: dW sums over n*oh*ow = 2028 rows into a 9x17 result, which takes split-K.
   { n: 3, cin: 1, cout: 17, k: [3, 3], p: { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, bias: true, hw: [28, 28] },
 ];

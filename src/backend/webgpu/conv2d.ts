@@ -17,14 +17,15 @@ import im2colCode from '../../../shaders/im2col.wgsl?raw';
 import col2imCode from '../../../shaders/col2im.wgsl?raw';
 import directCode from '../../../shaders/conv2dDirect.wgsl?raw';
 
-const im2colSpec: PipelineSpec = { name: 'im2col', code: im2colCode };
-const col2imSpec: PipelineSpec = { name: 'col2im', code: col2imCode };
+// im2col and col2im move whole vec4s of channels when c % 4 == 0 (VEC4).
+const im2colSpec = (vec4: boolean): PipelineSpec => ({ name: 'im2col', code: im2colCode, constants: { VEC4: +vec4 } });
+const col2imSpec = (vec4: boolean): PipelineSpec => ({ name: 'col2im', code: col2imCode, constants: { VEC4: +vec4 } });
 /** conv2dDirect.wgsl: 4 pixels by 4 channels per invocation, or 8 by 4 reading x as vec4s when cin % 4 == 0 (VEC_X). */
 const directSpec = (bias: boolean, vecX: boolean): PipelineSpec => ({ name: 'conv2dDirect', code: directCode, constants: { HAS_BIAS: +bias, VEC_X: +vecX } });
 const directSpecs = [false, true].flatMap((bias) => [false, true].map((vecX) => directSpec(bias, vecX)));
 const DIRECT_WG = 64;
 
-export const pipelines: readonly PipelineSpec[] = [im2colSpec, col2imSpec, ...directSpecs];
+export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)]).concat(directSpecs);
 
 function geometry(op: string, xShape: Shape, wShape: Shape, p: Conv2dParams): WindowGeometry {
   return windowGeometry(op, xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
@@ -48,7 +49,7 @@ function columns(ctx: GpuContext, x: GPUBuffer, g: WindowGeometry, op: string): 
   const total = g.n * g.oh * g.ow * g.kh * g.kw * g.c;
   const col = ctx.scratch(total, `${op} im2col of ${4 * total} bytes`);
   // One invocation per (output pixel, kernel row), each writing kw * cin values.
-  ctx.run1d(im2colSpec, windowParams(g, total), [x, col], total / (g.kw * g.c));
+  ctx.run1d(im2colSpec(g.c % 4 === 0), windowParams(g, total), [x, col, x], total / (g.kw * g.c));
   return { col, scratch: true };
 }
 
@@ -114,9 +115,10 @@ export function conv2dBackwardInput(ctx: GpuContext, variant: GemmVariant, dy: T
   }
   const dcol = ctx.scratch(M * K, `conv2dBackwardInput columns of ${4 * M * K} bytes`);
   recordGemm(ctx, variant, buf(dy), buf(w), null, dcol, M, K, cout, false, true);
-  // One invocation per input pixel, each gathering its cin channels.
-  const pixels = g.n * g.h * g.w;
-  ctx.run1d(col2imSpec, windowParams(g, pixels), [dcol, buf(dx)], pixels);
+  // One invocation per input pixel, each gathering its cin channels (or per pixel and 4 channels).
+  const vec4 = g.c % 4 === 0;
+  const invocations = vec4 ? (g.n * g.h * g.w * g.c) / 4 : g.n * g.h * g.w;
+  ctx.run1d(col2imSpec(vec4), windowParams(g, invocations), [dcol, buf(dx), dcol], invocations);
   ctx.release(dcol);
   return dx;
 }

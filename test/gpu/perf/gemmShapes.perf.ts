@@ -53,6 +53,20 @@ it('prints GEMM GFLOP/s on the conv layers of mnistStandard', async () => {
         }
       }
       be.pinConvAlgorithm(null);
+      // The backward passes (dX: GEMM + col2im; dW: im2col + GEMM).
+      const dy = wc.tensor(new Float32Array(xs[0] * (xs[1] - 2) * (xs[2] - 2) * ws[3]).fill(0.1), [xs[0], xs[1] - 2, xs[2] - 2, ws[3]]);
+      const p = { strides: [1, 1], padding: 'valid', dilations: [1, 1] } as const;
+      for (const [pass, f] of [['dX', () => be.conv2dBackwardInput(dy, w, xs, p)], ['dW', () => be.conv2dBackwardFilter(x, dy, ws, p)]] as const) {
+        let bestMs = Infinity;
+        for (let i = 0; i < 3; i++) {
+          f().dispose();
+          const t0 = performance.now();
+          await be.sync();
+          if (i > 0) bestMs = Math.min(bestMs, performance.now() - t0);
+        }
+        out.push(`${name} ${pass} (with col2im / im2col): ${bestMs.toFixed(1)} ms`);
+      }
+      dy.dispose();
       for (const algo of ['im2col', 'direct']) out.push(`${name} forward ${algo.padEnd(6)} ${xs.join('x')} * ${ws.join('x')}: ${best[algo].toFixed(1)} ms, ${(flops / best[algo] / 1e6).toFixed(2)} GFLOP/s`);
       x.dispose(); w.dispose();
     }
