@@ -18,6 +18,8 @@
 //   A not transposed): four columns of op(B) give four vec4s along k, which a
 //   4x4 register transpose turns into the rows mac4 takes. This is conv's
 //   backward-input GEMM dY . W^T, which loaded B one float at a time.
+// v6: A^T (VEC_A with TRANS_A) also takes four steps of k per iteration, its
+//   8x4 block of A transposed in registers (loop overhead a quarter as often).
 // Measured on SwiftShader (2 cores), 512x512x512: v1 0.4 GFLOP/s, v2 2.3, v3 3.9
 // (2.6 with A^T).
 // Edges: loads clamp their row/column to the last valid one (always in bounds,
@@ -117,7 +119,31 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
       acc7 = mac4(acc7, a4[r7 * k4 + q], b0, b1, b2, b3);
     }
   } else {
-    for (var kk = kBegin; kk < kEnd; kk++) {
+    var kk = kBegin;
+    if (VEC_A) {
+      // A^T, four steps of k per iteration (conv's dW = col^T . dY, k = pixels): the
+      // block's 8 rows of A for k..k+3 transposed in registers, then mac4 as above.
+      let m4 = p.m / 4u;
+      let loCol = row0 / 4u;
+      let hiCol = min(row0 + 4u, p.m - 4u) / 4u;
+      for (; kk + 4u <= kEnd; kk += 4u) {
+        let b0 = loadB4(kk, col0, cols);      let b1 = loadB4(kk + 1u, col0, cols);
+        let b2 = loadB4(kk + 2u, col0, cols); let b3 = loadB4(kk + 3u, col0, cols);
+        let at = kk * m4;
+        let lo = transpose(mat4x4f(a4[at + loCol], a4[at + m4 + loCol], a4[at + 2u * m4 + loCol], a4[at + 3u * m4 + loCol]));
+        let hi = transpose(mat4x4f(a4[at + hiCol], a4[at + m4 + hiCol], a4[at + 2u * m4 + hiCol], a4[at + 3u * m4 + hiCol]));
+        acc0 = mac4(acc0, lo[0], b0, b1, b2, b3);
+        acc1 = mac4(acc1, lo[1], b0, b1, b2, b3);
+        acc2 = mac4(acc2, lo[2], b0, b1, b2, b3);
+        acc3 = mac4(acc3, lo[3], b0, b1, b2, b3);
+        acc4 = mac4(acc4, hi[0], b0, b1, b2, b3);
+        acc5 = mac4(acc5, hi[1], b0, b1, b2, b3);
+        acc6 = mac4(acc6, hi[2], b0, b1, b2, b3);
+        acc7 = mac4(acc7, hi[3], b0, b1, b2, b3);
+      }
+    }
+    // One step of k at a time: every other layout, and the last k % 4 steps of A^T.
+    for (; kk < kEnd; kk++) {
       let bv = loadB4(kk, col0, cols);
       var lo: vec4f;
       var hi: vec4f;

@@ -13,7 +13,7 @@ let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
 afterAll(async () => { await gp?.close(); });
 
-const SIZES: [number, number, number][] = [[1, 1, 1], [17, 31, 5], [65, 129, 33], [300, 200, 100], [8, 12, 16], [5, 3, 2999], [8, 12, 3000], [17, 30, 36]];
+const SIZES: [number, number, number][] = [[1, 1, 1], [17, 31, 5], [65, 129, 33], [300, 200, 100], [8, 12, 16], [5, 3, 2999], [8, 12, 3000], [17, 30, 36], [12, 8, 7], [12, 8, 2999]];
 
 describe('webgpu matmul', () => {
   for (const [m, n, k] of SIZES) {
