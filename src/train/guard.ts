@@ -95,6 +95,8 @@ export async function checkedTrainStep(model: LayersModel, feed: () => [Tensor[]
       return { values, read, finite: false };
     }
     tidy(() => model.compiled!.optimizer.applyGradients(grads));
+    // And the update, so the device runs it while callbacks and the next batch's gather run here.
+    kept[0]?.backend.flush?.();
     return { values, read, finite: true };
   } catch (err) {
     state.restore();

@@ -104,7 +104,7 @@ describe('fit', () => {
     expect(await Promise.all(model.getWeights().map((w) => w.data()))).toEqual(best);
   });
 
-  it('a step starts the backward on the backend (flush) before it waits for the loss, and applies the update after', async () => {
+  it('a step submits the backward (flush) before it waits for the loss, and the update once recorded', async () => {
     const model = wc.sequential({ layers: [wc.layers.dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })] });
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const x = wc.tensor([1, 2, 3, 4], [2, 2]);
@@ -119,11 +119,14 @@ describe('fit', () => {
     } finally {
       delete backend.flush;
     }
-    // One flush a step (1 + 2 batches), each while the step's weights were still unchanged.
-    expect(seen.length).toBe(3);
+    // Two flushes a step (1 + 2 batches): after the backward, the weights not updated yet; after the update.
+    expect(seen.length).toBe(6);
     expect(seen[0]).toEqual([1, 1]);
-    expect(seen[1]).not.toEqual(seen[0]);
-    expect(Array.from(kernel.dataSync())).not.toEqual(seen[2]);
+    for (let s = 0; s < 3; s++) {
+      expect(seen[2 * s + 1], `step ${s}: the update follows the loss`).not.toEqual(seen[2 * s]);
+      if (s > 0) expect(seen[2 * s], `step ${s} starts from the last update`).toEqual(seen[2 * s - 1]);
+    }
+    expect(Array.from(kernel.dataSync())).toEqual(seen[5]);
   });
 
   it('errors: fit before compile, wrong number of inputs, mismatched rows', async () => {
