@@ -18,7 +18,7 @@ it('times trainOnBatch and fit steps', async () => {
     const xb = wc.ops.gatherRows(x, Int32Array.from({ length: 64 }, (_, i) => i));
     const yb = wc.ops.gatherRows(y, Int32Array.from({ length: 64 }, (_, i) => i));
     await model.fit(x, y, { batchSize: 64, epochs: 1 }); // warm-up + autotune
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < 1; round++) {
       let t0 = performance.now();
       for (let i = 0; i < 4; i++) await model.trainOnBatch(xb, yb);
       out.push(`trainOnBatch: ${((performance.now() - t0) / 4).toFixed(0)} ms/step`);
@@ -29,6 +29,11 @@ it('times trainOnBatch and fit steps', async () => {
       const ends: number[] = [];
       await model.fit(x, y, { batchSize: 64, epochs: 1, callbacks: { onBatchEnd: async () => { ends.push(performance.now()); } } });
       out.push(`fit, onBatchEnd: ${((performance.now() - t0) / 4).toFixed(0)} ms/step; batch ends at ${ends.map((e) => (e - t0).toFixed(0)).join(', ')} ms`);
+    }
+    // Kernel time of each: the same kernels, or does fit run more?
+    for (const [name, f] of [['trainOnBatch x4', async () => { for (let i = 0; i < 4; i++) await model.trainOnBatch(xb, yb); }], ['fit 4 batches', async () => { await model.fit(x, y, { batchSize: 64, epochs: 1 }); }]] as const) {
+      const p = await wc.profile(f);
+      out.push(`${name}: kernels ${p.totalMs.toFixed(0)} ms, wall ${p.wallMs.toFixed(0)} ms; ${p.kernels.slice(0, 6).map((k) => `${k.name} ${k.calls}x ${k.totalMs.toFixed(0)}`).join('; ')}`);
     }
     return out;
   }, null);
