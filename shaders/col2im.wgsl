@@ -28,6 +28,18 @@ override VEC4: bool = false;  // set only when c % 4 == 0
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(3) var<storage, read> dcol4: array<vec4f>;  // the same buffer as dcol, viewed as vec4
 
+/**
+ * Along one axis: the output index o whose window reads input index i at
+ * kernel offset `tap` (= k * dilation), i.e. o * stride - pad + tap = i, or
+ * -1 when no whole o in [0, out) does.
+ */
+fn outAt(i: u32, pad: u32, tap: u32, stride: u32, out: u32) -> i32 {
+  let t = i32(i + pad) - i32(tap);
+  if (t < 0 || t % i32(stride) != 0) { return -1; }
+  let o = u32(t) / stride;
+  return select(-1, i32(o), o < out);
+}
+
 /** VEC4: channels 4q..4q+3 of input pixel `pix`. */
 fn gather4(pix: u32, q: u32) {
   let ix = pix % p.w;
@@ -37,16 +49,12 @@ fn gather4(pix: u32, q: u32) {
   let c4 = p.c / 4u;
   var s = vec4f(0.0);
   for (var ky = 0u; ky < p.kh; ky++) {
-    let ty = i32(iy + p.padTop) - i32(ky * p.dh);
-    if (ty < 0 || ty % i32(p.sh) != 0) { continue; }
-    let oy = u32(ty) / p.sh;
-    if (oy >= p.oh) { continue; }
+    let oy = outAt(iy, p.padTop, ky * p.dh, p.sh, p.oh);
+    if (oy < 0) { continue; }
     for (var kx = 0u; kx < p.kw; kx++) {
-      let tx = i32(ix + p.padLeft) - i32(kx * p.dw);
-      if (tx < 0 || tx % i32(p.sw) != 0) { continue; }
-      let ox = u32(tx) / p.sw;
-      if (ox >= p.ow) { continue; }
-      s += dcol4[((b * p.oh + oy) * p.ow + ox) * K4 + (ky * p.kw + kx) * c4 + q];
+      let ox = outAt(ix, p.padLeft, kx * p.dw, p.sw, p.ow);
+      if (ox < 0) { continue; }
+      s += dcol4[((b * p.oh + u32(oy)) * p.ow + u32(ox)) * K4 + (ky * p.kw + kx) * c4 + q];
     }
   }
   // Four float stores: WebGPU forbids a second, writable vec4 view of dx.
@@ -70,17 +78,13 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
   let dst = i * p.c;
   for (var ci = 0u; ci < p.c; ci++) { dx[dst + ci] = 0.0; }
   for (var ky = 0u; ky < p.kh; ky++) {
-    let ty = i32(iy + p.padTop) - i32(ky * p.dh);
-    if (ty < 0 || ty % i32(p.sh) != 0) { continue; }
-    let oy = u32(ty) / p.sh;
-    if (oy >= p.oh) { continue; }
+    let oy = outAt(iy, p.padTop, ky * p.dh, p.sh, p.oh);
+    if (oy < 0) { continue; }
     for (var kx = 0u; kx < p.kw; kx++) {
-      let tx = i32(ix + p.padLeft) - i32(kx * p.dw);
-      if (tx < 0 || tx % i32(p.sw) != 0) { continue; }
-      let ox = u32(tx) / p.sw;
-      if (ox >= p.ow) { continue; }
+      let ox = outAt(ix, p.padLeft, kx * p.dw, p.sw, p.ow);
+      if (ox < 0) { continue; }
       // This pixel's own c values: read-modify-write without races.
-      let src = ((b * p.oh + oy) * p.ow + ox) * K + (ky * p.kw + kx) * p.c;
+      let src = ((b * p.oh + u32(oy)) * p.ow + u32(ox)) * K + (ky * p.kw + kx) * p.c;
       for (var ci = 0u; ci < p.c; ci++) { dx[dst + ci] += dcol[src + ci]; }
     }
   }
