@@ -138,3 +138,49 @@ describe('fit', () => {
     await expect(model.fit(wc.tensor([1, 2, 3], [1, 3]), wc.tensor([1], [1, 1]))).rejects.toThrow(/expects shape \[null,2\], got \[1, 3\]/);
   });
 });
+
+describe('batch norm moving statistics under fit', () => {
+  it('follow v -= (v - batch stat) * (1 - momentum) per step, with the biased batch variance, and drive inference', async () => {
+    // BN first: its batch statistics are those of the raw input, whatever the optimizer does
+    const n = 12, c = 3, batch = 4, momentum = 0.6;
+    const xs = randomValues(n * 2 * 2 * c, 11, -1, 3);
+    const inp = wc.input({ shape: [2, 2, c] });
+    const normed = wc.layers.batchNormalization({ momentum }).apply(inp) as wc.SymbolicTensor;
+    const probs = wc.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: glorot(12) }).apply(wc.layers.flatten().apply(normed));
+    const model = wc.model({ inputs: inp, outputs: probs as wc.SymbolicTensor });
+    model.compile({ optimizer: wc.optimizers.sgd({ learningRate: 0.1 }), loss: 'sparseCategoricalCrossentropy' });
+    const ys = new Float32Array(n).map((_, i) => i % 2);
+    await model.fit(wc.tensor(xs, [n, 2, 2, c]), wc.tensor(ys, [n, 1]), { epochs: 2, batchSize: batch, shuffle: false });
+
+    const mean = new Float64Array(c);
+    const variance = new Float64Array(c).fill(1);
+    const perBatch = batch * 4;
+    for (let step = 0; step < 2 * (n / batch); step++) {
+      const first = (step % (n / batch)) * perBatch;
+      for (let ch = 0; ch < c; ch++) {
+        let s = 0;
+        for (let i = 0; i < perBatch; i++) s += xs[(first + i) * c + ch];
+        const m = s / perBatch;
+        let q = 0;
+        for (let i = 0; i < perBatch; i++) q += (xs[(first + i) * c + ch] - m) ** 2;
+        mean[ch] -= (mean[ch] - m) * (1 - momentum);
+        variance[ch] -= (variance[ch] - q / perBatch) * (1 - momentum);
+      }
+    }
+    // weights: gamma, beta, dense kernel, dense bias, moving mean, moving variance
+    const w = model.getWeights();
+    expect(w.map((t) => t.shape)).toEqual([[c], [c], [12, 2], [2], [c], [c]]);
+    const [gamma, beta, , , gotMean, gotVar] = await Promise.all(w.map((t) => t.data()));
+    for (let ch = 0; ch < c; ch++) {
+      expect(gotMean[ch]).toBeCloseTo(mean[ch], 5);
+      expect(gotVar[ch]).toBeCloseTo(variance[ch], 5);
+    }
+    // inference normalizes with them: compare BN's own output through a sub-model
+    const probe = wc.model({ inputs: inp, outputs: normed });
+    const y = await (probe.predict(wc.tensor(xs.slice(0, 2 * 2 * c), [1, 2, 2, c])) as wc.Tensor).data();
+    for (let i = 0; i < 4 * c; i++) {
+      const ch = i % c;
+      expect(y[i]).toBeCloseTo(gamma[ch] * (xs[i] - mean[ch]) / Math.sqrt(variance[ch] + 1e-3) + beta[ch], 4);
+    }
+  });
+});
