@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu]
-//                  [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]
+//                  [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]
 // Trains an MNIST CNN on the real data set and prints its test accuracy. On
 // WebGPU the same training code runs in headless Chromium (puppeteer); with
 // --backend cpu, or when no browser or adapter is found, it runs in Node on the
@@ -33,13 +33,14 @@ function parseArgs(argv) {
       case '--backend': opts.backend = need(); if (!['webgpu', 'cpu'].includes(opts.backend)) throw new Error(`train: --backend must be webgpu or cpu, got '${opts.backend}'`); break;
       case '--optimizer': opts.optimizer = need(); if (!['adam', 'sgd', 'rmsprop'].includes(opts.optimizer)) throw new Error(`train: --optimizer must be adam, sgd or rmsprop, got '${opts.optimizer}'`); break;
       case '--lr': opts.learningRate = Number(need()); if (!(opts.learningRate > 0)) throw new Error(`train: --lr must be a positive number`); break;
+      case '--lr-decay': opts.lrDecay = Number(need()); if (!(opts.lrDecay > 0 && opts.lrDecay <= 1)) throw new Error('train: --lr-decay must be a number in (0, 1]: epoch e trains at lr * F^e'); break;
       case '--train': opts.trainSize = positiveInt(need(), a); break;
       case '--test': opts.testSize = positiveInt(need(), a); break;
       case '--validation': opts.validationSplit = Number(need()); if (!(opts.validationSplit >= 0 && opts.validationSplit < 1)) throw new Error('train: --validation must be a fraction in [0, 1)'); break;
       case '--seed': opts.seed = positiveInt(need(), a); break;
       case '--out': opts.out = need(); break;
       case '--help': case '-h':
-        console.log('usage: npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]');
+        console.log('usage: npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]');
         process.exit(0);
         break;
       default: throw new Error(`train: unknown option '${a}' (try --help)`);
@@ -72,7 +73,7 @@ function printer() {
       }
       case 'epoch':
         if (tty) process.stdout.write('\n');
-        console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(4)}, accuracy ${(100 * e.acc).toFixed(2)}%${e.valAcc === undefined ? '' : `, validation accuracy ${(100 * e.valAcc).toFixed(2)}%`}${e.testAcc === undefined ? '' : `, test accuracy ${(100 * e.testAcc).toFixed(2)}%`}, ${e.seconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} images/s`);
+        console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(4)}, accuracy ${(100 * e.acc).toFixed(2)}%${e.valAcc === undefined ? '' : `, validation accuracy ${(100 * e.valAcc).toFixed(2)}%`}${e.testAcc === undefined ? '' : `, test accuracy ${(100 * e.testAcc).toFixed(2)}%`}, ${e.seconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} images/s, learning rate ${e.learningRate.toPrecision(3)}`);
         break;
       case 'done':
         if (e.stopped) console.log('training stopped early');

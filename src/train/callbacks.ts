@@ -190,3 +190,33 @@ export class TerminateOnNaN extends Callback {
 }
 
 export const terminateOnNaN = (): TerminateOnNaN => new TerminateOnNaN();
+
+/** The schedule of learningRateScheduler: the rate for `epoch` (0-based), given the rate in use. */
+export type LearningRateSchedule = (epoch: number, learningRate: number) => number;
+
+/**
+ * Keras's LearningRateScheduler: before each epoch sets the optimizer's
+ * learning rate to schedule(epoch, current rate), e.g. a step decay
+ * `(epoch, lr) => (epoch === 0 ? lr : lr * 0.3)`. The rate set for each
+ * epoch is kept in `rates`.
+ */
+export class LearningRateScheduler extends Callback {
+  readonly rates: number[] = [];
+  constructor(private readonly schedule: LearningRateSchedule) {
+    super();
+    if (typeof schedule !== 'function') throw new Error(`callbacks.learningRateScheduler: schedule must be a function (epoch, learningRate) => number, got ${typeof schedule}`);
+  }
+
+  onEpochBegin(epoch: number): void {
+    const optimizer = this.model?.compiled?.optimizer;
+    if (!optimizer) throw new Error('learningRateScheduler: the model has no optimizer; compile it before fit');
+    const next = this.schedule(epoch, optimizer.learningRate);
+    if (typeof next !== 'number' || !Number.isFinite(next) || next < 0) {
+      throw new Error(`learningRateScheduler: schedule(${epoch}, ${optimizer.learningRate}) returned ${String(next)}; expected a finite number >= 0`);
+    }
+    optimizer.learningRate = next;
+    this.rates[epoch] = next;
+  }
+}
+
+export const learningRateScheduler = (schedule: LearningRateSchedule): LearningRateScheduler => new LearningRateScheduler(schedule);

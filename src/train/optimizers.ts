@@ -17,6 +17,22 @@ export abstract class Optimizer {
   /** Steps taken (applyGradients calls): Adam's bias correction counts these, as TF.js does. */
   iterations = 0;
   private readonly slots = new Map<LayerVariable, { names: readonly string[]; tensors: Tensor[] }>();
+  private rate = 0;
+
+  /**
+   * The step size the next update uses. Settable between steps (a schedule:
+   * wc.callbacks.learningRateScheduler); the kernels take it as a uniform, so
+   * a change costs nothing and keeps the slots.
+   */
+  get learningRate(): number {
+    return this.rate;
+  }
+  set learningRate(v: number) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new Error(`${this.className}: learningRate must be a finite number >= 0, got ${String(v)}`);
+    }
+    this.rate = v;
+  }
 
   /** One step over every (weight, gradient) pair. */
   applyGradients(grads: Iterable<readonly [LayerVariable, Tensor]>): void {
@@ -60,7 +76,6 @@ const where = (name: string) => `optimizers.${name}`;
 /** momentum 0: w -= lr * g; else TF.js's MomentumOptimizer (optionally Nesterov). */
 export class SGD extends Optimizer {
   readonly className: string;
-  readonly learningRate: number;
   readonly momentum: number;
   readonly nesterov: boolean;
   constructor(args: { learningRate?: number; momentum?: number; nesterov?: boolean } = {}) {
@@ -87,7 +102,6 @@ export interface AdamArgs { learningRate?: number; beta1?: number; beta2?: numbe
 /** Adam; AdamW adds Keras's decoupled weight decay (w -= lr * weightDecay * w). */
 export class Adam extends Optimizer {
   readonly className: string = 'Adam';
-  readonly learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -126,7 +140,6 @@ export class AdamW extends Adam {
 /** TF.js RMSProp: epsilon inside the square root; centered subtracts the mean gradient squared. */
 export class RMSProp extends Optimizer {
   readonly className = 'RMSProp';
-  readonly learningRate: number;
   readonly rho: number;
   readonly momentum: number;
   readonly epsilon: number;

@@ -184,3 +184,32 @@ describe('batch norm moving statistics under fit', () => {
     }
   });
 });
+
+describe('learning-rate schedules', () => {
+  it('learningRateScheduler sets the rate before each epoch; the SGD steps follow it (hand-computed)', async () => {
+    const model = wc.sequential({ layers: [wc.layers.dense({ units: 1, inputShape: [2], useBias: false })] });
+    model.setWeights([wc.tensor([0.5, -0.5], [2, 1])]);
+    const optimizer = wc.optimizers.sgd({ learningRate: 0.05 });
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    const schedule = wc.callbacks.learningRateScheduler((epoch, lr) => (epoch === 0 ? lr : lr / 5));
+    await model.fit(wc.tensor([1, 2], [1, 2]), wc.tensor([3], [1, 1]), { epochs: 2, batchSize: 1, callbacks: [schedule] });
+    // epoch 0, lr 0.05: w.x = -0.5, grad 2(-0.5 - 3)[1, 2] = [-7, -14] -> w = [0.85, 0.2]
+    // epoch 1, lr 0.01: w.x = 1.25, grad 2(1.25 - 3)[1, 2] = [-3.5, -7] -> w = [0.885, 0.27]
+    const w = await model.getWeights()[0].data();
+    expect(w[0]).toBeCloseTo(0.885, 6);
+    expect(w[1]).toBeCloseTo(0.27, 6);
+    expect(schedule.rates).toEqual([0.05, 0.01]);
+    expect(optimizer.learningRate).toBe(0.01);
+  });
+
+  it('rejects a bad rate, from a schedule or set directly', async () => {
+    const optimizer = wc.optimizers.adam();
+    expect(() => { optimizer.learningRate = -1; }).toThrow(/Adam: learningRate must be a finite number >= 0, got -1/);
+    expect(() => { optimizer.learningRate = NaN; }).toThrow(/got NaN/);
+    expect(optimizer.learningRate).toBe(0.001);
+    const model = wc.sequential({ layers: [wc.layers.dense({ units: 1, inputShape: [1] })] });
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    const fit = model.fit(wc.tensor([1], [1, 1]), wc.tensor([1], [1, 1]), { callbacks: [wc.callbacks.learningRateScheduler(() => Infinity)] });
+    await expect(fit).rejects.toThrow(/learningRateScheduler: schedule\(0, 0.001\) returned Infinity; expected a finite number >= 0/);
+  });
+});
