@@ -24,6 +24,7 @@ struct Params {
   padTop: u32, padLeft: u32,       // TF 'same' puts the odd pad at bottom/right: only top/left shift indices
   cout: u32,
   pixels: u32,                     // n * oh * ow
+  relu: u32,                       // 1: y = max(y, 0) after the bias (the fused activation)
 }
 
 override WG: u32 = 64;
@@ -117,7 +118,7 @@ fn main8(pix0: u32, q: u32, c4: u32) {
 }
 
 fn storeY(pix: u32, q: u32, c4: u32, v: vec4f) {
-  if (pix < p.pixels) { y4[pix * c4 + q] = v; }
+  if (pix < p.pixels) { y4[pix * c4 + q] = select(v, max(v, vec4f(0.0)), p.relu != 0u); }
 }
 
 @compute @workgroup_size(WG)
@@ -164,8 +165,9 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
   }
   var b4 = vec4f(0.0);
   if (HAS_BIAS) { b4 = bias[q]; }
-  y4[pix0 * c4 + q] = acc0 + b4;
-  if (pix0 + 1u < p.pixels) { y4[(pix0 + 1u) * c4 + q] = acc1 + b4; }
-  if (pix0 + 2u < p.pixels) { y4[(pix0 + 2u) * c4 + q] = acc2 + b4; }
-  if (pix0 + 3u < p.pixels) { y4[(pix0 + 3u) * c4 + q] = acc3 + b4; }
+  // pix0 itself is always in range (the block's first pixel)
+  storeY(pix0, q, c4, acc0 + b4);
+  storeY(pix0 + 1u, q, c4, acc1 + b4);
+  storeY(pix0 + 2u, q, c4, acc2 + b4);
+  storeY(pix0 + 3u, q, c4, acc3 + b4);
 }

@@ -20,6 +20,10 @@
 //   backward-input GEMM dY . W^T, which loaded B one float at a time.
 // v6: A^T (VEC_A with TRANS_A) also takes four steps of k per iteration, its
 //   8x4 block of A transposed in registers (loop overhead a quarter as often).
+// v7: the fused activation: relu applied in the epilogue after the bias (Params.relu,
+//   a uniform: it runs once per stored value, so a branch costs nothing and the
+//   pipeline count stays as it is). Under split-K the slices stay linear and
+//   splitKSum.wgsl applies it to the sum.
 // Measured on SwiftShader (2 cores), 512x512x512: v1 0.4 GFLOP/s, v2 2.3, v3 3.9
 // (2.6 with A^T).
 // Edges: loads clamp their row/column to the last valid one (always in bounds,
@@ -31,6 +35,7 @@ struct Params {
   n: u32,       // columns of C
   k: u32,       // the summed dimension
   kChunk: u32,  // k per split (a multiple of 4; = k without split-K)
+  relu: u32,    // 1: C = max(C, 0) after the bias (never set under split-K)
 }
 
 override WG_X: u32 = 8;   // workgroup columns: 8 * 4 = 32 columns of C
@@ -184,7 +189,9 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
 /** Stores the in-range part of one row of the block. */
 fn store(slice: u32, i: u32, col0: u32, v: vec4f) {
   if (i >= p.m) { return; }
+  var out = v;
+  if (p.relu != 0u) { out = max(v, vec4f(0.0)); }
   for (var t = 0u; t < TN; t++) {
-    if (col0 + t < p.n) { c[slice + i * p.n + col0 + t] = v[t]; }
+    if (col0 + t < p.n) { c[slice + i * p.n + col0 + t] = out[t]; }
   }
 }

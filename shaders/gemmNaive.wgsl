@@ -7,6 +7,7 @@ struct Params {
   m: u32,  // rows of C
   n: u32,  // columns of C
   k: u32,  // the summed dimension
+  relu: u32,  // 1: C = max(C, 0) after the bias
 }
 
 override WG: u32 = 256;
@@ -33,5 +34,6 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
     acc += av * bv;
   }
   if (HAS_BIAS) { acc += bias[j]; }
+  if (p.relu != 0u) { acc = max(acc, 0.0); }
   c[idx] = acc;
 }

@@ -6,6 +6,7 @@
 struct Params {
   total: u32,   // elements of C (m * n)
   splits: u32,  // number of slices in part
+  relu: u32,    // 1: C = max(sum, 0), the GEMM's fused activation
 }
 
 override WG: u32 = 256;
@@ -20,5 +21,5 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
   if (i >= p.total) { return; }
   var s = 0.0;
   for (var z = 0u; z < p.splits; z++) { s += part[z * p.total + i]; }
-  c[i] = s;
+  c[i] = select(s, max(s, 0.0), p.relu != 0u);
 }

@@ -50,6 +50,13 @@ export interface LocallyConnected2dParams {
   strides: readonly [number, number];
 }
 
+/**
+ * The activation conv2d and matmul can apply in their epilogue, after the
+ * bias, while the result is still in registers (TF.js's fused ops): no pass of
+ * its own over the output. Other activations run as their own op.
+ */
+export type FusedActivation = 'linear' | 'relu';
+
 /** Element-wise activations; softmax is its own op (it couples the last axis). */
 export type ActivationKind = 'linear' | 'relu' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh';
 
@@ -185,14 +192,15 @@ export interface Backend {
   kernelChoices?(): KernelChoice[];
 
   // ---- convolution: y[n,oh,ow,cout] = sum x[n,ih,iw,cin] * w[kh,kw,cin,cout] + b[cout]
-  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor;
+  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams, activation?: FusedActivation): Tensor;
   /** dx = col2im(dy . W^T). */
   conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor;
   /** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]. */
   conv2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor;
 
   // ---- matrices: a [m,k] (or [k,m] when transposeA), b [k,n] (or [n,k]) -> [m,n]
-  matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor;
+  /** With a bias ([n]) and an activation, act(a . b + bias) in one pass. */
+  matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, bias?: Tensor | null, activation?: FusedActivation): Tensor;
   /** y = x + b over the last axis. */
   biasAdd(x: Tensor, b: Tensor): Tensor;
   /** db = sum of dy over every axis but the last. */

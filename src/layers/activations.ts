@@ -1,7 +1,7 @@
 // Activation functions by name, as layers take them ('relu', 'softmax', ...),
 // with one forward/backward pair that every layer with a fused activation uses.
 
-import type { ActivationKind } from '../backend/types.js';
+import type { ActivationKind, FusedActivation } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 
@@ -18,6 +18,11 @@ export function getActivation(name: string | undefined | null, where: string): A
     throw new Error(`${where}: unknown activation '${name}'; expected one of ${ACTIVATION_NAMES.map((a) => `'${a}'`).join(', ')}`);
   }
   return name as ActivationName;
+}
+
+/** The part of `name` conv2d and matmul apply in their own epilogue ('relu'); the rest runs as its own op. */
+export function fusedActivation(name: ActivationName): FusedActivation {
+  return name === 'relu' ? 'relu' : 'linear';
 }
 
 /** y = f(x). 'linear' returns x itself (no copy). */

@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import { windowGeometry } from '../ops/geometry.js';
 import { Layer, expectInputRank, singleShape, type LayerArgs, type LayerConfig, type LayerGrads, type BackwardOptions, type LayerVariable, type SymShape } from './layer.js';
-import { activate, activateBackward, getActivation, type ActivationName } from './activations.js';
+import { activate, activateBackward, fusedActivation, getActivation, type ActivationName } from './activations.js';
 import { getInitializer, glorotUniform, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
 import { channelsLast, oneOf, positiveInt, positivePair } from './args.js';
@@ -87,8 +87,10 @@ export class Conv2D extends Layer<Saved> {
   // x [n, h, w, cin] -> y [n, oh, ow, filters]
   forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
     const x = xs[0];
-    const z = ops.conv2d(x, this.kernel!.value, this.bias?.value ?? null, this.params());
-    const y = activate(z, this.activation);
+    // bias and relu ride in the kernel's epilogue; relu's gradient needs only y > 0, so y stands in for z
+    const fused = fusedActivation(this.activation);
+    const z = ops.conv2d(x, this.kernel!.value, this.bias?.value ?? null, this.params(), fused);
+    const y = fused === 'relu' ? z : activate(z, this.activation);
     return [y, { x, z, y }];
   }
 

@@ -4,7 +4,7 @@
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import { Layer, singleShape, symShapeToString, type BackwardOptions, type LayerArgs, type LayerConfig, type LayerGrads, type LayerVariable, type SymShape } from './layer.js';
-import { activate, activateBackward, getActivation, type ActivationName } from './activations.js';
+import { activate, activateBackward, fusedActivation, getActivation, type ActivationName } from './activations.js';
 import { getInitializer, glorotUniform, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
 import { positiveInt } from './args.js';
@@ -76,9 +76,10 @@ export class Dense extends Layer<Saved> {
     const x = xs[0];
     const inDim = this.kernel!.shape[0];
     const x2 = x.rank === 2 ? x : x.reshape([-1, inDim]);
-    let z = ops.matmul(x2, this.kernel!.value, false, false);
-    if (this.bias) z = ops.biasAdd(z, this.bias.value);
-    const y = activate(z, this.activation);
+    // bias and relu ride in the GEMM's epilogue; relu's gradient needs only y > 0, so y stands in for z
+    const fused = fusedActivation(this.activation);
+    const z = ops.matmul(x2, this.kernel!.value, false, false, this.bias?.value ?? null, fused);
+    const y = fused === 'relu' ? z : activate(z, this.activation);
     const out = x.rank === 2 ? y : y.reshape([...x.shape.slice(0, -1), this.units]);
     return [out, { x2, z, y, xShape: x.shape }];
   }

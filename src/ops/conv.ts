@@ -1,7 +1,7 @@
 // Public convolution, matrix and locally-connected ops: validate, then run on
 // the tensors' backend. Errors name the op, what was expected and what was given.
 
-import type { Conv2dParams, LocallyConnected2dParams, Shape } from '../backend/types.js';
+import type { Conv2dParams, FusedActivation, LocallyConnected2dParams, Shape } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import { shapeToString } from '../tensor.js';
 import { backendFor, expectRank } from './dispatch.js';
@@ -36,11 +36,19 @@ function convOutputShape(op: string, xShape: Shape, wShape: Shape, p: Conv2dPara
   return [g.n, g.oh, g.ow, wShape[3]];
 }
 
-export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor {
+function checkFused(op: string, activation: FusedActivation): void {
+  if (activation !== 'linear' && activation !== 'relu') {
+    throw new Error(`${op}: the fused activation must be 'linear' or 'relu', got ${JSON.stringify(activation)} (apply other activations as their own op)`);
+  }
+}
+
+/** y = act(conv(x, w) + bias); `activation` 'relu' is applied in the same pass. */
+export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams, activation: FusedActivation = 'linear'): Tensor {
   expectRank('conv2d', 'x', x, 4);
+  checkFused('conv2d', activation);
   convOutputShape('conv2d', x.shape, w.shape, p);
   checkBias('conv2d', bias, w.shape[3]);
-  return backendFor('conv2d', x, w, bias).conv2d(x, w, bias, p);
+  return backendFor('conv2d', x, w, bias).conv2d(x, w, bias, p, activation);
 }
 
 export function conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor {
@@ -54,7 +62,8 @@ export function conv2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Co
   return backendFor('conv2dBackwardFilter', x, dy).conv2dBackwardFilter(x, dy, wShape, p);
 }
 
-export function matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+/** a . b, with a and b optionally transposed; with a bias ([n]) and/or activation, act(a . b + bias) in one pass. */
+export function matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, bias: Tensor | null = null, activation: FusedActivation = 'linear'): Tensor {
   expectRank('matmul', 'a', a, 2);
   expectRank('matmul', 'b', b, 2);
   const k = transposeA ? a.shape[0] : a.shape[1];
@@ -62,7 +71,10 @@ export function matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: bo
   if (k !== kb) {
     throw new Error(`matmul: inner sizes must agree, got a ${shapeToString(a.shape)}${transposeA ? '^T' : ''} and b ${shapeToString(b.shape)}${transposeB ? '^T' : ''} (${k} vs ${kb})`);
   }
-  return backendFor('matmul', a, b).matmul(a, b, transposeA, transposeB);
+  checkBias('matmul', bias, transposeB ? b.shape[0] : b.shape[1]);
+  checkFused('matmul', activation);
+  if (!bias && activation === 'linear') return backendFor('matmul', a, b).matmul(a, b, transposeA, transposeB);
+  return backendFor('matmul', a, b, bias).matmul(a, b, transposeA, transposeB, bias, activation);
 }
 
 export function biasAdd(x: Tensor, b: Tensor): Tensor {

@@ -21,6 +21,24 @@ describe('matmul and bias (cpu)', () => {
     expect([...biasAddBackward(a).dataSync()]).toEqual([5, 7, 9]);
   });
 
+  it('fused bias + relu, by hand: relu(a . b + bias); conv2d likewise', () => {
+    const a = t([1, 2, 3, -4], [2, 2]);
+    const b = t([1, -1, -1, 1], [2, 2]);
+    const bias = t([0.5, 2], [2]);
+    // a . b = [-1 1; 7 -7]; + bias = [-0.5 3; 7.5 -5]
+    expect([...matmul(a, b, false, false, bias).dataSync()]).toEqual([-0.5, 3, 7.5, -5]);
+    expect([...matmul(a, b, false, false, bias, 'relu').dataSync()]).toEqual([0, 3, 7.5, 0]);
+    expect([...matmul(a, b, false, false, null, 'relu').dataSync()]).toEqual([0, 1, 7, 0]);
+    // 'valid' 2x2 conv of [1 -2; 3 -4] with kernel [1 1; 1 1] (1 -> 2 channels, the second negated): -2 and 2, bias 1
+    const x = t([1, -2, 3, -4], [1, 2, 2, 1]);
+    const w = t([1, -1, 1, -1, 1, -1, 1, -1], [2, 2, 1, 2]);
+    const p = { strides: [1, 1] as [number, number], padding: 'valid' as const, dilations: [1, 1] as [number, number] };
+    expect([...wc.ops.conv2d(x, w, t([1, 1], [2]), p).dataSync()]).toEqual([-1, 3]);
+    expect([...wc.ops.conv2d(x, w, t([1, 1], [2]), p, 'relu').dataSync()]).toEqual([0, 3]);
+    expect(() => matmul(a, b, false, false, t([1, 2, 3], [3]))).toThrow(/matmul: expected a bias of shape \[2\], got \[3\]/);
+    expect(() => matmul(a, b, false, false, null, 'tanh' as 'relu')).toThrow(/matmul: the fused activation must be 'linear' or 'relu', got "tanh"/);
+  });
+
   it('the blocked GEMM equals the reference triple loop bit for bit, every transpose, edge sizes', () => {
     const sizes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 4, 4], [17, 31, 5], [65, 129, 33], [5, 3, 300], [2, 700, 3], [9, 513, 2], [0, 3, 2], [3, 0, 2], [3, 2, 0]];
     let checked = 0;

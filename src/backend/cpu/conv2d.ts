@@ -3,10 +3,10 @@
 //   y = cols . W  with W [kh*kw*cin, cout] (the kernel [kh, kw, cin, cout] read flat)
 // Backward: dW = cols^T . dy;  dx = col2im(dy . W^T).
 
-import type { Conv2dParams, Shape } from '../types.js';
+import type { Conv2dParams, FusedActivation, Shape } from '../types.js';
 import type { Tensor } from '../../tensor.js';
 import { windowGeometry, type WindowGeometry } from '../../ops/geometry.js';
-import { gemm } from './matmul.js';
+import { epilogue, gemm } from './matmul.js';
 import { cpuTensor, vals } from './storage.js';
 
 function geometry(op: string, xShape: Shape, wShape: Shape, p: Conv2dParams): WindowGeometry {
@@ -64,15 +64,11 @@ export function col2im(cols: Float32Array, g: WindowGeometry): Float32Array {
   return x;
 }
 
-export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor {
+export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams, activation: FusedActivation = 'linear'): Tensor {
   const g = geometry('conv2d', x.shape, w.shape, p);
   const cout = w.shape[3];
   const rows = g.n * g.oh * g.ow;
-  const y = gemm(im2col(vals(x), g), vals(w), rows, g.kh * g.kw * g.c, cout, false, false);
-  if (bias) {
-    const bv = vals(bias);
-    for (let i = 0; i < y.length; i++) y[i] += bv[i % cout];
-  }
+  const y = epilogue(gemm(im2col(vals(x), g), vals(w), rows, g.kh * g.kw * g.c, cout, false, false), bias, cout, activation);
   return cpuTensor(y, [g.n, g.oh, g.ow, cout]);
 }
 

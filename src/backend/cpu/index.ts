@@ -3,7 +3,7 @@
 // Each family of kernels lives in its own file; this class only routes.
 
 import type {
-  ActivationKind, AdamParams, Backend, BatchNormGrads, BatchNormTrainResult, Conv2dParams,
+  ActivationKind, AdamParams, Backend, BatchNormGrads, BatchNormTrainResult, Conv2dParams, FusedActivation,
   ExplicitPadding, LocallyConnected2dParams, LossKind, MetricKind, MomentumParams, Pool2dParams,
   RmspropParams, SgdParams, Shape,
 } from '../types.js';
@@ -38,12 +38,14 @@ export class CpuBackend implements Backend {
   async sync(): Promise<void> { /* nothing is queued on the CPU */ }
 
   // ---- convolution
-  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor { return conv.conv2d(x, w, bias, p); }
+  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams, activation?: FusedActivation): Tensor { return conv.conv2d(x, w, bias, p, activation); }
   conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardInput(dy, w, xShape, p); }
   conv2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardFilter(x, dy, wShape, p); }
 
   // ---- matrices
-  matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor { return mm.matmul(a, b, transposeA, transposeB); }
+  matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, bias?: Tensor | null, activation?: FusedActivation): Tensor {
+    return mm.matmul(a, b, transposeA, transposeB, bias, activation);
+  }
   biasAdd(x: Tensor, b: Tensor): Tensor { return mm.biasAdd(x, b); }
   biasAddBackward(dy: Tensor): Tensor { return mm.biasAddBackward(dy); }
 

@@ -4,6 +4,7 @@
 // beside it as its reference, and the two agree bit for bit (the same double
 // sums in the same order; test/cpu/matmul.test.ts).
 
+import type { FusedActivation } from '../types.js';
 import type { Tensor } from '../../tensor.js';
 import { cpuTensor, vals } from './storage.js';
 import { gemmBlocked } from './gemmBlocked.js';
@@ -29,10 +30,20 @@ export function gemmReference(
   return c;
 }
 
-export function matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+export function matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, bias: Tensor | null = null, activation: FusedActivation = 'linear'): Tensor {
   const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const n = transposeB ? b.shape[0] : b.shape[1];
-  return cpuTensor(gemm(vals(a), vals(b), m, k, n, transposeA, transposeB), [m, n]);
+  return cpuTensor(epilogue(gemm(vals(a), vals(b), m, k, n, transposeA, transposeB), bias, n, activation), [m, n]);
+}
+
+/** In place: y[i] = act(y[i] + bias[i % n]), rows of n values; the GPU kernels' epilogue. */
+export function epilogue(y: Float32Array, bias: Tensor | null, n: number, activation: FusedActivation): Float32Array {
+  if (bias) {
+    const bv = vals(bias);
+    for (let i = 0; i < y.length; i++) y[i] += bv[i % n];
+  }
+  if (activation === 'relu') for (let i = 0; i < y.length; i++) y[i] = Math.max(y[i], 0);
+  return y;
 }
 
 /** y = x + b over the last axis. */

@@ -6,7 +6,7 @@
 // The column matrix is a pooled scratch buffer, released as soon as its last
 // use is recorded (later users are ordered after it in the same encoder).
 
-import type { Conv2dParams, Shape } from '../types.js';
+import type { Conv2dParams, FusedActivation, Shape } from '../types.js';
 import type { Tensor } from '../../tensor.js';
 import { windowGeometry, type WindowGeometry } from '../../ops/geometry.js';
 import { GpuContext, Params, buf } from './context.js';
@@ -68,28 +68,30 @@ function algorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvAlgori
 
 function recordConv2d(
   ctx: GpuContext, variant: GemmVariant, algo: ConvAlgorithm, g: WindowGeometry, cout: number,
-  x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer,
+  x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = false,
 ): void {
   if (algo === 'direct') {
     const pixels = g.n * g.oh * g.ow;
-    const params = windowParams(g, 0, false).u32(cout).u32(pixels);
+    const params = windowParams(g, 0, false).u32(cout).u32(pixels).u32(+relu);
     const vecX = g.c % 4 === 0;
     const items = Math.ceil(pixels / (vecX ? 8 : 4)) * (cout / 4);
     ctx.run(directSpec(bias !== null, vecX), params, [x, w, bias ?? ctx.scheduler.empty, y, x], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
     return;
   }
   const { col, scratch } = columns(ctx, x, g, 'conv2d');
-  recordGemm(ctx, variant, col, w, bias, y, g.n * g.oh * g.ow, cout, g.kh * g.kw * g.c, false, false);
+  recordGemm(ctx, variant, col, w, bias, y, g.n * g.oh * g.ow, cout, g.kh * g.kw * g.c, false, false, relu);
   if (scratch) ctx.release(col);
 }
 
-export function conv2d(ctx: GpuContext, variant: GemmVariant, x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor {
+export function conv2d(
+  ctx: GpuContext, variant: GemmVariant, x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams, activation: FusedActivation = 'linear',
+): Tensor {
   const g = geometry('conv2d', x.shape, w.shape, p);
   const cout = w.shape[3];
   const y = ctx.output([g.n, g.oh, g.ow, cout], 'conv2d');
   // The naive GEMM is the oracle: it keeps the explicit im2col path.
   const algo = variant === 'naive' ? 'im2col' : algorithm(ctx, g, cout);
-  recordConv2d(ctx, variant, algo, g, cout, buf(x), buf(w), bias ? buf(bias) : null, buf(y));
+  recordConv2d(ctx, variant, algo, g, cout, buf(x), buf(w), bias ? buf(bias) : null, buf(y), activation === 'relu');
   return y;
 }
 

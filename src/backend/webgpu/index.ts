@@ -18,7 +18,7 @@
 
 import type {
   ActivationKind, AdamParams, Backend, BatchNormGrads, BatchNormTrainResult, Conv2dParams,
-  ExplicitPadding, KernelChoice, LocallyConnected2dParams, LossKind, MetricKind, MomentumParams, Pool2dParams,
+  ExplicitPadding, FusedActivation, KernelChoice, LocallyConnected2dParams, LossKind, MetricKind, MomentumParams, Pool2dParams,
   RmspropParams, SgdParams, Shape,
 } from '../types.js';
 import { createTensor, sizeOf, type Tensor } from '../../tensor.js';
@@ -197,12 +197,16 @@ export class WebGpuBackend implements Backend {
   }
 
   // ---- convolution
-  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams): Tensor { return conv.conv2d(this.ctx, this.gemmVariant, x, w, bias, p); }
+  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams, activation?: FusedActivation): Tensor {
+    return conv.conv2d(this.ctx, this.gemmVariant, x, w, bias, p, activation);
+  }
   conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardInput(this.ctx, this.gemmVariant, dy, w, xShape, p); }
   conv2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardFilter(this.ctx, this.gemmVariant, x, dy, wShape, p); }
 
   // ---- matrices
-  matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor { return mm.matmul(this.ctx, this.gemmVariant, a, b, transposeA, transposeB); }
+  matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, bias?: Tensor | null, activation?: FusedActivation): Tensor {
+    return mm.matmul(this.ctx, this.gemmVariant, a, b, transposeA, transposeB, bias, activation);
+  }
   biasAdd(x: Tensor, b: Tensor): Tensor { return mm.biasAdd(this.ctx, x, b); }
   biasAddBackward(dy: Tensor): Tensor { return mm.biasAddBackward(this.ctx, dy); }
 

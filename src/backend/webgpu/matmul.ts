@@ -4,6 +4,7 @@
 // conv2d.ts records its GEMMs through recordGemm on raw buffers.
 
 import type { Tensor } from '../../tensor.js';
+import type { FusedActivation } from '../types.js';
 import { GpuContext, Params, buf } from './context.js';
 import type { PipelineSpec } from './pipelines.js';
 import { DEFAULT_GEMM, candidates, configNamed, type GemmConfig, type GemmShape } from './kernelTuner.js';
@@ -74,16 +75,17 @@ function flagsOf(s: GemmShape, bias: boolean): GemmFlags {
 }
 
 /**
- * Records C[m,n] = op(A) . op(B) (+ bias) on buffers: A holds [m,k] ([k,m] if
- * transA), B holds [k,n] ([n,k] if transB). The workgroup shape is the tuner's
- * choice for this shape, or the default while the choice compiles and the default is built.
+ * Records C[m,n] = op(A) . op(B) (+ bias) (then relu, when asked) on buffers:
+ * A holds [m,k] ([k,m] if transA), B holds [k,n] ([n,k] if transB). The
+ * workgroup shape is the tuner's choice for this shape, or the default while
+ * the choice compiles and the default is built.
  */
 export function recordGemm(
   ctx: GpuContext, variant: GemmVariant, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, c: GPUBuffer,
-  m: number, n: number, k: number, transA: boolean, transB: boolean,
+  m: number, n: number, k: number, transA: boolean, transB: boolean, relu = false,
 ): void {
   const shape: GemmShape = { m, n, k, transA, transB };
-  if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape);
+  if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape, relu);
   let cfg = ctx.tuner.gemmConfig(shape, { kind: 'gemm', shape });
   const flags = flagsOf(shape, bias !== null);
   const spec = gemmSpec('blocked', flags, cfg);
@@ -92,11 +94,12 @@ export function recordGemm(
     ctx.pipelines.prepareLater([spec]);
     cfg = DEFAULT_GEMM;
   }
-  recordGemmWith(ctx, variant, cfg, a, b, bias, c, shape);
+  recordGemmWith(ctx, variant, cfg, a, b, bias, c, shape, relu);
 }
 
 function recordGemmWith(
   ctx: GpuContext, variant: GemmVariant, cfg: GemmConfig, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, c: GPUBuffer, s: GemmShape,
+  relu = false,
 ): void {
   const { m, n, k } = s;
   if (m === 0 || n === 0) return;
@@ -104,7 +107,7 @@ function recordGemmWith(
   const flags = flagsOf(s, bias !== null);
   const biasBuf = bias ?? ctx.scheduler.empty;
   if (variant === 'naive') {
-    ctx.run1d(gemmSpec('naive', { ...flags, vecA: false, vecB: false }), new Params().u32(m).u32(n).u32(k), [a, b, biasBuf, c], m * n);
+    ctx.run1d(gemmSpec('naive', { ...flags, vecA: false, vecB: false }), new Params().u32(m).u32(n).u32(k).u32(+relu), [a, b, biasBuf, c], m * n);
     return;
   }
   const wx = Math.ceil(n / (TN * cfg.wgX));
@@ -112,7 +115,7 @@ function recordGemmWith(
   const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
   if (wx > max || wy > max) throw new Error(`webgpu.matmul: [${m}, ${k}] x [${k}, ${n}] needs a ${wx}x${wy} grid, over the ${max} limit`);
   const { splits, kChunk } = splitsFor(wx * wy, k);
-  const params = new Params().u32(m).u32(n).u32(k).u32(kChunk);
+  const params = new Params().u32(m).u32(n).u32(k).u32(kChunk).u32(+(relu && splits === 1));
   const spec = gemmSpec('blocked', flags, cfg);
   if (splits === 1) {
     ctx.run(spec, params, [a, a, b, b, biasBuf, c], [wx, wy, 1]);
@@ -121,7 +124,7 @@ function recordGemmWith(
   // Each split writes its own slice of `part`; splitKSum adds them into c.
   const part = ctx.scratch(splits * m * n, `matmul split-K partials of ${4 * splits * m * n} bytes`);
   ctx.run(spec, params, [a, a, b, b, biasBuf, part], [wx, wy, splits]);
-  ctx.run1d(splitKSumSpec, new Params().u32(m * n).u32(splits), [part, c], m * n);
+  ctx.run1d(splitKSumSpec, new Params().u32(m * n).u32(splits).u32(+relu), [part, c], m * n);
   ctx.release(part);
 }
 
@@ -178,11 +181,13 @@ export async function timeGemm(ctx: GpuContext, s: GemmShape, variant: string): 
   }
 }
 
-export function matmul(ctx: GpuContext, variant: GemmVariant, a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+export function matmul(
+  ctx: GpuContext, variant: GemmVariant, a: Tensor, b: Tensor, transA: boolean, transB: boolean, bias: Tensor | null = null, activation: FusedActivation = 'linear',
+): Tensor {
   const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const n = transB ? b.shape[0] : b.shape[1];
   const c = ctx.output([m, n], 'matmul');
-  recordGemm(ctx, variant, buf(a), buf(b), null, buf(c), m, n, k, transA, transB);
+  recordGemm(ctx, variant, buf(a), buf(b), bias ? buf(bias) : null, buf(c), m, n, k, transA, transB, activation === 'relu');
   return c;
 }
 

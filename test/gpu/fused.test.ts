@@ -1,0 +1,82 @@
+// The fused epilogue on WebGPU against the CPU reference: conv2d and matmul
+// with a bias and relu applied in the kernel that computes them (the blocked
+// GEMM, split-K's sum, the direct conv, the naive oracle), on NaN-dirty
+// output buffers. Each case checks that relu zeroed values the linear
+// result has negative, so a kernel that ignored the flag fails.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Conv2dParams } from '../../src/backend/types.js';
+import { randomValues } from '../util/check.js';
+import { GpuPage } from '../harness/gpu.js';
+import { callBoth, T } from '../harness/kernelCall.js';
+import { expectParity } from '../harness/tolerance.js';
+
+let gp: GpuPage;
+beforeAll(async () => { gp = await GpuPage.open(); });
+afterAll(async () => { await gp?.close(); });
+
+type Pinned = { gemm?: 'blocked' | 'naive'; conv?: 'im2col' | 'direct' };
+
+/** Pins the page's backend to a GEMM variant / conv algorithm (null: back to the defaults). */
+async function pin(p: Pinned | null): Promise<void> {
+  await gp.run(async ({ engine }, v) => {
+    const be = engine.backend() as unknown as { useGemmVariant(x: string): Promise<void>; pinConvAlgorithm(x: string | null): void };
+    await be.useGemmVariant(v?.gemm ?? 'blocked');
+    be.pinConvAlgorithm(v?.conv ?? null);
+  }, p);
+}
+
+/** The same call linear and with relu: relu must zero what the linear result has negative, and match the CPU. */
+async function checkRelu(method: 'conv2d' | 'matmul', linearArgs: unknown[], reluArgs: unknown[], what: string): Promise<void> {
+  const lin = await callBoth(gp, method, linearArgs);
+  const rel = await callBoth(gp, method, reluArgs);
+  expectParity(lin.gpu[0], lin.cpu[0], `${what} linear`);
+  expectParity(rel.gpu[0], rel.cpu[0], `${what} relu`);
+  const negatives = lin.cpu[0].filter((v) => v < 0).length;
+  expect(negatives).toBeGreaterThan(0);
+  expect(rel.gpu[0].filter((v) => v === 0).length).toBeGreaterThanOrEqual(negatives);
+  expect(Math.min(...rel.gpu[0])).toBe(0);
+}
+
+const conv = (n: number, hw: number, cin: number, cout: number, bias: boolean, seed: number) => ({
+  x: T(randomValues(n * hw * hw * cin, seed), [n, hw, hw, cin]),
+  w: T(randomValues(9 * cin * cout, seed + 1), [3, 3, cin, cout]),
+  b: bias ? T(randomValues(cout, seed + 2), [cout]) : null,
+});
+const SAME: Conv2dParams = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
+const VALID: Conv2dParams = { strides: [1, 1], padding: 'valid', dilations: [1, 1] };
+
+describe('fused bias + relu epilogue on webgpu', () => {
+  const convCases: [string, Pinned, ReturnType<typeof conv>, Conv2dParams][] = [
+    ['im2col + blocked GEMM, cin 4 -> 8', { conv: 'im2col' }, conv(2, 7, 4, 8, true, 10), SAME],
+    ['direct, vec4 x (cin 8 -> 12)', { conv: 'direct' }, conv(3, 6, 8, 12, true, 20), VALID],
+    ['direct, scalar x (cin 1 -> 8, no bias)', { conv: 'direct' }, conv(2, 9, 1, 8, false, 30), VALID],
+    ['naive GEMM oracle, cin 3 -> 5', { gemm: 'naive' }, conv(2, 5, 3, 5, true, 40), SAME],
+  ];
+  for (const [name, pinned, c, p] of convCases) {
+    it(`conv2d ${name}`, async () => {
+      await pin(pinned);
+      try {
+        await checkRelu('conv2d', [c.x, c.w, c.b, p, 'linear'], [c.x, c.w, c.b, p, 'relu'], `conv2d ${name}`);
+      } finally {
+        await pin(null);
+      }
+    });
+  }
+
+  // [m, n, k]: block edges; a long k with a small C (split-K: the sum applies relu)
+  const mmCases: [number, number, number, Pinned][] = [[17, 31, 33, {}], [8, 12, 3000, {}], [5, 3, 2999, {}], [17, 31, 33, { gemm: 'naive' }]];
+  for (const [m, n, k, pinned] of mmCases) {
+    it(`matmul [${m}x${k}] . [${k}x${n}] + bias${pinned.gemm ? ` (${pinned.gemm})` : ''}`, async () => {
+      const a = T(randomValues(m * k, m + k), [m, k]);
+      const b = T(randomValues(k * n, n + k), [k, n]);
+      const bias = T(randomValues(n, 7, -2, 2), [n]);
+      await pin(pinned);
+      try {
+        await checkRelu('matmul', [a, b, false, false, bias, 'linear'], [a, b, false, false, bias, 'relu'], `matmul ${m}x${n}x${k}`);
+      } finally {
+        await pin(null);
+      }
+    });
+  }
+});
