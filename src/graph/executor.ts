@@ -8,6 +8,7 @@ import * as ops from '../ops/index.js';
 import type { LayerVariable, Node, SymbolicTensor } from '../layers/layer.js';
 import { symShapeToString } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
+import { inferencePlan, runChain, type InferenceStep } from './inferenceFusion.js';
 
 export interface TapeEntry {
   node: Node;
@@ -35,10 +36,29 @@ export function checkFeeds(where: string, inputs: readonly SymbolicTensor[], fee
   });
 }
 
+/** Inference plans per graph (a topology's node list is fixed once built). */
+const plans = new WeakMap<readonly Node[], InferenceStep[]>();
+
 export function forwardGraph(nodes: readonly Node[], inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[], feeds: readonly Tensor[], training: boolean): ForwardPass {
   const values = new Map<SymbolicTensor, Tensor>();
   inputs.forEach((x, i) => values.set(x, feeds[i]));
   const tape: TapeEntry[] = [];
+  if (!training) {
+    // Inference records no tape; conv -> batch norm (-> relu) chains run as one conv.
+    let plan = plans.get(nodes);
+    if (!plan) plans.set(nodes, (plan = inferencePlan(nodes, outputs)));
+    for (const step of plan) {
+      if ('chain' in step) {
+        const last = step.chain.relu ?? step.chain.bn;
+        values.set(last.output, runChain(step.chain, values.get(step.chain.conv.inputs[0])!));
+        continue;
+      }
+      if (step.node.layer instanceof InputLayer) continue;
+      const [y] = step.node.layer.forward(step.node.inputs.map((x) => values.get(x)!), false);
+      values.set(step.node.output, y);
+    }
+    return { outputs: outputs.map((y) => values.get(y)!), tape, values };
+  }
   for (const node of nodes) {
     if (node.layer instanceof InputLayer) continue;
     const xs = node.inputs.map((x) => values.get(x)!);

@@ -1,6 +1,6 @@
 // Conv2D: y = act(conv2d(x, kernel) + bias), kernel [kh, kw, cin, cout].
 
-import type { Conv2dParams } from '../backend/types.js';
+import type { Conv2dParams, FusedActivation } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import { windowGeometry } from '../ops/geometry.js';
@@ -92,6 +92,14 @@ export class Conv2D extends Layer<Saved> {
     const z = ops.conv2d(x, this.kernel!.value, this.bias?.value ?? null, this.params(), fused);
     const y = fused === 'relu' ? z : activate(z, this.activation);
     return [y, { x, z, y }];
+  }
+
+  /**
+   * Inference with this layer's geometry but another kernel and bias (a batch
+   * norm folded into them, src/graph/inferenceFusion.ts) and a fused activation.
+   */
+  convolveWith(x: Tensor, kernel: Tensor, bias: Tensor | null, activation: FusedActivation): Tensor {
+    return ops.conv2d(x, kernel, bias, this.params(), activation);
   }
 
   backward(dy: Tensor, { x, z, y }: Saved, opts: BackwardOptions): LayerGrads {

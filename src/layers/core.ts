@@ -89,6 +89,10 @@ abstract class ElementWise extends Layer<ActSaved> {
   override endsWithSoftmax(): boolean {
     return this.fn === 'softmax';
   }
+  /** The function this layer applies ('relu', 'tanh', ...). */
+  get activationName(): ActivationName {
+    return this.fn;
+  }
 }
 
 export class Activation extends ElementWise {

@@ -106,6 +106,22 @@ export class BatchNormalization extends Layer<Saved> {
     return (this.fixed[which] = keep(home.fromValues(new Float32Array(c).fill(which === 'gamma' ? 1 : 0), [c])));
   }
 
+  /**
+   * The kernel and bias of a conv whose output is this layer's inference
+   * output: with s = gamma / sqrt(movingVariance + epsilon) per channel (the
+   * kernel's last axis), kernel * s and (bias - movingMean) * s + beta. Both
+   * are batchNormInference itself, run on the weights instead of the activations.
+   */
+  foldInto(kernel: Tensor, bias: Tensor | null): { kernel: Tensor; bias: Tensor } {
+    const c = kernel.shape[kernel.rank - 1];
+    const zeros = this.movingMean!.value.backend.zeros([c]);
+    const s = [this.gammaValue(), zeros, zeros, this.movingVariance!.value] as const;
+    return {
+      kernel: ops.batchNormInference(kernel, ...s, this.epsilon),
+      bias: ops.batchNormInference((bias ?? zeros).reshape([1, c]), this.gammaValue(), this.betaValue(), this.movingMean!.value, this.movingVariance!.value, this.epsilon).reshape([c]),
+    };
+  }
+
   // x [..., c] -> y [..., c]
   forward(xs: Tensor[], training: boolean): [Tensor, Saved] {
     const x = xs[0];

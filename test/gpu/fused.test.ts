@@ -80,3 +80,34 @@ describe('fused bias + relu epilogue on webgpu', () => {
     });
   }
 });
+
+describe('inference folds batch norm into the conv on webgpu', () => {
+  it('predict of conv -> BN -> relu chains matches the CPU layers run one by one', async () => {
+    const build = (w: typeof import('../../src/index.js')) => w.sequential({ layers: [
+      w.layers.conv2d({ inputShape: [7, 7, 3], filters: 4, kernelSize: 3, useBias: false }),
+      w.layers.batchNormalization(),
+      w.layers.reLU(),
+      w.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same' }),
+      w.layers.batchNormalization(),
+      w.layers.activation({ activation: 'relu' }),
+      w.layers.flatten(),
+      w.layers.dense({ units: 3 }),
+    ] });
+    const wcCpu = await import('../../src/index.js');
+    const model = build(wcCpu);
+    const weights = model.weights.map((v, i) => {
+      const positive = /moving_variance|gamma/.test(v.name);
+      return { t: Array.from(randomValues(v.shape.reduce((a, b) => a * b, 1), 60 + i, positive ? 0.2 : -1.5, positive ? 3 : 1.5)), s: [...v.shape] };
+    });
+    model.setWeights(weights.map((v) => wcCpu.tensor(v.t, v.s)));
+    const x = Array.from(randomValues(2 * 7 * 7 * 3, 70));
+    const gpu = await gp.run(async ({ wc }, a) => {
+      const m = (0, eval)(`(${a.build})`)(wc);
+      m.setWeights(a.weights.map((v: { t: number[]; s: number[] }) => wc.tensor(v.t, v.s)));
+      return Array.from(await (m.predict(wc.tensor(a.x, [2, 7, 7, 3])) as { data(): Promise<Float32Array> }).data());
+    }, { build: build.toString(), weights, x });
+    let h = wcCpu.tensor(x, [2, 7, 7, 3]);
+    for (const layer of model.layers) h = layer.apply(h) as typeof h;
+    expectParity(gpu, Array.from(await h.data()), 'folded predict');
+  });
+});
