@@ -98,6 +98,7 @@ $('train').onclick = () => {
     batchSize: Math.max(1, Math.round(Number($<HTMLInputElement>('batch').value))),
     optimizer: $<HTMLSelectElement>('optimizer').value as TrainOptions['optimizer'],
     learningRate: Number($<HTMLInputElement>('lr').value),
+    lrDecay: Math.min(1, Math.max(0.01, Number($<HTMLInputElement>('lrDecay').value) || 1)),
     backend, trainSize: subset('train'), testSize: subset('test'), validationSplit: 1 / 12, seed: 1,
   };
   $('status').textContent = 'Loading MNIST…';
