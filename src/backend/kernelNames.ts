@@ -5,7 +5,7 @@
 import type { Backend } from './types.js';
 
 export const KERNEL_NAMES = [
-  'conv2d', 'conv2dBackwardInput', 'conv2dBackwardFilter', 'matmul', 'biasAdd', 'biasAddBackward',
+  'conv2d', 'conv2dColumns', 'conv2dBackwardInput', 'conv2dBackwardFilter', 'matmul', 'biasAdd', 'biasAddBackward',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
   'activation', 'activationBackward', 'softmax', 'softmaxBackward',
   'batchNormTrain', 'batchNormInference', 'batchNormBackward', 'movingAverageUpdate',

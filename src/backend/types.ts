@@ -193,6 +193,13 @@ export interface Backend {
 
   // ---- convolution: y[n,oh,ow,cout] = sum x[n,ih,iw,cin] * w[kh,kw,cin,cout] + b[cout]
   conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams, activation?: FusedActivation): Tensor;
+  /**
+   * im2col: the column matrix [n*oh*ow, kh*kw*cin] of x for a kernel of this
+   * size (row = output pixel, columns in (ky, kx, cin) order, zeros in the
+   * padding), so conv2d is columns . W[kh*kw*cin, cout] and its backward-filter
+   * columns^T . dy. Training keeps it from the forward for the backward.
+   */
+  conv2dColumns(x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor;
   /** dx = col2im(dy . W^T). */
   conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor;
   /** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]. */

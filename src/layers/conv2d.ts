@@ -25,7 +25,15 @@ export interface Conv2DArgs extends LayerArgs {
   biasRegularizer?: RegularizerIdentifier;
 }
 
-interface Saved { x: Tensor; z: Tensor; y: Tensor }
+/** cols: the forward's column matrix, kept for the backward-filter GEMM (null: recomputed there). */
+interface Saved { x: Tensor; z: Tensor; y: Tensor; cols: Tensor | null }
+
+/**
+ * Training keeps a layer's column matrix (kh*kw times its input) from the
+ * forward to the backward up to this size; a larger one is recomputed there,
+ * trading an im2col for the memory.
+ */
+const KEPT_COLUMN_BYTES = 64 * 1024 * 1024;
 
 export class Conv2D extends Layer<Saved> {
   readonly className = 'Conv2D';
@@ -85,13 +93,26 @@ export class Conv2D extends Layer<Saved> {
   }
 
   // x [n, h, w, cin] -> y [n, oh, ow, filters]
-  forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
+  forward(xs: Tensor[], training: boolean): [Tensor, Saved] {
     const x = xs[0];
+    const w = this.kernel!;
     // bias and relu ride in the kernel's epilogue; relu's gradient needs only y > 0, so y stands in for z
     const fused = fusedActivation(this.activation);
-    const z = ops.conv2d(x, this.kernel!.value, this.bias?.value ?? null, this.params(), fused);
+    const p = this.params();
+    let z: Tensor;
+    let cols: Tensor | null = null;
+    const g = windowGeometry(`conv2d '${this.name}'`, x.shape, this.kernelSize, this.strides, this.dilationRate, this.padding);
+    const rows = g.n * g.oh * g.ow;
+    if (training && w.trainable && rows * g.kh * g.kw * g.c * 4 <= KEPT_COLUMN_BYTES) {
+      // One im2col serves the forward GEMM and, kept, the backward-filter GEMM (which would redo it).
+      cols = ops.conv2dColumns(x, this.kernelSize, p);
+      z = ops.matmul(cols, w.value.reshape([g.kh * g.kw * g.c, this.filters]), false, false, this.bias?.value ?? null, fused)
+        .reshape([g.n, g.oh, g.ow, this.filters]);
+    } else {
+      z = ops.conv2d(x, w.value, this.bias?.value ?? null, p, fused);
+    }
     const y = fused === 'relu' ? z : activate(z, this.activation);
-    return [y, { x, z, y }];
+    return [y, { x, z, y, cols }];
   }
 
   /**
@@ -102,13 +123,18 @@ export class Conv2D extends Layer<Saved> {
     return ops.conv2d(x, kernel, bias, this.params(), activation);
   }
 
-  backward(dy: Tensor, { x, z, y }: Saved, opts: BackwardOptions): LayerGrads {
+  backward(dy: Tensor, { x, z, y, cols }: Saved, opts: BackwardOptions): LayerGrads {
     const p = this.params();
     const w = this.kernel!;
     const dz = activateBackward(dy, z, y, this.activation, opts.dyIsLogitGrad);
     const dWeights: [LayerVariable, Tensor][] = [];
     // dW = im2col(x)^T . dz; db = sum of dz over n, oh, ow
-    if (w.trainable) dWeights.push([w, ops.conv2dBackwardFilter(x, dz, w.shape, p)]);
+    if (w.trainable) {
+      const dw = cols
+        ? ops.matmul(cols, dz.reshape([cols.shape[0], this.filters]), true, false).reshape(w.shape)
+        : ops.conv2dBackwardFilter(x, dz, w.shape, p);
+      dWeights.push([w, dw]);
+    }
     if (this.bias?.trainable) dWeights.push([this.bias, ops.biasAddBackward(dz)]);
     // dx = col2im(dz . W^T)
     const dx = opts.needInputGrads ? ops.conv2dBackwardInput(dz, w.value, x.shape, p) : null;

@@ -51,6 +51,15 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParam
   return backendFor('conv2d', x, w, bias).conv2d(x, w, bias, p, activation);
 }
 
+/** The im2col column matrix [n*oh*ow, kh*kw*cin] of x (x itself, reshaped, for a 1x1 stride-1 unpadded conv). */
+export function conv2dColumns(x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor {
+  expectRank('conv2dColumns', 'x', x, 4);
+  const g = windowGeometry('conv2dColumns', x.shape, kernelSize, p.strides, p.dilations, p.padding);
+  const pointwise = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.padTop + g.padBottom + g.padLeft + g.padRight === 0;
+  if (pointwise) return x.reshape([g.n * g.oh * g.ow, g.c]);
+  return backendFor('conv2dColumns', x).conv2dColumns(x, kernelSize, p);
+}
+
 export function conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor {
   checkDy('conv2dBackwardInput', dy, convOutputShape('conv2dBackwardInput', xShape, w.shape, p));
   return backendFor('conv2dBackwardInput', dy, w).conv2dBackwardInput(dy, w, xShape, p);

@@ -17,6 +17,22 @@ describe('conv2d (cpu): hand-computed answers', () => {
     expect([...y.dataSync()]).toEqual([12, 16, 24, 28]);
   });
 
+  it("conv2dColumns of 1..9 (3x3), 2x2 'valid' and 'same' (zeros in the pad); 1x1 is x itself", () => {
+    const x = t([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+    const cols = wc.ops.conv2dColumns(x, [2, 2], params());
+    expect(cols.shape).toEqual([4, 4]);
+    expect([...cols.dataSync()]).toEqual([1, 2, 4, 5, 2, 3, 5, 6, 4, 5, 7, 8, 5, 6, 8, 9]);
+    // 'same' with a 2x2 kernel pads one row/column at the bottom/right
+    const same = wc.ops.conv2dColumns(x, [2, 2], params({ padding: 'same' }));
+    expect(same.shape).toEqual([9, 4]);
+    expect([...same.dataSync()].slice(8, 12)).toEqual([3, 0, 6, 0]);
+    expect([...same.dataSync()].slice(32, 36)).toEqual([9, 0, 0, 0]);
+    const pointwise = wc.ops.conv2dColumns(x, [1, 1], params());
+    expect(pointwise.shape).toEqual([9, 1]);
+    expect([...pointwise.dataSync()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(() => wc.ops.conv2dColumns(t([1], [1, 1]), [1, 1], params())).toThrow(/conv2dColumns: expected x of rank 4/);
+  });
+
   it('3x3 box blur (weights 1/9) of a 3x3 patch is 132.2', () => {
     const x = t([93, 139, 101, 26, 252, 196, 135, 230, 18], [1, 3, 3, 1]);
     const y = conv2d(x, t(new Array(9).fill(1 / 9), [3, 3, 1, 1]), null, params());

@@ -1,7 +1,8 @@
 // conv2d (im2col + GEMM) and both backwards on WebGPU against the CPU
 // reference, on shapes that break tiled code: batch 1 and 3, 7x9 images,
 // 1/3/5 channels, 1/17 filters, kernels 1, 3 and 2x3, strides 1 and 2,
-// 'valid', 'same' with an odd total padding, explicit padding, dilation 2.
+// 'valid', 'same' with an odd total padding, explicit padding, dilation 2;
+// and the column matrix (conv2dColumns) training keeps for the backward.
 
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Conv2dParams } from '../../src/backend/types.js';
@@ -69,8 +70,12 @@ describe('webgpu conv2d', () => {
         const y = be.conv2d(xt, wt, bt, v.p);
         const dx = be.conv2dBackwardInput(dyt, wt, v.xShape, v.p);
         const dw = be.conv2dBackwardFilter(xt, dyt, v.wShape, v.p);
-        const out = { y: Array.from(await y.data()), dx: Array.from(await dx.data()), dw: Array.from(await dw.data()), yShape: y.shape };
-        for (const t of [xt, wt, bt, dyt, y, dx, dw]) t?.dispose();
+        const cols = be.conv2dColumns(xt, [v.wShape[0], v.wShape[1]], v.p);
+        const out = {
+          y: Array.from(await y.data()), dx: Array.from(await dx.data()), dw: Array.from(await dw.data()), yShape: y.shape,
+          cols: Array.from(await cols.data()), colsShape: cols.shape,
+        };
+        for (const t of [xt, wt, bt, dyt, y, dx, dw, cols]) t?.dispose();
         return out;
       }, { x, w, bias, dy, xShape, wShape, yShape, p: c.p });
 
@@ -78,6 +83,8 @@ describe('webgpu conv2d', () => {
       expectParity(gpu.y, cpuRun((b) => b.conv2d(cpuT(x, xShape), cpuT(w, wShape), bias ? cpuT(bias, [c.cout]) : null, c.p)), 'conv2d');
       expectParity(gpu.dx, cpuRun((b) => b.conv2dBackwardInput(cpuT(dy, yShape), cpuT(w, wShape), xShape, c.p)), 'conv2dBackwardInput');
       expectParity(gpu.dw, cpuRun((b) => b.conv2dBackwardFilter(cpuT(x, xShape), cpuT(dy, yShape), wShape, c.p)), 'conv2dBackwardFilter');
+      expectParity(gpu.colsShape, [g.n * g.oh * g.ow, c.k[0] * c.k[1] * c.cin], 'column matrix shape');
+      expectParity(gpu.cols, cpuRun((b) => b.conv2dColumns(cpuT(x, xShape), c.k, c.p)), 'conv2dColumns');
     });
   });
 });

@@ -1,4 +1,4 @@
-// Parity of the pooling, batch-norm, dropout, structure, locally-connected,
+// Parity of im2col (conv2dColumns), the pooling, batch-norm, dropout, structure, locally-connected,
 // loss/metric/penalty and optimizer kernels on WebGPU against the CPU
 // reference, forward and backward, on shapes chosen to break tiled code.
 
@@ -52,6 +52,16 @@ describe('webgpu pooling', () => {
 function outSize(n: number, k: number, s: number, padding: 'valid' | 'same'): number {
   return padding === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1;
 }
+
+describe('webgpu conv2dColumns (im2col) on NaN-dirty buffers', () => {
+  it.each([
+    ["3x3 'same' (every border pixel has padded taps), 3 channels", [2, 5, 6, 3], [3, 3], 'same'],
+    ['2x2 stride 2 valid, 8 channels (vec4)', [1, 7, 9, 8], [2, 2], 'valid'],
+    ["5x5 'same' on 28x28, 1 channel", [1, 28, 28, 1], [5, 5], 'same'],
+  ] as const)('%s', async (_name, shape, k, padding) => {
+    await parity(`conv2dColumns ${shape} ${k}`, 'conv2dColumns', [rand([...shape], 7), [...k], { strides: k[0] === 2 ? [2, 2] : [1, 1], padding, dilations: [1, 1] }]);
+  });
+});
 
 describe('webgpu batch norm and dropout', () => {
   it('training forward (mean, variance, invStd), inference, backward, moving average', async () => {

@@ -72,6 +72,11 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParam
   return cpuTensor(y, [g.n, g.oh, g.ow, cout]);
 }
 
+export function conv2dColumns(x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor {
+  const g = windowGeometry('conv2dColumns', x.shape, kernelSize, p.strides, p.dilations, p.padding);
+  return cpuTensor(im2col(vals(x), g), [g.n * g.oh * g.ow, g.kh * g.kw * g.c]);
+}
+
 /** dx = col2im(dy . W^T): dy [rows, cout] times W^T [cout, kh*kw*cin]. */
 export function conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor {
   const g = geometry('conv2dBackwardInput', xShape, w.shape, p);

@@ -39,6 +39,7 @@ export class CpuBackend implements Backend {
 
   // ---- convolution
   conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams, activation?: FusedActivation): Tensor { return conv.conv2d(x, w, bias, p, activation); }
+  conv2dColumns(x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor { return conv.conv2dColumns(x, kernelSize, p); }
   conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardInput(dy, w, xShape, p); }
   conv2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardFilter(x, dy, wShape, p); }
 

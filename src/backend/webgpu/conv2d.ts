@@ -48,9 +48,23 @@ function columns(ctx: GpuContext, x: GPUBuffer, g: WindowGeometry, op: string): 
   if (isPointwise(g)) return { col: x, scratch: false };
   const total = g.n * g.oh * g.ow * g.kh * g.kw * g.c;
   const col = ctx.scratch(total, `${op} im2col of ${4 * total} bytes`);
+  recordIm2col(ctx, x, col, g);
+  return { col, scratch: true };
+}
+
+function recordIm2col(ctx: GpuContext, x: GPUBuffer, col: GPUBuffer, g: WindowGeometry): void {
+  const total = g.n * g.oh * g.ow * g.kh * g.kw * g.c;
+  if (total === 0) return;
   // One invocation per (output pixel, kernel row), each writing kw * cin values.
   ctx.run1d(im2colSpec(g.c % 4 === 0), windowParams(g, total), [x, col, x], total / (g.kw * g.c));
-  return { col, scratch: true };
+}
+
+/** The column matrix as a tensor [n*oh*ow, kh*kw*cin] (always a copy, pointwise convs included). */
+export function conv2dColumns(ctx: GpuContext, x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor {
+  const g = windowGeometry('conv2dColumns', x.shape, kernelSize, p.strides, p.dilations, p.padding);
+  const cols = ctx.output([g.n * g.oh * g.ow, g.kh * g.kw * g.c], 'conv2dColumns');
+  recordIm2col(ctx, buf(x), buf(cols), g);
+  return cols;
 }
 
 const convName = (g: WindowGeometry, cout: number): string =>
