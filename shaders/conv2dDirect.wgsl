@@ -165,7 +165,6 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
   }
   var b4 = vec4f(0.0);
   if (HAS_BIAS) { b4 = bias[q]; }
-  // pix0 itself is always in range (the block's first pixel)
   storeY(pix0, q, c4, acc0 + b4);
   storeY(pix0 + 1u, q, c4, acc1 + b4);
   storeY(pix0 + 2u, q, c4, acc2 + b4);

@@ -99,18 +99,19 @@ export class Conv2D extends Layer<Saved> {
     // bias and relu ride in the kernel's epilogue; relu's gradient needs only y > 0, so y stands in for z
     const fused = fusedActivation(this.activation);
     const p = this.params();
-    let z: Tensor;
+    let z: Tensor | null = null;
     let cols: Tensor | null = null;
-    const g = windowGeometry(`conv2d '${this.name}'`, x.shape, this.kernelSize, this.strides, this.dilationRate, this.padding);
-    const rows = g.n * g.oh * g.ow;
-    if (training && w.trainable && rows * g.kh * g.kw * g.c * 4 <= KEPT_COLUMN_BYTES) {
-      // One im2col serves the forward GEMM and, kept, the backward-filter GEMM (which would redo it).
-      cols = ops.conv2dColumns(x, this.kernelSize, p);
-      z = ops.matmul(cols, w.value.reshape([g.kh * g.kw * g.c, this.filters]), false, false, this.bias?.value ?? null, fused)
-        .reshape([g.n, g.oh, g.ow, this.filters]);
-    } else {
-      z = ops.conv2d(x, w.value, this.bias?.value ?? null, p, fused);
+    if (training && w.trainable) {
+      const g = windowGeometry(`conv2d '${this.name}'`, x.shape, this.kernelSize, this.strides, this.dilationRate, this.padding);
+      const k = g.kh * g.kw * g.c;
+      if (g.n * g.oh * g.ow * k * 4 <= KEPT_COLUMN_BYTES) {
+        // One im2col serves the forward GEMM and, kept, the backward-filter GEMM (which would redo it).
+        cols = ops.conv2dColumns(x, this.kernelSize, p);
+        z = ops.matmul(cols, w.value.reshape([k, this.filters]), false, false, this.bias?.value ?? null, fused)
+          .reshape([g.n, g.oh, g.ow, this.filters]);
+      }
     }
+    z ??= ops.conv2d(x, w.value, this.bias?.value ?? null, p, fused);
     const y = fused === 'relu' ? z : activate(z, this.activation);
     return [y, { x, z, y, cols }];
   }

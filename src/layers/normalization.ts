@@ -115,10 +115,12 @@ export class BatchNormalization extends Layer<Saved> {
   foldInto(kernel: Tensor, bias: Tensor | null): { kernel: Tensor; bias: Tensor } {
     const c = kernel.shape[kernel.rank - 1];
     const zeros = this.movingMean!.value.backend.zeros([c]);
-    const s = [this.gammaValue(), zeros, zeros, this.movingVariance!.value] as const;
+    const gamma = this.gammaValue();
+    const variance = this.movingVariance!.value;
     return {
-      kernel: ops.batchNormInference(kernel, ...s, this.epsilon),
-      bias: ops.batchNormInference((bias ?? zeros).reshape([1, c]), this.gammaValue(), this.betaValue(), this.movingMean!.value, this.movingVariance!.value, this.epsilon).reshape([c]),
+      // beta and mean 0: kernel * s
+      kernel: ops.batchNormInference(kernel, gamma, zeros, zeros, variance, this.epsilon),
+      bias: ops.batchNormInference((bias ?? zeros).reshape([1, c]), gamma, this.betaValue(), this.movingMean!.value, variance, this.epsilon).reshape([c]),
     };
   }
 

@@ -5,7 +5,7 @@ import type { Conv2dParams, FusedActivation, LocallyConnected2dParams, Shape } f
 import type { Tensor } from '../tensor.js';
 import { shapeToString } from '../tensor.js';
 import { backendFor, expectRank } from './dispatch.js';
-import { windowGeometry } from './geometry.js';
+import { isPointwise, windowGeometry } from './geometry.js';
 
 function checkKernel4(op: string, w: Tensor | Shape, cin: number): void {
   const shape = 'shape' in w ? w.shape : w;
@@ -55,8 +55,7 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParam
 export function conv2dColumns(x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor {
   expectRank('conv2dColumns', 'x', x, 4);
   const g = windowGeometry('conv2dColumns', x.shape, kernelSize, p.strides, p.dilations, p.padding);
-  const pointwise = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.padTop + g.padBottom + g.padLeft + g.padRight === 0;
-  if (pointwise) return x.reshape([g.n * g.oh * g.ow, g.c]);
+  if (isPointwise(g)) return x.reshape([g.n * g.oh * g.ow, g.c]);
   return backendFor('conv2dColumns', x).conv2dColumns(x, kernelSize, p);
 }
 

@@ -86,6 +86,11 @@ export function windowGeometry(
   };
 }
 
+/** A 1x1, stride-1, unpadded conv: x itself is its column matrix. */
+export function isPointwise(g: WindowGeometry): boolean {
+  return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0;
+}
+
 export function explicitPadding(g: WindowGeometry): ExplicitPadding {
   return [[g.padTop, g.padBottom], [g.padLeft, g.padRight]];
 }

@@ -8,7 +8,7 @@
 
 import type { Conv2dParams, FusedActivation, Shape } from '../types.js';
 import type { Tensor } from '../../tensor.js';
-import { windowGeometry, type WindowGeometry } from '../../ops/geometry.js';
+import { isPointwise, windowGeometry, type WindowGeometry } from '../../ops/geometry.js';
 import { GpuContext, Params, buf } from './context.js';
 import { recordGemm, timeRecorded, zeroedScratch, type GemmVariant } from './matmul.js';
 import type { ConvAlgorithm } from './kernelTuner.js';
@@ -36,11 +36,6 @@ function windowParams(g: WindowGeometry, total: number, withTotal = true): Param
   const p = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.kh).u32(g.kw).u32(g.sh).u32(g.sw)
     .u32(g.dh).u32(g.dw).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft);
   return withTotal ? p.u32(total) : p;
-}
-
-/** A 1x1, stride-1, unpadded conv reads x itself as its column matrix. */
-function isPointwise(g: WindowGeometry): boolean {
-  return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0;
 }
 
 /** Records im2col(x) into a scratch buffer (or returns x's own buffer for pointwise convs). */
