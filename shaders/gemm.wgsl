@@ -24,6 +24,16 @@
 //   a uniform: it runs once per stored value, so a branch costs nothing and the
 //   pipeline count stays as it is). Under split-K the slices stay linear and
 //   splitKSum.wgsl applies it to the sum.
+// v8: lanes share A. Where the device runs invocations in subgroups of exactly
+//   4 (SwiftShader: one SSE register a value, 4 invocations wide), the 4 lanes
+//   of a subgroup compute the same 8 rows of C (consecutive 4-column blocks), so
+//   each loaded the same 8 vec4s of A. Now each lane loads 2 of them and
+//   subgroupBroadcast hands them round (a register shuffle, where every load
+//   is a 4-lane gather): 6 vec4 loads per 128 multiply-adds instead of 12.
+//   The entry point lives in a small file put in front of this one:
+//   gemmEntry.wgsl (every lane loads its own) or gemmEntrySubgroup.wgsl
+//   (shared loads; needs the 'subgroups' feature, a subgroup size of 4 and a
+//   workgroup width that is a multiple of 4). 512^3: 3.1-3.5 -> 4.1-4.8 GFLOP/s.
 // Measured on SwiftShader (2 cores), 512x512x512: v1 0.4 GFLOP/s, v2 2.3, v3 3.9
 // (2.6 with A^T).
 // Edges: loads clamp their row/column to the last valid one (always in bounds,
@@ -45,6 +55,9 @@ override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
 override VEC_B: bool = false;  // set only when (!TRANS_B and n % 4 == 0) or (TRANS_B and !TRANS_A and k % 4 == 0)
 override VEC_A: bool = false;  // set only when (!TRANS_A and k % 4 == 0) or (TRANS_A and m % 4 == 0)
+
+/** The block's 8 vec4s of A, as the columns of two matrices: lo[0..3] and hi[0..3]. */
+struct Rows8 { lo: mat4x4f, hi: mat4x4f }
 
 const TM = 8u;  // rows of C per invocation
 const TN = 4u;  // columns of C per invocation
@@ -78,11 +91,16 @@ fn mac4(acc: vec4f, a: vec4f, b0: vec4f, b1: vec4f, b2: vec4f, b3: vec4f) -> vec
   return fma(vec4f(a.w), b3, fma(vec4f(a.z), b2, fma(vec4f(a.y), b1, fma(vec4f(a.x), b0, acc))));
 }
 
-@compute @workgroup_size(WG_X, WG_Y)
-fn main(@builtin(global_invocation_id) g: vec3u) {
+/**
+ * The 8x4 block of C at invocation g of the grid (as global_invocation_id);
+ * `lane` is its index in the 4 lanes that share A (SHARE_A, set by the entry file).
+ */
+fn gemmBlock(g: vec3u, lane: u32) {
   let col0 = g.x * TN;
   let row0 = g.y * TM;
-  if (row0 >= p.m || col0 >= p.n) { return; }
+  // Shared loads need every lane of the subgroup to the end: one past the
+  // edge computes on clamped indices and stores nothing.
+  if (!SHARE_A && (row0 >= p.m || col0 >= p.n)) { return; }
   // This split's range of k, and its slice of the output.
   let kBegin = g.z * p.kChunk;
   let kEnd = min(p.k, kBegin + p.kChunk);
@@ -95,6 +113,11 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   let r4 = min(row0 + 4u, last); let r5 = min(row0 + 5u, last);
   let r6 = min(row0 + 6u, last); let r7 = min(row0 + 7u, last);
   let cols = min(vec4u(col0, col0 + 1u, col0 + 2u, col0 + 3u), vec4u(p.n - 1u));
+  // The block's first column for aligned vec4 loads of B: col0 itself inside C.
+  let colLoad = min(col0, (p.n - 1u) & ~3u);
+  // The rows this lane loads for the others under SHARE_A: lane and lane + 4 of the block.
+  let mine0 = min(row0 + lane, last);
+  let mine1 = min(row0 + 4u + lane, last);
 
   // Written out rather than looped: SwiftShader keeps named vec4s in registers,
   // while a dynamically indexed array<vec4f, 8> spills to memory (5x slower).
@@ -111,17 +134,24 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
         let t = transpose(mat4x4f(b4[cols.x * k4 + q], b4[cols.y * k4 + q], b4[cols.z * k4 + q], b4[cols.w * k4 + q]));
         b0 = t[0]; b1 = t[1]; b2 = t[2]; b3 = t[3];
       } else {
-        b0 = loadB4(kk, col0, cols);      b1 = loadB4(kk + 1u, col0, cols);
-        b2 = loadB4(kk + 2u, col0, cols); b3 = loadB4(kk + 3u, col0, cols);
+        b0 = loadB4(kk, colLoad, cols);      b1 = loadB4(kk + 1u, colLoad, cols);
+        b2 = loadB4(kk + 2u, colLoad, cols); b3 = loadB4(kk + 3u, colLoad, cols);
       }
-      acc0 = mac4(acc0, a4[r0 * k4 + q], b0, b1, b2, b3);
-      acc1 = mac4(acc1, a4[r1 * k4 + q], b0, b1, b2, b3);
-      acc2 = mac4(acc2, a4[r2 * k4 + q], b0, b1, b2, b3);
-      acc3 = mac4(acc3, a4[r3 * k4 + q], b0, b1, b2, b3);
-      acc4 = mac4(acc4, a4[r4 * k4 + q], b0, b1, b2, b3);
-      acc5 = mac4(acc5, a4[r5 * k4 + q], b0, b1, b2, b3);
-      acc6 = mac4(acc6, a4[r6 * k4 + q], b0, b1, b2, b3);
-      acc7 = mac4(acc7, a4[r7 * k4 + q], b0, b1, b2, b3);
+      var rows: Rows8;
+      if (SHARE_A) {
+        rows = shareRows(a4[mine0 * k4 + q], a4[mine1 * k4 + q]);
+      } else {
+        rows = Rows8(mat4x4f(a4[r0 * k4 + q], a4[r1 * k4 + q], a4[r2 * k4 + q], a4[r3 * k4 + q]),
+                     mat4x4f(a4[r4 * k4 + q], a4[r5 * k4 + q], a4[r6 * k4 + q], a4[r7 * k4 + q]));
+      }
+      acc0 = mac4(acc0, rows.lo[0], b0, b1, b2, b3);
+      acc1 = mac4(acc1, rows.lo[1], b0, b1, b2, b3);
+      acc2 = mac4(acc2, rows.lo[2], b0, b1, b2, b3);
+      acc3 = mac4(acc3, rows.lo[3], b0, b1, b2, b3);
+      acc4 = mac4(acc4, rows.hi[0], b0, b1, b2, b3);
+      acc5 = mac4(acc5, rows.hi[1], b0, b1, b2, b3);
+      acc6 = mac4(acc6, rows.hi[2], b0, b1, b2, b3);
+      acc7 = mac4(acc7, rows.hi[3], b0, b1, b2, b3);
     }
   } else {
     var kk = kBegin;
@@ -129,14 +159,22 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
       // A^T, four steps of k per iteration (conv's dW = col^T . dY, k = pixels): the
       // block's 8 rows of A for k..k+3 transposed in registers, then mac4 as above.
       let m4 = p.m / 4u;
-      let loCol = row0 / 4u;
+      let loCol = min(row0, p.m - 4u) / 4u;
       let hiCol = min(row0 + 4u, p.m - 4u) / 4u;
       for (; kk + 4u <= kEnd; kk += 4u) {
-        let b0 = loadB4(kk, col0, cols);      let b1 = loadB4(kk + 1u, col0, cols);
-        let b2 = loadB4(kk + 2u, col0, cols); let b3 = loadB4(kk + 3u, col0, cols);
+        let b0 = loadB4(kk, colLoad, cols);      let b1 = loadB4(kk + 1u, colLoad, cols);
+        let b2 = loadB4(kk + 2u, colLoad, cols); let b3 = loadB4(kk + 3u, colLoad, cols);
         let at = kk * m4;
-        let lo = transpose(mat4x4f(a4[at + loCol], a4[at + m4 + loCol], a4[at + 2u * m4 + loCol], a4[at + 3u * m4 + loCol]));
-        let hi = transpose(mat4x4f(a4[at + hiCol], a4[at + m4 + hiCol], a4[at + 2u * m4 + hiCol], a4[at + 3u * m4 + hiCol]));
+        // Rows kk..kk+3 of the stored [k, m] at the block's 8 columns; under SHARE_A lane j loads row kk + j.
+        var t: Rows8;
+        if (SHARE_A) {
+          t = shareRows(a4[at + lane * m4 + loCol], a4[at + lane * m4 + hiCol]);
+        } else {
+          t = Rows8(mat4x4f(a4[at + loCol], a4[at + m4 + loCol], a4[at + 2u * m4 + loCol], a4[at + 3u * m4 + loCol]),
+                    mat4x4f(a4[at + hiCol], a4[at + m4 + hiCol], a4[at + 2u * m4 + hiCol], a4[at + 3u * m4 + hiCol]));
+        }
+        let lo = transpose(t.lo);
+        let hi = transpose(t.hi);
         acc0 = mac4(acc0, lo[0], b0, b1, b2, b3);
         acc1 = mac4(acc1, lo[1], b0, b1, b2, b3);
         acc2 = mac4(acc2, lo[2], b0, b1, b2, b3);
@@ -149,14 +187,14 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
     }
     // One step of k at a time: every other layout, and the last k % 4 steps of A^T.
     for (; kk < kEnd; kk++) {
-      let bv = loadB4(kk, col0, cols);
+      let bv = loadB4(kk, colLoad, cols);
       var lo: vec4f;
       var hi: vec4f;
       if (VEC_A) {
         // A^T: the block's 8 rows are contiguous in row kk of the stored [k, m]; past
         // the edge (m % 8 == 4) the upper half re-reads the lower one and is never stored.
         let m4 = p.m / 4u;
-        lo = a4[kk * m4 + row0 / 4u];
+        lo = a4[kk * m4 + min(row0, p.m - 4u) / 4u];
         hi = a4[kk * m4 + min(row0 + 4u, p.m - 4u) / 4u];
       } else {
         lo = vec4f(loadA(r0, kk), loadA(r1, kk), loadA(r2, kk), loadA(r3, kk));

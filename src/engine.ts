@@ -19,6 +19,13 @@ export interface BackendOptions {
    * heuristic shapes.
    */
   autotune?: boolean;
+  /**
+   * WebGPU: where the device runs subgroups of exactly 4 invocations (as
+   * SwiftShader does), the GEMM's lanes share their loads of A through
+   * subgroup broadcasts (default true). False runs the kernel in which every
+   * invocation loads its own, as on other adapters.
+   */
+  subgroups?: boolean;
 }
 
 type BackendFactory = (options: BackendOptions) => Promise<Backend>;
@@ -34,7 +41,7 @@ export function registerBackend(name: BackendName, factory: BackendFactory): voi
 }
 
 function instanceKey(name: BackendName, options: BackendOptions): string {
-  return `${name}:${options.verify ? 'verify' : 'plain'}:${options.gpu ? 'injected' : 'default'}:${options.powerPreference ?? ''}:${options.autotune === false ? 'fixed' : 'tuned'}`;
+  return `${name}:${options.verify ? 'verify' : 'plain'}:${options.gpu ? 'injected' : 'default'}:${options.powerPreference ?? ''}:${options.autotune === false ? 'fixed' : 'tuned'}:${options.subgroups === false ? 'nosg' : 'sg'}`;
 }
 
 /**

@@ -141,6 +141,8 @@ export interface AdapterInfo {
   description: string;
   /** True for software adapters such as SwiftShader. */
   isFallbackAdapter: boolean;
+  /** Invocations per subgroup, where the adapter has subgroups of one fixed size (SwiftShader: 4). */
+  subgroupSize?: number;
 }
 
 /** A kernel variant picked for one shape by measuring (or loaded from the adapter's cache). */

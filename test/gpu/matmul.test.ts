@@ -1,9 +1,10 @@
-// GEMM on WebGPU: the register-blocked kernel and the naive oracle, all four
+// GEMM on WebGPU: the register-blocked kernel (with its lanes sharing loads
+// through subgroups, and each loading its own) and the naive oracle, all four
 // transpose combinations, sizes that are not multiples of the 8x4 block (and
 // 1x1x1), long k with a small C (split-K, odd and multiple-of-4 k); plus
 // biasAdd and its backward.
 
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomValues } from '../util/check.js';
 import { GpuPage } from '../harness/gpu.js';
 import { cpuRun, cpuT } from '../harness/cpu.js';
@@ -15,17 +16,30 @@ afterAll(async () => { await gp?.close(); });
 
 const SIZES: [number, number, number][] = [[1, 1, 1], [17, 31, 5], [65, 129, 33], [300, 200, 100], [8, 12, 16], [5, 3, 2999], [8, 12, 3000], [17, 30, 36], [12, 8, 7], [12, 8, 2999]];
 
+const VARIANTS = ['blocked, shared loads', 'blocked', 'naive'] as const;
+
 describe('webgpu matmul', () => {
+  it('shares the GEMM\'s loads across subgroups on SwiftShader (subgroups of 4)', async () => {
+    const r = await gp.run(({ wc, engine }) => {
+      const be = engine.backend() as import('../../src/backend/webgpu/index.js').WebGpuBackend;
+      return { shared: be.ctx.sharedLoads, info: wc.backendInfo().adapter ?? null };
+    }, null);
+    expect(r.info?.architecture).toBe('swiftshader');
+    expect(r.info?.subgroupSize).toBe(4);
+    expect(r.shared).toBe(true);
+  });
+
   for (const [m, n, k] of SIZES) {
-    it(`[${m}x${k}] . [${k}x${n}], both kernels, all transposes`, async () => {
+    it(`[${m}x${k}] . [${k}x${n}], every kernel, all transposes`, async () => {
       const a = Array.from(randomValues(m * k, m + 7));
       const b = Array.from(randomValues(k * n, n + 11));
       const combos: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
       const gpu = await gp.run(async ({ wc, engine }, v) => {
         const be = engine.backend() as import('../../src/backend/webgpu/index.js').WebGpuBackend;
         const out: number[][] = [];
-        for (const variant of ['blocked', 'naive'] as const) {
-          await be.useGemmVariant(variant);
+        for (const variant of v.variants) {
+          await be.useGemmVariant(variant === 'naive' ? 'naive' : 'blocked');
+          be.useSharedLoads(variant === 'blocked, shared loads');
           for (const [ta, tb] of v.combos) {
             const at = wc.tensor(v.a, ta ? [v.k, v.m] : [v.m, v.k]);
             const bt = wc.tensor(v.b, tb ? [v.n, v.k] : [v.k, v.n]);
@@ -35,10 +49,11 @@ describe('webgpu matmul', () => {
           }
         }
         await be.useGemmVariant('blocked');
+        be.useSharedLoads(true);
         return out;
-      }, { a, b, m, n, k, combos });
+      }, { a, b, m, n, k, combos, variants: VARIANTS });
       let i = 0;
-      for (const variant of ['blocked', 'naive']) {
+      for (const variant of VARIANTS) {
         for (const [ta, tb] of combos) {
           const aShape = ta ? [k, m] : [m, k];
           const bShape = tb ? [n, k] : [k, n];

@@ -24,7 +24,15 @@ export class GpuContext {
   /** Kernel variants per problem shape: GEMM workgroups (matmul.ts), conv algorithms (conv2d.ts). */
   readonly tuner: KernelTuner<TuneProblem>;
 
-  constructor(readonly gpu: GpuDevice, readonly owner: Backend, autotune = true) {
+  /**
+   * The GEMM's lanes share loads through subgroups (gemmEntrySubgroup.wgsl),
+   * where the device allows and the options do not forbid it; tests switch it
+   * with the backend's useSharedLoads.
+   */
+  sharedLoads: boolean;
+
+  constructor(readonly gpu: GpuDevice, readonly owner: Backend, autotune = true, subgroups = true) {
+    this.sharedLoads = subgroups && gpu.fourLaneSubgroups;
     const { device, limits } = gpu;
     const maxBytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     this.scheduler = new Scheduler(gpu);

@@ -3,12 +3,9 @@
 // collect them here and throw the first one at the next sync point (read,
 // sync), so a broken kernel never shows up as a tensor of silent zeros.
 
-export interface AdapterSummary {
-  vendor: string;
-  architecture: string;
-  description: string;
-  isFallbackAdapter: boolean;
-}
+import type { AdapterInfo } from '../types.js';
+
+export type AdapterSummary = AdapterInfo;
 
 export interface GpuDevice {
   device: GPUDevice;
@@ -21,6 +18,12 @@ export interface GpuDevice {
   };
   /** The device has 'timestamp-query' (requested where the adapter offers it): wc.profile times each dispatch on the GPU. */
   timestampQuery: boolean;
+  /**
+   * The device has 'subgroups', every subgroup is exactly 4 invocations and
+   * WGSL knows subgroup_id (SwiftShader: one SSE register per value): the
+   * GEMM's lanes can share their loads (gemmEntrySubgroup.wgsl).
+   */
+  fourLaneSubgroups: boolean;
   /** Throws the first uncaptured error or device loss seen since the last call. */
   throwIfFailed(): void;
   /** The device-loss error once the device is gone; null while it works. */
@@ -55,7 +58,8 @@ export async function createGpuDevice(gpu: GPU | undefined, powerPreference: GPU
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
   // Timestamps cost nothing until a query set is written, and wc.profile needs them to time kernels on the GPU itself.
-  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  // Subgroups let the lanes of the GEMM share loads where they are 4 wide (matmul.ts).
+  const requiredFeatures = (['timestamp-query', 'subgroups'] as const).filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({ label: 'webcnn', requiredLimits, requiredFeatures });
 
   // The first failure wins: later errors are usually consequences of it.
@@ -81,6 +85,7 @@ export async function createGpuDevice(gpu: GPU | undefined, powerPreference: GPU
       architecture: info.architecture,
       description: info.description,
       isFallbackAdapter: info.isFallbackAdapter ?? false,
+      ...(info.subgroupMinSize !== undefined && info.subgroupMinSize === info.subgroupMaxSize ? { subgroupSize: info.subgroupMinSize } : {}),
     },
     limits: {
       maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
@@ -89,6 +94,8 @@ export async function createGpuDevice(gpu: GPU | undefined, powerPreference: GPU
       minUniformBufferOffsetAlignment: device.limits.minUniformBufferOffsetAlignment,
     },
     timestampQuery: device.features.has('timestamp-query'),
+    fourLaneSubgroups: device.features.has('subgroups') && info.subgroupMinSize === 4 && info.subgroupMaxSize === 4 &&
+      (source.wgslLanguageFeatures?.has('subgroup_id') ?? false),
     throwIfFailed() {
       // A lost device stays lost: every later sync point throws too.
       if (lost) throw lost;

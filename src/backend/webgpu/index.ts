@@ -29,7 +29,7 @@ import { createGpuDevice, type AdapterSummary, type GpuDevice } from './device.j
 import type { PipelineSpec } from './pipelines.js';
 import { Verifier } from './verify.js';
 import { loadChoices, saveChoices } from './tuneCache.js';
-import { ALL_CONFIGS as ALL_GEMM_CONFIGS, configNamed, type ConvAlgorithm, type TuneProblem } from './kernelTuner.js';
+import { ALL_CONFIGS as ALL_GEMM_CONFIGS, DEFAULT_GEMM, configNamed, type ConvAlgorithm, type TuneProblem } from './kernelTuner.js';
 import * as ew from './elementwise.js';
 import * as sm from './softmax.js';
 import * as mm from './matmul.js';
@@ -72,18 +72,31 @@ export class WebGpuBackend implements Backend {
     if (variant === 'naive') await this.ctx.pipelines.prepare(mm.naivePipelines);
     this.gemmVariant = variant;
   }
+  /**
+   * Turns the GEMM's subgroup-shared loads on or off (tests and A/B timing:
+   * both kernels must agree with the CPU); on only where the device has
+   * subgroups of exactly 4 lanes.
+   */
+  useSharedLoads(on: boolean): void {
+    if (on && !this.ctx.gpu.fourLaneSubgroups) {
+      throw new Error('webgpu backend: shared GEMM loads need the subgroups feature with subgroups of exactly 4 lanes; this adapter has ' +
+        (this.ctx.gpu.adapter.subgroupSize ? `subgroups of ${this.ctx.gpu.adapter.subgroupSize}` : 'no fixed subgroup size'));
+    }
+    this.ctx.sharedLoads = on;
+  }
+
   /** Set in verification mode: checks every kernel against the CPU reference. */
   readonly verifier: Verifier | null = null;
 
-  private constructor(gpu: GpuDevice, verify: boolean, autotune: boolean) {
-    this.ctx = new GpuContext(gpu, this, autotune);
+  private constructor(gpu: GpuDevice, verify: boolean, autotune: boolean, subgroups: boolean) {
+    this.ctx = new GpuContext(gpu, this, autotune, subgroups);
     if (verify) this.verifier = new Verifier(this);
   }
 
   static async create(options: BackendOptions = {}): Promise<WebGpuBackend> {
     const gpu = await createGpuDevice(options.gpu, options.powerPreference);
     const autotune = options.autotune ?? true;
-    const backend = new WebGpuBackend(gpu, options.verify ?? false, autotune);
+    const backend = new WebGpuBackend(gpu, options.verify ?? false, autotune, options.subgroups ?? true);
     // No pipeline is made here: each is compiled asynchronously on its first
     // use, in parallel with the others a step records (pipelines.ts), so a
     // model pays only for the kernels it runs.
@@ -91,7 +104,7 @@ export class WebGpuBackend implements Backend {
     // GEMM workgroups chosen earlier (this page or a stored one) run from the first step.
     backend.ctx.pipelines.prepareLater(backend.ctx.tuner.choices().flatMap((c) => {
       const cfg = c.kernel === 'gemm' ? configNamed(c.variant) : undefined;
-      return cfg ? mm.gemmPipelines(cfg) : [];
+      return cfg ? mm.gemmPipelines(backend.ctx, cfg) : [];
     }));
     gpu.throwIfFailed();
     return backend;
@@ -106,7 +119,7 @@ export class WebGpuBackend implements Backend {
     const tuner = this.ctx.tuner;
     if (!tuner.hasPending) return;
     const problems = tuner.pendingProblems().map((p) => p.problem);
-    await this.ctx.pipelines.prepare(problems.flatMap((p) => (p.kind === 'gemm' ? mm.gemmCandidatePipelines(p.shape) : [])));
+    await this.ctx.pipelines.prepare(problems.flatMap((p) => (p.kind === 'gemm' ? mm.gemmCandidatePipelines(this.ctx, p.shape) : [])));
     const made = await tuner.tune((p: TuneProblem, variant) => (p.kind === 'gemm'
       ? mm.timeGemm(this.ctx, p.shape, variant)
       : conv.timeConv2d(this.ctx, p.g, p.cout, variant)));
@@ -115,15 +128,17 @@ export class WebGpuBackend implements Backend {
 
   /** Creates every pipeline the backend can use (tests: every shader variant compiles on this adapter). */
   async prepareAll(): Promise<number> {
-    await this.ctx.pipelines.prepare(ALL_PIPELINES);
-    return ALL_PIPELINES.length;
+    // The GEMM as this device runs it by default (with shared loads where it can) as well as the plain one.
+    const all = [...ALL_PIPELINES, ...(this.ctx.sharedLoads ? mm.gemmPipelines(this.ctx, DEFAULT_GEMM) : [])];
+    await this.ctx.pipelines.prepare(all);
+    return all.length;
   }
 
   /** Pins the GEMM's workgroup width (1, 2, 4, 8 or 16 columns of 8x4 blocks) so tests cover every variant; null unpins. */
   async pinGemmWorkgroup(wgX: number | null): Promise<void> {
     const cfg = wgX === null ? null : ALL_GEMM_CONFIGS.find((c) => c.wgX === wgX);
     if (cfg === undefined) throw new Error(`webgpu backend: no GEMM workgroup ${wgX} wide; expected one of ${ALL_GEMM_CONFIGS.map((c) => c.wgX).join(', ')}`);
-    if (cfg) await this.ctx.pipelines.prepare(mm.gemmPipelines(cfg));
+    if (cfg) await this.ctx.pipelines.prepare(mm.gemmPipelines(this.ctx, cfg));
     this.ctx.tuner.forced = cfg;
   }
 
@@ -132,10 +147,16 @@ export class WebGpuBackend implements Backend {
     this.ctx.tuner.forcedConv = algo;
   }
 
+  /** 'workgroup 8x8', plus ', subgroup-shared loads' where its lanes share loads of A on this device. */
+  private gemmVariantName(workgroup: string): string {
+    const cfg = configNamed(workgroup);
+    return `workgroup ${workgroup}${cfg && mm.sharesLoads(this.ctx, cfg) ? ', subgroup-shared loads' : ''}`;
+  }
+
   /** The kernel variant chosen per shape (GEMM workgroup shapes, conv algorithms), for backendInfo(). */
   kernelChoices(): KernelChoice[] {
     return this.ctx.tuner.choices().map((c) => ({
-      kernel: c.kernel, shape: c.shape, variant: c.kernel === 'gemm' ? `workgroup ${c.variant}` : c.variant, ms: c.ms, source: c.source,
+      kernel: c.kernel, shape: c.shape, variant: c.kernel === 'gemm' ? this.gemmVariantName(c.variant) : c.variant, ms: c.ms, source: c.source,
     }));
   }
 

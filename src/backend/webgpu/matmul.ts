@@ -1,5 +1,6 @@
 // GEMM (matmul with transposed operands), biasAdd and biasAddBackward.
-// Shaders: shaders/gemm.wgsl (register-blocked, the default), gemmNaive.wgsl
+// Shaders: shaders/gemm.wgsl (register-blocked, the default) behind one of its
+// entry files (gemmEntry.wgsl; gemmEntrySubgroup.wgsl where lanes share loads), gemmNaive.wgsl
 // (the oracle and fallback), biasAdd.wgsl, biasAddBackward.wgsl.
 // conv2d.ts records its GEMMs through recordGemm on raw buffers.
 
@@ -9,6 +10,8 @@ import { GpuContext, Params, buf } from './context.js';
 import type { PipelineSpec } from './pipelines.js';
 import { DEFAULT_GEMM, candidates, configNamed, type GemmConfig, type GemmShape } from './kernelTuner.js';
 import gemmCode from '../../../shaders/gemm.wgsl?raw';
+import gemmEntryCode from '../../../shaders/gemmEntry.wgsl?raw';
+import gemmEntrySubgroupCode from '../../../shaders/gemmEntrySubgroup.wgsl?raw';
 import gemmNaiveCode from '../../../shaders/gemmNaive.wgsl?raw';
 import biasAddCode from '../../../shaders/biasAdd.wgsl?raw';
 import biasAddBackwardCode from '../../../shaders/biasAddBackward.wgsl?raw';
@@ -21,10 +24,21 @@ const TM = 8, TN = 4;
 
 interface GemmFlags { transA: boolean; transB: boolean; bias: boolean; vecA: boolean; vecB: boolean }
 
-const gemmSpec = (variant: GemmVariant, f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM): PipelineSpec => variant === 'naive'
+// The two entry files in front of the one kernel body (gemm.wgsl v8).
+const gemmOwnLoadsCode = `${gemmEntryCode}\n${gemmCode}`;
+const gemmSharedLoadsCode = `${gemmEntrySubgroupCode}\n${gemmCode}`;
+
+/**
+ * Whether the blocked GEMM with this workgroup shape shares loads of A across
+ * a subgroup: the device's subgroups are 4 lanes, the options allow it, and
+ * the workgroup is a multiple of 4 blocks wide (so a subgroup is 4 blocks of one row).
+ */
+export const sharesLoads = (ctx: GpuContext, cfg: GemmConfig): boolean => ctx.sharedLoads && cfg.wgX % 4 === 0;
+
+const gemmSpec = (variant: GemmVariant, f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM, shared = false): PipelineSpec => variant === 'naive'
   ? { name: 'gemmNaive', code: gemmNaiveCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias } }
   : {
-    name: 'gemm', code: gemmCode,
+    name: shared ? 'gemmSubgroup' : 'gemm', code: shared ? gemmSharedLoadsCode : gemmOwnLoadsCode,
     constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB, WG_X: cfg.wgX, WG_Y: cfg.wgY },
   };
 const biasAddSpec: PipelineSpec = { name: 'biasAdd', code: biasAddCode };
@@ -43,11 +57,13 @@ function allFlags(): GemmFlags[] {
 /** The naive oracle's pipelines (only tests switch to it): useGemmVariant('naive') builds them before the switch. */
 export const naivePipelines: readonly PipelineSpec[] = allFlags().filter((f) => !f.vecA && !f.vecB).map((f) => gemmSpec('naive', f));
 
-/** The register-blocked GEMM's pipelines for one workgroup shape (every flag combination). */
-export const gemmPipelines = (cfg: GemmConfig): PipelineSpec[] => allFlags().map((f) => gemmSpec('blocked', f, cfg));
+/** The register-blocked GEMM's pipelines for one workgroup shape (every flag combination), as this device runs them. */
+export const gemmPipelines = (ctx: GpuContext, cfg: GemmConfig): PipelineSpec[] =>
+  allFlags().map((f) => gemmSpec('blocked', f, cfg, sharesLoads(ctx, cfg)));
 
+/** The family's pipelines that do not depend on the device (gemmPipelines does). */
 export const pipelines: readonly PipelineSpec[] = [
-  ...gemmPipelines(DEFAULT_GEMM),
+  ...allFlags().map((f) => gemmSpec('blocked', f, DEFAULT_GEMM)),
   biasAddSpec, biasAddBackwardSpec, splitKSumSpec,
 ];
 
@@ -88,8 +104,8 @@ export function recordGemm(
   if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape, relu);
   let cfg = ctx.tuner.gemmConfig(shape, { kind: 'gemm', shape });
   const flags = flagsOf(shape, bias !== null);
-  const spec = gemmSpec('blocked', flags, cfg);
-  if (!ctx.tuner.forced && !ctx.pipelines.has(spec) && ctx.pipelines.has(gemmSpec('blocked', flags, DEFAULT_GEMM))) {
+  const spec = gemmSpec('blocked', flags, cfg, sharesLoads(ctx, cfg));
+  if (!ctx.tuner.forced && !ctx.pipelines.has(spec) && ctx.pipelines.has(gemmSpec('blocked', flags, DEFAULT_GEMM, sharesLoads(ctx, DEFAULT_GEMM)))) {
     // A step never waits for a variant while a built one can run: the default now, the choice once it is built.
     ctx.pipelines.prepareLater([spec]);
     cfg = DEFAULT_GEMM;
@@ -116,7 +132,7 @@ function recordGemmWith(
   if (wx > max || wy > max) throw new Error(`webgpu.matmul: [${m}, ${k}] x [${k}, ${n}] needs a ${wx}x${wy} grid, over the ${max} limit`);
   const { splits, kChunk } = splitsFor(wx * wy, k);
   const params = new Params().u32(m).u32(n).u32(k).u32(kChunk).u32(+(relu && splits === 1));
-  const spec = gemmSpec('blocked', flags, cfg);
+  const spec = gemmSpec('blocked', flags, cfg, sharesLoads(ctx, cfg));
   if (splits === 1) {
     ctx.run(spec, params, [a, a, b, b, biasBuf, c], [wx, wy, 1]);
     return;
@@ -129,8 +145,8 @@ function recordGemmWith(
 }
 
 /** Every GEMM pipeline the tuner may time for this shape. */
-export function gemmCandidatePipelines(s: GemmShape): PipelineSpec[] {
-  return candidates(s.n).map((cfg) => gemmSpec('blocked', flagsOf(s, false), cfg));
+export function gemmCandidatePipelines(ctx: GpuContext, s: GemmShape): PipelineSpec[] {
+  return candidates(s.n).map((cfg) => gemmSpec('blocked', flagsOf(s, false), cfg, sharesLoads(ctx, cfg)));
 }
 
 /** Timed runs: at least MIN_RUNS, more (up to MAX_RUNS) until MIN_TIMED_MS have passed. */

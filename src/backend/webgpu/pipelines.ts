@@ -12,9 +12,9 @@
 // GEMM's 24 variants half of it, for a model that uses 20-30).
 
 export interface PipelineSpec {
-  /** The shader's file name without .wgsl: also the pipeline's label. */
+  /** The shader's file name without .wgsl (or its variant's, e.g. gemmSubgroup): also the pipeline's label. */
   name: string;
-  /** WGSL source, imported with Vite's ?raw (never assembled from strings). */
+  /** WGSL source, imported with Vite's ?raw: one file, or a fixed entry file in front of it (never values spliced in). */
   code: string;
   /** Values for the shader's `override` declarations. */
   constants?: Readonly<Record<string, number>>;

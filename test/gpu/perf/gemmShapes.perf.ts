@@ -1,4 +1,5 @@
-// GEMM timings on the standard model's conv shapes (batch 64): forward, backward-input (B^T), backward-filter (A^T).
+// GEMM timings on square shapes and the standard model's conv shapes (batch 64): forward, backward-input (B^T),
+// backward-filter (A^T), with the lanes sharing loads and without.
 //   WEBCNN_PERF=1 npx vitest run --project perf test/gpu/perf/gemmShapes.perf.ts
 import { afterAll, beforeAll, it } from 'vitest';
 import { GpuPage } from '../../harness/gpu.js';
@@ -13,6 +14,8 @@ it('prints GEMM GFLOP/s on the conv layers of mnistStandard', async () => {
     const out: string[] = [];
     // [name, m, n, k, transA, transB] as conv2d records them: pixels P = 64*oh*ow, K = kh*kw*cin.
     const shapes: [string, number, number, number, boolean, boolean][] = [
+      ['square 512', 512, 512, 512, false, false],
+      ['square 1024', 1024, 1024, 1024, false, false],
       ['conv2 forward  col[P,K].W[K,C]', 36864, 32, 288, false, false],
       ['conv2 dX       dY[P,C].W^T', 36864, 288, 32, false, true],
       ['conv2 dW       col^T.dY', 288, 32, 36864, true, false],
@@ -20,6 +23,9 @@ it('prints GEMM GFLOP/s on the conv layers of mnistStandard', async () => {
       ['conv3 dX', 6400, 288, 64, false, true],
       ['conv3 dW', 288, 64, 6400, true, false],
     ];
+    for (const shared of [true, false]) {
+    be.useSharedLoads(shared);
+    out.push(shared ? 'lanes share loads of A (subgroups):' : 'every lane loads its own:');
     for (const [name, m, n, k, ta, tb] of shapes) {
       const a = wc.tensor(new Float32Array(m * k).fill(0.5), ta ? [k, m] : [m, k]);
       const b = wc.tensor(new Float32Array(k * n).fill(0.25), tb ? [n, k] : [k, n]);
@@ -35,6 +41,8 @@ it('prints GEMM GFLOP/s on the conv layers of mnistStandard', async () => {
       out.push(`${name.padEnd(34)} ${m}x${n}x${k}: ${best.toFixed(1)} ms, ${((2 * m * n * k) / best / 1e6).toFixed(2)} GFLOP/s`);
       a.dispose(); b.dispose();
     }
+    }
+    be.useSharedLoads(true);
     // The same layers' forward as im2col + GEMM and as the implicit GEMM (conv2dDirect), interleaved.
     const convs: [string, number[], number[]][] = [['conv2', [64, 26, 26, 32], [3, 3, 32, 32]], ['conv3', [64, 12, 12, 32], [3, 3, 32, 64]]];
     for (const [name, xs, ws] of convs) {
