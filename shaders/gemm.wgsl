@@ -98,9 +98,11 @@ fn mac4(acc: vec4f, a: vec4f, b0: vec4f, b1: vec4f, b2: vec4f, b3: vec4f) -> vec
 fn gemmBlock(g: vec3u, lane: u32) {
   let col0 = g.x * TN;
   let row0 = g.y * TM;
-  // Shared loads need every lane of the subgroup to the end: one past the
-  // edge computes on clamped indices and stores nothing.
-  if (!SHARE_A && (row0 >= p.m || col0 >= p.n)) { return; }
+  // Shared loads need every lane of the subgroup to the end: a subgroup leaves
+  // only when all of it is past the edge (its rows, or its first lane's
+  // columns); a lane past the edge beside others computes on clamped indices
+  // and stores nothing. (Without sharing, lane is 0: each leaves on its own.)
+  if (row0 >= p.m || col0 - lane * TN >= p.n) { return; }
   // This split's range of k, and its slice of the output.
   let kBegin = g.z * p.kChunk;
   let kEnd = min(p.k, kBegin + p.kChunk);

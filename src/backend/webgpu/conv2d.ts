@@ -70,8 +70,10 @@ function algorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvAlgori
   // The implicit GEMM reads w and writes y as vec4s along cout; a 1x1 conv has no copy to save.
   if (cout % 4 !== 0 || isPointwise(g)) return 'im2col';
   if (ctx.tuner.forcedConv) return ctx.tuner.forcedConv;
-  // Unmeasured: the copy dominates when each window row holds few values.
-  const heuristic: ConvAlgorithm = g.c < 4 ? 'direct' : 'im2col';
+  // Unmeasured: im2col. Since the GEMM's lanes share loads it wins or ties even
+  // where the copy is largest against the product (cin = 1; batch 64 on SwiftShader,
+  // test/gpu/perf/convMnist.perf.ts: 3x3x1->32 29 ms against 54 direct, 5x5x1->8 23 against 24).
+  const heuristic: ConvAlgorithm = 'im2col';
   return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, ['im2col', 'direct'], { kind: 'conv2d', g, cout }) as ConvAlgorithm;
 }
 
