@@ -13,16 +13,19 @@ import backwardCode from '../../../shaders/batchNormBackward.wgsl?raw';
 import movingCode from '../../../shaders/movingAverage.wgsl?raw';
 import dropoutCode from '../../../shaders/dropout.wgsl?raw';
 
-const statsSpec: PipelineSpec = { name: 'batchNormStats', code: statsCode };
+// Both reductions run in two stages of one kernel: per (chunk of rows, channel), then per channel.
+const statsSpec = (stage: 0 | 1): PipelineSpec => ({ name: 'batchNormStats', code: statsCode, constants: { STAGE: stage } });
 const applyTrainSpec: PipelineSpec = { name: 'batchNormApply', code: applyCode, constants: { SPREAD_IS_VARIANCE: 0 } };
 const applyInferenceSpec: PipelineSpec = { name: 'batchNormApply', code: applyCode, constants: { SPREAD_IS_VARIANCE: 1 } };
-const gradsSpec: PipelineSpec = { name: 'batchNormGrads', code: gradsCode };
+const gradsSpec = (stage: 0 | 1): PipelineSpec => ({ name: 'batchNormGrads', code: gradsCode, constants: { STAGE: stage } });
+/** Rows per chunk of the reductions' first stage (the shaders' CHUNK). */
+const CHUNK = 64;
 const backwardSpec: PipelineSpec = { name: 'batchNormBackward', code: backwardCode };
 const movingSpec: PipelineSpec = { name: 'movingAverage', code: movingCode };
 const dropoutSpec: PipelineSpec = { name: 'dropout', code: dropoutCode };
 
 export const pipelines: readonly PipelineSpec[] = [
-  statsSpec, applyTrainSpec, applyInferenceSpec, gradsSpec, backwardSpec, movingSpec, dropoutSpec,
+  statsSpec(0), statsSpec(1), applyTrainSpec, applyInferenceSpec, gradsSpec(0), gradsSpec(1), backwardSpec, movingSpec, dropoutSpec,
 ];
 
 function channels(x: Tensor): { c: number; rows: number } {
@@ -35,7 +38,13 @@ export function batchNormTrain(ctx: GpuContext, x: Tensor, gamma: Tensor, beta: 
   const mean = ctx.output([c], 'batchNormTrain mean');
   const variance = ctx.output([c], 'batchNormTrain variance');
   const invStd = ctx.output([c], 'batchNormTrain invStd');
-  ctx.run(statsSpec, new Params().u32(rows).u32(c).f32(epsilon), [buf(x), buf(mean), buf(variance), buf(invStd)], [c]);
+  const chunks = Math.ceil(rows / CHUNK);
+  const part = ctx.scratch(Math.max(1, 2 * chunks * c), `batchNormTrain partial sums of ${8 * chunks * c} bytes`);
+  const params = new Params().u32(rows).u32(c).f32(epsilon).u32(chunks);
+  const buffers = [buf(x), part, buf(mean), buf(variance), buf(invStd)];
+  ctx.run1d(statsSpec(0), params, buffers, chunks * c);
+  ctx.run1d(statsSpec(1), params, buffers, c);
+  ctx.release(part);
   const y = ctx.output(x.shape, 'batchNormTrain');
   ctx.run1d(applyTrainSpec, new Params().u32(x.size).u32(c).f32(epsilon),
     [buf(x), buf(gamma), buf(beta), buf(mean), buf(invStd), buf(y)], x.size);
@@ -57,7 +66,13 @@ export function batchNormBackward(ctx: GpuContext, dy: Tensor, x: Tensor, gamma:
   const { c, rows } = channels(x);
   const dGamma = ctx.output([c], 'batchNormBackward dGamma');
   const dBeta = ctx.output([c], 'batchNormBackward dBeta');
-  ctx.run(gradsSpec, new Params().u32(rows).u32(c), [buf(dy), buf(x), buf(mean), buf(invStd), buf(dGamma), buf(dBeta)], [c]);
+  const chunks = Math.ceil(rows / CHUNK);
+  const part = ctx.scratch(Math.max(1, 2 * chunks * c), `batchNormBackward partial sums of ${8 * chunks * c} bytes`);
+  const params = new Params().u32(rows).u32(c).u32(chunks);
+  const buffers = [buf(dy), buf(x), buf(mean), buf(invStd), part, buf(dGamma), buf(dBeta)];
+  ctx.run1d(gradsSpec(0), params, buffers, chunks * c);
+  ctx.run1d(gradsSpec(1), params, buffers, c);
+  ctx.release(part);
   const dx = ctx.output(x.shape, 'batchNormBackward dx');
   ctx.run1d(backwardSpec, new Params().u32(x.size).u32(c).u32(rows),
     [buf(dy), buf(x), buf(gamma), buf(mean), buf(invStd), buf(dGamma), buf(dBeta), buf(dx)], x.size);

@@ -43,7 +43,10 @@ const gemmSpec = (variant: GemmVariant, f: GemmFlags, cfg: GemmConfig = DEFAULT_
   };
 const biasAddSpec: PipelineSpec = { name: 'biasAdd', code: biasAddCode };
 const splitKSumSpec: PipelineSpec = { name: 'splitKSum', code: splitKSumCode };
-const biasAddBackwardSpec: PipelineSpec = { name: 'biasAddBackward', code: biasAddBackwardCode, constants: { WG: 64 } };
+// Two stages of one kernel: per (chunk of rows, column), then per column.
+const biasAddBackwardSpec = (stage: 0 | 1): PipelineSpec => ({ name: 'biasAddBackward', code: biasAddBackwardCode, constants: { STAGE: stage } });
+/** Rows per chunk of biasAddBackward's first stage (the shader's CHUNK). */
+const BIAS_CHUNK = 64;
 
 function allFlags(): GemmFlags[] {
   const out: GemmFlags[] = [];
@@ -64,7 +67,7 @@ export const gemmPipelines = (ctx: GpuContext, cfg: GemmConfig): PipelineSpec[] 
 /** The family's pipelines that do not depend on the device (gemmPipelines does). */
 export const pipelines: readonly PipelineSpec[] = [
   ...allFlags().map((f) => gemmSpec('blocked', f, DEFAULT_GEMM)),
-  biasAddSpec, biasAddBackwardSpec, splitKSumSpec,
+  biasAddSpec, biasAddBackwardSpec(0), biasAddBackwardSpec(1), splitKSumSpec,
 ];
 
 /**
@@ -218,6 +221,11 @@ export function biasAddBackward(ctx: GpuContext, dy: Tensor): Tensor {
   const c = dy.shape[dy.rank - 1] ?? 1;
   const rows = c === 0 ? 0 : dy.size / c;
   const db = ctx.output([c], 'biasAddBackward');
-  ctx.run(biasAddBackwardSpec, new Params().u32(rows).u32(c), [buf(dy), buf(db)], ctx.scheduler.grid(c));
+  const chunks = Math.ceil(rows / BIAS_CHUNK);
+  const part = ctx.scratch(Math.max(1, chunks * c), `biasAddBackward partial sums of ${4 * chunks * c} bytes`);
+  const params = new Params().u32(rows).u32(c).u32(chunks);
+  ctx.run1d(biasAddBackwardSpec(0), params, [buf(dy), part, buf(db)], chunks * c);
+  ctx.run1d(biasAddBackwardSpec(1), params, [buf(dy), part, buf(db)], c);
+  ctx.release(part);
   return db;
 }
