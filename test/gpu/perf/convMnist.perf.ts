@@ -1,5 +1,6 @@
 // The bench's MNIST conv (x [32,28,28,1], 3x3 valid, 32 filters): each pass by algorithm, with the
-// GEMM's lanes sharing loads and without, best of a few calls (ms, GFLOP/s; dispatch + one queue wait each).
+// GEMM's lanes sharing loads and without, best of a few calls (ms, GFLOP/s; dispatch + one queue wait each),
+// and the floor: a kernel that only stores the forward's output.
 //   WEBCNN_PERF=1 npx vitest run --project perf test/gpu/perf/convMnist.perf.ts
 import { afterAll, beforeAll, it } from 'vitest';
 import { GpuPage } from '../../harness/gpu.js';
@@ -58,6 +59,30 @@ it('prints the MNIST conv passes', async () => {
     }
     be.pinConvAlgorithm(null);
     for (const t of [x, w, dy]) t.dispose();
+    // The floor for the forward: a kernel that only stores y's 692,224 floats (no loads, no math),
+    // one vec4 per invocation, dispatched and waited for like a conv pass.
+    const device = be.ctx.gpu.device;
+    const module = device.createShaderModule({ code: `
+      @group(0) @binding(0) var<storage, read_write> y4: array<vec4f>;
+      @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+        let i = g.x + g.y * nwg.x * 64u;
+        if (i < arrayLength(&y4)) { y4[i] = vec4f(f32(i)); }
+      }` });
+    const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+    const yBuf = device.createBuffer({ size: 4 * size(ys), usage: GPUBufferUsage.STORAGE });
+    const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: yBuf } }] });
+    let floor = Infinity;
+    for (let i = 0; i < 8; i++) {
+      const t0 = performance.now();
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(pipeline); pass.setBindGroup(0, bindGroup); pass.dispatchWorkgroups(size(ys) / 4 / 64); pass.end();
+      device.queue.submit([enc.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      if (i > 0) floor = Math.min(floor, performance.now() - t0);
+    }
+    yBuf.destroy();
+    out.push(`store-only kernel over y (the forward's floor): ${floor.toFixed(2)} ms, as if ${(flops / floor / 1e6).toFixed(2)} GFLOP/s`);
     return out;
   }, null);
   console.log(rows.join('\n'));
