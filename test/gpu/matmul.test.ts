@@ -29,6 +29,29 @@ describe('webgpu matmul', () => {
     expect(r.shared).toBe(true);
   });
 
+  it("setBackend('webgpu', { subgroups: false }) runs the GEMM with every lane loading its own, and it agrees", async () => {
+    const a = Array.from(randomValues(37 * 19, 3));
+    const b = Array.from(randomValues(19 * 24, 4));
+    const r = await gp.run(async ({ wc, engine }, v) => {
+      await wc.setBackend('webgpu', { subgroups: false });
+      const own = engine.backend() as import('../../src/backend/webgpu/index.js').WebGpuBackend;
+      const at = wc.tensor(v.a, [37, 19]);
+      const bt = wc.tensor(v.b, [19, 24]);
+      const ct = wc.ops.matmul(at, bt, false, false);
+      const values = Array.from(await ct.data());
+      const profile = await wc.profile(async () => { const t = wc.ops.matmul(at, bt, false, false); await t.data(); t.dispose(); });
+      for (const t of [at, bt, ct]) t.dispose();
+      await wc.setBackend('webgpu');
+      const shared = (engine.backend() as typeof own).ctx.sharedLoads;
+      return { ownShared: own.ctx.sharedLoads, shared, values, kernels: profile.kernels.map((k) => k.name) };
+    }, { a, b });
+    expect(r.ownShared).toBe(false);
+    expect(r.shared).toBe(true);
+    expect(r.kernels).toContain('matmul/gemm');
+    expect(r.kernels).not.toContain('matmul/gemmSubgroup');
+    expectParity(r.values, cpuRun((be) => be.matmul(cpuT(a, [37, 19]), cpuT(b, [19, 24]), false, false)), 'gemm with subgroups: false');
+  });
+
   for (const [m, n, k] of SIZES) {
     it(`[${m}x${k}] . [${k}x${n}], every kernel, all transposes`, async () => {
       const a = Array.from(randomValues(m * k, m + 7));
