@@ -157,12 +157,15 @@ fn gemmBlock(g: vec3u, lane: u32) {
     }
   } else {
     var kk = kBegin;
+    // VEC_A here is A^T stored [k, m] with m % 4 == 0: the block's 8 rows are the vec4
+    // columns loCol and hiCol of each stored row (past the edge, m % 8 == 4, the upper
+    // half re-reads the lower one and is never stored).
+    let m4 = p.m / 4u;
+    let loCol = min(row0, p.m - 4u) / 4u;
+    let hiCol = min(row0 + 4u, p.m - 4u) / 4u;
     if (VEC_A) {
       // A^T, four steps of k per iteration (conv's dW = col^T . dY, k = pixels): the
       // block's 8 rows of A for k..k+3 transposed in registers, then mac4 as above.
-      let m4 = p.m / 4u;
-      let loCol = min(row0, p.m - 4u) / 4u;
-      let hiCol = min(row0 + 4u, p.m - 4u) / 4u;
       for (; kk + 4u <= kEnd; kk += 4u) {
         let b0 = loadB4(kk, colLoad, cols);      let b1 = loadB4(kk + 1u, colLoad, cols);
         let b2 = loadB4(kk + 2u, colLoad, cols); let b3 = loadB4(kk + 3u, colLoad, cols);
@@ -193,11 +196,8 @@ fn gemmBlock(g: vec3u, lane: u32) {
       var lo: vec4f;
       var hi: vec4f;
       if (VEC_A) {
-        // A^T: the block's 8 rows are contiguous in row kk of the stored [k, m]; past
-        // the edge (m % 8 == 4) the upper half re-reads the lower one and is never stored.
-        let m4 = p.m / 4u;
-        lo = a4[kk * m4 + min(row0, p.m - 4u) / 4u];
-        hi = a4[kk * m4 + min(row0 + 4u, p.m - 4u) / 4u];
+        lo = a4[kk * m4 + loCol];
+        hi = a4[kk * m4 + hiCol];
       } else {
         lo = vec4f(loadA(r0, kk), loadA(r1, kk), loadA(r2, kk), loadA(r3, kk));
         hi = vec4f(loadA(r4, kk), loadA(r5, kk), loadA(r6, kk), loadA(r7, kk));

@@ -8,8 +8,9 @@
 // of one row block however the device groups invocations into subgroups.
 
 enable subgroups;
-// Every lane reaches every broadcast: gemm.wgsl's early return is off under
-// SHARE_A, and its loops run to bounds the whole workgroup shares.
+// Every lane reaches every broadcast: gemm.wgsl returns early only for a whole
+// subgroup (its test reads lane 0's column), and its loops run to bounds the
+// whole workgroup shares.
 diagnostic(off, subgroup_uniformity);
 
 const SHARE_A = true;

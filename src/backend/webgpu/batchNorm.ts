@@ -4,7 +4,7 @@
 
 import type { BatchNormGrads, BatchNormTrainResult } from '../types.js';
 import type { Tensor } from '../../tensor.js';
-import { GpuContext, Params, buf } from './context.js';
+import { GpuContext, Params, REDUCTION_CHUNK, buf } from './context.js';
 import type { PipelineSpec } from './pipelines.js';
 import statsCode from '../../../shaders/batchNormStats.wgsl?raw';
 import applyCode from '../../../shaders/batchNormApply.wgsl?raw';
@@ -18,8 +18,6 @@ const statsSpec = (stage: 0 | 1): PipelineSpec => ({ name: 'batchNormStats', cod
 const applyTrainSpec: PipelineSpec = { name: 'batchNormApply', code: applyCode, constants: { SPREAD_IS_VARIANCE: 0 } };
 const applyInferenceSpec: PipelineSpec = { name: 'batchNormApply', code: applyCode, constants: { SPREAD_IS_VARIANCE: 1 } };
 const gradsSpec = (stage: 0 | 1): PipelineSpec => ({ name: 'batchNormGrads', code: gradsCode, constants: { STAGE: stage } });
-/** Rows per chunk of the reductions' first stage (the shaders' CHUNK). */
-const CHUNK = 64;
 const backwardSpec: PipelineSpec = { name: 'batchNormBackward', code: backwardCode };
 const movingSpec: PipelineSpec = { name: 'movingAverage', code: movingCode };
 const dropoutSpec: PipelineSpec = { name: 'dropout', code: dropoutCode };
@@ -38,7 +36,7 @@ export function batchNormTrain(ctx: GpuContext, x: Tensor, gamma: Tensor, beta: 
   const mean = ctx.output([c], 'batchNormTrain mean');
   const variance = ctx.output([c], 'batchNormTrain variance');
   const invStd = ctx.output([c], 'batchNormTrain invStd');
-  const chunks = Math.ceil(rows / CHUNK);
+  const chunks = Math.ceil(rows / REDUCTION_CHUNK);
   const part = ctx.scratch(Math.max(1, 2 * chunks * c), `batchNormTrain partial sums of ${8 * chunks * c} bytes`);
   const params = new Params().u32(rows).u32(c).f32(epsilon).u32(chunks);
   const buffers = [buf(x), part, buf(mean), buf(variance), buf(invStd)];
@@ -66,7 +64,7 @@ export function batchNormBackward(ctx: GpuContext, dy: Tensor, x: Tensor, gamma:
   const { c, rows } = channels(x);
   const dGamma = ctx.output([c], 'batchNormBackward dGamma');
   const dBeta = ctx.output([c], 'batchNormBackward dBeta');
-  const chunks = Math.ceil(rows / CHUNK);
+  const chunks = Math.ceil(rows / REDUCTION_CHUNK);
   const part = ctx.scratch(Math.max(1, 2 * chunks * c), `batchNormBackward partial sums of ${8 * chunks * c} bytes`);
   const params = new Params().u32(rows).u32(c).u32(chunks);
   const buffers = [buf(dy), buf(x), buf(mean), buf(invStd), part, buf(dGamma), buf(dBeta)];

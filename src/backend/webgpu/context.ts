@@ -17,6 +17,12 @@ export { Params };
 /** Default workgroup size of 1-D kernels (an override constant in each shader). */
 export const WG = 256;
 
+/**
+ * Rows per chunk in the first stage of the two-stage column sums
+ * (batchNormStats.wgsl, batchNormGrads.wgsl, biasAddBackward.wgsl: their CHUNK).
+ */
+export const REDUCTION_CHUNK = 64;
+
 export class GpuContext {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;

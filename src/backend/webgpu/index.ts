@@ -79,8 +79,10 @@ export class WebGpuBackend implements Backend {
    */
   useSharedLoads(on: boolean): void {
     if (on && !this.ctx.gpu.fourLaneSubgroups) {
-      throw new Error('webgpu backend: shared GEMM loads need the subgroups feature with subgroups of exactly 4 lanes; this adapter has ' +
-        (this.ctx.gpu.adapter.subgroupSize ? `subgroups of ${this.ctx.gpu.adapter.subgroupSize}` : 'no fixed subgroup size'));
+      const size = this.ctx.gpu.adapter.subgroupSize;
+      throw new Error('webgpu backend: shared GEMM loads need the subgroups feature with subgroups of exactly 4 lanes and ' +
+        `WGSL's subgroup_id; this device has ${size === undefined ? 'no fixed subgroup size' : `subgroups of ${size}`}` +
+        (size === 4 ? ' but not the subgroups feature or subgroup_id' : ''));
     }
     this.ctx.sharedLoads = on;
   }

@@ -6,7 +6,7 @@
 
 import type { Tensor } from '../../tensor.js';
 import type { FusedActivation } from '../types.js';
-import { GpuContext, Params, buf } from './context.js';
+import { GpuContext, Params, REDUCTION_CHUNK, buf } from './context.js';
 import type { PipelineSpec } from './pipelines.js';
 import { DEFAULT_GEMM, candidates, configNamed, type GemmConfig, type GemmShape } from './kernelTuner.js';
 import gemmCode from '../../../shaders/gemm.wgsl?raw';
@@ -45,8 +45,6 @@ const biasAddSpec: PipelineSpec = { name: 'biasAdd', code: biasAddCode };
 const splitKSumSpec: PipelineSpec = { name: 'splitKSum', code: splitKSumCode };
 // Two stages of one kernel: per (chunk of rows, column), then per column.
 const biasAddBackwardSpec = (stage: 0 | 1): PipelineSpec => ({ name: 'biasAddBackward', code: biasAddBackwardCode, constants: { STAGE: stage } });
-/** Rows per chunk of biasAddBackward's first stage (the shader's CHUNK). */
-const BIAS_CHUNK = 64;
 
 function allFlags(): GemmFlags[] {
   const out: GemmFlags[] = [];
@@ -221,7 +219,7 @@ export function biasAddBackward(ctx: GpuContext, dy: Tensor): Tensor {
   const c = dy.shape[dy.rank - 1] ?? 1;
   const rows = c === 0 ? 0 : dy.size / c;
   const db = ctx.output([c], 'biasAddBackward');
-  const chunks = Math.ceil(rows / BIAS_CHUNK);
+  const chunks = Math.ceil(rows / REDUCTION_CHUNK);
   const part = ctx.scratch(Math.max(1, chunks * c), `biasAddBackward partial sums of ${4 * chunks * c} bytes`);
   const params = new Params().u32(rows).u32(c).u32(chunks);
   ctx.run1d(biasAddBackwardSpec(0), params, [buf(dy), part, buf(db)], chunks * c);
