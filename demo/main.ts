@@ -1,6 +1,7 @@
 // The demo page: controls, progress, charts and views. All engine work
 // happens in worker.ts; this file sends commands and draws what comes back.
-// The body's data-* attributes (ready, testAccuracy, prediction) let the
+// The body's data-* attributes (ready, testAccuracy, prediction, with inked
+// and predictionFor to tell which drawing a prediction answers) let the
 // end-to-end test follow along.
 
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -113,7 +114,15 @@ $('download').onclick = () => send({ type: 'download' });
 // ---- the drawing pad: classify while drawing, one request in flight at a time
 let inFlight = false;
 let pending = false;
-const pad = drawingPad(canvas('pad'), () => classifyDrawing());
+// The pad changes as the pointer moves and answers come back later: `inked`
+// counts the changes, `sentFor` is the change the request in flight classifies.
+let inked = 0;
+let sentFor = 0;
+const onInk = (): void => {
+  document.body.dataset.inked = String(++inked);
+  classifyDrawing();
+};
+const pad = drawingPad(canvas('pad'), onInk);
 $('clear').onclick = () => { pad.clear(); grayImage(canvas('seen').getContext('2d')!, new Float32Array(784), 28, 28, 0, 0, 4); };
 
 function classifyDrawing(): void {
@@ -122,6 +131,7 @@ function classifyDrawing(): void {
   if (!haveModel || training || !digit.some((v) => v > 0)) return;
   if (inFlight) { pending = true; return; }
   inFlight = true;
+  sentFor = inked;
   send({ type: 'classify', pixels: digit }, [digit.buffer]);
 }
 
@@ -158,6 +168,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       const best = m.probabilities.indexOf(Math.max(...m.probabilities));
       $('prediction').textContent = `It reads a ${best} (${(100 * m.probabilities[best]).toFixed(0)}% sure).`;
       document.body.dataset.prediction = String(best);
+      document.body.dataset.predictionFor = String(sentFor);
       if (pending) { pending = false; classifyDrawing(); }
       break;
     }

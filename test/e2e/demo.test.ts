@@ -56,7 +56,11 @@ function nonBlank(id: string): Promise<boolean> {
   });
 }
 
-/** Draws a "7" with mouse events and waits for the page's prediction. */
+/**
+ * Draws a "7" with mouse events and waits for the page's prediction of the
+ * whole drawing (the page also classifies while the stroke is drawn: the first
+ * answer can be for part of it).
+ */
 async function drawSeven(): Promise<number> {
   await page.evaluate(() => { delete document.body.dataset.prediction; });
   await page.$eval('#pad', (e) => e.scrollIntoView());
@@ -67,7 +71,10 @@ async function drawSeven(): Promise<number> {
   for (let t = 0; t <= 1; t += 0.1) await page.mouse.move(...at(0.25 + 0.5 * t, 0.2));
   for (let t = 0; t <= 1; t += 0.1) await page.mouse.move(...at(0.75 - 0.3 * t, 0.2 + 0.65 * t));
   await page.mouse.up();
-  await page.waitForSelector('body[data-prediction]', { timeout: 60_000 });
+  await page.waitForFunction(() => {
+    const d = document.body.dataset;
+    return d.prediction !== undefined && d.inked !== undefined && d.predictionFor === d.inked;
+  }, { timeout: 60_000 });
   return Number(await page.$eval('body', (b) => b.dataset.prediction));
 }
 
