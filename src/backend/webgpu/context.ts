@@ -23,6 +23,9 @@ export const WG = 256;
  */
 export const REDUCTION_CHUNK = 64;
 
+/** Constant buffers kept per context before the oldest set is dropped (each is a few hundred bytes). */
+const MAX_CONSTANTS = 256;
+
 export class GpuContext {
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
@@ -36,6 +39,9 @@ export class GpuContext {
    * with the backend's useSharedLoads.
    */
   sharedLoads: boolean;
+
+  /** Small read-only buffers made once per key (conv2d's tap tables): see constant(). */
+  private readonly constants = new Map<string, GPUBuffer>();
 
   constructor(readonly gpu: GpuDevice, readonly owner: Backend, autotune = true, subgroups = true) {
     this.sharedLoads = subgroups && gpu.fourLaneSubgroups;
@@ -64,6 +70,25 @@ export class GpuContext {
   scratchFrom(values: Float32Array | Int32Array | Uint32Array, what: string): GPUBuffer {
     const b = this.pool.acquire(values.byteLength, what);
     this.scheduler.upload(b, values);
+    return b;
+  }
+
+  /**
+   * A read-only buffer of values that depend only on `key` (a layer's tap table),
+   * uploaded on first use and kept: an upload submits the work recorded before
+   * it, so one per call would split a training step's command buffer.
+   */
+  constant(key: string, make: () => Int32Array | Uint32Array | Float32Array): GPUBuffer {
+    const kept = this.constants.get(key);
+    if (kept) return kept;
+    if (this.constants.size >= MAX_CONSTANTS) {
+      for (const b of this.constants.values()) this.scheduler.retire(b);
+      this.constants.clear();
+    }
+    const values = make();
+    const b = this.gpu.device.createBuffer({ label: key, size: Math.max(16, values.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.scheduler.upload(b, values);
+    this.constants.set(key, b);
     return b;
   }
 

@@ -16,16 +16,53 @@ import type { PipelineSpec } from './pipelines.js';
 import im2colCode from '../../../shaders/im2col.wgsl?raw';
 import col2imCode from '../../../shaders/col2im.wgsl?raw';
 import directCode from '../../../shaders/conv2dDirect.wgsl?raw';
+import directEntryCode from '../../../shaders/conv2dDirectEntry.wgsl?raw';
+import directEntrySubgroupCode from '../../../shaders/conv2dDirectEntrySubgroup.wgsl?raw';
 
 // im2col and col2im move whole vec4s of channels when c % 4 == 0 (VEC4).
 const im2colSpec = (vec4: boolean): PipelineSpec => ({ name: 'im2col', code: im2colCode, constants: { VEC4: +vec4 } });
 const col2imSpec = (vec4: boolean): PipelineSpec => ({ name: 'col2im', code: col2imCode, constants: { VEC4: +vec4 } });
-/** conv2dDirect.wgsl: 4 pixels by 4 channels per invocation, or 8 by 4 reading x as vec4s when cin % 4 == 0 (VEC_X). */
-const directSpec = (bias: boolean, vecX: boolean): PipelineSpec => ({ name: 'conv2dDirect', code: directCode, constants: { HAS_BIAS: +bias, VEC_X: +vecX } });
-const directSpecs = [false, true].flatMap((bias) => [false, true].map((vecX) => directSpec(bias, vecX)));
+/**
+ * conv2dDirect.wgsl behind one of its entry files: 8 pixels by 4 channels per invocation reading x as
+ * vec4s when cin % 4 == 0 (VEC_X), else 8 by 8 over the tap table (PADDED: taps tested against the
+ * image's edges), its gathers shared by a subgroup's 4 lanes where `shared`.
+ */
+interface DirectFlags { bias: boolean; vecX: boolean; padded: boolean; shared: boolean }
+const directSpec = (f: DirectFlags): PipelineSpec => ({
+  name: f.shared ? 'conv2dDirectSubgroup' : 'conv2dDirect',
+  code: `${f.shared ? directEntrySubgroupCode : directEntryCode}\n${directCode}`,
+  constants: { HAS_BIAS: +f.bias, VEC_X: +f.vecX, PADDED: +f.padded },
+});
+const directFlags = (shared: boolean): DirectFlags[] => [false, true].flatMap((bias) => [
+  { bias, vecX: true, padded: false, shared: false },
+  ...[false, true].map((padded) => ({ bias, vecX: false, padded, shared })),
+].filter((f) => !(f.shared && f.vecX)));
 const DIRECT_WG = 64;
 
-export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)]).concat(directSpecs);
+export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)]).concat(directFlags(false).map(directSpec));
+/** The direct conv's variants whose lanes share gathers (devices with 4-lane subgroups). */
+export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).filter((f) => f.shared).map(directSpec);
+
+/** Whether some output pixel's window reaches past the image (then the tap path tests each tap). */
+const reachesPadding = (g: WindowGeometry): boolean => g.padTop > 0 || g.padLeft > 0 ||
+  (g.oh - 1) * g.sh - g.padTop + (g.kh - 1) * g.dh >= g.h || (g.ow - 1) * g.sw - g.padLeft + (g.kw - 1) * g.dw >= g.w;
+
+/**
+ * conv2dDirect.wgsl's tap table: per 4 taps (ky, kx, ci) in w's row order, their offsets in x from the
+ * window's origin, then their ky * dh, then their kx * dw (vec4i each; a last partial quad padded with 0).
+ */
+function tapTable(g: WindowGeometry): Int32Array {
+  const taps = g.kh * g.kw * g.c;
+  const out = new Int32Array(12 * Math.ceil(taps / 4));
+  for (let t = 0; t < taps; t++) {
+    const ci = t % g.c, kx = Math.floor(t / g.c) % g.kw, ky = Math.floor(t / (g.c * g.kw));
+    const at = 12 * Math.floor(t / 4) + (t % 4);
+    out[at] = (ky * g.dh * g.w + kx * g.dw) * g.c + ci;
+    out[at + 4] = ky * g.dh;
+    out[at + 8] = kx * g.dw;
+  }
+  return out;
+}
 
 function geometry(op: string, xShape: Shape, wShape: Shape, p: Conv2dParams): WindowGeometry {
   return windowGeometry(op, xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
@@ -70,10 +107,11 @@ function algorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvAlgori
   // The implicit GEMM reads w and writes y as vec4s along cout; a 1x1 conv has no copy to save.
   if (cout % 4 !== 0 || isPointwise(g)) return 'im2col';
   if (ctx.tuner.forcedConv) return ctx.tuner.forcedConv;
-  // Unmeasured: im2col. Since the GEMM's lanes share loads it wins or ties even
-  // where the copy is largest against the product (cin = 1; batch 64 on SwiftShader,
-  // test/gpu/perf/convMnist.perf.ts: 3x3x1->32 29 ms against 54 direct, 5x5x1->8 23 against 24).
-  const heuristic: ConvAlgorithm = 'im2col';
+  // Unmeasured: the tap table where cin % 4 != 0, im2col + GEMM otherwise. With few
+  // input channels the copy costs as much as the product: on SwiftShader
+  // (test/gpu/perf/convMnist.perf.ts) 3x3x1->32 batch 64 15 ms direct against 28,
+  // 5x5x1->8 8 against 23; with cin % 4 == 0 the GEMM's shared loads win.
+  const heuristic: ConvAlgorithm = g.c % 4 === 0 ? 'im2col' : 'direct';
   return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, ['im2col', 'direct'], { kind: 'conv2d', g, cout }) as ConvAlgorithm;
 }
 
@@ -83,10 +121,15 @@ function recordConv2d(
 ): void {
   if (algo === 'direct') {
     const pixels = g.n * g.oh * g.ow;
-    const params = windowParams(g, 0, false).u32(cout).u32(pixels).u32(+relu);
+    const taps = g.kh * g.kw * g.c;
+    const params = windowParams(g, 0, false).u32(cout).u32(pixels).u32(+relu).u32(taps);
     const vecX = g.c % 4 === 0;
-    const items = Math.ceil(pixels / (vecX ? 8 : 4)) * (cout / 4);
-    ctx.run(directSpec(bias !== null, vecX), params, [x, w, bias ?? ctx.scheduler.empty, y, x], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
+    // Work items: 8 pixels by 4 channels (VEC_X) or by 8 channels (the tap table).
+    const items = Math.ceil(pixels / 8) * (vecX ? cout / 4 : Math.ceil(cout / 8));
+    const flags: DirectFlags = { bias: bias !== null, vecX, padded: !vecX && reachesPadding(g), shared: !vecX && ctx.sharedLoads && cout % 32 === 0 };
+    const table = vecX ? ctx.scheduler.empty
+      : ctx.constant(`conv2d tap table c${g.c} k${g.kh},${g.kw} d${g.dh},${g.dw} w${g.w}`, () => tapTable(g));
+    ctx.run(directSpec(flags), params, [x, w, bias ?? ctx.scheduler.empty, y, x, table], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
     return;
   }
   const { col, scratch } = columns(ctx, x, g, 'conv2d');

@@ -130,8 +130,8 @@ export class WebGpuBackend implements Backend {
 
   /** Creates every pipeline the backend can use (tests: every shader variant compiles on this adapter). */
   async prepareAll(): Promise<number> {
-    // The GEMM as this device runs it by default (with shared loads where it can) as well as the plain one.
-    const all = [...ALL_PIPELINES, ...(this.ctx.sharedLoads ? mm.gemmPipelines(this.ctx, DEFAULT_GEMM) : [])];
+    // The GEMM and the direct conv as this device runs them by default (with shared loads where it can) as well as the plain ones.
+    const all = [...ALL_PIPELINES, ...(this.ctx.sharedLoads ? [...mm.gemmPipelines(this.ctx, DEFAULT_GEMM), ...conv.sharedPipelines] : [])];
     await this.ctx.pipelines.prepare(all);
     return all.length;
   }
