@@ -21,7 +21,7 @@
 //   MNIST's 3x3x1->32 at batch 32 on SwiftShader: im2col + GEMM 14 ms, v1 (4
 //   pixels by 4 channels, the window arithmetic per tap) 26 ms, v3 5.4-6 ms.
 // The entry point lives in a small file put in front of this one:
-// conv2dDirectEntry.wgsl (own gathers) or conv2dDirectEntrySubgroup.wgsl (SHARE_X).
+// convEntry.wgsl (own gathers) or convEntrySubgroup.wgsl (SHARE_X).
 // Needs cout % 4 == 0 (w and y are read and written as vec4 along cout).
 
 struct Params {
@@ -49,9 +49,6 @@ override PADDED: bool = false; // some window reaches into the padding: taps are
 @group(0) @binding(5) var<storage, read> x4: array<vec4f>;   // the same buffer as x, viewed as vec4
 // Per 4 taps t..t+3: [offset in x from the window origin, ky*dh, kx*dw] as 3 vec4i (a 16-byte dummy under VEC_X).
 @group(0) @binding(6) var<storage, read> tapTable: array<vec4i>;
-
-/** The block's 8 pixels' values of 4 taps (v3), as the columns of two matrices: pixels 0..3 and 4..7. */
-struct Rows8 { lo: mat4x4f, hi: mat4x4f }
 
 /** acc + a.x * b0 + a.y * b1 + a.z * b2 + a.w * b3: four input channels for one pixel. */
 fn mac4(acc: vec4f, a: vec4f, b0: vec4f, b1: vec4f, b2: vec4f, b3: vec4f) -> vec4f {
@@ -273,7 +270,7 @@ fn storeRows(pix0: u32, q: u32, c4: u32, full: bool, v: Rows8) {
  * The work item `item` of the grid: under VEC_X 8 pixels by 4 channels (main8),
  * otherwise 8 pixels by 8 channels (taps8); nothing past the last item.
  */
-fn directItem(item: u32, lane: u32) {
+fn workItem(item: u32, lane: u32) {
   let c4 = p.cout / 4u;
   if (VEC_X) {
     if (item >= ((p.pixels + 7u) / 8u) * c4) { return; }

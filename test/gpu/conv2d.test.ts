@@ -1,4 +1,4 @@
-// conv2d (im2col + GEMM) and both backwards on WebGPU against the CPU
+// conv2d (im2col + GEMM, or the tap table) and both backwards on WebGPU against the CPU
 // reference, on shapes that break tiled code: batch 1 and 3, 7x9 images,
 // 1/3/5 channels, 1/17 filters, kernels 1, 3 and 2x3, strides 1 and 2,
 // 'valid', 'same' with an odd total padding, explicit padding, dilation 2;
@@ -34,6 +34,14 @@ const CASES: Case[] = [
   { n: 1, cin: 12, cout: 4, k: [2, 2], p: { strides: [2, 1], padding: [[1, 0], [2, 1]], dilations: [1, 1] }, bias: true },
   // A 28x28 image: dW sums over n*oh*ow = 2028 rows into a 9x17 result, which takes split-K.
   { n: 3, cin: 1, cout: 17, k: [3, 3], p: { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, bias: true, hw: [28, 28] },
+  // cin % 4 != 0 with cout % 4 == 0: forward and dW over the tap table (conv2dDirect.wgsl v3,
+  // conv2dBackwardFilterDirect.wgsl). MNIST's first layer (dW in many slices of rows; rows of 26, not a multiple of 4);
+  { n: 3, cin: 1, cout: 32, k: [3, 3], p: { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, bias: true, hw: [28, 28] },
+  // explicit padding, stride 2 x 1, cout % 8 == 4 (a lane's second vec4 of channels is past cout), 27 taps;
+  { n: 2, cin: 3, cout: 12, k: [3, 3], p: { strides: [2, 1], padding: [[1, 2], [0, 1]], dilations: [1, 1] }, bias: false },
+  // 'same' with dilation, a 5x5 kernel on 1 channel (25 taps: 6 quads and 1), 4 filters.
+  { n: 1, cin: 1, cout: 4, k: [5, 5], p: { strides: [1, 1], padding: 'same', dilations: [2, 1] }, bias: true },
+  { n: 3, cin: 2, cout: 8, k: [2, 3], p: { strides: [2, 2], padding: 'same', dilations: [1, 1] }, bias: true },
 ];
 
 describe('webgpu conv2d', () => {

@@ -10,18 +10,22 @@ import type { Conv2dParams, FusedActivation, Shape } from '../types.js';
 import type { Tensor } from '../../tensor.js';
 import { isPointwise, windowGeometry, type WindowGeometry } from '../../ops/geometry.js';
 import { GpuContext, Params, buf } from './context.js';
-import { recordGemm, timeRecorded, zeroedScratch, type GemmVariant } from './matmul.js';
+import { recordGemm, sumSlices, timeRecorded, zeroedScratch, type GemmVariant } from './matmul.js';
 import type { ConvAlgorithm } from './kernelTuner.js';
 import type { PipelineSpec } from './pipelines.js';
 import im2colCode from '../../../shaders/im2col.wgsl?raw';
 import col2imCode from '../../../shaders/col2im.wgsl?raw';
 import directCode from '../../../shaders/conv2dDirect.wgsl?raw';
-import directEntryCode from '../../../shaders/conv2dDirectEntry.wgsl?raw';
-import directEntrySubgroupCode from '../../../shaders/conv2dDirectEntrySubgroup.wgsl?raw';
+import convEntryCode from '../../../shaders/convEntry.wgsl?raw';
+import convEntrySubgroupCode from '../../../shaders/convEntrySubgroup.wgsl?raw';
+import filterDirectCode from '../../../shaders/conv2dBackwardFilterDirect.wgsl?raw';
 
 // im2col and col2im move whole vec4s of channels when c % 4 == 0 (VEC4).
 const im2colSpec = (vec4: boolean): PipelineSpec => ({ name: 'im2col', code: im2colCode, constants: { VEC4: +vec4 } });
 const col2imSpec = (vec4: boolean): PipelineSpec => ({ name: 'col2im', code: col2imCode, constants: { VEC4: +vec4 } });
+/** A direct conv kernel behind its entry point: convEntrySubgroup.wgsl where lanes share gathers, else convEntry.wgsl. */
+const withEntry = (shared: boolean, body: string): string => `${shared ? convEntrySubgroupCode : convEntryCode}\n${body}`;
+
 /**
  * conv2dDirect.wgsl behind one of its entry files: 8 pixels by 4 channels per invocation reading x as
  * vec4s when cin % 4 == 0 (VEC_X), else 8 by 8 over the tap table (PADDED: taps tested against the
@@ -30,7 +34,7 @@ const col2imSpec = (vec4: boolean): PipelineSpec => ({ name: 'col2im', code: col
 interface DirectFlags { bias: boolean; vecX: boolean; padded: boolean; shared: boolean }
 const directSpec = (f: DirectFlags): PipelineSpec => ({
   name: f.shared ? 'conv2dDirectSubgroup' : 'conv2dDirect',
-  code: `${f.shared ? directEntrySubgroupCode : directEntryCode}\n${directCode}`,
+  code: withEntry(f.shared, directCode),
   constants: { HAS_BIAS: +f.bias, VEC_X: +f.vecX, PADDED: +f.padded },
 });
 const directFlags = (shared: boolean): DirectFlags[] => [false, true].flatMap((bias) => [
@@ -39,9 +43,21 @@ const directFlags = (shared: boolean): DirectFlags[] => [false, true].flatMap((b
 ].filter((f) => !(f.shared && f.vecX)));
 const DIRECT_WG = 64;
 
-export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)]).concat(directFlags(false).map(directSpec));
-/** The direct conv's variants whose lanes share gathers (devices with 4-lane subgroups). */
-export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).filter((f) => f.shared).map(directSpec);
+/** conv2dBackwardFilterDirect.wgsl behind an entry file (PADDED: taps tested against the image's edges). */
+const filterDirectSpec = (padded: boolean, shared: boolean): PipelineSpec => ({
+  name: shared ? 'conv2dBackwardFilterDirectSubgroup' : 'conv2dBackwardFilterDirect',
+  code: withEntry(shared, filterDirectCode),
+  constants: { PADDED: +padded },
+});
+
+export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v), filterDirectSpec(v, false)])
+  .concat(directFlags(false).map(directSpec));
+/** The direct kernels' variants whose lanes share gathers (devices with 4-lane subgroups). */
+export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).filter((f) => f.shared).map(directSpec)
+  .concat([false, true].map((padded) => filterDirectSpec(padded, true)));
+
+/** Whether the 4 lanes of a subgroup can share the tap kernels' gathers: they are 4 channel octets of one block. */
+const sharesGathers = (ctx: GpuContext, cout: number): boolean => ctx.sharedLoads && cout % 32 === 0;
 
 /** Whether some output pixel's window reaches past the image (then the tap path tests each tap). */
 const reachesPadding = (g: WindowGeometry): boolean => g.padTop > 0 || g.padLeft > 0 ||
@@ -69,6 +85,20 @@ function geometry(op: string, xShape: Shape, wShape: Shape, p: Conv2dParams): Wi
 }
 
 /** The window fields of im2col.wgsl, col2im.wgsl and conv2dDirect.wgsl's Params, then (unless told not to) their element count. */
+/** The layer's tap table as a kept constant buffer (the same for every batch size). */
+const tapTableBuffer = (ctx: GpuContext, g: WindowGeometry): GPUBuffer =>
+  ctx.constant(`conv2d tap table c${g.c} k${g.kh},${g.kw} d${g.dh},${g.dw} w${g.w}`, () => tapTable(g));
+
+/**
+ * Whether a pass over this layer runs on the tap table (conv2dDirect.wgsl v3,
+ * conv2dBackwardFilterDirect.wgsl) rather than on im2col's columns: few input
+ * channels (cin % 4 != 0), vec4s along cout, a window to gather.
+ */
+const usesTaps = (g: WindowGeometry, cout: number): boolean => g.c % 4 !== 0 && cout % 4 === 0 && !isPointwise(g);
+
+/** Invocations the direct filter gradient aims for (its split-K slices times its tap quads and channel octets). */
+const FILTER_LANES = 2048;
+
 function windowParams(g: WindowGeometry, total: number, withTotal = true): Params {
   const p = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.kh).u32(g.kw).u32(g.sh).u32(g.sw)
     .u32(g.dh).u32(g.dw).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft);
@@ -126,9 +156,8 @@ function recordConv2d(
     const vecX = g.c % 4 === 0;
     // Work items: 8 pixels by 4 channels (VEC_X) or by 8 channels (the tap table).
     const items = Math.ceil(pixels / 8) * (vecX ? cout / 4 : Math.ceil(cout / 8));
-    const flags: DirectFlags = { bias: bias !== null, vecX, padded: !vecX && reachesPadding(g), shared: !vecX && ctx.sharedLoads && cout % 32 === 0 };
-    const table = vecX ? ctx.scheduler.empty
-      : ctx.constant(`conv2d tap table c${g.c} k${g.kh},${g.kw} d${g.dh},${g.dw} w${g.w}`, () => tapTable(g));
+    const flags: DirectFlags = { bias: bias !== null, vecX, padded: !vecX && reachesPadding(g), shared: !vecX && sharesGathers(ctx, cout) };
+    const table = vecX ? ctx.scheduler.empty : tapTableBuffer(ctx, g);
     ctx.run(directSpec(flags), params, [x, w, bias ?? ctx.scheduler.empty, y, x, table], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
     return;
   }
@@ -179,13 +208,33 @@ export function conv2dBackwardInput(ctx: GpuContext, variant: GemmVariant, dy: T
   return dx;
 }
 
-/** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]. */
+/** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]; over the tap table where cin % 4 != 0. */
 export function conv2dBackwardFilter(ctx: GpuContext, variant: GemmVariant, x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor {
   const g = geometry('conv2dBackwardFilter', x.shape, wShape, p);
   const [M, K, cout] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, wShape[3]];
   const dw = ctx.output(wShape, 'conv2dBackwardFilter');
+  // The naive GEMM is the oracle: it keeps the explicit im2col path.
+  if (variant !== 'naive' && usesTaps(g, cout) && M > 0) {
+    recordFilterDirect(ctx, g, cout, buf(x), buf(dy), buf(dw));
+    return dw;
+  }
   const { col, scratch } = columns(ctx, buf(x), g, 'conv2dBackwardFilter');
   recordGemm(ctx, variant, col, buf(dy), null, buf(dw), K, cout, M, true, false);
   if (scratch) ctx.release(col);
   return dw;
+}
+
+/** conv2dBackwardFilterDirect.wgsl: slices of whole output rows, then splitKSum adds them. */
+function recordFilterDirect(ctx: GpuContext, g: WindowGeometry, cout: number, x: GPUBuffer, dy: GPUBuffer, dw: GPUBuffer): void {
+  const K = g.kh * g.kw * g.c;
+  const lanesPerSplit = Math.ceil(K / 4) * Math.ceil(cout / 8);
+  const rows = g.n * g.oh;
+  const rowsPerSplit = Math.ceil(rows / Math.max(1, Math.min(rows, Math.ceil(FILTER_LANES / lanesPerSplit))));
+  const splits = Math.ceil(rows / rowsPerSplit);
+  const params = windowParams(g, 0, false).u32(cout).u32(K).u32(rowsPerSplit).u32(splits);
+  const part = splits === 1 ? dw : ctx.scratch(splits * K * cout, `conv2dBackwardFilter slices of ${4 * splits * K * cout} bytes`);
+  ctx.run(filterDirectSpec(reachesPadding(g), sharesGathers(ctx, cout)), params, [x, dy, tapTableBuffer(ctx, g), part], ctx.scheduler.grid(Math.ceil(splits * lanesPerSplit / DIRECT_WG)));
+  if (part === dw) return;
+  sumSlices(ctx, part, dw, K * cout, splits);
+  ctx.release(part);
 }

@@ -77,6 +77,11 @@ const MIN_WORKGROUPS = 64;
 const MIN_CHUNK = 256;
 const MAX_SPLITS = 64;
 
+/** c = the sum of part's `splits` slices of `total` values each (splitKSum.wgsl), relu applied to the sum. */
+export function sumSlices(ctx: GpuContext, part: GPUBuffer, c: GPUBuffer, total: number, splits: number, relu = false): void {
+  ctx.run1d(splitKSumSpec, new Params().u32(total).u32(splits).u32(+relu), [part, c], total);
+}
+
 function splitsFor(workgroups: number, k: number): { splits: number; kChunk: number } {
   const wanted = Math.min(Math.ceil(MIN_WORKGROUPS / workgroups), Math.floor(k / MIN_CHUNK), MAX_SPLITS);
   if (wanted <= 1) return { splits: 1, kChunk: k };
@@ -141,7 +146,7 @@ function recordGemmWith(
   // Each split writes its own slice of `part`; splitKSum adds them into c.
   const part = ctx.scratch(splits * m * n, `matmul split-K partials of ${4 * splits * m * n} bytes`);
   ctx.run(spec, params, [a, a, b, b, biasBuf, part], [wx, wy, splits]);
-  ctx.run1d(splitKSumSpec, new Params().u32(m * n).u32(splits).u32(+relu), [part, c], m * n);
+  sumSlices(ctx, part, c, m * n, splits, relu);
   ctx.release(part);
 }
 
