@@ -19,6 +19,7 @@ import directCode from '../../../shaders/conv2dDirect.wgsl?raw';
 import convEntryCode from '../../../shaders/convEntry.wgsl?raw';
 import convEntrySubgroupCode from '../../../shaders/convEntrySubgroup.wgsl?raw';
 import filterDirectCode from '../../../shaders/conv2dBackwardFilterDirect.wgsl?raw';
+import inputDirectCode from '../../../shaders/conv2dBackwardInputDirect.wgsl?raw';
 
 // im2col and col2im move whole vec4s of channels when c % 4 == 0 (VEC4).
 const im2colSpec = (vec4: boolean): PipelineSpec => ({ name: 'im2col', code: im2colCode, constants: { VEC4: +vec4 } });
@@ -50,8 +51,10 @@ const filterDirectSpec = (padded: boolean, shared: boolean): PipelineSpec => ({
   constants: { PADDED: +padded },
 });
 
+const inputDirectSpec: PipelineSpec = { name: 'conv2dBackwardInputDirect', code: inputDirectCode };
+
 export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v), filterDirectSpec(v, false)])
-  .concat(directFlags(false).map(directSpec));
+  .concat(directFlags(false).map(directSpec), [inputDirectSpec]);
 /** The direct kernels' variants whose lanes share gathers (devices with 4-lane subgroups). */
 export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).filter((f) => f.shared).map(directSpec)
   .concat([false, true].map((padded) => filterDirectSpec(padded, true)));
@@ -188,11 +191,36 @@ export async function timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: numbe
   }
 }
 
-/** dx = col2im(dy . W^T). */
+/**
+ * Whether dx runs as conv2dBackwardInputDirect.wgsl: a 3x3, stride-1, undilated
+ * window over few input channels (cin % 4 != 0; with more, the GEMM reuses each
+ * load of dy across channels) and vec4s along cout.
+ */
+const sweepsRows = (g: WindowGeometry, cout: number): boolean => g.c % 4 !== 0 && cout % 4 === 0 &&
+  g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1;
+
+/** conv2dBackwardInputDirect.wgsl: one slice of dx per octet of output channels, then splitKSum adds them. */
+function recordInputDirect(ctx: GpuContext, g: WindowGeometry, cout: number, dy: GPUBuffer, w: GPUBuffer, dx: GPUBuffer): void {
+  const octets = Math.ceil(cout / 8);
+  const total = g.n * g.h * g.w * g.c;
+  const part = octets === 1 ? dx : ctx.scratch(octets * total, `conv2dBackwardInput slices of ${4 * octets * total} bytes`);
+  const params = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(cout);
+  ctx.run(inputDirectSpec, params, [dy, w, part], ctx.scheduler.grid(Math.ceil(g.n * g.h * g.c * octets / DIRECT_WG)));
+  if (part === dx) return;
+  sumSlices(ctx, part, dx, total, octets);
+  ctx.release(part);
+}
+
+/** dx = col2im(dy . W^T), or the row sweep for 3x3 windows over few channels. */
 export function conv2dBackwardInput(ctx: GpuContext, variant: GemmVariant, dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor {
   const g = geometry('conv2dBackwardInput', xShape, w.shape, p);
   const [M, K, cout] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, w.shape[3]];
   const dx = ctx.output(xShape, 'conv2dBackwardInput');
+  // The naive GEMM is the oracle: it keeps the column path.
+  if (variant !== 'naive' && sweepsRows(g, cout) && M > 0) {
+    recordInputDirect(ctx, g, cout, buf(dy), buf(w), buf(dx));
+    return dx;
+  }
   if (isPointwise(g)) {
     // The column matrix is x itself, so dCol is dx.
     recordGemm(ctx, variant, buf(dy), buf(w), null, buf(dx), M, K, cout, false, true);

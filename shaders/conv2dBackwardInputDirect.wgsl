@@ -1,0 +1,94 @@
+// conv2dBackwardInputDirect.wgsl: dx of a 3x3, stride-1, undilated conv with
+// few input channels (cin % 4 != 0), without the column matrix:
+//   dx[b, iy, ix, ci] = sum over (ky, kx, co) of dy[b, iy + padTop - ky, ix + padLeft - kx, co] * w[ky, kx, ci, co]
+// (dy rows and columns outside the output count as 0).
+// The im2col path computed dcol = dy . W^T ([pixels, 9 * cin]) and col2im summed
+// 9 of its entries per input pixel: dy is read once, but dcol is written and
+// read back, and its GEMM has n = 9 (blocks of 4 columns: a quarter wasted).
+// With few input channels nothing reuses a load of dy across output channels
+// (the forward reuses x 32 times), so the reuse here is across taps: each
+// invocation sweeps one input row (b, iy) for one input channel and one octet
+// of output channels, with the 9 taps' weights (two vec4s each) in registers.
+// At output column ox it loads the three dy rows' two vec4s (6 loads) and does
+// 18 multiply-adds: pixel ix = ox - padLeft gets its last column of taps (and
+// is stored), ix + 1 its middle one, ix + 2 its first. Each octet of channels
+// writes its own slice of part [octets, n, h, w, cin]; splitKSum.wgsl adds them.
+// Needs cout % 4 == 0 (dy and w are read as vec4s along cout).
+
+struct Params {
+  n: u32, h: u32, w: u32, c: u32,  // dx [n, h, w, c]
+  oh: u32, ow: u32,                // dy [n, oh, ow, cout]
+  padTop: u32, padLeft: u32,
+  cout: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> dy4: array<vec4f>;  // [n * oh * ow, cout / 4]
+@group(0) @binding(2) var<storage, read> w4: array<vec4f>;   // [3, 3, cin, cout / 4]
+@group(0) @binding(3) var<storage, read_write> part: array<f32>;  // [octets, n * h * w * cin]
+
+/** Two vec4s of channels of dy at (row, ox): 0 outside the output (row < 0 marks a row outside). */
+struct Pair { a: vec4f, b: vec4f }
+
+fn loadDy(row: i32, ox: i32, qa: u32, qb: u32, c4: u32) -> Pair {
+  let ok = row >= 0 && ox >= 0 && ox < i32(p.ow);
+  let at = select(0u, (u32(row) * p.ow + u32(ox)) * c4, ok);
+  return Pair(select(vec4f(0.0), dy4[at + qa], ok), select(vec4f(0.0), dy4[at + qb], ok));
+}
+
+/** Weights of tap (ky, kx) for input channel ci at the two vec4s of channels. */
+fn loadW(ky: u32, kx: u32, ci: u32, qa: u32, qb: u32, c4: u32) -> Pair {
+  let at = ((ky * 3u + kx) * p.c + ci) * c4;
+  return Pair(w4[at + qa], w4[at + qb]);
+}
+
+fn dot2(d: Pair, w: Pair) -> vec4f {
+  return fma(d.a, w.a, d.b * w.b);
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let c4 = p.cout / 4u;
+  let c8 = (c4 + 1u) / 2u;
+  let item = g.x + g.y * nwg.x * 64u;
+  if (item >= p.n * p.h * p.c * c8) { return; }
+  // Item: (octet, ci, b, iy), octet slowest: neighbouring invocations read neighbouring rows.
+  let ci = item % p.c;
+  let rowOf = item / p.c;          // b * h + iy, then octet
+  let bRow = rowOf % (p.n * p.h);
+  let oct = rowOf / (p.n * p.h);
+  let iy = bRow % p.h;
+  let b = bRow / p.h;
+  let qa = 2u * oct;
+  let qb = min(qa + 1u, c4 - 1u);
+  // The second vec4 of channels counts only inside cout (cout % 8 == 4: the last octet has one).
+  let keepB = select(0.0, 1.0, qa + 1u < c4);
+  let w00 = loadW(0u, 0u, ci, qa, qb, c4); let w01 = loadW(0u, 1u, ci, qa, qb, c4); let w02 = loadW(0u, 2u, ci, qa, qb, c4);
+  let w10 = loadW(1u, 0u, ci, qa, qb, c4); let w11 = loadW(1u, 1u, ci, qa, qb, c4); let w12 = loadW(1u, 2u, ci, qa, qb, c4);
+  let w20 = loadW(2u, 0u, ci, qa, qb, c4); let w21 = loadW(2u, 1u, ci, qa, qb, c4); let w22 = loadW(2u, 2u, ci, qa, qb, c4);
+  // dy rows read by tap rows ky = 0, 1, 2 (as b * oh + oy; -1 outside the output).
+  let oy0 = i32(iy + p.padTop);
+  let r0 = select(-1, i32(b * p.oh) + oy0, oy0 < i32(p.oh));
+  let r1 = select(-1, i32(b * p.oh) + oy0 - 1, oy0 - 1 >= 0 && oy0 - 1 < i32(p.oh));
+  let r2 = select(-1, i32(b * p.oh) + oy0 - 2, oy0 - 2 >= 0 && oy0 - 2 < i32(p.oh));
+  // Pixel ix reads dy columns ix + padLeft - kx: sweeping ox upwards it gets kx = 2, then 1, then 0 (done).
+  var acc1 = vec4f(0.0);  // pixel ox - padLeft: taps kx = 2, 1 so far
+  var acc2 = vec4f(0.0);  // pixel ox - padLeft + 1: tap kx = 2 so far
+  var out = ((oct * p.n + b) * p.h + iy) * p.w * p.c + ci;  // part's index of pixel ix = 0 (this octet's slice)
+  let first = i32(p.padLeft) - 2;
+  let last = i32(p.w) - 1 + i32(p.padLeft);
+  for (var ox = first; ox <= last; ox++) {
+    var d0 = loadDy(r0, ox, qa, qb, c4);
+    var d1 = loadDy(r1, ox, qa, qb, c4);
+    var d2 = loadDy(r2, ox, qa, qb, c4);
+    d0.b *= keepB; d1.b *= keepB; d2.b *= keepB;
+    let done = acc1 + dot2(d0, w00) + dot2(d1, w10) + dot2(d2, w20);
+    acc1 = acc2 + dot2(d0, w01) + dot2(d1, w11) + dot2(d2, w21);
+    acc2 = dot2(d0, w02) + dot2(d1, w12) + dot2(d2, w22);
+    let ix = ox - i32(p.padLeft);
+    if (ix >= 0) {
+      part[out] = done.x + done.y + done.z + done.w;
+      out += p.c;
+    }
+  }
+}
