@@ -11,7 +11,8 @@
 // of output channels, with the 9 taps' weights (two vec4s each) in registers.
 // At output column ox it loads the three dy rows' two vec4s (6 loads) and does
 // 18 multiply-adds: pixel ix = ox - padLeft gets its last column of taps (and
-// is stored), ix + 1 its middle one, ix + 2 its first. Each octet of channels
+// is stored), ix + 1 its middle one, ix + 2 its first. v2: two input rows per
+// invocation, which share two of their three dy rows: 8 loads per 36. Each octet of channels
 // writes its own slice of part [octets, n, h, w, cin]; splitKSum.wgsl adds them.
 // Needs cout % 4 == 0 (dy and w are read as vec4s along cout).
 
@@ -46,19 +47,26 @@ fn dot2(d: Pair, w: Pair) -> vec4f {
   return fma(d.a, w.a, d.b * w.b);
 }
 
+/** Row b * oh + oy of dy, or -1 where oy is outside the output. */
+fn dyRow(b: u32, oy: i32) -> i32 {
+  return select(-1, i32(b * p.oh) + oy, oy >= 0 && oy < i32(p.oh));
+}
+
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let c4 = p.cout / 4u;
   let c8 = (c4 + 1u) / 2u;
+  let pairs = (p.h + 1u) / 2u;  // input rows iy, iy + 1 per invocation
   let item = g.x + g.y * nwg.x * 64u;
-  if (item >= p.n * p.h * p.c * c8) { return; }
-  // Item: (octet, ci, b, iy), octet slowest: neighbouring invocations read neighbouring rows.
+  if (item >= p.n * pairs * p.c * c8) { return; }
+  // Item: (octet, ci, b, row pair), octet slowest: neighbouring invocations read neighbouring rows.
   let ci = item % p.c;
-  let rowOf = item / p.c;          // b * h + iy, then octet
-  let bRow = rowOf % (p.n * p.h);
-  let oct = rowOf / (p.n * p.h);
-  let iy = bRow % p.h;
-  let b = bRow / p.h;
+  let rest = item / p.c;
+  let bPair = rest % (p.n * pairs);
+  let oct = rest / (p.n * pairs);
+  let iy = 2u * (bPair % pairs);
+  let b = bPair / pairs;
+  let second = iy + 1u < p.h;  // h odd: the last pair has one row
   let qa = 2u * oct;
   let qb = min(qa + 1u, c4 - 1u);
   // The second vec4 of channels counts only inside cout (cout % 8 == 4: the last octet has one).
@@ -66,28 +74,34 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
   let w00 = loadW(0u, 0u, ci, qa, qb, c4); let w01 = loadW(0u, 1u, ci, qa, qb, c4); let w02 = loadW(0u, 2u, ci, qa, qb, c4);
   let w10 = loadW(1u, 0u, ci, qa, qb, c4); let w11 = loadW(1u, 1u, ci, qa, qb, c4); let w12 = loadW(1u, 2u, ci, qa, qb, c4);
   let w20 = loadW(2u, 0u, ci, qa, qb, c4); let w21 = loadW(2u, 1u, ci, qa, qb, c4); let w22 = loadW(2u, 2u, ci, qa, qb, c4);
-  // dy rows read by tap rows ky = 0, 1, 2 (as b * oh + oy; -1 outside the output).
-  let oy0 = i32(iy + p.padTop);
-  let r0 = select(-1, i32(b * p.oh) + oy0, oy0 < i32(p.oh));
-  let r1 = select(-1, i32(b * p.oh) + oy0 - 1, oy0 - 1 >= 0 && oy0 - 1 < i32(p.oh));
-  let r2 = select(-1, i32(b * p.oh) + oy0 - 2, oy0 - 2 >= 0 && oy0 - 2 < i32(p.oh));
+  // Row iy reads dy rows oy, oy - 1, oy - 2 (taps ky = 0, 1, 2) with oy = iy + padTop; row iy + 1 reads oy + 1, oy, oy - 1.
+  let oy = i32(iy + p.padTop);
+  let rUp = select(-1, dyRow(b, oy + 1), second);
+  let r0 = dyRow(b, oy);
+  let r1 = dyRow(b, oy - 1);
+  let r2 = dyRow(b, oy - 2);
   // Pixel ix reads dy columns ix + padLeft - kx: sweeping ox upwards it gets kx = 2, then 1, then 0 (done).
-  var acc1 = vec4f(0.0);  // pixel ox - padLeft: taps kx = 2, 1 so far
-  var acc2 = vec4f(0.0);  // pixel ox - padLeft + 1: tap kx = 2 so far
-  var out = ((oct * p.n + b) * p.h + iy) * p.w * p.c + ci;  // part's index of pixel ix = 0 (this octet's slice)
+  var acc1 = vec4f(0.0); var acc2 = vec4f(0.0);  // row iy: pixels ox - padLeft and ox - padLeft + 1 so far
+  var bcc1 = vec4f(0.0); var bcc2 = vec4f(0.0);  // row iy + 1: the same
+  let rowLen = p.w * p.c;
+  var out = ((oct * p.n + b) * p.h + iy) * rowLen + ci;  // part's index of pixel (iy, 0) in this octet's slice
   let first = i32(p.padLeft) - 2;
   let last = i32(p.w) - 1 + i32(p.padLeft);
   for (var ox = first; ox <= last; ox++) {
+    var du = loadDy(rUp, ox, qa, qb, c4);
     var d0 = loadDy(r0, ox, qa, qb, c4);
     var d1 = loadDy(r1, ox, qa, qb, c4);
     var d2 = loadDy(r2, ox, qa, qb, c4);
-    d0.b *= keepB; d1.b *= keepB; d2.b *= keepB;
-    let done = acc1 + dot2(d0, w00) + dot2(d1, w10) + dot2(d2, w20);
+    du.b *= keepB; d0.b *= keepB; d1.b *= keepB; d2.b *= keepB;
+    let doneA = acc1 + dot2(d0, w00) + dot2(d1, w10) + dot2(d2, w20);
     acc1 = acc2 + dot2(d0, w01) + dot2(d1, w11) + dot2(d2, w21);
     acc2 = dot2(d0, w02) + dot2(d1, w12) + dot2(d2, w22);
-    let ix = ox - i32(p.padLeft);
-    if (ix >= 0) {
-      part[out] = done.x + done.y + done.z + done.w;
+    let doneB = bcc1 + dot2(du, w00) + dot2(d0, w10) + dot2(d1, w20);
+    bcc1 = bcc2 + dot2(du, w01) + dot2(d0, w11) + dot2(d1, w21);
+    bcc2 = dot2(du, w02) + dot2(d0, w12) + dot2(d1, w22);
+    if (ox >= i32(p.padLeft)) {
+      part[out] = doneA.x + doneA.y + doneA.z + doneA.w;
+      if (second) { part[out + rowLen] = doneB.x + doneB.y + doneB.z + doneB.w; }
       out += p.c;
     }
   }

@@ -199,13 +199,13 @@ export async function timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: numbe
 const sweepsRows = (g: WindowGeometry, cout: number): boolean => g.c % 4 !== 0 && cout % 4 === 0 &&
   g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1;
 
-/** conv2dBackwardInputDirect.wgsl: one slice of dx per octet of output channels, then splitKSum adds them. */
+/** conv2dBackwardInputDirect.wgsl (an invocation per pair of input rows, channel and octet): a slice of dx per octet of output channels, then splitKSum adds them. */
 function recordInputDirect(ctx: GpuContext, g: WindowGeometry, cout: number, dy: GPUBuffer, w: GPUBuffer, dx: GPUBuffer): void {
   const octets = Math.ceil(cout / 8);
   const total = g.n * g.h * g.w * g.c;
   const part = octets === 1 ? dx : ctx.scratch(octets * total, `conv2dBackwardInput slices of ${4 * octets * total} bytes`);
   const params = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(cout);
-  ctx.run(inputDirectSpec, params, [dy, w, part], ctx.scheduler.grid(Math.ceil(g.n * g.h * g.c * octets / DIRECT_WG)));
+  ctx.run(inputDirectSpec, params, [dy, w, part], ctx.scheduler.grid(Math.ceil(g.n * Math.ceil(g.h / 2) * g.c * octets / DIRECT_WG)));
   if (part === dx) return;
   sumSlices(ctx, part, dx, total, octets);
   ctx.release(part);
