@@ -30,6 +30,7 @@ struct Params {
 }
 
 override PADDED: bool = false;  // some window reaches into the padding: taps are tested per pixel
+override QPL: u32 = 1;          // quads of taps per invocation (1 to 3): they share its loads of dy
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -48,77 +49,103 @@ fn gather(at: i32, iy: i32, ix: i32, offs: vec4i, ty: vec4i, tx: vec4i, live: bo
   return select(vec4f(0.0), vec4f(x[safe.x], x[safe.y], x[safe.z], x[safe.w]), ok);
 }
 
-/** One slice's sums for one quad of taps by one octet of channels; nothing past the last item. */
+/** Taps 4q..4q+3 of the table: offsets in x from the window origin, ky * dh, kx * dw. */
+struct Quad { offs: vec4i, ty: vec4i, tx: vec4i }
+
+fn quadAt(q: u32) -> Quad {
+  // A quad past the table (the last group's spare quads) re-reads the last one; it is never stored.
+  let k = 3u * min(q, (p.taps + 3u) / 4u - 1u);
+  return Quad(tapTable[k], tapTable[k + 1u], tapTable[k + 2u]);
+}
+
+/** Sums of 4 taps (columns) at the invocation's two vec4s of channels. */
+struct Acc { a: mat4x4f, b: mat4x4f }
+
+/** dy of 4 pixels (columns) at the two vec4s of channels. */
+struct Dy4 { d: mat4x4f, e: mat4x4f }
+
+/** Where 4 pixels of a row start (the first one's x index, window row and column) and which exist. */
+struct Run { at: i32, iy: i32, ix: i32, step: i32, ox: u32 }
+
+/** The run's 4 pixels' values at a quad's taps, as columns (0 past the row's end and in the padding). */
+fn pixels4(r: Run, qd: Quad, lane: u32) -> mat4x4f {
+  if (SHARE_X) {
+    // Lane j gathers pixel ox + j for the subgroup.
+    return share4(gather(r.at + i32(lane) * r.step, r.iy, r.ix + i32(lane * p.sw), qd.offs, qd.ty, qd.tx, r.ox + lane < p.ow));
+  }
+  let sw = i32(p.sw);
+  return mat4x4f(gather(r.at, r.iy, r.ix, qd.offs, qd.ty, qd.tx, true),
+                 gather(r.at + r.step, r.iy, r.ix + sw, qd.offs, qd.ty, qd.tx, r.ox + 1u < p.ow),
+                 gather(r.at + 2 * r.step, r.iy, r.ix + 2 * sw, qd.offs, qd.ty, qd.tx, r.ox + 2u < p.ow),
+                 gather(r.at + 3 * r.step, r.iy, r.ix + 3 * sw, qd.offs, qd.ty, qd.tx, r.ox + 3u < p.ow));
+}
+
+/** Tap j's sum plus the 4 pixels' x at tap j (row j of xs) times their dy. */
+fn tap(acc: vec4f, x0: f32, x1: f32, x2: f32, x3: f32, d: mat4x4f) -> vec4f {
+  return fma(vec4f(x0), d[0], fma(vec4f(x1), d[1], fma(vec4f(x2), d[2], fma(vec4f(x3), d[3], acc))));
+}
+
+fn accumulate(acc: Acc, xs: mat4x4f, dy: Dy4) -> Acc {
+  return Acc(
+    mat4x4f(tap(acc.a[0], xs[0].x, xs[1].x, xs[2].x, xs[3].x, dy.d), tap(acc.a[1], xs[0].y, xs[1].y, xs[2].y, xs[3].y, dy.d),
+            tap(acc.a[2], xs[0].z, xs[1].z, xs[2].z, xs[3].z, dy.d), tap(acc.a[3], xs[0].w, xs[1].w, xs[2].w, xs[3].w, dy.d)),
+    mat4x4f(tap(acc.b[0], xs[0].x, xs[1].x, xs[2].x, xs[3].x, dy.e), tap(acc.b[1], xs[0].y, xs[1].y, xs[2].y, xs[3].y, dy.e),
+            tap(acc.b[2], xs[0].z, xs[1].z, xs[2].z, xs[3].z, dy.e), tap(acc.b[3], xs[0].w, xs[1].w, xs[2].w, xs[3].w, dy.e)));
+}
+
+/** Stores quad q's sums (the taps below K) into the slice, channels qa and qb (qb only past qa). */
+fn storeQuad(split: u32, q: u32, qa: u32, qb: u32, c4: u32, acc: Acc) {
+  let t0 = 4u * q;
+  if (t0 >= p.taps) { return; }
+  let base = (split * p.taps + t0) * c4;
+  for (var j = 0u; j < 4u; j++) {
+    if (t0 + j < p.taps) {
+      part4[base + j * c4 + qa] = acc.a[j];
+      if (qb != qa) { part4[base + j * c4 + qb] = acc.b[j]; }
+    }
+  }
+}
+
+/** One slice's sums for QPL quads of taps by one octet of channels; nothing past the last item. */
 fn workItem(item: u32, lane: u32) {
   let c4 = p.cout / 4u;
   let c8 = (c4 + 1u) / 2u;
-  let quads = (p.taps + 3u) / 4u;
+  let groups = ((p.taps + 3u) / 4u + QPL - 1u) / QPL;
   // Under SHARE_X c8 % 4 == 0: the 4 lanes of a subgroup leave together.
-  if (item >= p.splits * quads * c8) { return; }
+  if (item >= p.splits * groups * c8) { return; }
   let oct = item % c8;
-  let quad = (item / c8) % quads;
-  let split = item / (c8 * quads);
+  let q0 = ((item / c8) % groups) * QPL;
+  let split = item / (c8 * groups);
   let qa = 2u * oct;
   let qb = min(qa + 1u, c4 - 1u);
-  let offs = tapTable[3u * quad];
-  let ty = tapTable[3u * quad + 1u];
-  let tx = tapTable[3u * quad + 2u];
-  // x index steps per output pixel along a row, and per 4.
-  let step = i32(p.sw * p.c);
-
-  var a0 = vec4f(0.0); var a1 = vec4f(0.0); var a2 = vec4f(0.0); var a3 = vec4f(0.0);
-  var b0 = vec4f(0.0); var b1 = vec4f(0.0); var b2 = vec4f(0.0); var b3 = vec4f(0.0);
+  let quad0 = quadAt(q0);
+  let quad1 = quadAt(q0 + 1u);
+  let quad2 = quadAt(q0 + 2u);
+  let zero = Acc(mat4x4f(), mat4x4f());
+  var acc0 = zero; var acc1 = zero; var acc2 = zero;
+  let last = p.n * p.oh * p.ow * c4 - c4;
   let rowEnd = min((split + 1u) * p.rowsPerSplit, p.n * p.oh);
   for (var row = split * p.rowsPerSplit; row < rowEnd; row++) {
     let oy = row % p.oh;
     let b = row / p.oh;
     let iy = i32(oy * p.sh) - i32(p.padTop);
-    var ix = -i32(p.padLeft);
-    var at = (i32(b * p.h) + iy) * i32(p.w * p.c) + ix * i32(p.c);
+    let step = i32(p.sw * p.c);
+    var r = Run((i32(b * p.h) + iy) * i32(p.w * p.c) - i32(p.padLeft * p.c), iy, -i32(p.padLeft), step, 0u);
     var dyAt = row * p.ow * c4;
-    for (var ox = 0u; ox < p.ow; ox += 4u) {
-      var x0: vec4f; var x1: vec4f; var x2: vec4f; var x3: vec4f;
-      if (SHARE_X) {
-        // Lane j gathers pixel ox + j for the subgroup.
-        let m = share4(gather(at + i32(lane) * step, iy, ix + i32(lane * p.sw), offs, ty, tx, ox + lane < p.ow));
-        x0 = m[0]; x1 = m[1]; x2 = m[2]; x3 = m[3];
-      } else {
-        x0 = gather(at, iy, ix, offs, ty, tx, true);
-        x1 = gather(at + step, iy, ix + i32(p.sw), offs, ty, tx, ox + 1u < p.ow);
-        x2 = gather(at + 2 * step, iy, ix + 2 * i32(p.sw), offs, ty, tx, ox + 2u < p.ow);
-        x3 = gather(at + 3 * step, iy, ix + 3 * i32(p.sw), offs, ty, tx, ox + 3u < p.ow);
-      }
+    for (; r.ox < p.ow; r.ox += 4u) {
       // dy of the 4 pixels (past the row's end: clamped reads, times 0).
-      let last = p.n * p.oh * p.ow * c4 - c4;
-      let d0 = dy4[dyAt + qa]; let e0 = dy4[dyAt + qb];
-      let d1 = dy4[min(dyAt + c4, last) + qa]; let e1 = dy4[min(dyAt + c4, last) + qb];
-      let d2 = dy4[min(dyAt + 2u * c4, last) + qa]; let e2 = dy4[min(dyAt + 2u * c4, last) + qb];
-      let d3 = dy4[min(dyAt + 3u * c4, last) + qa]; let e3 = dy4[min(dyAt + 3u * c4, last) + qb];
-      // Tap j of the quad: the 4 pixels' x at j times their dy.
-      a0 = fma(vec4f(x0.x), d0, fma(vec4f(x1.x), d1, fma(vec4f(x2.x), d2, fma(vec4f(x3.x), d3, a0))));
-      a1 = fma(vec4f(x0.y), d0, fma(vec4f(x1.y), d1, fma(vec4f(x2.y), d2, fma(vec4f(x3.y), d3, a1))));
-      a2 = fma(vec4f(x0.z), d0, fma(vec4f(x1.z), d1, fma(vec4f(x2.z), d2, fma(vec4f(x3.z), d3, a2))));
-      a3 = fma(vec4f(x0.w), d0, fma(vec4f(x1.w), d1, fma(vec4f(x2.w), d2, fma(vec4f(x3.w), d3, a3))));
-      b0 = fma(vec4f(x0.x), e0, fma(vec4f(x1.x), e1, fma(vec4f(x2.x), e2, fma(vec4f(x3.x), e3, b0))));
-      b1 = fma(vec4f(x0.y), e0, fma(vec4f(x1.y), e1, fma(vec4f(x2.y), e2, fma(vec4f(x3.y), e3, b1))));
-      b2 = fma(vec4f(x0.z), e0, fma(vec4f(x1.z), e1, fma(vec4f(x2.z), e2, fma(vec4f(x3.z), e3, b2))));
-      b3 = fma(vec4f(x0.w), e0, fma(vec4f(x1.w), e1, fma(vec4f(x2.w), e2, fma(vec4f(x3.w), e3, b3))));
-      at += 4 * step;
-      ix += 4 * i32(p.sw);
+      let at1 = min(dyAt + c4, last); let at2 = min(dyAt + 2u * c4, last); let at3 = min(dyAt + 3u * c4, last);
+      let dy = Dy4(mat4x4f(dy4[dyAt + qa], dy4[at1 + qa], dy4[at2 + qa], dy4[at3 + qa]),
+                   mat4x4f(dy4[dyAt + qb], dy4[at1 + qb], dy4[at2 + qb], dy4[at3 + qb]));
+      acc0 = accumulate(acc0, pixels4(r, quad0, lane), dy);
+      if (QPL > 1u) { acc1 = accumulate(acc1, pixels4(r, quad1, lane), dy); }
+      if (QPL > 2u) { acc2 = accumulate(acc2, pixels4(r, quad2, lane), dy); }
+      r.at += 4 * step;
+      r.ix += 4 * i32(p.sw);
       dyAt += 4u * c4;
     }
   }
-  // This slice's rows 4 * quad .. + 3 of dW (those below K), channels qa and qb (qb only if it is past qa).
-  let t0 = 4u * quad;
-  let base = (split * p.taps + t0) * c4;
-  part4[base + qa] = a0;
-  if (t0 + 1u < p.taps) { part4[base + c4 + qa] = a1; }
-  if (t0 + 2u < p.taps) { part4[base + 2u * c4 + qa] = a2; }
-  if (t0 + 3u < p.taps) { part4[base + 3u * c4 + qa] = a3; }
-  if (qb != qa) {
-    part4[base + qb] = b0;
-    if (t0 + 1u < p.taps) { part4[base + c4 + qb] = b1; }
-    if (t0 + 2u < p.taps) { part4[base + 2u * c4 + qb] = b2; }
-    if (t0 + 3u < p.taps) { part4[base + 3u * c4 + qb] = b3; }
-  }
+  storeQuad(split, q0, qa, qb, c4, acc0);
+  if (QPL > 1u) { storeQuad(split, q0 + 1u, qa, qb, c4, acc1); }
+  if (QPL > 2u) { storeQuad(split, q0 + 2u, qa, qb, c4, acc2); }
 }

@@ -42,6 +42,8 @@ const CASES: Case[] = [
   // 'same' with dilation, a 5x5 kernel on 1 channel (25 taps: 6 quads and 1), 4 filters.
   { n: 1, cin: 1, cout: 4, k: [5, 5], p: { strides: [1, 1], padding: 'same', dilations: [2, 1] }, bias: true },
   { n: 3, cin: 2, cout: 8, k: [2, 3], p: { strides: [2, 2], padding: 'same', dilations: [1, 1] }, bias: true },
+  // 4 taps: dW's invocations take one quad each (MNIST's 9 take three, 18 three, 25 and 27 two).
+  { n: 2, cin: 1, cout: 8, k: [2, 2], p: { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, bias: false },
   // 3x3 at stride 1 (with MNIST's above): dx sweeps input rows (conv2dBackwardInputDirect.wgsl); explicit
   // uneven padding with cout % 8 == 4, and 'same' on a 5x9 image.
   { n: 2, cin: 3, cout: 12, k: [3, 3], p: { strides: [1, 1], padding: [[2, 0], [1, 2]], dilations: [1, 1] }, bias: true },

@@ -45,19 +45,30 @@ const directFlags = (shared: boolean): DirectFlags[] => [false, true].flatMap((b
 const DIRECT_WG = 64;
 
 /** conv2dBackwardFilterDirect.wgsl behind an entry file (PADDED: taps tested against the image's edges). */
-const filterDirectSpec = (padded: boolean, shared: boolean): PipelineSpec => ({
+const filterDirectSpec = (padded: boolean, shared: boolean, qpl: number): PipelineSpec => ({
   name: shared ? 'conv2dBackwardFilterDirectSubgroup' : 'conv2dBackwardFilterDirect',
   code: withEntry(shared, filterDirectCode),
-  constants: { PADDED: +padded },
+  constants: { PADDED: +padded, QPL: qpl },
 });
+const QPL = [1, 2, 3];
+const filterDirectSpecs = (shared: boolean): PipelineSpec[] => [false, true].flatMap((padded) => QPL.map((q) => filterDirectSpec(padded, shared, q)));
+
+/**
+ * Quads of taps per invocation of the direct dW (1 to 3). More share each load of dy, but the last
+ * group may hold spare quads: the cost counts a group's loads of dy as much as one quad's math.
+ */
+function quadsPerLane(quads: number): number {
+  const cost = (q: number) => Math.ceil(quads / q) * (q + 1);
+  return QPL.reduce((best, q) => (cost(q) < cost(best) ? q : best));
+}
 
 const inputDirectSpec: PipelineSpec = { name: 'conv2dBackwardInputDirect', code: inputDirectCode };
 
-export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v), filterDirectSpec(v, false)])
-  .concat(directFlags(false).map(directSpec), [inputDirectSpec]);
+export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)])
+  .concat(directFlags(false).map(directSpec), filterDirectSpecs(false), [inputDirectSpec]);
 /** The direct kernels' variants whose lanes share gathers (devices with 4-lane subgroups). */
 export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).filter((f) => f.shared).map(directSpec)
-  .concat([false, true].map((padded) => filterDirectSpec(padded, true)));
+  .concat(filterDirectSpecs(true));
 
 /** Whether the 4 lanes of a subgroup can share the tap kernels' gathers: they are 4 channel octets of one block. */
 const sharesGathers = (ctx: GpuContext, cout: number): boolean => ctx.sharedLoads && cout % 32 === 0;
@@ -100,7 +111,7 @@ const tapTableBuffer = (ctx: GpuContext, g: WindowGeometry): GPUBuffer =>
 const usesTaps = (g: WindowGeometry, cout: number): boolean => g.c % 4 !== 0 && cout % 4 === 0 && !isPointwise(g);
 
 /** Invocations the direct filter gradient aims for (its split-K slices times its tap quads and channel octets). */
-const FILTER_LANES = 2048;
+const FILTER_LANES = 512;
 
 function windowParams(g: WindowGeometry, total: number, withTotal = true): Params {
   const p = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.kh).u32(g.kw).u32(g.sh).u32(g.sw)
@@ -255,13 +266,14 @@ export function conv2dBackwardFilter(ctx: GpuContext, variant: GemmVariant, x: T
 /** conv2dBackwardFilterDirect.wgsl: slices of whole output rows, then splitKSum adds them. */
 function recordFilterDirect(ctx: GpuContext, g: WindowGeometry, cout: number, x: GPUBuffer, dy: GPUBuffer, dw: GPUBuffer): void {
   const K = g.kh * g.kw * g.c;
-  const lanesPerSplit = Math.ceil(K / 4) * Math.ceil(cout / 8);
+  const qpl = quadsPerLane(Math.ceil(K / 4));
+  const lanesPerSplit = Math.ceil(Math.ceil(K / 4) / qpl) * Math.ceil(cout / 8);
   const rows = g.n * g.oh;
   const rowsPerSplit = Math.ceil(rows / Math.max(1, Math.min(rows, Math.ceil(FILTER_LANES / lanesPerSplit))));
   const splits = Math.ceil(rows / rowsPerSplit);
   const params = windowParams(g, 0, false).u32(cout).u32(K).u32(rowsPerSplit).u32(splits);
   const part = splits === 1 ? dw : ctx.scratch(splits * K * cout, `conv2dBackwardFilter slices of ${4 * splits * K * cout} bytes`);
-  ctx.run(filterDirectSpec(reachesPadding(g), sharesGathers(ctx, cout)), params, [x, dy, tapTableBuffer(ctx, g), part], ctx.scheduler.grid(Math.ceil(splits * lanesPerSplit / DIRECT_WG)));
+  ctx.run(filterDirectSpec(reachesPadding(g), sharesGathers(ctx, cout), qpl), params, [x, dy, tapTableBuffer(ctx, g), part], ctx.scheduler.grid(Math.ceil(splits * lanesPerSplit / DIRECT_WG)));
   if (part === dw) return;
   sumSlices(ctx, part, dw, K * cout, splits);
   ctx.release(part);
