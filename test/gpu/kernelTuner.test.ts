@@ -54,8 +54,11 @@ describe('webgpu GEMM workgroup shapes', () => {
     ['5x5 valid, 1 channel in, 8 out (MNIST conv1)', [3, 12, 11, 1], [5, 5, 1, 8], { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, true],
     ["3x3 'same' stride 2, 3 in, 12 out, odd pixel count", [1, 7, 9, 3], [3, 3, 3, 12], { strides: [2, 2], padding: 'same', dilations: [1, 1] }, false],
     ['dilated 3x3, 6 in, 4 out, bias', [2, 9, 9, 6], [3, 3, 6, 4], { strides: [1, 1], padding: 'valid', dilations: [2, 2] }, true],
-    // cout % 32 == 0: a subgroup's 4 lanes share their gathers of x (SwiftShader); 9 taps = 2 quads + 1.
-    ['3x3 valid, 1 in, 32 out, bias (MNIST, shared gathers)', [3, 10, 9, 1], [3, 3, 1, 32], { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, true],
+    // cout % 32 == 0: a subgroup's 4 lanes share their gathers of x (SwiftShader); 27 taps = 6 quads + 3.
+    ['3x3 valid, 3 in, 32 out, bias (shared gathers)', [3, 10, 9, 3], [3, 3, 3, 32], { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, true],
+    // One input channel, 3x3 at stride 1: the row sweep (conv2dSweep.wgsl); 'same', 7 rows (the last pair has one).
+    ["3x3 'same', 1 in, 12 out, bias (row sweep)", [2, 7, 6, 1], [3, 3, 1, 12], { strides: [1, 1], padding: 'same', dilations: [1, 1] }, true],
+    ['3x3 explicit padding, 1 in, 32 out (row sweep)', [1, 5, 8, 1], [3, 3, 1, 32], { strides: [1, 1], padding: [[2, 0], [0, 2]], dilations: [1, 1] }, false],
     // Shared gathers in the padding, 18 taps = 4 quads + 2, 63 pixels (the last block part-filled).
     ["3x3 'same' stride 2, 2 in, 64 out (shared gathers, padded)", [1, 13, 17, 2], [3, 3, 2, 64], { strides: [2, 2], padding: 'same', dilations: [1, 1] }, false],
     // cin % 4 == 0: the implicit GEMM's 8-pixel block reading x as vec4s (pixel counts not multiples of 8).

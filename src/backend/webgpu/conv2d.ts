@@ -5,6 +5,12 @@
 // Shaders: shaders/im2col.wgsl, shaders/col2im.wgsl, and the GEMM of matmul.ts.
 // The column matrix is a pooled scratch buffer, released as soon as its last
 // use is recorded (later users are ordered after it in the same encoder).
+// Layers with few input channels (cin % 4 != 0: an image's first layer) skip
+// the column matrix, whose copy costs as much as the product there:
+//   forward  conv2dDirect.wgsl over a tap table (conv2dSweep.wgsl for 3x3 at stride 1 on one channel)
+//   dW       conv2dBackwardFilterDirect.wgsl over the same tap table
+//   dx       conv2dBackwardInputDirect.wgsl for 3x3 at stride 1 (else the column path)
+// The naive GEMM variant (the tests' oracle) keeps the column path throughout.
 
 import type { Conv2dParams, FusedActivation, Shape } from '../types.js';
 import type { Tensor } from '../../tensor.js';
@@ -20,6 +26,7 @@ import convEntryCode from '../../../shaders/convEntry.wgsl?raw';
 import convEntrySubgroupCode from '../../../shaders/convEntrySubgroup.wgsl?raw';
 import filterDirectCode from '../../../shaders/conv2dBackwardFilterDirect.wgsl?raw';
 import inputDirectCode from '../../../shaders/conv2dBackwardInputDirect.wgsl?raw';
+import sweepCode from '../../../shaders/conv2dSweep.wgsl?raw';
 
 // im2col and col2im move whole vec4s of channels when c % 4 == 0 (VEC4).
 const im2colSpec = (vec4: boolean): PipelineSpec => ({ name: 'im2col', code: im2colCode, constants: { VEC4: +vec4 } });
@@ -63,9 +70,10 @@ function quadsPerLane(quads: number): number {
 }
 
 const inputDirectSpec: PipelineSpec = { name: 'conv2dBackwardInputDirect', code: inputDirectCode };
+const sweepSpec = (bias: boolean): PipelineSpec => ({ name: 'conv2dSweep', code: sweepCode, constants: { HAS_BIAS: +bias } });
 
 export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)])
-  .concat(directFlags(false).map(directSpec), filterDirectSpecs(false), [inputDirectSpec]);
+  .concat(directFlags(false).map(directSpec), filterDirectSpecs(false), [inputDirectSpec, sweepSpec(false), sweepSpec(true)]);
 /** The direct kernels' variants whose lanes share gathers (devices with 4-lane subgroups). */
 export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).filter((f) => f.shared).map(directSpec)
   .concat(filterDirectSpecs(true));
@@ -151,10 +159,10 @@ function algorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvAlgori
   // The implicit GEMM reads w and writes y as vec4s along cout; a 1x1 conv has no copy to save.
   if (cout % 4 !== 0 || isPointwise(g)) return 'im2col';
   if (ctx.tuner.forcedConv) return ctx.tuner.forcedConv;
-  // Unmeasured: the tap table where cin % 4 != 0, im2col + GEMM otherwise. With few
-  // input channels the copy costs as much as the product: on SwiftShader
-  // (test/gpu/perf/convMnist.perf.ts) 3x3x1->32 batch 64 15 ms direct against 28,
-  // 5x5x1->8 8 against 23; with cin % 4 == 0 the GEMM's shared loads win.
+  // Unmeasured: direct (the tap table, or the row sweep) where cin % 4 != 0, im2col + GEMM
+  // otherwise. With few input channels the copy costs as much as the product: on SwiftShader
+  // (test/gpu/perf/convMnist.perf.ts) 5x5x1->8 batch 64 8 ms direct against 23; with
+  // cin % 4 == 0 the GEMM's shared loads win.
   const heuristic: ConvAlgorithm = g.c % 4 === 0 ? 'im2col' : 'direct';
   return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, ['im2col', 'direct'], { kind: 'conv2d', g, cout }) as ConvAlgorithm;
 }
@@ -163,6 +171,12 @@ function recordConv2d(
   ctx: GpuContext, variant: GemmVariant, algo: ConvAlgorithm, g: WindowGeometry, cout: number,
   x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = false,
 ): void {
+  if (algo === 'direct' && g.c === 1 && isSweep3x3(g)) {
+    const params = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(cout).u32(+relu);
+    const items = g.n * Math.ceil(g.oh / 2) * Math.ceil(cout / 8);
+    ctx.run(sweepSpec(bias !== null), params, [x, w, bias ?? ctx.scheduler.empty, y], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
+    return;
+  }
   if (algo === 'direct') {
     const pixels = g.n * g.oh * g.ow;
     const taps = g.kh * g.kw * g.c;
@@ -202,13 +216,15 @@ export async function timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: numbe
   }
 }
 
+/** A 3x3, stride-1, undilated window: the shape the row sweeps take (conv2dSweep.wgsl, conv2dBackwardInputDirect.wgsl). */
+const isSweep3x3 = (g: WindowGeometry): boolean => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1;
+
 /**
  * Whether dx runs as conv2dBackwardInputDirect.wgsl: a 3x3, stride-1, undilated
  * window over few input channels (cin % 4 != 0; with more, the GEMM reuses each
  * load of dy across channels) and vec4s along cout.
  */
-const sweepsRows = (g: WindowGeometry, cout: number): boolean => g.c % 4 !== 0 && cout % 4 === 0 &&
-  g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1;
+const sweepsRows = (g: WindowGeometry, cout: number): boolean => g.c % 4 !== 0 && cout % 4 === 0 && isSweep3x3(g);
 
 /** conv2dBackwardInputDirect.wgsl (an invocation per pair of input rows, channel and octet): a slice of dx per octet of output channels, then splitKSum adds them. */
 function recordInputDirect(ctx: GpuContext, g: WindowGeometry, cout: number, dy: GPUBuffer, w: GPUBuffer, dx: GPUBuffer): void {
