@@ -8,7 +8,7 @@
 // Layers with few input channels (cin % 4 != 0: an image's first layer) skip
 // the column matrix, whose copy costs as much as the product there:
 //   forward  conv2dDirect.wgsl over a tap table (conv2dSweep.wgsl for 3x3 at stride 1 on one channel)
-//   dW       conv2dBackwardFilterDirect.wgsl over the same tap table
+//   dW       conv2dBackwardFilterDirect.wgsl over the same tap table (conv2dBackwardFilterSweep.wgsl where the forward sweeps)
 //   dx       conv2dBackwardInputDirect.wgsl for 3x3 at stride 1 (else the column path)
 // The naive GEMM variant (the tests' oracle) keeps the column path throughout.
 
@@ -27,6 +27,7 @@ import convEntrySubgroupCode from '../../../shaders/convEntrySubgroup.wgsl?raw';
 import filterDirectCode from '../../../shaders/conv2dBackwardFilterDirect.wgsl?raw';
 import inputDirectCode from '../../../shaders/conv2dBackwardInputDirect.wgsl?raw';
 import sweepCode from '../../../shaders/conv2dSweep.wgsl?raw';
+import filterSweepCode from '../../../shaders/conv2dBackwardFilterSweep.wgsl?raw';
 
 // im2col and col2im move whole vec4s of channels when c % 4 == 0 (VEC4).
 const im2colSpec = (vec4: boolean): PipelineSpec => ({ name: 'im2col', code: im2colCode, constants: { VEC4: +vec4 } });
@@ -71,9 +72,10 @@ function quadsPerLane(quads: number): number {
 
 const inputDirectSpec: PipelineSpec = { name: 'conv2dBackwardInputDirect', code: inputDirectCode };
 const sweepSpec = (bias: boolean): PipelineSpec => ({ name: 'conv2dSweep', code: sweepCode, constants: { HAS_BIAS: +bias } });
+const filterSweepSpec: PipelineSpec = { name: 'conv2dBackwardFilterSweep', code: filterSweepCode };
 
 export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)])
-  .concat(directFlags(false).map(directSpec), filterDirectSpecs(false), [inputDirectSpec, sweepSpec(false), sweepSpec(true)]);
+  .concat(directFlags(false).map(directSpec), filterDirectSpecs(false), [inputDirectSpec, sweepSpec(false), sweepSpec(true), filterSweepSpec]);
 /** The direct kernels' variants whose lanes share gathers (devices with 4-lane subgroups). */
 export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).filter((f) => f.shared).map(directSpec)
   .concat(filterDirectSpecs(true));
@@ -279,17 +281,27 @@ export function conv2dBackwardFilter(ctx: GpuContext, variant: GemmVariant, x: T
   return dw;
 }
 
-/** conv2dBackwardFilterDirect.wgsl: slices of whole output rows, then splitKSum adds them. */
+/**
+ * conv2dBackwardFilterDirect.wgsl, or conv2dBackwardFilterSweep.wgsl for 3x3 at stride 1 on one
+ * channel: slices of whole output rows, then splitKSum adds them.
+ */
 function recordFilterDirect(ctx: GpuContext, g: WindowGeometry, cout: number, x: GPUBuffer, dy: GPUBuffer, dw: GPUBuffer): void {
   const K = g.kh * g.kw * g.c;
+  const sweep = g.c === 1 && isSweep3x3(g);
   const qpl = quadsPerLane(Math.ceil(K / 4));
-  const lanesPerSplit = Math.ceil(Math.ceil(K / 4) / qpl) * Math.ceil(cout / 8);
+  const lanesPerSplit = (sweep ? 1 : Math.ceil(Math.ceil(K / 4) / qpl)) * Math.ceil(cout / 8);
   const rows = g.n * g.oh;
   const rowsPerSplit = Math.ceil(rows / Math.max(1, Math.min(rows, Math.ceil(FILTER_LANES / lanesPerSplit))));
   const splits = Math.ceil(rows / rowsPerSplit);
-  const params = windowParams(g, 0, false).u32(cout).u32(K).u32(rowsPerSplit).u32(splits);
   const part = splits === 1 ? dw : ctx.scratch(splits * K * cout, `conv2dBackwardFilter slices of ${4 * splits * K * cout} bytes`);
-  ctx.run(filterDirectSpec(reachesPadding(g), sharesGathers(ctx, cout), qpl), params, [x, dy, tapTableBuffer(ctx, g), part], ctx.scheduler.grid(Math.ceil(splits * lanesPerSplit / DIRECT_WG)));
+  const grid = ctx.scheduler.grid(Math.ceil(splits * lanesPerSplit / DIRECT_WG));
+  if (sweep) {
+    const params = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(cout).u32(rowsPerSplit).u32(splits);
+    ctx.run(filterSweepSpec, params, [x, dy, part], grid);
+  } else {
+    const params = windowParams(g, 0, false).u32(cout).u32(K).u32(rowsPerSplit).u32(splits);
+    ctx.run(filterDirectSpec(reachesPadding(g), sharesGathers(ctx, cout), qpl), params, [x, dy, tapTableBuffer(ctx, g), part], grid);
+  }
   if (part === dw) return;
   sumSlices(ctx, part, dw, K * cout, splits);
   ctx.release(part);
