@@ -14,6 +14,11 @@
 // is stored), ix + 1 its middle one, ix + 2 its first. v2: two input rows per
 // invocation, which share two of their three dy rows: 8 loads per 36. Each octet of channels
 // writes its own slice of part [octets, n, h, w, cin]; splitKSum.wgsl adds them.
+// Where the device runs 4-lane subgroups and cout % 32 == 0 (SHARE_X, entry
+// file convEntrySubgroup.wgsl) the 4 lanes of a subgroup are 4 octets of the
+// same rows and add their sums with subgroupAdd: one slice per 4 octets (with
+// cout = 32 that is dx itself, no splitKSum).
+// The entry point: convEntry.wgsl or convEntrySubgroup.wgsl, put in front.
 // Needs cout % 4 == 0 (dy and w are read as vec4s along cout).
 
 struct Params {
@@ -26,7 +31,7 @@ struct Params {
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy4: array<vec4f>;  // [n * oh * ow, cout / 4]
 @group(0) @binding(2) var<storage, read> w4: array<vec4f>;   // [3, 3, cin, cout / 4]
-@group(0) @binding(3) var<storage, read_write> part: array<f32>;  // [octets, n * h * w * cin]
+@group(0) @binding(3) var<storage, read_write> part: array<f32>;  // [octets, n * h * w * cin], or dx under SHARE_X
 
 /** Two vec4s of channels of dy at (row, ox): 0 outside the output (row < 0 marks a row outside). */
 struct Pair { a: vec4f, b: vec4f }
@@ -52,18 +57,18 @@ fn dyRow(b: u32, oy: i32) -> i32 {
   return select(-1, i32(b * p.oh) + oy, oy >= 0 && oy < i32(p.oh));
 }
 
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+/** Two input rows for one input channel and one octet of output channels; nothing past the last item. */
+fn workItem(item: u32, lane: u32) {
   let c4 = p.cout / 4u;
   let c8 = (c4 + 1u) / 2u;
   let pairs = (p.h + 1u) / 2u;  // input rows iy, iy + 1 per invocation
-  let item = g.x + g.y * nwg.x * 64u;
+  // Under SHARE_X c8 % 4 == 0: the 4 lanes of a subgroup leave together.
   if (item >= p.n * pairs * p.c * c8) { return; }
-  // Item: (octet, ci, b, row pair), octet slowest: neighbouring invocations read neighbouring rows.
-  let ci = item % p.c;
-  let rest = item / p.c;
-  let bPair = rest % (p.n * pairs);
-  let oct = rest / (p.n * pairs);
+  // Item: (b, row pair, ci, octet), octet fastest: a subgroup's 4 lanes are 4 octets of the same rows.
+  let oct = item % c8;
+  let rest = item / c8;
+  let ci = rest % p.c;
+  let bPair = rest / p.c;
   let iy = 2u * (bPair % pairs);
   let b = bPair / pairs;
   let second = iy + 1u < p.h;  // h odd: the last pair has one row
@@ -84,7 +89,9 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
   var acc1 = vec4f(0.0); var acc2 = vec4f(0.0);  // row iy: pixels ox - padLeft and ox - padLeft + 1 so far
   var bcc1 = vec4f(0.0); var bcc2 = vec4f(0.0);  // row iy + 1: the same
   let rowLen = p.w * p.c;
-  var out = ((oct * p.n + b) * p.h + iy) * rowLen + ci;  // part's index of pixel (iy, 0) in this octet's slice
+  // Index of pixel (iy, 0) in this octet's slice of part; under SHARE_X a subgroup adds its 4 octets into one slice.
+  let slice = select(oct, oct / 4u, SHARE_X);
+  var out = (slice * p.n * p.h + b * p.h + iy) * rowLen + ci;
   let first = i32(p.padLeft) - 2;
   let last = i32(p.w) - 1 + i32(p.padLeft);
   for (var ox = first; ox <= last; ox++) {
@@ -100,8 +107,16 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
     bcc1 = bcc2 + dot2(du, w01) + dot2(d0, w11) + dot2(d1, w21);
     bcc2 = dot2(du, w02) + dot2(d0, w12) + dot2(d1, w22);
     if (ox >= i32(p.padLeft)) {
-      part[out] = doneA.x + doneA.y + doneA.z + doneA.w;
-      if (second) { part[out + rowLen] = doneB.x + doneB.y + doneB.z + doneB.w; }
+      var sumA = doneA.x + doneA.y + doneA.z + doneA.w;
+      var sumB = doneB.x + doneB.y + doneB.z + doneB.w;
+      if (SHARE_X) {
+        sumA = laneSum(sumA);
+        sumB = laneSum(sumB);
+      }
+      if (!SHARE_X || lane == 0u) {
+        part[out] = sumA;
+        if (second) { part[out + rowLen] = sumB; }
+      }
       out += p.c;
     }
   }

@@ -22,3 +22,6 @@ fn shareX1(v0: f32, v1: f32) -> array<vec4f, 2> {
 fn share4(v: vec4f) -> mat4x4f {
   return mat4x4f(v, v, v, v);
 }
+fn laneSum(v: f32) -> f32 {
+  return v;
+}

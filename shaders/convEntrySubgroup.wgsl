@@ -40,3 +40,8 @@ fn shareX1(v0: f32, v1: f32) -> array<vec4f, 2> {
 fn share4(v: vec4f) -> mat4x4f {
   return mat4x4f(subgroupBroadcast(v, 0u), subgroupBroadcast(v, 1u), subgroupBroadcast(v, 2u), subgroupBroadcast(v, 3u));
 }
+
+/** The sum of v over the subgroup's 4 lanes, in every lane. */
+fn laneSum(v: f32) -> f32 {
+  return subgroupAdd(v);
+}

@@ -48,6 +48,8 @@ const CASES: Case[] = [
   // uneven padding with cout % 8 == 4, and 'same' on a 5x9 image.
   { n: 2, cin: 3, cout: 12, k: [3, 3], p: { strides: [1, 1], padding: [[2, 0], [1, 2]], dilations: [1, 1] }, bias: true },
   { n: 1, cin: 2, cout: 40, k: [3, 3], p: { strides: [1, 1], padding: 'same', dilations: [1, 1] }, bias: false, hw: [5, 9] },
+  // cout % 32 == 0: a subgroup's 4 lanes add their octets' dx (SwiftShader), here with padding and 7 rows.
+  { n: 2, cin: 2, cout: 64, k: [3, 3], p: { strides: [1, 1], padding: 'same', dilations: [1, 1] }, bias: false, hw: [7, 5] },
   // One input channel, 3x3 at stride 1: forward and dW sweep rows (conv2dSweep.wgsl, conv2dBackwardFilterSweep.wgsl).
   { n: 2, cin: 1, cout: 12, k: [3, 3], p: { strides: [1, 1], padding: 'same', dilations: [1, 1] }, bias: true, hw: [7, 6] },
   { n: 3, cin: 1, cout: 8, k: [3, 3], p: { strides: [1, 1], padding: [[0, 2], [2, 1]], dilations: [1, 1] }, bias: false, hw: [6, 5] },

@@ -70,15 +70,17 @@ function quadsPerLane(quads: number): number {
   return QPL.reduce((best, q) => (cost(q) < cost(best) ? q : best));
 }
 
-const inputDirectSpec: PipelineSpec = { name: 'conv2dBackwardInputDirect', code: inputDirectCode };
+const inputDirectSpec = (shared: boolean): PipelineSpec => ({
+  name: shared ? 'conv2dBackwardInputDirectSubgroup' : 'conv2dBackwardInputDirect', code: withEntry(shared, inputDirectCode),
+});
 const sweepSpec = (bias: boolean): PipelineSpec => ({ name: 'conv2dSweep', code: sweepCode, constants: { HAS_BIAS: +bias } });
 const filterSweepSpec: PipelineSpec = { name: 'conv2dBackwardFilterSweep', code: filterSweepCode };
 
 export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)])
-  .concat(directFlags(false).map(directSpec), filterDirectSpecs(false), [inputDirectSpec, sweepSpec(false), sweepSpec(true), filterSweepSpec]);
+  .concat(directFlags(false).map(directSpec), filterDirectSpecs(false), [inputDirectSpec(false), sweepSpec(false), sweepSpec(true), filterSweepSpec]);
 /** The direct kernels' variants whose lanes share gathers (devices with 4-lane subgroups). */
 export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).filter((f) => f.shared).map(directSpec)
-  .concat(filterDirectSpecs(true));
+  .concat(filterDirectSpecs(true), [inputDirectSpec(true)]);
 
 /** Whether the 4 lanes of a subgroup can share the tap kernels' gathers: they are 4 channel octets of one block. */
 const sharesGathers = (ctx: GpuContext, cout: number): boolean => ctx.sharedLoads && cout % 32 === 0;
@@ -228,15 +230,21 @@ const isSweep3x3 = (g: WindowGeometry): boolean => g.kh === 3 && g.kw === 3 && g
  */
 const sweepsRows = (g: WindowGeometry, cout: number): boolean => g.c % 4 !== 0 && cout % 4 === 0 && isSweep3x3(g);
 
-/** conv2dBackwardInputDirect.wgsl (an invocation per pair of input rows, channel and octet): a slice of dx per octet of output channels, then splitKSum adds them. */
+/**
+ * conv2dBackwardInputDirect.wgsl (an invocation per pair of input rows, channel and octet): a slice of dx
+ * per octet of output channels (per 4 octets where a subgroup's 4 lanes add theirs) that splitKSum adds.
+ */
 function recordInputDirect(ctx: GpuContext, g: WindowGeometry, cout: number, dy: GPUBuffer, w: GPUBuffer, dx: GPUBuffer): void {
   const octets = Math.ceil(cout / 8);
   const total = g.n * g.h * g.w * g.c;
-  const part = octets === 1 ? dx : ctx.scratch(octets * total, `conv2dBackwardInput slices of ${4 * octets * total} bytes`);
+  // Where a subgroup's 4 lanes add their octets, a slice holds 4 octets' sum.
+  const shared = sharesGathers(ctx, cout);
+  const slices = shared ? octets / 4 : octets;
+  const part = slices === 1 ? dx : ctx.scratch(slices * total, `conv2dBackwardInput slices of ${4 * slices * total} bytes`);
   const params = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(cout);
-  ctx.run(inputDirectSpec, params, [dy, w, part], ctx.scheduler.grid(Math.ceil(g.n * Math.ceil(g.h / 2) * g.c * octets / DIRECT_WG)));
+  ctx.run(inputDirectSpec(shared), params, [dy, w, part], ctx.scheduler.grid(Math.ceil(g.n * Math.ceil(g.h / 2) * g.c * octets / DIRECT_WG)));
   if (part === dx) return;
-  sumSlices(ctx, part, dx, total, octets);
+  sumSlices(ctx, part, dx, total, slices);
   ctx.release(part);
 }
 
