@@ -129,4 +129,25 @@ describe('webgpu GEMM workgroup shapes', () => {
     expect(r.same).toBe(true);
     expect(r.syncCreated).toBe(0);
   });
+
+  it('a backend with autotune: false keeps the heuristic: it takes no choice another backend measured', async () => {
+    const r = await gp.run(async ({ wc, engine }) => {
+      const tuned = (engine.backend() as WebGpu).kernelChoices().length;
+      await wc.setBackend('webgpu', { autotune: false });
+      const fixed = engine.backend() as WebGpu;
+      const a = wc.tensor(new Float32Array(2304 * 25).fill(0.5), [2304, 25]);
+      const b = wc.tensor(new Float32Array(25 * 8).fill(0.25), [25, 8]);
+      const y = fixed.matmul(a, b, false, false);
+      const value = (await y.data())[0];
+      await fixed.autotune();
+      const out = { tuned, fixed: fixed.kernelChoices().length, pipelines: fixed.stats().pipelines, value };
+      for (const t of [a, b, y]) t.dispose();
+      await wc.setBackend('webgpu');
+      return out;
+    }, null);
+    expect(r.tuned).toBeGreaterThan(0);  // the test above measured shapes on this adapter
+    expect(r.fixed).toBe(0);
+    expect(r.pipelines).toBeLessThan(5);  // none of the measured shapes' GEMM variants built behind its back
+    expect(r.value).toBeCloseTo(25 * 0.5 * 0.25, 5);
+  });
 });

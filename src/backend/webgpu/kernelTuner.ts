@@ -76,7 +76,10 @@ export class KernelTuner<P> {
   forcedConv: ConvAlgorithm | null = null;
 
   constructor(readonly adapterKey: string, readonly enabled: boolean) {
-    let c = memoryCache.get(adapterKey);
+    // Disabled (autotune: false) keeps the heuristic: it neither measures nor takes the
+    // choices other backends on this adapter measured (they would also have their
+    // pipelines built at creation, behind the caller's back).
+    let c = enabled ? memoryCache.get(adapterKey) : new Map<string, TunedChoice>();
     if (!c) memoryCache.set(adapterKey, (c = new Map()));
     this.chosen = c;
   }
