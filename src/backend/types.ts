@@ -202,6 +202,13 @@ export interface Backend {
    * columns^T . dy. Training keeps it from the forward for the backward.
    */
   conv2dColumns(x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor;
+  /**
+   * Whether training a conv of this shape should keep the column matrix (forward
+   * and backward-filter as GEMMs on it) rather than call conv2d and
+   * conv2dBackwardFilter, which on this backend skip it (WebGPU, cin % 4 != 0).
+   * Absent: keep it.
+   */
+  convKeepsColumns?(xShape: Shape, wShape: Shape, p: Conv2dParams): boolean;
   /** dx = col2im(dy . W^T). */
   conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor;
   /** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]. */

@@ -104,7 +104,9 @@ export class Conv2D extends Layer<Saved> {
     if (training && w.trainable) {
       const g = windowGeometry(`conv2d '${this.name}'`, x.shape, this.kernelSize, this.strides, this.dilationRate, this.padding);
       const k = g.kh * g.kw * g.c;
-      if (g.n * g.oh * g.ow * k * 4 <= KEPT_COLUMN_BYTES) {
+      // Not where the backend's conv and backward-filter skip the column matrix (WebGPU with few input channels).
+      const keep = x.backend.convKeepsColumns?.(x.shape, w.value.shape, p) ?? true;
+      if (keep && g.n * g.oh * g.ow * k * 4 <= KEPT_COLUMN_BYTES) {
         // One im2col serves the forward GEMM and, kept, the backward-filter GEMM (which would redo it).
         cols = ops.conv2dColumns(x, this.kernelSize, p);
         z = ops.matmul(cols, w.value.reshape([k, this.filters]), false, false, this.bias?.value ?? null, fused)

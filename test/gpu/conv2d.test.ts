@@ -4,7 +4,7 @@
 // 'valid', 'same' with an odd total padding, explicit padding, dilation 2;
 // and the column matrix (conv2dColumns) training keeps for the backward.
 
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conv2dParams } from '../../src/backend/types.js';
 import { randomValues } from '../util/check.js';
 import { GpuPage } from '../harness/gpu.js';
@@ -56,6 +56,21 @@ const CASES: Case[] = [
 ];
 
 describe('webgpu conv2d', () => {
+  it('training keeps the column matrix only where the conv needs one (not for cin % 4 != 0 with cout % 4 == 0)', async () => {
+    const r = await gp.run(async ({ engine }) => {
+      const be = engine.backend() as unknown as { convKeepsColumns(x: number[], w: number[], p: unknown): boolean; useGemmVariant(v: string): Promise<void> };
+      const p = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
+      const out = [be.convKeepsColumns([2, 8, 8, 1], [3, 3, 1, 8], p), be.convKeepsColumns([2, 8, 8, 4], [3, 3, 4, 8], p),
+        be.convKeepsColumns([2, 8, 8, 3], [3, 3, 3, 6], p), be.convKeepsColumns([2, 8, 8, 3], [1, 1, 3, 8], { ...p, padding: 'valid' })];
+      await be.useGemmVariant('naive');
+      out.push(be.convKeepsColumns([2, 8, 8, 1], [3, 3, 1, 8], p));
+      await be.useGemmVariant('blocked');
+      return out;
+    }, null);
+    // cin 1: direct; cin 4: im2col + GEMM; cout 6: no vec4s along cout; 1x1: x is its own column matrix; the naive oracle: columns.
+    expect(r).toEqual([false, true, true, true, true]);
+  });
+
   it("a hand-worked case: 'valid' conv of 1..9 (3x3) with a 2x2 kernel of ones gives [12, 16, 24, 28]", async () => {
     const y = await gp.run(async ({ wc, engine }) => {
       const x = wc.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);

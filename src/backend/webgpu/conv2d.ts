@@ -122,6 +122,11 @@ const tapTableBuffer = (ctx: GpuContext, g: WindowGeometry): GPUBuffer =>
  */
 const usesTaps = (g: WindowGeometry, cout: number): boolean => g.c % 4 !== 0 && cout % 4 === 0 && !isPointwise(g);
 
+/** Whether training should keep this conv's column matrix: not where forward and dW skip it (the naive oracle always keeps it). */
+export function keepsColumns(variant: GemmVariant, xShape: Shape, wShape: Shape, p: Conv2dParams): boolean {
+  return variant === 'naive' || !usesTaps(geometry('conv2dColumns', xShape, wShape, p), wShape[3]);
+}
+
 /** Invocations the direct filter gradient aims for (its split-K slices times its tap quads and channel octets). */
 const FILTER_LANES = 512;
 

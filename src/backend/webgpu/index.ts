@@ -224,6 +224,7 @@ export class WebGpuBackend implements Backend {
     return conv.conv2d(this.ctx, this.gemmVariant, x, w, bias, p, activation);
   }
   conv2dColumns(x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor { return conv.conv2dColumns(this.ctx, x, kernelSize, p); }
+  convKeepsColumns(xShape: Shape, wShape: Shape, p: Conv2dParams): boolean { return conv.keepsColumns(this.gemmVariant, xShape, wShape, p); }
   conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardInput(this.ctx, this.gemmVariant, dy, w, xShape, p); }
   conv2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardFilter(this.ctx, this.gemmVariant, x, dy, wShape, p); }
 
