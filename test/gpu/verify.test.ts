@@ -44,6 +44,26 @@ describe('webgpu verification mode', () => {
     expect(checked).toBe(3);
   });
 
+  it('checks the few-channel convolutions (row sweeps, tap table) and their backwards', async () => {
+    const checked = await gp.run(async ({ wc, engine }) => {
+      const be = engine.backend() as Gpu;
+      const before = be.verifier?.checked ?? -1;
+      // One channel, 3x3, stride 1 (the row sweeps), then 3 channels at stride 2 (the tap table).
+      for (const [xs, ws, strides] of [[[2, 9, 8, 1], [3, 3, 1, 32], [1, 1]], [[2, 9, 8, 3], [3, 3, 3, 8], [2, 2]]] as const) {
+        const p = { strides, padding: 'same', dilations: [1, 1] } as const;
+        const x = wc.tensor(Float32Array.from({ length: xs.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i)), xs);
+        const w = wc.tensor(Float32Array.from({ length: ws.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(i)), ws);
+        const y = be.conv2d(x, w, null, p);
+        const dx = be.conv2dBackwardInput(y, w, x.shape, p);
+        const dw = be.conv2dBackwardFilter(x, y, w.shape, p);
+        await be.sync();
+        for (const t of [x, w, y, dx, dw]) t.dispose();
+      }
+      return (be.verifier?.checked ?? -1) - before;
+    }, null);
+    expect(checked).toBe(6);
+  });
+
   it('throws on a wrong kernel result, naming the kernel, shapes, element and both values', async () => {
     const message = await gp.run(async ({ wc, engine }) => {
       const be = engine.backend() as Gpu;
