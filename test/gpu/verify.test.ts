@@ -51,8 +51,8 @@ describe('webgpu verification mode', () => {
       // One channel, 3x3, stride 1 (the row sweeps), then 3 channels at stride 2 (the tap table).
       for (const [xs, ws, strides] of [[[2, 9, 8, 1], [3, 3, 1, 32], [1, 1]], [[2, 9, 8, 3], [3, 3, 3, 8], [2, 2]]] as const) {
         const p = { strides, padding: 'same', dilations: [1, 1] } as const;
-        const x = wc.tensor(Float32Array.from({ length: xs.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i)), xs);
-        const w = wc.tensor(Float32Array.from({ length: ws.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(i)), ws);
+        const x = wc.tensor(Float32Array.from({ length: xs.reduce((a: number, b: number) => a * b, 1) }, (_, i) => Math.sin(i)), xs);
+        const w = wc.tensor(Float32Array.from({ length: ws.reduce((a: number, b: number) => a * b, 1) }, (_, i) => Math.cos(i)), ws);
         const y = be.conv2d(x, w, null, p);
         const dx = be.conv2dBackwardInput(y, w, x.shape, p);
         const dw = be.conv2dBackwardFilter(x, y, w.shape, p);

@@ -110,7 +110,6 @@ function geometry(op: string, xShape: Shape, wShape: Shape, p: Conv2dParams): Wi
   return windowGeometry(op, xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
 }
 
-/** The window fields of im2col.wgsl, col2im.wgsl and conv2dDirect.wgsl's Params, then (unless told not to) their element count. */
 /** The layer's tap table as a kept constant buffer (the same for every batch size). */
 const tapTableBuffer = (ctx: GpuContext, g: WindowGeometry): GPUBuffer =>
   ctx.constant(`conv2d tap table c${g.c} k${g.kh},${g.kw} d${g.dh},${g.dw} w${g.w}`, () => tapTable(g));
@@ -130,6 +129,7 @@ export function keepsColumns(variant: GemmVariant, xShape: Shape, wShape: Shape,
 /** Invocations the direct filter gradient aims for (its split-K slices times its tap quads and channel octets). */
 const FILTER_LANES = 512;
 
+/** The window fields of im2col.wgsl, col2im.wgsl and conv2dDirect.wgsl's Params, then (unless told not to) their element count. */
 function windowParams(g: WindowGeometry, total: number, withTotal = true): Params {
   const p = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.kh).u32(g.kw).u32(g.sh).u32(g.sw)
     .u32(g.dh).u32(g.dw).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft);
