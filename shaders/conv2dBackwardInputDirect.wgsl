@@ -22,10 +22,11 @@
 // Needs cout % 4 == 0 (dy and w are read as vec4s along cout).
 
 struct Params {
-  n: u32, h: u32, w: u32, c: u32,  // dx [n, h, w, c]
-  oh: u32, ow: u32,                // dy [n, oh, ow, cout]
+  n: u32, h: u32, w: u32,  // dx [n, h, w, c]
+  oh: u32, ow: u32,        // dy [n, oh, ow, cout]
   padTop: u32, padLeft: u32,
   cout: u32,
+  c: u32,                  // the row sweeps' fields (conv2d.ts sweepParams), then cin
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

@@ -27,42 +27,32 @@ describe('webgpu verification mode', () => {
     expect(checked).toBe(8);
   });
 
-  it('checks convolutions and their backwards (null bias, shape and params arguments)', async () => {
-    const checked = await gp.run(async ({ wc, engine }) => {
-      const be = engine.backend() as Gpu;
-      const before = be.verifier?.checked ?? -1;
-      const p = { strides: [2, 1], padding: 'same', dilations: [1, 1] } as const;
-      const x = wc.tensor(Float32Array.from({ length: 3 * 7 * 9 * 3 }, (_, i) => Math.sin(i)), [3, 7, 9, 3]);
-      const w = wc.tensor(Float32Array.from({ length: 3 * 3 * 3 * 5 }, (_, i) => Math.cos(i)), [3, 3, 3, 5]);
-      const y = be.conv2d(x, w, null, p);
-      const dx = be.conv2dBackwardInput(y, w, x.shape, p);
-      const dw = be.conv2dBackwardFilter(x, y, w.shape, p);
-      await be.sync();
-      for (const t of [x, w, y, dx, dw]) t.dispose();
-      return (be.verifier?.checked ?? -1) - before;
-    }, null);
-    expect(checked).toBe(3);
-  });
-
-  it('checks the few-channel convolutions (row sweeps, tap table) and their backwards', async () => {
-    const checked = await gp.run(async ({ wc, engine }) => {
-      const be = engine.backend() as Gpu;
-      const before = be.verifier?.checked ?? -1;
-      // One channel, 3x3, stride 1 (the row sweeps), then 3 channels at stride 2 (the tap table).
-      for (const [xs, ws, strides] of [[[2, 9, 8, 1], [3, 3, 1, 32], [1, 1]], [[2, 9, 8, 3], [3, 3, 3, 8], [2, 2]]] as const) {
-        const p = { strides, padding: 'same', dilations: [1, 1] } as const;
-        const x = wc.tensor(Float32Array.from({ length: xs.reduce((a: number, b: number) => a * b, 1) }, (_, i) => Math.sin(i)), xs);
-        const w = wc.tensor(Float32Array.from({ length: ws.reduce((a: number, b: number) => a * b, 1) }, (_, i) => Math.cos(i)), ws);
+  // Each conv and its two backwards, as 3 checked kernels: a 3-channel, 5-filter 'same' conv at stride 2 x 1
+  // (the column path); one channel, 3x3, stride 1 (the row sweeps); 3 channels at stride 2 (the tap table).
+  const convCases: [string, number[], number[], [number, number]][] = [
+    ['convolutions and their backwards (null bias, shape and params arguments)', [3, 7, 9, 3], [3, 3, 3, 5], [2, 1]],
+    ['the few-channel row sweeps and their backwards', [2, 9, 8, 1], [3, 3, 1, 32], [1, 1]],
+    ['the few-channel tap table and its backwards', [2, 9, 8, 3], [3, 3, 3, 8], [2, 2]],
+  ];
+  for (const [name, xs, ws, strides] of convCases) {
+    it(`checks ${name}`, async () => {
+      const checked = await gp.run(async ({ wc, engine }, v) => {
+        const be = engine.backend() as Gpu;
+        const before = be.verifier?.checked ?? -1;
+        const p = { strides: v.strides, padding: 'same', dilations: [1, 1] } as const;
+        const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+        const x = wc.tensor(Float32Array.from({ length: size(v.xs) }, (_, i) => Math.sin(i)), v.xs);
+        const w = wc.tensor(Float32Array.from({ length: size(v.ws) }, (_, i) => Math.cos(i)), v.ws);
         const y = be.conv2d(x, w, null, p);
         const dx = be.conv2dBackwardInput(y, w, x.shape, p);
         const dw = be.conv2dBackwardFilter(x, y, w.shape, p);
         await be.sync();
         for (const t of [x, w, y, dx, dw]) t.dispose();
-      }
-      return (be.verifier?.checked ?? -1) - before;
-    }, null);
-    expect(checked).toBe(6);
-  });
+        return (be.verifier?.checked ?? -1) - before;
+      }, { xs, ws, strides });
+      expect(checked).toBe(3);
+    });
+  }
 
   it('throws on a wrong kernel result, naming the kernel, shapes, element and both values', async () => {
     const message = await gp.run(async ({ wc, engine }) => {

@@ -46,10 +46,11 @@ const directSpec = (f: DirectFlags): PipelineSpec => ({
   code: withEntry(f.shared, directCode),
   constants: { HAS_BIAS: +f.bias, VEC_X: +f.vecX, PADDED: +f.padded },
 });
+/** The variants with own gathers (VEC_X among them), or those sharing them (the tap table only). */
 const directFlags = (shared: boolean): DirectFlags[] => [false, true].flatMap((bias) => [
-  { bias, vecX: true, padded: false, shared: false },
+  ...(shared ? [] : [{ bias, vecX: true, padded: false, shared: false }]),
   ...[false, true].map((padded) => ({ bias, vecX: false, padded, shared })),
-].filter((f) => !(f.shared && f.vecX)));
+]);
 const DIRECT_WG = 64;
 
 /** conv2dBackwardFilterDirect.wgsl behind an entry file (PADDED: taps tested against the image's edges). */
@@ -79,7 +80,7 @@ const filterSweepSpec: PipelineSpec = { name: 'conv2dBackwardFilterSweep', code:
 export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)])
   .concat(directFlags(false).map(directSpec), filterDirectSpecs(false), [inputDirectSpec(false), sweepSpec(false), sweepSpec(true), filterSweepSpec]);
 /** The direct kernels' variants whose lanes share gathers (devices with 4-lane subgroups). */
-export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).filter((f) => f.shared).map(directSpec)
+export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).map(directSpec)
   .concat(filterDirectSpecs(true), [inputDirectSpec(true)]);
 
 /** Whether the 4 lanes of a subgroup can share the tap kernels' gathers: they are 4 channel octets of one block. */
@@ -120,6 +121,19 @@ const tapTableBuffer = (ctx: GpuContext, g: WindowGeometry): GPUBuffer =>
  * channels (cin % 4 != 0), vec4s along cout, a window to gather.
  */
 const usesTaps = (g: WindowGeometry, cout: number): boolean => g.c % 4 !== 0 && cout % 4 === 0 && !isPointwise(g);
+
+/**
+ * A 3x3, stride-1, undilated window: the shape the row sweeps take (conv2dSweep.wgsl,
+ * conv2dBackwardFilterSweep.wgsl on one input channel; conv2dBackwardInputDirect.wgsl).
+ */
+const isSweep3x3 = (g: WindowGeometry): boolean => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1;
+
+/** The forward and dW sweep rows (conv2dSweep.wgsl, conv2dBackwardFilterSweep.wgsl): 3x3 at stride 1 on one input channel. */
+const sweepsOneChannel = (g: WindowGeometry): boolean => g.c === 1 && isSweep3x3(g);
+
+/** The Params fields the three row-sweep kernels share; each appends its own. */
+const sweepParams = (g: WindowGeometry, cout: number): Params =>
+  new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(cout);
 
 /** Whether training should keep this conv's column matrix: not where forward and dW skip it (the naive oracle always keeps it). */
 export function keepsColumns(variant: GemmVariant, xShape: Shape, wShape: Shape, p: Conv2dParams): boolean {
@@ -180,8 +194,8 @@ function recordConv2d(
   ctx: GpuContext, variant: GemmVariant, algo: ConvAlgorithm, g: WindowGeometry, cout: number,
   x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = false,
 ): void {
-  if (algo === 'direct' && g.c === 1 && isSweep3x3(g)) {
-    const params = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(cout).u32(+relu);
+  if (algo === 'direct' && sweepsOneChannel(g)) {
+    const params = sweepParams(g, cout).u32(+relu);
     const items = g.n * Math.ceil(g.oh / 2) * Math.ceil(cout / 8);
     ctx.run(sweepSpec(bias !== null), params, [x, w, bias ?? ctx.scheduler.empty, y], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
     return;
@@ -225,9 +239,6 @@ export async function timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: numbe
   }
 }
 
-/** A 3x3, stride-1, undilated window: the shape the row sweeps take (conv2dSweep.wgsl, conv2dBackwardInputDirect.wgsl). */
-const isSweep3x3 = (g: WindowGeometry): boolean => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1;
-
 /**
  * Whether dx runs as conv2dBackwardInputDirect.wgsl: a 3x3, stride-1, undilated
  * window over few input channels (cin % 4 != 0; with more, the GEMM reuses each
@@ -246,7 +257,7 @@ function recordInputDirect(ctx: GpuContext, g: WindowGeometry, cout: number, dy:
   const shared = sharesGathers(ctx, cout);
   const slices = shared ? octets / 4 : octets;
   const part = slices === 1 ? dx : ctx.scratch(slices * total, `conv2dBackwardInput slices of ${4 * slices * total} bytes`);
-  const params = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(cout);
+  const params = sweepParams(g, cout).u32(g.c);
   ctx.run(inputDirectSpec(shared), params, [dy, w, part], ctx.scheduler.grid(Math.ceil(g.n * Math.ceil(g.h / 2) * g.c * octets / DIRECT_WG)));
   if (part === dx) return;
   sumSlices(ctx, part, dx, total, slices);
@@ -300,7 +311,7 @@ export function conv2dBackwardFilter(ctx: GpuContext, variant: GemmVariant, x: T
  */
 function recordFilterDirect(ctx: GpuContext, g: WindowGeometry, cout: number, x: GPUBuffer, dy: GPUBuffer, dw: GPUBuffer): void {
   const K = g.kh * g.kw * g.c;
-  const sweep = g.c === 1 && isSweep3x3(g);
+  const sweep = sweepsOneChannel(g);
   const qpl = quadsPerLane(Math.ceil(K / 4));
   const lanesPerSplit = (sweep ? 1 : Math.ceil(Math.ceil(K / 4) / qpl)) * Math.ceil(cout / 8);
   const rows = g.n * g.oh;
@@ -309,7 +320,7 @@ function recordFilterDirect(ctx: GpuContext, g: WindowGeometry, cout: number, x:
   const part = splits === 1 ? dw : ctx.scratch(splits * K * cout, `conv2dBackwardFilter slices of ${4 * splits * K * cout} bytes`);
   const grid = ctx.scheduler.grid(Math.ceil(splits * lanesPerSplit / DIRECT_WG));
   if (sweep) {
-    const params = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(cout).u32(rowsPerSplit).u32(splits);
+    const params = sweepParams(g, cout).u32(rowsPerSplit).u32(splits);
     ctx.run(filterSweepSpec, params, [x, dy, part], grid);
   } else {
     const params = windowParams(g, 0, false).u32(cout).u32(K).u32(rowsPerSplit).u32(splits);

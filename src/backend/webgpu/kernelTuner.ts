@@ -8,8 +8,9 @@
 //   them busy; real GPUs with shared caches may prefer wide workgroups on
 //   square GEMMs.
 // - conv2d forward as im2col + GEMM, or as the implicit GEMM of
-//   conv2dDirect.wgsl (no column matrix: it can win where the copy costs
-//   more than the product; unmeasured, im2col runs, conv2d.ts says why).
+//   conv2dDirect.wgsl / conv2dSweep.wgsl (no column matrix: they win where
+//   the copy costs as much as the product, cin % 4 != 0; unmeasured, that
+//   is the heuristic, conv2d.ts says why).
 // The scheme:
 //   1. a problem seen for the first time runs with a heuristic variant
 //      (matmul.ts: on a first step it waits for that pipeline; later, while
