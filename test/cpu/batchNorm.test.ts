@@ -32,6 +32,13 @@ describe('batch normalization (cpu)', () => {
     expectClose(y.dataSync(), [0, 5, 1, 9], F32, 'y');
   });
 
+  it('inference adds epsilon to the moving variance inside the square root', () => {
+    // (x - mean) / sqrt(var + eps) * gamma + beta: channel 0 sqrt(0.75 + 0.25) = 1, channel 1 sqrt(0.39 + 0.25) = 0.8
+    const x = wc.tensor([3, 1, -1, -3], [2, 2]);
+    const y = batchNormInference(x, wc.tensor([1, 2], [2]), wc.tensor([0, -1], [2]), wc.tensor([1, 1], [2]), wc.tensor([0.75, 0.39], [2]), 0.25);
+    expectClose(y.dataSync(), [2, -1, -2, -11], F32, 'y');
+  });
+
   it('moving averages follow TF.js: v -= (v - value) * (1 - momentum)', () => {
     const x = wc.tensor([1, 2, 3, 2, 5, 2, 7, 2], [4, 2]);
     const { mean, variance } = batchNormTrain(x, wc.tensor([1, 1], [2]), wc.tensor([0, 0], [2]), 1e-3);
