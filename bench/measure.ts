@@ -23,6 +23,8 @@ export interface MeasureOptions {
   afterWarmup?: () => Promise<void>;
   /** Milliseconds of a warm-up the caller already ran (a model's first trained step): no warm-up round then. */
   warmedUpMs?: number;
+  /** The clock, in milliseconds (performance.now; tests pass a counter). */
+  now?: () => number;
 }
 
 export interface Measurement {
@@ -37,11 +39,12 @@ export interface Measurement {
 
 export async function measure(round: (k: number) => Promise<void>, o: MeasureOptions): Promise<Measurement> {
   const maxCalls = o.maxCalls ?? 1000;
+  const now = o.now ?? (() => performance.now());
   let warmupMs = o.warmedUpMs ?? -1;
   if (warmupMs < 0) {
-    const t0 = performance.now();
+    const t0 = now();
     await round(1);
-    warmupMs = performance.now() - t0;
+    warmupMs = now() - t0;
   }
   await o.afterWarmup?.();
   if (warmupMs > o.maxCallMs) return { calls: 1, ms: warmupMs, warmupMs, fromWarmup: true };
@@ -49,9 +52,9 @@ export async function measure(round: (k: number) => Promise<void>, o: MeasureOpt
   let ms = 0;
   let k = 1;
   for (;;) {
-    const t = performance.now();
+    const t = now();
     await round(k);
-    ms += performance.now() - t;
+    ms += now() - t;
     calls += k;
     if (ms >= o.budgetMs || calls >= maxCalls) break;
     // Fill the rest of the budget at the rate seen so far, but grow at most 4x per round:

@@ -84,14 +84,21 @@ describe('bench cells on the CPU', () => {
   const o = { budgetMs: 20, maxCallMs: 10_000 };
 
   it('measure: one warm-up, then calls until the budget is spent; no warm-up when one was run already', async () => {
+    // a counting clock: each call takes 2 ms
+    let clock = 0;
     let calls = 0;
-    const round = async (k: number) => { calls += k; await new Promise((r) => setTimeout(r, 2 * k)); };
-    const m = await measure(round, o);
-    expect(calls).toBe(m.calls + 1);
-    expect(m.ms).toBeGreaterThanOrEqual(20);
+    const round = async (k: number) => { calls += k; clock += 2 * k; };
+    const m = await measure(round, { ...o, now: () => clock });
+    // warm-up 1 call (2 ms); rounds of 1, then min(4 * 1, ceil(18 / 2)) = 4, then min(4 * 5, ceil(10 / 2)) = 5 calls: 20 ms
+    expect(m).toEqual({ calls: 10, ms: 20, warmupMs: 2, fromWarmup: false });
+    expect(calls).toBe(11);
     calls = 0;
-    const warmed = await measure(round, { ...o, warmedUpMs: 5 });
+    const warmed = await measure(round, { ...o, warmedUpMs: 5, now: () => clock });
     expect([calls, warmed.warmupMs]).toEqual([warmed.calls, 5]);
+    // a warm-up over maxCallMs stands in for the timed call
+    calls = 0;
+    const slow = await measure(async (k) => { calls += k; clock += 50_000 * k; }, { ...o, now: () => clock });
+    expect([slow, calls]).toEqual([{ calls: 1, ms: 50_000, warmupMs: 50_000, fromWarmup: true }, 1]);
   });
 
   it('times a GEMM and a training step on webcnn-cpu and tfjs-cpu', async () => {

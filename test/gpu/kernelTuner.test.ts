@@ -121,7 +121,7 @@ describe('webgpu GEMM workgroup shapes', () => {
     // n = 8: the heuristic is 2 blocks wide; its neighbours 1 and 4 are the other candidates.
     // 4 blocks wide, a subgroup of 4 lanes shares its loads of A (SwiftShader).
     expect(['workgroup 1x64', 'workgroup 2x32', 'workgroup 4x16, subgroup-shared loads']).toContain(r.chosen?.variant);
-    expect(r.chosen?.ms).toBeGreaterThan(0);
+    expect(Number.isFinite(r.chosen?.ms)).toBe(true);
     expect(['im2col', 'direct']).toContain(r.conv?.variant);
     expect(r.convValue).toBeCloseTo(25 * 0.5 * 0.1, 5);
     expect(r.info).toBe(true);

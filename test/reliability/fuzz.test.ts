@@ -2,11 +2,12 @@
 // model.json as an object or as text, plus the weight bytes) and the MNIST
 // IDX parser, fed thousands of random mutations of valid files: bit flips,
 // truncations, inserted and deleted bytes, JSON values of the wrong type,
-// deleted keys, absurd declared sizes. Each input must end, within a bounded
-// time and without unbounded memory, either in an Error that names the reader
+// deleted keys, absurd declared sizes. Each input must end, with bounded work
+// (counted: the values a load asks the backend for, the values a parse
+// returns, against the bytes given), either in an Error that names the reader
 // or in a complete, working model (a flipped bit inside float weight data is
-// harmless). A TypeError or RangeError from deep inside, a non-Error throw, a
-// hang, leaked tensors or a half-loaded model count as defects.
+// harmless). A TypeError or RangeError from deep inside, a non-Error throw,
+// unbounded work, leaked tensors or a half-loaded model count as defects.
 //
 // WEBCNN_FUZZ_SEED and WEBCNN_FUZZ_SCALE (a multiplier on the input counts)
 // reproduce or widen a run.
@@ -15,14 +16,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { rng, randomValues } from '../util/check.js';
 import { idxFile as idx } from '../util/idx.js';
+import { countAllocated } from './state.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Key = string | number;
 
 const SEED = Number(process.env.WEBCNN_FUZZ_SEED ?? 20_240_601);
 const SCALE = Number(process.env.WEBCNN_FUZZ_SCALE ?? 1);
-/** No single input may take longer than this (a parse or a small model build takes a few ms). */
-const SLOW_MS = 1500;
+/**
+ * The most float values one load may ask the backend for: its weight file's
+ * values twice over (the model is built, then filled) plus a fixed slack.
+ */
+const allocationBound = (weightBytes: number) => 2 * Math.ceil(weightBytes / 4) + 2 ** 20;
 
 // ---- random mutations ------------------------------------------------------
 
@@ -160,8 +165,8 @@ function mutateBytes(bytes: Uint8Array, r: Rand): { bytes: Uint8Array; what: str
 
 // ---- outcomes -------------------------------------------------------------
 
-interface Tally { tried: number; accepted: number; refused: number; defects: string[]; slowest: number }
-const tally = (): Tally => ({ tried: 0, accepted: 0, refused: 0, defects: [], slowest: 0 });
+interface Tally { tried: number; accepted: number; refused: number; defects: string[]; mostAllocated: number }
+const tally = (): Tally => ({ tried: 0, accepted: 0, refused: 0, defects: [], mostAllocated: 0 });
 
 /** A thrown value is a clean refusal when it is a plain Error naming the reader. */
 function judgeError(err: unknown, reader: RegExp): string | null {
@@ -171,16 +176,11 @@ function judgeError(err: unknown, reader: RegExp): string | null {
   return null;
 }
 
-async function timed<T>(t: Tally, what: string, run: () => Promise<T>): Promise<{ value?: T; error?: unknown }> {
-  const t0 = performance.now();
+async function outcome<T>(run: () => Promise<T>): Promise<{ value?: T; error?: unknown }> {
   try {
     return { value: await run() };
   } catch (error) {
     return { error };
-  } finally {
-    const ms = performance.now() - t0;
-    t.slowest = Math.max(t.slowest, ms);
-    if (ms > SLOW_MS) t.defects.push(`${what}: took ${ms.toFixed(0)} ms`);
   }
 }
 
@@ -241,10 +241,12 @@ async function checkWhole(m: wc.LayersModel, specs: readonly wc.WeightSpec[], by
 }
 
 /** One mutated input through loadModel: a model (checked whole) or a clean refusal, and no tensors left over. */
-async function tryLoad(t: Tally, what: string, source: unknown, specs: () => readonly wc.WeightSpec[], bytes: Uint8Array): Promise<void> {
+async function tryLoad(t: Tally, what: string, source: unknown, specs: () => readonly wc.WeightSpec[], bytes: Uint8Array, weightBytes: number): Promise<void> {
   t.tried++;
   const before = wc.memory().numTensors;
-  const { value, error } = await timed(t, what, () => wc.loadModel(source as wc.LoadSource));
+  const { value, error, values } = await countAllocated(() => wc.loadModel(source as wc.LoadSource));
+  t.mostAllocated = Math.max(t.mostAllocated, values);
+  if (values > allocationBound(weightBytes)) t.defects.push(`${what}: asked the backend for ${values} values for ${weightBytes} weight bytes`);
   if (value) {
     const problem = await checkWhole(value, specs(), bytes).catch((e: Error) => `a loaded model failed: ${e.name}: ${e.message}`);
     if (problem) t.defects.push(`${what}: ${problem}`);
@@ -271,7 +273,6 @@ describe('fuzz: random mutations of valid files', () => {
     const r = new Rand(SEED);
     const t = tally();
     const start = performance.now();
-    const heap0 = process.memoryUsage().heapUsed;
     const bases = await seeds();
     const rounds = Math.round(900 * SCALE);
     for (let i = 0; i < rounds; i++) {
@@ -286,7 +287,7 @@ describe('fuzz: random mutations of valid files', () => {
         const source = asArtifacts
           ? { modelTopology: (json as Record<string, Json>).modelTopology, weightSpecs: specs(), weightData: s.bytes.slice().buffer, format: (json as Record<string, Json>).format }
           : { modelJson: json, weightData: s.bytes.slice().buffer };
-        await tryLoad(t, `${s.name}, json ${asArtifacts ? 'artifacts' : 'object'}: ${what}`, source, specs, s.bytes);
+        await tryLoad(t, `${s.name}, json ${asArtifacts ? 'artifacts' : 'object'}: ${what}`, source, specs, s.bytes, s.bytes.length);
       }
       // 2. byte damage to model.json's text
       {
@@ -295,21 +296,19 @@ describe('fuzz: random mutations of valid files', () => {
         const modelJson = new TextDecoder().decode(bytes);
         let specs: readonly wc.WeightSpec[] = [];
         try { specs = (JSON.parse(modelJson) as { weightsManifest: { weights: wc.WeightSpec[] }[] }).weightsManifest[0].weights; } catch { /* refused by the loader */ }
-        await tryLoad(t, `${s.name}, model.json text: ${what}`, { modelJson, weightData: s.bytes.slice().buffer }, () => specs, s.bytes);
+        await tryLoad(t, `${s.name}, model.json text: ${what}`, { modelJson, weightData: s.bytes.slice().buffer }, () => specs, s.bytes, s.bytes.length);
       }
       // 3. damage to the weight bytes (flips inside float data load fine: the model must hold exactly those bytes)
       {
         const { bytes, what } = mutateBytes(s.bytes, r);
-        await tryLoad(t, `${s.name}, weight bytes: ${what}`, { ...s.art, weightData: bytes.slice().buffer }, () => s.art.weightSpecs, bytes);
+        await tryLoad(t, `${s.name}, weight bytes: ${what}`, { ...s.art, weightData: bytes.slice().buffer }, () => s.art.weightSpecs, bytes, bytes.length);
       }
     }
     const seconds = (performance.now() - start) / 1000;
-    const heapMb = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
-    console.log(`fuzz loadModel: ${t.tried} inputs (seed ${SEED}): ${t.accepted} loaded whole, ${t.refused} refused cleanly, ${t.defects.length} defects; ${seconds.toFixed(1)} s, slowest ${t.slowest.toFixed(0)} ms, heap ${heapMb >= 0 ? '+' : ''}${heapMb.toFixed(0)} MB`);
+    console.log(`fuzz loadModel: ${t.tried} inputs (seed ${SEED}): ${t.accepted} loaded whole, ${t.refused} refused cleanly, ${t.defects.length} defects; at most ${t.mostAllocated} values allocated by one load; ${seconds.toFixed(1)} s`);
     expect(t.defects.slice(0, 15), `${t.defects.length} defects`).toEqual([]);
     expect(t.refused).toBeGreaterThan(t.tried / 4);
     expect(t.accepted).toBeGreaterThan(0);
-    expect(heapMb).toBeLessThan(256);
   }, 120_000);
 
   it('the MNIST IDX parser and loadMnist: every mutation of an image and a label file ends cleanly', async () => {
@@ -342,11 +341,14 @@ describe('fuzz: random mutations of valid files', () => {
       const label = `${target}: ${what}`;
       // the parser itself, with the rank and item shape loadMnist asks for
       t.tried++;
-      const parsed = await timed(t, label, async () => (target === 'images' ? wc.data.parseIdx(bytes, 'images', 3, [28, 28]) : wc.data.parseIdx(bytes, 'labels', 1)));
+      const parsed = await outcome(async () => (target === 'images' ? wc.data.parseIdx(bytes, 'images', 3, [28, 28]) : wc.data.parseIdx(bytes, 'labels', 1)));
       if (parsed.error === undefined) {
         const got = parsed.value!;
         const expectLen = got.dims.reduce((a, b) => a * b, 1);
+        t.mostAllocated = Math.max(t.mostAllocated, got.data.length);
+        // bounded work: an IDX file holds one byte per value at least, so a parse returns no more values than bytes
         if (got.data.length !== expectLen) t.defects.push(`${label}: parsed ${got.data.length} values for dims [${got.dims.join(', ')}]`);
+        else if (got.data.length > bytes.length) t.defects.push(`${label}: ${got.data.length} values from ${bytes.length} bytes`);
         else t.accepted++;
       } else {
         const problem = judgeError(parsed.error, /^loadMnist: /);
@@ -358,10 +360,12 @@ describe('fuzz: random mutations of valid files', () => {
         t.tried++;
         const source = { trainImages: images, trainLabels: labels, testImages: images, testLabels: labels, [target === 'images' ? 'testImages' : 'trainLabels']: bytes };
         const before = wc.memory().numTensors;
-        const loaded = await timed(t, `loadMnist ${label}`, () => wc.data.loadMnist({ source }));
+        const loaded = await outcome(() => wc.data.loadMnist({ source }));
         if (loaded.error === undefined) {
           const d = loaded.value!;
+          const given = Object.values(source).reduce((n, b) => n + b.length, 0);
           if (d.train.images.length !== d.train.count * 784 || d.test.labels.length !== d.test.count || d.test.count < 1) t.defects.push(`loadMnist ${label}: an inconsistent set`);
+          else if (d.train.images.length + d.test.images.length > given) t.defects.push(`loadMnist ${label}: more values than the ${given} bytes given`);
           else t.accepted++;
         } else {
           const problem = judgeError(loaded.error, /^loadMnist: /);
@@ -372,7 +376,7 @@ describe('fuzz: random mutations of valid files', () => {
       }
     }
     const seconds = (performance.now() - start) / 1000;
-    console.log(`fuzz IDX: ${t.tried} inputs (seed ${SEED + 1}): ${t.accepted} parsed, ${t.refused} refused cleanly, ${t.defects.length} defects; ${seconds.toFixed(1)} s, slowest ${t.slowest.toFixed(0)} ms`);
+    console.log(`fuzz IDX: ${t.tried} inputs (seed ${SEED + 1}): ${t.accepted} parsed, ${t.refused} refused cleanly, ${t.defects.length} defects; at most ${t.mostAllocated} values from one parse; ${seconds.toFixed(1)} s`);
     expect(t.defects.slice(0, 15), `${t.defects.length} defects`).toEqual([]);
     expect(t.refused).toBeGreaterThan(t.tried / 2);
   }, 60_000);

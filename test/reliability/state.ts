@@ -2,8 +2,9 @@
 // model and every optimizer slot (plus its step count), bit for bit, read
 // before a failing call and compared after it.
 
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import * as wc from '../../src/index.js';
+import * as engine from '../../src/engine.js';
 
 export type ModelState = Map<string, Uint32Array>;
 
@@ -47,4 +48,23 @@ export async function expectCleanError(call: () => unknown, ...patterns: RegExp[
   expect(err.name, `a ${err.name} is a defect: ${err.message}`).not.toMatch(/^(TypeError|RangeError|ReferenceError|SyntaxError)$/);
   for (const p of patterns) expect(err.message).toMatch(p);
   return err;
+}
+
+/**
+ * Runs `call` and counts the float values it asked the current backend to
+ * allocate (fromValues and zeros): bounded work is asserted by counting, not
+ * by the clock. The call's outcome is returned as well.
+ */
+export async function countAllocated<T>(call: () => Promise<T>): Promise<{ values: number; value?: T; error?: unknown }> {
+  const b = engine.backend();
+  const spies = [vi.spyOn(b, 'fromValues'), vi.spyOn(b, 'zeros')];
+  const counted = () => spies.reduce((s, spy) => s + spy.mock.calls.reduce((n, args) => n + (args.at(-1) as readonly number[]).reduce((a, d) => a * d, 1), 0), 0);
+  try {
+    const value = await call();
+    return { values: counted(), value };
+  } catch (error) {
+    return { values: counted(), error };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
 }
