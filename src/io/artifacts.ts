@@ -3,6 +3,8 @@
 // in manifest order. What TF.js's tf.io calls ModelArtifacts.
 
 import type { Json } from './keras.js';
+import { checkDepth, clip, quote } from './bounded.js';
+import { checkDistinctPaths } from './containment.js';
 
 export interface WeightSpec {
   name: string;
@@ -57,7 +59,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function checkFormat(format: unknown, where: string): void {
   if (format !== undefined && format !== null && format !== FORMAT) {
-    fail(where, `unsupported model format ${typeof format === 'string' ? `'${format}'` : kindOf(format)}: expected '${FORMAT}' (TF.js layers-model); graph models are not supported`);
+    fail(where, `unsupported model format ${typeof format === 'string' ? `'${clip(format)}'` : kindOf(format)}: expected '${FORMAT}' (TF.js layers-model); graph models are not supported`);
   }
 }
 
@@ -67,7 +69,7 @@ export function parseModelJson(text: string, where: string): ModelJson {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    fail(where, `model.json is not valid JSON (${(err as Error).message})`);
+    fail(where, `model.json is not valid JSON (${clip((err as Error).message)})`);
   }
   return checkModelJson(raw, where);
 }
@@ -75,6 +77,7 @@ export function parseModelJson(text: string, where: string): ModelJson {
 /** Checks a model.json's shape and returns it typed; every problem names what was expected. */
 export function checkModelJson(raw: unknown, where: string): ModelJson {
   if (!isRecord(raw)) fail(where, `model.json must hold an object, got ${kindOf(raw)}`);
+  checkDepth(raw, where, 'model.json');
   const m = raw;
   checkFormat(m.format, where);
   if (!isRecord(m.modelTopology)) fail(where, `model.json's modelTopology must be an object, got ${kindOf(m.modelTopology)}`);
@@ -82,10 +85,11 @@ export function checkModelJson(raw: unknown, where: string): ModelJson {
   if (!Array.isArray(manifest)) fail(where, `weightsManifest must be an array, got ${kindOf(manifest)}`);
   manifest.forEach((g: unknown, i: number) => {
     if (!isRecord(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights) || !g.paths.every((p) => typeof p === 'string')) {
-      fail(where, `weightsManifest[${i}] must have 'paths' (strings) and 'weights' arrays, got ${JSON.stringify(g)?.slice(0, 80)}`);
+      fail(where, `weightsManifest[${i}] must have 'paths' (strings) and 'weights' arrays, got ${quote(g)}`);
     }
     (g.weights as unknown[]).forEach((w, j) => checkSpec(w, `${where}: weightsManifest[${i}].weights[${j}]`));
   });
+  checkDistinctPaths(manifest as WeightsManifestGroup[], where);
   return {
     format: FORMAT, generatedBy: typeof m.generatedBy === 'string' ? m.generatedBy : '', convertedBy: typeof m.convertedBy === 'string' ? m.convertedBy : null,
     modelTopology: m.modelTopology as Json, weightsManifest: manifest as WeightsManifestGroup[],
@@ -113,6 +117,7 @@ function weightBytes(data: unknown, where: string): ArrayBuffer {
  */
 export function checkArtifacts(raw: unknown, where: string): ModelArtifacts {
   if (!isRecord(raw)) fail(where, `expected model artifacts (an object with modelTopology, weightSpecs, weightData), got ${kindOf(raw)}`);
+  checkDepth(raw, where, 'the model artifacts');
   checkFormat(raw.format, where);
   if (!isRecord(raw.modelTopology)) fail(where, `modelTopology must be an object (the Keras model config), got ${kindOf(raw.modelTopology)}`);
   const specs = raw.weightSpecs ?? [];
@@ -128,20 +133,26 @@ export function checkArtifacts(raw: unknown, where: string): ModelArtifacts {
 
 function checkSpec(w: unknown, where: string): asserts w is WeightSpec {
   const s = w as Record<string, unknown>;
-  if (!isRecord(w) || typeof s.name !== 'string') throw new Error(`${where}: expected a weight spec {name, shape, dtype} with a string name, got ${JSON.stringify(w)?.slice(0, 80)}`);
+  if (!isRecord(w) || typeof s.name !== 'string') throw new Error(`${where}: expected a weight spec {name, shape, dtype} with a string name, got ${quote(w)}`);
+  const name = clip(s.name);
   if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 31)) {
-    throw new Error(`${where}: weight '${s.name}' has an invalid shape ${JSON.stringify(s.shape)}`);
+    throw new Error(`${where}: weight '${name}' has an invalid shape ${quote(s.shape)}`);
   }
   const dtype = s.dtype ?? 'float32';
-  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) throw new Error(`${where}: weight '${s.name}' has unknown dtype ${JSON.stringify(dtype)}`);
-  if (dtype !== 'float32') throw new Error(`${where}: weight '${s.name}' is ${dtype}; webcnn reads float32 weights only`);
-  if ((s as { quantization?: unknown }).quantization) throw new Error(`${where}: weight '${s.name}' is quantized; webcnn reads unquantized float32 weights only`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) throw new Error(`${where}: weight '${name}' has unknown dtype ${quote(dtype)}`);
+  if (dtype !== 'float32') throw new Error(`${where}: weight '${name}' is ${dtype}; webcnn reads float32 weights only`);
+  if ((s as { quantization?: unknown }).quantization) throw new Error(`${where}: weight '${name}' is quantized; webcnn reads unquantized float32 weights only`);
+}
+
+/** The bytes a manifest's weights take (every spec checked, so float32). */
+export function declaredBytes(specs: readonly WeightSpec[]): number {
+  return specs.reduce((s, w) => s + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
 }
 
 /** Splits the concatenated weight bytes into named float32 arrays, checking the total size. */
 export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, where: string): Map<string, { shape: number[]; values: Float32Array }> {
   const out = new Map<string, { shape: number[]; values: Float32Array }>();
-  const needed = specs.reduce((s, w) => s + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+  const needed = declaredBytes(specs);
   if (data.byteLength !== needed) {
     fail(where, `the weight data holds ${data.byteLength} bytes but the manifest's ${specs.length} weights need ${needed} (truncated or mismatched .bin files?)`);
   }
@@ -151,7 +162,7 @@ export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, w
     // Copy: a shard's offset need not be 4-byte aligned in a combined buffer.
     const values = new Float32Array(data.slice(offset, offset + 4 * n));
     offset += 4 * n;
-    if (out.has(spec.name)) fail(where, `weight '${spec.name}' appears twice in the manifest`);
+    if (out.has(spec.name)) fail(where, `weight '${clip(spec.name)}' appears twice in the manifest`);
     out.set(spec.name, { shape: spec.shape, values });
   }
   return out;

@@ -1,10 +1,14 @@
 // Where models are saved to and loaded from: memory (TF.js's ModelArtifacts
 // or an IOHandler with save/load), indexeddb://name and downloads://name in a
-// browser, a directory or file:// URL in Node, an http(s) URL to model.json.
+// browser, a folder or file:// URL in Node, an http(s) URL (a load fetches
+// model.json; a save POSTs the files as TF.js's http handler does).
 
 import {
-  type ModelArtifacts, type ModelJson, checkArtifacts, checkModelJson, kindOf, modelJsonFor, parseModelJson, shardNames, shards,
+  type ModelArtifacts, type ModelJson, checkArtifacts, checkModelJson, kindOf, modelJsonFor, parseModelJson,
 } from './artifacts.js';
+import { quote, quoteList } from './bounded.js';
+import { loadOverHttp, saveOverHttp } from './http.js';
+import { loadFromIndexedDb, saveToIndexedDb } from './indexedDb.js';
 
 /** TF.js-style IO handler: anything with save() and/or load(). */
 export interface IOHandler {
@@ -26,71 +30,41 @@ export type SaveTarget = string | IOHandler;
 export type LoadSource = string | IOHandler | ModelArtifacts | ModelJsonSource;
 
 const inNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
-const IDB = 'webcnn-models';
-const STORE = 'models';
+/** A URL scheme (two letters or more, so a Windows drive letter is not one). */
+const schemeOf = (s: string): string | null => /^([A-Za-z][A-Za-z0-9+.-]+):\/\//.exec(s)?.[1].toLowerCase() ?? null;
+const SAVE_TARGETS = 'a folder path or file:// URL (Node), indexeddb://name or downloads://name (browser), an http(s):// URL to POST to, or an IO handler with save()';
 
-function openDb(where: string): Promise<IDBDatabase> {
-  if (typeof indexedDB === 'undefined') throw new Error(`${where}: indexeddb:// needs a browser with IndexedDB`);
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(IDB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(new Error(`${where}: could not open IndexedDB: ${req.error?.message}`));
-  });
-}
-
-async function idb<T>(where: string, mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await openDb(where);
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const req = op(db.transaction(STORE, mode).objectStore(STORE));
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(new Error(`${where}: IndexedDB request failed: ${req.error?.message}`));
-    });
-  } finally {
-    db.close();
-  }
-}
-
-function nodePath(target: string): string {
-  return target.startsWith('file://') ? decodeURIComponent(new URL(target).pathname) : target;
+function download(artifacts: ModelArtifacts, target: string, where: string): { url: string } {
+  if (typeof document === 'undefined') throw new Error(`${where}: downloads:// needs a browser page`);
+  const name = target.slice('downloads://'.length) || 'model';
+  const json = modelJsonFor(artifacts, [`${name}.weights.bin`]);
+  const click = (blob: Blob, file: string): void => {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = file;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
+  click(new Blob([JSON.stringify(json)], { type: 'application/json' }), `${name}.json`);
+  click(new Blob([artifacts.weightData], { type: 'application/octet-stream' }), `${name}.weights.bin`);
+  return { url: target };
 }
 
 export async function writeArtifacts(artifacts: ModelArtifacts, target: SaveTarget, where: string): Promise<unknown> {
   if (typeof target !== 'string') {
-    if (!target.save) throw new Error(`${where}: the IO handler has no save()`);
+    if (typeof target !== 'object' || target === null) throw new Error(`${where}: expected ${SAVE_TARGETS}; got ${kindOf(target)}`);
+    if (typeof target.save !== 'function') throw new Error(`${where}: the IO handler has no save() (an object with keys ${quoteList(Object.keys(target)) || 'none'}); expected ${SAVE_TARGETS}`);
     return target.save(artifacts);
   }
-  if (target.startsWith('indexeddb://')) {
-    const name = target.slice('indexeddb://'.length);
-    await idb(where, 'readwrite', (s) => s.put({ modelJson: modelJsonFor(artifacts, ['weights.bin']), weightData: artifacts.weightData }, name));
-    return { url: target };
-  }
-  if (target.startsWith('downloads://')) {
-    if (typeof document === 'undefined') throw new Error(`${where}: downloads:// needs a browser page`);
-    const name = target.slice('downloads://'.length) || 'model';
-    const json = modelJsonFor(artifacts, [`${name}.weights.bin`]);
-    const click = (blob: Blob, file: string): void => {
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = file;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-    };
-    click(new Blob([JSON.stringify(json)], { type: 'application/json' }), `${name}.json`);
-    click(new Blob([artifacts.weightData], { type: 'application/octet-stream' }), `${name}.weights.bin`);
-    return { url: target };
-  }
-  if (!inNode()) throw new Error(`${where}: unknown save target '${target}'; in a browser use indexeddb://name, downloads://name or an IO handler`);
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const dir = nodePath(target);
-  await mkdir(dir, { recursive: true });
-  const parts = shards(artifacts.weightData);
-  const names = shardNames(parts.length);
-  await Promise.all(parts.map((p, i) => writeFile(join(dir, names[i]), new Uint8Array(p))));
-  await writeFile(join(dir, 'model.json'), JSON.stringify(modelJsonFor(artifacts, names)));
-  return { url: dir };
+  if (target === '') throw new Error(`${where}: the save target is an empty string; expected ${SAVE_TARGETS}`);
+  const scheme = schemeOf(target);
+  if (scheme === 'indexeddb') return saveToIndexedDb(artifacts, target, where);
+  if (scheme === 'downloads') return download(artifacts, target, where);
+  if (scheme === 'http' || scheme === 'https') return saveOverHttp(artifacts, target, where);
+  if (!inNode()) throw new Error(`${where}: unknown save target ${quote(target)}; in a browser use indexeddb://name, downloads://name, an http(s):// URL or an IO handler`);
+  if (scheme !== null && scheme !== 'file') throw new Error(`${where}: unknown URL scheme '${scheme}://' in ${quote(target)}; expected ${SAVE_TARGETS}`);
+  const { saveToFolder } = await import('./nodeSave.js');
+  return saveToFolder(artifacts, target, where);
 }
 
 function concat(buffers: readonly ArrayBuffer[]): ArrayBuffer {
@@ -101,66 +75,40 @@ function concat(buffers: readonly ArrayBuffer[]): ArrayBuffer {
   return out.buffer;
 }
 
-/** model.json (text or parsed) plus its shards, read by `readShards` (relative paths resolved by the caller). */
-async function fromModelJson(json: string | unknown, readShards: (paths: string[]) => Promise<ArrayBuffer>, where: string): Promise<ModelArtifacts> {
-  const m = typeof json === 'string' ? parseModelJson(json, where) : checkModelJson(json, where);
-  const data = await readShards(m.weightsManifest.flatMap((g) => g.paths));
-  return checkArtifacts({ modelTopology: m.modelTopology, weightSpecs: m.weightsManifest.flatMap((g) => g.weights), weightData: data, format: m.format, generatedBy: m.generatedBy, convertedBy: m.convertedBy }, where);
-}
-
-/** The in-memory form's bytes: one buffer for all shards, or one per manifest path. */
-function inMemoryShards(data: unknown, where: string): (paths: string[]) => Promise<ArrayBuffer> {
-  return async (paths) => {
-    if (data instanceof ArrayBuffer) return data;
-    if (Array.isArray(data) && data.every((d) => d instanceof ArrayBuffer)) {
-      if (data.length !== paths.length && data.length !== 1) {
-        throw new Error(`${where}: model.json's weightsManifest names ${paths.length} weight file(s), got ${data.length} buffers`);
-      }
-      return concat(data);
+/** model.json (text or parsed) in memory, with its weight bytes: one buffer for all shards, or one per manifest path. */
+function fromMemory(source: ModelJsonSource, where: string): ModelArtifacts {
+  const m = typeof source.modelJson === 'string' ? parseModelJson(source.modelJson, where) : checkModelJson(source.modelJson, where);
+  const paths = m.weightsManifest.flatMap((g) => g.paths);
+  const data: unknown = source.weightData;
+  let bytes: ArrayBuffer;
+  if (data instanceof ArrayBuffer) bytes = data;
+  else if (Array.isArray(data) && data.every((d) => d instanceof ArrayBuffer)) {
+    if (data.length !== paths.length && data.length !== 1) {
+      throw new Error(`${where}: model.json's weightsManifest names ${paths.length} weight file(s), got ${data.length} buffers`);
     }
-    throw new Error(`${where}: weightData must be an ArrayBuffer or a list of ArrayBuffers, got ${kindOf(data)}`);
-  };
+    bytes = concat(data);
+  } else throw new Error(`${where}: weightData must be an ArrayBuffer or a list of ArrayBuffers, got ${kindOf(data)}`);
+  return checkArtifacts({ ...m, weightSpecs: m.weightsManifest.flatMap((g) => g.weights), weightData: bytes }, where);
 }
 
 const has = (v: unknown, key: string): boolean => typeof v === 'object' && v !== null && key in v;
 
 export async function readArtifacts(source: LoadSource, where: string): Promise<ModelArtifacts> {
-  let artifacts: ModelArtifacts;
   if (typeof source !== 'string' && (typeof source !== 'object' || source === null)) {
     throw new Error(`${where}: expected a path or URL to model.json, an IO handler, model artifacts or { modelJson, weightData }, got ${kindOf(source)}`);
   }
-  if (has(source, 'modelTopology')) artifacts = checkArtifacts(source, where);
-  else if (has(source, 'modelJson')) {
-    const s = source as ModelJsonSource;
-    artifacts = await fromModelJson(s.modelJson, inMemoryShards(s.weightData, where), where);
-  } else if (typeof source !== 'string') {
+  if (has(source, 'modelTopology')) return checkArtifacts(source, where);
+  if (has(source, 'modelJson')) return fromMemory(source as ModelJsonSource, where);
+  if (typeof source !== 'string') {
     const handler = source as IOHandler;
-    if (typeof handler.load !== 'function') throw new Error(`${where}: expected an IO handler with load(), model artifacts (modelTopology, ...) or { modelJson, weightData }; got an object with keys ${Object.keys(source).join(', ') || 'none'}`);
-    artifacts = checkArtifacts(await handler.load(), where);
-  } else if (source.startsWith('indexeddb://')) {
-    const name = source.slice('indexeddb://'.length);
-    const rec = await idb<{ modelJson: unknown; weightData: ArrayBuffer } | undefined>(where, 'readonly', (s) => s.get(name));
-    if (!rec) throw new Error(`${where}: no model named '${name}' in IndexedDB`);
-    artifacts = await fromModelJson(rec.modelJson, inMemoryShards(rec.weightData, where), where);
-  } else if (/^https?:/.test(source) || !inNode()) {
-    const res = await fetch(source);
-    if (!res.ok) throw new Error(`${where}: could not fetch ${source}: HTTP ${res.status}`);
-    const base = new URL(source, typeof location !== 'undefined' ? location.href : undefined);
-    artifacts = await fromModelJson(await res.text(), async (paths) => concat(await Promise.all(paths.map(async (p) => {
-      const r = await fetch(new URL(p, base));
-      if (!r.ok) throw new Error(`${where}: could not fetch weights ${p}: HTTP ${r.status}`);
-      return r.arrayBuffer();
-    }))), where);
-  } else {
-    const { readFile, stat } = await import('node:fs/promises');
-    const { dirname, join } = await import('node:path');
-    let file = nodePath(source);
-    if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'model.json');
-    const text = await readFile(file, 'utf8').catch((e: Error) => { throw new Error(`${where}: could not read ${file}: ${e.message}`); });
-    artifacts = await fromModelJson(text, async (paths) => concat(await Promise.all(paths.map(async (p) => {
-      const b = await readFile(join(dirname(file), p)).catch((e: Error) => { throw new Error(`${where}: could not read weights ${p}: ${e.message}`); });
-      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-    }))), where);
+    if (typeof handler.load !== 'function') throw new Error(`${where}: expected an IO handler with load(), model artifacts (modelTopology, ...) or { modelJson, weightData }; got an object with keys ${quoteList(Object.keys(source)) || 'none'}`);
+    return checkArtifacts(await handler.load(), where);
   }
-  return artifacts;
+  if (source === '') throw new Error(`${where}: the source is an empty string; expected a path or URL to model.json`);
+  const scheme = schemeOf(source);
+  if (scheme === 'indexeddb') return fromMemory(await loadFromIndexedDb(source, where), where);
+  if (scheme === 'http' || scheme === 'https' || !inNode()) return loadOverHttp(source, where);
+  if (scheme !== null && scheme !== 'file') throw new Error(`${where}: unknown URL scheme '${scheme}://' in ${quote(source)}; expected a path, a file://, http(s):// or indexeddb:// URL`);
+  const { loadFromFiles } = await import('./nodeLoad.js');
+  return loadFromFiles(source, where);
 }
