@@ -3,7 +3,9 @@
 // and an op refuses tensors of two different backends.
 
 import type { AdapterInfo, Backend, BackendName, KernelChoice } from './backend/types.js';
-import { Tensor, createTensor, sizeOf, shapeToString } from './tensor.js';
+import { Tensor, createTensor } from './tensor.js';
+import { toFloat32, type TensorLike } from './tensorLike.js';
+import { summarizeValues } from './valueHint.js';
 
 export interface BackendOptions {
   /** WebGPU: run every kernel on the CPU reference too and throw on the first disagreement. */
@@ -122,28 +124,18 @@ export function installBackend(b: Backend, options: BackendOptions = {}, select 
   if (select) current = b;
 }
 
-/** wc.tensor(values, shape): a float32 tensor on the selected backend. */
-export function tensor(values: Float32Array | readonly number[], shape?: readonly number[]): Tensor {
-  // Typed arrays of other kinds convert too; anything else would fail deep inside Float32Array.from.
-  if (!Array.isArray(values) && !(ArrayBuffer.isView(values) && !(values instanceof DataView))) {
-    throw new Error(`tensor: values must be a Float32Array or an array of numbers, got ${values === null ? 'null' : typeof values === 'object' ? (values as object).constructor?.name ?? 'an object' : typeof values}`);
-  }
-  const flat = values instanceof Float32Array ? values : Float32Array.from(values);
-  const s = shape ?? [flat.length];
-  if (s.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`tensor: shape must hold non-negative integers, got ${shapeToString(s)}`);
-  }
-  if (sizeOf(s) !== flat.length) {
-    throw new Error(`tensor: shape ${shapeToString(s)} needs ${sizeOf(s)} values, got ${flat.length}`);
-  }
-  const t = backend().fromValues(flat, s);
-  t.finiteHint = allFinite(flat);
+/**
+ * wc.tensor(values, shape?): a float32 tensor on the selected backend, as
+ * tf.tensor makes one: nested arrays give their shape, a number a scalar
+ * (src/tensorLike.ts says what is accepted and refused).
+ */
+export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
+  const made = toFloat32(values, shape);
+  const t = backend().fromValues(made.values, made.shape);
+  // the values are on the CPU now: what fit's checks need of them costs one pass here, not a device read later
+  t.valueHint = summarizeValues(made.values);
+  t.finiteHint = t.valueHint.finite;
   return t;
-}
-
-function allFinite(values: Float32Array): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
 }
 
 export { createTensor };

@@ -3,6 +3,7 @@
 // the storage is released when the last of them is disposed.
 
 import type { Backend, Shape } from './backend/types.js';
+import type { ValueHint } from './valueHint.js';
 
 interface StorageRecord {
   backend: Backend;
@@ -45,6 +46,13 @@ export class Tensor {
    * it was; fit's NaN-loss guard (src/train/guard.ts) still stops what it misses.
    */
   finiteHint: boolean | null = null;
+  /**
+   * What wc.tensor() saw of the values (src/valueHint.ts), so that sparse
+   * labels can be checked without a device read; reshape views inherit it,
+   * and it is null for what kernels write. As with finiteHint, an in-place op
+   * leaves it as it was.
+   */
+  valueHint: ValueHint | null = null;
   private disposed = false;
   private owner: Backend;
   private store: unknown;
@@ -111,6 +119,7 @@ export class Tensor {
     const resolved = resolveReshape(this.shape, shape);
     const view = createTensor(this.backend, this.storage, resolved, 0);
     view.finiteHint = this.finiteHint;
+    view.valueHint = this.valueHint;
     return view;
   }
 
