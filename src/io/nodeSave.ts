@@ -50,7 +50,7 @@ function freshNames({ path }: Node, dir: string, count: number, used: ReadonlySe
 }
 
 /** A save target's folder: created if missing, refused if it is a file. */
-async function targetFolder({ fs }: Node, target: string, where: string): Promise<string> {
+async function targetFolder({ fs, path }: Node, target: string, where: string): Promise<string> {
   if (target === '') throw new Error(`${where}: the save target is an empty string; expected a folder path or a file:// URL`);
   const dir = await localPath(target, where);
   const st = await fs.stat(dir).catch(() => null);
@@ -62,6 +62,10 @@ async function targetFolder({ fs }: Node, target: string, where: string): Promis
   } catch (err) {
     throw new Error(`${where}: could not create the folder ${clip(dir)}: ${fsReason(err)}`, { cause: err });
   }
+  // a rename replaces a file whatever its mode: a model.json made read-only is refused here, as writing it in place would be
+  const json = path.join(dir, 'model.json');
+  const writable = await fs.access(json, fs.constants.W_OK).then(() => null, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : err));
+  if (writable) throw new Error(`${where}: could not replace ${clip(json)}: ${fsReason(writable)}; the folder's previous model is unchanged`, { cause: writable });
   return dir;
 }
 
