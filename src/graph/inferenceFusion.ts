@@ -30,7 +30,13 @@ const isRelu = (node: Node): boolean =>
 
 export function inferencePlan(nodes: readonly Node[], outputs: readonly SymbolicTensor[]): InferenceStep[] {
   const consumers = new Map<SymbolicTensor, Node[]>();
-  for (const n of nodes) for (const x of n.inputs) consumers.set(x, [...(consumers.get(x) ?? []), n]);
+  for (const n of nodes) {
+    for (const x of n.inputs) {
+      const list = consumers.get(x);
+      if (list) list.push(n);
+      else consumers.set(x, [n]);
+    }
+  }
   const isOutput = new Set(outputs);
   // the one node that consumes t, when t is an inner tensor of a chain
   const soleConsumer = (t: SymbolicTensor): Node | null => {

@@ -21,6 +21,16 @@ export interface ModelArgs {
 
 const asList = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...(v as readonly T[])] : [v as T]);
 
+/** A model's inputs and outputs, and the topology between them, built once when first needed. */
+export class ModelGraph {
+  private built: Topology | null = null;
+  constructor(readonly inputs: SymbolicTensor[], readonly outputs: SymbolicTensor[], private readonly make: () => Topology) {}
+  get topology(): Topology {
+    if (!this.built) this.built = this.make();
+    return this.built;
+  }
+}
+
 export class LayersModel {
   readonly className: string = 'Model';
   readonly name: string;
@@ -34,17 +44,24 @@ export class LayersModel {
    * takeCheckpoint() takes one now.
    */
   checkpoint: Checkpoint | null = null;
-  protected graph: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[]; topology: Topology } | null = null;
+  protected graph: ModelGraph | null = null;
 
   constructor(args: ModelArgs | null, defaultPrefix = 'model', name?: string) {
     this.name = args?.name ?? name ?? uniqueName(defaultPrefix);
     if (args) this.setGraph(asList(args.inputs), asList(args.outputs));
   }
 
-  protected setGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void {
+  /**
+   * Wires the model to these inputs and outputs. The topology is built now
+   * (a functional model's graph errors belong to its constructor), or, with
+   * `lazy`, on first use: Sequential.add extends its chain in constant time
+   * and checks what the topology would itself.
+   */
+  protected setGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[], lazy = false): void {
     const where = `${this.className === 'Sequential' ? 'sequential' : 'model'} '${this.name}'`;
     if (inputs.length === 0 || outputs.length === 0) throw new Error(`${where}: needs at least one input and one output`);
-    this.graph = { inputs, outputs, topology: buildTopology(where, inputs, outputs) };
+    this.graph = new ModelGraph(inputs, outputs, () => buildTopology(where, inputs, outputs));
+    if (!lazy) void this.graph.topology;
   }
 
   /** The graph, or a clear error when a sequential model has no input shape yet. */
@@ -127,10 +144,11 @@ export class LayersModel {
     void lineLength; void positions;
     const g = this.requireGraph('summary');
     const sequential = this.className === 'Sequential';
+    const inGraph = new Set(g.topology.nodes);
     const rows = this.layers
       .filter((l) => !(sequential && l instanceof InputLayer))
       .map((layer) => {
-        const nodes = layer.inboundNodes.filter((n) => g.topology.nodes.includes(n));
+        const nodes = layer.inboundNodes.filter((n) => inGraph.has(n));
         const receives = nodes.flatMap((n) => n.inputs.map((x) => x.sourceLayer.name)).join(', ');
         return { layer, outputShape: outputShapeString(layer), receives };
       });

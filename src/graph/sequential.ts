@@ -1,11 +1,13 @@
 // Sequential: a LayersModel whose graph is a chain. The chain is wired as
 // soon as the input shape is known (the first layer's inputShape, or the
-// first data fit/predict sees); add() and pop() extend and cut it.
+// first data fit/predict sees); add() and pop() extend and cut it, each in
+// constant time: the topology is built when the model is next used.
 
 import type { Tensor } from '../tensor.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import { InputLayer, input } from '../layers/input.js';
 import { LayersModel } from './model.js';
+import { checkOutputSize } from '../layers/sizeLimit.js';
 
 export interface SequentialArgs {
   layers?: readonly Layer[];
@@ -18,6 +20,9 @@ export class Sequential extends LayersModel {
   /** chainOutputs[i] is the output of chain[i], once the chain is wired. */
   private chainOutputs: SymbolicTensor[] = [];
   private chainInput: SymbolicTensor | null = null;
+  /** The chain's layers and their names, so that add() checks a newcomer in constant time. */
+  private readonly members = new Set<Layer>();
+  private readonly names = new Map<string, number>();
 
   constructor(args: SequentialArgs = {}) {
     super(null, 'sequential', args.name);
@@ -29,15 +34,21 @@ export class Sequential extends LayersModel {
     return [...this.chain];
   }
 
+  /** Appends a layer; constant work: the topology is rebuilt only when the model is next used. */
   add(layer: Layer): void {
     if (layer instanceof LayersModel) throw new Error(`sequential '${this.name}': adding a model as a layer is not supported`);
     if (this.chain.length === 0 && layer instanceof InputLayer && !this.chainInput) {
       this.chainInput = layer.output;
+      this.countName(layer.name, 1);
       return;
     }
-    if (this.chain.includes(layer)) throw new Error(`sequential '${this.name}': layer '${layer.name}' was already added`);
+    if (this.members.has(layer)) throw new Error(`sequential '${this.name}': layer '${layer.name}' was already added`);
+    if ((this.names.get(layer.name) ?? 0) > 0) {
+      throw new Error(`sequential '${this.name}': the layer name '${layer.name}' is used 2 times; layer names must be unique in a model`);
+    }
     if (this.chain.length === 0 && !this.chainInput && layer.batchInputShape) {
       this.chainInput = input({ batchShape: layer.batchInputShape });
+      this.countName(this.chainInput.sourceLayer.name, 1);
     } else if (this.chain.length > 0 && layer.batchInputShape) {
       throw new Error(`sequential '${this.name}': only the first layer may have an inputShape; '${layer.name}' has one`);
     }
@@ -47,25 +58,33 @@ export class Sequential extends LayersModel {
       layer.computeOutputShape(end.shape);
     }
     this.chain.push(layer);
+    this.members.add(layer);
+    this.countName(layer.name, 1);
     if (this.chainInput) this.wire(this.chain.length - 1);
   }
 
   /** Removes the last layer. */
   pop(): void {
     if (this.chain.length === 0) throw new Error(`sequential '${this.name}': pop() on a model with no layers`);
-    this.chain.pop();
-    this.chainOutputs = this.chainOutputs.slice(0, this.chain.length);
+    const layer = this.chain.pop()!;
+    this.members.delete(layer);
+    this.countName(layer.name, -1);
+    this.chainOutputs.length = Math.min(this.chainOutputs.length, this.chain.length);
     if (this.chain.length === 0) this.graph = null;
-    else if (this.chainInput) this.setGraph([this.chainInput], [this.chainOutputs[this.chain.length - 1]]);
+    else if (this.chainInput) this.setGraph([this.chainInput], [this.chainOutputs[this.chain.length - 1]], true);
   }
 
-  /** Applies chain[from..] to the current end of the chain and resets the graph. */
+  private countName(name: string, delta: number): void {
+    this.names.set(name, (this.names.get(name) ?? 0) + delta);
+  }
+
+  /** Applies chain[from..] to the current end of the chain; the topology follows on first use. */
   private wire(from: number): void {
     for (let i = from; i < this.chain.length; i++) {
       const prev = i === 0 ? this.chainInput! : this.chainOutputs[i - 1];
       this.chainOutputs[i] = this.chain[i].apply(prev);
     }
-    this.setGraph([this.chainInput!], [this.chainOutputs[this.chain.length - 1]]);
+    this.setGraph([this.chainInput!], [this.chainOutputs[this.chain.length - 1]], true);
   }
 
   /** Wires the chain for inputs of this shape (batch axis included, may be null). */
@@ -76,8 +95,12 @@ export class Sequential extends LayersModel {
     // Shapes first, through the whole chain: data of the wrong shape must not build
     // some layers' weights for it and leave the model half-built.
     let shape = chainInput.shape;
-    for (const layer of this.chain) shape = layer.computeOutputShape(shape);
+    for (const layer of this.chain) {
+      shape = layer.computeOutputShape(shape);
+      checkOutputSize(`${layer.className} '${layer.name}'`, shape);
+    }
     this.chainInput = chainInput;
+    this.countName(chainInput.sourceLayer.name, 1);
     this.wire(0);
   }
 

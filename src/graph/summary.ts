@@ -18,7 +18,8 @@ export function formatSummary(modelName: string, rows: readonly SummaryRow[], se
     if (!sequential) c.push(r.receives);
     return c;
   });
-  const widths = columns.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)) + 3);
+  // a reduce, not Math.max(...cells): spreading one argument per layer overflows the stack on deep models
+  const widths = columns.map((h, i) => cells.reduce((w, c) => Math.max(w, c[i].length), h.length) + 3);
   const line = (c: readonly string[]) => c.map((s, i) => s.padEnd(widths[i])).join('').trimEnd();
   const total = widths.reduce((a, b) => a + b, 0);
   const layers = rows.map((r) => r.layer);

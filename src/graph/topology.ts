@@ -5,8 +5,12 @@
 // by decreasing depth, ties broken by the order the walk first met them. That
 // layer order is what getWeights() and the saved model.json follow.
 
-import { Layer, Node, SymbolicTensor } from '../layers/layer.js';
+import { Layer, Node, SymbolicTensor, symShapeToString } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
+import { clipped, preview } from '../layers/preview.js';
+
+/** Names an error message lists before it only counts the rest. */
+const LISTED = 10;
 
 export interface Topology {
   /** Every node the outputs need, in an order that runs inputs before their consumers. */
@@ -18,34 +22,47 @@ export interface Topology {
 export function buildTopology(where: string, inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): Topology {
   for (const [i, x] of inputs.entries()) {
     if (!(x instanceof SymbolicTensor) || !(x.sourceLayer instanceof InputLayer)) {
-      throw new Error(`${where}: inputs[${i}] must come from wc.input(), got ${x instanceof SymbolicTensor ? `the output of layer '${x.sourceLayer.name}' (${x.sourceLayer.className})` : String(x)}`);
+      throw new Error(`${where}: inputs[${i}] must come from wc.input(), got ${x instanceof SymbolicTensor ? `the output of layer '${x.sourceLayer.name}' (${x.sourceLayer.className})` : typeof x === 'string' ? clipped(x) : preview(x)}`);
     }
   }
   for (const [i, y] of outputs.entries()) {
-    if (!(y instanceof SymbolicTensor)) throw new Error(`${where}: outputs[${i}] must be a symbolic tensor (the result of layer.apply), got ${String(y)}`);
+    if (!(y instanceof SymbolicTensor)) throw new Error(`${where}: outputs[${i}] must be a symbolic tensor (the result of layer.apply), got ${typeof y === 'string' ? clipped(y) : preview(y)}`);
   }
 
-  // post-order walk from the outputs; a node on the stack twice is a cycle
+  // Post-order walk from the outputs with an explicit stack (a graph may be
+  // deeper than the call stack); a node met again while on the stack is a cycle.
   const finished = new Set<Node>();
-  const inProgress = new Set<Node>();
+  const onStack = new Set<Node>();
   const postOrder: Node[] = [];
   const layerIndex = new Map<Layer, number>();
-  const visit = (node: Node): void => {
-    if (inProgress.has(node)) throw new Error(`${where}: the graph has a cycle through layer '${node.layer.name}'`);
+  const stack: { node: Node; next: number }[] = [];
+  const enter = (node: Node): void => {
+    if (onStack.has(node)) throw new Error(`${where}: the graph has a cycle through layer '${node.layer.name}'`);
     if (finished.has(node)) return;
     if (!layerIndex.has(node.layer)) layerIndex.set(node.layer, layerIndex.size);
-    inProgress.add(node);
-    for (const x of node.inputs) visit(x.node);
-    inProgress.delete(node);
-    finished.add(node);
-    postOrder.push(node);
+    onStack.add(node);
+    stack.push({ node, next: 0 });
   };
-  for (const y of outputs) visit(y.node);
+  for (const y of outputs) {
+    enter(y.node);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.node.inputs.length) {
+        enter(top.node.inputs[top.next++].node);
+        continue;
+      }
+      stack.pop();
+      onStack.delete(top.node);
+      finished.add(top.node);
+      postOrder.push(top.node);
+    }
+  }
 
   // depths: from the outputs (depth 0) back toward the inputs
   const nodeDepth = new Map<Node, number>();
   const layerDepth = new Map<Layer, number>();
-  for (const node of [...postOrder].reverse()) {
+  for (let i = postOrder.length - 1; i >= 0; i--) {
+    const node = postOrder[i];
     // a shared layer sits at the deepest of its call sites
     const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
     layerDepth.set(node.layer, depth);
@@ -61,15 +78,17 @@ export function buildTopology(where: string, inputs: readonly SymbolicTensor[], 
   // every node's inputs must be computable from the given inputs
   const computable = new Set<SymbolicTensor>(inputs);
   const reached: string[] = [];
+  // the first few names and how many in all: a message stays short on a graph of thousands of layers
+  const listed = (names: readonly string[]): string => (names.length <= LISTED ? names.join(', ') : `${names.slice(0, LISTED).join(', ')}, ... (${names.length} in all)`);
   for (const node of nodes) {
     if (node.layer instanceof InputLayer) {
       if (!computable.has(node.output)) {
-        throw new Error(`${where}: graph disconnected: the outputs need input '${node.layer.name}' (shape ${JSON.stringify(node.output.shape)}), which is not among the model's inputs [${inputs.map((x) => `'${x.sourceLayer.name}'`).join(', ')}]`);
+        throw new Error(`${where}: graph disconnected: the outputs need input '${node.layer.name}' (shape ${symShapeToString(node.output.shape)}), which is not among the model's inputs [${listed(inputs.map((x) => `'${x.sourceLayer.name}'`))}]`);
       }
       continue;
     }
     for (const x of node.inputs) {
-      if (!computable.has(x)) throw new Error(`${where}: graph disconnected: cannot compute the input of layer '${node.layer.name}'; layers reached without trouble: ${reached.join(', ') || 'none'}`);
+      if (!computable.has(x)) throw new Error(`${where}: graph disconnected: cannot compute the input of layer '${node.layer.name}'; layers reached without trouble: ${listed(reached) || 'none'}`);
     }
     computable.add(node.output);
     reached.push(node.layer.name);

@@ -2,11 +2,13 @@
 // and Keras write it: Sequential as a list of layer configs, functional models
 // ('Model' / 'Functional') with inbound nodes naming their input layers.
 
-import * as layers from '../layers/index.js';
-import * as initializers from '../layers/initializers.js';
-import { l1l2 } from '../layers/regularizers.js';
-import type { Layer, LayerConfig, SymbolicTensor } from '../layers/layer.js';
+import type { Layer, LayerConfig, Node, SymbolicTensor } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
+import { layerClass } from '../layers/registry.js';
+import { initializerFromConfig } from '../layers/initializers.js';
+import { regularizerFromConfig } from '../layers/regularizers.js';
+import { refuseConstraint } from '../layers/constraints.js';
+import { clipped, preview } from '../layers/preview.js';
 import { LayersModel } from '../graph/model.js';
 import { Sequential, sequential } from '../graph/sequential.js';
 import { model as functionalModel } from '../graph/model.js';
@@ -15,18 +17,6 @@ import { type Json, pythonicToTs, tsToPythonic } from './keras.js';
 const KERAS_VERSION = 'tfjs-layers 4.22.0';
 
 type AnyLayerArgs = Record<string, unknown>;
-type LayerCtor = new (args: never) => Layer;
-
-/** Keras class names webcnn can build, with their TF.js aliases. */
-const LAYER_CLASSES: Record<string, LayerCtor> = {
-  Conv2D: layers.Conv2D, Dense: layers.Dense, MaxPooling2D: layers.MaxPooling2D, MaxPool2D: layers.MaxPooling2D,
-  AveragePooling2D: layers.AveragePooling2D, AvgPool2D: layers.AveragePooling2D,
-  GlobalAveragePooling2D: layers.GlobalAveragePooling2D, GlobalMaxPooling2D: layers.GlobalMaxPooling2D,
-  Flatten: layers.Flatten, Reshape: layers.Reshape, Activation: layers.Activation, ReLU: layers.ReLU,
-  LeakyReLU: layers.LeakyReLU, ELU: layers.ELU, Softmax: layers.Softmax, BatchNormalization: layers.BatchNormalization,
-  Dropout: layers.Dropout, ZeroPadding2D: layers.ZeroPadding2D, Add: layers.Add, Concatenate: layers.Concatenate,
-  LocallyConnected2D: layers.LocallyConnected2D, InputLayer,
-};
 
 // ---- saving ---------------------------------------------------------------
 
@@ -40,11 +30,12 @@ export function modelToTopology(m: LayersModel): Json {
     return { class_name: 'Sequential', config: { name: m.name, layers: m.layers.map(layerEntry) }, keras_version: KERAS_VERSION, backend: 'tensor_flow.js' };
   }
   const ref = (t: SymbolicTensor): Json => [t.sourceLayer.name, t.sourceLayer.inboundNodes.indexOf(t.node), 0, {}];
+  const inModel = new Set<Node>(m.nodes);
   const entries = m.layers.map((layer) => ({
     name: layer.name,
     class_name: layer.className,
     config: tsToPythonic(layer.getConfig() as Json),
-    inbound_nodes: layer.inboundNodes.filter((n) => n.inputs.length > 0 && m.nodes.includes(n)).map((n) => n.inputs.map(ref)),
+    inbound_nodes: layer.inboundNodes.filter((n) => n.inputs.length > 0 && inModel.has(n)).map((n) => n.inputs.map(ref)),
   }));
   return {
     class_name: 'Model',
@@ -59,25 +50,28 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** {className, config} initializer and regularizer dicts back into objects; constraints are not supported. */
+/**
+ * {className, config} initializer and regularizer dicts back into objects,
+ * each through its class table; constraints and activity regularizers, which
+ * webcnn does not apply, are refused.
+ */
 function resolveArgs(cfg: Record<string, unknown>, where: string): AnyLayerArgs {
   const args: AnyLayerArgs = {};
   for (const [k, v] of Object.entries(cfg)) {
     if (k.endsWith('Initializer') && isObject(v)) {
-      const name = String(v.className ?? '');
-      const factory = (initializers as unknown as Record<string, (a: unknown) => unknown>)[name.charAt(0).toLowerCase() + name.slice(1)];
-      if (typeof factory !== 'function') throw new Error(`${where}: unknown initializer '${name}'`);
-      args[k] = factory(isObject(v.config) ? v.config : {});
+      args[k] = initializerFromConfig(v, `${where} ${k}`);
+    } else if (k === 'activityRegularizer') {
+      if (v !== null) throw new Error(`${where}: activity regularizers are not supported, got ${preview(v)}`);
     } else if (k.endsWith('Regularizer') && v !== null) {
-      if (!isObject(v) || !isObject(v.config)) throw new Error(`${where}: ${k} must be {class_name, config}, got ${JSON.stringify(v)}`);
-      args[k] = l1l2({ l1: Number(v.config.l1 ?? 0), l2: Number(v.config.l2 ?? 0) });
+      if (!isObject(v)) throw new Error(`${where}: ${k} must be {class_name, config}, got ${preview(v)}`);
+      args[k] = regularizerFromConfig(v, `${where} ${k}`);
     } else if (k.endsWith('Constraint')) {
-      if (v !== null) throw new Error(`${where}: weight constraints are not supported (${k})`);
+      refuseConstraint(where, k, v);
     } else if (k === 'dataFormat') {
-      if (v !== 'channelsLast') throw new Error(`${where}: only channels-last (NHWC) data is supported, got dataFormat '${String(v)}'`);
+      if (v !== 'channelsLast') throw new Error(`${where}: only channels-last (NHWC) data is supported, got dataFormat ${typeof v === 'string' ? `'${clipped(v)}'` : preview(v)}`);
     } else if (k === 'batchInputShape' && Array.isArray(v)) {
       args[k] = v;
-    } else if (v !== null && k !== 'activityRegularizer' && k !== 'dtype') {
+    } else if (v !== null && k !== 'dtype') {
       args[k] = v;
     }
   }
@@ -86,18 +80,17 @@ function resolveArgs(cfg: Record<string, unknown>, where: string): AnyLayerArgs 
 
 function buildLayer(entry: unknown, where: string): Layer {
   if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) {
-    throw new Error(`${where}: each layer must be {class_name, config}, got ${JSON.stringify(entry)?.slice(0, 80)}`);
+    throw new Error(`${where}: each layer must be {class_name, config}, got ${preview(entry)}`);
   }
-  const Ctor = Object.hasOwn(LAYER_CLASSES, entry.class_name) ? LAYER_CLASSES[entry.class_name] : undefined;
-  if (!Ctor) throw new Error(`${where}: unknown layer class '${entry.class_name}'; webcnn knows ${Object.keys(LAYER_CLASSES).join(', ')}`);
+  const Ctor = layerClass(entry.class_name, where);
   const cfg = pythonicToTs(entry.config as Json) as Record<string, unknown>;
-  if (entry.class_name === 'InputLayer') {
+  if (Ctor === InputLayer) {
     // Keras writes batch_input_shape (or batch_shape in Keras 3).
     const shape = cfg.batchInputShape ?? cfg.batchShape;
-    if (!Array.isArray(shape)) throw new Error(`${where}: InputLayer '${String(cfg.name)}' needs batch_input_shape (a list), got ${JSON.stringify(shape) ?? 'none'}`);
+    if (!Array.isArray(shape)) throw new Error(`${where}: InputLayer '${clipped(String(cfg.name))}' needs batch_input_shape (a list), got ${shape === undefined ? 'none' : preview(shape)}`);
     return new InputLayer({ name: typeof cfg.name === 'string' ? cfg.name : undefined, batchInputShape: shape as (number | null)[] });
   }
-  return new Ctor(resolveArgs(cfg, `${where} (${entry.class_name} '${String(cfg.name)}')`) as never);
+  return new Ctor(resolveArgs(cfg, `${where} (${entry.class_name} '${clipped(String(cfg.name))}')`) as never);
 }
 
 function buildSequential(config: Record<string, unknown>, where: string): LayersModel {
@@ -126,7 +119,7 @@ type NodeRef = [string, number, number];
 
 function parseRef(r: unknown, where: string): NodeRef {
   if (!Array.isArray(r) || typeof r[0] !== 'string' || !Number.isInteger(r[1]) || !Number.isInteger(r[2] ?? 0)) {
-    throw new Error(`${where}: expected [layerName, nodeIndex, tensorIndex], got ${JSON.stringify(r)}`);
+    throw new Error(`${where}: expected [layerName, nodeIndex, tensorIndex], got ${preview(r)}`);
   }
   return [r[0], r[1] as number, (r[2] as number) ?? 0];
 }
@@ -136,30 +129,46 @@ function buildFunctional(config: Record<string, unknown>, where: string): Layers
   const byName = new Map<string, { layer: Layer; calls: unknown[]; outputs: SymbolicTensor[] }>();
   for (const entry of config.layers) {
     const layer = buildLayer(entry, where);
-    const calls = isObject(entry) && Array.isArray(entry.inbound_nodes) ? entry.inbound_nodes : [];
-    if (byName.has(layer.name)) throw new Error(`${where}: two layers are named '${layer.name}'`);
+    // an InputLayer is called by nothing: its one output exists from the start
+    const calls = !(layer instanceof InputLayer) && isObject(entry) && Array.isArray(entry.inbound_nodes) ? entry.inbound_nodes : [];
+    if (byName.has(layer.name)) throw new Error(`${where}: two layers are named '${clipped(layer.name)}'`);
     const outputs = layer instanceof InputLayer ? [layer.output] : [];
     byName.set(layer.name, { layer, calls, outputs });
   }
   const lookup = (ref: NodeRef): SymbolicTensor | undefined => byName.get(ref[0])?.outputs[ref[1]];
-  // Apply call sites once their inputs exist; a pass that adds nothing means a dangling or cyclic reference.
-  let progress = true;
-  while (progress) {
-    progress = false;
-    for (const [name, rec] of byName) {
-      while (rec.outputs.length < rec.calls.length + (rec.layer instanceof InputLayer ? 1 : 0)) {
-        const call = rec.calls[rec.outputs.length];
-        // Keras 2 nests each call as [[name, node, tensor, kwargs], ...]; Keras 3 writes {args, kwargs}.
-        if (!Array.isArray(call)) {
-          throw new Error(`${where}: layer '${name}' has an inbound node ${JSON.stringify(call)?.slice(0, 60)}; expected a list of [layerName, nodeIndex, tensorIndex] (Keras 3's {args, kwargs} nodes are not read: convert with tensorflowjs_converter)`);
-        }
-        const refs = call.map((r) => parseRef(r, `${where} (inbound node of '${name}')`));
-        if (!refs.every((r) => byName.has(r[0]))) throw new Error(`${where}: layer '${name}' takes input from an unknown layer (${refs.map((r) => r[0]).join(', ')})`);
-        const inputs = refs.map(lookup);
-        if (inputs.some((t) => !t)) break;
-        const list = inputs as SymbolicTensor[];
-        rec.outputs.push(rec.layer.apply(list.length === 1 ? list[0] : list));
-        progress = true;
+  // Apply each layer's call sites once their inputs exist. A call that waits
+  // for an output is parked under it and woken when it is made, so the work
+  // stays linear in the number of calls, in whatever order the file lists
+  // them; a call never woken is a dangling or cyclic reference.
+  const outputKey = (layerName: string, index: number): string => `${index}:${layerName}`;
+  const parked = new Map<string, string[]>();
+  const queue = [...byName.keys()];
+  for (let head = 0; head < queue.length; head++) {
+    const name = queue[head];
+    const rec = byName.get(name)!;
+    const made = rec.layer instanceof InputLayer ? 1 : 0;
+    while (rec.outputs.length < rec.calls.length + made) {
+      const call = rec.calls[rec.outputs.length - made];
+      // Keras 2 nests each call as [[name, node, tensor, kwargs], ...]; Keras 3 writes {args, kwargs}.
+      if (!Array.isArray(call)) {
+        throw new Error(`${where}: layer '${clipped(name)}' has an inbound node ${preview(call, 60)}; expected a list of [layerName, nodeIndex, tensorIndex] (Keras 3's {args, kwargs} nodes are not read: convert with tensorflowjs_converter)`);
+      }
+      const refs = call.map((r) => parseRef(r, `${where} (inbound node of '${clipped(name)}')`));
+      if (!refs.every((r) => byName.has(r[0]))) throw new Error(`${where}: layer '${clipped(name)}' takes input from an unknown layer (${clipped(refs.map((r) => r[0]).join(', '))})`);
+      const missing = refs.find((r) => !lookup(r));
+      if (missing) {
+        const key = outputKey(missing[0], missing[1]);
+        const list = parked.get(key);
+        if (list) list.push(name);
+        else parked.set(key, [name]);
+        break;
+      }
+      const list = refs.map((r) => lookup(r)!);
+      rec.outputs.push(rec.layer.apply(list.length === 1 ? list[0] : list));
+      const woken = parked.get(outputKey(name, rec.outputs.length - 1));
+      if (woken) {
+        parked.delete(outputKey(name, rec.outputs.length - 1));
+        for (const w of woken) queue.push(w);
       }
     }
   }
@@ -168,7 +177,7 @@ function buildFunctional(config: Record<string, unknown>, where: string): Layers
     if (!Array.isArray(refs) || refs.length === 0) throw new Error(`${where}: the topology has no ${key}`);
     return refs.map((r) => {
       const t = lookup(parseRef(r, where));
-      if (!t) throw new Error(`${where}: ${key} names ${JSON.stringify(r)}, which no layer call produces (a cycle or a missing layer?)`);
+      if (!t) throw new Error(`${where}: ${key} names ${preview(r)}, which no layer call produces (a cycle or a missing layer?)`);
       return t;
     });
   };
@@ -181,7 +190,7 @@ const NEWEST = { keras: 3, tfjs: 4 };
 /** keras_version as Keras ('2.15.0') or TF.js ('tfjs-layers 4.22.0') writes it; a newer major version has a format webcnn does not know. */
 function checkVersion(v: unknown, where: string): void {
   if (v === undefined || v === null) return;
-  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  const text = typeof v === 'string' ? clipped(v) : preview(v);
   const tfjs = typeof v === 'string' ? /^tfjs-layers (\d+)\.\d+/.exec(v) : null;
   const keras = typeof v === 'string' ? /^(\d+)\.\d+/.exec(v) : null;
   const major = Number((tfjs ?? keras)?.[1]);
@@ -197,10 +206,10 @@ export function topologyToModel(topology: Json, where: string): LayersModel {
   try {
     // Some writers nest the Keras JSON under 'model_config'.
     const t = isObject(topology) && isObject(topology.model_config) ? topology.model_config : topology;
-    if (!isObject(t) || typeof t.class_name !== 'string') throw new Error(`${where}: modelTopology must be {class_name, config}, got ${JSON.stringify(t)?.slice(0, 80)}`);
+    if (!isObject(t) || typeof t.class_name !== 'string') throw new Error(`${where}: modelTopology must be {class_name, config}, got ${preview(t)}`);
     checkVersion(isObject(topology) ? topology.keras_version ?? t.keras_version : undefined, where);
     const config = t.config as Record<string, unknown>;
-    if (!isObject(config) && !Array.isArray(config)) throw new Error(`${where}: modelTopology.config must be an object, got ${JSON.stringify(config)?.slice(0, 80) ?? 'none'}`);
+    if (!isObject(config) && !Array.isArray(config)) throw new Error(`${where}: modelTopology.config must be an object, got ${config === undefined ? 'none' : preview(config)}`);
     if (t.class_name === 'Sequential') return buildSequential(config, where);
     if (t.class_name === 'Model' || t.class_name === 'Functional') return buildFunctional(config, where);
     throw new Error(`${where}: unknown model class '${t.class_name}'; expected 'Sequential', 'Model' or 'Functional'`);

@@ -1,9 +1,11 @@
 // Argument checks shared by the layer constructors: each error names the
 // layer, the argument, what was expected and what was given.
 
-/** The given value as a message shows it: JSON, except numbers (JSON writes NaN and Infinity as null). */
+import { preview } from './preview.js';
+
+/** The given value as a message shows it (a bounded prefix; numbers as String() writes them). */
 export function shown(v: unknown): string {
-  return typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v);
+  return preview(v);
 }
 
 export function positiveInt(where: string, what: string, v: unknown): number {

@@ -8,7 +8,7 @@ import { Layer, expectInputRank, singleShape, type LayerArgs, type LayerConfig, 
 import { activate, activateBackward, fusedActivation, getActivation, type ActivationName } from './activations.js';
 import { getInitializer, glorotUniform, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
-import { channelsLast, oneOf, positiveInt, positivePair } from './args.js';
+import { channelsLast, oneOf, positiveInt, positivePair, shown } from './args.js';
 
 export interface Conv2DArgs extends LayerArgs {
   filters: number;
@@ -62,7 +62,7 @@ export class Conv2D extends Layer<Saved> {
     this.dilationRate = positivePair(where, 'dilationRate', args.dilationRate, [1, 1]);
     // TF.js: strides > 1 with dilation > 1 is not supported by the convolution.
     if ((this.strides[0] > 1 || this.strides[1] > 1) && (this.dilationRate[0] > 1 || this.dilationRate[1] > 1)) {
-      throw new Error(`${where}: strides ${JSON.stringify(this.strides)} and dilationRate ${JSON.stringify(this.dilationRate)} cannot both exceed 1`);
+      throw new Error(`${where}: strides ${shown(this.strides)} and dilationRate ${shown(this.dilationRate)} cannot both exceed 1`);
     }
     channelsLast(where, args.dataFormat);
     this.activation = getActivation(args.activation, where);

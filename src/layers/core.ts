@@ -6,7 +6,7 @@ import * as ops from '../ops/index.js';
 import { Layer, singleShape, symShapeToString, type BackwardOptions, type LayerArgs, type LayerConfig, type LayerGrads, type SymShape } from './layer.js';
 import { activate, activateBackward, getActivation, type ActivationName } from './activations.js';
 import { nextSeed, seededRandom } from './initializers.js';
-import { numberIn } from './args.js';
+import { numberIn, shown } from './args.js';
 
 const passThrough = (dx: Tensor | null): LayerGrads => ({ dxs: [dx], dWeights: [] });
 
@@ -43,7 +43,7 @@ export class Reshape extends Layer<readonly number[]> {
     super(args, 'reshape');
     const ts = args.targetShape;
     if (!Array.isArray(ts) || ts.some((d) => !Number.isInteger(d) || (d < 1 && d !== -1)) || ts.filter((d) => d === -1).length > 1) {
-      throw new Error(`reshape '${this.name}': targetShape must be positive integers with at most one -1, got ${JSON.stringify(ts)}`);
+      throw new Error(`reshape '${this.name}': targetShape must be positive integers with at most one -1, got ${shown(ts)}`);
     }
     this.targetShape = [...ts];
   }
@@ -53,7 +53,7 @@ export class Reshape extends Layer<readonly number[]> {
     const known = this.targetShape.reduce((a, b) => (b === -1 ? a : a * b), 1);
     const out = this.targetShape.map((d) => (d === -1 ? size / known : d));
     if (out.some((d) => !Number.isInteger(d)) || out.reduce((a, b) => a * b, 1) !== size) {
-      throw new Error(`reshape '${this.name}': cannot reshape input of shape ${symShapeToString(s)} to targetShape ${JSON.stringify(this.targetShape)}`);
+      throw new Error(`reshape '${this.name}': cannot reshape input of shape ${symShapeToString(s)} to targetShape ${shown(this.targetShape)}`);
     }
     return [s[0], ...out];
   }

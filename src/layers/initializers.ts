@@ -5,6 +5,7 @@
 // fresh process gets the same ones (reproducible runs).
 
 import type { LayerConfig } from './layer.js';
+import { clipped, preview } from './preview.js';
 
 export interface Initializer {
   /** Keras class name, as model.json stores it: 'GlorotUniform', 'Zeros', ... */
@@ -151,28 +152,156 @@ export const heNormal = (args: SeedArgs = {}): Initializer => new VarianceScalin
 export const leCunUniform = (args: SeedArgs = {}): Initializer => new VarianceScaling('LeCunUniform', 1, 'fanIn', 'uniform', args.seed ?? null);
 export const leCunNormal = (args: SeedArgs = {}): Initializer => new VarianceScaling('LeCunNormal', 1, 'fanIn', 'normal', args.seed ?? null);
 
+/** 2-D square kernels only, as TF.js's Identity: gain times the identity matrix. */
+class Identity implements Initializer {
+  readonly className = 'Identity';
+  constructor(private readonly gain: number) {}
+  values(shape: readonly number[]): Float32Array {
+    if (shape.length !== 2 || shape[0] !== shape[1]) {
+      throw new Error(`initializers: Identity only makes 2-D square matrices, got shape [${shape.join(',')}]`);
+    }
+    const out = new Float32Array(size(shape));
+    for (let i = 0; i < shape[0]; i++) out[i * shape[0] + i] = this.gain;
+    return out;
+  }
+  getConfig(): LayerConfig {
+    return { gain: this.gain };
+  }
+}
+
+/**
+ * TF.js's Orthogonal, 2-D only: Gram-Schmidt on the rows of a normal matrix of
+ * the shorter side by the longer, transposed back when there are more rows.
+ */
+class Orthogonal implements Initializer {
+  readonly className = 'Orthogonal';
+  constructor(private readonly gain: number, private readonly seed: number | null) {}
+  values(shape: readonly number[]): Float32Array {
+    if (shape.length !== 2) throw new Error(`initializers: Orthogonal only makes 2-D matrices, got shape [${shape.join(',')}]`);
+    const [rows, cols] = shape[0] > shape[1] ? [shape[1], shape[0]] : [shape[0], shape[1]];
+    const q = Float64Array.from(normalValues(rows * cols, 0, 1, false, this.seed));
+    for (let r = 0; r < rows; r++) {
+      const row = q.subarray(r * cols, (r + 1) * cols);
+      for (let p = 0; p < r; p++) {
+        const prev = q.subarray(p * cols, (p + 1) * cols);
+        let dot = 0;
+        for (let c = 0; c < cols; c++) dot += row[c] * prev[c];
+        for (let c = 0; c < cols; c++) row[c] -= dot * prev[c];
+      }
+      let norm = 0;
+      for (let c = 0; c < cols; c++) norm += row[c] * row[c];
+      norm = Math.sqrt(norm) || 1;
+      for (let c = 0; c < cols; c++) row[c] /= norm;
+    }
+    const out = new Float32Array(rows * cols);
+    const transpose = shape[0] > shape[1];
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) out[transpose ? c * rows + r : r * cols + c] = this.gain * q[r * cols + c];
+    }
+    return out;
+  }
+  getConfig(): LayerConfig {
+    return { gain: this.gain, seed: this.seed };
+  }
+}
+
+export const identity = (args: { gain?: number } = {}): Initializer => new Identity(args.gain ?? 1);
+export const orthogonal = (args: { gain?: number; seed?: number } = {}): Initializer => new Orthogonal(args.gain ?? 1, args.seed ?? null);
+
 /** The string names TF.js accepts for initializers, mapped to makers. */
 const byName: Record<string, () => Initializer> = {
   zeros, ones, randomUniform, randomNormal, truncatedNormal, varianceScaling,
-  glorotUniform, glorotNormal, heUniform, heNormal, leCunUniform, leCunNormal,
+  glorotUniform, glorotNormal, heUniform, heNormal, leCunUniform, leCunNormal, identity, orthogonal,
 };
 
 export type InitializerName = 'zeros' | 'ones' | 'randomUniform' | 'randomNormal' | 'truncatedNormal' | 'varianceScaling'
-  | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'leCunUniform' | 'leCunNormal';
-export type InitializerIdentifier = InitializerName | Initializer;
+  | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'leCunUniform' | 'leCunNormal' | 'identity' | 'orthogonal';
+/** A name, an initializer object, or the {className, config} form model.json stores. */
+export type InitializerIdentifier = InitializerName | Initializer | { className: string; config?: LayerConfig };
 
-/** Resolves a name or an initializer object; `where` names the layer for errors. */
+type Config = Readonly<Record<string, unknown>>;
+
+/** Reads one field of a class config: absent or null takes the default; anything else must pass the check. */
+function field<T>(config: Config, key: string, fallback: T, ok: (v: unknown) => v is T, expected: string, where: string): T {
+  const v = Object.hasOwn(config, key) ? config[key] : undefined;
+  if (v === undefined || v === null) return fallback;
+  if (!ok(v)) throw new Error(`${where}: ${key} must be ${expected}, got ${preview(v)}`);
+  return v;
+}
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isPositive = (v: unknown): v is number => isFiniteNumber(v) && v > 0;
+const isNonNegative = (v: unknown): v is number => isFiniteNumber(v) && v >= 0;
+const num = (c: Config, key: string, fallback: number, where: string) => field(c, key, fallback, isFiniteNumber, 'a finite number', where);
+const seed = (c: Config, where: string): { seed?: number } => {
+  const v = field<number | undefined>(c, 'seed', undefined, isFiniteNumber, 'a number or null', where);
+  return v === undefined ? {} : { seed: v };
+};
+const oneOfField = <T extends string>(c: Config, key: string, fallback: T, allowed: readonly T[], where: string): T =>
+  field(c, key, fallback, (v): v is T => typeof v === 'string' && (allowed as readonly string[]).includes(v), `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, where);
+
+/**
+ * The Keras/TF.js class names model.json stores (TF.js's registry, with the
+ * same classes), each reading its own config: an explicit table, so that only
+ * these names resolve. Glorot/He/LeCun configs as TF.js writes them also carry
+ * VarianceScaling's fixed scale, mode and distribution, which are implied by the class.
+ */
+const byClassName: Record<string, (config: Config, where: string) => Initializer> = {
+  Zeros: () => zeros(),
+  Ones: () => ones(),
+  Constant: (c, w) => constant({ value: num(c, 'value', 0, w) }),
+  RandomUniform: (c, w) => randomUniform({ minval: num(c, 'minval', -0.05, w), maxval: num(c, 'maxval', 0.05, w), ...seed(c, w) }),
+  RandomNormal: (c, w) => randomNormal({ mean: num(c, 'mean', 0, w), stddev: field(c, 'stddev', 0.05, isNonNegative, 'a non-negative number', w), ...seed(c, w) }),
+  TruncatedNormal: (c, w) => truncatedNormal({ mean: num(c, 'mean', 0, w), stddev: field(c, 'stddev', 0.05, isNonNegative, 'a non-negative number', w), ...seed(c, w) }),
+  VarianceScaling: (c, w) => varianceScaling({
+    scale: field(c, 'scale', 1, isPositive, 'a positive number', w),
+    mode: oneOfField<FanMode>(c, 'mode', 'fanIn', ['fanIn', 'fanOut', 'fanAvg'], w),
+    distribution: oneOfField<Distribution>(c, 'distribution', 'normal', ['normal', 'uniform', 'truncatedNormal'], w),
+    ...seed(c, w),
+  }),
+  GlorotUniform: (c, w) => glorotUniform(seed(c, w)),
+  GlorotNormal: (c, w) => glorotNormal(seed(c, w)),
+  HeUniform: (c, w) => heUniform(seed(c, w)),
+  HeNormal: (c, w) => heNormal(seed(c, w)),
+  LeCunUniform: (c, w) => leCunUniform(seed(c, w)),
+  LeCunNormal: (c, w) => leCunNormal(seed(c, w)),
+  Identity: (c, w) => identity({ gain: num(c, 'gain', 1, w) }),
+  Orthogonal: (c, w) => orthogonal({ gain: num(c, 'gain', 1, w), ...seed(c, w) }),
+};
+
+const listNames = (table: Record<string, unknown>): string => Object.keys(table).map((k) => `'${k}'`).join(', ');
+
+/** The initializer class names model.json may name, TF.js's spelling. */
+export const initializerClassNames: readonly string[] = Object.keys(byClassName);
+
+/** An initializer from its {className, config} form; an unknown class is refused with the known ones listed. */
+export function initializerFromConfig(dict: unknown, where: string): Initializer {
+  const d = dict !== null && typeof dict === 'object' && !Array.isArray(dict) ? dict as Config : null;
+  if (!d || typeof d.className !== 'string') throw new Error(`${where}: an initializer config must be {className, config}, got ${preview(dict)}`);
+  const make = Object.hasOwn(byClassName, d.className) ? byClassName[d.className] : undefined;
+  if (!make) throw new Error(`${where}: unknown initializer '${clipped(d.className)}'; expected one of ${listNames(byClassName)}`);
+  const config = d.config === undefined || d.config === null ? {} : d.config;
+  if (typeof config !== 'object' || Array.isArray(config)) throw new Error(`${where}: the config of initializer '${d.className}' must be an object, got ${preview(config)}`);
+  return make(config as Config, `${where} (initializer ${d.className})`);
+}
+
+/**
+ * Resolves a name (TF.js's identifier or class name), an initializer object or
+ * a {className, config} dict; `where` names the layer for errors.
+ */
 export function getInitializer(id: InitializerIdentifier | undefined, fallback: () => Initializer, where: string): Initializer {
   if (id === undefined) return fallback();
   if (typeof id !== 'string') {
     // JavaScript callers and model.json files can hand anything here; only an object that can make values will do
     const maybe = id as Partial<Initializer> | null;
-    if (maybe !== null && typeof maybe === 'object' && !Array.isArray(maybe) && typeof maybe.values === 'function' && typeof maybe.getConfig === 'function') return id;
-    throw new Error(`${where}: an initializer must be a name (${Object.keys(byName).map((k) => `'${k}'`).join(', ')}) or a wc.initializers.* object, got ${JSON.stringify(id) ?? String(id)}`);
+    if (maybe !== null && typeof maybe === 'object' && !Array.isArray(maybe)) {
+      if (typeof maybe.values === 'function' && typeof maybe.getConfig === 'function') return id as Initializer;
+      if (typeof maybe.className === 'string') return initializerFromConfig(id, where);
+    }
+    throw new Error(`${where}: an initializer must be a name (${listNames(byName)}), {className, config} or a wc.initializers.* object, got ${preview(id)}`);
   }
-  const make = Object.hasOwn(byName, id) ? byName[id] : undefined;
-  if (!make) throw new Error(`${where}: unknown initializer '${String(id)}'; expected one of ${Object.keys(byName).map((k) => `'${k}'`).join(', ')}`);
-  return make();
+  if (Object.hasOwn(byName, id)) return byName[id]();
+  if (Object.hasOwn(byClassName, id)) return byClassName[id]({}, where);
+  throw new Error(`${where}: unknown initializer '${clipped(id)}'; expected one of ${listNames(byName)} (or a class name: ${listNames(byClassName)})`);
 }
 
 /** The {className, config} form model.json stores. */

@@ -2,6 +2,7 @@
 
 import type { Tensor } from '../tensor.js';
 import { Layer, Node, SymbolicTensor, type BackwardOptions, type LayerConfig, type LayerGrads, type SymShape } from './layer.js';
+import { shown } from './args.js';
 
 export interface InputLayerArgs {
   name?: string;
@@ -22,7 +23,7 @@ export class InputLayer extends Layer<null> {
     super(args, 'input');
     const shape = this.batchInputShape!;
     if (shape.slice(1).some((d) => d === null || !Number.isInteger(d) || d < 1)) {
-      throw new Error(`input '${this.name}': every non-batch dimension must be a positive integer, got ${JSON.stringify(shape)}`);
+      throw new Error(`input '${this.name}': every non-batch dimension must be a positive integer, got ${shown(shape)}`);
     }
     this.built = true;
     this.output = new SymbolicTensor(shape, this.name);

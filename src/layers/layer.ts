@@ -26,6 +26,9 @@ import { keep, shapeToString } from '../tensor.js';
 import { backend } from '../engine.js';
 import type { Initializer } from './initializers.js';
 import type { Regularizer } from './regularizers.js';
+import { shown } from './args.js';
+import { refuseConstraint } from './constraints.js';
+import { checkOutputSize, checkWeightSize } from './sizeLimit.js';
 
 /** A shape whose batch axis (first) may be unknown. */
 export type SymShape = readonly (number | null)[];
@@ -204,6 +207,7 @@ export abstract class Layer<S = unknown> {
 
   /** Adds a weight filled by an initializer (kept alive outside tidy scopes). */
   protected addWeight(name: string, shape: readonly number[], init: Initializer, trainable: boolean, regularizer: Regularizer | null = null): LayerVariable {
+    checkWeightSize(`${this.className} '${this.name}'`, name, shape);
     const count = shape.reduce((a, b) => a * b, 1);
     if (budget) {
       if (count > budget.remaining) {
@@ -308,8 +312,10 @@ export abstract class Layer<S = unknown> {
     if (list.every((t) => t instanceof SymbolicTensor)) {
       const syms = list as readonly SymbolicTensor[];
       const shapes = syms.map((s) => s.shape);
-      this.build(shapes);
+      // the output's shape and size first: a layer that cannot be run is refused before it makes weights
       const outShape = this.computeOutputShape(shapes.length === 1 ? shapes[0] : shapes);
+      checkOutputSize(`${this.className} '${this.name}'`, outShape);
+      this.build(shapes);
       const out = new SymbolicTensor(outShape, `${this.name}/out${this.inboundNodes.length}`);
       const node = new Node(this, syms, out);
       out.node = node;
@@ -327,9 +333,8 @@ export abstract class Layer<S = unknown> {
 
 /** The arguments every layer shares, checked before use: JavaScript callers and model.json files can give any type. */
 function checkLayerArgs(args: LayerArgs, prefix: string): void {
-  if (args === null || typeof args !== 'object') throw new Error(`${prefix}: expected an arguments object, got ${JSON.stringify(args) ?? String(args)}`);
+  if (args === null || typeof args !== 'object') throw new Error(`${prefix}: expected an arguments object, got ${shown(args)}`);
   const where = `${prefix}${typeof args.name === 'string' ? ` '${args.name}'` : ''}`;
-  const shown = (v: unknown) => JSON.stringify(v) ?? String(v);
   if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) throw new Error(`${where}: name must be a non-empty string, got ${shown(args.name)}`);
   if (args.trainable !== undefined && typeof args.trainable !== 'boolean') throw new Error(`${where}: trainable must be true or false, got ${shown(args.trainable)}`);
   const dims = (v: unknown, batch: boolean): boolean => Array.isArray(v)
@@ -343,6 +348,12 @@ function checkLayerArgs(args: LayerArgs, prefix: string): void {
   if (args.batchSize !== undefined && args.batchSize !== null && !(Number.isInteger(args.batchSize) && args.batchSize > 0)) {
     throw new Error(`${where}: batchSize must be a positive integer, got ${shown(args.batchSize)}`);
   }
+  // arguments webcnn would otherwise ignore, silently changing what trains
+  for (const key of Object.keys(args)) {
+    if (key.endsWith('Constraint')) refuseConstraint(where, key, (args as Record<string, unknown>)[key]);
+  }
+  const activity = (args as { activityRegularizer?: unknown }).activityRegularizer;
+  if (activity !== undefined && activity !== null) throw new Error(`${where}: activityRegularizer is not supported, got ${shown(activity)}; remove it`);
 }
 
 /** For single-input layers: the one shape, whether given alone or in a list. */

@@ -4,7 +4,7 @@ import type { ExplicitPadding } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import { Layer, expectInputRank, singleShape, type BackwardOptions, type LayerArgs, type LayerConfig, type LayerGrads, type SymShape } from './layer.js';
-import { channelsLast } from './args.js';
+import { channelsLast, shown } from './args.js';
 
 export interface ZeroPadding2DArgs extends LayerArgs {
   /** n, [rows, cols] or [[top, bottom], [left, right]]; default 1. */
@@ -24,9 +24,9 @@ export class ZeroPadding2D extends Layer<null> {
     if (typeof p === 'number') pads = [[p, p], [p, p]];
     else if (p.length === 2 && typeof p[0] === 'number' && typeof p[1] === 'number') pads = [[p[0], p[0]], [p[1], p[1]]];
     else if (p.length === 2 && Array.isArray(p[0]) && Array.isArray(p[1])) pads = [[p[0][0], p[0][1]], [p[1][0], p[1][1]]];
-    else throw new Error(`${where}: padding must be n, [rows, cols] or [[top, bottom], [left, right]], got ${JSON.stringify(p)}`);
+    else throw new Error(`${where}: padding must be n, [rows, cols] or [[top, bottom], [left, right]], got ${shown(p)}`);
     if (pads.flat().some((v) => !Number.isInteger(v) || v < 0)) {
-      throw new Error(`${where}: padding must hold non-negative integers, got ${JSON.stringify(p)}`);
+      throw new Error(`${where}: padding must hold non-negative integers, got ${shown(p)}`);
     }
     this.padding = pads;
   }
