@@ -35,7 +35,7 @@ export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
 /** Refuses JSON nested deeper than MAX_JSON_DEPTH, naming the call, what was read and the limit. */
 export function checkDepth(value: unknown, where: string, what: string): void {
   if (jsonDepth(value) > MAX_JSON_DEPTH) {
-    throw new Error(`${where}: ${what} is nested more than ${MAX_JSON_DEPTH} levels deep; webcnn reads JSON up to ${MAX_JSON_DEPTH} levels`);
+    throw new Error(`${where}: the nesting of ${what} exceeds ${MAX_JSON_DEPTH} levels; webcnn reads JSON up to ${MAX_JSON_DEPTH} levels deep`);
   }
 }
 
