@@ -68,3 +68,12 @@ export function firstNonClass(hint: ValueHint, classes: number): ValueAt | null 
   if (!tooLarge && hint.maximaEnd < hint.size && (first === null || first.at > hint.maximaEnd)) return undefined;
   return first;
 }
+
+/** firstNonClass on the values themselves (read from the CPU backend, or back from a device). */
+export function firstNonClassIn(values: ArrayLike<number>, classes: number): ValueAt | null {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(v >= 0 && v < classes && v === Math.floor(v))) return { at: i, value: v };
+  }
+  return null;
+}

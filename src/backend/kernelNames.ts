@@ -11,7 +11,7 @@ export const KERNEL_NAMES = [
   'batchNormTrain', 'batchNormInference', 'batchNormBackward', 'movingAverageUpdate',
   'dropout', 'dropoutBackward', 'zeroPad2d', 'zeroPad2dBackward', 'add', 'scale', 'concat',
   'concatBackward', 'gatherRows', 'sum', 'locallyConnected2d', 'locallyConnected2dBackwardInput',
-  'locallyConnected2dBackwardFilter', 'loss', 'lossBackward', 'softmaxCrossEntropyBackward', 'metric',
+  'locallyConnected2dBackwardFilter', 'loss', 'lossBackward', 'softmaxCrossEntropyBackward', 'metric', 'sparseLabelCheck',
   'penalty', 'penaltyBackward', 'sgdUpdate', 'momentumUpdate', 'adamUpdate', 'rmspropUpdate',
 ] as const satisfies readonly (keyof Backend)[];
 

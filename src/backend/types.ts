@@ -285,6 +285,12 @@ export interface Backend {
   softmaxCrossEntropyBackward(yTrue: Tensor, probs: Tensor, sparse: boolean): Tensor;
   /** The batch mean of a metric, as a scalar. */
   metric(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor;
+  /**
+   * How many values of labels are not class indices for `classes` classes
+   * (integers in [0, classes); NaN and infinities are not), as a scalar: the
+   * device-side check of sparse labels a kernel made (src/train/labels.ts).
+   */
+  sparseLabelCheck(labels: Tensor, classes: number): Tensor;
 
   // ---- regularization: penalty = l1 * sum|w| + l2 * sum w^2
   penalty(w: Tensor, l1: number, l2: number): Tensor;

@@ -14,11 +14,13 @@ import { evalStep } from './step.js';
 import type { Compiled } from './compile.js';
 import { checkedTrainStep, NonFiniteLossError } from './guard.js';
 import { checkFinite, checkFiniteSync, checkInputShapes, checkModelAndBackends, checkTargetShapes, rowCount, tensorList } from './validate.js';
+import { checkLabelsOnDevice, checkLabelsSync, sparseLabelUses, type LabelUse } from './labels.js';
+import { beginFit, refuseDuringFit } from './fitLock.js';
 
 export interface FitArgs {
   batchSize?: number;
   epochs?: number;
-  /** The epoch to start from (its index in the logs). */
+  /** The epoch to start from (its index in the logs): a non-negative integer; at or past `epochs` nothing is trained, as in TF.js. */
   initialEpoch?: number;
   /** Reshuffle the training rows every epoch (default true). */
   shuffle?: boolean;
@@ -62,10 +64,10 @@ const NO_LABELS = Symbol('no labels');
 /**
  * Every check on x and y that needs no device read (src/train/validate.ts),
  * before anything runs: tensors, shapes against the model's inputs and (when
- * compiled) its outputs and losses, rows, NaN/Inf where known. Returns the
- * lists and the rows, and the tensors whose finiteness only a read can tell.
+ * compiled) its outputs and losses, rows, sparse labels and NaN/Inf where
+ * known. Returns the lists and the rows, and what only the device can tell.
  */
-function checkData(model: LayersModel, where: string, x: unknown, y: unknown): { xs: Tensor[]; ys: Tensor[]; n: number; unread: [Tensor[], Tensor[]] } {
+function checkData(model: LayersModel, where: string, x: unknown, y: unknown): { xs: Tensor[]; ys: Tensor[]; n: number; unread: { xs: Tensor[]; ys: Tensor[]; labels: LabelUse[] } } {
   const xs = tensorList(where, 'x', x);
   const ys = y === NO_LABELS ? [] : tensorList(where, 'y', y);
   model.ensureBuilt(xs);
@@ -73,14 +75,25 @@ function checkData(model: LayersModel, where: string, x: unknown, y: unknown): {
   checkInputShapes(model, where, xs);
   const n = rowCount(where, xs, y === NO_LABELS ? null : ys);
   if (y !== NO_LABELS && model.compiled) checkTargetShapes(model, where, ys, model.compiled.losses);
-  return { xs, ys, n, unread: [checkFiniteSync(where, 'x', xs), checkFiniteSync(where, 'y', ys)] };
+  const unreadX = checkFiniteSync(where, 'x', xs);
+  // class indices before finiteness: a NaN label is named as a label, with its row
+  const uses = sparseLabelUses(model, ys);
+  const labels = checkLabelsSync(where, uses);
+  const unreadY = checkFiniteSync(where, 'y', ys, new Set(uses.map((u) => u.y)));
+  return { xs, ys, n, unread: { xs: unreadX, ys: unreadY, labels } };
 }
 
-/** checkData, then the one read of what only the device can tell (GPU-made x or y): for the async methods. */
+/**
+ * checkData, then what only the device can tell (GPU-made x or y), for the
+ * async methods: the reads go out together, and a failure is reported in a
+ * fixed order (x, y, labels).
+ */
 async function checkDataAsync(model: LayersModel, where: string, x: unknown, y: unknown): Promise<{ xs: Tensor[]; ys: Tensor[]; n: number }> {
   const d = checkData(model, where, x, y);
-  await checkFinite(where, 'x', d.unread[0]);
-  await checkFinite(where, 'y', d.unread[1]);
+  const outcomes = await Promise.allSettled([
+    checkFinite(where, 'x', d.unread.xs), checkFinite(where, 'y', d.unread.ys), checkLabelsOnDevice(where, d.unread.labels),
+  ]);
+  for (const o of outcomes) if (o.status === 'rejected') throw o.reason;
   return d;
 }
 
@@ -153,13 +166,35 @@ async function evaluateLoop(model: LayersModel, xs: readonly Tensor[], ys: reado
   return sums.read(n);
 }
 
+/** A user's argument in a message: strings quoted, so that '2' is not read as 2. */
+function shown(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v.length > 24 ? `${v.slice(0, 24)}...` : v) : String(v);
+}
+
+function nonNegativeInteger(where: string, name: string, v: unknown, fallback: number): number {
+  const value = v ?? fallback;
+  if (!Number.isInteger(value) || (value as number) < 0) throw new Error(`${where}: ${name} must be a non-negative integer, got ${shown(v)}`);
+  return value as number;
+}
+
+/** One fit at a time per model (src/train/fitLock.ts), released however fit ends. */
 export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs): Promise<History> {
   const where = `${model.className}.fit`;
+  const release = beginFit(model, where);
+  try {
+    return await fitUnlocked(model, where, x, y, args);
+  } finally {
+    release();
+  }
+}
+
+async function fitUnlocked(model: LayersModel, where: string, x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs): Promise<History> {
   requireCompiled(model, where);
   let { xs, ys, n } = await checkDataAsync(model, where, x, y);
   const batchSize = positiveBatch(where, args.batchSize);
-  const epochs = args.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`${where}: epochs must be a non-negative integer, got ${args.epochs}`);
+  const epochs = nonNegativeInteger(where, 'epochs', args.epochs, 1);
+  // as in TF.js, an initialEpoch at or past epochs trains nothing
+  const initialEpoch = nonNegativeInteger(where, 'initialEpoch', args.initialEpoch, 0);
   const split = args.validationSplit ?? 0;
   if (!(split >= 0 && split < 1)) throw new Error(`${where}: validationSplit must be in [0, 1), got ${args.validationSplit}`);
 
@@ -192,7 +227,7 @@ export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tens
   const keeper = new CheckpointKeeper(model, args.checkpointEvery, where);
   try {
     await cbs.trainBegin();
-    for (let epoch = args.initialEpoch ?? 0; epoch < epochs; epoch++) {
+    for (let epoch = initialEpoch; epoch < epochs; epoch++) {
       await cbs.epochBegin(epoch);
       const order = args.shuffle === false ? range(0, n) : shuffled(range(0, n), rand);
       // rows whose update was applied: all of them unless a NaN loss stops the epoch early
@@ -258,6 +293,7 @@ export async function evaluateModel(model: LayersModel, x: Tensor | Tensor[], y:
 /** One step on exactly this batch: the loss, or [loss, ...metrics] when there are metrics. */
 export async function trainOnBatchModel(model: LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[]): Promise<number | number[]> {
   const where = `${model.className}.trainOnBatch`;
+  refuseDuringFit(model, where);
   requireCompiled(model, where);
   const { xs, ys } = await checkDataAsync(model, where, x, y);
   const step = await checkedTrainStep(model, () => [xs, ys], true);

@@ -109,12 +109,13 @@ function nonFiniteError(where: string, what: string, t: Tensor, at: number, valu
  * Refuses NaN/Inf where that is known without waiting on a device: the
  * values wc.tensor() was given (Tensor.finiteHint), or the CPU backend's own
  * storage. Returns the tensors it could not judge (made by GPU kernels).
+ * `skip`: tensors a stricter check covers (sparse labels, src/train/labels.ts).
  */
-export function checkFiniteSync(where: string, what: string, ts: readonly Tensor[]): Tensor[] {
+export function checkFiniteSync(where: string, what: string, ts: readonly Tensor[], skip?: ReadonlySet<Tensor>): Tensor[] {
   const unknown: Tensor[] = [];
   ts.forEach((t, i) => {
     const name = ts.length > 1 ? `${what}[${i}]` : what;
-    if (t.finiteHint === true) return;
+    if (t.finiteHint === true || skip?.has(t)) return;
     if (t.backend.readSync) {
       const values = t.backend.readSync(t);
       const at = firstNonFinite(values);

@@ -94,6 +94,7 @@ export class CpuBackend implements Backend {
   lossBackward(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor { return loss.lossBackward(kind, yTrue, yPred); }
   softmaxCrossEntropyBackward(yTrue: Tensor, probs: Tensor, sparse: boolean): Tensor { return loss.softmaxCrossEntropyBackward(yTrue, probs, sparse); }
   metric(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor { return loss.metric(kind, yTrue, yPred); }
+  sparseLabelCheck(labels: Tensor, classes: number): Tensor { return loss.sparseLabelCheck(labels, classes); }
   penalty(w: Tensor, l1: number, l2: number): Tensor { return loss.penalty(w, l1, l2); }
   penaltyBackward(w: Tensor, l1: number, l2: number): Tensor { return loss.penaltyBackward(w, l1, l2); }
 

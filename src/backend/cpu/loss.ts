@@ -194,6 +194,13 @@ export function metric(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor {
   return cpuTensor(new Float32Array([rows === 0 ? NaN : total / rows]), []);
 }
 
+/** How many labels are not integers in [0, classes) (NaN and infinities included), as a scalar. */
+export function sparseLabelCheck(labels: Tensor, classes: number): Tensor {
+  let bad = 0;
+  for (const v of vals(labels)) if (!(v >= 0 && v < classes && v === Math.floor(v))) bad++;
+  return cpuTensor(new Float32Array([bad]), []);
+}
+
 /** l1 * sum|w| + l2 * sum w^2, as a scalar (TF.js's l1l2 regularizer). */
 export function penalty(w: Tensor, l1: number, l2: number): Tensor {
   let a = 0;

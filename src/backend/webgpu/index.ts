@@ -277,6 +277,7 @@ export class WebGpuBackend implements Backend {
   lossBackward(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor { return loss.lossBackward(this.ctx, kind, yTrue, yPred); }
   softmaxCrossEntropyBackward(yTrue: Tensor, probs: Tensor, sparse: boolean): Tensor { return loss.softmaxCrossEntropyBackward(this.ctx, yTrue, probs, sparse); }
   metric(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor { return loss.metric(this.ctx, kind, yTrue, yPred); }
+  sparseLabelCheck(labels: Tensor, classes: number): Tensor { return loss.sparseLabelCheck(this.ctx, labels, classes); }
   penalty(w: Tensor, l1: number, l2: number): Tensor { return loss.penalty(this.ctx, w, l1, l2); }
   penaltyBackward(w: Tensor, l1: number, l2: number): Tensor { return loss.penaltyBackward(this.ctx, w, l1, l2); }
 

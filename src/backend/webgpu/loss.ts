@@ -1,7 +1,8 @@
 // Losses, their gradients (the fused softmax + cross-entropy one too),
 // metrics and weight penalties. Per-row (or per-element) values go to a
 // scratch buffer, and sum.wgsl reduces them to the scalar batch mean.
-// Shaders: lossRows.wgsl, lossGrad.wgsl, metricRows.wgsl, penalty.wgsl, sum.wgsl.
+// Shaders: lossRows.wgsl, lossGrad.wgsl, metricRows.wgsl, penalty.wgsl, sum.wgsl,
+// labelCheck.wgsl.
 
 import type { LossKind, MetricKind } from '../types.js';
 import type { Tensor } from '../../tensor.js';
@@ -12,6 +13,7 @@ import lossRowsCode from '../../../shaders/lossRows.wgsl?raw';
 import lossGradCode from '../../../shaders/lossGrad.wgsl?raw';
 import metricRowsCode from '../../../shaders/metricRows.wgsl?raw';
 import penaltyCode from '../../../shaders/penalty.wgsl?raw';
+import labelCheckCode from '../../../shaders/labelCheck.wgsl?raw';
 
 /** The KIND override of lossRows.wgsl and lossGrad.wgsl. */
 const LOSS: Record<LossKind, number> = {
@@ -32,10 +34,12 @@ const gradSpec = (kind: number): PipelineSpec => ({ name: 'lossGrad', code: loss
 const metricSpec = (kind: number): PipelineSpec => ({ name: 'metricRows', code: metricRowsCode, constants: { KIND: kind, WG: ROW_WG } });
 const penaltySpec = (grad: number): PipelineSpec => ({ name: 'penalty', code: penaltyCode, constants: { GRAD: grad } });
 
+const labelCheckSpec: PipelineSpec = { name: 'labelCheck', code: labelCheckCode };
+
 const lossKinds = Object.values(LOSS);
 export const pipelines: readonly PipelineSpec[] = [
   ...lossKinds.map(rowsSpec), ...[...lossKinds, FUSED_DENSE, FUSED_SPARSE].map(gradSpec),
-  ...Object.values(METRIC).map(metricSpec), penaltySpec(0), penaltySpec(1),
+  ...Object.values(METRIC).map(metricSpec), penaltySpec(0), penaltySpec(1), labelCheckSpec,
 ];
 
 function rowsOf(yPred: Tensor): { rows: number; k: number } {
@@ -80,6 +84,14 @@ function gradient(ctx: GpuContext, kind: number, yTrue: Tensor, yPred: Tensor, o
 
 export function metric(ctx: GpuContext, kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor {
   return perRow(ctx, metricSpec(METRIC[kind]), yTrue, yPred, `metric ${kind}`);
+}
+
+/** How many labels are not integers in [0, classes), as a scalar: one workgroup, as sum.wgsl. */
+export function sparseLabelCheck(ctx: GpuContext, labels: Tensor, classes: number): Tensor {
+  const y = ctx.output([], 'sparseLabelCheck');
+  // classes beyond u32 (an output of unknown width) bound nothing a float32 label can reach
+  ctx.run(labelCheckSpec, new Params().u32(labels.size).u32(Math.min(classes, 0xffffffff)), [buf(labels), buf(y)], [1]);
+  return y;
 }
 
 export function penalty(ctx: GpuContext, w: Tensor, l1: number, l2: number): Tensor {
