@@ -45,7 +45,7 @@ export async function localPath(target: string, where: string): Promise<string> 
   }
   if (relative) return path.resolve(decodeURIComponent(pathPart));
   try {
-    return url.fileURLToPath(target);
+    return path.resolve(url.fileURLToPath(target));
   } catch (err) {
     throw new Error(`${where}: ${quote(target)} is not a file URL Node can use (${clip((err as Error).message)}); write file:///absolute/path or file://./relative/path`, { cause: err });
   }
