@@ -30,7 +30,7 @@ async function inTransaction<T>(where: string, mode: IDBTransactionMode, op: (s:
       tx.oncomplete = () => resolve(req.result);
       const failed = () => {
         const cause = tx.error ?? req.error;
-        reject(new Error(`${where}: the IndexedDB transaction failed${cause ? `: ${clip(cause.message)}` : ''}`, { cause }));
+        reject(new Error(`${where}: the IndexedDB transaction failed: ${cause ? clip(cause.message) : 'it was aborted'}`, { cause }));
       };
       tx.onerror = failed;
       tx.onabort = failed;
