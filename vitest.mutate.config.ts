@@ -1,0 +1,31 @@
+// The tests StrykerJS runs against each mutant (npm run mutate, docs/MUTATION.md):
+// the Node tests that exercise src/train, src/graph, src/io and the CPU
+// reference kernels. Nothing that launches Chromium, spawns Node or reads the
+// MNIST files, and not the slow fuzz and zoo tests: a mutant run must take
+// well under a second. Not used by npm test.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: [
+      'test/cpu/**/*.test.ts',
+      'test/train/**/*.test.ts',
+      'test/graph/**/*.test.ts',
+      'test/io/**/*.test.ts',
+      'test/layers/**/*.test.ts',
+      'test/reliability/badConfig.test.ts',
+      'test/reliability/badData.test.ts',
+      'test/reliability/badFiles.test.ts',
+      'test/reliability/nanLoss.test.ts',
+      'test/reliability/tensors.test.ts',
+      'test/tensor.test.ts',
+      'test/profile.test.ts',
+    ],
+    exclude: ['**/node_modules/**'],
+    testTimeout: 60_000,
+    // One module graph for all files: 5 s for the lot instead of 20 s, and a
+    // mutant run reuses the imported sources (Stryker switches mutants at run time).
+    isolate: false,
+  },
+});
