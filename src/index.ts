@@ -17,6 +17,7 @@ registerBackend('webgpu', async (options) => (await import('./backend/webgpu/ind
 installBackend(cpu, {}, true);
 
 export { setBackend, getBackend, backendInfo, tensor } from './engine.js';
+export type { TensorLike } from './tensorLike.js';
 export type { BackendOptions, BackendInfo } from './engine.js';
 export { profile } from './profile.js';
 export type { Profile, ProfileOptions, KernelTime, ProfileTiming } from './profile.js';
