@@ -5,6 +5,7 @@
 import type { Tensor } from '../tensor.js';
 import { Layer, LayerVariable, Node, SymbolicTensor, uniqueName } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
+import { clipped, listed } from '../layers/preview.js';
 import { buildTopology, type Topology } from './topology.js';
 import { checkFeeds, forwardGraph, type ForwardPass } from './executor.js';
 import { formatSummary, outputShapeString } from './summary.js';
@@ -90,7 +91,7 @@ export class LayersModel {
 
   getLayer(nameOrIndex: string | number): Layer {
     const layer = typeof nameOrIndex === 'number' ? this.layers[nameOrIndex] : this.layers.find((l) => l.name === nameOrIndex);
-    if (!layer) throw new Error(`${this.className}.getLayer: no layer ${typeof nameOrIndex === 'number' ? `at index ${nameOrIndex}` : `named '${nameOrIndex}'`}; layers: ${this.layers.map((l) => l.name).join(', ')}`);
+    if (!layer) throw new Error(`${this.className}.getLayer: no layer ${typeof nameOrIndex === 'number' ? `at index ${nameOrIndex}` : `named '${clipped(nameOrIndex)}'`}; layers: ${listed(this.layers.map((l) => l.name))}`);
     return layer;
   }
 
@@ -123,7 +124,7 @@ export class LayersModel {
   setWeights(values: readonly Tensor[]): void {
     const vars = this.weights;
     if (values.length !== vars.length) {
-      throw new Error(`${this.className}.setWeights: expected ${vars.length} tensors (${vars.map((v) => v.name).join(', ')}), got ${values.length}`);
+      throw new Error(`${this.className}.setWeights: expected ${vars.length} tensors (${listed(vars.map((v) => v.name))}), got ${values.length}`);
     }
     // all checked before any is written: a bad tensor leaves every weight as it was
     vars.forEach((v, i) => v.checkWrite(values[i]));

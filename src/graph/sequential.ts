@@ -53,14 +53,15 @@ export class Sequential extends LayersModel {
       throw new Error(`sequential '${this.name}': only the first layer may have an inputShape; '${layer.name}' has one`);
     }
     if (this.chainInput) {
-      // a layer that cannot take the chain's output is refused before it joins the chain or builds weights
+      // applied before it joins the chain: a layer that cannot take the chain's output
+      // (its shape, or an output too large) is refused before it builds weights
       const end = this.chain.length ? this.chainOutputs[this.chain.length - 1] : this.chainInput;
-      layer.computeOutputShape(end.shape);
+      this.chainOutputs[this.chain.length] = layer.apply(end);
     }
     this.chain.push(layer);
     this.members.add(layer);
     this.countName(layer.name, 1);
-    if (this.chainInput) this.wire(this.chain.length - 1);
+    if (this.chainInput) this.setGraph([this.chainInput], [this.chainOutputs[this.chain.length - 1]], true);
   }
 
   /** Removes the last layer. */

@@ -7,10 +7,7 @@
 
 import { Layer, Node, SymbolicTensor, symShapeToString } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
-import { clipped, preview } from '../layers/preview.js';
-
-/** Names an error message lists before it only counts the rest. */
-const LISTED = 10;
+import { clipped, listed, preview } from '../layers/preview.js';
 
 export interface Topology {
   /** Every node the outputs need, in an order that runs inputs before their consumers. */
@@ -78,8 +75,6 @@ export function buildTopology(where: string, inputs: readonly SymbolicTensor[], 
   // every node's inputs must be computable from the given inputs
   const computable = new Set<SymbolicTensor>(inputs);
   const reached: string[] = [];
-  // the first few names and how many in all: a message stays short on a graph of thousands of layers
-  const listed = (names: readonly string[]): string => (names.length <= LISTED ? names.join(', ') : `${names.slice(0, LISTED).join(', ')}, ... (${names.length} in all)`);
   for (const node of nodes) {
     if (node.layer instanceof InputLayer) {
       if (!computable.has(node.output)) {
