@@ -270,8 +270,6 @@ const byClassName: Record<string, (config: Config, where: string) => Initializer
 
 const listNames = (table: Record<string, unknown>): string => Object.keys(table).map((k) => `'${k}'`).join(', ');
 
-/** The initializer class names model.json may name, TF.js's spelling. */
-export const initializerClassNames: readonly string[] = Object.keys(byClassName);
 
 /** An initializer from its {className, config} form; an unknown class is refused with the known ones listed. */
 export function initializerFromConfig(dict: unknown, where: string): Initializer {

@@ -59,8 +59,6 @@ const byName: Record<string, () => Regularizer> = { l1, l2, l1l2 };
 
 const listNames = (table: Record<string, unknown>): string => Object.keys(table).map((k) => `'${k}'`).join(', ');
 
-/** The regularizer class names model.json may name. */
-export const regularizerClassNames: readonly string[] = Object.keys(byClassName);
 
 /** A regularizer from its {className, config} form; an unknown class is refused with the known ones listed. */
 export function regularizerFromConfig(dict: unknown, where: string): Regularizer {
