@@ -129,7 +129,7 @@ export function installBackend(b: Backend, options: BackendOptions = {}, select 
  * tf.tensor makes one: nested arrays give their shape, a number a scalar
  * (src/tensorLike.ts says what is accepted and refused).
  */
-export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
+export function tensor(values: TensorLike, shape?: readonly number[] | null): Tensor {
   const made = toFloat32(values, shape);
   const t = backend().fromValues(made.values, made.shape);
   // the values are on the CPU now: what fit's checks need of them costs one pass here, not a device read later

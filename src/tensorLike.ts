@@ -44,9 +44,9 @@ function showShape(shape: readonly unknown[]): string {
   return `[${shown.join(', ')}${shape.length > SHOWN ? `, ... (${shape.length} entries)` : ''}]`;
 }
 
-/** A shape argument: undefined (infer it) or an array of non-negative integers. */
+/** A shape argument: undefined or null (infer it, as tf.tensor does) or an array of non-negative integers. */
 export function checkShape(shape: unknown): Shape | undefined {
-  if (shape === undefined) return undefined;
+  if (shape === undefined || shape === null) return undefined;
   if (!Array.isArray(shape)) {
     throw new Error(`${WHERE}: shape must be an array of non-negative integers (or left out, to take the values' shape), got ${describeValue(shape)}`);
   }

@@ -41,6 +41,8 @@ describe('shapes from the values', () => {
     expect(await made(wc.tensor([1, 2, 3, 4], [2, 2]))).toEqual({ shape: [2, 2], values: [1, 2, 3, 4] });
     expect(await made(wc.tensor([[1, 2, 3, 4]], [1, 2, 2]))).toEqual({ shape: [1, 2, 2], values: [1, 2, 3, 4] });
     expect(await made(wc.tensor(5, [1, 1]))).toEqual({ shape: [1, 1], values: [5] });
+    // null, as in tf.tensor(values, null), takes the values' own shape
+    expect(await made(wc.tensor([[1, 2], [3, 4]], null))).toEqual({ shape: [2, 2], values: [1, 2, 3, 4] });
     expect(await made(wc.tensor(new Float32Array(6).fill(2), [3, 2, 1]))).toEqual({ shape: [3, 2, 1], values: [2, 2, 2, 2, 2, 2] });
     await expectCleanError(() => wc.tensor([[1, 2], [3, 4]], [4]),
       /^wc\.tensor: the nested values have shape \[2, 2\], which does not match the given shape \[4\]$/);
@@ -101,7 +103,6 @@ describe('refused values', () => {
 describe('refused shapes', () => {
   const bad: [string, unknown, RegExp][] = [
     ['a number', 5, /^wc\.tensor: shape must be an array of non-negative integers \(or left out, to take the values' shape\), got 5$/],
-    ['null', null, /^wc\.tensor: shape must be an array .*, got null$/],
     ['a string', '2,2', /^wc\.tensor: shape must be an array .*, got a string \("2,2"\)$/],
     ['an Int32Array', new Int32Array([2, 2]), /^wc\.tensor: shape must be an array .*, got an Int32Array$/],
     ['a negative axis', [2, -1], /^wc\.tensor: shape must hold non-negative integers, got \[2, -1\]$/],
