@@ -1,7 +1,6 @@
 // webcnn/testing: test a web app's models under headless Chrome with WebGPU,
 // from Node (vitest, jest, node:test, a script). Node-only; needs the optional
-// peer dependencies puppeteer and vite. See README "Testing your models under
-// headless Chrome" and docs/API.md.
+// peer dependencies puppeteer and vite. See docs/API.md ("Testing").
 
 export { findBrowser, launchBrowser, connectBrowser, closeBrowser, BrowserNotFoundError, HOW_TO_INSTALL, NO_ADAPTER_HELP } from './browser.js';
 export type { LaunchOptions } from './browser.js';
