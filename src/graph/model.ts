@@ -5,7 +5,7 @@
 import type { Tensor } from '../tensor.js';
 import { Layer, LayerVariable, Node, SymbolicTensor, uniqueName } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
-import { clipped, listed } from '../layers/preview.js';
+import { clipped, listed } from '../preview.js';
 import { buildTopology, type Topology } from './topology.js';
 import { checkFeeds, forwardGraph, type ForwardPass } from './executor.js';
 import { formatSummary, outputShapeString } from './summary.js';

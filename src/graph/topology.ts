@@ -7,7 +7,7 @@
 
 import { Layer, Node, SymbolicTensor, symShapeToString } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
-import { clipped, listed, preview } from '../layers/preview.js';
+import { clipped, listed, preview } from '../preview.js';
 
 export interface Topology {
   /** Every node the outputs need, in an order that runs inputs before their consumers. */

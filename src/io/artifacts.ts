@@ -3,7 +3,8 @@
 // in manifest order. What TF.js's tf.io calls ModelArtifacts.
 
 import type { Json } from './keras.js';
-import { checkDepth, clip, quote } from './bounded.js';
+import { checkDepth } from './bounded.js';
+import { clipped, preview } from '../preview.js';
 import { checkDistinctPaths } from './containment.js';
 
 export interface WeightSpec {
@@ -59,7 +60,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function checkFormat(format: unknown, where: string): void {
   if (format !== undefined && format !== null && format !== FORMAT) {
-    fail(where, `unsupported model format ${typeof format === 'string' ? `'${clip(format)}'` : kindOf(format)}: expected '${FORMAT}' (TF.js layers-model); graph models are not supported`);
+    fail(where, `unsupported model format ${typeof format === 'string' ? `'${clipped(format)}'` : kindOf(format)}: expected '${FORMAT}' (TF.js layers-model); graph models are not supported`);
   }
 }
 
@@ -69,7 +70,7 @@ export function parseModelJson(text: string, where: string): ModelJson {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    fail(where, `model.json is not valid JSON (${clip((err as Error).message)})`);
+    fail(where, `model.json is not valid JSON (${clipped((err as Error).message)})`);
   }
   return checkModelJson(raw, where);
 }
@@ -85,7 +86,7 @@ export function checkModelJson(raw: unknown, where: string): ModelJson {
   if (!Array.isArray(manifest)) fail(where, `weightsManifest must be an array, got ${kindOf(manifest)}`);
   manifest.forEach((g: unknown, i: number) => {
     if (!isRecord(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights) || !g.paths.every((p) => typeof p === 'string')) {
-      fail(where, `weightsManifest[${i}] must have 'paths' (strings) and 'weights' arrays, got ${quote(g)}`);
+      fail(where, `weightsManifest[${i}] must have 'paths' (strings) and 'weights' arrays, got ${preview(g)}`);
     }
     (g.weights as unknown[]).forEach((w, j) => checkSpec(w, `${where}: weightsManifest[${i}].weights[${j}]`));
   });
@@ -133,13 +134,13 @@ export function checkArtifacts(raw: unknown, where: string): ModelArtifacts {
 
 function checkSpec(w: unknown, where: string): asserts w is WeightSpec {
   const s = w as Record<string, unknown>;
-  if (!isRecord(w) || typeof s.name !== 'string') throw new Error(`${where}: expected a weight spec {name, shape, dtype} with a string name, got ${quote(w)}`);
-  const name = clip(s.name);
+  if (!isRecord(w) || typeof s.name !== 'string') throw new Error(`${where}: expected a weight spec {name, shape, dtype} with a string name, got ${preview(w)}`);
+  const name = clipped(s.name);
   if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 31)) {
-    throw new Error(`${where}: weight '${name}' has an invalid shape ${quote(s.shape)}`);
+    throw new Error(`${where}: weight '${name}' has an invalid shape ${preview(s.shape)}`);
   }
   const dtype = s.dtype ?? 'float32';
-  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) throw new Error(`${where}: weight '${name}' has unknown dtype ${quote(dtype)}`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) throw new Error(`${where}: weight '${name}' has unknown dtype ${preview(dtype)}`);
   if (dtype !== 'float32') throw new Error(`${where}: weight '${name}' is ${dtype}; webcnn reads float32 weights only`);
   if ((s as { quantization?: unknown }).quantization) throw new Error(`${where}: weight '${name}' is quantized; webcnn reads unquantized float32 weights only`);
 }
@@ -162,7 +163,7 @@ export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, w
     // Copy: a shard's offset need not be 4-byte aligned in a combined buffer.
     const values = new Float32Array(data.slice(offset, offset + 4 * n));
     offset += 4 * n;
-    if (out.has(spec.name)) fail(where, `weight '${clip(spec.name)}' appears twice in the manifest`);
+    if (out.has(spec.name)) fail(where, `weight '${clipped(spec.name)}' appears twice in the manifest`);
     out.set(spec.name, { shape: spec.shape, values });
   }
   return out;

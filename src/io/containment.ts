@@ -3,7 +3,7 @@
 // before any file or URL is touched; the Node reader also checks the resolved
 // and the real path (symbolic links), the HTTP reader the resolved URL.
 
-import { quote } from './bounded.js';
+import { preview } from '../preview.js';
 import type { WeightsManifestGroup } from './artifacts.js';
 
 /** Percent-decoded, or the text as is where it is not valid percent-encoding. */
@@ -35,7 +35,7 @@ export const manifestPlace = (group: number, index: number): string => `weightsM
 export function checkWeightPath(p: string, at: string, where: string): void {
   const problem = weightPathProblem(p);
   if (problem) {
-    throw new Error(`${where}: ${at} ${quote(p)} ${problem}; weight paths must be relative paths to files inside the model's folder`);
+    throw new Error(`${where}: ${at} ${preview(p)} ${problem}; weight paths must be relative paths to files inside the model's folder`);
   }
 }
 
@@ -48,7 +48,7 @@ export function checkDistinctPaths(manifest: readonly WeightsManifestGroup[], wh
   manifest.forEach((g, i) => g.paths.forEach((p, j) => {
     const key = normal(p);
     const first = seen.get(key);
-    if (first !== undefined) throw new Error(`${where}: ${manifestPlace(i, j)} ${quote(p)} names the same weight file as ${first}; each file may be listed once`);
+    if (first !== undefined) throw new Error(`${where}: ${manifestPlace(i, j)} ${preview(p)} names the same weight file as ${first}; each file may be listed once`);
     seen.set(key, manifestPlace(i, j));
   }));
 }

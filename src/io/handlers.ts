@@ -6,7 +6,7 @@
 import {
   type ModelArtifacts, type ModelJson, checkArtifacts, checkModelJson, kindOf, modelJsonFor, parseModelJson,
 } from './artifacts.js';
-import { quote, quoteList } from './bounded.js';
+import { listed, preview } from '../preview.js';
 import { loadOverHttp, saveOverHttp } from './http.js';
 import { loadFromIndexedDb, saveToIndexedDb } from './indexedDb.js';
 
@@ -53,7 +53,7 @@ function download(artifacts: ModelArtifacts, target: string, where: string): { u
 export async function writeArtifacts(artifacts: ModelArtifacts, target: SaveTarget, where: string): Promise<unknown> {
   if (typeof target !== 'string') {
     if (typeof target !== 'object' || target === null) throw new Error(`${where}: expected ${SAVE_TARGETS}; got ${kindOf(target)}`);
-    if (typeof target.save !== 'function') throw new Error(`${where}: the IO handler has no save() (an object with keys ${quoteList(Object.keys(target)) || 'none'}); expected ${SAVE_TARGETS}`);
+    if (typeof target.save !== 'function') throw new Error(`${where}: the IO handler has no save() (an object with keys ${listed(Object.keys(target)) || 'none'}); expected ${SAVE_TARGETS}`);
     return target.save(artifacts);
   }
   if (target === '') throw new Error(`${where}: the save target is an empty string; expected ${SAVE_TARGETS}`);
@@ -61,8 +61,8 @@ export async function writeArtifacts(artifacts: ModelArtifacts, target: SaveTarg
   if (scheme === 'indexeddb') return saveToIndexedDb(artifacts, target, where);
   if (scheme === 'downloads') return download(artifacts, target, where);
   if (scheme === 'http' || scheme === 'https') return saveOverHttp(artifacts, target, where);
-  if (!inNode()) throw new Error(`${where}: unknown save target ${quote(target)}; in a browser use indexeddb://name, downloads://name, an http(s):// URL or an IO handler`);
-  if (scheme !== null && scheme !== 'file') throw new Error(`${where}: unknown URL scheme '${scheme}://' in ${quote(target)}; expected ${SAVE_TARGETS}`);
+  if (!inNode()) throw new Error(`${where}: unknown save target ${preview(target)}; in a browser use indexeddb://name, downloads://name, an http(s):// URL or an IO handler`);
+  if (scheme !== null && scheme !== 'file') throw new Error(`${where}: unknown URL scheme '${scheme}://' in ${preview(target)}; expected ${SAVE_TARGETS}`);
   const { saveToFolder } = await import('./nodeSave.js');
   return saveToFolder(artifacts, target, where);
 }
@@ -101,14 +101,14 @@ export async function readArtifacts(source: LoadSource, where: string): Promise<
   if (has(source, 'modelJson')) return fromMemory(source as ModelJsonSource, where);
   if (typeof source !== 'string') {
     const handler = source as IOHandler;
-    if (typeof handler.load !== 'function') throw new Error(`${where}: expected an IO handler with load(), model artifacts (modelTopology, ...) or { modelJson, weightData }; got an object with keys ${quoteList(Object.keys(source)) || 'none'}`);
+    if (typeof handler.load !== 'function') throw new Error(`${where}: expected an IO handler with load(), model artifacts (modelTopology, ...) or { modelJson, weightData }; got an object with keys ${listed(Object.keys(source)) || 'none'}`);
     return checkArtifacts(await handler.load(), where);
   }
   if (source === '') throw new Error(`${where}: the source is an empty string; expected a path or URL to model.json`);
   const scheme = schemeOf(source);
   if (scheme === 'indexeddb') return fromMemory(await loadFromIndexedDb(source, where), where);
   if (scheme === 'http' || scheme === 'https' || !inNode()) return loadOverHttp(source, where);
-  if (scheme !== null && scheme !== 'file') throw new Error(`${where}: unknown URL scheme '${scheme}://' in ${quote(source)}; expected a path, a file://, http(s):// or indexeddb:// URL`);
+  if (scheme !== null && scheme !== 'file') throw new Error(`${where}: unknown URL scheme '${scheme}://' in ${preview(source)}; expected a path, a file://, http(s):// or indexeddb:// URL`);
   const { loadFromFiles } = await import('./nodeLoad.js');
   return loadFromFiles(source, where);
 }

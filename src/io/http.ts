@@ -4,7 +4,7 @@
 // (same origin, same folder) and whose sizes are checked as they arrive.
 
 import { type ModelArtifacts, checkArtifacts, declaredBytes, modelJsonFor, parseModelJson } from './artifacts.js';
-import { clip } from './bounded.js';
+import { clipped } from '../preview.js';
 import { checkWeightPath, manifestPlace } from './containment.js';
 
 /** The weights file a save names in its model.json, as TF.js's http handler does. */
@@ -19,9 +19,9 @@ export async function saveOverHttp(artifacts: ModelArtifacts, url: string, where
   try {
     res = await fetch(url, { method: 'POST', body: form });
   } catch (err) {
-    throw new Error(`${where}: could not send the model to ${clip(url)}: ${clip((err as Error).message)}`, { cause: err });
+    throw new Error(`${where}: could not send the model to ${clipped(url)}: ${clipped((err as Error).message)}`, { cause: err });
   }
-  if (!res.ok) throw new Error(`${where}: ${clip(url)} answered HTTP ${res.status} to the upload; the model was not saved`);
+  if (!res.ok) throw new Error(`${where}: ${clipped(url)} answered HTTP ${res.status} to the upload; the model was not saved`);
   return { url, responses: [res] };
 }
 
@@ -30,7 +30,7 @@ async function get(url: URL | string, what: string, where: string): Promise<Resp
   try {
     res = await fetch(url);
   } catch (err) {
-    throw new Error(`${where}: could not fetch ${what}: ${clip((err as Error).message)}`, { cause: err });
+    throw new Error(`${where}: could not fetch ${what}: ${clipped((err as Error).message)}`, { cause: err });
   }
   if (!res.ok) throw new Error(`${where}: could not fetch ${what}: HTTP ${res.status}`);
   return res;
@@ -42,19 +42,19 @@ function weightUrl(p: string, base: URL, at: string, where: string): URL {
   const u = new URL(p, base);
   const folder = base.pathname.slice(0, base.pathname.lastIndexOf('/') + 1);
   if (u.origin !== base.origin || !u.pathname.startsWith(folder)) {
-    throw new Error(`${where}: ${at} ${clip(p)} resolves outside the model's folder ${clip(base.origin + folder)}; weight paths must be relative paths to files inside it`);
+    throw new Error(`${where}: ${at} ${clipped(p)} resolves outside the model's folder ${clipped(base.origin + folder)}; weight paths must be relative paths to files inside it`);
   }
   return u;
 }
 
 export async function loadOverHttp(source: string, where: string): Promise<ModelArtifacts> {
   const base = new URL(source, typeof location !== 'undefined' ? location.href : undefined);
-  const m = parseModelJson(await (await get(base, clip(source), where)).text(), where);
+  const m = parseModelJson(await (await get(base, clipped(source), where)).text(), where);
   const urls = m.weightsManifest.flatMap((g, i) => g.paths.map((p, j) => weightUrl(p, base, manifestPlace(i, j), where)));
   const specs = m.weightsManifest.flatMap((g) => g.weights);
   const needed = declaredBytes(specs);
   const tooMuch = (held: number) => new Error(`${where}: the weight files hold ${held} bytes or more but the manifest's ${specs.length} weights need ${needed} (truncated or mismatched .bin files?)`);
-  const responses = await Promise.all(urls.map((u) => get(u, `weights ${clip(u.pathname)}`, where)));
+  const responses = await Promise.all(urls.map((u) => get(u, `weights ${clipped(u.pathname)}`, where)));
   // declared lengths first: a mismatch is refused before any body is read
   const lengths = responses.map((r) => r.headers.get('content-length'));
   if (lengths.every((l) => l !== null)) {

@@ -8,7 +8,7 @@ import { type ModelArtifacts, type WeightSpec, decodeWeights, encodeWeights, GEN
 import { type LoadSource, type SaveTarget, readArtifacts, writeArtifacts } from './handlers.js';
 import { modelToTopology, topologyToModel } from './topology.js';
 import { withWeightBudget } from '../layers/layer.js';
-import { clip, quoteList } from './bounded.js';
+import { clipped, listed } from '../preview.js';
 
 export type { ModelArtifacts, WeightSpec, ModelJson } from './artifacts.js';
 export type { IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './handlers.js';
@@ -62,15 +62,15 @@ export async function loadModel(source: LoadSource): Promise<LayersModel> {
 function setLoadedWeights(model: LayersModel, stored: Map<string, { shape: number[]; values: Float32Array }>, where: string): void {
   const vars = model.weights;
   const missing = vars.filter((v) => !stored.has(v.name)).map((v) => v.name);
-  if (missing.length) throw new Error(`${where}: the weights file has no values for ${quoteList(missing)} (it holds ${quoteList([...stored.keys()]) || 'none'})`);
+  if (missing.length) throw new Error(`${where}: the weights file has no values for ${listed(missing)} (it holds ${listed([...stored.keys()]) || 'none'})`);
   for (const v of vars) {
     const s = stored.get(v.name)!;
     if (s.shape.length !== v.shape.length || s.shape.some((d, i) => d !== v.shape[i])) {
-      throw new Error(`${where}: weight '${clip(v.name)}' has shape [${clip(s.shape.join(', '))}] in the file, but the model needs [${clip(v.shape.join(', '))}]`);
+      throw new Error(`${where}: weight '${clipped(v.name)}' has shape [${clipped(s.shape.join(', '))}] in the file, but the model needs [${clipped(v.shape.join(', '))}]`);
     }
   }
   const unused = [...stored.keys()].filter((k) => !vars.some((v) => v.name === k));
-  if (unused.length) throw new Error(`${where}: the weights file holds ${quoteList(unused)}, which the model does not have`);
+  if (unused.length) throw new Error(`${where}: the weights file holds ${listed(unused)}, which the model does not have`);
   for (const v of vars) {
     const t = tensor(stored.get(v.name)!.values, v.shape);
     try {

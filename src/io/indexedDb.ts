@@ -4,7 +4,7 @@
 // resolves only once the transaction completes.
 
 import { type ModelArtifacts, modelJsonFor } from './artifacts.js';
-import { clip } from './bounded.js';
+import { clipped } from '../preview.js';
 import type { ModelJsonSource } from './handlers.js';
 
 const DB = 'webcnn-models';
@@ -30,7 +30,7 @@ async function inTransaction<T>(where: string, mode: IDBTransactionMode, op: (s:
       tx.oncomplete = () => resolve(req.result);
       const failed = () => {
         const cause = tx.error ?? req.error;
-        reject(new Error(`${where}: the IndexedDB transaction failed: ${cause ? clip(cause.message) : 'it was aborted'}`, { cause }));
+        reject(new Error(`${where}: the IndexedDB transaction failed: ${cause ? clipped(cause.message) : 'it was aborted'}`, { cause }));
       };
       tx.onerror = failed;
       tx.onabort = failed;
@@ -57,9 +57,9 @@ export async function saveToIndexedDb(artifacts: ModelArtifacts, url: string, wh
 export async function loadFromIndexedDb(url: string, where: string): Promise<ModelJsonSource> {
   const name = recordName(url, where);
   const rec = await inTransaction<unknown>(where, 'readonly', (s) => s.get(name));
-  if (rec === undefined) throw new Error(`${where}: no model named ${JSON.stringify(clip(name))} in IndexedDB`);
+  if (rec === undefined) throw new Error(`${where}: no model named ${JSON.stringify(clipped(name))} in IndexedDB`);
   if (typeof rec !== 'object' || rec === null || !('modelJson' in rec) || !('weightData' in rec)) {
-    throw new Error(`${where}: the IndexedDB record ${JSON.stringify(clip(name))} is not a saved model`);
+    throw new Error(`${where}: the IndexedDB record ${JSON.stringify(clipped(name))} is not a saved model`);
   }
   return rec as ModelJsonSource;
 }

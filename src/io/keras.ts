@@ -3,7 +3,7 @@
 // TF.js's serialization: keys and string values change case, except layer
 // names, class names, and the layer names that open inbound-node entries.
 
-import { clip } from './bounded.js';
+import { clipped } from '../preview.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -23,7 +23,7 @@ const NAME_LISTS = new Set(['inboundNodes', 'outputLayers', 'inputLayers', 'inbo
 const MAX_DEPTH = 64;
 
 function convert(value: Json, key: string, caseOf: (s: string) => string, keepValueOf: ReadonlySet<string>, depth = 0): Json {
-  if (depth > MAX_DEPTH) throw new Error(`model config: nested more than ${MAX_DEPTH} levels deep (at '${clip(key, 40)}'); expected a Keras layer config`);
+  if (depth > MAX_DEPTH) throw new Error(`model config: nested more than ${MAX_DEPTH} levels deep (at '${clipped(key, 40)}'); expected a Keras layer config`);
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'string') return caseOf(value);
   if (Array.isArray(value)) {

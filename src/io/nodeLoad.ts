@@ -3,7 +3,7 @@
 // sizes checked against the manifest before any of them is read.
 
 import { type ModelArtifacts, checkArtifacts, declaredBytes, parseModelJson } from './artifacts.js';
-import { clip } from './bounded.js';
+import { clipped } from '../preview.js';
 import { manifestPlace } from './containment.js';
 import { containedFile, fsReason, localPath, nodeModules } from './nodePaths.js';
 
@@ -12,7 +12,7 @@ export async function loadFromFiles(source: string, where: string): Promise<Mode
   let file = await localPath(source, where);
   if ((await fs.stat(file).catch(() => null))?.isDirectory()) file = path.join(file, 'model.json');
   const text = await fs.readFile(file, 'utf8').catch((err: unknown) => {
-    throw new Error(`${where}: could not read ${clip(file)}: ${fsReason(err)}`, { cause: err });
+    throw new Error(`${where}: could not read ${clipped(file)}: ${fsReason(err)}`, { cause: err });
   });
   const m = parseModelJson(text, where);
   const dir = path.dirname(file);
@@ -26,7 +26,7 @@ export async function loadFromFiles(source: string, where: string): Promise<Mode
   let held = 0;
   for (const f of files) {
     const st = await fs.stat(f);
-    if (!st.isFile()) throw new Error(`${where}: the weight file ${clip(path.relative(dir, f))} is not a regular file`);
+    if (!st.isFile()) throw new Error(`${where}: the weight file ${clipped(path.relative(dir, f))} is not a regular file`);
     held += st.size;
   }
   if (held !== needed) {
@@ -37,7 +37,7 @@ export async function loadFromFiles(source: string, where: string): Promise<Mode
   for (const f of files) {
     const b = await fs.readFile(f);
     // a file that grew after the size check is still refused here, not read past the declared size
-    if (offset + b.byteLength > needed) throw new Error(`${where}: the weight file ${clip(path.relative(dir, f))} changed while it was read`);
+    if (offset + b.byteLength > needed) throw new Error(`${where}: the weight file ${clipped(path.relative(dir, f))} changed while it was read`);
     data.set(b, offset);
     offset += b.byteLength;
   }

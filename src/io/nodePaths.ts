@@ -2,7 +2,7 @@
 // whether a path a model.json names stays inside the model's folder. Node's
 // modules are imported on use, so a browser bundle never loads them.
 
-import { QUOTE_CHARS, clip, quote } from './bounded.js';
+import { PREVIEW_CHARS, clipped, preview } from '../preview.js';
 import { checkWeightPath } from './containment.js';
 
 export async function nodeModules() {
@@ -41,18 +41,18 @@ export async function localPath(target: string, where: string): Promise<string> 
   const pathPart = (relative ? rest : rest.slice(Math.max(rest.indexOf('/'), 0))).replace(/[?#].*$/s, '');
   for (const segment of pathPart.split('/')) {
     const problem = segmentProblem(segment);
-    if (problem) throw new Error(`${where}: the file URL ${quote(target)} ${problem}; a file URL must name its folder exactly`);
+    if (problem) throw new Error(`${where}: the file URL ${preview(target)} ${problem}; a file URL must name its folder exactly`);
   }
   if (relative) return path.resolve(decodeURIComponent(pathPart));
   try {
     return path.resolve(url.fileURLToPath(target));
   } catch (err) {
-    throw new Error(`${where}: ${quote(target)} is not a file URL Node can use (${clip((err as Error).message)}); write file:///absolute/path or file://./relative/path`, { cause: err });
+    throw new Error(`${where}: ${preview(target)} is not a file URL Node can use (${clipped((err as Error).message)}); write file:///absolute/path or file://./relative/path`, { cause: err });
   }
 }
 
 /** A file system error for a message: its text, bounded (it repeats the path, which may come from a file). */
-export const fsReason = (err: unknown): string => clip(err instanceof Error ? err.message : String(err), 2 * QUOTE_CHARS);
+export const fsReason = (err: unknown): string => clipped(err instanceof Error ? err.message : String(err), 2 * PREVIEW_CHARS);
 
 /** Whether `child` is `dir` itself or below it. */
 export function isInside(path: typeof import('node:path'), dir: string, child: string): boolean {
@@ -69,13 +69,13 @@ export async function containedFile(dir: string, realDir: string, p: string, at:
   const { fs, path } = await nodeModules();
   checkWeightPath(p, at, where);
   const full = path.resolve(dir, p);
-  if (!isInside(path, dir, full)) throw new Error(`${where}: ${at} ${quote(p)} is outside the model's folder ${clip(dir)}; weight paths must be relative paths to files inside it`);
+  if (!isInside(path, dir, full)) throw new Error(`${where}: ${at} ${preview(p)} is outside the model's folder ${clipped(dir)}; weight paths must be relative paths to files inside it`);
   let real: string;
   try {
     real = await fs.realpath(full);
   } catch (err) {
-    throw new Error(`${where}: could not read weights ${quote(p)}: ${fsReason(err)}`, { cause: err });
+    throw new Error(`${where}: could not read weights ${preview(p)}: ${fsReason(err)}`, { cause: err });
   }
-  if (!isInside(path, realDir, real)) throw new Error(`${where}: ${at} ${quote(p)} leads outside the model's folder ${clip(dir)} (through a symbolic link); weight files must be inside it`);
+  if (!isInside(path, realDir, real)) throw new Error(`${where}: ${at} ${preview(p)} leads outside the model's folder ${clipped(dir)} (through a symbolic link); weight files must be inside it`);
   return real;
 }

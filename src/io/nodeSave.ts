@@ -6,7 +6,8 @@
 // the new one does not use are removed.
 
 import { type ModelArtifacts, modelJsonFor, shards } from './artifacts.js';
-import { MAX_JSON_DEPTH, clip, jsonDepth } from './bounded.js';
+import { MAX_JSON_DEPTH, jsonDepth } from './bounded.js';
+import { clipped } from '../preview.js';
 import { weightPathProblem } from './containment.js';
 import { fsReason, isInside, localPath, nodeModules } from './nodePaths.js';
 
@@ -55,17 +56,17 @@ async function targetFolder({ fs, path }: Node, target: string, where: string): 
   const dir = await localPath(target, where);
   const st = await fs.stat(dir).catch(() => null);
   if (st && !st.isDirectory()) {
-    throw new Error(`${where}: ${clip(dir)} exists and is not a folder; save writes model.json and its weight files into a folder (a new or an existing one)`);
+    throw new Error(`${where}: ${clipped(dir)} exists and is not a folder; save writes model.json and its weight files into a folder (a new or an existing one)`);
   }
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new Error(`${where}: could not create the folder ${clip(dir)}: ${fsReason(err)}`, { cause: err });
+    throw new Error(`${where}: could not create the folder ${clipped(dir)}: ${fsReason(err)}`, { cause: err });
   }
   // a rename replaces a file whatever its mode: a model.json made read-only is refused here, as writing it in place would be
   const json = path.join(dir, 'model.json');
   const writable = await fs.access(json, fs.constants.W_OK).then(() => null, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : err));
-  if (writable) throw new Error(`${where}: could not replace ${clip(json)}: ${fsReason(writable)}; the folder's previous model is unchanged`, { cause: writable });
+  if (writable) throw new Error(`${where}: could not replace ${clipped(json)}: ${fsReason(writable)}; the folder's previous model is unchanged`, { cause: writable });
   return dir;
 }
 
@@ -101,7 +102,7 @@ export async function saveToFolder(artifacts: ModelArtifacts, target: string, wh
   } catch (err) {
     // none of these is a file the current model.json uses (freshNames), so the old model stays whole
     await Promise.all([...written].map((f) => fs.rm(f, { force: true }).catch(() => undefined)));
-    throw new Error(`${where}: could not ${clip(step, 300)}: ${fsReason(err)}; the folder's previous model, if any, is unchanged`, { cause: err });
+    throw new Error(`${where}: could not ${clipped(step, 300)}: ${fsReason(err)}; the folder's previous model, if any, is unchanged`, { cause: err });
   }
   const kept = new Set(names.map((n) => path.join(dir, n)));
   // committed: the old weight files are garbage now; one that cannot be removed costs only space

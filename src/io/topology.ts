@@ -8,7 +8,7 @@ import { layerClass } from '../layers/registry.js';
 import { initializerFromConfig } from '../layers/initializers.js';
 import { regularizerFromConfig } from '../layers/regularizers.js';
 import { refuseConstraint } from '../layers/constraints.js';
-import { clipped, preview } from '../layers/preview.js';
+import { clipped, preview } from '../preview.js';
 import { LayersModel } from '../graph/model.js';
 import { Sequential, sequential } from '../graph/sequential.js';
 import { model as functionalModel } from '../graph/model.js';

@@ -1,7 +1,7 @@
 // Argument checks shared by the layer constructors: each error names the
 // layer, the argument, what was expected and what was given.
 
-import { preview } from './preview.js';
+import { preview } from '../preview.js';
 
 /** The given value as a message shows it (a bounded prefix; numbers as String() writes them). */
 export function shown(v: unknown): string {

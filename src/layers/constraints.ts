@@ -3,7 +3,7 @@
 // without it. The names are TF.js's, so the message says whether the
 // constraint is one TF.js knows (and webcnn lacks) or no constraint at all.
 
-import { clipped, preview } from './preview.js';
+import { clipped, preview } from '../preview.js';
 
 /** TF.js's constraint classes, and the identifiers its layer arguments take for them. */
 export const CONSTRAINT_CLASSES: Readonly<Record<string, string>> = {

@@ -5,7 +5,7 @@
 // fresh process gets the same ones (reproducible runs).
 
 import type { LayerConfig } from './layer.js';
-import { clipped, preview } from './preview.js';
+import { clipped, preview } from '../preview.js';
 
 export interface Initializer {
   /** Keras class name, as model.json stores it: 'GlorotUniform', 'Zeros', ... */

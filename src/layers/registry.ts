@@ -11,7 +11,7 @@ import { ZeroPadding2D } from './padding.js';
 import { Add, Concatenate } from './merge.js';
 import { LocallyConnected2D } from './locallyConnected.js';
 import { InputLayer } from './input.js';
-import { clipped } from './preview.js';
+import { clipped } from '../preview.js';
 
 export type LayerCtor = new (args: never) => Layer;
 

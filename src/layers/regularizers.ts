@@ -5,7 +5,7 @@
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import type { LayerConfig } from './layer.js';
-import { clipped, preview } from './preview.js';
+import { clipped, preview } from '../preview.js';
 
 export class Regularizer {
   readonly className = 'L1L2';

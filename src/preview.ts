@@ -68,11 +68,12 @@ export function clipped(text: string, max = PREVIEW_CHARS): string {
   return text.length > max ? `${text.slice(0, max)}${ELLIPSIS}` : text;
 }
 
-/** Names a message lists before it only counts the rest. */
-export const LISTED_NAMES = 10;
+/** Names a message lists before it only counts the rest, and the characters it shows of each. */
+export const LISTED_NAMES = 8;
+const LISTED_NAME_CHARS = 40;
 
 /** The first few names, comma-separated, and how many there are in all when there are more. */
 export function listed(names: readonly string[], max = LISTED_NAMES): string {
-  const shown = names.slice(0, max).map((n) => clipped(n));
+  const shown = names.slice(0, max).map((n) => clipped(n, LISTED_NAME_CHARS));
   return names.length <= max ? shown.join(', ') : `${shown.join(', ')}, ... (${names.length} in all)`;
 }
