@@ -80,14 +80,6 @@ export function lossAndGradients(model: LayersModel, xs: readonly Tensor[], ys: 
   return { values, grads };
 }
 
-/** One training step: forward, loss, backward, then the in-place update. Returns the step's scalars. */
-export function trainStep(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[]): Tensor[] {
-  const { values, grads } = lossAndGradients(model, xs, ys);
-  // update: in place on the device
-  model.compiled!.optimizer.applyGradients(grads);
-  return values;
-}
-
 /** Inference-mode loss and metrics, as TF.js's evaluate (no weight penalties). */
 export function evalStep(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[]): Tensor[] {
   const c = requireCompiled(model, 'evaluate');
