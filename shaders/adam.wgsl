@@ -3,21 +3,10 @@
 //   m = b1 * m + (1 - b1) * g;  v = b2 * v + (1 - b2) * g^2
 //   w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + epsilon)
 // The bias corrections 1 - b^t arrive as uniforms: the step count lives on the CPU.
-
-struct Params {
-  n: u32,
-  lr: f32,
-  beta1: f32,
-  beta2: f32,
-  epsilon: f32,
-  weightDecay: f32,
-  correction1: f32,  // 1 - beta1^t
-  correction2: f32,  // 1 - beta2^t
-}
+// p: the uniforms declared with this shader in src/kernels/optimizer/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> w: array<f32>;
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;

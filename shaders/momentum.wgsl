@@ -1,16 +1,10 @@
 // momentum.wgsl: in place, TF.js MomentumOptimizer:
 //   accum = m * accum + g;  w -= lr * accum, or with NESTEROV w -= lr * (g + m * accum).
-
-struct Params {
-  n: u32,
-  lr: f32,
-  momentum: f32,
-}
+// p: the uniforms declared with this shader in src/kernels/optimizer/webgpu.ts.
 
 override WG: u32 = 256;
 override NESTEROV: u32 = 0;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> w: array<f32>;
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> accum: array<f32>;

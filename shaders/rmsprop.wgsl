@@ -5,19 +5,11 @@
 //             mom = momentum * mom + lr * g / sqrt(ms - (mg^2 + epsilon))  (TF.js's sign)
 //   w -= mom
 // Without CENTERED, mg is bound to a placeholder buffer and never touched.
-
-struct Params {
-  n: u32,
-  lr: f32,
-  rho: f32,
-  momentum: f32,
-  epsilon: f32,
-}
+// p: the uniforms declared with this shader in src/kernels/optimizer/webgpu.ts.
 
 override WG: u32 = 256;
 override CENTERED: u32 = 0;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> w: array<f32>;
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> ms: array<f32>;

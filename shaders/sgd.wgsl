@@ -1,13 +1,8 @@
 // sgd.wgsl: in place, w -= lr * g (TF.js SGDOptimizer).
-
-struct Params {
-  n: u32,
-  lr: f32,
-}
+// p: the uniforms declared with this shader in src/kernels/optimizer/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> w: array<f32>;
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 

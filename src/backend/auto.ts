@@ -4,6 +4,7 @@
 // when WebGPU is missing. The reason is kept for backendInfo().
 
 import type { Backend, BackendName, Conv2dParams } from './types.js';
+import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from '../kernels/conv2d/index.js';
 
 export interface AutoChoice { backend: Backend; reason: string }
 
@@ -24,9 +25,9 @@ export async function probeStepMs(be: Backend): Promise<number> {
   const x = be.fromValues(filled(size(PROBE.x)), PROBE.x);
   const w = be.fromValues(filled(size(PROBE.w)), PROBE.w);
   const step = () => {
-    const y = be.conv2d(x, w, null, PROBE_PARAMS);
-    const dw = be.conv2dBackwardFilter(x, y, PROBE.w, PROBE_PARAMS);
-    const dx = be.conv2dBackwardInput(y, w, PROBE.x, PROBE_PARAMS);
+    const y = conv2d(x, w, null, PROBE_PARAMS);
+    const dw = conv2dBackwardFilter(x, y, PROBE.w, PROBE_PARAMS);
+    const dx = conv2dBackwardInput(y, w, PROBE.x, PROBE_PARAMS);
     for (const t of [y, dw, dx]) t.dispose();
   };
   try {

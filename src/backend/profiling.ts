@@ -1,11 +1,10 @@
 // What wc.profile needs from every backend: a session that times kernel calls
-// while it is open, the method wrapper that names them, and the per-kernel
-// summary. Nothing here runs unless a profile is open: the wrappers are own
-// properties installed on the backend instance for the session and removed
-// after it, so the class methods stay untouched.
+// while it is open, the wrapper of Backend.run that names them, and the
+// per-kernel summary. The wrapper is an own property of the backend instance
+// for the session only, so the class stays untouched.
 
 import type { Backend } from './types.js';
-import { KERNEL_NAMES, type KernelName } from './kernelNames.js';
+import type { Kernel } from '../kernels/kernel.js';
 
 /**
  * How a profile's times were taken:
@@ -38,46 +37,37 @@ export interface ProfileSession {
   stop(): Promise<TimedCall[]>;
 }
 
-type Method = (...args: unknown[]) => unknown;
-
 /**
- * Installs a wrapper around every kernel method of `target`: around(name, call)
- * must run call() and return its result. Kernels called from inside another
- * kernel run unwrapped, so each call is seen once, at its outermost level.
- * Returns the function that removes the wrappers (restoring any own property
- * that was there before, such as verification mode's wrappers).
+ * Wraps the backend's run for the session: around(name, call) must run call()
+ * and return its result. Kernels run from inside another kernel are seen once,
+ * at the outermost call; queries pass straight through. Returns the function
+ * that restores run as it was (verification mode's stays underneath).
  */
-export function wrapKernels(target: Backend, around: (name: KernelName, call: () => unknown) => unknown): () => void {
-  const table = target as unknown as Record<string, Method>;
-  const saved = new Map<string, PropertyDescriptor | undefined>();
+export function wrapRun(target: Backend, around: (name: string, call: () => unknown) => unknown): () => void {
+  const before = Object.getOwnPropertyDescriptor(target, 'run');
+  const inner = target.run.bind(target);
   let depth = 0;
-  for (const name of KERNEL_NAMES) {
-    saved.set(name, Object.getOwnPropertyDescriptor(target, name));
-    const inner = table[name];
-    table[name] = function wrapped(this: unknown, ...args: unknown[]): unknown {
-      const call = () => inner.apply(target, args);
-      if (depth > 0) return call();
-      depth++;
-      try {
-        return around(name, call);
-      } finally {
-        depth--;
-      }
-    };
-  }
-  return () => {
-    for (const [name, before] of saved) {
-      if (before) Object.defineProperty(target, name, before);
-      else delete table[name];
+  const wrapped = <A extends readonly unknown[], R>(kernel: Kernel<A, R>, args: A): R => {
+    const call = (): R => inner(kernel, args);
+    if (depth > 0 || kernel.query) return call();
+    depth++;
+    try {
+      return around(kernel.name, call) as R;
+    } finally {
+      depth--;
     }
-    saved.clear();
+  };
+  target.run = wrapped;
+  return () => {
+    if (before) Object.defineProperty(target, 'run', before);
+    else delete (target as { run?: unknown }).run;
   };
 }
 
 /** The CPU side: every kernel call timed with performance.now() (kernels run synchronously there). */
 export function startCpuProfile(target: Backend): ProfileSession {
   const calls: TimedCall[] = [];
-  const unwrap = wrapKernels(target, (name, call) => {
+  const unwrap = wrapRun(target, (name, call) => {
     const t0 = performance.now();
     try {
       return call();

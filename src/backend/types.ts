@@ -1,21 +1,20 @@
 // The backend contract: the one seam between the math and the hardware.
 //
-// Every op is a forward method followed by its backward method(s). The CPU
-// backend (src/backend/cpu) is the plain-loop reference; the WebGPU backend
-// (src/backend/webgpu) implements the very same interface with WGSL kernels,
-// so any test can run an op on both and compare.
+// A backend holds memory and runs kernels (src/kernels: one module per op,
+// with its CPU reference and its WebGPU program); it adds device concerns
+// (flush, loss, tuning). The types of the kernels' parameters live here too.
 //
 // Legend used across TS, WGSL and tests:
 //   n h w c   batch, height, width, channels (NHWC, channels last)
 //   kh kw     kernel height and width; cin cout: input and output channels
 //   oh ow     output height and width
 //
-// Kernels receive validated inputs (src/ops checks shapes and names the op in
-// its errors), take tensors of their own backend, and return new tensors,
-// except the optimizer and moving-statistic updates, which write in place so
-// weights never leave the device during training.
+// Kernels receive validated inputs (each kernel's check names the op in its
+// errors), take tensors of their own backend, and return new tensors, except
+// the optimizer and moving-statistic updates, which write in place.
 
 import type { Tensor } from '../tensor.js';
+import type { Kernel } from '../kernels/kernel.js';
 
 export type Shape = readonly number[];
 
@@ -193,119 +192,10 @@ export interface Backend {
   /** The variants autotune() picked, per shape. */
   kernelChoices?(): KernelChoice[];
 
-  // ---- convolution: y[n,oh,ow,cout] = sum x[n,ih,iw,cin] * w[kh,kw,cin,cout] + b[cout]
-  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams, activation?: FusedActivation): Tensor;
+  // ---- kernels
   /**
-   * im2col: the column matrix [n*oh*ow, kh*kw*cin] of x for a kernel of this
-   * size (row = output pixel, columns in (ky, kx, cin) order, zeros in the
-   * padding), so conv2d is columns . W[kh*kw*cin, cout] and its backward-filter
-   * columns^T . dy. Training keeps it from the forward for the backward.
+   * Runs one kernel (src/kernels) on this backend's tensors with validated
+   * arguments; verification mode and the profiler wrap this one method.
    */
-  conv2dColumns(x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor;
-  /**
-   * Whether training a conv of this shape should keep the column matrix (forward
-   * and backward-filter as GEMMs on it) rather than call conv2d and
-   * conv2dBackwardFilter, which on this backend skip it (WebGPU, cin % 4 != 0).
-   * Absent: keep it.
-   */
-  convKeepsColumns?(xShape: Shape, wShape: Shape, p: Conv2dParams): boolean;
-  /** dx = col2im(dy . W^T). */
-  conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor;
-  /** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]. */
-  conv2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor;
-
-  // ---- matrices: a [m,k] (or [k,m] when transposeA), b [k,n] (or [n,k]) -> [m,n]
-  /** With a bias ([n]) and an activation, act(a . b + bias) in one pass. */
-  matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, bias?: Tensor | null, activation?: FusedActivation): Tensor;
-  /** y = x + b over the last axis. */
-  biasAdd(x: Tensor, b: Tensor): Tensor;
-  /** db = sum of dy over every axis but the last. */
-  biasAddBackward(dy: Tensor): Tensor;
-
-  // ---- pooling (global pools are pools whose window is the whole image)
-  maxPool2d(x: Tensor, p: Pool2dParams): Tensor;
-  /** Routes dy to the first maximum of each window (row-major scan), as TensorFlow does. */
-  maxPool2dBackward(dy: Tensor, x: Tensor, p: Pool2dParams): Tensor;
-  /** 'same' divides by the number of real (unpadded) pixels in the window, as TensorFlow does. */
-  avgPool2d(x: Tensor, p: Pool2dParams): Tensor;
-  avgPool2dBackward(dy: Tensor, xShape: Shape, p: Pool2dParams): Tensor;
-
-  // ---- activations
-  activation(x: Tensor, kind: ActivationKind, alpha: number): Tensor;
-  /** Gets both x and y = activation(x): relu/leakyRelu/elu read x, sigmoid/tanh read y. */
-  activationBackward(dy: Tensor, x: Tensor, y: Tensor, kind: ActivationKind, alpha: number): Tensor;
-  /** Softmax over the last axis, max-subtracted for stability. */
-  softmax(x: Tensor): Tensor;
-  /** dx = y * (dy - sum(dy * y)) over the last axis. */
-  softmaxBackward(dy: Tensor, y: Tensor): Tensor;
-
-  // ---- batch normalization over n, h, w per channel (the last axis)
-  batchNormTrain(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): BatchNormTrainResult;
-  batchNormInference(x: Tensor, gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, epsilon: number): Tensor;
-  /** Uses the mean and invStd that batchNormTrain saved. */
-  batchNormBackward(dy: Tensor, x: Tensor, gamma: Tensor, mean: Tensor, invStd: Tensor): BatchNormGrads;
-  /** In place: v = v - (v - value) * (1 - momentum), TF.js's moving-average update. */
-  movingAverageUpdate(variable: Tensor, value: Tensor, momentum: number): void;
-
-  // ---- dropout: keep element i when hash(seed, i) >= rate, scale kept by 1/(1-rate).
-  // The mask is a pure function of (seed, i), so the backward recomputes it and
-  // both backends draw the very same mask.
-  dropout(x: Tensor, rate: number, seed: number): Tensor;
-  dropoutBackward(dy: Tensor, rate: number, seed: number): Tensor;
-
-  // ---- structure
-  zeroPad2d(x: Tensor, pads: ExplicitPadding): Tensor;
-  zeroPad2dBackward(dy: Tensor, pads: ExplicitPadding): Tensor;
-  /** Element-wise a + b, same shapes (also how fanned-out gradients accumulate). */
-  add(a: Tensor, b: Tensor): Tensor;
-  /** y = x * s. */
-  scale(x: Tensor, s: number): Tensor;
-  /** Concatenation along the last axis. */
-  concat(xs: readonly Tensor[]): Tensor;
-  /** Splits dy along the last axis into pieces of the given sizes. */
-  concatBackward(dy: Tensor, sizes: readonly number[]): Tensor[];
-  /** Rows of x (first axis) at the given indices: batching without per-sample copies. */
-  gatherRows(x: Tensor, indices: Int32Array): Tensor;
-
-  // ---- locally connected: w [oh*ow, kh*kw*cin, cout], bias [oh, ow, cout] (Keras layout)
-  locallyConnected2d(x: Tensor, w: Tensor, bias: Tensor | null, p: LocallyConnected2dParams): Tensor;
-  locallyConnected2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: LocallyConnected2dParams): Tensor;
-  locallyConnected2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: LocallyConnected2dParams): Tensor;
-
-  // ---- losses: the batch mean of TF.js's per-sample loss, as a scalar (shape [])
-  loss(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor;
-  /** Gradient of loss(kind, yTrue, yPred) with respect to yPred. */
-  lossBackward(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor;
-  /**
-   * Fused softmax + cross-entropy gradient with respect to the softmax's input,
-   * given the softmax output probs: (probs * sum(t) - t) / batch. Stable for
-   * large logits (no division by a tiny probability). sparse: yTrue holds class
-   * indices, shape [batch] or [batch, 1].
-   */
-  softmaxCrossEntropyBackward(yTrue: Tensor, probs: Tensor, sparse: boolean): Tensor;
-  /** The batch mean of a metric, as a scalar. */
-  metric(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor;
-  /**
-   * How many values of labels are not class indices for `classes` classes
-   * (integers in [0, classes); NaN and infinities are not), as a scalar: the
-   * device-side check of sparse labels a kernel made (src/train/labels.ts).
-   */
-  sparseLabelCheck(labels: Tensor, classes: number): Tensor;
-
-  // ---- regularization: penalty = l1 * sum|w| + l2 * sum w^2
-  penalty(w: Tensor, l1: number, l2: number): Tensor;
-  /**
-   * l1 * d|w| + 2 * l2 * w, where d|w| is 1 for w > 0 and -1 otherwise: TF.js's
-   * Abs gradient is step(x, -1), so an exactly-zero weight gets -l1, and matching
-   * TF.js's weights after a training step means matching that too.
-   */
-  penaltyBackward(w: Tensor, l1: number, l2: number): Tensor;
-  /** Sum of all elements, as a scalar. */
-  sum(x: Tensor): Tensor;
-
-  // ---- optimizer updates, in place on the weight and its slots
-  sgdUpdate(w: Tensor, g: Tensor, p: SgdParams): void;
-  momentumUpdate(w: Tensor, g: Tensor, accum: Tensor, p: MomentumParams): void;
-  adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamParams): void;
-  rmspropUpdate(w: Tensor, g: Tensor, ms: Tensor, mom: Tensor, mg: Tensor | null, p: RmspropParams): void;
+  run<A extends readonly unknown[], R>(kernel: Kernel<A, R>, args: A): R;
 }

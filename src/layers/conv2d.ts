@@ -3,7 +3,8 @@
 import type { Conv2dParams, FusedActivation } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
-import { windowGeometry } from '../ops/geometry.js';
+import { windowGeometry } from '../kernels/geometry.js';
+import { conv2dFilterGrad, conv2dForTraining, type Conv2dSaved } from '../kernels/conv2d/index.js';
 import { Layer, expectInputRank, singleShape, type LayerArgs, type LayerConfig, type LayerGrads, type BackwardOptions, type LayerVariable, type SymShape } from './layer.js';
 import { activate, activateBackward, fusedActivation, getActivation, type ActivationName } from './activations.js';
 import { getInitializer, glorotUniform, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
@@ -25,15 +26,8 @@ export interface Conv2DArgs extends LayerArgs {
   biasRegularizer?: RegularizerIdentifier;
 }
 
-/** cols: the forward's column matrix, kept for the backward-filter GEMM (null: recomputed there). */
-interface Saved { x: Tensor; z: Tensor; y: Tensor; cols: Tensor | null }
-
-/**
- * Training keeps a layer's column matrix (kh*kw times its input) from the
- * forward to the backward up to this size; a larger one is recomputed there,
- * trading an im2col for the memory.
- */
-const KEPT_COLUMN_BYTES = 64 * 1024 * 1024;
+/** conv: what the convolution's training forward kept for its filter gradient. */
+interface Saved { x: Tensor; z: Tensor; y: Tensor; conv: Conv2dSaved | null }
 
 export class Conv2D extends Layer<Saved> {
   readonly className = 'Conv2D';
@@ -99,23 +93,13 @@ export class Conv2D extends Layer<Saved> {
     // bias and relu ride in the kernel's epilogue; relu's gradient needs only y > 0, so y stands in for z
     const fused = fusedActivation(this.activation);
     const p = this.params();
-    let z: Tensor | null = null;
-    let cols: Tensor | null = null;
-    if (training && w.trainable) {
-      const g = windowGeometry(`conv2d '${this.name}'`, x.shape, this.kernelSize, this.strides, this.dilationRate, this.padding);
-      const k = g.kh * g.kw * g.c;
-      // Not where the backend's conv and backward-filter skip the column matrix (WebGPU with few input channels).
-      const keep = x.backend.convKeepsColumns?.(x.shape, w.value.shape, p) ?? true;
-      if (keep && g.n * g.oh * g.ow * k * 4 <= KEPT_COLUMN_BYTES) {
-        // One im2col serves the forward GEMM and, kept, the backward-filter GEMM (which would redo it).
-        cols = ops.conv2dColumns(x, this.kernelSize, p);
-        z = ops.matmul(cols, w.value.reshape([k, this.filters]), false, false, this.bias?.value ?? null, fused)
-          .reshape([g.n, g.oh, g.ow, this.filters]);
-      }
-    }
-    z ??= ops.conv2d(x, w.value, this.bias?.value ?? null, p, fused);
+    const bias = this.bias?.value ?? null;
+    let z: Tensor;
+    let conv: Conv2dSaved | null = null;
+    if (training && w.trainable) ({ y: z, saved: conv } = conv2dForTraining(x, w.value, bias, p, fused));
+    else z = ops.conv2d(x, w.value, bias, p, fused);
     const y = fused === 'relu' ? z : activate(z, this.activation);
-    return [y, { x, z, y, cols }];
+    return [y, { x, z, y, conv }];
   }
 
   /**
@@ -126,18 +110,13 @@ export class Conv2D extends Layer<Saved> {
     return ops.conv2d(x, kernel, bias, this.params(), activation);
   }
 
-  backward(dy: Tensor, { x, z, y, cols }: Saved, opts: BackwardOptions): LayerGrads {
+  backward(dy: Tensor, { x, z, y, conv }: Saved, opts: BackwardOptions): LayerGrads {
     const p = this.params();
     const w = this.kernel!;
     const dz = activateBackward(dy, z, y, this.activation, opts.dyIsLogitGrad);
     const dWeights: [LayerVariable, Tensor][] = [];
     // dW = im2col(x)^T . dz; db = sum of dz over n, oh, ow
-    if (w.trainable) {
-      const dw = cols
-        ? ops.matmul(cols, dz.reshape([cols.shape[0], this.filters]), true, false).reshape(w.shape)
-        : ops.conv2dBackwardFilter(x, dz, w.shape, p);
-      dWeights.push([w, dw]);
-    }
+    if (w.trainable) dWeights.push([w, conv2dFilterGrad(dz, conv ?? { x, columns: null }, w.shape, p)]);
     if (this.bias?.trainable) dWeights.push([this.bias, ops.biasAddBackward(dz)]);
     // dx = col2im(dz . W^T)
     const dx = opts.needInputGrads ? ops.conv2dBackwardInput(dz, w.value, x.shape, p) : null;

@@ -5,7 +5,7 @@
 import type { LocallyConnected2dParams } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
-import { windowGeometry } from '../ops/geometry.js';
+import { windowGeometry } from '../kernels/geometry.js';
 import { Layer, expectInputRank, singleShape, type BackwardOptions, type LayerArgs, type LayerConfig, type LayerGrads, type LayerVariable, type SymShape } from './layer.js';
 import { activate, activateBackward, getActivation, type ActivationName } from './activations.js';
 import { getInitializer, glorotUniform, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';

@@ -4,7 +4,7 @@
 import type { Pool2dParams } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
-import { windowGeometry } from '../ops/geometry.js';
+import { windowGeometry } from '../kernels/geometry.js';
 import { Layer, expectInputRank, singleShape, type BackwardOptions, type LayerArgs, type LayerConfig, type LayerGrads, type SymShape } from './layer.js';
 import { channelsLast, oneOf, positivePair } from './args.js';
 

@@ -1,8 +1,15 @@
-export * from './geometry.js';
-export * from './activation.js';
-export * from './normalization.js';
-export * from './loss.js';
-export * from './optimizer.js';
-export * from './conv.js';
-export * from './pool.js';
-export * from './structure.js';
+// The public ops (wc.ops): each checks its arguments and runs its kernel
+// (src/kernels) on the backend that owns its tensors.
+export * from '../kernels/geometry.js';
+export { ACTIVATION_KINDS, activation, activationBackward, softmax, softmaxBackward } from '../kernels/activation/index.js';
+export { batchNormTrain, batchNormInference, batchNormBackward, movingAverageUpdate } from '../kernels/batchNorm/index.js';
+export { conv2d, conv2dColumns, conv2dBackwardInput, conv2dBackwardFilter } from '../kernels/conv2d/index.js';
+export { dropout, dropoutBackward } from '../kernels/dropout/index.js';
+export { locallyConnected2d, locallyConnected2dBackwardInput, locallyConnected2dBackwardFilter } from '../kernels/locallyConnected2d/index.js';
+export {
+  LOSS_KINDS, METRIC_KINDS, loss, lossBackward, softmaxCrossEntropyBackward, metric, sparseLabelCheck, penalty, penaltyBackward,
+} from '../kernels/loss/index.js';
+export { matmul, biasAdd, biasAddBackward } from '../kernels/matmul/index.js';
+export { sgdUpdate, momentumUpdate, adamUpdate, rmspropUpdate } from '../kernels/optimizer/index.js';
+export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from '../kernels/pool2d/index.js';
+export { zeroPad2d, zeroPad2dBackward, add, scale, concat, concatBackward, gatherRows, sum } from '../kernels/structure/index.js';

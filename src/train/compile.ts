@@ -2,7 +2,7 @@
 // naming the metrics as TF.js's logs and History do ('acc' for 'accuracy').
 
 import type { LossKind, MetricKind } from '../backend/types.js';
-import { LOSS_KINDS } from '../ops/loss.js';
+import { LOSS_KINDS } from '../kernels/loss/index.js';
 import type { LayersModel } from '../graph/model.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
 

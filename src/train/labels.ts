@@ -17,6 +17,7 @@ import type { Tensor } from '../tensor.js';
 import { shapeToString } from '../tensor.js';
 import type { LayersModel } from '../graph/model.js';
 import { firstNonClass, firstNonClassIn, type ValueAt } from '../valueHint.js';
+import { sparseLabelCheck } from '../kernels/loss/index.js';
 
 /** A y tensor that holds class indices, and what makes it one. */
 export interface LabelUse {
@@ -70,7 +71,7 @@ export function checkLabelsSync(where: string, uses: readonly LabelUse[]): Label
 export async function checkLabelsOnDevice(where: string, uses: readonly LabelUse[]): Promise<void> {
   if (!uses.length) return;
   // every kernel and its copy are recorded before the first wait, so the reads travel together
-  const counts = uses.map((u) => u.y.backend.sparseLabelCheck(u.y, u.classes));
+  const counts = uses.map((u) => sparseLabelCheck(u.y, u.classes));
   let bad: number[];
   try {
     bad = await Promise.all(counts.map(async (c) => (await c.data())[0]));

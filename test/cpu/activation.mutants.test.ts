@@ -7,6 +7,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as wc from '../../src/index.js';
 import { CpuBackend } from '../../src/backend/cpu/index.js';
+import { kernelsOf } from '../../src/kernels/registry.js';
 
 const { activation, activationBackward } = wc.ops;
 
@@ -49,7 +50,7 @@ describe('backward at the kink x = 0, alpha chosen to show the side', () => {
 
 describe('CPU storage', () => {
   it("refuses a tensor whose storage is not the CPU's, naming its backend", () => {
-    const cpu = new CpuBackend();
+    const cpu = kernelsOf(new CpuBackend());
     const t = wc.tensor([1, 2], [2]);
     const foreign = Object.create(t, { storage: { value: {} }, backend: { value: { name: 'webgpu' } } }) as wc.Tensor;
     expect(() => cpu.scale(foreign, 2)).toThrow("cpu backend: got a tensor of the 'webgpu' backend");

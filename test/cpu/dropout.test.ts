@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
-import { dropoutUniform, pcgHash } from '../../src/backend/dropoutMask.js';
+import { dropoutUniform, pcgHash } from '../../src/kernels/dropout/mask.js';
 import { dot, expectClose, numericGradient, randomValues } from '../util/check.js';
 
 const { dropout, dropoutBackward } = wc.ops;

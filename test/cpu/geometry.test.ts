@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisGeometry, windowGeometry } from '../../src/ops/geometry.js';
+import { axisGeometry, windowGeometry } from '../../src/kernels/geometry.js';
 
 describe('window geometry: output size (W - F + 2P) / S + 1', () => {
   it('AlexNet conv1: W=227, F=11, S=4, P=0 gives 55', () => {

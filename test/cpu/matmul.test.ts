@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { randomValues } from '../util/check.js';
 import { checkGradient, t } from './gradcheck.js';
-import { gemm, gemmReference } from '../../src/backend/cpu/matmul.js';
+import { gemm, gemmReference } from '../../src/kernels/matmul/cpu.js';
 
 const { matmul, biasAdd, biasAddBackward } = wc.ops;
 

@@ -9,11 +9,12 @@
 import { describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { CpuBackend } from '../../src/backend/cpu/index.js';
+import { kernelsOf } from '../../src/kernels/registry.js';
 
 const o = wc.ops;
 const t = (v: number[], shape: number[]) => wc.tensor(v, shape);
 const values = (x: wc.Tensor) => [...x.dataSync()];
-const cpu = new CpuBackend();
+const cpu = kernelsOf(new CpuBackend());
 
 const SAME3 = { poolSize: [3, 3] as [number, number], strides: [1, 1] as [number, number], padding: 'same' as const };
 

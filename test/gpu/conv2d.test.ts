@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conv2dParams } from '../../src/backend/types.js';
 import { randomValues } from '../util/check.js';
 import { GpuPage } from '../harness/gpu.js';
-import { windowGeometry } from '../../src/ops/geometry.js';
+import { windowGeometry } from '../../src/kernels/geometry.js';
 import { cpuRun, cpuT } from '../harness/cpu.js';
 import { expectParity } from '../harness/tolerance.js';
 
@@ -75,7 +75,7 @@ describe('webgpu conv2d', () => {
     const y = await gp.run(async ({ wc, engine }) => {
       const x = wc.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
       const w = wc.tensor([1, 1, 1, 1], [2, 2, 1, 1]);
-      const yt = engine.backend().conv2d(x, w, null, { strides: [1, 1], padding: 'valid', dilations: [1, 1] });
+      const yt = wc.ops.conv2d(x, w, null, { strides: [1, 1], padding: 'valid', dilations: [1, 1] });
       const out = Array.from(await yt.data());
       for (const t of [x, w, yt]) t.dispose();
       return out;
@@ -96,15 +96,14 @@ describe('webgpu conv2d', () => {
       const dy = Array.from(randomValues(size(yShape), 400 + ci));
 
       const gpu = await gp.run(async ({ wc, engine }, v) => {
-        const be = engine.backend();
         const xt = wc.tensor(v.x, v.xShape);
         const wt = wc.tensor(v.w, v.wShape);
         const bt = v.bias ? wc.tensor(v.bias, [v.bias.length]) : null;
         const dyt = wc.tensor(v.dy, v.yShape);
-        const y = be.conv2d(xt, wt, bt, v.p);
-        const dx = be.conv2dBackwardInput(dyt, wt, v.xShape, v.p);
-        const dw = be.conv2dBackwardFilter(xt, dyt, v.wShape, v.p);
-        const cols = be.conv2dColumns(xt, [v.wShape[0], v.wShape[1]], v.p);
+        const y = wc.ops.conv2d(xt, wt, bt, v.p);
+        const dx = wc.ops.conv2dBackwardInput(dyt, wt, v.xShape, v.p);
+        const dw = wc.ops.conv2dBackwardFilter(xt, dyt, v.wShape, v.p);
+        const cols = wc.ops.conv2dColumns(xt, [v.wShape[0], v.wShape[1]], v.p);
         const out = {
           y: Array.from(await y.data()), dx: Array.from(await dx.data()), dw: Array.from(await dw.data()), yShape: y.shape,
           cols: Array.from(await cols.data()), colsShape: cols.shape,

@@ -23,13 +23,12 @@ describe('webgpu element-wise', () => {
     const dy = Array.from(randomValues(n, 2));
     const alpha = 0.3;
     const gpu = await gp.run(async ({ wc, engine }, a) => {
-      const b = engine.backend();
       const out: Record<string, { y: number[]; dx: number[] }> = {};
       for (const kind of a.kinds) {
         const [y, dx] = wc.tidy(() => {
           const xt = wc.tensor(a.x, a.shape);
-          const yt = b.activation(xt, kind, a.alpha);
-          return [yt, b.activationBackward(wc.tensor(a.dy, a.shape), xt, yt, kind, a.alpha)];
+          const yt = wc.ops.activation(xt, kind, a.alpha);
+          return [yt, wc.ops.activationBackward(wc.tensor(a.dy, a.shape), xt, yt, kind, a.alpha)];
         });
         out[kind] = { y: Array.from(await y.data()), dx: Array.from(await dx.data()) };
         y.dispose(); dx.dispose();
@@ -49,11 +48,10 @@ describe('webgpu element-wise', () => {
     const a = Array.from(randomValues(189, 3));
     const b = Array.from(randomValues(189, 4));
     const gpu = await gp.run(async ({ wc, engine }, v) => {
-      const be = engine.backend();
       const at = wc.tensor(v.a, v.shape);
       const bt = wc.tensor(v.b, v.shape);
-      const sum = be.add(at, bt);
-      const scaled = be.scale(at, -2.5);
+      const sum = wc.ops.add(at, bt);
+      const scaled = wc.ops.scale(at, -2.5);
       const out = { sum: Array.from(await sum.data()), scaled: Array.from(await scaled.data()) };
       for (const t of [at, bt, sum, scaled]) t.dispose();
       return out;
@@ -69,7 +67,7 @@ describe('webgpu element-wise', () => {
     const r = await gp.run(async ({ wc, engine }) => {
       const be = engine.backend() as import('../../src/backend/webgpu/index.js').WebGpuBackend;
       const a = wc.tensor([1, 2, 3, 4], [4]);
-      const b = be.scale(a, 2);
+      const b = wc.ops.scale(a, 2);
       a.dispose();
       const created = be.stats().buffersCreated;
       const c = wc.tensor([100, 200, 300, 400], [4]);
@@ -83,12 +81,11 @@ describe('webgpu element-wise', () => {
 
   it('keeps every Params value right past the uniform arena (300 dispatches, one read)', async () => {
     const v = await gp.run(async ({ wc, engine }) => {
-      const be = engine.backend();
       let x = wc.tensor([1, -1, 0.5], [3]);
       // Factors 2, 0.5, 1 repeating multiply to 1; the arena holds 256 slots and
       // 256 % 3 != 0, so a slot reused before its dispatch ran would change the product.
       for (let i = 0; i < 300; i++) {
-        const y = be.scale(x, [2, 0.5, 1][i % 3]);
+        const y = wc.ops.scale(x, [2, 0.5, 1][i % 3]);
         x.dispose();
         x = y;
       }
@@ -104,11 +101,10 @@ describe('webgpu element-wise', () => {
     // made and checked in the page (67 MB through page.evaluate would be slow);
     // x * 3 is exact in float32 for these small integers.
     const result = await gp.run(async ({ wc, engine }, n) => {
-      const b = engine.backend();
       const x = new Float32Array(n);
       for (let i = 0; i < n; i++) x[i] = (i % 1021) - 510;
       const xt = wc.tensor(x, [n]);
-      const yt = b.scale(xt, 3);
+      const yt = wc.ops.scale(xt, 3);
       const y = await yt.data();
       xt.dispose(); yt.dispose();
       let bad = 0;

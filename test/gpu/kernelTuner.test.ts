@@ -32,7 +32,7 @@ describe('webgpu GEMM workgroup shapes', () => {
           for (const [ta, tb] of v.combos) {
             const at = wc.tensor(v.a, ta ? [v.k, v.m] : [v.m, v.k]);
             const bt = wc.tensor(v.b, tb ? [v.n, v.k] : [v.k, v.n]);
-            const ct = be.matmul(at, bt, ta, tb);
+            const ct = wc.ops.matmul(at, bt, ta, tb);
             out.push(Array.from(await ct.data()));
             for (const t of [at, bt, ct]) t.dispose();
           }
@@ -78,7 +78,7 @@ describe('webgpu GEMM workgroup shapes', () => {
           be.pinConvAlgorithm(algo);
           const [xt, wt] = [wc.tensor(v.x, v.xs), wc.tensor(v.w, v.ws)];
           const bt = v.bias ? wc.tensor(v.bias, [v.ws[3]]) : null;
-          const y = be.conv2d(xt, wt, bt, v.p);
+          const y = wc.ops.conv2d(xt, wt, bt, v.p);
           out.push(Array.from(await y.data()));
           for (const t of [xt, wt, bt, y]) t?.dispose();
         }
@@ -97,18 +97,18 @@ describe('webgpu GEMM workgroup shapes', () => {
       const syncBefore = be.stats().pipelinesCreatedSync;
       const a = wc.tensor(new Float32Array(2304 * 25).fill(0.5), [2304, 25]);
       const b = wc.tensor(new Float32Array(25 * 8).fill(0.25), [25, 8]);
-      const first = be.matmul(a, b, false, false);  // the heuristic's pipeline is not built yet: the default runs
+      const first = wc.ops.matmul(a, b, false, false);  // the heuristic's pipeline is not built yet: the default runs
       // A conv with 8 filters on a 1-channel image: its forward algorithm is measured too.
       const cx = wc.tensor(new Float32Array(4 * 28 * 28).fill(0.5), [4, 28, 28, 1]);
       const cw = wc.tensor(new Float32Array(5 * 5 * 8).fill(0.1), [5, 5, 1, 8]);
-      const cy = be.conv2d(cx, cw, null, { strides: [1, 1], padding: 'valid', dilations: [1, 1] });
+      const cy = wc.ops.conv2d(cx, cw, null, { strides: [1, 1], padding: 'valid', dilations: [1, 1] });
       const convValue = (await cy.data())[0];
       for (const t of [cx, cw, cy]) t.dispose();
       const firstValues = await first.data();
       await be.autotune();
       const chosen = be.kernelChoices().find((c) => c.shape === '2304x8x25');
       const conv = be.kernelChoices().find((c) => c.kernel === 'conv2d' && c.shape.startsWith('x[4,28,28,1] w[5,5,1,8]'));
-      const again = be.matmul(a, b, false, false);
+      const again = wc.ops.matmul(a, b, false, false);
       const againValues = await again.data();
       for (const t of [a, b, first, again]) t.dispose();
       return {
@@ -137,7 +137,7 @@ describe('webgpu GEMM workgroup shapes', () => {
       const fixed = engine.backend() as WebGpu;
       const a = wc.tensor(new Float32Array(2304 * 25).fill(0.5), [2304, 25]);
       const b = wc.tensor(new Float32Array(25 * 8).fill(0.25), [25, 8]);
-      const y = fixed.matmul(a, b, false, false);
+      const y = wc.ops.matmul(a, b, false, false);
       const value = (await y.data())[0];
       await fixed.autotune();
       const out = { tuned, fixed: fixed.kernelChoices().length, pipelines: fixed.stats().pipelines, value };

@@ -8,7 +8,6 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
-import * as engine from '../../src/engine.js';
 import { GpuPage } from '../harness/gpu.js';
 
 let gp: GpuPage;
@@ -126,7 +125,7 @@ describe('sparse labels on webgpu', () => {
       for (const [labels, classes] of a.cases) {
         const nanAt = labels.length > 5 ? [3] : [];
         const v = labels.map((l, i) => (nanAt.includes(i) ? Number.NaN : l));
-        const t = e.backend().sparseLabelCheck(w.tensor(v), classes);
+        const t = w.ops.sparseLabelCheck(w.tensor(v), classes);
         counts.push((await t.data())[0]);
         t.dispose();
       }
@@ -135,7 +134,7 @@ describe('sparse labels on webgpu', () => {
     await wc.setBackend('cpu');
     const cpu = cases.map(([labels, classes]) => {
       const v = labels.map((l, i) => (labels.length > 5 && i === 3 ? Number.NaN : l));
-      return engine.backend().sparseLabelCheck(wc.tensor(v), classes).dataSync()[0];
+      return wc.ops.sparseLabelCheck(wc.tensor(v), classes).dataSync()[0];
     });
     expect(gpu).toEqual(cpu);
     expect(cpu.slice(0, 3)).toEqual([3, 0, 1]); // 10, NaN (at 3) and 2.5; -0 is class 0

@@ -66,7 +66,7 @@ describe('webgpu matmul', () => {
           for (const [ta, tb] of v.combos) {
             const at = wc.tensor(v.a, ta ? [v.k, v.m] : [v.m, v.k]);
             const bt = wc.tensor(v.b, tb ? [v.n, v.k] : [v.k, v.n]);
-            const ct = be.matmul(at, bt, ta, tb);
+            const ct = wc.ops.matmul(at, bt, ta, tb);
             out.push(Array.from(await ct.data()));
             for (const t of [at, bt, ct]) t.dispose();
           }
@@ -94,11 +94,10 @@ describe('webgpu matmul', () => {
       const x = Array.from(randomValues(n, 21));
       const bias = Array.from(randomValues(c, 22));
       const gpu = await gp.run(async ({ wc, engine }, v) => {
-        const be = engine.backend();
         const xt = wc.tensor(v.x, v.shape);
         const bt = wc.tensor(v.bias, [v.bias.length]);
-        const yt = be.biasAdd(xt, bt);
-        const dbt = be.biasAddBackward(xt);
+        const yt = wc.ops.biasAdd(xt, bt);
+        const dbt = wc.ops.biasAddBackward(xt);
         const out = { y: Array.from(await yt.data()), db: Array.from(await dbt.data()) };
         for (const t of [xt, bt, yt, dbt]) t.dispose();
         return out;

@@ -27,18 +27,18 @@ describe('webgpu memory', () => {
       const step = async () => {
         const grads = wc.tidy(() => {
           // forward: conv + bias + relu, flatten, dense + bias, softmax
-          const z1 = be.conv2d(x, w1, b1, p);
-          const h1 = be.activation(z1, 'relu', 0);
+          const z1 = wc.ops.conv2d(x, w1, b1, p);
+          const h1 = wc.ops.activation(z1, 'relu', 0);
           const flat = h1.reshape([2, 144]);
-          const probs = be.softmax(be.biasAdd(be.matmul(flat, w2, false, false), b2));
+          const probs = wc.ops.softmax(wc.ops.biasAdd(wc.ops.matmul(flat, w2, false, false), b2));
           // backward, in reverse
-          const dLogits = be.softmaxBackward(dProbs, probs);
-          const dW2 = be.matmul(flat, dLogits, true, false);
-          const dB2 = be.biasAddBackward(dLogits);
-          const dZ1 = be.activationBackward(be.matmul(dLogits, w2, false, true).reshape([2, 6, 6, 4]), z1, h1, 'relu', 0);
-          const dW1 = be.conv2dBackwardFilter(x, dZ1, w1.shape, p);
-          const dB1 = be.biasAddBackward(dZ1);
-          const dX = be.conv2dBackwardInput(dZ1, w1, x.shape, p);
+          const dLogits = wc.ops.softmaxBackward(dProbs, probs);
+          const dW2 = wc.ops.matmul(flat, dLogits, true, false);
+          const dB2 = wc.ops.biasAddBackward(dLogits);
+          const dZ1 = wc.ops.activationBackward(wc.ops.matmul(dLogits, w2, false, true).reshape([2, 6, 6, 4]), z1, h1, 'relu', 0);
+          const dW1 = wc.ops.conv2dBackwardFilter(x, dZ1, w1.shape, p);
+          const dB1 = wc.ops.biasAddBackward(dZ1);
+          const dX = wc.ops.conv2dBackwardInput(dZ1, w1, x.shape, p);
           return [dW1, dB1, dW2, dB2, dX];
         });
         const sums = [];

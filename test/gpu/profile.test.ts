@@ -22,14 +22,14 @@ for (const timing of ['default', 'submitted-work-done'] as const) {
       const w = wc.tensor(new Float32Array(3 * 3 * 3 * 4).fill(0.1), [3, 3, 3, 4]);
       // Dispatches one conv2d records, measured outside any profile.
       let before = be.stats().dispatches;
-      be.conv2d(x, w, null, p).dispose();
+      wc.ops.conv2d(x, w, null, p).dispose();
       const perConv = be.stats().dispatches - before;
       await be.sync();
 
       before = be.stats().dispatches;
       const calls = await wc.profile(async () => {
         for (let i = 0; i < 3; i++) wc.ops.matmul(a, a, false, false).dispose();
-        for (let i = 0; i < 2; i++) be.conv2d(x, w, null, p).dispose();
+        for (let i = 0; i < 2; i++) wc.ops.conv2d(x, w, null, p).dispose();
       }, options);
       const dispatched = be.stats().dispatches - before;
 

@@ -17,9 +17,9 @@ describe('webgpu verification mode', () => {
       const be = engine.backend() as Gpu;
       const before = be.verifier?.checked ?? -1;
       const x = wc.tensor([-2, -0.5, 0, 0.5, 2, 3], [2, 3]);
-      const y = be.softmax(x);
-      const ys = [be.activation(x, 'elu', 1), y, be.activation(x, 'tanh', 0), be.softmaxBackward(x, y),
-        be.add(x, x), be.scale(x, 3), be.matmul(x, x, true, false), be.biasAddBackward(x)];
+      const y = wc.ops.softmax(x);
+      const ys = [wc.ops.activation(x, 'elu', 1), y, wc.ops.activation(x, 'tanh', 0), wc.ops.softmaxBackward(x, y),
+        wc.ops.add(x, x), wc.ops.scale(x, 3), wc.ops.matmul(x, x, true, false), wc.ops.biasAddBackward(x)];
       for (const y of ys) await y.data();
       for (const t of [x, ...ys]) t.dispose();
       return (be.verifier?.checked ?? -1) - before;
@@ -43,9 +43,9 @@ describe('webgpu verification mode', () => {
         const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
         const x = wc.tensor(Float32Array.from({ length: size(v.xs) }, (_, i) => Math.sin(i)), v.xs);
         const w = wc.tensor(Float32Array.from({ length: size(v.ws) }, (_, i) => Math.cos(i)), v.ws);
-        const y = be.conv2d(x, w, null, p);
-        const dx = be.conv2dBackwardInput(y, w, x.shape, p);
-        const dw = be.conv2dBackwardFilter(x, y, w.shape, p);
+        const y = wc.ops.conv2d(x, w, null, p);
+        const dx = wc.ops.conv2dBackwardInput(y, w, x.shape, p);
+        const dw = wc.ops.conv2dBackwardFilter(x, y, w.shape, p);
         await be.sync();
         for (const t of [x, w, y, dx, dw]) t.dispose();
         return (be.verifier?.checked ?? -1) - before;
@@ -61,7 +61,7 @@ describe('webgpu verification mode', () => {
       const x = wc.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
       // Test hook: element 0 of the next activation's output is overwritten with 12345.
       be.verifier.corruptNext = 'activation';
-      const y = be.activation(x, 'relu', 0);
+      const y = wc.ops.activation(x, 'relu', 0);
       try {
         await y.data();
         return 'no error';
@@ -85,7 +85,7 @@ describe('webgpu verification mode', () => {
       // 600 kernels with no read; one of them is corrupted.
       for (let i = 0; i < 600; i++) {
         if (i === 100) be.verifier.corruptNext = 'scale';
-        const y = be.scale(x, 1);
+        const y = wc.ops.scale(x, 1);
         x.dispose();
         x = y;
       }
@@ -107,9 +107,8 @@ describe('webgpu verification mode', () => {
 
   it('keeps working after a reported failure', async () => {
     const values = await gp.run(async ({ wc, engine }) => {
-      const be = engine.backend();
       const x = wc.tensor([1, -1], [2]);
-      const y = be.activation(x, 'relu', 0);
+      const y = wc.ops.activation(x, 'relu', 0);
       const v = Array.from(await y.data());
       x.dispose(); y.dispose();
       return v;

@@ -7,17 +7,20 @@ import type { Browser, Page } from 'puppeteer';
 import { connectBrowser, openPage, runInPage, type Json } from '../../src/testing/index.js';
 import type * as Wc from '../../src/index.js';
 import type * as Engine from '../../src/engine.js';
+import type * as Kernels from '../../src/kernels/registry.js';
 
-/** What a page function receives: webcnn itself and its engine (for backend()). */
+/** What a page function receives: webcnn itself, its engine (for backend()) and the kernel registry. */
 export interface PageEnv {
   wc: typeof Wc;
   engine: typeof Engine;
+  kernels: typeof Kernels;
 }
 
 declare global {
   interface Window {
     wc: typeof Wc;
     wcEngine: typeof Engine;
+    wcKernels: typeof Kernels;
     wcReady?: boolean;
   }
 }
@@ -43,7 +46,7 @@ export class GpuPage {
     // runInPage passes one argument: this fixed function rebuilds fn in the page and hands it the env.
     const result = await runInPage(this.page, (p: { src: string; args: unknown }) => {
       const f = (0, eval)(`(${p.src})`) as (env: PageEnv, args: unknown) => unknown;
-      return f({ wc: window.wc, engine: window.wcEngine }, p.args);
+      return f({ wc: window.wc, engine: window.wcEngine, kernels: window.wcKernels }, p.args);
     }, { src: fn.toString(), args: args as unknown });
     return result as R;
   }

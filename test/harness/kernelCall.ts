@@ -5,8 +5,8 @@
 // methods, by the tensor arguments listed in `mutated` after the call. On the
 // GPU every output lands on a reused, NaN-filled pool buffer.
 
-import type { Backend } from '../../src/backend/types.js';
 import type { Tensor } from '../../src/tensor.js';
+import { KERNELS, type KernelName } from '../../src/kernels/registry.js';
 import type { GpuPage } from './gpu.js';
 import { cpu } from './cpu.js';
 
@@ -22,7 +22,7 @@ export function T(values: ArrayLike<number>, shape: number[]): TensorArg {
   return { t: Array.from(values), s: shape };
 }
 
-export type KernelName = Exclude<keyof Backend, 'name' | 'readSync'>;
+export type { KernelName };
 
 function isTensorArg(a: unknown): a is TensorArg {
   return typeof a === 'object' && a !== null && 't' in a && 's' in a;
@@ -38,8 +38,8 @@ function flatten(result: unknown): Tensor[] {
 export async function callBoth(
   gp: GpuPage, method: KernelName, args: readonly Arg[], mutated: readonly number[] = [],
 ): Promise<{ gpu: number[][]; cpu: number[][] }> {
-  const gpu = await gp.run(async ({ wc, engine }, a) => {
-    const b = engine.backend() as unknown as Record<string, (...xs: unknown[]) => unknown>;
+  const gpu = await gp.run(async ({ wc, engine, kernels }, a) => {
+    const b = engine.backend();
     // Dirty the buffer pool: outputs then land on reused buffers full of NaN rather than
     // on fresh zeroed ones, so an element a kernel forgets to write cannot pass as a 0.
     const largest = Math.max(16, ...a.args.flatMap((x: unknown) => (typeof x === 'object' && x !== null && 't' in x ? [(x as { t: number[] }).t.length] : [])));
@@ -54,7 +54,7 @@ export async function callBoth(
       if (typeof x === 'object' && x !== null && 'i32' in x) return Int32Array.from((x as { i32: number[] }).i32);
       return x;
     });
-    const r = b[a.method](...made);
+    const r = b.run(kernels.kernelNamed(a.method), made);
     const outs: { data(): Promise<Float32Array> }[] = r === undefined ? [] : Array.isArray(r) ? r
       : typeof r === 'object' && r !== null && !('shape' in r) ? Object.values(r) : [r as { data(): Promise<Float32Array> }];
     for (const i of a.mutated) outs.push(made[i] as { data(): Promise<Float32Array> });
@@ -69,8 +69,7 @@ export async function callBoth(
     if (typeof x === 'object' && x !== null && 'i32' in x) return Int32Array.from((x as { i32: number[] }).i32);
     return x;
   });
-  const fn = cpu[method] as unknown as (...xs: unknown[]) => unknown;
-  const outs = flatten(fn.apply(cpu, made));
+  const outs = flatten(cpu.run(KERNELS[method] as unknown as Parameters<typeof cpu.run>[0], made));
   for (const i of mutated) outs.push(made[i] as Tensor);
   return { gpu, cpu: outs.map((o) => Array.from(o.dataSync())) };
 }

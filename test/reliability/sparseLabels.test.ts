@@ -9,7 +9,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { firstNonClass, firstNonClassIn, summarizeValues } from '../../src/valueHint.js';
-import { backend } from '../../src/engine.js';
 import { randomValues } from '../util/check.js';
 import { captureState, expectCleanError, expectStateUnchanged, type ModelState } from './state.js';
 
@@ -160,7 +159,7 @@ describe("wc.tensor's value hint", () => {
 
   it('is what the CPU backend counts: sparseLabelCheck is the number of non-class values', async () => {
     const values = [0, 9, 10, -1, 2.5, Number.NaN, Number.NEGATIVE_INFINITY, -0, 3];
-    const count = backend().sparseLabelCheck(wc.tensor(values), 10);
+    const count = wc.ops.sparseLabelCheck(wc.tensor(values), 10);
     expect(count.shape).toEqual([]);
     expect(Array.from(await count.data())).toEqual([5]);
   });

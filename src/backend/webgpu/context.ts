@@ -11,8 +11,12 @@ import type { GpuDevice } from './device.js';
 import { PipelineCache, type PipelineSpec } from './pipelines.js';
 import { Params, Scheduler } from './scheduler.js';
 import { KernelTuner, type TuneProblem } from './kernelTuner.js';
+import { packUniforms, type UniformValues, type Uniforms } from './uniforms.js';
 
 export { Params };
+
+/** Which GEMM matmul and conv use: 'naive' is the oracle kernel (tests switch to it). */
+export type GemmVariant = 'blocked' | 'naive';
 
 /** Default workgroup size of 1-D kernels (an override constant in each shader). */
 export const WG = 256;
@@ -39,6 +43,9 @@ export class GpuContext {
    * with the backend's useSharedLoads.
    */
   sharedLoads: boolean;
+
+  /** The GEMM behind matmul and conv (the backend's useGemmVariant switches it). */
+  gemmVariant: GemmVariant = 'blocked';
 
   /** Small read-only buffers made once per key (conv2d's tap tables): see constant(). */
   private readonly constants = new Map<string, GPUBuffer>();
@@ -97,16 +104,17 @@ export class GpuContext {
   }
 
   /** Records a 1-D kernel over `count` invocations of `WG` each (folded past 65,535 workgroups). */
-  run1d(spec: PipelineSpec, params: Params, buffers: readonly GPUBuffer[], count: number): void {
+  run1d<U extends Uniforms>(spec: PipelineSpec<U>, params: UniformValues<U> | Params, buffers: readonly GPUBuffer[], count: number): void {
     const wg = spec.constants?.WG ?? WG;
     this.run(spec, params, buffers, this.scheduler.grid(Math.ceil(count / wg)));
   }
 
-  /** Records a kernel over an explicit grid of workgroups ([x, y] or [x, y, z]). */
-  run(spec: PipelineSpec, params: Params | null, buffers: readonly GPUBuffer[], workgroups: readonly number[]): void {
+  /** Records a kernel over an explicit grid of workgroups ([x, y] or [x, y, z]); params: one value per declared uniform. */
+  run<U extends Uniforms>(spec: PipelineSpec<U>, params: UniformValues<U> | Params | null, buffers: readonly GPUBuffer[], workgroups: readonly number[]): void {
+    const packed = params === null || params instanceof Params ? params : packUniforms(spec.name, spec.uniforms ?? ({} as U), params);
     // While profiling, a first use compiles synchronously: the profiler times each dispatch as it records.
     const pipeline = this.scheduler.profiler ? this.pipelines.getSync(spec) : this.pipelines.acquire(spec);
-    this.scheduler.dispatch(spec.name, pipeline, params, buffers, workgroups);
+    this.scheduler.dispatch(spec.name, pipeline, packed, buffers, workgroups);
   }
 }
 

@@ -1,50 +1,21 @@
-// The WebGPU backend: the same contract as the CPU reference, with WGSL kernels.
-//
-// HOW TO ADD A KERNEL FAMILY (pooling, batch norm, ...), one small step each:
-//   1. shaders/<op>.wgsl: opens with a comment on what it computes and why;
-//      sizes in a `Params` uniform at binding 0, inputs in contract order,
-//      outputs last; workgroup size and variants as `override` constants;
-//      1-D kernels index i = g.x + g.y * nwg.x * WG (see activation.wgsl).
-//   2. src/backend/webgpu/<family>.ts: import the shader with `?raw`, export
-//      `pipelines` (every PipelineSpec the family uses: prepareAll() and the
-//      tests compile them all; a model compiles those it uses on first use) and one function per kernel taking the
-//      GpuContext: ctx.output() for results, ctx.run1d()/ctx.run() to record.
-//   3. Here: add the family's `pipelines` to ALL_PIPELINES and route the
-//      method to the family's function in one line.
-//   4. test/gpu/<family>.test.ts: run the kernel in the page (GpuPage.run),
-//      the CPU backend on the same inputs in Node (cpuRun), and compare with
-//      expectParity (the one tolerance); see softmax.test.ts for the shape.
-// Verification mode (verify.ts) then covers the new kernel unchanged.
+// The WebGPU backend: memory on GPU buffers, kernels recorded into the
+// scheduler's command list (src/kernels/*/webgpu.ts hold the programs), the
+// GEMM autotuner and verification mode. docs/CONTRIBUTING.md shows how an op
+// is added.
 
-import type {
-  ActivationKind, AdamParams, Backend, BatchNormGrads, BatchNormTrainResult, Conv2dParams,
-  ExplicitPadding, FusedActivation, KernelChoice, LocallyConnected2dParams, LossKind, MetricKind, MomentumParams, Pool2dParams,
-  RmspropParams, SgdParams, Shape,
-} from '../types.js';
+import type { Backend, KernelChoice, Shape } from '../types.js';
+import type { Kernel } from '../../kernels/kernel.js';
 import { createTensor, sizeOf, type Tensor } from '../../tensor.js';
 import type { BackendOptions } from '../../engine.js';
 import type { GpuStorage } from './buffers.js';
-import { GpuContext, buf } from './context.js';
+import { GpuContext, buf, type GemmVariant } from './context.js';
 import { createGpuDevice, type AdapterSummary, type GpuDevice } from './device.js';
-import type { PipelineSpec } from './pipelines.js';
 import { Verifier } from './verify.js';
 import { loadChoices, saveChoices } from './tuneCache.js';
 import { ALL_CONFIGS as ALL_GEMM_CONFIGS, DEFAULT_GEMM, configNamed, type ConvAlgorithm, type TuneProblem } from './kernelTuner.js';
-import * as ew from './elementwise.js';
-import * as sm from './softmax.js';
-import * as mm from './matmul.js';
-import * as conv from './conv2d.js';
-import * as pool from './pool2d.js';
-import * as bn from './batchNorm.js';
-import * as struct from './structure.js';
-import * as lc from './locallyConnected2d.js';
-import * as loss from './loss.js';
-import * as opt from './optimizer.js';
-
-const ALL_PIPELINES: readonly PipelineSpec[] = [
-  ...ew.pipelines, ...sm.pipelines, ...mm.pipelines, ...conv.pipelines, ...pool.pipelines,
-  ...bn.pipelines, ...struct.pipelines, ...lc.pipelines, ...loss.pipelines, ...opt.pipelines,
-];
+import { PIPELINES } from '../../kernels/registry.js';
+import * as mm from '../../kernels/matmul/webgpu.js';
+import * as conv from '../../kernels/conv2d/webgpu.js';
 
 /** Counters for tests: after warm-up a training step adds to none but submits/dispatches. */
 export interface GpuStats {
@@ -65,12 +36,14 @@ export class WebGpuBackend implements Backend {
   readonly name = 'webgpu' as const;
   readonly ctx: GpuContext;
   /** Which GEMM matmul and conv use: 'naive' is the oracle kernel (tests switch to it with useGemmVariant). */
-  gemmVariant: mm.GemmVariant = 'blocked';
+  get gemmVariant(): GemmVariant {
+    return this.ctx.gemmVariant;
+  }
 
   /** Switches the GEMM behind matmul and conv, building the oracle's pipelines first when asked for it. */
-  async useGemmVariant(variant: mm.GemmVariant): Promise<void> {
+  async useGemmVariant(variant: GemmVariant): Promise<void> {
     if (variant === 'naive') await this.ctx.pipelines.prepare(mm.naivePipelines);
-    this.gemmVariant = variant;
+    this.ctx.gemmVariant = variant;
   }
   /**
    * Turns the GEMM's subgroup-shared loads on or off (tests and A/B timing:
@@ -92,7 +65,7 @@ export class WebGpuBackend implements Backend {
 
   private constructor(gpu: GpuDevice, verify: boolean, autotune: boolean, subgroups: boolean) {
     this.ctx = new GpuContext(gpu, this, autotune, subgroups);
-    if (verify) this.verifier = new Verifier(this);
+    if (verify) this.verifier = new Verifier(this.ctx);
   }
 
   static async create(options: BackendOptions = {}): Promise<WebGpuBackend> {
@@ -131,7 +104,7 @@ export class WebGpuBackend implements Backend {
   /** Creates every pipeline the backend can use (tests: every shader variant compiles on this adapter). */
   async prepareAll(): Promise<number> {
     // The GEMM and the direct conv as this device runs them by default (with shared loads where it can) as well as the plain ones.
-    const all = [...ALL_PIPELINES, ...(this.ctx.sharedLoads ? [...mm.gemmPipelines(this.ctx, DEFAULT_GEMM), ...conv.sharedPipelines] : [])];
+    const all = [...PIPELINES, ...(this.ctx.sharedLoads ? [...mm.gemmPipelines(this.ctx, DEFAULT_GEMM), ...conv.sharedPipelines] : [])];
     await this.ctx.pipelines.prepare(all);
     return all.length;
   }
@@ -219,71 +192,9 @@ export class WebGpuBackend implements Backend {
     return createTensor(this, { buffer, bytes: 4 * sizeOf(shape) } satisfies GpuStorage, shape, 4 * sizeOf(shape));
   }
 
-  // ---- convolution
-  conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams, activation?: FusedActivation): Tensor {
-    return conv.conv2d(this.ctx, this.gemmVariant, x, w, bias, p, activation);
+  // ---- kernels: each kernel module holds its own WebGPU program
+  run<A extends readonly unknown[], R>(kernel: Kernel<A, R>, args: A): R {
+    if (this.verifier && !kernel.query) return this.verifier.run(kernel as Kernel<readonly unknown[], unknown>, args) as R;
+    return kernel.webgpu(this.ctx, ...args);
   }
-  conv2dColumns(x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor { return conv.conv2dColumns(this.ctx, x, kernelSize, p); }
-  convKeepsColumns(xShape: Shape, wShape: Shape, p: Conv2dParams): boolean { return conv.keepsColumns(this.gemmVariant, xShape, wShape, p); }
-  conv2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardInput(this.ctx, this.gemmVariant, dy, w, xShape, p); }
-  conv2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor { return conv.conv2dBackwardFilter(this.ctx, this.gemmVariant, x, dy, wShape, p); }
-
-  // ---- matrices
-  matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, bias?: Tensor | null, activation?: FusedActivation): Tensor {
-    return mm.matmul(this.ctx, this.gemmVariant, a, b, transposeA, transposeB, bias, activation);
-  }
-  biasAdd(x: Tensor, b: Tensor): Tensor { return mm.biasAdd(this.ctx, x, b); }
-  biasAddBackward(dy: Tensor): Tensor { return mm.biasAddBackward(this.ctx, dy); }
-
-  // ---- pooling
-  maxPool2d(x: Tensor, p: Pool2dParams): Tensor { return pool.maxPool2d(this.ctx, x, p); }
-  maxPool2dBackward(dy: Tensor, x: Tensor, p: Pool2dParams): Tensor { return pool.maxPool2dBackward(this.ctx, dy, x, p); }
-  avgPool2d(x: Tensor, p: Pool2dParams): Tensor { return pool.avgPool2d(this.ctx, x, p); }
-  avgPool2dBackward(dy: Tensor, xShape: Shape, p: Pool2dParams): Tensor { return pool.avgPool2dBackward(this.ctx, dy, xShape, p); }
-
-  // ---- activations
-  activation(x: Tensor, kind: ActivationKind, alpha: number): Tensor { return ew.activation(this.ctx, x, kind, alpha); }
-  activationBackward(dy: Tensor, x: Tensor, y: Tensor, kind: ActivationKind, alpha: number): Tensor { return ew.activationBackward(this.ctx, dy, x, y, kind, alpha); }
-  softmax(x: Tensor): Tensor { return sm.softmax(this.ctx, x); }
-  softmaxBackward(dy: Tensor, y: Tensor): Tensor { return sm.softmaxBackward(this.ctx, dy, y); }
-
-  // ---- batch normalization
-  batchNormTrain(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): BatchNormTrainResult { return bn.batchNormTrain(this.ctx, x, gamma, beta, epsilon); }
-  batchNormInference(x: Tensor, gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, epsilon: number): Tensor { return bn.batchNormInference(this.ctx, x, gamma, beta, movingMean, movingVariance, epsilon); }
-  batchNormBackward(dy: Tensor, x: Tensor, gamma: Tensor, mean: Tensor, invStd: Tensor): BatchNormGrads { return bn.batchNormBackward(this.ctx, dy, x, gamma, mean, invStd); }
-  movingAverageUpdate(variable: Tensor, value: Tensor, momentum: number): void { bn.movingAverageUpdate(this.ctx, variable, value, momentum); }
-
-  // ---- dropout
-  dropout(x: Tensor, rate: number, seed: number): Tensor { return bn.dropout(this.ctx, x, rate, seed, 'dropout'); }
-  dropoutBackward(dy: Tensor, rate: number, seed: number): Tensor { return bn.dropout(this.ctx, dy, rate, seed, 'dropoutBackward'); }
-
-  // ---- structure
-  zeroPad2d(x: Tensor, pads: ExplicitPadding): Tensor { return struct.zeroPad2d(this.ctx, x, pads); }
-  zeroPad2dBackward(dy: Tensor, pads: ExplicitPadding): Tensor { return struct.zeroPad2dBackward(this.ctx, dy, pads); }
-  add(a: Tensor, b: Tensor): Tensor { return ew.add(this.ctx, a, b); }
-  scale(x: Tensor, s: number): Tensor { return ew.scale(this.ctx, x, s); }
-  concat(xs: readonly Tensor[]): Tensor { return struct.concat(this.ctx, xs); }
-  concatBackward(dy: Tensor, sizes: readonly number[]): Tensor[] { return struct.concatBackward(this.ctx, dy, sizes); }
-  gatherRows(x: Tensor, indices: Int32Array): Tensor { return struct.gatherRows(this.ctx, x, indices); }
-  sum(x: Tensor): Tensor { return struct.sum(this.ctx, x); }
-
-  // ---- locally connected
-  locallyConnected2d(x: Tensor, w: Tensor, bias: Tensor | null, p: LocallyConnected2dParams): Tensor { return lc.locallyConnected2d(this.ctx, x, w, bias, p); }
-  locallyConnected2dBackwardInput(dy: Tensor, w: Tensor, xShape: Shape, p: LocallyConnected2dParams): Tensor { return lc.locallyConnected2dBackwardInput(this.ctx, dy, w, xShape, p); }
-  locallyConnected2dBackwardFilter(x: Tensor, dy: Tensor, wShape: Shape, p: LocallyConnected2dParams): Tensor { return lc.locallyConnected2dBackwardFilter(this.ctx, x, dy, wShape, p); }
-
-  // ---- losses, metrics, regularization
-  loss(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor { return loss.loss(this.ctx, kind, yTrue, yPred); }
-  lossBackward(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor { return loss.lossBackward(this.ctx, kind, yTrue, yPred); }
-  softmaxCrossEntropyBackward(yTrue: Tensor, probs: Tensor, sparse: boolean): Tensor { return loss.softmaxCrossEntropyBackward(this.ctx, yTrue, probs, sparse); }
-  metric(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor { return loss.metric(this.ctx, kind, yTrue, yPred); }
-  sparseLabelCheck(labels: Tensor, classes: number): Tensor { return loss.sparseLabelCheck(this.ctx, labels, classes); }
-  penalty(w: Tensor, l1: number, l2: number): Tensor { return loss.penalty(this.ctx, w, l1, l2); }
-  penaltyBackward(w: Tensor, l1: number, l2: number): Tensor { return loss.penaltyBackward(this.ctx, w, l1, l2); }
-
-  // ---- optimizers (in place)
-  sgdUpdate(w: Tensor, g: Tensor, p: SgdParams): void { opt.sgdUpdate(this.ctx, w, g, p); }
-  momentumUpdate(w: Tensor, g: Tensor, accum: Tensor, p: MomentumParams): void { opt.momentumUpdate(this.ctx, w, g, accum, p); }
-  adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamParams): void { opt.adamUpdate(this.ctx, w, g, m, v, p); }
-  rmspropUpdate(w: Tensor, g: Tensor, ms: Tensor, mom: Tensor, mg: Tensor | null, p: RmspropParams): void { opt.rmspropUpdate(this.ctx, w, g, ms, mom, mg, p); }
 }

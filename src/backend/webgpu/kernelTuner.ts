@@ -20,7 +20,7 @@
 //   3. choices are cached per adapter: in memory for every backend made on
 //      it, and in IndexedDB in browsers, so a reload does not measure again.
 
-import type { WindowGeometry } from '../../ops/geometry.js';
+import type { WindowGeometry } from '../../kernels/geometry.js';
 
 export interface GemmConfig { readonly wgX: number; readonly wgY: number }
 export interface GemmShape { readonly m: number; readonly n: number; readonly k: number; readonly transA: boolean; readonly transB: boolean }

@@ -11,13 +11,25 @@
 // took most of the time to a first trained step (about 100 pipelines, the
 // GEMM's 24 variants half of it, for a model that uses 20-30).
 
-export interface PipelineSpec {
+import { paramsDeclaration, type Uniforms } from './uniforms.js';
+import { withLibrary } from './shaderLibrary.js';
+
+export interface PipelineSpec<U extends Uniforms = Uniforms> {
   /** The shader's file name without .wgsl (or its variant's, e.g. gemmSubgroup): also the pipeline's label. */
   name: string;
   /** WGSL source, imported with Vite's ?raw: one file, or a fixed entry file in front of it (never values spliced in). */
   code: string;
+  /** The uniform fields the shader reads as `p.<name>`: its `struct Params` is made from them. */
+  uniforms?: U;
   /** Values for the shader's `override` declarations. */
   constants?: Readonly<Record<string, number>>;
+}
+
+/** The module's full source: the Params declaration, then the shader with its library blocks in place. */
+export function shaderSource(spec: PipelineSpec): string {
+  const body = withLibrary(spec.name, spec.code);
+  return spec.uniforms ? `${paramsDeclaration(spec.uniforms)}
+${body}` : body;
 }
 
 export function pipelineKey(spec: PipelineSpec): string {
@@ -48,7 +60,7 @@ export class PipelineCache {
   private module(spec: PipelineSpec): GPUShaderModule {
     let m = this.modules.get(spec.name);
     if (!m) {
-      m = this.device.createShaderModule({ label: spec.name, code: spec.code });
+      m = this.device.createShaderModule({ label: spec.name, code: shaderSource(spec) });
       this.modules.set(spec.name, m);
     }
     return m;

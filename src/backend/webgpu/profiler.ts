@@ -13,7 +13,7 @@
 //   completion the page sees late (while JavaScript is busy recording) is
 //   charged to the dispatch that was running.
 
-import { wrapKernels, type ProfileSession, type TimedCall } from '../profiling.js';
+import { wrapRun, type ProfileSession, type TimedCall } from '../profiling.js';
 import type { WebGpuBackend } from './index.js';
 import type { DispatchProfiler, Scheduler } from './scheduler.js';
 
@@ -132,7 +132,7 @@ export async function startWebGpuProfile(backend: WebGpuBackend, timing?: 'times
   }
   await scheduler.sync();
   const profiler: Named = useTimestamps ? new TimestampProfiler(gpu.device) : new WorkDoneProfiler(scheduler, gpu.device.queue);
-  const unwrap = wrapKernels(backend, (name, call) => {
+  const unwrap = wrapRun(backend, (name, call) => {
     profiler.op = name;
     try {
       return call();

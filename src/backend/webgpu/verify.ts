@@ -12,16 +12,14 @@
 // no sync point (more than CHECK_EVERY) is checked in the background so the
 // staging copies do not pile up; its failure waits for the next sync point.
 
-import type { Backend } from '../types.js';
-import { KERNEL_NAMES } from '../kernelNames.js';
+import type { Kernel } from '../../kernels/kernel.js';
 import { Tensor, shapeToString } from '../../tensor.js';
 import { CpuBackend } from '../cpu/index.js';
 import { cpuTensor } from '../cpu/storage.js';
-import { buf } from './context.js';
-import type { WebGpuBackend } from './index.js';
+import { buf, type GpuContext } from './context.js';
 import { TOLERANCE, worstMismatch } from './tolerance.js';
 
-type Kernel = (...args: unknown[]) => unknown;
+type AnyKernel = Kernel<readonly unknown[], unknown>;
 
 /** Kernel calls recorded before a background check starts. */
 const CHECK_EVERY = 256;
@@ -33,21 +31,10 @@ interface Snapshot { staging: GPUBuffer; shape: readonly number[]; values?: Floa
 type Arg = { snap: Snapshot } | { snaps: Snapshot[] } | { value: unknown };
 
 interface Pending {
-  kernel: string;
+  kernel: AnyKernel;
   args: Arg[];
   /** Named GPU results: the returned tensor(s), or for in-place kernels the updated arguments. */
   outputs: { name: string; snap: Snapshot; argIndex?: number }[];
-}
-
-/** The CPU backend the engine already uses, so its tensors and ours share one owner. */
-function cpuOracle(): Backend {
-  try {
-    const probe = cpuTensor(new Float32Array(0), [0]);
-    probe.dispose();
-    return probe.backend;
-  } catch {
-    return new CpuBackend();
-  }
 }
 
 export class Verifier {
@@ -55,31 +42,33 @@ export class Verifier {
   private background: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
   private backgroundQueued = false;
-  private readonly cpu = cpuOracle();
   private inKernel = false;
   /** Test hook: after the named kernel, its first output's element 0 is overwritten (proves the check bites). */
   corruptNext: string | null = null;
   /** Kernel calls compared so far. */
   checked = 0;
 
-  constructor(private readonly gpu: WebGpuBackend) {
-    const table = gpu as unknown as Record<string, Kernel>;
-    for (const name of KERNEL_NAMES) {
-      const original = table[name].bind(gpu);
-      table[name] = (...args: unknown[]) => this.call(name, original, args);
+  constructor(private readonly ctx: GpuContext) {
+    // The replay makes CPU tensors: they need the CPU backend to exist (the engine usually made it already).
+    try {
+      cpuTensor(new Float32Array(0), [0]).dispose();
+    } catch {
+      new CpuBackend();
     }
   }
 
   private snap(t: Tensor, what: string): Snapshot {
-    return { staging: this.gpu.ctx.scheduler.snapshot(buf(t), 4 * t.size, `verify ${what}`), shape: t.shape };
+    return { staging: this.ctx.scheduler.snapshot(buf(t), 4 * t.size, `verify ${what}`), shape: t.shape };
   }
 
-  private call(kernel: string, original: Kernel, args: unknown[]): unknown {
+  /** Runs a kernel on the GPU and records what the CPU replay needs (the backend's run calls this). */
+  run(kernel: AnyKernel, args: readonly unknown[]): unknown {
+    const original = (...a: readonly unknown[]) => kernel.webgpu(this.ctx, ...a);
     // Kernels built from other kernels are checked once, at the outermost call.
     if (this.inKernel) return original(...args);
     const snapArgs: Arg[] = args.map((a) =>
-      a instanceof Tensor ? { snap: this.snap(a, kernel) }
-        : Array.isArray(a) && a.length > 0 && a.every((t) => t instanceof Tensor) ? { snaps: a.map((t: Tensor) => this.snap(t, kernel)) }
+      a instanceof Tensor ? { snap: this.snap(a, kernel.name) }
+        : Array.isArray(a) && a.length > 0 && a.every((t) => t instanceof Tensor) ? { snaps: a.map((t: Tensor) => this.snap(t, kernel.name)) }
           : { value: a });
     this.inKernel = true;
     let result: unknown;
@@ -89,15 +78,15 @@ export class Verifier {
       this.inKernel = false;
     }
     const outputs: Pending['outputs'] = [];
-    if (result instanceof Tensor) outputs.push({ name: 'result', snap: this.snap(result, kernel) });
-    else if (Array.isArray(result)) result.forEach((t: Tensor, i) => outputs.push({ name: `result[${i}]`, snap: this.snap(t, kernel) }));
+    if (result instanceof Tensor) outputs.push({ name: 'result', snap: this.snap(result, kernel.name) });
+    else if (Array.isArray(result)) result.forEach((t: Tensor, i) => outputs.push({ name: `result[${i}]`, snap: this.snap(t, kernel.name) }));
     else if (result && typeof result === 'object') {
-      for (const [k, t] of Object.entries(result)) if (t instanceof Tensor) outputs.push({ name: k, snap: this.snap(t, kernel) });
+      for (const [k, t] of Object.entries(result)) if (t instanceof Tensor) outputs.push({ name: k, snap: this.snap(t, kernel.name) });
     } else {
       // In place: every tensor argument's state after the kernel.
-      args.forEach((a, i) => { if (a instanceof Tensor) outputs.push({ name: `argument ${i} (in place)`, snap: this.snap(a, kernel), argIndex: i }); });
+      args.forEach((a, i) => { if (a instanceof Tensor) outputs.push({ name: `argument ${i} (in place)`, snap: this.snap(a, kernel.name), argIndex: i }); });
     }
-    if (this.corruptNext === kernel && outputs.length > 0) {
+    if (this.corruptNext === kernel.name && outputs.length > 0) {
       this.corruptNext = null;
       this.corrupt(result, args, outputs[0]);
     }
@@ -115,10 +104,10 @@ export class Verifier {
   }
 
   /** Writes a wrong value into the output before its snapshot is taken (test hook). */
-  private corrupt(result: unknown, args: unknown[], out: Pending['outputs'][number]): void {
+  private corrupt(result: unknown, args: readonly unknown[], out: Pending['outputs'][number]): void {
     const target = out.argIndex !== undefined ? args[out.argIndex] : result instanceof Tensor ? result : null;
     if (!(target instanceof Tensor)) return;
-    this.gpu.ctx.scheduler.upload(buf(target), Float32Array.of(12345));
+    this.ctx.scheduler.upload(buf(target), Float32Array.of(12345));
     // The snapshot was recorded before the upload; record it again after.
     out.snap = this.snap(target, 'corrupted');
   }
@@ -138,7 +127,7 @@ export class Verifier {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const scheduler = this.gpu.ctx.scheduler;
+    const scheduler = this.ctx.scheduler;
     scheduler.flush();
     const snaps: Snapshot[] = [];
     for (const p of batch) {
@@ -160,8 +149,7 @@ export class Verifier {
     };
     try {
       const cpuArgs = p.args.map((a) => ('snap' in a ? toCpu(a.snap) : 'snaps' in a ? a.snaps.map(toCpu) : a.value));
-      const cpuKernel = (this.cpu as unknown as Record<string, Kernel>)[p.kernel];
-      const result = cpuKernel.apply(this.cpu, cpuArgs);
+      const result = p.kernel.cpu(...cpuArgs);
       if (result instanceof Tensor) made.push(result);
       else if (Array.isArray(result)) made.push(...(result as Tensor[]));
       else if (result && typeof result === 'object') made.push(...Object.values(result).filter((t): t is Tensor => t instanceof Tensor));
@@ -170,7 +158,7 @@ export class Verifier {
           : out.name === 'result' ? result
             : out.name.startsWith('result[') ? (result as Tensor[])[Number(out.name.slice(7, -1))]
               : (result as Record<string, unknown>)[out.name];
-        if (!(expected instanceof Tensor)) throw new Error(`webgpu verify: the CPU ${p.kernel} returned no ${out.name}`);
+        if (!(expected instanceof Tensor)) throw new Error(`webgpu verify: the CPU ${p.kernel.name} returned no ${out.name}`);
         const cpuValues = expected.dataSync();
         const gpuValues = out.snap.values ?? new Float32Array(0);
         const i = gpuValues.length !== cpuValues.length ? 0 : worstMismatch(gpuValues, cpuValues);
@@ -187,7 +175,7 @@ export class Verifier {
       'snap' in a ? shapeToString(a.snap.shape)
         : 'snaps' in a ? `[${a.snaps.map((s) => shapeToString(s.shape)).join(', ')}]`
           : a.value instanceof Int32Array ? `Int32Array(${a.value.length})` : JSON.stringify(a.value));
-    return `webgpu verify: ${p.kernel}(${args.join(', ')}) disagrees with the CPU reference: ${output} element ${i} ` +
+    return `webgpu verify: ${p.kernel.name}(${args.join(', ')}) disagrees with the CPU reference: ${output} element ${i} ` +
       `is ${gpu} on the GPU, ${cpu} on the CPU (tolerance |gpu - cpu| <= ${TOLERANCE.atol} + ${TOLERANCE.rtol} * |cpu|)`;
   }
 }

@@ -18,7 +18,7 @@ it('times col2im', async () => {
       const w = wc.tensor(new Float32Array(ws[0] * ws[1] * ws[2] * ws[3]).fill(0.1), [...ws]);
       let best = Infinity;
       for (let i = 0; i < 5; i++) {
-        const prof = await wc.profile(async () => { be.conv2dBackwardInput(dy, w, [...xs], p).dispose(); await be.sync(); });
+        const prof = await wc.profile(async () => { wc.ops.conv2dBackwardInput(dy, w, [...xs], p).dispose(); await be.sync(); });
         best = Math.min(best, prof.kernels.find((k) => k.name.endsWith('col2im'))?.totalMs ?? NaN);
       }
       out.push(`${name}: col2im ${best.toFixed(2)} ms`);

@@ -32,18 +32,18 @@ it('prints the MNIST conv passes', async () => {
       const tag = shared ? 'shared' : 'own   ';
       for (const algo of ['direct', 'im2col'] as const) {
         be.pinConvAlgorithm(algo);
-        const ms = await time(() => be.conv2d(x, w, null, p));
+        const ms = await time(() => wc.ops.conv2d(x, w, null, p));
         out.push(`${tag} forward ${algo.padEnd(6)} ${ms.toFixed(2)} ms ${(flops / ms / 1e6).toFixed(2)} GFLOP/s`);
       }
       be.pinConvAlgorithm(null);
-      const dx = await time(() => be.conv2dBackwardInput(dy, w, xs, p));
+      const dx = await time(() => wc.ops.conv2dBackwardInput(dy, w, xs, p));
       out.push(`${tag} backward-input   ${dx.toFixed(2)} ms ${(flops / dx / 1e6).toFixed(2)} GFLOP/s`);
-      const dw = await time(() => be.conv2dBackwardFilter(x, dy, ws, p));
+      const dw = await time(() => wc.ops.conv2dBackwardFilter(x, dy, ws, p));
       out.push(`${tag} backward-filter  ${dw.toFixed(2)} ms ${(flops / dw / 1e6).toFixed(2)} GFLOP/s`);
     }
     be.useSharedLoads(true);
     // Where the time goes: wc.profile of one call of each pass.
-    for (const [name, f] of [['forward direct', () => { be.pinConvAlgorithm('direct'); return be.conv2d(x, w, null, p); }], ['forward im2col', () => { be.pinConvAlgorithm('im2col'); return be.conv2d(x, w, null, p); }], ['dX', () => be.conv2dBackwardInput(dy, w, xs, p)], ['dW', () => be.conv2dBackwardFilter(x, dy, ws, p)]] as const) {
+    for (const [name, f] of [['forward direct', () => { be.pinConvAlgorithm('direct'); return wc.ops.conv2d(x, w, null, p); }], ['forward im2col', () => { be.pinConvAlgorithm('im2col'); return wc.ops.conv2d(x, w, null, p); }], ['dX', () => wc.ops.conv2dBackwardInput(dy, w, xs, p)], ['dW', () => wc.ops.conv2dBackwardFilter(x, dy, ws, p)]] as const) {
       const prof = await wc.profile(async () => { f().dispose(); await be.sync(); });
       out.push(`${name}: ` + prof.kernels.map((k) => `${k.name} ${k.totalMs.toFixed(2)} ms`).join(', '));
     }
@@ -52,7 +52,7 @@ it('prints the MNIST conv passes', async () => {
       const xb = wc.tensor(fill(64 * 784, 3), [64, 28, 28, 1]), wb = wc.tensor(fill(k * k * cout, 5), [k, k, 1, cout]);
       for (const algo of ['direct', 'im2col'] as const) {
         be.pinConvAlgorithm(algo);
-        const ms = await time(() => be.conv2d(xb, wb, null, p));
+        const ms = await time(() => wc.ops.conv2d(xb, wb, null, p));
         out.push(`${name} batch 64 forward ${algo.padEnd(6)} ${ms.toFixed(2)} ms`);
       }
       xb.dispose(); wb.dispose();

@@ -29,12 +29,12 @@ it('prints GEMM GFLOP/s on the conv layers of mnistStandard', async () => {
     for (const [name, m, n, k, ta, tb] of shapes) {
       const a = wc.tensor(new Float32Array(m * k).fill(0.5), ta ? [k, m] : [m, k]);
       const b = wc.tensor(new Float32Array(k * n).fill(0.25), tb ? [n, k] : [k, n]);
-      be.matmul(a, b, ta, tb).dispose();
+      wc.ops.matmul(a, b, ta, tb).dispose();
       await be.sync();
       let best = Infinity;
       for (let i = 0; i < 3; i++) {
         const t0 = performance.now();
-        be.matmul(a, b, ta, tb).dispose();
+        wc.ops.matmul(a, b, ta, tb).dispose();
         await be.sync();
         best = Math.min(best, performance.now() - t0);
       }
@@ -54,7 +54,7 @@ it('prints GEMM GFLOP/s on the conv layers of mnistStandard', async () => {
       for (let i = 0; i < 4; i++) {
         for (const algo of ['im2col', 'direct'] as const) {
           be.pinConvAlgorithm(algo);
-          be.conv2d(x, w, null, { strides: [1, 1], padding: 'valid', dilations: [1, 1] }).dispose();
+          wc.ops.conv2d(x, w, null, { strides: [1, 1], padding: 'valid', dilations: [1, 1] }).dispose();
           const t0 = performance.now();
           await be.sync();
           if (i > 0) best[algo] = Math.min(best[algo], performance.now() - t0);
@@ -64,7 +64,7 @@ it('prints GEMM GFLOP/s on the conv layers of mnistStandard', async () => {
       // The backward passes (dX: GEMM + col2im; dW: im2col + GEMM).
       const dy = wc.tensor(new Float32Array(xs[0] * (xs[1] - 2) * (xs[2] - 2) * ws[3]).fill(0.1), [xs[0], xs[1] - 2, xs[2] - 2, ws[3]]);
       const p = { strides: [1, 1], padding: 'valid', dilations: [1, 1] } as const;
-      for (const [pass, f] of [['dX', () => be.conv2dBackwardInput(dy, w, xs, p)], ['dW', () => be.conv2dBackwardFilter(x, dy, ws, p)]] as const) {
+      for (const [pass, f] of [['dX', () => wc.ops.conv2dBackwardInput(dy, w, xs, p)], ['dW', () => wc.ops.conv2dBackwardFilter(x, dy, ws, p)]] as const) {
         let bestMs = Infinity;
         for (let i = 0; i < 3; i++) {
           f().dispose();

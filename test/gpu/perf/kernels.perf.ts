@@ -32,7 +32,7 @@ it('prints GEMM and conv2d timings', async () => {
       const b = wc.tensor(new Float32Array(k * n).fill(0.25), [k, n]);
       for (const variant of ['blocked', 'naive'] as const) {
         await be.useGemmVariant(variant);
-        const ms = await time(() => be.matmul(a, b, false, false));
+        const ms = await time(() => wc.ops.matmul(a, b, false, false));
         out.push(`gemm ${variant.padEnd(7)} ${m}x${n}x${k}: ${ms.toFixed(1)} ms, ${((2 * m * n * k) / ms / 1e6).toFixed(2)} GFLOP/s`);
       }
       await be.useGemmVariant('blocked');
@@ -46,20 +46,20 @@ it('prints GEMM and conv2d timings', async () => {
       const size = (s: readonly number[]) => s.reduce((u, v) => u * v, 1);
       const x = wc.tensor(new Float32Array(size(xs)).fill(0.1), xs);
       const w = wc.tensor(new Float32Array(size(ws)).fill(0.1), ws);
-      const y = be.conv2d(x, w, null, p);
+      const y = wc.ops.conv2d(x, w, null, p);
       const flops = 2 * size(y.shape) * ws[0] * ws[1] * ws[2];
       const label = `conv2d x[${xs}] w[${ws}] ${tuned ? 'tuned        ' : 'im2col + 8x8 '}`;
       if (!tuned) { await be.pinGemmWorkgroup(8); be.pinConvAlgorithm('im2col'); }
       else {
         await be.pinGemmWorkgroup(null);
         be.pinConvAlgorithm(null);
-        for (const f of [() => be.conv2d(x, w, null, p), () => be.conv2dBackwardFilter(x, y, ws, p), () => be.conv2dBackwardInput(y, w, xs, p)]) f().dispose();
+        for (const f of [() => wc.ops.conv2d(x, w, null, p), () => wc.ops.conv2dBackwardFilter(x, y, ws, p), () => wc.ops.conv2dBackwardInput(y, w, xs, p)]) f().dispose();
         await be.autotune();
       }
       for (const [name, f] of [
-        ['forward', () => be.conv2d(x, w, null, p)],
-        ['dW     ', () => be.conv2dBackwardFilter(x, y, ws, p)],
-        ['dX     ', () => be.conv2dBackwardInput(y, w, xs, p)],
+        ['forward', () => wc.ops.conv2d(x, w, null, p)],
+        ['dW     ', () => wc.ops.conv2dBackwardFilter(x, y, ws, p)],
+        ['dX     ', () => wc.ops.conv2dBackwardInput(y, w, xs, p)],
       ] as const) {
         const ms = await time(f);
         out.push(`${label} ${name}: ${ms.toFixed(1)} ms, ${(flops / ms / 1e6).toFixed(2)} GFLOP/s`);

@@ -1,0 +1,16 @@
+// WGSL blocks several shaders share live once in shaders/lib/. A shader asks
+// for one with a comment line, `//! include lib/<name>.wgsl` (still valid WGSL,
+// so each file reads and lints on its own); the block replaces that line when
+// the pipeline's module is made, never on a call.
+
+const LIBRARY: Readonly<Record<string, string>> = {};
+
+const INCLUDE = /^\/\/! include (lib\/[A-Za-z0-9]+\.wgsl)[ \t]*$/gm;
+
+export function withLibrary(shader: string, code: string): string {
+  return code.replace(INCLUDE, (_, file: string) => {
+    const block = LIBRARY[file];
+    if (block === undefined) throw new Error(`webgpu backend: ${shader}.wgsl includes ${file}, which shaders/lib does not have`);
+    return block;
+  });
+}

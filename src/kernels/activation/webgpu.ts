@@ -1,0 +1,58 @@
+// Activations forward and backward, and softmax over the last axis.
+// Shaders: activation.wgsl, activationBackward.wgsl, softmax.wgsl, softmaxBackward.wgsl.
+
+import type { ActivationKind } from '../../backend/types.js';
+import type { Tensor } from '../../tensor.js';
+import { GpuContext, Params, buf } from '../../backend/webgpu/context.js';
+import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import activationCode from '../../../shaders/activation.wgsl?raw';
+import activationBackwardCode from '../../../shaders/activationBackward.wgsl?raw';
+import softmaxCode from '../../../shaders/softmax.wgsl?raw';
+import softmaxBackwardCode from '../../../shaders/softmaxBackward.wgsl?raw';
+
+/** The KIND override of activation.wgsl and activationBackward.wgsl. */
+const KIND: Record<ActivationKind, number> = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, sigmoid: 4, tanh: 5 };
+const KINDS = Object.keys(KIND) as ActivationKind[];
+
+const activationSpec = (kind: ActivationKind): PipelineSpec => ({ name: 'activation', code: activationCode, constants: { KIND: KIND[kind] } });
+const activationBackwardSpec = (kind: ActivationKind): PipelineSpec => ({ name: 'activationBackward', code: activationBackwardCode, constants: { KIND: KIND[kind] } });
+const SOFTMAX_WG = 64;
+const softmaxSpec: PipelineSpec = { name: 'softmax', code: softmaxCode, constants: { WG: SOFTMAX_WG } };
+const softmaxBackwardSpec: PipelineSpec = { name: 'softmaxBackward', code: softmaxBackwardCode, constants: { WG: SOFTMAX_WG } };
+
+/** Every pipeline this family uses, created up front by the backend. */
+export const pipelines: readonly PipelineSpec[] = [
+  ...KINDS.map(activationSpec), ...KINDS.map(activationBackwardSpec), softmaxSpec, softmaxBackwardSpec,
+];
+
+export function activation(ctx: GpuContext, x: Tensor, kind: ActivationKind, alpha: number): Tensor {
+  const y = ctx.output(x.shape, 'activation');
+  ctx.run1d(activationSpec(kind), new Params().u32(x.size).f32(alpha), [buf(x), buf(y)], x.size);
+  return y;
+}
+
+export function activationBackward(ctx: GpuContext, dy: Tensor, x: Tensor, y: Tensor, kind: ActivationKind, alpha: number): Tensor {
+  const dx = ctx.output(x.shape, 'activationBackward');
+  ctx.run1d(activationBackwardSpec(kind), new Params().u32(x.size).f32(alpha), [buf(dy), buf(x), buf(y), buf(dx)], x.size);
+  return dx;
+}
+
+function rowsAndC(t: Tensor): [number, number] {
+  const c = t.shape[t.rank - 1] ?? 1;
+  return [c === 0 ? 0 : t.size / c, c];
+}
+
+export function softmax(ctx: GpuContext, x: Tensor): Tensor {
+  const [rows, c] = rowsAndC(x);
+  const y = ctx.output(x.shape, 'softmax');
+  ctx.run1d(softmaxSpec, new Params().u32(rows).u32(c), [buf(x), buf(y)], rows);
+  return y;
+}
+
+/** Uses the y the forward saved. */
+export function softmaxBackward(ctx: GpuContext, dy: Tensor, y: Tensor): Tensor {
+  const [rows, c] = rowsAndC(y);
+  const dx = ctx.output(y.shape, 'softmaxBackward');
+  ctx.run1d(softmaxBackwardSpec, new Params().u32(rows).u32(c), [buf(dy), buf(y), buf(dx)], rows);
+  return dx;
+}

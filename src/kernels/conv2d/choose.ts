@@ -1,0 +1,69 @@
+// Which algorithm each pass of a convolution runs on WebGPU, in one place:
+// im2col + GEMM, the tap table (few input channels), the row sweeps (3x3 at
+// stride 1), and what a training forward keeps for the backward. The naive
+// GEMM (the tests' oracle) keeps the column path throughout.
+
+import type { Conv2dParams, Shape } from '../../backend/types.js';
+import type { GpuContext } from '../../backend/webgpu/context.js';
+import type { ConvAlgorithm } from '../../backend/webgpu/kernelTuner.js';
+import { isPointwise, windowGeometry, type WindowGeometry } from '../geometry.js';
+
+/**
+ * Whether a pass over this layer runs on the tap table (conv2dDirect.wgsl,
+ * conv2dBackwardFilterDirect.wgsl) rather than on im2col's columns: few input
+ * channels (cin % 4 != 0), vec4s along cout, a window to gather.
+ */
+const usesTaps = (g: WindowGeometry, cout: number): boolean => g.c % 4 !== 0 && cout % 4 === 0 && !isPointwise(g);
+
+/**
+ * A 3x3, stride-1, undilated window: the shape the row sweeps take (conv2dSweep.wgsl,
+ * conv2dBackwardFilterSweep.wgsl on one input channel; conv2dBackwardInputDirect.wgsl).
+ */
+const isSweep3x3 = (g: WindowGeometry): boolean => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1;
+
+/** The forward and dW sweep rows (conv2dSweep.wgsl, conv2dBackwardFilterSweep.wgsl): 3x3 at stride 1 on one input channel. */
+export const sweepsOneChannel = (g: WindowGeometry): boolean => g.c === 1 && isSweep3x3(g);
+
+/** Whether dx runs as conv2dBackwardInputDirect.wgsl: 3x3 at stride 1 over few input channels, vec4s along cout. */
+const sweepsRows = (g: WindowGeometry, cout: number): boolean => g.c % 4 !== 0 && cout % 4 === 0 && isSweep3x3(g);
+
+/** Whether the 4 lanes of a subgroup can share the tap kernels' gathers: they are 4 channel octets of one block. */
+export const sharesGathers = (ctx: GpuContext, cout: number): boolean => ctx.sharedLoads && cout % 32 === 0;
+
+/** Whether some output pixel's window reaches past the image (then the tap path tests each tap). */
+export const reachesPadding = (g: WindowGeometry): boolean => g.padTop > 0 || g.padLeft > 0 ||
+  (g.oh - 1) * g.sh - g.padTop + (g.kh - 1) * g.dh >= g.h || (g.ow - 1) * g.sw - g.padLeft + (g.kw - 1) * g.dw >= g.w;
+
+const convName = (g: WindowGeometry, cout: number): string =>
+  `x[${g.n},${g.h},${g.w},${g.c}] w[${g.kh},${g.kw},${g.c},${cout}] s${g.sh},${g.sw} d${g.dh},${g.dw} p${g.padTop},${g.padLeft}`;
+
+/** The forward algorithm for this layer shape: measured, pinned by a test, or the heuristic. */
+function tunedAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvAlgorithm {
+  // The implicit GEMM reads w and writes y as vec4s along cout; a 1x1 conv has no copy to save.
+  if (cout % 4 !== 0 || isPointwise(g)) return 'im2col';
+  if (ctx.tuner.forcedConv) return ctx.tuner.forcedConv;
+  // Unmeasured: direct (the tap table, or the row sweep) where cin % 4 != 0, im2col + GEMM
+  // otherwise. With few input channels the copy costs as much as the product
+  // (test/gpu/perf/convMnist.perf.ts); with cin % 4 == 0 the GEMM's shared loads win.
+  const heuristic: ConvAlgorithm = g.c % 4 === 0 ? 'im2col' : 'direct';
+  return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, ['im2col', 'direct'], { kind: 'conv2d', g, cout }) as ConvAlgorithm;
+}
+
+/** The forward's algorithm: the column path for the oracle, 1x1 convs and cout % 4 != 0; else measured, pinned or the heuristic. */
+export function forwardAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvAlgorithm {
+  return ctx.gemmVariant === 'naive' ? 'im2col' : tunedAlgorithm(ctx, g, cout);
+}
+
+export function backwardInputSweeps(ctx: GpuContext, g: WindowGeometry, cout: number): boolean {
+  return ctx.gemmVariant !== 'naive' && sweepsRows(g, cout) && g.n * g.oh * g.ow > 0;
+}
+
+export function backwardFilterUsesTaps(ctx: GpuContext, g: WindowGeometry, cout: number): boolean {
+  return ctx.gemmVariant !== 'naive' && usesTaps(g, cout) && g.n * g.oh * g.ow > 0;
+}
+
+/** Whether a training forward should keep the column matrix for dW: not where forward and dW skip it. */
+export function keepsColumns(ctx: GpuContext, xShape: Shape, wShape: Shape, p: Conv2dParams): boolean {
+  const g = windowGeometry('conv2d', xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
+  return ctx.gemmVariant === 'naive' || !usesTaps(g, wShape[3]);
+}

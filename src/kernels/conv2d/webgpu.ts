@@ -1,0 +1,280 @@
+// conv2d as im2col + GEMM, and its two backwards:
+//   forward         y[M, cout]  = col[M, K] . W[K, cout] + bias     M = n*oh*ow, K = kh*kw*cin
+//   backward filter dW[K, cout] = col^T . dy[M, cout]
+//   backward input  dx          = col2im(dy[M, cout] . W^T)
+// Shaders: shaders/im2col.wgsl, shaders/col2im.wgsl, and the GEMM of matmul.ts.
+// The column matrix is a pooled scratch buffer, released as soon as its last
+// use is recorded (later users are ordered after it in the same encoder).
+// Layers with few input channels (cin % 4 != 0: an image's first layer) skip
+// the column matrix, whose copy costs as much as the product there:
+//   forward  conv2dDirect.wgsl over a tap table (conv2dSweep.wgsl for 3x3 at stride 1 on one channel)
+//   dW       conv2dBackwardFilterDirect.wgsl over the same tap table (conv2dBackwardFilterSweep.wgsl where the forward sweeps)
+//   dx       conv2dBackwardInputDirect.wgsl for 3x3 at stride 1 (else the column path)
+// The naive GEMM variant (the tests' oracle) keeps the column path throughout.
+
+import type { Conv2dParams, FusedActivation, Shape } from '../../backend/types.js';
+import type { Tensor } from '../../tensor.js';
+import { isPointwise, windowGeometry, type WindowGeometry } from '../geometry.js';
+import { GpuContext, Params, buf } from '../../backend/webgpu/context.js';
+import { recordGemm, sumSlices, timeRecorded, zeroedScratch, type GemmVariant } from '../matmul/webgpu.js';
+import type { ConvAlgorithm } from '../../backend/webgpu/kernelTuner.js';
+import { backwardFilterUsesTaps, backwardInputSweeps, forwardAlgorithm, reachesPadding, sharesGathers, sweepsOneChannel } from './choose.js';
+import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import im2colCode from '../../../shaders/im2col.wgsl?raw';
+import col2imCode from '../../../shaders/col2im.wgsl?raw';
+import directCode from '../../../shaders/conv2dDirect.wgsl?raw';
+import convEntryCode from '../../../shaders/convEntry.wgsl?raw';
+import convEntrySubgroupCode from '../../../shaders/convEntrySubgroup.wgsl?raw';
+import filterDirectCode from '../../../shaders/conv2dBackwardFilterDirect.wgsl?raw';
+import inputDirectCode from '../../../shaders/conv2dBackwardInputDirect.wgsl?raw';
+import sweepCode from '../../../shaders/conv2dSweep.wgsl?raw';
+import filterSweepCode from '../../../shaders/conv2dBackwardFilterSweep.wgsl?raw';
+
+// im2col and col2im move whole vec4s of channels when c % 4 == 0 (VEC4).
+const im2colSpec = (vec4: boolean): PipelineSpec => ({ name: 'im2col', code: im2colCode, constants: { VEC4: +vec4 } });
+const col2imSpec = (vec4: boolean): PipelineSpec => ({ name: 'col2im', code: col2imCode, constants: { VEC4: +vec4 } });
+/** A direct conv kernel behind its entry point: convEntrySubgroup.wgsl where lanes share gathers, else convEntry.wgsl. */
+const withEntry = (shared: boolean, body: string): string => `${shared ? convEntrySubgroupCode : convEntryCode}\n${body}`;
+
+/**
+ * conv2dDirect.wgsl behind one of its entry files: 8 pixels by 4 channels per invocation reading x as
+ * vec4s when cin % 4 == 0 (VEC_X), else 8 by 8 over the tap table (PADDED: taps tested against the
+ * image's edges), its gathers shared by a subgroup's 4 lanes where `shared`.
+ */
+interface DirectFlags { bias: boolean; vecX: boolean; padded: boolean; shared: boolean }
+const directSpec = (f: DirectFlags): PipelineSpec => ({
+  name: f.shared ? 'conv2dDirectSubgroup' : 'conv2dDirect',
+  code: withEntry(f.shared, directCode),
+  constants: { HAS_BIAS: +f.bias, VEC_X: +f.vecX, PADDED: +f.padded },
+});
+/** The variants with own gathers (VEC_X among them), or those sharing them (the tap table only). */
+const directFlags = (shared: boolean): DirectFlags[] => [false, true].flatMap((bias) => [
+  ...(shared ? [] : [{ bias, vecX: true, padded: false, shared: false }]),
+  ...[false, true].map((padded) => ({ bias, vecX: false, padded, shared })),
+]);
+const DIRECT_WG = 64;
+
+/** conv2dBackwardFilterDirect.wgsl behind an entry file (PADDED: taps tested against the image's edges). */
+const filterDirectSpec = (padded: boolean, shared: boolean, qpl: number): PipelineSpec => ({
+  name: shared ? 'conv2dBackwardFilterDirectSubgroup' : 'conv2dBackwardFilterDirect',
+  code: withEntry(shared, filterDirectCode),
+  constants: { PADDED: +padded, QPL: qpl },
+});
+const QPL = [1, 2, 3];
+const filterDirectSpecs = (shared: boolean): PipelineSpec[] => [false, true].flatMap((padded) => QPL.map((q) => filterDirectSpec(padded, shared, q)));
+
+/**
+ * Quads of taps per invocation of the direct dW (1 to 3). More share each load of dy, but the last
+ * group may hold spare quads: the cost counts a group's loads of dy as much as one quad's math.
+ */
+function quadsPerLane(quads: number): number {
+  const cost = (q: number) => Math.ceil(quads / q) * (q + 1);
+  return QPL.reduce((best, q) => (cost(q) < cost(best) ? q : best));
+}
+
+const inputDirectSpec = (shared: boolean): PipelineSpec => ({
+  name: shared ? 'conv2dBackwardInputDirectSubgroup' : 'conv2dBackwardInputDirect', code: withEntry(shared, inputDirectCode),
+});
+const sweepSpec = (bias: boolean): PipelineSpec => ({ name: 'conv2dSweep', code: sweepCode, constants: { HAS_BIAS: +bias } });
+const filterSweepSpec: PipelineSpec = { name: 'conv2dBackwardFilterSweep', code: filterSweepCode };
+
+export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)])
+  .concat(directFlags(false).map(directSpec), filterDirectSpecs(false), [inputDirectSpec(false), sweepSpec(false), sweepSpec(true), filterSweepSpec]);
+/** The direct kernels' variants whose lanes share gathers (devices with 4-lane subgroups). */
+export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).map(directSpec)
+  .concat(filterDirectSpecs(true), [inputDirectSpec(true)]);
+
+/**
+ * conv2dDirect.wgsl's tap table: per 4 taps (ky, kx, ci) in w's row order, their offsets in x from the
+ * window's origin, then their ky * dh, then their kx * dw (vec4i each; a last partial quad padded with 0).
+ */
+function tapTable(g: WindowGeometry): Int32Array {
+  const taps = g.kh * g.kw * g.c;
+  const out = new Int32Array(12 * Math.ceil(taps / 4));
+  for (let t = 0; t < taps; t++) {
+    const ci = t % g.c, kx = Math.floor(t / g.c) % g.kw, ky = Math.floor(t / (g.c * g.kw));
+    const at = 12 * Math.floor(t / 4) + (t % 4);
+    out[at] = (ky * g.dh * g.w + kx * g.dw) * g.c + ci;
+    out[at + 4] = ky * g.dh;
+    out[at + 8] = kx * g.dw;
+  }
+  return out;
+}
+
+function geometry(op: string, xShape: Shape, wShape: Shape, p: Conv2dParams): WindowGeometry {
+  return windowGeometry(op, xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
+}
+
+/** The layer's tap table as a kept constant buffer (the same for every batch size). */
+const tapTableBuffer = (ctx: GpuContext, g: WindowGeometry): GPUBuffer =>
+  ctx.constant(`conv2d tap table c${g.c} k${g.kh},${g.kw} d${g.dh},${g.dw} w${g.w}`, () => tapTable(g));
+
+/** The Params fields the three row-sweep kernels share; each appends its own. */
+const sweepParams = (g: WindowGeometry, cout: number): Params =>
+  new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(cout);
+
+/** Invocations the direct filter gradient aims for (its split-K slices times its tap quads and channel octets). */
+const FILTER_LANES = 512;
+
+/** The window fields of im2col.wgsl, col2im.wgsl and conv2dDirect.wgsl's Params, then (unless told not to) their element count. */
+function windowParams(g: WindowGeometry, total: number, withTotal = true): Params {
+  const p = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.kh).u32(g.kw).u32(g.sh).u32(g.sw)
+    .u32(g.dh).u32(g.dw).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft);
+  return withTotal ? p.u32(total) : p;
+}
+
+/** Records im2col(x) into a scratch buffer (or returns x's own buffer for pointwise convs). */
+function columns(ctx: GpuContext, x: GPUBuffer, g: WindowGeometry, op: string): { col: GPUBuffer; scratch: boolean } {
+  if (isPointwise(g)) return { col: x, scratch: false };
+  const total = g.n * g.oh * g.ow * g.kh * g.kw * g.c;
+  const col = ctx.scratch(total, `${op} im2col of ${4 * total} bytes`);
+  recordIm2col(ctx, x, col, g);
+  return { col, scratch: true };
+}
+
+function recordIm2col(ctx: GpuContext, x: GPUBuffer, col: GPUBuffer, g: WindowGeometry): void {
+  const total = g.n * g.oh * g.ow * g.kh * g.kw * g.c;
+  if (total === 0) return;
+  // One invocation per (output pixel, kernel row), each writing kw * cin values.
+  ctx.run1d(im2colSpec(g.c % 4 === 0), windowParams(g, total), [x, col, x], total / (g.kw * g.c));
+}
+
+/** The column matrix as a tensor [n*oh*ow, kh*kw*cin] (always a copy, pointwise convs included). */
+export function conv2dColumns(ctx: GpuContext, x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor {
+  const g = windowGeometry('conv2dColumns', x.shape, kernelSize, p.strides, p.dilations, p.padding);
+  const cols = ctx.output([g.n * g.oh * g.ow, g.kh * g.kw * g.c], 'conv2dColumns');
+  recordIm2col(ctx, buf(x), buf(cols), g);
+  return cols;
+}
+
+function recordConv2d(
+  ctx: GpuContext, variant: GemmVariant, algo: ConvAlgorithm, g: WindowGeometry, cout: number,
+  x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = false,
+): void {
+  if (algo === 'direct' && sweepsOneChannel(g)) {
+    const params = sweepParams(g, cout).u32(+relu);
+    const items = g.n * Math.ceil(g.oh / 2) * Math.ceil(cout / 8);
+    ctx.run(sweepSpec(bias !== null), params, [x, w, bias ?? ctx.scheduler.empty, y], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
+    return;
+  }
+  if (algo === 'direct') {
+    const pixels = g.n * g.oh * g.ow;
+    const taps = g.kh * g.kw * g.c;
+    const params = windowParams(g, 0, false).u32(cout).u32(pixels).u32(+relu).u32(taps);
+    const vecX = g.c % 4 === 0;
+    // Work items: 8 pixels by 4 channels (VEC_X) or by 8 channels (the tap table).
+    const items = Math.ceil(pixels / 8) * (vecX ? cout / 4 : Math.ceil(cout / 8));
+    const flags: DirectFlags = { bias: bias !== null, vecX, padded: !vecX && reachesPadding(g), shared: !vecX && sharesGathers(ctx, cout) };
+    const table = vecX ? ctx.scheduler.empty : tapTableBuffer(ctx, g);
+    ctx.run(directSpec(flags), params, [x, w, bias ?? ctx.scheduler.empty, y, x, table], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
+    return;
+  }
+  const { col, scratch } = columns(ctx, x, g, 'conv2d');
+  recordGemm(ctx, variant, col, w, bias, y, g.n * g.oh * g.ow, cout, g.kh * g.kw * g.c, false, false, relu);
+  if (scratch) ctx.release(col);
+}
+
+export function conv2d(
+  ctx: GpuContext, x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParams, activation: FusedActivation = 'linear',
+): Tensor {
+  const g = geometry('conv2d', x.shape, w.shape, p);
+  const cout = w.shape[3];
+  const y = ctx.output([g.n, g.oh, g.ow, cout], 'conv2d');
+  recordConv2d(ctx, ctx.gemmVariant, forwardAlgorithm(ctx, g, cout), g, cout, buf(x), buf(w), bias ? buf(bias) : null, buf(y), activation === 'relu');
+  return y;
+}
+
+/** Milliseconds for one forward conv of this shape with the named algorithm (the tuner's timing). */
+export async function timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: number, algo: string): Promise<number> {
+  const [x, w, y] = zeroedScratch(ctx, [g.n * g.h * g.w * g.c, g.kh * g.kw * g.c * cout, g.n * g.oh * g.ow * cout], 'autotune conv2d');
+  try {
+    return await timeRecorded(ctx, () => recordConv2d(ctx, 'blocked', algo as ConvAlgorithm, g, cout, x, w, null, y));
+  } finally {
+    for (const b of [x, w, y]) ctx.release(b);
+  }
+}
+
+/**
+ * conv2dBackwardInputDirect.wgsl (an invocation per pair of input rows, channel and octet): a slice of dx
+ * per octet of output channels (per 4 octets where a subgroup's 4 lanes add theirs) that splitKSum adds.
+ */
+function recordInputDirect(ctx: GpuContext, g: WindowGeometry, cout: number, dy: GPUBuffer, w: GPUBuffer, dx: GPUBuffer): void {
+  const octets = Math.ceil(cout / 8);
+  const total = g.n * g.h * g.w * g.c;
+  // Where a subgroup's 4 lanes add their octets, a slice holds 4 octets' sum.
+  const shared = sharesGathers(ctx, cout);
+  const slices = shared ? octets / 4 : octets;
+  const part = slices === 1 ? dx : ctx.scratch(slices * total, `conv2dBackwardInput slices of ${4 * slices * total} bytes`);
+  const params = sweepParams(g, cout).u32(g.c);
+  ctx.run(inputDirectSpec(shared), params, [dy, w, part], ctx.scheduler.grid(Math.ceil(g.n * Math.ceil(g.h / 2) * g.c * octets / DIRECT_WG)));
+  if (part === dx) return;
+  sumSlices(ctx, part, dx, total, slices);
+  ctx.release(part);
+}
+
+/** dx = col2im(dy . W^T), or the row sweep for 3x3 windows over few channels. */
+export function conv2dBackwardInput(ctx: GpuContext, dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor {
+  const variant = ctx.gemmVariant;
+  const g = geometry('conv2dBackwardInput', xShape, w.shape, p);
+  const [M, K, cout] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, w.shape[3]];
+  const dx = ctx.output(xShape, 'conv2dBackwardInput');
+  if (backwardInputSweeps(ctx, g, cout)) {
+    recordInputDirect(ctx, g, cout, buf(dy), buf(w), buf(dx));
+    return dx;
+  }
+  if (isPointwise(g)) {
+    // The column matrix is x itself, so dCol is dx.
+    recordGemm(ctx, variant, buf(dy), buf(w), null, buf(dx), M, K, cout, false, true);
+    return dx;
+  }
+  const dcol = ctx.scratch(M * K, `conv2dBackwardInput columns of ${4 * M * K} bytes`);
+  recordGemm(ctx, variant, buf(dy), buf(w), null, dcol, M, K, cout, false, true);
+  // One invocation per input pixel, each gathering its cin channels (or per pixel and 4 channels).
+  const vec4 = g.c % 4 === 0;
+  const invocations = vec4 ? (g.n * g.h * g.w * g.c) / 4 : g.n * g.h * g.w;
+  ctx.run1d(col2imSpec(vec4), windowParams(g, invocations), [dcol, buf(dx), dcol], invocations);
+  ctx.release(dcol);
+  return dx;
+}
+
+/** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]; over the tap table where cin % 4 != 0. */
+export function conv2dBackwardFilter(ctx: GpuContext, x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor {
+  const variant = ctx.gemmVariant;
+  const g = geometry('conv2dBackwardFilter', x.shape, wShape, p);
+  const [M, K, cout] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, wShape[3]];
+  const dw = ctx.output(wShape, 'conv2dBackwardFilter');
+  if (backwardFilterUsesTaps(ctx, g, cout)) {
+    recordFilterDirect(ctx, g, cout, buf(x), buf(dy), buf(dw));
+    return dw;
+  }
+  const { col, scratch } = columns(ctx, buf(x), g, 'conv2dBackwardFilter');
+  recordGemm(ctx, variant, col, buf(dy), null, buf(dw), K, cout, M, true, false);
+  if (scratch) ctx.release(col);
+  return dw;
+}
+
+/**
+ * conv2dBackwardFilterDirect.wgsl, or conv2dBackwardFilterSweep.wgsl for 3x3 at stride 1 on one
+ * channel: slices of whole output rows, then splitKSum adds them.
+ */
+function recordFilterDirect(ctx: GpuContext, g: WindowGeometry, cout: number, x: GPUBuffer, dy: GPUBuffer, dw: GPUBuffer): void {
+  const K = g.kh * g.kw * g.c;
+  const sweep = sweepsOneChannel(g);
+  const qpl = quadsPerLane(Math.ceil(K / 4));
+  const lanesPerSplit = (sweep ? 1 : Math.ceil(Math.ceil(K / 4) / qpl)) * Math.ceil(cout / 8);
+  const rows = g.n * g.oh;
+  const rowsPerSplit = Math.ceil(rows / Math.max(1, Math.min(rows, Math.ceil(FILTER_LANES / lanesPerSplit))));
+  const splits = Math.ceil(rows / rowsPerSplit);
+  const part = splits === 1 ? dw : ctx.scratch(splits * K * cout, `conv2dBackwardFilter slices of ${4 * splits * K * cout} bytes`);
+  const grid = ctx.scheduler.grid(Math.ceil(splits * lanesPerSplit / DIRECT_WG));
+  if (sweep) {
+    const params = sweepParams(g, cout).u32(rowsPerSplit).u32(splits);
+    ctx.run(filterSweepSpec, params, [x, dy, part], grid);
+  } else {
+    const params = windowParams(g, 0, false).u32(cout).u32(K).u32(rowsPerSplit).u32(splits);
+    ctx.run(filterDirectSpec(reachesPadding(g), sharesGathers(ctx, cout), qpl), params, [x, dy, tapTableBuffer(ctx, g), part], grid);
+  }
+  if (part === dw) return;
+  sumSlices(ctx, part, dw, K * cout, splits);
+  ctx.release(part);
+}

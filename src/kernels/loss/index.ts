@@ -1,0 +1,142 @@
+// Losses (the batch mean of TF.js's per-sample loss, as a scalar), their
+// gradients, metrics, the sparse-label check and weight penalties.
+
+import type { LossKind, MetricKind } from '../../backend/types.js';
+import type { Tensor } from '../../tensor.js';
+import { shapeToString } from '../../tensor.js';
+import { expectSameShape } from '../checks.js';
+import { defineKernel, op } from '../kernel.js';
+import * as cpu from './cpu.js';
+import * as gpu from './webgpu.js';
+
+export { pipelines } from './webgpu.js';
+
+export const LOSS_KINDS: readonly LossKind[] = [
+  'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError',
+  'meanAbsoluteError', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError',
+];
+
+export const METRIC_KINDS: readonly MetricKind[] = [
+  'categoricalAccuracy', 'sparseCategoricalAccuracy', 'binaryAccuracy', 'meanSquaredError', 'meanAbsoluteError',
+];
+
+function expectKind<K extends string>(name: string, kind: K, valid: readonly K[]): void {
+  if (!valid.includes(kind)) {
+    throw new Error(`${name}: expected kind to be one of ${valid.map((k) => `'${k}'`).join(', ')}, got '${String(kind)}'`);
+  }
+}
+
+/**
+ * Sparse targets hold one class index per row of yPred: shape yPred.shape
+ * without its last axis, or that with a trailing 1 ([b] or [b, 1] for [b, k]).
+ */
+function expectSparseTargets(name: string, yTrue: Tensor, yPred: Tensor): void {
+  if (yPred.rank < 1) throw new Error(`${name}: expected yPred of rank >= 1 (classes on the last axis), got a scalar`);
+  const rows = yPred.shape.slice(0, -1);
+  const ok = (s: readonly number[]): boolean => s.length === yTrue.rank && s.every((d, i) => d === yTrue.shape[i]);
+  if (!ok(rows) && !ok([...rows, 1])) {
+    throw new Error(`${name}: expected sparse yTrue of shape ${shapeToString(rows)} or ${shapeToString([...rows, 1])} (class indices for yPred ${shapeToString(yPred.shape)}), got ${shapeToString(yTrue.shape)}`);
+  }
+}
+
+function expectTargets(name: string, sparse: boolean, yTrue: Tensor, yPred: Tensor): void {
+  if (sparse) expectSparseTargets(name, yTrue, yPred);
+  else {
+    if (yPred.rank < 1) throw new Error(`${name}: expected yPred of rank >= 1 (the loss reduces the last axis), got a scalar`);
+    expectSameShape(name, yTrue, 'yTrue', yPred, 'yPred');
+  }
+}
+
+function expectFactors(name: string, l1: number, l2: number): void {
+  if (!(Number.isFinite(l1) && l1 >= 0 && Number.isFinite(l2) && l2 >= 0)) {
+    throw new Error(`${name}: expected finite l1 >= 0 and l2 >= 0, got l1 ${l1} and l2 ${l2}`);
+  }
+}
+
+export const lossKernel = defineKernel({
+  name: 'loss',
+  check(kind: LossKind, yTrue: Tensor, yPred: Tensor) {
+    expectKind('loss', kind, LOSS_KINDS);
+    expectTargets('loss', kind === 'sparseCategoricalCrossentropy', yTrue, yPred);
+  },
+  cpu: cpu.loss,
+  webgpu: gpu.loss,
+});
+
+export const lossBackwardKernel = defineKernel({
+  name: 'lossBackward',
+  check(kind: LossKind, yTrue: Tensor, yPred: Tensor) {
+    expectKind('lossBackward', kind, LOSS_KINDS);
+    expectTargets('lossBackward', kind === 'sparseCategoricalCrossentropy', yTrue, yPred);
+  },
+  cpu: cpu.lossBackward,
+  webgpu: gpu.lossBackward,
+});
+
+export const softmaxCrossEntropyBackwardKernel = defineKernel({
+  name: 'softmaxCrossEntropyBackward',
+  check(yTrue: Tensor, probs: Tensor, sparse: boolean) {
+    expectTargets('softmaxCrossEntropyBackward', sparse, yTrue, probs);
+  },
+  cpu: cpu.softmaxCrossEntropyBackward,
+  webgpu: gpu.softmaxCrossEntropyBackward,
+});
+
+export const metricKernel = defineKernel({
+  name: 'metric',
+  check(kind: MetricKind, yTrue: Tensor, yPred: Tensor) {
+    expectKind('metric', kind, METRIC_KINDS);
+    expectTargets('metric', kind === 'sparseCategoricalAccuracy', yTrue, yPred);
+  },
+  cpu: cpu.metric,
+  webgpu: gpu.metric,
+});
+
+export const sparseLabelCheckKernel = defineKernel({
+  name: 'sparseLabelCheck',
+  check(_labels: Tensor, classes: number) {
+    if (!(Number.isInteger(classes) && classes >= 1)) throw new Error(`sparseLabelCheck: expected a class count >= 1, got ${classes}`);
+  },
+  cpu: cpu.sparseLabelCheck,
+  webgpu: gpu.sparseLabelCheck,
+});
+
+export const penaltyKernel = defineKernel({
+  name: 'penalty',
+  check(_w: Tensor, l1: number, l2: number) {
+    expectFactors('penalty', l1, l2);
+  },
+  cpu: cpu.penalty,
+  webgpu: gpu.penalty,
+});
+
+export const penaltyBackwardKernel = defineKernel({
+  name: 'penaltyBackward',
+  check(_w: Tensor, l1: number, l2: number) {
+    expectFactors('penaltyBackward', l1, l2);
+  },
+  cpu: cpu.penaltyBackward,
+  webgpu: gpu.penaltyBackward,
+});
+
+/** The batch mean of TF.js's per-sample loss, as a scalar (shape []). */
+export const loss = op(lossKernel);
+/** Gradient of loss(kind, yTrue, yPred) with respect to yPred. */
+export const lossBackward = op(lossBackwardKernel);
+/**
+ * Gradient of categorical cross-entropy with respect to the logits of the
+ * softmax that gave probs: (probs * sum(t) - t) / batch, stable for large
+ * logits. sparse: yTrue holds class indices, shape [batch] or [batch, 1].
+ */
+export const softmaxCrossEntropyBackward = op(softmaxCrossEntropyBackwardKernel);
+/** The batch mean of a metric, as a scalar. */
+export const metric = op(metricKernel);
+/**
+ * How many values of labels are not class indices for `classes` classes
+ * (integers in [0, classes); NaN and infinities are not), as a scalar.
+ */
+export const sparseLabelCheck = op(sparseLabelCheckKernel);
+/** l1 * sum|w| + l2 * sum w^2, as a scalar. */
+export const penalty = op(penaltyKernel);
+/** l1 * abs'(w) + 2 * l2 * w, with abs'(0) = -1 as in TF.js. */
+export const penaltyBackward = op(penaltyBackwardKernel);

@@ -1,0 +1,236 @@
+// GEMM (matmul with transposed operands), biasAdd and biasAddBackward.
+// Shaders: shaders/gemm.wgsl (register-blocked, the default) behind one of its
+// entry files (gemmEntry.wgsl; gemmEntrySubgroup.wgsl where lanes share loads), gemmNaive.wgsl
+// (the oracle and fallback), biasAdd.wgsl, biasAddBackward.wgsl.
+// conv2d.ts records its GEMMs through recordGemm on raw buffers.
+
+import type { Tensor } from '../../tensor.js';
+import type { FusedActivation } from '../../backend/types.js';
+import { GpuContext, Params, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
+import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import type { GemmVariant } from '../../backend/webgpu/context.js';
+import { DEFAULT_GEMM, candidates, configNamed, type GemmConfig, type GemmShape } from '../../backend/webgpu/kernelTuner.js';
+import gemmCode from '../../../shaders/gemm.wgsl?raw';
+import gemmEntryCode from '../../../shaders/gemmEntry.wgsl?raw';
+import gemmEntrySubgroupCode from '../../../shaders/gemmEntrySubgroup.wgsl?raw';
+import gemmNaiveCode from '../../../shaders/gemmNaive.wgsl?raw';
+import biasAddCode from '../../../shaders/biasAdd.wgsl?raw';
+import biasAddBackwardCode from '../../../shaders/biasAddBackward.wgsl?raw';
+import splitKSumCode from '../../../shaders/splitKSum.wgsl?raw';
+
+export type { GemmVariant } from '../../backend/webgpu/context.js';
+
+/** Block of C per invocation of gemm.wgsl (its TM, TN); the workgroup's shape comes from the tuner. */
+const TM = 8, TN = 4;
+
+interface GemmFlags { transA: boolean; transB: boolean; bias: boolean; vecA: boolean; vecB: boolean }
+
+// The two entry files in front of the one kernel body (gemm.wgsl v8).
+const gemmOwnLoadsCode = `${gemmEntryCode}\n${gemmCode}`;
+const gemmSharedLoadsCode = `${gemmEntrySubgroupCode}\n${gemmCode}`;
+
+/**
+ * Whether the blocked GEMM with this workgroup shape shares loads of A across
+ * a subgroup: the device's subgroups are 4 lanes, the options allow it, and
+ * the workgroup is a multiple of 4 blocks wide (so a subgroup is 4 blocks of one row).
+ */
+export const sharesLoads = (ctx: GpuContext, cfg: GemmConfig): boolean => ctx.sharedLoads && cfg.wgX % 4 === 0;
+
+const gemmSpec = (variant: GemmVariant, f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM, shared = false): PipelineSpec => variant === 'naive'
+  ? { name: 'gemmNaive', code: gemmNaiveCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias } }
+  : {
+    name: shared ? 'gemmSubgroup' : 'gemm', code: shared ? gemmSharedLoadsCode : gemmOwnLoadsCode,
+    constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB, WG_X: cfg.wgX, WG_Y: cfg.wgY },
+  };
+const biasAddSpec: PipelineSpec = { name: 'biasAdd', code: biasAddCode };
+const splitKSumSpec: PipelineSpec = { name: 'splitKSum', code: splitKSumCode };
+// Two stages of one kernel: per (chunk of rows, column), then per column.
+const biasAddBackwardSpec = (stage: 0 | 1): PipelineSpec => ({ name: 'biasAddBackward', code: biasAddBackwardCode, constants: { STAGE: stage } });
+
+function allFlags(): GemmFlags[] {
+  const out: GemmFlags[] = [];
+  for (const transA of [false, true]) for (const transB of [false, true]) for (const bias of [false, true]) {
+    // vec4 loads of B^T run only in the vec4-over-k loop (A not transposed).
+    for (const vecA of [false, true]) for (const vecB of transB && (transA || !vecA) ? [false] : [false, true]) out.push({ transA, transB, bias, vecA, vecB });
+  }
+  return out;
+}
+
+/** The naive oracle's pipelines (only tests switch to it): useGemmVariant('naive') builds them before the switch. */
+export const naivePipelines: readonly PipelineSpec[] = allFlags().filter((f) => !f.vecA && !f.vecB).map((f) => gemmSpec('naive', f));
+
+/** The register-blocked GEMM's pipelines for one workgroup shape (every flag combination), as this device runs them. */
+export const gemmPipelines = (ctx: GpuContext, cfg: GemmConfig): PipelineSpec[] =>
+  allFlags().map((f) => gemmSpec('blocked', f, cfg, sharesLoads(ctx, cfg)));
+
+/** The family's pipelines that do not depend on the device (gemmPipelines does). */
+export const pipelines: readonly PipelineSpec[] = [
+  ...allFlags().map((f) => gemmSpec('blocked', f, DEFAULT_GEMM)),
+  biasAddSpec, biasAddBackwardSpec(0), biasAddBackwardSpec(1), splitKSumSpec,
+];
+
+/**
+ * Split-K for GEMMs whose C is too small to fill the device but whose k is
+ * long (conv's dW: [kh*kw*cin, cout] summed over n*oh*ow). Aim for at least
+ * MIN_WORKGROUPS workgroups, with at least MIN_CHUNK values of k per split.
+ */
+const MIN_WORKGROUPS = 64;
+const MIN_CHUNK = 256;
+const MAX_SPLITS = 64;
+
+/** c = the sum of part's `splits` slices of `total` values each (splitKSum.wgsl), relu applied to the sum. */
+export function sumSlices(ctx: GpuContext, part: GPUBuffer, c: GPUBuffer, total: number, splits: number, relu = false): void {
+  ctx.run1d(splitKSumSpec, new Params().u32(total).u32(splits).u32(+relu), [part, c], total);
+}
+
+function splitsFor(workgroups: number, k: number): { splits: number; kChunk: number } {
+  const wanted = Math.min(Math.ceil(MIN_WORKGROUPS / workgroups), Math.floor(k / MIN_CHUNK), MAX_SPLITS);
+  if (wanted <= 1) return { splits: 1, kChunk: k };
+  // Chunks are a multiple of 4 so the vec4 path over k (VEC_A) starts each split aligned.
+  const kChunk = Math.ceil(k / wanted / 4) * 4;
+  return { splits: Math.ceil(k / kChunk), kChunk };
+}
+
+function flagsOf(s: GemmShape, bias: boolean): GemmFlags {
+  // vec4 views need contiguous, 16-byte aligned runs: rows of B along n (of B^T along k), rows of A along k (or m for A^T).
+  const vecA = s.transA ? s.m % 4 === 0 : s.k % 4 === 0;
+  return { transA: s.transA, transB: s.transB, bias, vecA, vecB: s.transB ? !s.transA && vecA : s.n % 4 === 0 };
+}
+
+/**
+ * Records C[m,n] = op(A) . op(B) (+ bias) (then relu, when asked) on buffers:
+ * A holds [m,k] ([k,m] if transA), B holds [k,n] ([n,k] if transB). The
+ * workgroup shape is the tuner's choice for this shape, or the default while
+ * the choice compiles and the default is built.
+ */
+export function recordGemm(
+  ctx: GpuContext, variant: GemmVariant, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, c: GPUBuffer,
+  m: number, n: number, k: number, transA: boolean, transB: boolean, relu = false,
+): void {
+  const shape: GemmShape = { m, n, k, transA, transB };
+  if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape, relu);
+  let cfg = ctx.tuner.gemmConfig(shape, { kind: 'gemm', shape });
+  const flags = flagsOf(shape, bias !== null);
+  const spec = gemmSpec('blocked', flags, cfg, sharesLoads(ctx, cfg));
+  if (!ctx.tuner.forced && !ctx.pipelines.has(spec) && ctx.pipelines.has(gemmSpec('blocked', flags, DEFAULT_GEMM, sharesLoads(ctx, DEFAULT_GEMM)))) {
+    // A step never waits for a variant while a built one can run: the default now, the choice once it is built.
+    ctx.pipelines.prepareLater([spec]);
+    cfg = DEFAULT_GEMM;
+  }
+  recordGemmWith(ctx, variant, cfg, a, b, bias, c, shape, relu);
+}
+
+function recordGemmWith(
+  ctx: GpuContext, variant: GemmVariant, cfg: GemmConfig, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, c: GPUBuffer, s: GemmShape,
+  relu = false,
+): void {
+  const { m, n, k } = s;
+  if (m === 0 || n === 0) return;
+  // An empty sum (k = 0) is zero, plus the bias; the shaders handle it without a special case.
+  const flags = flagsOf(s, bias !== null);
+  const biasBuf = bias ?? ctx.scheduler.empty;
+  if (variant === 'naive') {
+    ctx.run1d(gemmSpec('naive', { ...flags, vecA: false, vecB: false }), new Params().u32(m).u32(n).u32(k).u32(+relu), [a, b, biasBuf, c], m * n);
+    return;
+  }
+  const wx = Math.ceil(n / (TN * cfg.wgX));
+  const wy = Math.ceil(m / (TM * cfg.wgY));
+  const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
+  if (wx > max || wy > max) throw new Error(`webgpu.matmul: [${m}, ${k}] x [${k}, ${n}] needs a ${wx}x${wy} grid, over the ${max} limit`);
+  const { splits, kChunk } = splitsFor(wx * wy, k);
+  const params = new Params().u32(m).u32(n).u32(k).u32(kChunk).u32(+(relu && splits === 1));
+  const spec = gemmSpec('blocked', flags, cfg, sharesLoads(ctx, cfg));
+  if (splits === 1) {
+    ctx.run(spec, params, [a, a, b, b, biasBuf, c], [wx, wy, 1]);
+    return;
+  }
+  // Each split writes its own slice of `part`; splitKSum adds them into c.
+  const part = ctx.scratch(splits * m * n, `matmul split-K partials of ${4 * splits * m * n} bytes`);
+  ctx.run(spec, params, [a, a, b, b, biasBuf, part], [wx, wy, splits]);
+  sumSlices(ctx, part, c, m * n, splits, relu);
+  ctx.release(part);
+}
+
+/** Every GEMM pipeline the tuner may time for this shape. */
+export function gemmCandidatePipelines(ctx: GpuContext, s: GemmShape): PipelineSpec[] {
+  return candidates(s.n).map((cfg) => gemmSpec('blocked', flagsOf(s, false), cfg, sharesLoads(ctx, cfg)));
+}
+
+/** Timed runs: at least MIN_RUNS, more (up to MAX_RUNS) until MIN_TIMED_MS have passed. */
+const MIN_RUNS = 2;
+const MAX_RUNS = 8;
+const MIN_TIMED_MS = 30;
+
+/**
+ * Milliseconds of the fastest of several runs of `record` (after one warm-up
+ * run), waiting for the queue after each: the minimum, because other work on
+ * the machine only ever adds time, and a software adapter shares the CPU.
+ */
+export async function timeRecorded(ctx: GpuContext, record: () => void): Promise<number> {
+  record();
+  await ctx.scheduler.sync();
+  let best = Infinity;
+  const t0 = performance.now();
+  for (let runs = 0; runs < MAX_RUNS && (runs < MIN_RUNS || performance.now() - t0 < MIN_TIMED_MS); runs++) {
+    const start = performance.now();
+    record();
+    await ctx.scheduler.sync();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+/**
+ * Zeroed scratch buffers of these element counts for a timing run
+ * (uninitialized pool memory could hold denormals, which are slow on CPUs and
+ * would bias a software adapter's timing); release them with ctx.release.
+ */
+export function zeroedScratch(ctx: GpuContext, counts: readonly number[], what: string): GPUBuffer[] {
+  return counts.map((n) => {
+    const b = ctx.scratch(Math.max(1, n), what);
+    ctx.scheduler.clear(b);
+    return b;
+  });
+}
+
+/** Milliseconds for one GEMM of this shape with the named workgroup shape. */
+export async function timeGemm(ctx: GpuContext, s: GemmShape, variant: string): Promise<number> {
+  const cfg = configNamed(variant) ?? DEFAULT_GEMM;
+  const [a, b, c] = zeroedScratch(ctx, [s.m * s.k, s.k * s.n, s.m * s.n], 'autotune');
+  try {
+    return await timeRecorded(ctx, () => recordGemmWith(ctx, 'blocked', cfg, a, b, null, c, s));
+  } finally {
+    for (const x of [a, b, c]) ctx.release(x);
+  }
+}
+
+export function matmul(
+  ctx: GpuContext, a: Tensor, b: Tensor, transA: boolean, transB: boolean, bias: Tensor | null = null, activation: FusedActivation = 'linear',
+): Tensor {
+  const variant = ctx.gemmVariant;
+  const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const n = transB ? b.shape[0] : b.shape[1];
+  const c = ctx.output([m, n], 'matmul');
+  recordGemm(ctx, variant, buf(a), buf(b), bias ? buf(bias) : null, buf(c), m, n, k, transA, transB, activation === 'relu');
+  return c;
+}
+
+export function biasAdd(ctx: GpuContext, x: Tensor, b: Tensor): Tensor {
+  const y = ctx.output(x.shape, 'biasAdd');
+  ctx.run1d(biasAddSpec, new Params().u32(x.size).u32(b.size), [buf(x), buf(b), buf(y)], x.size);
+  return y;
+}
+
+/** db = sum of dy over every axis but the last: one workgroup per column. */
+export function biasAddBackward(ctx: GpuContext, dy: Tensor): Tensor {
+  const c = dy.shape[dy.rank - 1] ?? 1;
+  const rows = c === 0 ? 0 : dy.size / c;
+  const db = ctx.output([c], 'biasAddBackward');
+  const chunks = Math.ceil(rows / REDUCTION_CHUNK);
+  const part = ctx.scratch(Math.max(1, chunks * c), `biasAddBackward partial sums of ${4 * chunks * c} bytes`);
+  const params = new Params().u32(rows).u32(c).u32(chunks);
+  ctx.run1d(biasAddBackwardSpec(0), params, [buf(dy), part, buf(db)], chunks * c);
+  ctx.run1d(biasAddBackwardSpec(1), params, [buf(dy), part, buf(db)], c);
+  ctx.release(part);
+  return db;
+}

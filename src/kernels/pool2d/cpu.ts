@@ -1,0 +1,111 @@
+// Max and average pooling over NHWC windows, with their backward passes.
+// Padded cells ('same') are outside the image: they never win a max and are
+// not counted in an average, as in TensorFlow.
+
+import type { Pool2dParams, Shape } from '../../backend/types.js';
+import type { Tensor } from '../../tensor.js';
+import { windowGeometry, type WindowGeometry } from '../geometry.js';
+import { cpuTensor, vals } from '../../backend/cpu/storage.js';
+
+function geometry(op: string, xShape: Shape, p: Pool2dParams): WindowGeometry {
+  return windowGeometry(op, xShape, p.poolSize, p.strides, [1, 1], p.padding);
+}
+
+/**
+ * Index (into x) of the first maximum of window (b, oi, oj, ch) in row-major
+ * scan order: a later equal value does not replace it (strict >), which is
+ * how TensorFlow's MaxPoolGrad picks among ties.
+ */
+function argmax(xv: Float32Array, g: WindowGeometry, b: number, oi: number, oj: number, ch: number): number {
+  let best = -1;
+  let bestValue = -Infinity;
+  for (let ki = 0; ki < g.kh; ki++) {
+    const i = oi * g.sh + ki - g.padTop;
+    if (i < 0 || i >= g.h) continue;
+    for (let kj = 0; kj < g.kw; kj++) {
+      const j = oj * g.sw + kj - g.padLeft;
+      if (j < 0 || j >= g.w) continue;
+      const at = ((b * g.h + i) * g.w + j) * g.c + ch;
+      if (best < 0 || xv[at] > bestValue) {
+        best = at;
+        bestValue = xv[at];
+      }
+    }
+  }
+  return best;
+}
+
+export function maxPool2d(x: Tensor, p: Pool2dParams): Tensor {
+  const g = geometry('maxPool2d', x.shape, p);
+  const xv = vals(x);
+  const y = new Float32Array(g.n * g.oh * g.ow * g.c);
+  let o = 0;
+  for (let b = 0; b < g.n; b++)
+    for (let oi = 0; oi < g.oh; oi++)
+      for (let oj = 0; oj < g.ow; oj++)
+        for (let ch = 0; ch < g.c; ch++) y[o++] = xv[argmax(xv, g, b, oi, oj, ch)];
+  return cpuTensor(y, [g.n, g.oh, g.ow, g.c]);
+}
+
+/** Routes each dy to the arg-max of its window, recomputed from x. */
+export function maxPool2dBackward(dy: Tensor, x: Tensor, p: Pool2dParams): Tensor {
+  const g = geometry('maxPool2dBackward', x.shape, p);
+  const xv = vals(x);
+  const dv = vals(dy);
+  const dx = new Float32Array(x.size);
+  let o = 0;
+  for (let b = 0; b < g.n; b++)
+    for (let oi = 0; oi < g.oh; oi++)
+      for (let oj = 0; oj < g.ow; oj++)
+        for (let ch = 0; ch < g.c; ch++) dx[argmax(xv, g, b, oi, oj, ch)] += dv[o++];
+  return cpuTensor(dx, x.shape);
+}
+
+/** Rows and columns of window (oi, oj) that fall inside the image. */
+function windowBounds(g: WindowGeometry, oi: number, oj: number): { i0: number; i1: number; j0: number; j1: number } {
+  const i0 = Math.max(oi * g.sh - g.padTop, 0);
+  const i1 = Math.min(oi * g.sh - g.padTop + g.kh, g.h);
+  const j0 = Math.max(oj * g.sw - g.padLeft, 0);
+  const j1 = Math.min(oj * g.sw - g.padLeft + g.kw, g.w);
+  return { i0, i1, j0, j1 };
+}
+
+export function avgPool2d(x: Tensor, p: Pool2dParams): Tensor {
+  const g = geometry('avgPool2d', x.shape, p);
+  const xv = vals(x);
+  const y = new Float32Array(g.n * g.oh * g.ow * g.c);
+  let o = 0;
+  for (let b = 0; b < g.n; b++)
+    for (let oi = 0; oi < g.oh; oi++)
+      for (let oj = 0; oj < g.ow; oj++) {
+        const { i0, i1, j0, j1 } = windowBounds(g, oi, oj);
+        const count = (i1 - i0) * (j1 - j0);
+        for (let ch = 0; ch < g.c; ch++) {
+          let s = 0;
+          for (let i = i0; i < i1; i++)
+            for (let j = j0; j < j1; j++) s += xv[((b * g.h + i) * g.w + j) * g.c + ch];
+          y[o++] = s / count;
+        }
+      }
+  return cpuTensor(y, [g.n, g.oh, g.ow, g.c]);
+}
+
+/** Each dy spreads evenly over the real pixels of its window. */
+export function avgPool2dBackward(dy: Tensor, xShape: Shape, p: Pool2dParams): Tensor {
+  const g = geometry('avgPool2dBackward', xShape, p);
+  const dv = vals(dy);
+  const dx = new Float32Array(g.n * g.h * g.w * g.c);
+  let o = 0;
+  for (let b = 0; b < g.n; b++)
+    for (let oi = 0; oi < g.oh; oi++)
+      for (let oj = 0; oj < g.ow; oj++) {
+        const { i0, i1, j0, j1 } = windowBounds(g, oi, oj);
+        const count = (i1 - i0) * (j1 - j0);
+        for (let ch = 0; ch < g.c; ch++) {
+          const share = dv[o++] / count;
+          for (let i = i0; i < i1; i++)
+            for (let j = j0; j < j1; j++) dx[((b * g.h + i) * g.w + j) * g.c + ch] += share;
+        }
+      }
+  return cpuTensor(dx, xShape);
+}

@@ -1,0 +1,76 @@
+// Max and average pooling and their backward passes.
+// Shaders: maxPool2d.wgsl, maxPool2dBackward.wgsl, avgPool2d.wgsl, avgPool2dBackward.wgsl.
+// The backward kernels gather per input element, or write per window when windows are disjoint (no atomics).
+
+import type { Pool2dParams, Shape } from '../../backend/types.js';
+import type { Tensor } from '../../tensor.js';
+import { windowGeometry, type WindowGeometry } from '../geometry.js';
+import { GpuContext, Params, buf } from '../../backend/webgpu/context.js';
+import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import maxCode from '../../../shaders/maxPool2d.wgsl?raw';
+import maxBackwardCode from '../../../shaders/maxPool2dBackward.wgsl?raw';
+import avgCode from '../../../shaders/avgPool2d.wgsl?raw';
+import avgBackwardCode from '../../../shaders/avgPool2dBackward.wgsl?raw';
+
+// Max pooling runs one invocation per pixel and channel, or per pixel and four channels as vec4s (VEC4).
+const maxSpecs = [0, 1].map((v): PipelineSpec => ({ name: 'maxPool2d', code: maxCode, constants: { VEC4: v } }));
+// Its backward: a gather per input pixel, or per window when windows do not overlap (PER_WINDOW).
+const maxBackwardSpec = (vec4: boolean, perWindow: boolean): PipelineSpec => ({
+  name: 'maxPool2dBackward', code: maxBackwardCode, constants: { VEC4: +vec4, PER_WINDOW: +perWindow },
+});
+const maxBackwardSpecs = [false, true].flatMap((v) => [false, true].map((w) => maxBackwardSpec(v, w)));
+const lanesOf = (c: number): 1 | 4 => (c % 4 === 0 ? 4 : 1);
+const avgSpec: PipelineSpec = { name: 'avgPool2d', code: avgCode };
+const avgBackwardSpec: PipelineSpec = { name: 'avgPool2dBackward', code: avgBackwardCode };
+
+export const pipelines: readonly PipelineSpec[] = [...maxSpecs, ...maxBackwardSpecs, avgSpec, avgBackwardSpec];
+
+function geometry(op: string, xShape: Shape, p: Pool2dParams): WindowGeometry {
+  return windowGeometry(op, xShape, p.poolSize, p.strides, [1, 1], p.padding);
+}
+
+/** The Params struct all four shaders share; `total` is the invocation count. */
+function params(g: WindowGeometry, total: number): Params {
+  return new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c)
+    .u32(g.oh).u32(g.ow).u32(g.kh).u32(g.kw)
+    .u32(g.sh).u32(g.sw).u32(g.padTop).u32(g.padLeft)
+    .u32(total);
+}
+
+function outShape(g: WindowGeometry): number[] {
+  return [g.n, g.oh, g.ow, g.c];
+}
+
+export function maxPool2d(ctx: GpuContext, x: Tensor, p: Pool2dParams): Tensor {
+  const g = geometry('maxPool2d', x.shape, p);
+  const y = ctx.output(outShape(g), 'maxPool2d');
+  const lanes = lanesOf(g.c);
+  const count = y.size / lanes;
+  ctx.run1d(maxSpecs[+(lanes === 4)], params(g, count), [buf(x), buf(x), buf(y)], count);
+  return y;
+}
+
+/** Recomputes the arg-max from x (the forward saves nothing). */
+export function maxPool2dBackward(ctx: GpuContext, dy: Tensor, x: Tensor, p: Pool2dParams): Tensor {
+  const g = geometry('maxPool2dBackward', x.shape, p);
+  const dx = ctx.output(x.shape, 'maxPool2dBackward');
+  const lanes = lanesOf(g.c);
+  const perWindow = g.sh >= g.kh && g.sw >= g.kw;
+  const count = (perWindow ? dy.size : x.size) / lanes;
+  ctx.run1d(maxBackwardSpec(lanes === 4, perWindow), params(g, count), [buf(dy), buf(dy), buf(x), buf(x), buf(dx)], count);
+  return dx;
+}
+
+export function avgPool2d(ctx: GpuContext, x: Tensor, p: Pool2dParams): Tensor {
+  const g = geometry('avgPool2d', x.shape, p);
+  const y = ctx.output(outShape(g), 'avgPool2d');
+  ctx.run1d(avgSpec, params(g, y.size), [buf(x), buf(y)], y.size);
+  return y;
+}
+
+export function avgPool2dBackward(ctx: GpuContext, dy: Tensor, xShape: Shape, p: Pool2dParams): Tensor {
+  const g = geometry('avgPool2dBackward', xShape, p);
+  const dx = ctx.output(xShape, 'avgPool2dBackward');
+  ctx.run1d(avgBackwardSpec, params(g, dx.size), [buf(dy), buf(dx)], dx.size);
+  return dx;
+}

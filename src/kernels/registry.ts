@@ -1,0 +1,87 @@
+// Every kernel, one line each, and every WebGPU pipeline they can use. Adding
+// an op adds its line here (docs/CONTRIBUTING.md walks through it).
+
+import type { Backend } from '../backend/types.js';
+import type { Kernel } from './kernel.js';
+import type { PipelineSpec } from '../backend/webgpu/pipelines.js';
+import * as activation from './activation/index.js';
+import * as batchNorm from './batchNorm/index.js';
+import * as conv2d from './conv2d/index.js';
+import * as dropout from './dropout/index.js';
+import * as locallyConnected2d from './locallyConnected2d/index.js';
+import * as loss from './loss/index.js';
+import * as matmul from './matmul/index.js';
+import * as optimizer from './optimizer/index.js';
+import * as pool2d from './pool2d/index.js';
+import * as structure from './structure/index.js';
+
+export const KERNELS = {
+  conv2d: conv2d.conv2dKernel,
+  conv2dColumns: conv2d.conv2dColumnsKernel,
+  conv2dBackwardInput: conv2d.conv2dBackwardInputKernel,
+  conv2dBackwardFilter: conv2d.conv2dBackwardFilterKernel,
+  matmul: matmul.matmulKernel,
+  biasAdd: matmul.biasAddKernel,
+  biasAddBackward: matmul.biasAddBackwardKernel,
+  maxPool2d: pool2d.maxPool2dKernel,
+  maxPool2dBackward: pool2d.maxPool2dBackwardKernel,
+  avgPool2d: pool2d.avgPool2dKernel,
+  avgPool2dBackward: pool2d.avgPool2dBackwardKernel,
+  activation: activation.activationKernel,
+  activationBackward: activation.activationBackwardKernel,
+  softmax: activation.softmaxKernel,
+  softmaxBackward: activation.softmaxBackwardKernel,
+  batchNormTrain: batchNorm.batchNormTrainKernel,
+  batchNormInference: batchNorm.batchNormInferenceKernel,
+  batchNormBackward: batchNorm.batchNormBackwardKernel,
+  movingAverageUpdate: batchNorm.movingAverageUpdateKernel,
+  dropout: dropout.dropoutKernel,
+  dropoutBackward: dropout.dropoutBackwardKernel,
+  zeroPad2d: structure.zeroPad2dKernel,
+  zeroPad2dBackward: structure.zeroPad2dBackwardKernel,
+  add: structure.addKernel,
+  scale: structure.scaleKernel,
+  concat: structure.concatKernel,
+  concatBackward: structure.concatBackwardKernel,
+  gatherRows: structure.gatherRowsKernel,
+  sum: structure.sumKernel,
+  locallyConnected2d: locallyConnected2d.locallyConnected2dKernel,
+  locallyConnected2dBackwardInput: locallyConnected2d.locallyConnected2dBackwardInputKernel,
+  locallyConnected2dBackwardFilter: locallyConnected2d.locallyConnected2dBackwardFilterKernel,
+  loss: loss.lossKernel,
+  lossBackward: loss.lossBackwardKernel,
+  softmaxCrossEntropyBackward: loss.softmaxCrossEntropyBackwardKernel,
+  metric: loss.metricKernel,
+  sparseLabelCheck: loss.sparseLabelCheckKernel,
+  penalty: loss.penaltyKernel,
+  penaltyBackward: loss.penaltyBackwardKernel,
+  sgdUpdate: optimizer.sgdUpdateKernel,
+  momentumUpdate: optimizer.momentumUpdateKernel,
+  adamUpdate: optimizer.adamUpdateKernel,
+  rmspropUpdate: optimizer.rmspropUpdateKernel,
+} as const satisfies Record<string, Kernel<never, unknown>>;
+
+export type KernelName = keyof typeof KERNELS;
+
+/** Looks a kernel up by name (tests and tools that name kernels as strings). */
+export function kernelNamed(name: string): Kernel<readonly unknown[], unknown> {
+  const k = (KERNELS as Record<string, Kernel<never, unknown>>)[name];
+  if (!k) throw new Error(`no kernel named ${JSON.stringify(name)}; expected one of ${Object.keys(KERNELS).join(', ')}`);
+  return k as unknown as Kernel<readonly unknown[], unknown>;
+}
+
+/** Every pipeline of every WebGPU program (prepareAll compiles them; tests check each one builds). */
+export const PIPELINES: readonly PipelineSpec[] = [
+  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, optimizer, pool2d, structure,
+].flatMap((family) => family.pipelines);
+
+/** The kernels as methods of one backend, called without the ops' checks (tests and tools). */
+export type KernelCalls = {
+  [K in KernelName]: (...args: Parameters<(typeof KERNELS)[K]['cpu']>) => ReturnType<(typeof KERNELS)[K]['cpu']>;
+};
+
+export function kernelsOf(backend: Backend): KernelCalls {
+  return new Proxy({} as KernelCalls, {
+    get: (_, name) => (...args: unknown[]) => backend.run(kernelNamed(String(name)), args),
+  });
+}
