@@ -108,7 +108,7 @@ export class LayersModel {
    * 'indexeddb://name' or 'downloads://name' in a browser, a directory in Node.
    * (Loaded lazily: src/io builds models, so it imports this module.)
    */
-  async save(target: import('../io/handlers.js').SaveTarget): Promise<unknown> {
+  async save(target: import('../io/types.js').SaveTarget): Promise<unknown> {
     const { saveModel } = await import('../io/index.js');
     return saveModel(this, target);
   }

@@ -4,14 +4,14 @@
 
 import type { LayersModel } from '../graph/model.js';
 import { tensor } from '../engine.js';
-import { type ModelArtifacts, type WeightSpec, decodeWeights, encodeWeights, GENERATED_BY, FORMAT } from './artifacts.js';
-import { type LoadSource, type SaveTarget, readArtifacts, writeArtifacts } from './handlers.js';
+import { decodeWeights, encodeWeights, GENERATED_BY, FORMAT } from './artifacts.js';
+import { readArtifacts, writeArtifacts } from './handlers.js';
 import { modelToTopology, topologyToModel } from './topology.js';
+import type { LoadSource, ModelArtifacts, SaveTarget, WeightSpec } from './types.js';
 import { withWeightBudget } from '../layers/layer.js';
 import { clipped, listed } from '../preview.js';
 
-export type { ModelArtifacts, WeightSpec, ModelJson } from './artifacts.js';
-export type { IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './handlers.js';
+export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './types.js';
 
 /** The model as in-memory artifacts: topology, weight specs (TF.js order: trainable first), bytes. */
 export async function modelToArtifacts(model: LayersModel): Promise<ModelArtifacts> {
