@@ -41,7 +41,7 @@ export { NonFiniteLossError } from './train/guard.js';
 export * as initializers from './layers/initializers.js';
 export type { CompileArgs } from './train/compile.js';
 export type { FitArgs, EvaluateArgs, PredictArgs } from './train/fit.js';
-export type { Checkpoint, CheckpointTensor } from './train/checkpoint.js';
+export type { Checkpoint, CheckpointTensor } from './train/types.js';
 export type { History, Logs, CustomCallbackArgs } from './train/callbacks.js';
 export * as models from './models/index.js';
 export { loadModel, modelToArtifacts } from './io/index.js';

@@ -9,10 +9,11 @@ import { clipped, listed } from '../preview.js';
 import { buildTopology, type Topology } from './topology.js';
 import { checkFeeds, forwardGraph, type ForwardPass } from './executor.js';
 import { formatSummary, outputShapeString } from './summary.js';
-import { compileModel, type CompileArgs, type Compiled } from '../train/compile.js';
+import { compileModel, type CompileArgs } from '../train/compile.js';
 import { evaluateModel, fitModel, predictModel, trainOnBatchModel, type EvaluateArgs, type FitArgs, type PredictArgs } from '../train/fit.js';
 import type { History } from '../train/callbacks.js';
-import { restoreCheckpoint, takeCheckpoint, type Checkpoint } from '../train/checkpoint.js';
+import { restoreCheckpoint, takeCheckpoint } from '../train/checkpoint.js';
+import type { Checkpoint, Compiled } from '../train/types.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | readonly SymbolicTensor[];

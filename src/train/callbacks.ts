@@ -3,7 +3,7 @@
 
 import type { Tensor } from '../tensor.js';
 import { keep } from '../tensor.js';
-import type { LayersModel } from '../graph/model.js';
+import type { TrainableModel } from './types.js';
 
 /** Numbers keyed by 'loss', 'acc', 'val_loss', ... (batch logs add 'batch' and 'size'). */
 export type Logs = Record<string, number>;
@@ -20,8 +20,9 @@ export interface CustomCallbackArgs {
 
 /** Base of the callback classes; subclasses define any of CustomCallbackArgs's hooks. */
 export abstract class Callback {
-  model: LayersModel | null = null;
-  setModel(model: LayersModel): void {
+  /** The model fit trains (a LayersModel), typed as what training uses of it. */
+  model: TrainableModel | null = null;
+  setModel(model: TrainableModel): void {
     this.model = model;
   }
 }
@@ -41,7 +42,7 @@ export type CallbackArg = Callback | CustomCallbackArgs | readonly (Callback | C
 /** Fans each hook out to every callback, in order, awaiting each. */
 export class CallbackList {
   private readonly list: CustomCallbackArgs[];
-  constructor(arg: CallbackArg | undefined, model: LayersModel, history: History) {
+  constructor(arg: CallbackArg | undefined, model: TrainableModel, history: History) {
     const given = arg === undefined ? [] : Array.isArray(arg) ? [...arg] : [arg as CustomCallbackArgs];
     for (const c of given) if (c instanceof Callback) c.setModel(model);
     history.setModel(model);
