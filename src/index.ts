@@ -26,12 +26,12 @@ export type { MemoryInfo, TensorContainer } from './tensor.js';
 export type * from './backend/types.js';
 export * as ops from './ops/index.js';
 export * as data from './data/index.js';
-// layer graph API and training (src/layers, src/graph, src/train)
+// layer graph API and training (src/layers, src/model, src/train)
 export * as layers from './layers/index.js';
-export { sequential, Sequential } from './graph/sequential.js';
-export type { SequentialArgs } from './graph/sequential.js';
-export { model, LayersModel } from './graph/model.js';
-export type { ModelArgs } from './graph/model.js';
+export { sequential, Sequential } from './model/sequential.js';
+export type { SequentialArgs } from './model/sequential.js';
+export { model, LayersModel } from './model/layersModel.js';
+export type { ModelArgs } from './model/layersModel.js';
 export { input } from './layers/input.js';
 export { Layer, LayerVariable, SymbolicTensor } from './layers/layer.js';
 export * as optimizers from './train/optimizers.js';
@@ -44,5 +44,6 @@ export type { FitArgs, EvaluateArgs, PredictArgs } from './train/fit.js';
 export type { Checkpoint, CheckpointTensor } from './train/types.js';
 export type { History, Logs, CustomCallbackArgs } from './train/callbacks.js';
 export * as models from './models/index.js';
-export { loadModel, modelToArtifacts } from './io/index.js';
+export { loadModel } from './model/load.js';
+export { modelToArtifacts } from './io/index.js';
 export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './io/index.js';

@@ -1,7 +1,7 @@
 // The Layer base class, its weights (LayerVariable) and the symbolic tensors
 // that wire layers into a graph.
 //
-// Layer API (what src/graph, src/train and src/io build on):
+// Layer API (what src/graph, src/model, src/train and src/io build on):
 //   name            unique default per Keras class: conv2d_1, conv2d_2, dense_1, ...
 //   className       the Keras class name: 'Conv2D', 'Dense', 'MaxPooling2D', ...
 //   getConfig()     TF.js's camelCase config (name, trainable, batchInputShape?,
