@@ -1,8 +1,9 @@
 // StrykerJS mutation testing: npm run mutate (docs/MUTATION.md). Not part of
-// npm test or CI. Mutates the training loop, the graph, model IO and the CPU
-// reference kernels, and runs the Node tests of vitest.mutate.config.ts
-// against each mutant. Incremental: a rerun only tests mutants in changed
-// code or covered by changed tests (reports/mutation/incremental.json).
+// npm test or CI. Mutates the training loop, the graph, the model classes,
+// model IO and the CPU reference kernels, and runs the Node tests of
+// vitest.mutate.config.ts against each mutant. Incremental: a rerun only tests
+// mutants in changed code or covered by changed tests
+// (reports/mutation/incremental.json).
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -10,6 +11,7 @@ export default {
   mutate: [
     'src/train/**/*.ts',
     'src/graph/**/*.ts',
+    'src/model/**/*.ts',
     'src/io/**/*.ts',
     'src/backend/cpu/**/*.ts',
   ],

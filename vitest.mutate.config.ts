@@ -1,6 +1,6 @@
 // The tests StrykerJS runs against each mutant (npm run mutate, docs/MUTATION.md):
-// the Node tests that exercise src/train, src/graph, src/io and the CPU
-// reference kernels. Nothing that launches Chromium, spawns Node or reads the
+// the Node tests that exercise src/train, src/graph, src/model, src/io and the
+// CPU reference kernels. Nothing that launches Chromium, spawns Node or reads the
 // MNIST files, and not the slow fuzz and zoo tests: a mutant run must take
 // well under a second. Not used by npm test.
 import { relative } from 'node:path';

@@ -16,6 +16,16 @@ export interface Topology {
   layers: Layer[];
 }
 
+/** A model's inputs and outputs, and the topology between them, built once when first needed. */
+export class ModelGraph {
+  private built: Topology | null = null;
+  constructor(readonly inputs: SymbolicTensor[], readonly outputs: SymbolicTensor[], private readonly make: () => Topology) {}
+  get topology(): Topology {
+    if (!this.built) this.built = this.make();
+    return this.built;
+  }
+}
+
 export function buildTopology(where: string, inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): Topology {
   for (const [i, x] of inputs.entries()) {
     if (!(x instanceof SymbolicTensor) || !(x.sourceLayer instanceof InputLayer)) {

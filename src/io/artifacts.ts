@@ -1,41 +1,12 @@
-// The TF.js layers-model format: model.json (the Keras topology and a weights
-// manifest) plus binary shards of little-endian float32 weights, concatenated
-// in manifest order. What TF.js's tf.io calls ModelArtifacts.
+// The TF.js layers-model format (its types in types.ts): model.json (the Keras
+// topology and a weights manifest) plus binary shards of little-endian float32
+// weights, concatenated in manifest order. Checks, decodes and encodes them.
 
 import type { Json } from './keras.js';
 import { checkDepth } from './bounded.js';
 import { clipped, preview } from '../preview.js';
 import { checkDistinctPaths } from './containment.js';
-
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: 'float32';
-}
-
-export interface WeightsManifestGroup {
-  paths: string[];
-  weights: WeightSpec[];
-}
-
-/** model.json as TF.js writes it. */
-export interface ModelJson {
-  format: 'layers-model';
-  generatedBy: string;
-  convertedBy: string | null;
-  modelTopology: Json;
-  weightsManifest: WeightsManifestGroup[];
-}
-
-/** A model in memory: the topology, the weight specs and all weight bytes. */
-export interface ModelArtifacts {
-  modelTopology: Json;
-  weightSpecs: WeightSpec[];
-  weightData: ArrayBuffer;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-}
+import type { ModelArtifacts, ModelJson, WeightSpec, WeightsManifestGroup } from './types.js';
 
 export const FORMAT = 'layers-model';
 export const GENERATED_BY = 'webcnn 0.1.0';

@@ -4,7 +4,7 @@
 // and the real path (symbolic links), the HTTP reader the resolved URL.
 
 import { preview } from '../preview.js';
-import type { WeightsManifestGroup } from './artifacts.js';
+import type { WeightsManifestGroup } from './types.js';
 
 /** Percent-decoded, or the text as is where it is not valid percent-encoding. */
 function decoded(p: string): string {

@@ -3,31 +3,11 @@
 // browser, a folder or file:// URL in Node, an http(s) URL (a load fetches
 // model.json; a save POSTs the files as TF.js's http handler does).
 
-import {
-  type ModelArtifacts, type ModelJson, checkArtifacts, checkModelJson, kindOf, modelJsonFor, parseModelJson,
-} from './artifacts.js';
+import { checkArtifacts, checkModelJson, kindOf, modelJsonFor, parseModelJson } from './artifacts.js';
 import { listed, preview } from '../preview.js';
 import { loadOverHttp, saveOverHttp } from './http.js';
 import { loadFromIndexedDb, saveToIndexedDb } from './indexedDb.js';
-
-/** TF.js-style IO handler: anything with save() and/or load(). */
-export interface IOHandler {
-  save?(artifacts: ModelArtifacts): Promise<unknown>;
-  load?(): Promise<ModelArtifacts>;
-}
-
-/**
- * model.json in memory, as text or parsed, with the bytes of its weight files:
- * one ArrayBuffer (the shards concatenated in manifest order) or one per path.
- * It is also what indexeddb:// stores.
- */
-export interface ModelJsonSource {
-  modelJson: string | ModelJson;
-  weightData: ArrayBuffer | ArrayBuffer[];
-}
-
-export type SaveTarget = string | IOHandler;
-export type LoadSource = string | IOHandler | ModelArtifacts | ModelJsonSource;
+import type { IOHandler, LoadSource, ModelArtifacts, ModelJsonSource, SaveTarget } from './types.js';
 
 const inNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 /** A URL scheme (two letters or more, so a Windows drive letter is not one). */

@@ -3,9 +3,10 @@
 // fetches model.json, then its weight files, which must lie beside it or below
 // (same origin, same folder) and whose sizes are checked as they arrive.
 
-import { type ModelArtifacts, checkArtifacts, declaredBytes, modelJsonFor, parseModelJson } from './artifacts.js';
+import { checkArtifacts, declaredBytes, modelJsonFor, parseModelJson } from './artifacts.js';
 import { clipped } from '../preview.js';
 import { checkWeightPath, manifestPlace } from './containment.js';
+import type { ModelArtifacts } from './types.js';
 
 /** The weights file a save names in its model.json, as TF.js's http handler does. */
 const WEIGHTS_FILE = 'model.weights.bin';

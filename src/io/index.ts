@@ -2,19 +2,18 @@
 // format, so models move between webcnn, TF.js and (through
 // tensorflowjs_converter) Keras.
 
-import type { LayersModel } from '../graph/model.js';
 import { tensor } from '../engine.js';
-import { type ModelArtifacts, type WeightSpec, decodeWeights, encodeWeights, GENERATED_BY, FORMAT } from './artifacts.js';
-import { type LoadSource, type SaveTarget, readArtifacts, writeArtifacts } from './handlers.js';
-import { modelToTopology, topologyToModel } from './topology.js';
+import { decodeWeights, encodeWeights, GENERATED_BY, FORMAT } from './artifacts.js';
+import { readArtifacts, writeArtifacts } from './handlers.js';
+import { type ModelMakers, type SavableModel, modelToTopology, topologyToModel } from './topology.js';
+import type { LoadSource, ModelArtifacts, SaveTarget, WeightSpec } from './types.js';
 import { withWeightBudget } from '../layers/layer.js';
 import { clipped, listed } from '../preview.js';
 
-export type { ModelArtifacts, WeightSpec, ModelJson } from './artifacts.js';
-export type { IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './handlers.js';
+export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './types.js';
 
 /** The model as in-memory artifacts: topology, weight specs (TF.js order: trainable first), bytes. */
-export async function modelToArtifacts(model: LayersModel): Promise<ModelArtifacts> {
+export async function modelToArtifacts(model: SavableModel): Promise<ModelArtifacts> {
   const weights = await Promise.all(model.weights.map(async (v) => ({
     spec: { name: v.name, shape: [...v.shape], dtype: 'float32' } satisfies WeightSpec,
     values: await v.value.data(),
@@ -25,16 +24,16 @@ export async function modelToArtifacts(model: LayersModel): Promise<ModelArtifac
   };
 }
 
-export async function saveModel(model: LayersModel, target: SaveTarget): Promise<unknown> {
+export async function saveModel(model: SavableModel, target: SaveTarget): Promise<unknown> {
   return writeArtifacts(await modelToArtifacts(model), target, `${model.className}.save`);
 }
 
 /**
- * Reads a saved model and builds it on the selected backend. The model is
- * built and every weight checked before it is returned: a bad file throws
- * and leaves nothing half-made (the tensors of a failed build are freed).
+ * Reads a saved model and builds it on the selected backend with `make`. The
+ * model is built and every weight checked before it is returned: a bad file
+ * throws and leaves nothing half-made (the tensors of a failed build are freed).
  */
-export async function loadModel(source: LoadSource): Promise<LayersModel> {
+export async function loadModelWith<M extends SavableModel>(source: LoadSource, make: ModelMakers<M>): Promise<M> {
   const where = 'loadModel';
   const artifacts = await readArtifacts(source, where);
   // the weights first: their sizes are checked against the bytes, and they bound the model the topology may build
@@ -42,7 +41,7 @@ export async function loadModel(source: LoadSource): Promise<LayersModel> {
   const values = [...stored.values()].reduce((s, w) => s + w.values.length, 0);
   // Slack past the file's size lets a model that is short of a few weights fail with the message that names them.
   const budget = 2 * values + 2 ** 20;
-  const built = withWeightBudget(budget, where, `the weights file holds ${values} values in all, so the topology cannot be right`, () => topologyToModel(artifacts.modelTopology, where));
+  const built = withWeightBudget(budget, where, `the weights file holds ${values} values in all, so the topology cannot be right`, () => topologyToModel(artifacts.modelTopology, where, make));
   const model = built.result;
   // layers the topology builds but the outputs do not reach are not the model's: their weights are freed either way
   const kept = new Set(model.weights.map((v) => v.value));
@@ -59,7 +58,7 @@ export async function loadModel(source: LoadSource): Promise<LayersModel> {
 }
 
 /** Every weight of the model from the file: none missing, none extra, every shape as the model needs. */
-function setLoadedWeights(model: LayersModel, stored: Map<string, { shape: number[]; values: Float32Array }>, where: string): void {
+function setLoadedWeights(model: SavableModel, stored: Map<string, { shape: number[]; values: Float32Array }>, where: string): void {
   const vars = model.weights;
   const missing = vars.filter((v) => !stored.has(v.name)).map((v) => v.name);
   if (missing.length) throw new Error(`${where}: the weights file has no values for ${listed(missing)} (it holds ${listed([...stored.keys()]) || 'none'})`);

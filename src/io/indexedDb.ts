@@ -3,9 +3,9 @@
 // as it was. A request's success is not its transaction's commit: a save
 // resolves only once the transaction completes.
 
-import { type ModelArtifacts, modelJsonFor } from './artifacts.js';
+import { modelJsonFor } from './artifacts.js';
 import { clipped } from '../preview.js';
-import type { ModelJsonSource } from './handlers.js';
+import type { ModelArtifacts, ModelJsonSource } from './types.js';
 
 const DB = 'webcnn-models';
 const STORE = 'models';

@@ -2,10 +2,11 @@
 // its weight files, each checked to lie inside the model's folder and their
 // sizes checked against the manifest before any of them is read.
 
-import { type ModelArtifacts, checkArtifacts, declaredBytes, parseModelJson } from './artifacts.js';
+import { checkArtifacts, declaredBytes, parseModelJson } from './artifacts.js';
 import { clipped } from '../preview.js';
 import { manifestPlace } from './containment.js';
 import { containedFile, fsReason, localPath, nodeModules } from './nodePaths.js';
+import type { ModelArtifacts } from './types.js';
 
 export async function loadFromFiles(source: string, where: string): Promise<ModelArtifacts> {
   const { fs, path } = await nodeModules();

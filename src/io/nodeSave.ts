@@ -5,11 +5,12 @@
 // and the old model still loads; after it, the old model's weight files that
 // the new one does not use are removed.
 
-import { type ModelArtifacts, modelJsonFor, shards } from './artifacts.js';
+import { modelJsonFor, shards } from './artifacts.js';
 import { MAX_JSON_DEPTH, jsonDepth } from './bounded.js';
 import { clipped } from '../preview.js';
 import { weightPathProblem } from './containment.js';
 import { fsReason, isInside, localPath, nodeModules } from './nodePaths.js';
+import type { ModelArtifacts } from './types.js';
 
 type Node = Awaited<ReturnType<typeof nodeModules>>;
 

@@ -1,18 +1,35 @@
 // A model to its Keras topology (model.json's modelTopology) and back, as TF.js
 // and Keras write it: Sequential as a list of layer configs, functional models
-// ('Model' / 'Functional') with inbound nodes naming their input layers.
+// ('Model' / 'Functional') with inbound nodes naming their input layers. The
+// model classes sit above io/: it reads them through SavableModel, and loading
+// makes them through the ModelMakers it is handed.
 
-import type { Layer, LayerConfig, Node, SymbolicTensor } from '../layers/layer.js';
+import type { Layer, LayerVariable, Node, SymbolicTensor } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
 import { layerClass } from '../layers/registry.js';
 import { initializerFromConfig } from '../layers/initializers.js';
 import { regularizerFromConfig } from '../layers/regularizers.js';
 import { refuseConstraint } from '../layers/constraints.js';
 import { clipped, preview } from '../preview.js';
-import { LayersModel } from '../graph/model.js';
-import { Sequential, sequential } from '../graph/sequential.js';
-import { model as functionalModel } from '../graph/model.js';
 import { type Json, pythonicToTs, tsToPythonic } from './keras.js';
+
+/** What saving reads of a model, and what loading needs of the model it makes. */
+export interface SavableModel {
+  readonly className: string;
+  readonly name: string;
+  readonly layers: Layer[];
+  readonly nodes: Node[];
+  readonly inputs: SymbolicTensor[];
+  readonly outputs: SymbolicTensor[];
+  readonly weights: LayerVariable[];
+  dispose(): void;
+}
+
+/** How loading makes the model a topology describes: a chain of layers, or a graph between symbolic tensors. */
+export interface ModelMakers<M extends SavableModel> {
+  sequential(layers: Layer[], name: string | undefined): M;
+  functional(inputs: SymbolicTensor[], outputs: SymbolicTensor[], name: string | undefined): M;
+}
 
 const KERAS_VERSION = 'tfjs-layers 4.22.0';
 
@@ -25,8 +42,8 @@ function layerEntry(layer: Layer): { class_name: string; config: Json } {
 }
 
 /** The modelTopology of a model, as TF.js's model.toJSON writes it. */
-export function modelToTopology(m: LayersModel): Json {
-  if (m instanceof Sequential) {
+export function modelToTopology(m: SavableModel): Json {
+  if (m.className === 'Sequential') {
     return { class_name: 'Sequential', config: { name: m.name, layers: m.layers.map(layerEntry) }, keras_version: KERAS_VERSION, backend: 'tensor_flow.js' };
   }
   const ref = (t: SymbolicTensor): Json => [t.sourceLayer.name, t.sourceLayer.inboundNodes.indexOf(t.node), 0, {}];
@@ -93,7 +110,7 @@ function buildLayer(entry: unknown, where: string): Layer {
   return new Ctor(resolveArgs(cfg, `${where} (${entry.class_name} '${clipped(String(cfg.name))}')`) as never);
 }
 
-function buildSequential(config: Record<string, unknown>, where: string): LayersModel {
+function buildSequential<M extends SavableModel>(config: Record<string, unknown>, where: string, make: ModelMakers<M>): M {
   const entries = Array.isArray(config) ? config : config.layers;
   if (!Array.isArray(entries)) throw new Error(`${where}: a Sequential topology needs a 'layers' list`);
   let pendingShape: unknown = null;
@@ -112,7 +129,7 @@ function buildSequential(config: Record<string, unknown>, where: string): Layers
     }
     built.push(buildLayer(entry, where));
   }
-  return sequential({ layers: built, name: typeof config.name === 'string' ? config.name : undefined });
+  return make.sequential(built, typeof config.name === 'string' ? config.name : undefined);
 }
 
 type NodeRef = [string, number, number];
@@ -124,7 +141,7 @@ function parseRef(r: unknown, where: string): NodeRef {
   return [r[0], r[1] as number, (r[2] as number) ?? 0];
 }
 
-function buildFunctional(config: Record<string, unknown>, where: string): LayersModel {
+function buildFunctional<M extends SavableModel>(config: Record<string, unknown>, where: string, make: ModelMakers<M>): M {
   if (!Array.isArray(config.layers)) throw new Error(`${where}: a functional topology needs a 'layers' list`);
   const byName = new Map<string, { layer: Layer; calls: unknown[]; outputs: SymbolicTensor[] }>();
   for (const entry of config.layers) {
@@ -181,7 +198,7 @@ function buildFunctional(config: Record<string, unknown>, where: string): Layers
       return t;
     });
   };
-  return functionalModel({ inputs: ends('input_layers'), outputs: ends('output_layers'), name: typeof config.name === 'string' ? config.name : undefined });
+  return make.functional(ends('input_layers'), ends('output_layers'), typeof config.name === 'string' ? config.name : undefined);
 }
 
 /** The newest major versions whose model configs webcnn reads: Keras (tensorflowjs_converter) and TF.js's layers. */
@@ -202,7 +219,7 @@ function checkVersion(v: unknown, where: string): void {
 }
 
 /** Builds the model a modelTopology describes (weights freshly initialized; the loader then sets them). */
-export function topologyToModel(topology: Json, where: string): LayersModel {
+export function topologyToModel<M extends SavableModel>(topology: Json, where: string, make: ModelMakers<M>): M {
   try {
     // Some writers nest the Keras JSON under 'model_config'.
     const t = isObject(topology) && isObject(topology.model_config) ? topology.model_config : topology;
@@ -210,8 +227,8 @@ export function topologyToModel(topology: Json, where: string): LayersModel {
     checkVersion(isObject(topology) ? topology.keras_version ?? t.keras_version : undefined, where);
     const config = t.config as Record<string, unknown>;
     if (!isObject(config) && !Array.isArray(config)) throw new Error(`${where}: modelTopology.config must be an object, got ${config === undefined ? 'none' : preview(config)}`);
-    if (t.class_name === 'Sequential') return buildSequential(config, where);
-    if (t.class_name === 'Model' || t.class_name === 'Functional') return buildFunctional(config, where);
+    if (t.class_name === 'Sequential') return buildSequential(config, where, make);
+    if (t.class_name === 'Model' || t.class_name === 'Functional') return buildFunctional(config, where, make);
     throw new Error(`${where}: unknown model class '${t.class_name}'; expected 'Sequential', 'Model' or 'Functional'`);
   } catch (err) {
     // Layer and graph checks name the layer but not the loader: say where the bad config came from.
@@ -220,5 +237,3 @@ export function topologyToModel(topology: Json, where: string): LayersModel {
     throw err;
   }
 }
-
-export type { LayerConfig };

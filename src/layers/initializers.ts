@@ -4,7 +4,7 @@
 // program that builds the same model twice gets different weights, and a
 // fresh process gets the same ones (reproducible runs).
 
-import type { LayerConfig } from './layer.js';
+import type { LayerConfig } from './types.js';
 import { clipped, preview } from '../preview.js';
 
 export interface Initializer {

@@ -1,7 +1,7 @@
 // The Layer base class, its weights (LayerVariable) and the symbolic tensors
 // that wire layers into a graph.
 //
-// Layer API (what src/graph, src/train and src/io build on):
+// Layer API (what src/graph, src/model, src/train and src/io build on):
 //   name            unique default per Keras class: conv2d_1, conv2d_2, dense_1, ...
 //   className       the Keras class name: 'Conv2D', 'Dense', 'MaxPooling2D', ...
 //   getConfig()     TF.js's camelCase config (name, trainable, batchInputShape?,
@@ -29,13 +29,10 @@ import type { Regularizer } from './regularizers.js';
 import { shown } from './args.js';
 import { refuseConstraint } from './constraints.js';
 import { checkOutputSize, checkWeightSize } from './sizeLimit.js';
+import type { LayerConfig, SymShape } from './types.js';
 
-/** A shape whose batch axis (first) may be unknown. */
-export type SymShape = readonly (number | null)[];
-
-/** What getConfig() returns: JSON-compatible values. */
-export type ConfigValue = number | string | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
-export type LayerConfig = { [key: string]: ConfigValue };
+// Layers import these from here, beside the Layer API they belong to.
+export type { ConfigValue, LayerConfig, SymShape } from './types.js';
 
 /** Arguments every layer takes, as in TF.js's LayerArgs. */
 export interface LayerArgs {

@@ -4,7 +4,7 @@
 
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
-import type { LayerConfig } from './layer.js';
+import type { LayerConfig } from './types.js';
 import { clipped, preview } from '../preview.js';
 
 export class Regularizer {

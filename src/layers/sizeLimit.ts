@@ -7,7 +7,7 @@
 // buffer limit (maxStorageBufferBindingSize) may be lower; the WebGPU
 // backend refuses a larger buffer itself, naming it, when one is asked for.
 
-import type { SymShape } from './layer.js';
+import type { SymShape } from './types.js';
 
 export const MAX_TENSOR_VALUES = 2 ** 31 - 1;
 

@@ -2,8 +2,8 @@
 // input shape and class count; the rest is the architecture as published.
 
 import * as layers from '../layers/index.js';
-import { sequential, type Sequential } from '../graph/sequential.js';
-import { model, type LayersModel } from '../graph/model.js';
+import { sequential, type Sequential } from '../model/sequential.js';
+import { model, type LayersModel } from '../model/layersModel.js';
 import { input } from '../layers/input.js';
 import type { SymbolicTensor } from '../layers/layer.js';
 

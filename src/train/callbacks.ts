@@ -3,7 +3,8 @@
 
 import type { Tensor } from '../tensor.js';
 import { keep } from '../tensor.js';
-import type { LayersModel } from '../graph/model.js';
+import type { TrainableModel } from './types.js';
+import type { LayersModel } from '../model/layersModel.js';
 
 /** Numbers keyed by 'loss', 'acc', 'val_loss', ... (batch logs add 'batch' and 'size'). */
 export type Logs = Record<string, number>;
@@ -20,6 +21,7 @@ export interface CustomCallbackArgs {
 
 /** Base of the callback classes; subclasses define any of CustomCallbackArgs's hooks. */
 export abstract class Callback {
+  /** The model fit trains. */
   model: LayersModel | null = null;
   setModel(model: LayersModel): void {
     this.model = model;
@@ -41,10 +43,12 @@ export type CallbackArg = Callback | CustomCallbackArgs | readonly (Callback | C
 /** Fans each hook out to every callback, in order, awaiting each. */
 export class CallbackList {
   private readonly list: CustomCallbackArgs[];
-  constructor(arg: CallbackArg | undefined, model: LayersModel, history: History) {
+  constructor(arg: CallbackArg | undefined, model: TrainableModel, history: History) {
     const given = arg === undefined ? [] : Array.isArray(arg) ? [...arg] : [arg as CustomCallbackArgs];
-    for (const c of given) if (c instanceof Callback) c.setModel(model);
-    history.setModel(model);
+    // fit trains only LayersModels (model/layersModel.ts); callbacks see the whole class, as in TF.js.
+    const user = model as LayersModel;
+    for (const c of given) if (c instanceof Callback) c.setModel(user);
+    history.setModel(user);
     this.list = [history, ...given].map((c) => c as CustomCallbackArgs);
   }
   /** Whether any callback wants per-batch logs (they cost one readback per batch). */

@@ -15,28 +15,10 @@
 
 import { keep, rehome, shapeToString, type Tensor } from '../tensor.js';
 import { backend as selectedBackend } from '../engine.js';
-import type { LayersModel } from '../graph/model.js';
-
-export interface CheckpointTensor {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly values: Float32Array;
-}
-
-export interface Checkpoint {
-  /** Training steps taken (the optimizer's iterations, which Adam's bias correction counts). */
-  readonly iterations: number;
-  /** Where fit was: after batch `batch` (0-based) of epoch `epoch`; both -1 when taken outside fit. */
-  readonly epoch: number;
-  readonly batch: number;
-  /** Every weight, in model.weights order. */
-  readonly weights: readonly CheckpointTensor[];
-  /** The optimizer's slots (Adam's m and v, momentum accumulators), named `<weight>/<slot>` as optimizer.getWeights() names them. */
-  readonly optimizer: readonly CheckpointTensor[];
-}
+import type { Checkpoint, CheckpointTensor, TrainableModel } from './types.js';
 
 /** The optimizer's live slot tensors (its 'iter' scalar is a copy we do not need). */
-async function optimizerSlots(model: LayersModel): Promise<{ name: string; tensor: Tensor }[]> {
+async function optimizerSlots(model: TrainableModel): Promise<{ name: string; tensor: Tensor }[]> {
   if (!model.compiled) return [];
   const named = await model.compiled.optimizer.getWeights();
   for (const n of named) if (n.name === 'iter') n.tensor.dispose();
@@ -48,7 +30,7 @@ async function optimizerSlots(model: LayersModel): Promise<{ name: string; tenso
  * until this resolves) and returns the pending read of them, wrapped: an async
  * function returning the bare promise would wait for it.
  */
-async function startCapture(model: LayersModel, epoch: number, batch: number): Promise<{ read: Promise<Checkpoint> }> {
+async function startCapture(model: TrainableModel, epoch: number, batch: number): Promise<{ read: Promise<Checkpoint> }> {
   const slots = await optimizerSlots(model);
   // Synchronous from here: each data() records its copy before anything else is recorded.
   const iterations = model.compiled?.optimizer.iterations ?? 0;
@@ -63,7 +45,7 @@ async function startCapture(model: LayersModel, epoch: number, batch: number): P
 }
 
 /** model.takeCheckpoint(): a checkpoint now, read back before it resolves. */
-export async function takeCheckpoint(model: LayersModel): Promise<Checkpoint> {
+export async function takeCheckpoint(model: TrainableModel): Promise<Checkpoint> {
   const cp = await (await startCapture(model, -1, -1)).read;
   model.checkpoint = cp;
   return cp;
@@ -73,7 +55,7 @@ export async function takeCheckpoint(model: LayersModel): Promise<Checkpoint> {
  * model.restoreCheckpoint(): every weight and slot gets the checkpoint's values
  * on the selected backend (after device loss: the new one that setBackend made).
  */
-export async function restoreCheckpoint(model: LayersModel, cp: Checkpoint): Promise<void> {
+export async function restoreCheckpoint(model: TrainableModel, cp: Checkpoint): Promise<void> {
   const where = `${model.className}.restoreCheckpoint`;
   const home = selectedBackend();
   if (home.isLost?.()) throw new Error(`${where}: the selected backend's device is lost; call await wc.setBackend('webgpu') (or 'cpu') first`);
@@ -105,12 +87,12 @@ export async function restoreCheckpoint(model: LayersModel, cp: Checkpoint): Pro
 }
 
 /** Whether the model's weights live on a backend whose device is gone. */
-function weightsLost(model: LayersModel): boolean {
+function weightsLost(model: TrainableModel): boolean {
   return model.weights.some((v) => v.value.backend.isLost?.() ?? false);
 }
 
 /** What fit, evaluate and predict say when the weights are on a lost device (validate.ts). */
-export function weightsLostMessage(model: LayersModel, where: string): string {
+export function weightsLostMessage(model: TrainableModel, where: string): string {
   return `${where}: the model's weights were on a GPU device that was lost. ` +
     (model.checkpoint
       ? "Call await wc.setBackend('webgpu') for a new device, then await model.restoreCheckpoint(), and make the data tensors again."
@@ -124,7 +106,7 @@ export class CheckpointKeeper {
   private pending: Promise<void> | null = null;
   private readError: unknown = null;
 
-  constructor(private readonly model: LayersModel, private readonly every: number | undefined, private readonly where: string) {
+  constructor(private readonly model: TrainableModel, private readonly every: number | undefined, private readonly where: string) {
     if (every !== undefined && !(Number.isInteger(every) && every >= 1)) {
       throw new Error(`${where}: checkpointEvery must be a positive integer (batches), got ${every}`);
     }

@@ -3,8 +3,8 @@
 
 import type { LossKind, MetricKind } from '../backend/types.js';
 import { LOSS_KINDS } from '../kernels/loss/index.js';
-import type { LayersModel } from '../graph/model.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
+import type { Compiled, ResolvedMetric, TrainableModel } from './types.js';
 
 export type LossIdentifier = LossKind | 'mse' | 'mae' | 'mape' | 'msle' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy'
   | 'binary_crossentropy' | 'mean_squared_error' | 'mean_absolute_error';
@@ -15,22 +15,6 @@ export interface CompileArgs {
   /** One name for every output, or one per output. */
   loss: LossIdentifier | readonly LossIdentifier[];
   metrics?: readonly MetricIdentifier[] | MetricIdentifier;
-}
-
-export interface ResolvedMetric {
-  /** The logs' key: 'acc', 'mse', ... (prefixed with the output layer's name when there are several outputs). */
-  key: string;
-  kind: MetricKind;
-  output: number;
-}
-
-export interface Compiled {
-  optimizer: Optimizer;
-  losses: LossKind[];
-  /** Per-output loss keys in the logs ('dense_2_loss'); empty for one output. */
-  lossKeys: string[];
-  metrics: ResolvedMetric[];
-  metricKeys: string[];
 }
 
 const LOSS_ALIASES: Record<string, LossKind> = {
@@ -72,7 +56,7 @@ export function resolveMetric(id: string, loss: LossKind, outputUnits: number | 
   return { key: id, kind };
 }
 
-export function compileModel(model: LayersModel, args: CompileArgs): Compiled {
+export function compileModel(model: TrainableModel, args: CompileArgs): Compiled {
   const where = `${model.className}.compile`;
   if (!args || args.loss === undefined) throw new Error(`${where}: loss is required (e.g. 'categoricalCrossentropy')`);
   const outputs = model.outputs;

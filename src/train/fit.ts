@@ -6,12 +6,11 @@
 import type { Tensor } from '../tensor.js';
 import { keep, tidy } from '../tensor.js';
 import * as ops from '../ops/index.js';
-import type { LayersModel } from '../graph/model.js';
+import type { Compiled, TrainableModel } from './types.js';
 import { nextSeed, seededRandom } from '../layers/initializers.js';
 import { CallbackList, History, type CallbackArg, type Logs } from './callbacks.js';
 import { CheckpointKeeper } from './checkpoint.js';
 import { evalStep } from './step.js';
-import type { Compiled } from './compile.js';
 import { checkedTrainStep, NonFiniteLossError } from './guard.js';
 import { checkFinite, checkFiniteSync, checkInputShapes, checkModelAndBackends, checkTargetShapes, rowCount, tensorList } from './validate.js';
 import { checkLabelsOnDevice, checkLabelsSync, sparseLabelUses, type LabelUse } from './labels.js';
@@ -67,7 +66,7 @@ const NO_LABELS = Symbol('no labels');
  * compiled) its outputs and losses, rows, sparse labels and NaN/Inf where
  * known. Returns the lists and the rows, and what only the device can tell.
  */
-function checkData(model: LayersModel, where: string, x: unknown, y: unknown): { xs: Tensor[]; ys: Tensor[]; n: number; unread: { xs: Tensor[]; ys: Tensor[]; labels: LabelUse[] } } {
+function checkData(model: TrainableModel, where: string, x: unknown, y: unknown): { xs: Tensor[]; ys: Tensor[]; n: number; unread: { xs: Tensor[]; ys: Tensor[]; labels: LabelUse[] } } {
   const xs = tensorList(where, 'x', x);
   const ys = y === NO_LABELS ? [] : tensorList(where, 'y', y);
   model.ensureBuilt(xs);
@@ -88,7 +87,7 @@ function checkData(model: LayersModel, where: string, x: unknown, y: unknown): {
  * async methods: the reads go out together, and a failure is reported in a
  * fixed order (x, y, labels).
  */
-async function checkDataAsync(model: LayersModel, where: string, x: unknown, y: unknown): Promise<{ xs: Tensor[]; ys: Tensor[]; n: number }> {
+async function checkDataAsync(model: TrainableModel, where: string, x: unknown, y: unknown): Promise<{ xs: Tensor[]; ys: Tensor[]; n: number }> {
   const d = checkData(model, where, x, y);
   const outcomes = await Promise.allSettled([
     checkFinite(where, 'x', d.unread.xs), checkFinite(where, 'y', d.unread.ys), checkLabelsOnDevice(where, d.unread.labels),
@@ -97,7 +96,7 @@ async function checkDataAsync(model: LayersModel, where: string, x: unknown, y: 
   return d;
 }
 
-function requireCompiled(model: LayersModel, where: string): Compiled {
+function requireCompiled(model: TrainableModel, where: string): Compiled {
   if (!model.compiled) throw new Error(`${where}: compile the model first (model.compile({ optimizer, loss }))`);
   return model.compiled;
 }
@@ -154,7 +153,7 @@ function shuffled(idx: Int32Array, rand: () => number): Int32Array {
   return out;
 }
 
-async function evaluateLoop(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[], batchSize: number): Promise<number[]> {
+async function evaluateLoop(model: TrainableModel, xs: readonly Tensor[], ys: readonly Tensor[], batchSize: number): Promise<number[]> {
   const n = xs[0].shape[0];
   const sums = new DeviceSums();
   for (const [start, end] of batches(n, batchSize)) {
@@ -178,7 +177,7 @@ function nonNegativeInteger(where: string, name: string, v: unknown, fallback: n
 }
 
 /** One fit at a time per model (src/train/fitLock.ts), released however fit ends. */
-export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs): Promise<History> {
+export async function fitModel(model: TrainableModel, x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs): Promise<History> {
   const where = `${model.className}.fit`;
   const release = beginFit(model, where);
   try {
@@ -188,7 +187,7 @@ export async function fitModel(model: LayersModel, x: Tensor | Tensor[], y: Tens
   }
 }
 
-async function fitUnlocked(model: LayersModel, where: string, x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs): Promise<History> {
+async function fitUnlocked(model: TrainableModel, where: string, x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs): Promise<History> {
   requireCompiled(model, where);
   let { xs, ys, n } = await checkDataAsync(model, where, x, y);
   const batchSize = positiveBatch(where, args.batchSize);
@@ -282,7 +281,7 @@ function nonFiniteLoss(where: string, loss: number, epoch: number | null, batch:
 }
 
 /** [loss, ...metrics] in inference mode, as numbers (the batch-size-weighted means over all rows). */
-export async function evaluateModel(model: LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[], args: EvaluateArgs): Promise<number[]> {
+export async function evaluateModel(model: TrainableModel, x: Tensor | Tensor[], y: Tensor | Tensor[], args: EvaluateArgs): Promise<number[]> {
   const where = `${model.className}.evaluate`;
   requireCompiled(model, where);
   const batchSize = positiveBatch(where, args.batchSize);
@@ -291,7 +290,7 @@ export async function evaluateModel(model: LayersModel, x: Tensor | Tensor[], y:
 }
 
 /** One step on exactly this batch: the loss, or [loss, ...metrics] when there are metrics. */
-export async function trainOnBatchModel(model: LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[]): Promise<number | number[]> {
+export async function trainOnBatchModel(model: TrainableModel, x: Tensor | Tensor[], y: Tensor | Tensor[]): Promise<number | number[]> {
   const where = `${model.className}.trainOnBatch`;
   refuseDuringFit(model, where);
   requireCompiled(model, where);
@@ -310,7 +309,7 @@ function stackRows(parts: readonly Tensor[]): Tensor {
 }
 
 /** Inference in batches: one tensor per output (a Tensor when the model has one output). */
-export function predictModel(model: LayersModel, x: Tensor | Tensor[], args: PredictArgs): Tensor | Tensor[] {
+export function predictModel(model: TrainableModel, x: Tensor | Tensor[], args: PredictArgs): Tensor | Tensor[] {
   const where = `${model.className}.predict`;
   const batchSize = positiveBatch(where, args.batchSize);
   // predict cannot wait for a device read: a GPU-made x of unknown finiteness passes unchecked

@@ -6,12 +6,12 @@
 // before anything else and released however fit ends (an error, a NaN loss,
 // device loss), so a failed fit never blocks the next.
 
-import type { LayersModel } from '../graph/model.js';
+import type { TrainableModel } from './types.js';
 
-const training = new WeakSet<LayersModel>();
+const training = new WeakSet<TrainableModel>();
 
 /** Marks the model as training; the returned function unmarks it. */
-export function beginFit(model: LayersModel, where: string): () => void {
+export function beginFit(model: TrainableModel, where: string): () => void {
   if (training.has(model)) {
     throw new Error(`${where}: Cannot start training because another fit() call is ongoing. Await the first fit() of model '${model.name}' before starting another.`);
   }
@@ -20,13 +20,8 @@ export function beginFit(model: LayersModel, where: string): () => void {
 }
 
 /** Refuses a call that changes the weights while fit trains the model. */
-export function refuseDuringFit(model: LayersModel, where: string): void {
+export function refuseDuringFit(model: TrainableModel, where: string): void {
   if (training.has(model)) {
     throw new Error(`${where}: cannot train while a fit() call is ongoing on model '${model.name}': it would change the weights under it. Await the fit() first.`);
   }
-}
-
-/** Whether a fit() of this model is running (TF.js's model.isTraining). */
-export function isTraining(model: LayersModel): boolean {
-  return training.has(model);
 }

@@ -19,7 +19,7 @@
 import type { Tensor } from '../tensor.js';
 import { keep, tidy } from '../tensor.js';
 import type { LayerVariable } from '../layers/layer.js';
-import type { LayersModel } from '../graph/model.js';
+import type { TrainableModel } from './types.js';
 import { lossAndGradients } from './step.js';
 
 /** Thrown by fit and trainOnBatch when a batch's loss is NaN or infinite; that batch's update was not applied. */
@@ -40,7 +40,7 @@ export class NonFiniteLossError extends Error {
 /** Device-side copies of the weights a training-mode forward changes in place. */
 class ForwardState {
   private readonly copies: [LayerVariable, Tensor][];
-  constructor(model: LayersModel) {
+  constructor(model: TrainableModel) {
     // Weights a layer declares non-trainable (batch norm's moving statistics) are
     // the ones updated outside the optimizer; frozen trainable weights never change.
     this.copies = model.weights.filter((v) => !v.declaredTrainable).map((v) => [v, keep(v.value.backend.clone(v.value))]);
@@ -67,7 +67,7 @@ export interface CheckedStep {
  * scope, so gathered rows are freed with it), applying the update only when
  * the loss is finite. Any error inside the step leaves the weights as they were.
  */
-export async function checkedTrainStep(model: LayersModel, feed: () => [Tensor[], Tensor[]], readAll: boolean): Promise<CheckedStep> {
+export async function checkedTrainStep(model: TrainableModel, feed: () => [Tensor[], Tensor[]], readAll: boolean): Promise<CheckedStep> {
   const state = new ForwardState(model);
   let reading: Promise<number[]> | null = null;
   let grads: [LayerVariable, Tensor][] = [];

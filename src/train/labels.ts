@@ -15,7 +15,7 @@
 
 import type { Tensor } from '../tensor.js';
 import { shapeToString } from '../tensor.js';
-import type { LayersModel } from '../graph/model.js';
+import type { TrainableModel } from './types.js';
 import { firstNonClass, firstNonClassIn, type ValueAt } from '../valueHint.js';
 import { sparseLabelCheck } from '../kernels/loss/index.js';
 
@@ -31,7 +31,7 @@ export interface LabelUse {
 }
 
 /** The y tensors that a sparse loss or a sparse metric reads as class indices. */
-export function sparseLabelUses(model: LayersModel, ys: readonly Tensor[]): LabelUse[] {
+export function sparseLabelUses(model: TrainableModel, ys: readonly Tensor[]): LabelUse[] {
   const c = model.compiled;
   if (!c) return [];
   const uses: LabelUse[] = [];

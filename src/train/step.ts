@@ -5,11 +5,10 @@
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import type { LayerVariable, SymbolicTensor } from '../layers/layer.js';
-import type { LayersModel } from '../graph/model.js';
-import type { Compiled } from './compile.js';
+import type { Compiled, TrainableModel } from './types.js';
 import { backwardGraph } from '../graph/executor.js';
 
-function requireCompiled(model: LayersModel, where: string): Compiled {
+function requireCompiled(model: TrainableModel, where: string): Compiled {
   if (!model.compiled) throw new Error(`${model.className}.${where}: compile the model first (model.compile({ optimizer, loss }))`);
   return model.compiled;
 }
@@ -23,7 +22,7 @@ function total(xs: readonly Tensor[]): Tensor {
  * Outputs whose loss is a cross-entropy right after a softmax that nothing
  * else consumes: their gradient is taken at the logits, fused and stable.
  */
-function fusedOutputs(model: LayersModel, c: Compiled): Set<SymbolicTensor> {
+function fusedOutputs(model: TrainableModel, c: Compiled): Set<SymbolicTensor> {
   const consumed = new Set<SymbolicTensor>();
   for (const n of model.nodes) for (const x of n.inputs) consumed.add(x);
   const fused = new Set<SymbolicTensor>();
@@ -35,7 +34,7 @@ function fusedOutputs(model: LayersModel, c: Compiled): Set<SymbolicTensor> {
 }
 
 /** Regularization penalties of every regularized weight, and their gradients for the trainable ones. */
-function regularization(model: LayersModel): { penalties: Tensor[]; grads: [LayerVariable, Tensor][] } {
+function regularization(model: TrainableModel): { penalties: Tensor[]; grads: [LayerVariable, Tensor][] } {
   const penalties: Tensor[] = [];
   const grads: [LayerVariable, Tensor][] = [];
   for (const v of model.weights) {
@@ -59,7 +58,7 @@ export interface StepResult {
  * recorded, so a caller can start reading the loss while the device still
  * runs the backward (fit's NaN check, src/train/guard.ts).
  */
-export function lossAndGradients(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[], afterForward?: (values: readonly Tensor[]) => void): StepResult {
+export function lossAndGradients(model: TrainableModel, xs: readonly Tensor[], ys: readonly Tensor[], afterForward?: (values: readonly Tensor[]) => void): StepResult {
   const c = requireCompiled(model, 'fit');
   const fused = fusedOutputs(model, c);
   // forward: training mode (batch statistics, dropout on)
@@ -81,7 +80,7 @@ export function lossAndGradients(model: LayersModel, xs: readonly Tensor[], ys: 
 }
 
 /** Inference-mode loss and metrics, as TF.js's evaluate (no weight penalties). */
-export function evalStep(model: LayersModel, xs: readonly Tensor[], ys: readonly Tensor[]): Tensor[] {
+export function evalStep(model: TrainableModel, xs: readonly Tensor[], ys: readonly Tensor[]): Tensor[] {
   const c = requireCompiled(model, 'evaluate');
   const { outputs } = model.forwardPass(xs, false);
   const outputLosses = outputs.map((p, i) => ops.loss(c.losses[i], ys[i], p));

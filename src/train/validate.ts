@@ -6,7 +6,7 @@
 
 import { Tensor, shapeToString } from '../tensor.js';
 import type { LossKind } from '../backend/types.js';
-import type { LayersModel } from '../graph/model.js';
+import type { TrainableModel } from './types.js';
 import { symShapeToString, type SymShape } from '../layers/layer.js';
 import { checkFeeds } from '../graph/executor.js';
 import { weightsLostMessage } from './checkpoint.js';
@@ -34,7 +34,7 @@ export function tensorList(where: string, what: 'x' | 'y', v: unknown): Tensor[]
  * built on the CPU cannot take WebGPU tensors (or the reverse), and a disposed
  * model says so here rather than from inside its first kernel.
  */
-export function checkModelAndBackends(model: LayersModel, where: string, xs: readonly Tensor[], ys: readonly Tensor[]): void {
+export function checkModelAndBackends(model: TrainableModel, where: string, xs: readonly Tensor[], ys: readonly Tensor[]): void {
   const weights = model.weights;
   for (const v of weights) v.value.assertUsable(`${where} (weight ${v.name}; was the model disposed?)`);
   const home = weights[0]?.value.backend ?? xs[0]?.backend;
@@ -66,7 +66,7 @@ export function rowCount(where: string, xs: readonly Tensor[], ys: readonly Tens
 }
 
 /** The fed tensors against the model's inputs: count, rank and every non-batch axis. */
-export function checkInputShapes(model: LayersModel, where: string, xs: readonly Tensor[]): void {
+export function checkInputShapes(model: TrainableModel, where: string, xs: readonly Tensor[]): void {
   checkFeeds(where, model.inputs, xs);
 }
 
@@ -78,7 +78,7 @@ function targetShapes(out: SymShape, loss: LossKind): SymShape[] {
 }
 
 /** y against each output's shape and loss (the width of one-hot labels, say). */
-export function checkTargetShapes(model: LayersModel, where: string, ys: readonly Tensor[], losses: readonly LossKind[]): void {
+export function checkTargetShapes(model: TrainableModel, where: string, ys: readonly Tensor[], losses: readonly LossKind[]): void {
   const outputs = model.outputs;
   if (ys.length !== outputs.length) throw new Error(`${where}: the model has ${outputs.length} output(s), got ${ys.length} y tensor(s)`);
   ys.forEach((y, i) => {

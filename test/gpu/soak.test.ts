@@ -58,7 +58,7 @@ describe('webgpu soak', () => {
       // Warm-up is the first fit: autotuning after its first step, its two checkpoints.
       const r = await gp.run(async ({ wc, engine }, a) => {
         const be = engine.backend() as Gpu;
-        const s = (window as unknown as { soak: { model: import('../../src/graph/model.js').LayersModel; x: import('../../src/tensor.js').Tensor; y: import('../../src/tensor.js').Tensor; steps: number } }).soak;
+        const s = (window as unknown as { soak: { model: import('../../src/model/layersModel.js').LayersModel; x: import('../../src/tensor.js').Tensor; y: import('../../src/tensor.js').Tensor; steps: number } }).soak;
         const out: Sample[] = [];
         const h = await s.model.fit(s.x, s.y, {
           batchSize: a.batch, epochs: 1, shuffle: false, checkpointEvery: 25,

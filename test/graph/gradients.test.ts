@@ -4,7 +4,7 @@
 
 import { describe, it } from 'vitest';
 import * as wc from '../../src/index.js';
-import type { LayersModel } from '../../src/graph/model.js';
+import type { LayersModel } from '../../src/model/layersModel.js';
 import { lossAndGradients } from '../../src/train/step.js';
 import { expectClose, numericGradient, randomValues } from '../util/check.js';
 

@@ -6,7 +6,7 @@
 import type { Tensor } from '../tensor.js';
 import type { Layer, SymbolicTensor } from '../layers/layer.js';
 import { InputLayer, input } from '../layers/input.js';
-import { LayersModel } from './model.js';
+import { LayersModel } from './layersModel.js';
 import { checkOutputSize } from '../layers/sizeLimit.js';
 
 export interface SequentialArgs {

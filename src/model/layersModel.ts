@@ -1,18 +1,23 @@
-// LayersModel: a functional graph of layers (wc.model({ inputs, outputs })),
-// with the weights API, summary, and the training entry points, which live
-// in src/train. Sequential (sequential.ts) is a LayersModel built as a chain.
+// LayersModel, the model users see: a functional graph of layers
+// (wc.model({ inputs, outputs })) with the weights API and summary. It
+// composes the graph (src/graph), training (src/train) and saving (src/io),
+// which know a model only through their own small interfaces.
+// Sequential (sequential.ts) is a LayersModel built as a chain.
 
 import type { Tensor } from '../tensor.js';
 import { Layer, LayerVariable, Node, SymbolicTensor, uniqueName } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
 import { clipped, listed } from '../preview.js';
-import { buildTopology, type Topology } from './topology.js';
-import { checkFeeds, forwardGraph, type ForwardPass } from './executor.js';
-import { formatSummary, outputShapeString } from './summary.js';
-import { compileModel, type CompileArgs, type Compiled } from '../train/compile.js';
+import { buildTopology, ModelGraph } from '../graph/topology.js';
+import { checkFeeds, forwardGraph, type ForwardPass } from '../graph/executor.js';
+import { formatSummary, outputShapeString } from '../graph/summary.js';
+import { compileModel, type CompileArgs } from '../train/compile.js';
 import { evaluateModel, fitModel, predictModel, trainOnBatchModel, type EvaluateArgs, type FitArgs, type PredictArgs } from '../train/fit.js';
 import type { History } from '../train/callbacks.js';
-import { restoreCheckpoint, takeCheckpoint, type Checkpoint } from '../train/checkpoint.js';
+import { restoreCheckpoint, takeCheckpoint } from '../train/checkpoint.js';
+import type { Checkpoint, Compiled } from '../train/types.js';
+import { saveModel } from '../io/index.js';
+import type { SaveTarget } from '../io/types.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
@@ -21,16 +26,6 @@ export interface ModelArgs {
 }
 
 const asList = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...(v as readonly T[])] : [v as T]);
-
-/** A model's inputs and outputs, and the topology between them, built once when first needed. */
-export class ModelGraph {
-  private built: Topology | null = null;
-  constructor(readonly inputs: SymbolicTensor[], readonly outputs: SymbolicTensor[], private readonly make: () => Topology) {}
-  get topology(): Topology {
-    if (!this.built) this.built = this.make();
-    return this.built;
-  }
-}
 
 export class LayersModel {
   readonly className: string = 'Model';
@@ -66,7 +61,7 @@ export class LayersModel {
   }
 
   /** The graph, or a clear error when a sequential model has no input shape yet. */
-  protected requireGraph(where: string): NonNullable<LayersModel['graph']> {
+  protected requireGraph(where: string): ModelGraph {
     if (!this.graph) {
       throw new Error(`${this.className}.${where}: the model has no input shape yet; give its first layer an inputShape (or call it on data first)`);
     }
@@ -106,10 +101,8 @@ export class LayersModel {
   /**
    * Saves in TensorFlow.js's layers-model format: an IO handler (in memory),
    * 'indexeddb://name' or 'downloads://name' in a browser, a directory in Node.
-   * (Loaded lazily: src/io builds models, so it imports this module.)
    */
-  async save(target: import('../io/handlers.js').SaveTarget): Promise<unknown> {
-    const { saveModel } = await import('../io/index.js');
+  async save(target: SaveTarget): Promise<unknown> {
     return saveModel(this, target);
   }
 
