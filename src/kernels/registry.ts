@@ -20,6 +20,7 @@ export const KERNELS = {
   conv2dColumns: conv2d.conv2dColumnsKernel,
   conv2dBackwardInput: conv2d.conv2dBackwardInputKernel,
   conv2dBackwardFilter: conv2d.conv2dBackwardFilterKernel,
+  conv2dKeepsColumns: conv2d.conv2dKeepsColumnsKernel,
   matmul: matmul.matmulKernel,
   biasAdd: matmul.biasAddKernel,
   biasAddBackward: matmul.biasAddBackwardKernel,

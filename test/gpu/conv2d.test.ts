@@ -57,14 +57,17 @@ const CASES: Case[] = [
 
 describe('webgpu conv2d', () => {
   it('training keeps the column matrix only where the conv needs one (not for cin % 4 != 0 with cout % 4 == 0)', async () => {
-    const r = await gp.run(async ({ engine }) => {
-      const be = engine.backend() as unknown as { convKeepsColumns(x: number[], w: number[], p: unknown): boolean; useGemmVariant(v: string): Promise<void> };
+    const r = await gp.run(async ({ engine, kernels }) => {
+      const be = engine.backend();
+      const gpu = be as unknown as { useGemmVariant(v: string): Promise<void> };
+      const keeps = (x: number[], w: number[], q: { strides: number[]; padding: string; dilations: number[] }) =>
+        be.run(kernels.KERNELS.conv2dKeepsColumns, [x, w, q as never]);
       const p = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
-      const out = [be.convKeepsColumns([2, 8, 8, 1], [3, 3, 1, 8], p), be.convKeepsColumns([2, 8, 8, 4], [3, 3, 4, 8], p),
-        be.convKeepsColumns([2, 8, 8, 3], [3, 3, 3, 6], p), be.convKeepsColumns([2, 8, 8, 3], [1, 1, 3, 8], { ...p, padding: 'valid' })];
-      await be.useGemmVariant('naive');
-      out.push(be.convKeepsColumns([2, 8, 8, 1], [3, 3, 1, 8], p));
-      await be.useGemmVariant('blocked');
+      const out = [keeps([2, 8, 8, 1], [3, 3, 1, 8], p), keeps([2, 8, 8, 4], [3, 3, 4, 8], p),
+        keeps([2, 8, 8, 3], [3, 3, 3, 6], p), keeps([2, 8, 8, 3], [1, 1, 3, 8], { ...p, padding: 'valid' })];
+      await gpu.useGemmVariant('naive');
+      out.push(keeps([2, 8, 8, 1], [3, 3, 1, 8], p));
+      await gpu.useGemmVariant('blocked');
       return out;
     }, null);
     // cin 1: direct; cin 4: im2col + GEMM; cout 6: no vec4s along cout; 1x1: x is its own column matrix; the naive oracle: columns.

@@ -112,9 +112,7 @@ export class GpuContext {
   /** Records a kernel over an explicit grid of workgroups ([x, y] or [x, y, z]); params: one value per declared uniform. */
   run<U extends Uniforms>(spec: PipelineSpec<U>, params: UniformValues<U> | Params | null, buffers: readonly GPUBuffer[], workgroups: readonly number[]): void {
     const packed = params === null || params instanceof Params ? params : packUniforms(spec.name, spec.uniforms ?? ({} as U), params);
-    // While profiling, a first use compiles synchronously: the profiler times each dispatch as it records.
-    const pipeline = this.scheduler.profiler ? this.pipelines.getSync(spec) : this.pipelines.acquire(spec);
-    this.scheduler.dispatch(spec.name, pipeline, packed, buffers, workgroups);
+    this.scheduler.dispatch(spec.name, this.pipelines.acquire(spec), packed, buffers, workgroups);
   }
 }
 

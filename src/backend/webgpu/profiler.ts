@@ -1,8 +1,8 @@
-// wc.profile on WebGPU. While a profile is open the scheduler gives every
-// dispatch a compute pass of its own (scheduler.ts, profiledDispatch) and asks
-// the profiler here for that pass's timestamp writes; the backend's kernel
-// methods are wrapped so each dispatch is named after the contract kernel that
-// recorded it and its shader ('conv2dBackwardFilter/gemm').
+// wc.profile on WebGPU. While a profile is open the scheduler submits each
+// recorded dispatch in a compute pass of its own (scheduler.ts, submitList)
+// and asks the profiler here for that pass's timestamp writes; the backend's
+// run is wrapped so each dispatch is named after the kernel that recorded it
+// and its shader ('conv2dBackwardFilter/gemm').
 //
 // Two ways to time, chosen by what the device offers:
 // - 'timestamp-query': the GPU writes a timestamp at the start and end of each
@@ -39,11 +39,16 @@ interface QueryBlock {
 
 class TimestampProfiler implements Named {
   op: string | null = null;
+  readonly submitsEach = false;
   private readonly blocks: QueryBlock[] = [];
 
   constructor(private readonly device: GPUDevice) {}
 
-  beginDispatch(shader: string, encoder: GPUCommandEncoder): GPUComputePassTimestampWrites {
+  nameOf(shader: string): string {
+    return nameOf(this.op, shader);
+  }
+
+  beginDispatch(name: string, encoder: GPUCommandEncoder): GPUComputePassTimestampWrites {
     let block = this.blocks[this.blocks.length - 1];
     if (!block || block.names.length === SET_DISPATCHES) {
       if (block) this.resolve(block, encoder);
@@ -51,7 +56,7 @@ class TimestampProfiler implements Named {
       this.blocks.push(block);
     }
     const i = block.names.length;
-    block.names.push(nameOf(this.op, shader));
+    block.names.push(name);
     return { querySet: block.set, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
   }
 
@@ -90,20 +95,22 @@ class TimestampProfiler implements Named {
 
 class WorkDoneProfiler implements Named {
   op: string | null = null;
-  private current = '';
+  readonly submitsEach = true;
   private lastDone = 0;
   private readonly timed: Promise<TimedCall>[] = [];
 
-  constructor(private readonly scheduler: Scheduler, private readonly queue: GPUQueue) {}
+  constructor(private readonly queue: GPUQueue) {}
 
-  beginDispatch(shader: string): undefined {
-    this.current = nameOf(this.op, shader);
+  nameOf(shader: string): string {
+    return nameOf(this.op, shader);
+  }
+
+  beginDispatch(): undefined {
     return undefined;
   }
 
-  endDispatch(): void {
-    this.scheduler.flush();
-    const name = this.current;
+  /** Called right after the dispatch's own submit. */
+  endDispatch(name: string): void {
     const submitted = performance.now();
     // Completions resolve in submission order (one queue), so lastDone is the previous dispatch's.
     this.timed.push(this.queue.onSubmittedWorkDone().then(() => {
@@ -131,7 +138,7 @@ export async function startWebGpuProfile(backend: WebGpuBackend, timing?: 'times
     throw new Error("profile: this WebGPU device has no 'timestamp-query' feature (the adapter does not offer it); use timing: 'submitted-work-done'");
   }
   await scheduler.sync();
-  const profiler: Named = useTimestamps ? new TimestampProfiler(gpu.device) : new WorkDoneProfiler(scheduler, gpu.device.queue);
+  const profiler: Named = useTimestamps ? new TimestampProfiler(gpu.device) : new WorkDoneProfiler(gpu.device.queue);
   const unwrap = wrapRun(backend, (name, call) => {
     profiler.op = name;
     try {
@@ -144,8 +151,10 @@ export async function startWebGpuProfile(backend: WebGpuBackend, timing?: 'times
   return {
     timing: useTimestamps ? 'timestamp-query' : 'submitted-work-done',
     async stop() {
-      scheduler.profiler = null;
       unwrap();
+      // What the profiled code recorded is submitted while the profiler still times it.
+      scheduler.flush();
+      scheduler.profiler = null;
       await scheduler.sync();
       return profiler.finish(scheduler);
     },

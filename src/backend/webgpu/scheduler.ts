@@ -1,22 +1,21 @@
-// Records kernels into one command encoder (and one compute pass while only
-// dispatches follow each other) and submits only when it must: before a read,
-// on sync(), before an upload, or when the uniform arena is full. A training
-// step is thus a handful of submits, not one per kernel.
+// Records every command of the work between two submits into one list, and
+// submits the list only when it must: before a read, on sync(), before an
+// upload, or when the uniform arena is full. A training step is thus a handful
+// of submits, not one per kernel.
 //
-// Uniforms: every dispatch's Params go into one CPU-side arena at 256-byte
-// aligned offsets (minUniformBufferOffsetAlignment) and reach the GPU in one
-// writeBuffer just before the submit that uses them. The arena's GPU buffer is
-// reused for the next batch: a writeBuffer issued after a submit is ordered
-// after that submit's commands, so nothing recorded earlier sees new values.
+// Uniforms: every dispatch's Params go into one CPU-side arena at aligned
+// offsets (minUniformBufferOffsetAlignment) and reach the GPU in one
+// writeBuffer just before the submit that uses them; a writeBuffer issued
+// after a submit is ordered after that submit's commands.
 //
-// First use of a kernel: its pipeline is still compiling (pipelines.ts makes
-// them asynchronously, on demand), so the scheduler switches to deferred mode:
-// commands are kept as closures and each flush becomes a link of a promise
-// chain that waits for the pipelines, encodes and submits; uploads and buffer
-// destruction take their turn on the chain, and reads wait for it. JavaScript
-// goes on recording the step while the compiler works, and the pipelines of a
-// step compile in parallel. Once the chain drains the scheduler encodes
-// immediately again, so a warmed-up step never waits on anything but its reads.
+// How a list is submitted is the only thing that varies. A list whose
+// pipelines all exist is encoded and submitted at once. A list that waits for
+// a pipeline still compiling (its kernel's first use: pipelines.ts makes them
+// asynchronously) becomes a link of a promise chain that waits, encodes and
+// submits; later lists, uploads and buffer destruction take their turn on the
+// chain and reads wait for it, so JavaScript records on while the compiler
+// works. While a profile is open, each dispatch gets a pass of its own with
+// the profiler's timestamp writes, or a submit of its own.
 
 import { BufferPool } from './buffers.js';
 import type { GpuDevice } from './device.js';
@@ -50,56 +49,27 @@ export class Params {
 
 const ARENA_BYTES = 64 * 1024;
 
-/** What the scheduler asks of a profiler around each dispatch (implemented in profiler.ts). */
+/** How a profile times the dispatches of a submitted list (implemented in profiler.ts). */
 export interface DispatchProfiler {
+  /** The name a dispatch is timed under, taken when it is recorded (the kernel that recorded it, and its shader). */
+  nameOf(shader: string): string;
+  /** Whether each dispatch is submitted alone (timed from the CPU by when the queue reports it done). */
+  readonly submitsEach: boolean;
   /** Before the dispatch's own pass: timestamp writes for it, or undefined when timing from the CPU. */
-  beginDispatch(shader: string, encoder: GPUCommandEncoder): GPUComputePassTimestampWrites | undefined;
-  /** After the pass has ended. */
-  endDispatch(): void;
+  beginDispatch(name: string, encoder: GPUCommandEncoder): GPUComputePassTimestampWrites | undefined;
+  /** After the dispatch's pass has ended (and, when it submits each, after its submit). */
+  endDispatch(name: string): void;
 }
 
-/** One command buffer being recorded: the encoder and, while only dispatches follow each other, one compute pass. */
-class Encoding {
-  private encoder: GPUCommandEncoder | null = null;
-  private pass: GPUComputePassEncoder | null = null;
-
-  constructor(private readonly device: GPUDevice) {}
-
-  enc(): GPUCommandEncoder {
-    this.encoder ??= this.device.createCommandEncoder({ label: 'webcnn step' });
-    return this.encoder;
-  }
-
-  computePass(): GPUComputePassEncoder {
-    this.pass ??= this.enc().beginComputePass({ label: 'webcnn kernels' });
-    return this.pass;
-  }
-
-  /** Copies and clears live outside compute passes. */
-  endPass(): GPUCommandEncoder {
-    this.pass?.end();
-    this.pass = null;
-    return this.enc();
-  }
-
-  finish(): GPUCommandBuffer {
-    return this.endPass().finish();
-  }
-}
-
-/** A recorded command, applied to the command buffer being encoded. */
-type Command = (e: Encoding) => void;
+/** One recorded command: a dispatch, or work outside compute passes (copies, clears, query resolves). */
+type Recorded =
+  | { kind: 'dispatch'; name: string; pipeline: GPUComputePipeline | Promise<GPUComputePipeline>; entries: GPUBindGroupEntry[]; grid: [number, number, number] }
+  | { kind: 'encode'; apply: (encoder: GPUCommandEncoder) => void };
 
 export class Scheduler {
-  /** Immediate mode: commands encode as they are recorded. */
-  private open: Encoding | null = null;
-  /**
-   * Deferred mode (non-null): a command needed a pipeline still being
-   * compiled, so commands are kept and encoded at flush, once every pipeline
-   * they wait for exists; the submits (and uploads, and buffer destruction)
-   * run in order on `chain`. Back to immediate mode when the chain drains.
-   */
-  private deferred: Command[] | null = null;
+  /** What was recorded since the last submit, in order. */
+  private list: Recorded[] = [];
+  /** Pipelines the list waits for. */
   private waits: Promise<unknown>[] = [];
   private chain: Promise<void> = Promise.resolve();
   private chained = 0;
@@ -132,15 +102,9 @@ export class Scheduler {
     return this.staging.created;
   }
 
-  /** Whether commands wait for pipelines being compiled (the first use of a kernel). */
+  /** Whether recorded work waits for pipelines being compiled (the first use of a kernel). */
   get deferring(): boolean {
-    return this.deferred !== null;
-  }
-
-  /** Encodes the command now, or keeps it for the deferred submit. */
-  private command(c: Command): void {
-    if (this.deferred) this.deferred.push(c);
-    else c(this.open ??= new Encoding(this.gpu.device));
+    return this.waits.length > 0 || this.chained > 0;
   }
 
   /**
@@ -158,16 +122,10 @@ export class Scheduler {
 
   /**
    * Records one dispatch. Bindings: params at 0 (if any), then buffers in
-   * binding order. A pipeline still being created (a promise) switches to
-   * deferred mode until it exists; while profiling it must exist already.
+   * binding order. A pipeline still being created (a promise) makes the
+   * list's submit wait for it.
    */
   dispatch(label: string, pipeline: GPUComputePipeline | Promise<GPUComputePipeline>, params: Params | null, buffers: readonly GPUBuffer[], workgroups: readonly number[]): void {
-    if (pipeline instanceof Promise && !this.deferred) {
-      if (this.profiler) throw new Error(`webgpu backend: internal: ${label} recorded while profiling before its pipeline exists`);
-      // What is encoded so far goes now (before this dispatch's params enter the arena); from here on commands wait.
-      this.flush();
-      this.deferred = [];
-    }
     const entries: GPUBindGroupEntry[] = [];
     let binding = 0;
     if (params) {
@@ -179,71 +137,35 @@ export class Scheduler {
     }
     for (const buffer of buffers) entries.push({ binding: binding++, resource: { buffer } });
     this.dispatches++;
-    const x = workgroups[0], y = workgroups[1] ?? 1, z = workgroups[2] ?? 1;
-    if (pipeline instanceof Promise) {
-      const made: { p?: GPUComputePipeline } = {};
-      // Registered before flush's Promise.all, so `made.p` is set when the deferred commands encode.
-      this.waits.push(pipeline.then((p) => { made.p = p; }));
-      this.command((e) => this.encodeDispatch(e, label, made.p as GPUComputePipeline, entries, x, y, z));
-      return;
-    }
-    if (this.profiler) {
-      this.profiledDispatch(label, pipeline, entries, [x, y, z], this.profiler);
-      return;
-    }
-    this.command((e) => this.encodeDispatch(e, label, pipeline, entries, x, y, z));
-  }
-
-  private encodeDispatch(e: Encoding, label: string, pipeline: GPUComputePipeline, entries: GPUBindGroupEntry[], x: number, y: number, z: number): void {
-    const bindGroup = this.gpu.device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries });
-    const pass = e.computePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(x, y, z);
-  }
-
-  /**
-   * While profiling each dispatch gets a compute pass of its own: WebGPU
-   * writes timestamps only at pass boundaries, and the work-done timer needs
-   * each dispatch submitted alone. A profile starts after sync(), so this is
-   * immediate mode.
-   */
-  private profiledDispatch(label: string, pipeline: GPUComputePipeline, entries: GPUBindGroupEntry[], workgroups: readonly number[], profiler: DispatchProfiler): void {
-    const e = (this.open ??= new Encoding(this.gpu.device));
-    const bindGroup = this.gpu.device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries });
-    const timestampWrites = profiler.beginDispatch(label, e.endPass());
-    const pass = e.enc().beginComputePass(timestampWrites ? { label, timestampWrites } : { label });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
-    pass.end();
-    profiler.endDispatch();
+    if (pipeline instanceof Promise) this.waits.push(pipeline);
+    const name = this.profiler?.nameOf(label) ?? label;
+    this.list.push({ kind: 'dispatch', name, pipeline, entries, grid: [workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1] });
   }
 
   /** Records commands outside any compute pass (the profiler resolves its timestamps with it). */
-  record(commands: (encoder: GPUCommandEncoder) => void): void {
-    this.command((e) => commands(e.endPass()));
+  record(apply: (encoder: GPUCommandEncoder) => void): void {
+    this.list.push({ kind: 'encode', apply });
   }
 
   copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
-    if (bytes > 0) this.command((e) => e.endPass().copyBufferToBuffer(src, 0, dst, 0, bytes));
+    if (bytes > 0) this.record((e) => e.copyBufferToBuffer(src, 0, dst, 0, bytes));
   }
 
   clear(buffer: GPUBuffer): void {
-    this.command((e) => e.endPass().clearBuffer(buffer));
+    this.record((e) => e.clearBuffer(buffer));
   }
 
   /**
    * Uploads values. writeBuffer runs before any command not yet submitted, and
    * the target may be a pooled buffer that recorded commands still read, so
-   * pending work is submitted first (in deferred mode the write waits its turn
-   * on the chain, with a copy of the values).
+   * the list is submitted first (while the chain runs, the write waits its
+   * turn on it, with a copy of the values).
    */
   upload(buffer: GPUBuffer, values: Float32Array | Int32Array | Uint32Array): void {
     this.flush();
     // writeBuffer wants a multiple of 4 bytes, which 32-bit arrays always are.
     if (values.byteLength === 0) return;
-    if (!this.deferred) {
+    if (this.chained === 0) {
       this.gpu.device.queue.writeBuffer(buffer, 0, values.buffer, values.byteOffset, values.byteLength);
       return;
     }
@@ -251,31 +173,75 @@ export class Scheduler {
     this.then(() => this.gpu.device.queue.writeBuffer(buffer, 0, copy.buffer, copy.byteOffset, copy.byteLength));
   }
 
-  /** Submits everything recorded so far (no wait); in deferred mode, once its pipelines exist. */
+  /** Submits everything recorded so far (no wait): now, or on the chain once its pipelines exist. */
   flush(): void {
-    if (this.open) {
-      const e = this.open;
-      this.open = null;
-      if (this.arenaUsed > 0) this.gpu.device.queue.writeBuffer(this.uniforms, 0, this.arena, 0, this.arenaUsed);
-      this.gpu.device.queue.submit([e.finish()]);
-      this.arenaUsed = 0;
-      this.submits++;
-    }
-    if (!this.deferred?.length) return;
-    const commands = this.deferred;
+    if (this.list.length === 0) return;
+    const list = this.list;
     const waits = this.waits;
-    const uniforms = this.arena.slice(0, this.arenaUsed);
-    this.deferred = [];
+    const profiler = this.profiler;
+    this.list = [];
     this.waits = [];
+    if (waits.length === 0 && this.chained === 0) {
+      this.submitList(list, this.arena, profiler);
+      return;
+    }
+    const uniforms = this.arena.slice(0, this.arenaUsed);
     this.arenaUsed = 0;
     this.then(async () => {
       await Promise.all(waits);
-      const e = new Encoding(this.gpu.device);
-      for (const c of commands) c(e);
-      if (uniforms.byteLength > 0) this.gpu.device.queue.writeBuffer(this.uniforms, 0, uniforms);
-      this.gpu.device.queue.submit([e.finish()]);
-      this.submits++;
+      for (const r of list) if (r.kind === 'dispatch') r.pipeline = await r.pipeline;
+      this.submitList(list, uniforms, profiler);
     });
+  }
+
+  /** Writes the list's uniforms, then encodes and submits it: one command buffer, or (profiled) as the profiler times it. */
+  private submitList(list: readonly Recorded[], uniforms: ArrayBuffer, profiler: DispatchProfiler | null): void {
+    const { device } = this.gpu;
+    const used = uniforms === this.arena ? this.arenaUsed : uniforms.byteLength;
+    if (used > 0) device.queue.writeBuffer(this.uniforms, 0, uniforms, 0, used);
+    if (uniforms === this.arena) this.arenaUsed = 0;
+    let encoder = device.createCommandEncoder({ label: 'webcnn step' });
+    let pass: GPUComputePassEncoder | null = null;
+    let encoded = false;
+    const endPass = () => {
+      pass?.end();
+      pass = null;
+    };
+    const submit = () => {
+      endPass();
+      device.queue.submit([encoder.finish()]);
+      this.submits++;
+      encoder = device.createCommandEncoder({ label: 'webcnn step' });
+      encoded = false;
+    };
+    for (const r of list) {
+      encoded = true;
+      if (r.kind === 'encode') {
+        endPass();
+        r.apply(encoder);
+        continue;
+      }
+      const pipeline = r.pipeline as GPUComputePipeline;
+      const bindGroup = device.createBindGroup({ label: r.name, layout: pipeline.getBindGroupLayout(0), entries: r.entries });
+      if (!profiler) {
+        pass ??= encoder.beginComputePass({ label: 'webcnn kernels' });
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, bindGroup);
+        pass.dispatchWorkgroups(...r.grid);
+        continue;
+      }
+      // Profiled: a pass per dispatch (WebGPU writes timestamps only at pass boundaries).
+      endPass();
+      const timestampWrites = profiler.beginDispatch(r.name, encoder);
+      const own = encoder.beginComputePass(timestampWrites ? { label: r.name, timestampWrites } : { label: r.name });
+      own.setPipeline(pipeline);
+      own.setBindGroup(0, bindGroup);
+      own.dispatchWorkgroups(...r.grid);
+      own.end();
+      if (profiler.submitsEach) submit();
+      profiler.endDispatch(r.name);
+    }
+    if (encoded) submit();
   }
 
   /** Runs `step` after everything chained before it; the first failure skips the rest and is kept for idle(). */
@@ -284,13 +250,10 @@ export class Scheduler {
     this.chain = this.chain
       .then(async () => { if (!this.failure) await step(); })
       .catch((err: unknown) => { this.failure ??= err instanceof Error ? err : new Error(String(err)); })
-      .finally(() => {
-        // Drained with nothing new recorded: back to encoding as commands arrive.
-        if (--this.chained === 0 && this.deferred?.length === 0) this.deferred = null;
-      });
+      .finally(() => { this.chained--; });
   }
 
-  /** Waits until every deferred submit has been made (nothing to wait for in immediate mode). */
+  /** Waits until every chained submit has been made (nothing to wait for when the chain is empty). */
   async idle(): Promise<void> {
     while (this.chained > 0) await this.chain;
     if (this.failure) throw this.failure;
@@ -299,7 +262,7 @@ export class Scheduler {
   /** Destroys a buffer once no recorded or pending command can still use it. */
   retire(buffer: GPUBuffer): void {
     this.flush();
-    if (this.deferred) this.then(() => buffer.destroy());
+    if (this.chained > 0) this.then(() => buffer.destroy());
     else buffer.destroy();
   }
 
