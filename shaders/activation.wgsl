@@ -2,17 +2,12 @@
 // KIND picks f at pipeline creation (an override, so each kind is its own
 // specialised pipeline and no branch runs per element):
 //   0 linear  1 relu  2 leakyRelu  3 elu  4 sigmoid  5 tanh
-// alpha is the leakyRelu slope / elu scale and is a runtime value (Params).
-
-struct Params {
-  n: u32,      // element count
-  alpha: f32,  // leakyRelu slope for x <= 0, elu: alpha * (exp(x) - 1) for x <= 0
-}
+// alpha is the leakyRelu slope / elu scale and is a runtime value (a uniform).
+// p: the uniforms declared with this shader in src/kernels/activation/webgpu.ts.
 
 override WG: u32 = 256;
 override KIND: u32 = 0;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 

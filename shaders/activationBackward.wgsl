@@ -6,16 +6,11 @@
 //   sigmoid    dy * y * (1 - y)
 //   tanh       dy * (1 - y * y)
 // KIND codes as in activation.wgsl.
-
-struct Params {
-  n: u32,      // element count
-  alpha: f32,  // leakyRelu slope / elu scale
-}
+// p: the uniforms declared with this shader in src/kernels/activation/webgpu.ts.
 
 override WG: u32 = 256;
 override KIND: u32 = 0;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read> y: array<f32>;

@@ -1,12 +1,8 @@
 // add.wgsl: c = a + b element-wise, same shapes (also how fanned-out gradients add up).
-
-struct Params {
-  n: u32,  // element count
-}
+// p: the uniforms declared with this shader in src/kernels/structure/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;

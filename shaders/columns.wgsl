@@ -2,18 +2,11 @@
 // wide [rows, total] matrix at column `offset`: concatenation along the last
 // axis writes each input into its slice (SLICE = 0), and its backward reads
 // each slice back out (SLICE = 1). One invocation per element of the narrow one.
-
-struct Params {
-  rows: u32,
-  width: u32,   // columns of the narrow matrix
-  total: u32,   // columns of the wide matrix
-  offset: u32,  // first column of the block in the wide matrix
-}
+// p: the uniforms declared with this shader in src/kernels/structure/webgpu.ts.
 
 override WG: u32 = 256;
 override SLICE: u32 = 0;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;
 

@@ -4,17 +4,10 @@
 // the backward needs nothing saved.
 // keep(seed, i): (pcg(pcg(seed) ^ i) >> 8) >= threshold, threshold = ceil(rate * 2^24),
 // an integer comparison equal to the CPU's uniform >= rate.
-
-struct Params {
-  n: u32,
-  seed: u32,
-  threshold: u32,
-  scale: f32,  // 1 / (1 - rate), rounded to f32 as the CPU does
-}
+// p: the uniforms declared with this shader in src/kernels/dropout/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 

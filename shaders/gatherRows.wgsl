@@ -1,14 +1,9 @@
 // gatherRows.wgsl: y[i, ...] = x[indices[i], ...]: a batch picked from a
 // dataset that lives on the GPU, without per-sample uploads.
-
-struct Params {
-  rowSize: u32,  // elements per row (product of all axes but the first)
-  total: u32,    // indices.length * rowSize
-}
+// p: the uniforms declared with this shader in src/kernels/structure/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> indices: array<i32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;

@@ -3,15 +3,10 @@
 // are. fit reads this one number before training on labels a kernel made
 // (src/train/labels.ts). One workgroup, as sum.wgsl: counts per invocation,
 // then a tree reduction in workgroup memory.
-
-struct Params {
-  n: u32,
-  classes: u32,
-}
+// p: the uniforms declared with this shader in src/kernels/loss/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> labels: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 

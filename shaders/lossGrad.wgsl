@@ -4,19 +4,14 @@
 // KIND 7 and 8: the fused softmax + cross-entropy gradient with respect to the
 // softmax input, from its output probs (dense / sparse labels):
 //   dz = (probs * sum(t) - t) / rows: no division by a probability.
+// p: the uniforms declared with this shader in src/kernels/loss/webgpu.ts.
 
-struct Params {
-  rows: u32,
-  k: u32,
-}
-
-override WG: u32 = 64;  // keep in step with ROW_WG in src/backend/webgpu/loss.ts
+override WG: u32 = 64;  // keep in step with ROW_WG in src/kernels/loss/webgpu.ts
 override KIND: u32 = 0;
 
 const EPS: f32 = 1e-7;
 const ONE_MINUS_EPS: f32 = 0.99999988079071044921875;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> yTrue: array<f32>;
 @group(0) @binding(2) var<storage, read> yPred: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dPred: array<f32>;

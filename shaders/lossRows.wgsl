@@ -6,19 +6,14 @@
 //   3 meanSquaredError  4 meanAbsoluteError  5 meanAbsolutePercentageError
 //   6 meanSquaredLogarithmicError: each the mean over k of its element term
 // lossGrad.wgsl holds the matching gradients.
+// p: the uniforms declared with this shader in src/kernels/loss/webgpu.ts.
 
-struct Params {
-  rows: u32,
-  k: u32,
-}
-
-override WG: u32 = 64;  // keep in step with ROW_WG in src/backend/webgpu/loss.ts
+override WG: u32 = 64;  // keep in step with ROW_WG in src/kernels/loss/webgpu.ts
 override KIND: u32 = 0;
 
 const EPS: f32 = 1e-7;
 const ONE_MINUS_EPS: f32 = 0.99999988079071044921875;  // f32(1 - 1e-7), as TF.js's clip bound
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> yTrue: array<f32>;
 @group(0) @binding(2) var<storage, read> yPred: array<f32>;
 @group(0) @binding(3) var<storage, read_write> rowLoss: array<f32>;

@@ -3,16 +3,11 @@
 // tf.argMax)  1 sparseCategoricalAccuracy (label == argmax(pred))
 // 2 binaryAccuracy (pred > 0.5 equals the label, mean over k)
 // 3 meanSquaredError  4 meanAbsoluteError (mean over k).
+// p: the uniforms declared with this shader in src/kernels/loss/webgpu.ts.
 
-struct Params {
-  rows: u32,
-  k: u32,
-}
-
-override WG: u32 = 64;  // keep in step with ROW_WG in src/backend/webgpu/loss.ts
+override WG: u32 = 64;  // keep in step with ROW_WG in src/kernels/loss/webgpu.ts
 override KIND: u32 = 0;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> yTrue: array<f32>;
 @group(0) @binding(2) var<storage, read> yPred: array<f32>;
 @group(0) @binding(3) var<storage, read_write> rowValue: array<f32>;

@@ -2,18 +2,11 @@
 //   CROP = 0: y [n, h+top+bottom, w+left+right, c] = x placed at (top, left), zeros around.
 //   CROP = 1: dx [n, h, w, c] = the window of dy at (top, left): padding's gradient.
 // One invocation per element of the output (the padded image or the crop).
-
-struct Params {
-  small_h: u32, small_w: u32,  // the unpadded image
-  big_h: u32, big_w: u32,      // the padded image
-  c: u32, top: u32, left: u32,
-  total: u32,                  // element count of the output
-}
+// p: the uniforms declared with this shader in src/kernels/structure/webgpu.ts.
 
 override WG: u32 = 256;
 override CROP: u32 = 0;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;
 

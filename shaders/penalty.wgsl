@@ -2,17 +2,11 @@
 //   GRAD = 0: out = l1 * |w| + l2 * w^2 (sum.wgsl then adds them up)
 //   GRAD = 1: out = l1 * abs'(w) + 2 * l2 * w, abs'(w) = 1 for w > 0 and -1
 //   otherwise, as TF.js's Abs gradient step(x, -1) has it.
-
-struct Params {
-  n: u32,
-  l1: f32,
-  l2: f32,
-}
+// p: the uniforms declared with this shader in src/kernels/loss/webgpu.ts.
 
 override WG: u32 = 256;
 override GRAD: u32 = 0;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 

@@ -1,13 +1,8 @@
 // scale.wgsl: y = x * s element-wise.
-
-struct Params {
-  n: u32,  // element count
-  s: f32,  // the factor
-}
+// p: the uniforms declared with this shader in src/kernels/structure/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 

@@ -2,15 +2,10 @@
 // The row maximum is subtracted first so exp never overflows (x = 1000 would
 // give inf / inf = NaN otherwise). One invocation per row: rows are short
 // (class counts), and there are many of them.
-
-struct Params {
-  rows: u32,  // product of all axes but the last
-  c: u32,     // length of the last axis
-}
+// p: the uniforms declared with this shader in src/kernels/activation/webgpu.ts.
 
 override WG: u32 = 64;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 

@@ -1,14 +1,9 @@
 // softmaxBackward.wgsl: dx = y * (dy - sum(dy * y)) over the last axis, from
 // the y the forward saved (the Jacobian of softmax is diag(y) - y y^T).
-
-struct Params {
-  rows: u32,  // product of all axes but the last
-  c: u32,     // length of the last axis
-}
+// p: the uniforms declared with this shader in src/kernels/activation/webgpu.ts.
 
 override WG: u32 = 64;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;

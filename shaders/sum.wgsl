@@ -3,15 +3,10 @@
 // Sums here are losses, metrics and penalties: one workgroup is plenty, and a
 // single dispatch keeps the order of additions fixed (deterministic results).
 // scale = 1 / rows turns the per-row losses into their batch mean.
-
-struct Params {
-  n: u32,      // element count
-  scale: f32,
-}
+// p: the uniforms declared with this shader in src/kernels/structure/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 

@@ -3,7 +3,7 @@
 
 import type { ActivationKind } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
-import { GpuContext, Params, buf } from '../../backend/webgpu/context.js';
+import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import activationCode from '../../../shaders/activation.wgsl?raw';
 import activationBackwardCode from '../../../shaders/activationBackward.wgsl?raw';
@@ -14,11 +14,20 @@ import softmaxBackwardCode from '../../../shaders/softmaxBackward.wgsl?raw';
 const KIND: Record<ActivationKind, number> = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, sigmoid: 4, tanh: 5 };
 const KINDS = Object.keys(KIND) as ActivationKind[];
 
-const activationSpec = (kind: ActivationKind): PipelineSpec => ({ name: 'activation', code: activationCode, constants: { KIND: KIND[kind] } });
-const activationBackwardSpec = (kind: ActivationKind): PipelineSpec => ({ name: 'activationBackward', code: activationBackwardCode, constants: { KIND: KIND[kind] } });
+/** n: element count; alpha: the leakyRelu slope for x <= 0, the elu scale (alpha * (exp(x) - 1) for x <= 0). */
+const activationUniforms = { n: 'u32', alpha: 'f32' } as const;
+/** rows: product of all axes but the last; c: length of the last axis. */
+const softmaxUniforms = { rows: 'u32', c: 'u32' } as const;
+
+const activationSpec = (kind: ActivationKind): PipelineSpec<typeof activationUniforms> =>
+  ({ name: 'activation', code: activationCode, uniforms: activationUniforms, constants: { KIND: KIND[kind] } });
+const activationBackwardSpec = (kind: ActivationKind): PipelineSpec<typeof activationUniforms> =>
+  ({ name: 'activationBackward', code: activationBackwardCode, uniforms: activationUniforms, constants: { KIND: KIND[kind] } });
 const SOFTMAX_WG = 64;
-const softmaxSpec: PipelineSpec = { name: 'softmax', code: softmaxCode, constants: { WG: SOFTMAX_WG } };
-const softmaxBackwardSpec: PipelineSpec = { name: 'softmaxBackward', code: softmaxBackwardCode, constants: { WG: SOFTMAX_WG } };
+const softmaxSpec: PipelineSpec<typeof softmaxUniforms> =
+  { name: 'softmax', code: softmaxCode, uniforms: softmaxUniforms, constants: { WG: SOFTMAX_WG } };
+const softmaxBackwardSpec: PipelineSpec<typeof softmaxUniforms> =
+  { name: 'softmaxBackward', code: softmaxBackwardCode, uniforms: softmaxUniforms, constants: { WG: SOFTMAX_WG } };
 
 /** Every pipeline this family uses, created up front by the backend. */
 export const pipelines: readonly PipelineSpec[] = [
@@ -27,13 +36,13 @@ export const pipelines: readonly PipelineSpec[] = [
 
 export function activation(ctx: GpuContext, x: Tensor, kind: ActivationKind, alpha: number): Tensor {
   const y = ctx.output(x.shape, 'activation');
-  ctx.run1d(activationSpec(kind), new Params().u32(x.size).f32(alpha), [buf(x), buf(y)], x.size);
+  ctx.run1d(activationSpec(kind), { n: x.size, alpha }, [buf(x), buf(y)], x.size);
   return y;
 }
 
 export function activationBackward(ctx: GpuContext, dy: Tensor, x: Tensor, y: Tensor, kind: ActivationKind, alpha: number): Tensor {
   const dx = ctx.output(x.shape, 'activationBackward');
-  ctx.run1d(activationBackwardSpec(kind), new Params().u32(x.size).f32(alpha), [buf(dy), buf(x), buf(y), buf(dx)], x.size);
+  ctx.run1d(activationBackwardSpec(kind), { n: x.size, alpha }, [buf(dy), buf(x), buf(y), buf(dx)], x.size);
   return dx;
 }
 
@@ -45,7 +54,7 @@ function rowsAndC(t: Tensor): [number, number] {
 export function softmax(ctx: GpuContext, x: Tensor): Tensor {
   const [rows, c] = rowsAndC(x);
   const y = ctx.output(x.shape, 'softmax');
-  ctx.run1d(softmaxSpec, new Params().u32(rows).u32(c), [buf(x), buf(y)], rows);
+  ctx.run1d(softmaxSpec, { rows, c }, [buf(x), buf(y)], rows);
   return y;
 }
 
@@ -53,6 +62,6 @@ export function softmax(ctx: GpuContext, x: Tensor): Tensor {
 export function softmaxBackward(ctx: GpuContext, dy: Tensor, y: Tensor): Tensor {
   const [rows, c] = rowsAndC(y);
   const dx = ctx.output(y.shape, 'softmaxBackward');
-  ctx.run1d(softmaxBackwardSpec, new Params().u32(rows).u32(c), [buf(dy), buf(y), buf(dx)], rows);
+  ctx.run1d(softmaxBackwardSpec, { rows, c }, [buf(dy), buf(y), buf(dx)], rows);
   return dx;
 }

@@ -2,11 +2,14 @@
 // reference (mask.ts), recomputed from (seed, i). Shader: dropout.wgsl.
 
 import type { Tensor } from '../../tensor.js';
-import { GpuContext, Params, buf } from '../../backend/webgpu/context.js';
+import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import dropoutCode from '../../../shaders/dropout.wgsl?raw';
 
-const dropoutSpec: PipelineSpec = { name: 'dropout', code: dropoutCode };
+/** scale: 1 / (1 - rate), rounded to f32 as the CPU does. */
+const dropoutUniforms = { n: 'u32', seed: 'u32', threshold: 'u32', scale: 'f32' } as const;
+
+const dropoutSpec: PipelineSpec<typeof dropoutUniforms> = { name: 'dropout', code: dropoutCode, uniforms: dropoutUniforms };
 
 export const pipelines: readonly PipelineSpec[] = [dropoutSpec];
 
@@ -15,7 +18,7 @@ function masked(ctx: GpuContext, x: Tensor, rate: number, seed: number, op: stri
   const y = ctx.output(x.shape, op);
   // keep when (hash >> 8) / 2^24 >= rate, i.e. hash >> 8 >= ceil(rate * 2^24): exact in integers.
   const threshold = Math.ceil(rate * 16777216);
-  const params = new Params().u32(x.size).u32(seed >>> 0).u32(threshold).f32(Math.fround(1 / (1 - rate)));
+  const params = { n: x.size, seed: seed >>> 0, threshold, scale: Math.fround(1 / (1 - rate)) };
   ctx.run1d(dropoutSpec, params, [buf(x), buf(y)], x.size);
   return y;
 }

@@ -6,7 +6,7 @@
 
 import type { LossKind, MetricKind } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
-import { GpuContext, Params, buf } from '../../backend/webgpu/context.js';
+import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import { sumSpec } from '../structure/webgpu.js';
 import lossRowsCode from '../../../shaders/lossRows.wgsl?raw';
@@ -29,12 +29,23 @@ const METRIC: Record<MetricKind, number> = {
 // One invocation per row: rows are few, so smaller workgroups. WG must be given
 // here too: run1d sizes the grid from the spec's WG.
 const ROW_WG = 64;
-const rowsSpec = (kind: number): PipelineSpec => ({ name: 'lossRows', code: lossRowsCode, constants: { KIND: kind, WG: ROW_WG } });
-const gradSpec = (kind: number): PipelineSpec => ({ name: 'lossGrad', code: lossGradCode, constants: { KIND: kind, WG: ROW_WG } });
-const metricSpec = (kind: number): PipelineSpec => ({ name: 'metricRows', code: metricRowsCode, constants: { KIND: kind, WG: ROW_WG } });
-const penaltySpec = (grad: number): PipelineSpec => ({ name: 'penalty', code: penaltyCode, constants: { GRAD: grad } });
+/** yPred is [rows, k]. */
+const rowUniforms = { rows: 'u32', k: 'u32' } as const;
+const penaltyUniforms = { n: 'u32', l1: 'f32', l2: 'f32' } as const;
+const labelCheckUniforms = { n: 'u32', classes: 'u32' } as const;
 
-const labelCheckSpec: PipelineSpec = { name: 'labelCheck', code: labelCheckCode };
+type RowSpec = PipelineSpec<typeof rowUniforms>;
+const rowsSpec = (kind: number): RowSpec =>
+  ({ name: 'lossRows', code: lossRowsCode, uniforms: rowUniforms, constants: { KIND: kind, WG: ROW_WG } });
+const gradSpec = (kind: number): RowSpec =>
+  ({ name: 'lossGrad', code: lossGradCode, uniforms: rowUniforms, constants: { KIND: kind, WG: ROW_WG } });
+const metricSpec = (kind: number): RowSpec =>
+  ({ name: 'metricRows', code: metricRowsCode, uniforms: rowUniforms, constants: { KIND: kind, WG: ROW_WG } });
+const penaltySpec = (grad: number): PipelineSpec<typeof penaltyUniforms> =>
+  ({ name: 'penalty', code: penaltyCode, uniforms: penaltyUniforms, constants: { GRAD: grad } });
+
+const labelCheckSpec: PipelineSpec<typeof labelCheckUniforms> =
+  { name: 'labelCheck', code: labelCheckCode, uniforms: labelCheckUniforms };
 
 const lossKinds = Object.values(LOSS);
 export const pipelines: readonly PipelineSpec[] = [
@@ -50,15 +61,15 @@ function rowsOf(yPred: Tensor): { rows: number; k: number } {
 /** Scalar = scale * sum(values), then the scratch goes back to the pool. */
 function reduce(ctx: GpuContext, values: GPUBuffer, n: number, scale: number, op: string): Tensor {
   const y = ctx.output([], op);
-  ctx.run(sumSpec, new Params().u32(n).f32(scale), [values, buf(y)], [1]);
+  ctx.run(sumSpec, { n, scale }, [values, buf(y)], [1]);
   ctx.release(values);
   return y;
 }
 
-function perRow(ctx: GpuContext, spec: PipelineSpec, yTrue: Tensor, yPred: Tensor, op: string): Tensor {
+function perRow(ctx: GpuContext, spec: RowSpec, yTrue: Tensor, yPred: Tensor, op: string): Tensor {
   const { rows, k } = rowsOf(yPred);
   const scratch = ctx.scratch(Math.max(rows, 1), `${op} rows`);
-  ctx.run1d(spec, new Params().u32(rows).u32(k), [buf(yTrue), buf(yPred), scratch], rows);
+  ctx.run1d(spec, { rows, k }, [buf(yTrue), buf(yPred), scratch], rows);
   // An empty batch has no mean: NaN, as the CPU reference gives.
   return reduce(ctx, scratch, rows, rows === 0 ? NaN : 1 / rows, op);
 }
@@ -78,7 +89,7 @@ export function softmaxCrossEntropyBackward(ctx: GpuContext, yTrue: Tensor, prob
 function gradient(ctx: GpuContext, kind: number, yTrue: Tensor, yPred: Tensor, op: string): Tensor {
   const { rows, k } = rowsOf(yPred);
   const d = ctx.output(yPred.shape, op);
-  ctx.run1d(gradSpec(kind), new Params().u32(rows).u32(k), [buf(yTrue), buf(yPred), buf(d)], rows);
+  ctx.run1d(gradSpec(kind), { rows, k }, [buf(yTrue), buf(yPred), buf(d)], rows);
   return d;
 }
 
@@ -90,18 +101,18 @@ export function metric(ctx: GpuContext, kind: MetricKind, yTrue: Tensor, yPred: 
 export function sparseLabelCheck(ctx: GpuContext, labels: Tensor, classes: number): Tensor {
   const y = ctx.output([], 'sparseLabelCheck');
   // classes beyond u32 (an output of unknown width) bound nothing a float32 label can reach
-  ctx.run(labelCheckSpec, new Params().u32(labels.size).u32(Math.min(classes, 0xffffffff)), [buf(labels), buf(y)], [1]);
+  ctx.run(labelCheckSpec, { n: labels.size, classes: Math.min(classes, 0xffffffff) }, [buf(labels), buf(y)], [1]);
   return y;
 }
 
 export function penalty(ctx: GpuContext, w: Tensor, l1: number, l2: number): Tensor {
   const scratch = ctx.scratch(Math.max(w.size, 1), 'penalty terms');
-  ctx.run1d(penaltySpec(0), new Params().u32(w.size).f32(l1).f32(l2), [buf(w), scratch], w.size);
+  ctx.run1d(penaltySpec(0), { n: w.size, l1, l2 }, [buf(w), scratch], w.size);
   return reduce(ctx, scratch, w.size, 1, 'penalty');
 }
 
 export function penaltyBackward(ctx: GpuContext, w: Tensor, l1: number, l2: number): Tensor {
   const g = ctx.output(w.shape, 'penaltyBackward');
-  ctx.run1d(penaltySpec(1), new Params().u32(w.size).f32(l1).f32(l2), [buf(w), buf(g)], w.size);
+  ctx.run1d(penaltySpec(1), { n: w.size, l1, l2 }, [buf(w), buf(g)], w.size);
   return g;
 }

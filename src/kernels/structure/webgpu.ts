@@ -4,8 +4,9 @@
 
 import type { ExplicitPadding } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
-import { GpuContext, Params, buf } from '../../backend/webgpu/context.js';
+import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import type { UniformValues } from '../../backend/webgpu/uniforms.js';
 import padCode from '../../../shaders/pad2d.wgsl?raw';
 import columnsCode from '../../../shaders/columns.wgsl?raw';
 import gatherCode from '../../../shaders/gatherRows.wgsl?raw';
@@ -13,20 +14,39 @@ import sumCode from '../../../shaders/sum.wgsl?raw';
 import addCode from '../../../shaders/add.wgsl?raw';
 import scaleCode from '../../../shaders/scale.wgsl?raw';
 
-const padSpec: PipelineSpec = { name: 'pad2d', code: padCode, constants: { CROP: 0 } };
-const cropSpec: PipelineSpec = { name: 'pad2d', code: padCode, constants: { CROP: 1 } };
-const writeSliceSpec: PipelineSpec = { name: 'columns', code: columnsCode, constants: { SLICE: 0 } };
-const readSliceSpec: PipelineSpec = { name: 'columns', code: columnsCode, constants: { SLICE: 1 } };
-const gatherSpec: PipelineSpec = { name: 'gatherRows', code: gatherCode };
-export const sumSpec: PipelineSpec = { name: 'sum', code: sumCode };
-const addSpec: PipelineSpec = { name: 'add', code: addCode };
-const scaleSpec: PipelineSpec = { name: 'scale', code: scaleCode };
+/** small_h, small_w: the unpadded image; big_h, big_w: the padded one; total: element count of the output. */
+const padUniforms = {
+  small_h: 'u32', small_w: 'u32', big_h: 'u32', big_w: 'u32', c: 'u32', top: 'u32', left: 'u32', total: 'u32',
+} as const;
+/** width: columns of the narrow matrix; total: of the wide one; offset: the block's first column in the wide one. */
+const columnsUniforms = { rows: 'u32', width: 'u32', total: 'u32', offset: 'u32' } as const;
+/** rowSize: elements per row (product of all axes but the first); total: indices.length * rowSize. */
+const gatherUniforms = { rowSize: 'u32', total: 'u32' } as const;
+/** n: element count; the sum is multiplied by scale. */
+const sumUniforms = { n: 'u32', scale: 'f32' } as const;
+const addUniforms = { n: 'u32' } as const;
+/** s: the factor. */
+const scaleUniforms = { n: 'u32', s: 'f32' } as const;
+
+const padSpec: PipelineSpec<typeof padUniforms> = { name: 'pad2d', code: padCode, uniforms: padUniforms, constants: { CROP: 0 } };
+const cropSpec: PipelineSpec<typeof padUniforms> = { ...padSpec, constants: { CROP: 1 } };
+const writeSliceSpec: PipelineSpec<typeof columnsUniforms> =
+  { name: 'columns', code: columnsCode, uniforms: columnsUniforms, constants: { SLICE: 0 } };
+const readSliceSpec: PipelineSpec<typeof columnsUniforms> =
+  { name: 'columns', code: columnsCode, uniforms: columnsUniforms, constants: { SLICE: 1 } };
+const gatherSpec: PipelineSpec<typeof gatherUniforms> = { name: 'gatherRows', code: gatherCode, uniforms: gatherUniforms };
+export const sumSpec: PipelineSpec<typeof sumUniforms> = { name: 'sum', code: sumCode, uniforms: sumUniforms };
+const addSpec: PipelineSpec<typeof addUniforms> = { name: 'add', code: addCode, uniforms: addUniforms };
+const scaleSpec: PipelineSpec<typeof scaleUniforms> = { name: 'scale', code: scaleCode, uniforms: scaleUniforms };
 
 export const pipelines: readonly PipelineSpec[] = [padSpec, cropSpec, writeSliceSpec, readSliceSpec, gatherSpec, sumSpec, addSpec, scaleSpec];
 
-function padParams(small: readonly number[], big: readonly number[], pads: ExplicitPadding, total: number): Params {
-  return new Params().u32(small[1]).u32(small[2]).u32(big[1]).u32(big[2])
-    .u32(small[3]).u32(pads[0][0]).u32(pads[1][0]).u32(total);
+type PadValues = UniformValues<typeof padUniforms>;
+
+function padParams(small: readonly number[], big: readonly number[], pads: ExplicitPadding, total: number): PadValues {
+  return {
+    small_h: small[1], small_w: small[2], big_h: big[1], big_w: big[2], c: small[3], top: pads[0][0], left: pads[1][0], total,
+  };
 }
 
 export function zeroPad2d(ctx: GpuContext, x: Tensor, pads: ExplicitPadding): Tensor {
@@ -51,7 +71,7 @@ export function concat(ctx: GpuContext, xs: readonly Tensor[]): Tensor {
   const y = ctx.output([...xs[0].shape.slice(0, -1), total], 'concat');
   let offset = 0;
   xs.forEach((t, k) => {
-    ctx.run1d(writeSliceSpec, new Params().u32(rows).u32(widths[k]).u32(total).u32(offset), [buf(t), buf(y)], t.size);
+    ctx.run1d(writeSliceSpec, { rows, width: widths[k], total, offset }, [buf(t), buf(y)], t.size);
     offset += widths[k];
   });
   return y;
@@ -63,7 +83,7 @@ export function concatBackward(ctx: GpuContext, dy: Tensor, sizes: readonly numb
   let offset = 0;
   return sizes.map((width) => {
     const part = ctx.output([...dy.shape.slice(0, -1), width], 'concatBackward');
-    ctx.run1d(readSliceSpec, new Params().u32(rows).u32(width).u32(total).u32(offset), [buf(dy), buf(part)], part.size);
+    ctx.run1d(readSliceSpec, { rows, width, total, offset }, [buf(dy), buf(part)], part.size);
     offset += width;
     return part;
   });
@@ -74,25 +94,25 @@ export function gatherRows(ctx: GpuContext, x: Tensor, indices: Int32Array): Ten
   const y = ctx.output([indices.length, ...x.shape.slice(1)], 'gatherRows');
   if (y.size === 0) return y;
   const idx = ctx.scratchFrom(indices, 'gatherRows indices');
-  ctx.run1d(gatherSpec, new Params().u32(rowSize).u32(y.size), [buf(x), idx, buf(y)], y.size);
+  ctx.run1d(gatherSpec, { rowSize, total: y.size }, [buf(x), idx, buf(y)], y.size);
   ctx.release(idx);
   return y;
 }
 
 export function sum(ctx: GpuContext, x: Tensor): Tensor {
   const y = ctx.output([], 'sum');
-  ctx.run(sumSpec, new Params().u32(x.size).f32(1), [buf(x), buf(y)], [1]);
+  ctx.run(sumSpec, { n: x.size, scale: 1 }, [buf(x), buf(y)], [1]);
   return y;
 }
 
 export function add(ctx: GpuContext, a: Tensor, b: Tensor): Tensor {
   const c = ctx.output(a.shape, 'add');
-  ctx.run1d(addSpec, new Params().u32(a.size), [buf(a), buf(b), buf(c)], a.size);
+  ctx.run1d(addSpec, { n: a.size }, [buf(a), buf(b), buf(c)], a.size);
   return c;
 }
 
 export function scale(ctx: GpuContext, x: Tensor, s: number): Tensor {
   const y = ctx.output(x.shape, 'scale');
-  ctx.run1d(scaleSpec, new Params().u32(x.size).f32(s), [buf(x), buf(y)], x.size);
+  ctx.run1d(scaleSpec, { n: x.size, s }, [buf(x), buf(y)], x.size);
   return y;
 }
