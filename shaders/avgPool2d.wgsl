@@ -1,17 +1,10 @@
 // avgPool2d.wgsl: y = mean of the window's real pixels (NHWC). 'same' windows
 // that overhang the image divide by the pixels inside it only, as TensorFlow.
 // One invocation per output element.
-
-struct Params {
-  n: u32, h: u32, w: u32, c: u32,
-  oh: u32, ow: u32, kh: u32, kw: u32,
-  sh: u32, sw: u32, padTop: u32, padLeft: u32,
-  total: u32,  // n * oh * ow * c
-}
+// p: the uniforms declared with this shader in src/kernels/pool2d/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 

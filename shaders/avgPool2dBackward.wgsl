@@ -1,16 +1,9 @@
 // avgPool2dBackward.wgsl: dx[pixel] = sum over the windows covering the pixel
 // of dy / (real pixels in that window). A gather per input element: no atomics.
-
-struct Params {
-  n: u32, h: u32, w: u32, c: u32,
-  oh: u32, ow: u32, kh: u32, kw: u32,
-  sh: u32, sw: u32, padTop: u32, padLeft: u32,
-  total: u32,  // n * h * w * c
-}
+// p: the uniforms declared with this shader in src/kernels/pool2d/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 

@@ -2,17 +2,11 @@
 // Training passes the batch mean and the invStd batchNormStats computed
 // (SPREAD_IS_VARIANCE = 0); inference passes the moving mean and the moving
 // variance (SPREAD_IS_VARIANCE = 1) and takes invStd = 1 / sqrt(var + eps) here.
-
-struct Params {
-  n: u32,        // element count
-  c: u32,        // channels (the last axis)
-  epsilon: f32,
-}
+// p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
 override WG: u32 = 256;
 override SPREAD_IS_VARIANCE: u32 = 0;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> gamma: array<f32>;
 @group(0) @binding(3) var<storage, read> beta: array<f32>;

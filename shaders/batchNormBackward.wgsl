@@ -3,16 +3,10 @@
 // with dxhat = dy * gamma and means over the rows:
 //   dx = invStd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
 // where mean(dxhat) = gamma * dBeta / rows and mean(dxhat * xhat) = gamma * dGamma / rows.
-
-struct Params {
-  n: u32,     // element count
-  c: u32,
-  rows: u32,
-}
+// p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read> gamma: array<f32>;

@@ -4,18 +4,12 @@
 // (chunk of CHUNK rows, channel) sums its chunk (neighbouring lanes read
 // neighbouring channels of one row); 1, one invocation per channel adds the
 // chunks. batchNormBackward.wgsl then uses both for dx.
-
-struct Params {
-  rows: u32,
-  c: u32,
-  chunks: u32,  // ceil(rows / CHUNK)
-}
+// p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
 override WG: u32 = 256;
 override STAGE: u32 = 0;
 const CHUNK = 64u;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read> mean: array<f32>;

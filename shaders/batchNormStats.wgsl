@@ -12,19 +12,12 @@
 // the standard model spent 65 ms here on SwiftShader. Now the 4 lanes of a
 // SIMD group read 4 neighbouring channels of one row (one line), and no
 // barrier runs.
-
-struct Params {
-  rows: u32,
-  c: u32,
-  epsilon: f32,
-  chunks: u32,  // ceil(rows / CHUNK)
-}
+// p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
 override WG: u32 = 256;
 override STAGE: u32 = 0;
 const CHUNK = 64u;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> part: array<f32>;  // [2, chunks, c]: means, then M2s
 @group(0) @binding(3) var<storage, read_write> mean: array<f32>;

@@ -3,17 +3,11 @@
 // owns w[pos] of shape [k, cout], k = kh*kw*cin indexed t = (ki*kw + kj)*cin + ci:
 //   y[b,oi,oj,co] = sum_t x[b, oi*sh+ki, oj*sw+kj, ci] * w[pos, t, co] + bias[oi,oj,co]
 // One invocation per output element. HAS_BIAS = 0 binds a placeholder for bias.
-
-struct Params {
-  n: u32, h: u32, w: u32, c: u32,
-  oh: u32, ow: u32, kh: u32, kw: u32,
-  sh: u32, sw: u32, cout: u32, total: u32,
-}
+// p: the uniforms declared with this shader in src/kernels/locallyConnected2d/webgpu.ts.
 
 override WG: u32 = 256;
 override HAS_BIAS: u32 = 1;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;

@@ -1,15 +1,9 @@
 // locallyConnected2dBackwardFilter.wgsl: dW[pos, t, co] = sum over the batch
 // of x(tap t of position pos) * dy[b, pos, co]. One invocation per weight.
-
-struct Params {
-  n: u32, h: u32, w: u32, c: u32,
-  oh: u32, ow: u32, kh: u32, kw: u32,
-  sh: u32, sw: u32, cout: u32, total: u32,
-}
+// p: the uniforms declared with this shader in src/kernels/locallyConnected2d/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dw: array<f32>;

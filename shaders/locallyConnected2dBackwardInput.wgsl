@@ -2,16 +2,10 @@
 // whose window covers (i, j), with ki = i - oi*sh and kj = j - oj*sw, of
 // sum_co dy[b,oi,oj,co] * w[pos, (ki*kw + kj)*cin + ci, co]. A gather per input
 // element: no atomics.
-
-struct Params {
-  n: u32, h: u32, w: u32, c: u32,
-  oh: u32, ow: u32, kh: u32, kw: u32,
-  sh: u32, sw: u32, cout: u32, total: u32,
-}
+// p: the uniforms declared with this shader in src/kernels/locallyConnected2d/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;

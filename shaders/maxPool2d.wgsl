@@ -5,18 +5,11 @@
 // v2 (this file): one invocation per output pixel and group of channels: one
 //   channel, or four loaded as a vec4 when c % 4 == 0 (VEC4). The divisions
 //   are paid once per group, and the four lanes compare independently.
-
-struct Params {
-  n: u32, h: u32, w: u32, c: u32,
-  oh: u32, ow: u32, kh: u32, kw: u32,
-  sh: u32, sw: u32, padTop: u32, padLeft: u32,
-  total: u32,  // invocations: n * oh * ow * (c / lanes)
-}
+// p: the uniforms declared with this shader in src/kernels/pool2d/webgpu.ts.
 
 override WG: u32 = 256;
 override VEC4: bool = false;  // set only when c % 4 == 0
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> x4: array<vec4f>;  // the same buffer as x, viewed as vec4
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;

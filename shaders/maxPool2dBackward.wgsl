@@ -12,19 +12,12 @@
 // (the window plus the gap up to the next one; the first and last cells
 // reach the image's edges), dy at the arg-max and 0 elsewhere. The gather
 // found each window's arg-max once per pixel of it (4 times for 2x2).
-
-struct Params {
-  n: u32, h: u32, w: u32, c: u32,
-  oh: u32, ow: u32, kh: u32, kw: u32,
-  sh: u32, sw: u32, padTop: u32, padLeft: u32,
-  total: u32,  // invocations: n * h * w * (c / lanes), or n * oh * ow * (c / lanes) with PER_WINDOW
-}
+// p: the uniforms declared with this shader in src/kernels/pool2d/webgpu.ts.
 
 override WG: u32 = 256;
 override VEC4: bool = false;  // set only when c % 4 == 0
 override PER_WINDOW: bool = false;  // set only when sh >= kh and sw >= kw
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> dy4: array<vec4f>;  // the same buffer as dy, viewed as vec4
 @group(0) @binding(3) var<storage, read> x: array<f32>;

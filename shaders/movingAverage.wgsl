@@ -1,14 +1,9 @@
 // movingAverage.wgsl: in place, v = v - (v - value) * (1 - momentum): TF.js's
 // moving-statistic update for batch norm (momentum 0.99 keeps 99% of v).
-
-struct Params {
-  n: u32,
-  decay: f32,  // 1 - momentum
-}
+// p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> v: array<f32>;
 @group(0) @binding(2) var<storage, read> value: array<f32>;
 

@@ -4,7 +4,7 @@
 
 import type { BatchNormGrads, BatchNormTrainResult } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
-import { GpuContext, Params, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
+import { GpuContext, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import statsCode from '../../../shaders/batchNormStats.wgsl?raw';
 import applyCode from '../../../shaders/batchNormApply.wgsl?raw';
@@ -12,13 +12,28 @@ import gradsCode from '../../../shaders/batchNormGrads.wgsl?raw';
 import backwardCode from '../../../shaders/batchNormBackward.wgsl?raw';
 import movingCode from '../../../shaders/movingAverage.wgsl?raw';
 
+/** chunks: ceil(rows / CHUNK). */
+const statsUniforms = { rows: 'u32', c: 'u32', epsilon: 'f32', chunks: 'u32' } as const;
+/** n: element count; c: channels (the last axis). */
+const applyUniforms = { n: 'u32', c: 'u32', epsilon: 'f32' } as const;
+/** chunks: ceil(rows / CHUNK). */
+const gradsUniforms = { rows: 'u32', c: 'u32', chunks: 'u32' } as const;
+/** n: element count. */
+const backwardUniforms = { n: 'u32', c: 'u32', rows: 'u32' } as const;
+/** decay: 1 - momentum. */
+const movingUniforms = { n: 'u32', decay: 'f32' } as const;
+
 // Both reductions run in two stages of one kernel: per (chunk of rows, channel), then per channel.
-const statsSpec = (stage: 0 | 1): PipelineSpec => ({ name: 'batchNormStats', code: statsCode, constants: { STAGE: stage } });
-const applyTrainSpec: PipelineSpec = { name: 'batchNormApply', code: applyCode, constants: { SPREAD_IS_VARIANCE: 0 } };
-const applyInferenceSpec: PipelineSpec = { name: 'batchNormApply', code: applyCode, constants: { SPREAD_IS_VARIANCE: 1 } };
-const gradsSpec = (stage: 0 | 1): PipelineSpec => ({ name: 'batchNormGrads', code: gradsCode, constants: { STAGE: stage } });
-const backwardSpec: PipelineSpec = { name: 'batchNormBackward', code: backwardCode };
-const movingSpec: PipelineSpec = { name: 'movingAverage', code: movingCode };
+const statsSpec = (stage: 0 | 1): PipelineSpec<typeof statsUniforms> =>
+  ({ name: 'batchNormStats', code: statsCode, uniforms: statsUniforms, constants: { STAGE: stage } });
+const applyTrainSpec: PipelineSpec<typeof applyUniforms> =
+  { name: 'batchNormApply', code: applyCode, uniforms: applyUniforms, constants: { SPREAD_IS_VARIANCE: 0 } };
+const applyInferenceSpec: PipelineSpec<typeof applyUniforms> =
+  { name: 'batchNormApply', code: applyCode, uniforms: applyUniforms, constants: { SPREAD_IS_VARIANCE: 1 } };
+const gradsSpec = (stage: 0 | 1): PipelineSpec<typeof gradsUniforms> =>
+  ({ name: 'batchNormGrads', code: gradsCode, uniforms: gradsUniforms, constants: { STAGE: stage } });
+const backwardSpec: PipelineSpec<typeof backwardUniforms> = { name: 'batchNormBackward', code: backwardCode, uniforms: backwardUniforms };
+const movingSpec: PipelineSpec<typeof movingUniforms> = { name: 'movingAverage', code: movingCode, uniforms: movingUniforms };
 
 export const pipelines: readonly PipelineSpec[] = [
   statsSpec(0), statsSpec(1), applyTrainSpec, applyInferenceSpec, gradsSpec(0), gradsSpec(1), backwardSpec, movingSpec,
@@ -36,13 +51,13 @@ export function batchNormTrain(ctx: GpuContext, x: Tensor, gamma: Tensor, beta: 
   const invStd = ctx.output([c], 'batchNormTrain invStd');
   const chunks = Math.ceil(rows / REDUCTION_CHUNK);
   const part = ctx.scratch(Math.max(1, 2 * chunks * c), `batchNormTrain partial sums of ${8 * chunks * c} bytes`);
-  const params = new Params().u32(rows).u32(c).f32(epsilon).u32(chunks);
+  const params = { rows, c, epsilon, chunks };
   const buffers = [buf(x), part, buf(mean), buf(variance), buf(invStd)];
   ctx.run1d(statsSpec(0), params, buffers, chunks * c);
   ctx.run1d(statsSpec(1), params, buffers, c);
   ctx.release(part);
   const y = ctx.output(x.shape, 'batchNormTrain');
-  ctx.run1d(applyTrainSpec, new Params().u32(x.size).u32(c).f32(epsilon),
+  ctx.run1d(applyTrainSpec, { n: x.size, c, epsilon },
     [buf(x), buf(gamma), buf(beta), buf(mean), buf(invStd), buf(y)], x.size);
   return { y, mean, variance, invStd };
 }
@@ -52,7 +67,7 @@ export function batchNormInference(
 ): Tensor {
   const { c } = channels(x);
   const y = ctx.output(x.shape, 'batchNormInference');
-  ctx.run1d(applyInferenceSpec, new Params().u32(x.size).u32(c).f32(epsilon),
+  ctx.run1d(applyInferenceSpec, { n: x.size, c, epsilon },
     [buf(x), buf(gamma), buf(beta), buf(movingMean), buf(movingVariance), buf(y)], x.size);
   return y;
 }
@@ -64,17 +79,17 @@ export function batchNormBackward(ctx: GpuContext, dy: Tensor, x: Tensor, gamma:
   const dBeta = ctx.output([c], 'batchNormBackward dBeta');
   const chunks = Math.ceil(rows / REDUCTION_CHUNK);
   const part = ctx.scratch(Math.max(1, 2 * chunks * c), `batchNormBackward partial sums of ${8 * chunks * c} bytes`);
-  const params = new Params().u32(rows).u32(c).u32(chunks);
+  const params = { rows, c, chunks };
   const buffers = [buf(dy), buf(x), buf(mean), buf(invStd), part, buf(dGamma), buf(dBeta)];
   ctx.run1d(gradsSpec(0), params, buffers, chunks * c);
   ctx.run1d(gradsSpec(1), params, buffers, c);
   ctx.release(part);
   const dx = ctx.output(x.shape, 'batchNormBackward dx');
-  ctx.run1d(backwardSpec, new Params().u32(x.size).u32(c).u32(rows),
+  ctx.run1d(backwardSpec, { n: x.size, c, rows },
     [buf(dy), buf(x), buf(gamma), buf(mean), buf(invStd), buf(dGamma), buf(dBeta), buf(dx)], x.size);
   return { dx, dGamma, dBeta };
 }
 
 export function movingAverageUpdate(ctx: GpuContext, variable: Tensor, value: Tensor, momentum: number): void {
-  ctx.run1d(movingSpec, new Params().u32(variable.size).f32(1 - momentum), [buf(variable), buf(value)], variable.size);
+  ctx.run1d(movingSpec, { n: variable.size, decay: 1 - momentum }, [buf(variable), buf(value)], variable.size);
 }

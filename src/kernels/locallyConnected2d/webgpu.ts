@@ -5,15 +5,25 @@
 import type { LocallyConnected2dParams, Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
 import { windowGeometry, type WindowGeometry } from '../geometry.js';
-import { GpuContext, Params, buf } from '../../backend/webgpu/context.js';
+import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import type { UniformValues } from '../../backend/webgpu/uniforms.js';
 import forwardCode from '../../../shaders/locallyConnected2d.wgsl?raw';
 import backwardInputCode from '../../../shaders/locallyConnected2dBackwardInput.wgsl?raw';
 import backwardFilterCode from '../../../shaders/locallyConnected2dBackwardFilter.wgsl?raw';
 
-const forwardSpec = (hasBias: boolean): PipelineSpec => ({ name: 'locallyConnected2d', code: forwardCode, constants: { HAS_BIAS: hasBias ? 1 : 0 } });
-const backwardInputSpec: PipelineSpec = { name: 'locallyConnected2dBackwardInput', code: backwardInputCode };
-const backwardFilterSpec: PipelineSpec = { name: 'locallyConnected2dBackwardFilter', code: backwardFilterCode };
+/** The uniforms all three shaders share (windowGeometry's fields); total: the invocation count, one per element written. */
+const lcUniforms = {
+  n: 'u32', h: 'u32', w: 'u32', c: 'u32',
+  oh: 'u32', ow: 'u32', kh: 'u32', kw: 'u32',
+  sh: 'u32', sw: 'u32', cout: 'u32', total: 'u32',
+} as const;
+type LcSpec = PipelineSpec<typeof lcUniforms>;
+
+const forwardSpec = (hasBias: boolean): LcSpec =>
+  ({ name: 'locallyConnected2d', code: forwardCode, uniforms: lcUniforms, constants: { HAS_BIAS: hasBias ? 1 : 0 } });
+const backwardInputSpec: LcSpec = { name: 'locallyConnected2dBackwardInput', code: backwardInputCode, uniforms: lcUniforms };
+const backwardFilterSpec: LcSpec = { name: 'locallyConnected2dBackwardFilter', code: backwardFilterCode, uniforms: lcUniforms };
 
 export const pipelines: readonly PipelineSpec[] = [forwardSpec(true), forwardSpec(false), backwardInputSpec, backwardFilterSpec];
 
@@ -21,10 +31,9 @@ function geometry(op: string, xShape: Shape, p: LocallyConnected2dParams): Windo
   return windowGeometry(op, xShape, p.kernelSize, p.strides, [1, 1], 'valid');
 }
 
-function params(g: WindowGeometry, cout: number, total: number): Params {
-  return new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c)
-    .u32(g.oh).u32(g.ow).u32(g.kh).u32(g.kw)
-    .u32(g.sh).u32(g.sw).u32(cout).u32(total);
+function params(g: WindowGeometry, cout: number, total: number): UniformValues<typeof lcUniforms> {
+  const { n, h, w, c, oh, ow, kh, kw, sh, sw } = g;
+  return { n, h, w, c, oh, ow, kh, kw, sh, sw, cout, total };
 }
 
 export function locallyConnected2d(ctx: GpuContext, x: Tensor, w: Tensor, bias: Tensor | null, p: LocallyConnected2dParams): Tensor {

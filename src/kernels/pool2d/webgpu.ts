@@ -5,23 +5,34 @@
 import type { Pool2dParams, Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
 import { windowGeometry, type WindowGeometry } from '../geometry.js';
-import { GpuContext, Params, buf } from '../../backend/webgpu/context.js';
+import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import type { UniformValues } from '../../backend/webgpu/uniforms.js';
 import maxCode from '../../../shaders/maxPool2d.wgsl?raw';
 import maxBackwardCode from '../../../shaders/maxPool2dBackward.wgsl?raw';
 import avgCode from '../../../shaders/avgPool2d.wgsl?raw';
 import avgBackwardCode from '../../../shaders/avgPool2dBackward.wgsl?raw';
 
+// The uniforms all four shaders share. total: the invocation count, per output (pixel, channel group)
+// for the forwards and a PER_WINDOW backward, per input (pixel, channel group) for a gathering backward.
+const poolUniforms = {
+  n: 'u32', h: 'u32', w: 'u32', c: 'u32',
+  oh: 'u32', ow: 'u32', kh: 'u32', kw: 'u32',
+  sh: 'u32', sw: 'u32', padTop: 'u32', padLeft: 'u32',
+  total: 'u32',
+} as const;
+type PoolSpec = PipelineSpec<typeof poolUniforms>;
+
 // Max pooling runs one invocation per pixel and channel, or per pixel and four channels as vec4s (VEC4).
-const maxSpecs = [0, 1].map((v): PipelineSpec => ({ name: 'maxPool2d', code: maxCode, constants: { VEC4: v } }));
+const maxSpecs = [0, 1].map((v): PoolSpec => ({ name: 'maxPool2d', code: maxCode, uniforms: poolUniforms, constants: { VEC4: v } }));
 // Its backward: a gather per input pixel, or per window when windows do not overlap (PER_WINDOW).
-const maxBackwardSpec = (vec4: boolean, perWindow: boolean): PipelineSpec => ({
-  name: 'maxPool2dBackward', code: maxBackwardCode, constants: { VEC4: +vec4, PER_WINDOW: +perWindow },
+const maxBackwardSpec = (vec4: boolean, perWindow: boolean): PoolSpec => ({
+  name: 'maxPool2dBackward', code: maxBackwardCode, uniforms: poolUniforms, constants: { VEC4: +vec4, PER_WINDOW: +perWindow },
 });
 const maxBackwardSpecs = [false, true].flatMap((v) => [false, true].map((w) => maxBackwardSpec(v, w)));
 const lanesOf = (c: number): 1 | 4 => (c % 4 === 0 ? 4 : 1);
-const avgSpec: PipelineSpec = { name: 'avgPool2d', code: avgCode };
-const avgBackwardSpec: PipelineSpec = { name: 'avgPool2dBackward', code: avgBackwardCode };
+const avgSpec: PoolSpec = { name: 'avgPool2d', code: avgCode, uniforms: poolUniforms };
+const avgBackwardSpec: PoolSpec = { name: 'avgPool2dBackward', code: avgBackwardCode, uniforms: poolUniforms };
 
 export const pipelines: readonly PipelineSpec[] = [...maxSpecs, ...maxBackwardSpecs, avgSpec, avgBackwardSpec];
 
@@ -29,12 +40,10 @@ function geometry(op: string, xShape: Shape, p: Pool2dParams): WindowGeometry {
   return windowGeometry(op, xShape, p.poolSize, p.strides, [1, 1], p.padding);
 }
 
-/** The Params struct all four shaders share; `total` is the invocation count. */
-function params(g: WindowGeometry, total: number): Params {
-  return new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c)
-    .u32(g.oh).u32(g.ow).u32(g.kh).u32(g.kw)
-    .u32(g.sh).u32(g.sw).u32(g.padTop).u32(g.padLeft)
-    .u32(total);
+/** The values of poolUniforms; `total` is the invocation count. */
+function params(g: WindowGeometry, total: number): UniformValues<typeof poolUniforms> {
+  const { n, h, w, c, oh, ow, kh, kw, sh, sw, padTop, padLeft } = g;
+  return { n, h, w, c, oh, ow, kh, kw, sh, sw, padTop, padLeft, total };
 }
 
 function outShape(g: WindowGeometry): number[] {
