@@ -14,6 +14,8 @@ export default {
     'src/model/**/*.ts',
     'src/io/**/*.ts',
     'src/backend/cpu/**/*.ts',
+    'src/kernels/**/cpu.ts',
+    'src/kernels/**/index.ts',
   ],
   // Each mutant runs only the tests that reached it in the dry run.
   coverageAnalysis: 'perTest',

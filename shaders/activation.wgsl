@@ -5,7 +5,7 @@
 // alpha is the leakyRelu slope / elu scale and is a runtime value (a uniform).
 // p: the uniforms declared with this shader in src/kernels/activation/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 override KIND: u32 = 0;
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -24,10 +24,7 @@ fn f(v: f32) -> f32 {
   }
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  // Linear index over a grid folded into 2-D when it exceeds 65,535 workgroups.
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.n) { return; }
   y[i] = f(x[i]);
 }

@@ -8,7 +8,7 @@
 // KIND codes as in activation.wgsl.
 // p: the uniforms declared with this shader in src/kernels/activation/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 override KIND: u32 = 0;
 
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
@@ -16,9 +16,7 @@ override KIND: u32 = 0;
 @group(0) @binding(3) var<storage, read> y: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dx: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.n) { return; }
   // Both x and y are read for every kind so that the auto layout always has all bindings.
   let d = dy[i];

@@ -3,19 +3,19 @@
 // One invocation per output element.
 // p: the uniforms declared with this shader in src/kernels/pool2d/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
+//! include lib/window.wgsl
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let o = g.x + g.y * nwg.x * WG;
+fn item(o: u32) {
   if (o >= p.total) { return; }
   let ch = o % p.c;
-  let oj = (o / p.c) % p.ow;
-  let oi = (o / (p.c * p.ow)) % p.oh;
-  let b = o / (p.c * p.ow * p.oh);
+  let px = pixelOf(o / p.c, p.oh, p.ow);
+  let b = px.x;
+  let oi = px.y;
+  let oj = px.z;
   let i0 = max(i32(oi * p.sh) - i32(p.padTop), 0);
   let i1 = min(i32(oi * p.sh + p.kh) - i32(p.padTop), i32(p.h));
   let j0 = max(i32(oj * p.sw) - i32(p.padLeft), 0);

@@ -4,7 +4,7 @@
 // variance (SPREAD_IS_VARIANCE = 1) and takes invStd = 1 / sqrt(var + eps) here.
 // p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 override SPREAD_IS_VARIANCE: u32 = 0;
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -14,9 +14,7 @@ override SPREAD_IS_VARIANCE: u32 = 0;
 @group(0) @binding(5) var<storage, read> spread: array<f32>;
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.n) { return; }
   let ch = i % p.c;
   var invStd = spread[ch];

@@ -5,7 +5,7 @@
 // where mean(dxhat) = gamma * dBeta / rows and mean(dxhat * xhat) = gamma * dGamma / rows.
 // p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
@@ -16,9 +16,7 @@ override WG: u32 = 256;
 @group(0) @binding(7) var<storage, read> dBeta: array<f32>;
 @group(0) @binding(8) var<storage, read_write> dx: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.n) { return; }
   let ch = i % p.c;
   let xhat = (x[i] - mean[ch]) * invStd[ch];

@@ -4,15 +4,13 @@
 // each slice back out (SLICE = 1). One invocation per element of the narrow one.
 // p: the uniforms declared with this shader in src/kernels/structure/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 override SLICE: u32 = 0;
 
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let k = g.x + g.y * nwg.x * WG;
+fn item(k: u32) {
   if (k >= p.rows * p.width) { return; }
   let wide = (k / p.width) * p.total + p.offset + k % p.width;
   if (SLICE == 1u) { dst[k] = src[wide]; } else { dst[wide] = src[k]; }

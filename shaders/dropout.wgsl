@@ -6,7 +6,7 @@
 // an integer comparison equal to the CPU's uniform >= rate.
 // p: the uniforms declared with this shader in src/kernels/dropout/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
@@ -17,9 +17,7 @@ fn pcg(v: u32) -> u32 {
   return (word >> 22u) ^ word;
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.n) { return; }
   let draw = pcg(pcg(p.seed) ^ i) >> 8u;
   y[i] = select(0.0, x[i] * p.scale, draw >= p.threshold);

@@ -2,15 +2,13 @@
 // dataset that lives on the GPU, without per-sample uploads.
 // p: the uniforms declared with this shader in src/kernels/structure/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> indices: array<i32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let o = g.x + g.y * nwg.x * WG;
+fn item(o: u32) {
   if (o >= p.total) { return; }
   let row = o / p.rowSize;
   y[o] = x[u32(indices[row]) * p.rowSize + o % p.rowSize];

@@ -5,7 +5,7 @@
 // One invocation per output element. HAS_BIAS = 0 binds a placeholder for bias.
 // p: the uniforms declared with this shader in src/kernels/locallyConnected2d/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 override HAS_BIAS: u32 = 1;
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -13,9 +13,7 @@ override HAS_BIAS: u32 = 1;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let o = g.x + g.y * nwg.x * WG;
+fn item(o: u32) {
   if (o >= p.total) { return; }
   let co = o % p.cout;
   let pos = (o / p.cout) % (p.oh * p.ow);

@@ -2,15 +2,13 @@
 // of x(tap t of position pos) * dy[b, pos, co]. One invocation per weight.
 // p: the uniforms declared with this shader in src/kernels/locallyConnected2d/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dw: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let o = g.x + g.y * nwg.x * WG;
+fn item(o: u32) {
   if (o >= p.total) { return; }
   let k = p.kh * p.kw * p.c;
   let co = o % p.cout;

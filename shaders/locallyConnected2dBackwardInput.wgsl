@@ -4,29 +4,26 @@
 // element: no atomics.
 // p: the uniforms declared with this shader in src/kernels/locallyConnected2d/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
+//! include lib/window.wgsl
 
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> kernel: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = g.x + g.y * nwg.x * WG;
+fn item(idx: u32) {
   if (idx >= p.total) { return; }
   let ci = idx % p.c;
-  let j = (idx / p.c) % p.w;
-  let i = (idx / (p.c * p.w)) % p.h;
-  let b = idx / (p.c * p.w * p.h);
+  let px = pixelOf(idx / p.c, p.h, p.w);
+  let b = px.x;
+  let i = px.y;
+  let j = px.z;
   let k = p.kh * p.kw * p.c;
-  // Windows covering row i: oi*sh <= i < oi*sh + kh.
-  let oi0 = max((i32(i) - i32(p.kh) + i32(p.sh)) / i32(p.sh), 0);
-  let oi1 = min(i32(i) / i32(p.sh), i32(p.oh) - 1);
-  let oj0 = max((i32(j) - i32(p.kw) + i32(p.sw)) / i32(p.sw), 0);
-  let oj1 = min(i32(j) / i32(p.sw), i32(p.ow) - 1);
+  let ois = coveringOutputs(i32(i), p.kh, p.sh, p.oh);
+  let ojs = coveringOutputs(i32(j), p.kw, p.sw, p.ow);
   var s = 0.0;
-  for (var oi = oi0; oi <= oi1; oi++) {
-    for (var oj = oj0; oj <= oj1; oj++) {
+  for (var oi = ois.x; oi <= ois.y; oi++) {
+    for (var oj = ojs.x; oj <= ojs.y; oj++) {
       let pos = u32(oi) * p.ow + u32(oj);
       let t = ((i - u32(oi) * p.sh) * p.kw + (j - u32(oj) * p.sw)) * p.c + ci;
       let d = ((b * p.oh + u32(oi)) * p.ow + u32(oj)) * p.cout;

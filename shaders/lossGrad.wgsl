@@ -6,7 +6,7 @@
 //   dz = (probs * sum(t) - t) / rows: no division by a probability.
 // p: the uniforms declared with this shader in src/kernels/loss/webgpu.ts.
 
-override WG: u32 = 64;  // keep in step with ROW_WG in src/kernels/loss/webgpu.ts
+//! include lib/invocation.wgsl
 override KIND: u32 = 0;
 
 const EPS: f32 = 1e-7;
@@ -46,9 +46,7 @@ fn elementGrad(t: f32, v: f32) -> f32 {
   }
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let r = g.x + g.y * nwg.x * WG;
+fn item(r: u32) {
   if (r >= p.rows) { return; }
   let o = r * p.k;
   let rows = f32(p.rows);

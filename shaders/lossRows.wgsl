@@ -8,7 +8,7 @@
 // lossGrad.wgsl holds the matching gradients.
 // p: the uniforms declared with this shader in src/kernels/loss/webgpu.ts.
 
-override WG: u32 = 64;  // keep in step with ROW_WG in src/kernels/loss/webgpu.ts
+//! include lib/invocation.wgsl
 override KIND: u32 = 0;
 
 const EPS: f32 = 1e-7;
@@ -63,9 +63,7 @@ fn element(t: f32, v: f32) -> f32 {
   }
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let r = g.x + g.y * nwg.x * WG;
+fn item(r: u32) {
   if (r >= p.rows) { return; }
   if (!rowIsFinite(r)) {
     // a quiet NaN; built from a uniform, since a constant NaN is a shader-creation error

@@ -7,7 +7,8 @@
 //   are paid once per group, and the four lanes compare independently.
 // p: the uniforms declared with this shader in src/kernels/pool2d/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
+//! include lib/window.wgsl
 override VEC4: bool = false;  // set only when c % 4 == 0
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -19,18 +20,16 @@ fn load(at: u32) -> vec4f {
   return vec4f(x[at]);
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let o = g.x + g.y * nwg.x * WG;
+fn item(o: u32) {
   if (o >= p.total) { return; }
   let lanes = select(1u, 4u, VEC4);
   let groups = p.c / lanes;
   let ch = (o % groups) * lanes;
   let pix = o / groups;
-  let oj = pix % p.ow;
-  let row = pix / p.ow;
-  let oi = row % p.oh;
-  let b = row / p.oh;
+  let px = pixelOf(pix, p.oh, p.ow);
+  let b = px.x;
+  let oi = px.y;
+  let oj = px.z;
   var best = vec4f(0.0);
   var found = false;
   for (var ki = 0u; ki < p.kh; ki++) {

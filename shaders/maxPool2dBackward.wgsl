@@ -14,7 +14,8 @@
 // found each window's arg-max once per pixel of it (4 times for 2x2).
 // p: the uniforms declared with this shader in src/kernels/pool2d/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
+//! include lib/window.wgsl
 override VEC4: bool = false;  // set only when c % 4 == 0
 override PER_WINDOW: bool = false;  // set only when sh >= kh and sw >= kw
 
@@ -66,10 +67,10 @@ fn storeDx(at: u32, v: vec4f) {
 
 /** Window `win` (b, oi, oj) and channel group at `ch`: writes its whole cell of dx. */
 fn perWindow(win: u32, ch: u32) {
-  let oj = win % p.ow;
-  let orow = win / p.ow;
-  let oi = orow % p.oh;
-  let b = orow / p.oh;
+  let px = pixelOf(win, p.oh, p.ow);
+  let b = px.x;
+  let oi = px.y;
+  let oj = px.z;
   let tap = argmaxTap(b, oi, oj, ch);
   let d = loadDy(win * p.c + ch);
   // The window's first row and column (negative only in the first window with padding).
@@ -90,9 +91,7 @@ fn perWindow(win: u32, ch: u32) {
   }
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let o = g.x + g.y * nwg.x * WG;
+fn item(o: u32) {
   if (o >= p.total) { return; }
   if (PER_WINDOW) {
     let groups = p.c / select(1u, 4u, VEC4);
@@ -103,20 +102,15 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: v
   let groups = p.c / lanes;
   let ch = (o % groups) * lanes;
   let pix = o / groups;
-  let j = pix % p.w;
-  let row = pix / p.w;
-  let i = row % p.h;
-  let b = row / p.h;
-  // Windows covering row i: oi*sh - padTop <= i < oi*sh - padTop + kh.
-  let ip = i32(i + p.padTop);
-  let jp = i32(j + p.padLeft);
-  let oi0 = max((ip - i32(p.kh) + i32(p.sh)) / i32(p.sh), 0);
-  let oi1 = min(ip / i32(p.sh), i32(p.oh) - 1);
-  let oj0 = max((jp - i32(p.kw) + i32(p.sw)) / i32(p.sw), 0);
-  let oj1 = min(jp / i32(p.sw), i32(p.ow) - 1);
+  let px = pixelOf(pix, p.h, p.w);
+  let b = px.x;
+  let ip = i32(px.y + p.padTop);
+  let jp = i32(px.z + p.padLeft);
+  let ois = coveringOutputs(ip, p.kh, p.sh, p.oh);
+  let ojs = coveringOutputs(jp, p.kw, p.sw, p.ow);
   var s = vec4f(0.0);
-  for (var oi = oi0; oi <= oi1; oi++) {
-    for (var oj = oj0; oj <= oj1; oj++) {
+  for (var oi = ois.x; oi <= ois.y; oi++) {
+    for (var oj = ojs.x; oj <= ojs.y; oj++) {
       // This pixel's tap in window (oi, oj).
       let own = u32(ip - oi * i32(p.sh)) * p.kw + u32(jp - oj * i32(p.sw));
       let hit = argmaxTap(b, u32(oi), u32(oj), ch) == vec4u(own);

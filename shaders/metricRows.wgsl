@@ -5,7 +5,7 @@
 // 3 meanSquaredError  4 meanAbsoluteError (mean over k).
 // p: the uniforms declared with this shader in src/kernels/loss/webgpu.ts.
 
-override WG: u32 = 64;  // keep in step with ROW_WG in src/kernels/loss/webgpu.ts
+//! include lib/invocation.wgsl
 override KIND: u32 = 0;
 
 @group(0) @binding(1) var<storage, read> yTrue: array<f32>;
@@ -24,9 +24,7 @@ fn argmaxPred(o: u32) -> u32 {
   return best;
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let r = g.x + g.y * nwg.x * WG;
+fn item(r: u32) {
   if (r >= p.rows) { return; }
   let o = r * p.k;
   var v = 0.0;

@@ -2,16 +2,14 @@
 //   accum = m * accum + g;  w -= lr * accum, or with NESTEROV w -= lr * (g + m * accum).
 // p: the uniforms declared with this shader in src/kernels/optimizer/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 override NESTEROV: u32 = 0;
 
 @group(0) @binding(1) var<storage, read_write> w: array<f32>;
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> accum: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.n) { return; }
   let a = p.momentum * accum[i] + grad[i];
   accum[i] = a;

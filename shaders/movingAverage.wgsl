@@ -2,14 +2,12 @@
 // moving-statistic update for batch norm (momentum 0.99 keeps 99% of v).
 // p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 
 @group(0) @binding(1) var<storage, read_write> v: array<f32>;
 @group(0) @binding(2) var<storage, read> value: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.n) { return; }
   v[i] = v[i] - (v[i] - value[i]) * p.decay;
 }

@@ -4,15 +4,13 @@
 // One invocation per element of the output (the padded image or the crop).
 // p: the uniforms declared with this shader in src/kernels/structure/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 override CROP: u32 = 0;
 
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let o = g.x + g.y * nwg.x * WG;
+fn item(o: u32) {
   if (o >= p.total) { return; }
   let ch = o % p.c;
   if (CROP == 1u) {

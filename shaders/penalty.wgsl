@@ -4,15 +4,13 @@
 //   otherwise, as TF.js's Abs gradient step(x, -1) has it.
 // p: the uniforms declared with this shader in src/kernels/loss/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 override GRAD: u32 = 0;
 
 @group(0) @binding(1) var<storage, read> w: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.n) { return; }
   let v = w[i];
   if (GRAD == 1u) {

@@ -7,7 +7,7 @@
 // Without CENTERED, mg is bound to a placeholder buffer and never touched.
 // p: the uniforms declared with this shader in src/kernels/optimizer/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 override CENTERED: u32 = 0;
 
 @group(0) @binding(1) var<storage, read_write> w: array<f32>;
@@ -16,9 +16,7 @@ override CENTERED: u32 = 0;
 @group(0) @binding(4) var<storage, read_write> mom: array<f32>;
 @group(0) @binding(5) var<storage, read_write> mg: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.n) { return; }
   let gi = grad[i];
   let si = p.rho * ms[i] + (1.0 - p.rho) * gi * gi;

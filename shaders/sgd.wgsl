@@ -1,14 +1,12 @@
 // sgd.wgsl: in place, w -= lr * g (TF.js SGDOptimizer).
 // p: the uniforms declared with this shader in src/kernels/optimizer/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 
 @group(0) @binding(1) var<storage, read_write> w: array<f32>;
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.n) { return; }
   w[i] -= p.lr * grad[i];
 }

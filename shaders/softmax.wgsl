@@ -4,14 +4,12 @@
 // (class counts), and there are many of them.
 // p: the uniforms declared with this shader in src/kernels/activation/webgpu.ts.
 
-override WG: u32 = 64;
+//! include lib/invocation.wgsl
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let row = g.x + g.y * nwg.x * WG;
+fn item(row: u32) {
   if (row >= p.rows) { return; }
   let base = row * p.c;
   var m = x[base];

@@ -2,15 +2,13 @@
 // the y the forward saved (the Jacobian of softmax is diag(y) - y y^T).
 // p: the uniforms declared with this shader in src/kernels/activation/webgpu.ts.
 
-override WG: u32 = 64;
+//! include lib/invocation.wgsl
 
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let row = g.x + g.y * nwg.x * WG;
+fn item(row: u32) {
   if (row >= p.rows) { return; }
   let base = row * p.c;
   var dot = 0.0;

@@ -11,6 +11,7 @@ import * as dropout from './dropout/index.js';
 import * as locallyConnected2d from './locallyConnected2d/index.js';
 import * as loss from './loss/index.js';
 import * as matmul from './matmul/index.js';
+import * as mul from './mul.js';
 import * as optimizer from './optimizer/index.js';
 import * as pool2d from './pool2d/index.js';
 import * as structure from './structure/index.js';
@@ -41,6 +42,7 @@ export const KERNELS = {
   zeroPad2d: structure.zeroPad2dKernel,
   zeroPad2dBackward: structure.zeroPad2dBackwardKernel,
   add: structure.addKernel,
+  mul: mul.mulKernel,
   scale: structure.scaleKernel,
   concat: structure.concatKernel,
   concatBackward: structure.concatBackwardKernel,
@@ -73,7 +75,7 @@ export function kernelNamed(name: string): Kernel<readonly unknown[], unknown> {
 
 /** Every pipeline of every WebGPU program (prepareAll compiles them; tests check each one builds). */
 export const PIPELINES: readonly PipelineSpec[] = [
-  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, optimizer, pool2d, structure,
+  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */

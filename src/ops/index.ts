@@ -10,6 +10,7 @@ export {
   LOSS_KINDS, METRIC_KINDS, loss, lossBackward, softmaxCrossEntropyBackward, metric, sparseLabelCheck, penalty, penaltyBackward,
 } from '../kernels/loss/index.js';
 export { matmul, biasAdd, biasAddBackward } from '../kernels/matmul/index.js';
+export { mul, mulBackward } from '../kernels/mul.js';
 export { sgdUpdate, momentumUpdate, adamUpdate, rmspropUpdate } from '../kernels/optimizer/index.js';
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from '../kernels/pool2d/index.js';
 export { zeroPad2d, zeroPad2dBackward, add, scale, concat, concatBackward, gatherRows, sum } from '../kernels/structure/index.js';

@@ -92,7 +92,7 @@ describe('webgpu batch norm and dropout', () => {
 });
 
 describe('webgpu structure ops', () => {
-  it('zero padding and its crop, concat and its split, gatherRows, sum', async () => {
+  it('zero padding and its crop, concat and its split, gatherRows, sum, mul', async () => {
     const pads = [[1, 2], [0, 3]];
     const x = rand([3, 7, 9, 5], 13);
     await parity('zeroPad2d', 'zeroPad2d', [x, pads]);
@@ -102,6 +102,7 @@ describe('webgpu structure ops', () => {
     await parity('gatherRows', 'gatherRows', [x, I32([2, 0, 2, 1])]);
     await parity('sum', 'sum', [rand([3, 7, 9, 5], 19)]);
     await parity('sum of a single element', 'sum', [T([4.5], [1])]);
+    await parity('mul', 'mul', [rand([3, 7, 9, 5], 20), rand([3, 7, 9, 5], 21)]);
   });
 });
 

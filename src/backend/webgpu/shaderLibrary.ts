@@ -1,9 +1,15 @@
 // WGSL blocks several shaders share live once in shaders/lib/. A shader asks
-// for one with a comment line, `//! include lib/<name>.wgsl` (still valid WGSL,
-// so each file reads and lints on its own); the block replaces that line when
+// for one with a comment line, `//! include lib/<name>.wgsl` (a comment to WGSL,
+// so each file reads as it is); the block replaces that line when
 // the pipeline's module is made, never on a call.
 
-const LIBRARY: Readonly<Record<string, string>> = {};
+import invocation from '../../../shaders/lib/invocation.wgsl?raw';
+import window from '../../../shaders/lib/window.wgsl?raw';
+
+const LIBRARY: Readonly<Record<string, string>> = {
+  'lib/invocation.wgsl': invocation,
+  'lib/window.wgsl': window,
+};
 
 const INCLUDE = /^\/\/! include (lib\/[A-Za-z0-9]+\.wgsl)[ \t]*$/gm;
 
