@@ -1,13 +1,8 @@
 // biasAdd.wgsl: y = x + b over the last axis (b has c elements).
-
-struct Params {
-  n: u32,  // element count of x
-  c: u32,  // length of the last axis = length of b
-}
+// p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;

@@ -5,18 +5,12 @@
 // 1, one invocation per column adds the chunks. (v1, one workgroup per column
 // with a tree reduction, read one float per row per lane, c floats apart: 34 ms
 // of the standard model's step on SwiftShader, now a few.)
-
-struct Params {
-  rows: u32,    // product of all axes but the last
-  c: u32,       // length of the last axis
-  chunks: u32,  // ceil(rows / CHUNK)
-}
+// p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
 
 override WG: u32 = 256;
 override STAGE: u32 = 0;
 const CHUNK = 64u;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> part: array<f32>;  // [chunks, c]
 @group(0) @binding(3) var<storage, read_write> db: array<f32>;

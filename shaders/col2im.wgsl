@@ -9,21 +9,11 @@
 // v2: with c % 4 == 0 (VEC4) one invocation per input pixel and group of 4
 // channels, summing in a vec4 register and storing once: v1 added into dx in
 // memory, a read and a write per tap and channel.
-
-struct Params {
-  n: u32, h: u32, w: u32, c: u32,  // dx [n, h, w, c]
-  kh: u32, kw: u32,                // kernel size
-  sh: u32, sw: u32,                // strides
-  dh: u32, dw: u32,                // dilations
-  oh: u32, ow: u32,                // output size of the forward conv
-  padTop: u32, padLeft: u32,       // top/left padding of the forward conv
-  total: u32,                      // invocations: n * h * w (each writes c values), or n * h * w * c / 4 with VEC4
-}
+// p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
 override WG: u32 = 256;
 override VEC4: bool = false;  // set only when c % 4 == 0
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dcol: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(3) var<storage, read> dcol4: array<vec4f>;  // the same buffer as dcol, viewed as vec4

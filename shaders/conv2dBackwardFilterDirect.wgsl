@@ -15,24 +15,11 @@
 // The im2col path wrote and re-read the columns and ran its GEMM over m = K
 // rows in blocks of 8 (MNIST's K = 9: 7 of 16 rows were padding).
 // Needs cout % 4 == 0 (dy and part are read and written as vec4 along cout).
-
-struct Params {
-  n: u32, h: u32, w: u32, c: u32,  // input [n, h, w, c]
-  kh: u32, kw: u32,                // kernel size
-  sh: u32, sw: u32,                // strides
-  dh: u32, dw: u32,                // dilations
-  oh: u32, ow: u32,                // output size
-  padTop: u32, padLeft: u32,       // TF 'same' puts the odd pad at bottom/right: only top/left shift indices
-  cout: u32,
-  taps: u32,                       // K = kh * kw * cin
-  rowsPerSplit: u32,               // output rows (n * oh in all) each slice sums
-  splits: u32,
-}
+// p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
 override PADDED: bool = false;  // some window reaches into the padding: taps are tested per pixel
 override QPL: u32 = 1;          // quads of taps per invocation (1 to 3): they share its loads of dy
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy4: array<vec4f>;      // [n * oh * ow, cout / 4]
 @group(0) @binding(3) var<storage, read> tapTable: array<vec4i>; // conv2dDirect.wgsl's: per quad [offset, ky*dh, kx*dw]

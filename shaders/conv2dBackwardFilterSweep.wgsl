@@ -9,17 +9,8 @@
 // share each gather through broadcasts. Slices are split-K slices of part
 // [splits, 9, cout]; splitKSum.wgsl adds them (fixed order: deterministic).
 // Needs cout % 4 == 0 (dy and part are read and written as vec4 along cout).
+// p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
-struct Params {
-  n: u32, h: u32, w: u32,  // x [n, h, w, 1]
-  oh: u32, ow: u32,        // dy [n, oh, ow, cout]
-  padTop: u32, padLeft: u32,
-  cout: u32,
-  rowsPerSplit: u32,       // output rows (n * oh in all) each slice sums
-  splits: u32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy4: array<vec4f>;        // [n * oh * ow, cout / 4]
 @group(0) @binding(3) var<storage, read_write> part4: array<vec4f>;  // [splits, 9, cout / 4]

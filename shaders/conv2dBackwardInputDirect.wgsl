@@ -20,16 +20,8 @@
 // cout = 32 that is dx itself, no splitKSum).
 // The entry point: convEntry.wgsl or convEntrySubgroup.wgsl, put in front.
 // Needs cout % 4 == 0 (dy and w are read as vec4s along cout).
+// p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
-struct Params {
-  n: u32, h: u32, w: u32,  // dx [n, h, w, c]
-  oh: u32, ow: u32,        // dy [n, oh, ow, cout]
-  padTop: u32, padLeft: u32,
-  cout: u32,
-  c: u32,                  // the row sweeps' fields (conv2d.ts sweepParams), then cin
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy4: array<vec4f>;  // [n * oh * ow, cout / 4]
 @group(0) @binding(2) var<storage, read> w4: array<vec4f>;   // [3, 3, cin, cout / 4]
 @group(0) @binding(3) var<storage, read_write> part: array<f32>;  // [octets, n * h * w * cin], or dx under SHARE_X

@@ -23,25 +23,12 @@
 // The entry point lives in a small file put in front of this one:
 // convEntry.wgsl (own gathers) or convEntrySubgroup.wgsl (SHARE_X).
 // Needs cout % 4 == 0 (w and y are read and written as vec4 along cout).
-
-struct Params {
-  n: u32, h: u32, w: u32, c: u32,  // input [n, h, w, c]
-  kh: u32, kw: u32,                // kernel size
-  sh: u32, sw: u32,                // strides
-  dh: u32, dw: u32,                // dilations
-  oh: u32, ow: u32,                // output size
-  padTop: u32, padLeft: u32,       // TF 'same' puts the odd pad at bottom/right: only top/left shift indices
-  cout: u32,
-  pixels: u32,                     // n * oh * ow
-  relu: u32,                       // 1: y = max(y, 0) after the bias (the fused activation)
-  taps: u32,                       // kh * kw * cin: the tap table's length
-}
+// p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
 override HAS_BIAS: bool = false;
 override VEC_X: bool = false;  // set only when cin % 4 == 0
 override PADDED: bool = false; // some window reaches into the padding: taps are tested per pixel
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> w4: array<vec4f>;   // [kh, kw, cin, cout / 4]
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>; // [cout / 4]; a 16-byte dummy when !HAS_BIAS

@@ -12,18 +12,10 @@
 // lane costs about as much as the 8 multiply-adds it feeds (MNIST's 3x3x1->32
 // at batch 32: 7.1-7.7 ms there).
 // Needs cout % 4 == 0 (w and y are read and written as vec4 along cout).
-
-struct Params {
-  n: u32, h: u32, w: u32,  // x [n, h, w, 1]
-  oh: u32, ow: u32,        // y [n, oh, ow, cout]
-  padTop: u32, padLeft: u32,
-  cout: u32,
-  relu: u32,               // 1: y = max(y, 0) after the bias (the fused activation)
-}
+// p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
 override HAS_BIAS: bool = false;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> w4: array<vec4f>;    // [3, 3, 1, cout / 4]
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;  // [cout / 4]; a 16-byte dummy when !HAS_BIAS

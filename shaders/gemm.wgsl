@@ -39,14 +39,7 @@
 // Edges: loads clamp their row/column to the last valid one (always in bounds,
 // no branch in the inner loop); only in-range elements are stored.
 // op(A) = A [m,k], or A^T of A stored [k,m] (TRANS_A); op(B) likewise (TRANS_B).
-
-struct Params {
-  m: u32,       // rows of C
-  n: u32,       // columns of C
-  k: u32,       // the summed dimension
-  kChunk: u32,  // k per split (a multiple of 4; = k without split-K)
-  relu: u32,    // 1: C = max(C, 0) after the bias (never set under split-K)
-}
+// p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
 
 override WG_X: u32 = 8;   // workgroup columns: 8 * 4 = 32 columns of C
 override WG_Y: u32 = 8;   // workgroup rows:    8 * 8 = 64 rows of C
@@ -62,7 +55,6 @@ struct Rows8 { lo: mat4x4f, hi: mat4x4f }
 const TM = 8u;  // rows of C per invocation
 const TN = 4u;  // columns of C per invocation
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> a4: array<vec4f>;   // the same buffer as a, viewed as vec4
 @group(0) @binding(3) var<storage, read> b: array<f32>;

@@ -2,20 +2,13 @@
 // element of C. The oracle and fallback for gemm.wgsl: too slow to train with,
 // simple enough to trust. op(A) = A [m,k], or A^T when A is stored [k,m]
 // (TRANS_A); op(B) = B [k,n], or B^T when B is stored [n,k] (TRANS_B).
-
-struct Params {
-  m: u32,  // rows of C
-  n: u32,  // columns of C
-  k: u32,  // the summed dimension
-  relu: u32,  // 1: C = max(C, 0) after the bias
-}
+// p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
 
 override WG: u32 = 256;
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;  // a 16-byte dummy when !HAS_BIAS

@@ -4,23 +4,13 @@
 // and zero where that pixel falls in the padding. Column order (ky, kx, ci)
 // matches the kernel layout [kh, kw, cin, cout], so the kernel is already the
 // GEMM's B matrix [K, cout] with no copy.
-
-struct Params {
-  n: u32, h: u32, w: u32, c: u32,  // input [n, h, w, c]
-  kh: u32, kw: u32,                // kernel size
-  sh: u32, sw: u32,                // strides
-  dh: u32, dw: u32,                // dilations
-  oh: u32, ow: u32,                // output size
-  padTop: u32, padLeft: u32,       // TF 'same' puts the odd pad at bottom/right: only top/left shift indices
-  total: u32,                      // M * K, the element count of col
-}
+// p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
 override WG: u32 = 256;
 // c % 4 == 0: runs of c values start 16-byte aligned in x, so they load as vec4s.
 // (col is written as floats: WebGPU forbids two writable views of one buffer.)
 override VEC4: bool = false;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> col: array<f32>;
 @group(0) @binding(3) var<storage, read> x4: array<vec4f>;  // the same buffer as x, viewed as vec4

@@ -2,16 +2,10 @@
 // a split-K GEMM (gemm.wgsl v4): each split summed its own chunk of k into its
 // own slice of part; this adds the slices in a fixed order, so results are
 // deterministic (no atomics).
-
-struct Params {
-  total: u32,   // elements of C (m * n)
-  splits: u32,  // number of slices in part
-  relu: u32,    // 1: C = max(sum, 0), the GEMM's fused activation
-}
+// p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
 
 override WG: u32 = 256;
 
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> part: array<f32>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
 

@@ -15,11 +15,12 @@
 import type { Conv2dParams, FusedActivation, Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
 import { isPointwise, windowGeometry, type WindowGeometry } from '../geometry.js';
-import { GpuContext, Params, buf } from '../../backend/webgpu/context.js';
+import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import { recordGemm, sumSlices, timeRecorded, zeroedScratch, type GemmVariant } from '../matmul/webgpu.js';
 import type { ConvAlgorithm } from '../../backend/webgpu/kernelTuner.js';
 import { backwardFilterUsesTaps, backwardInputSweeps, forwardAlgorithm, reachesPadding, sharesGathers, sweepsOneChannel } from './choose.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import { packUniforms, paramsDeclaration, type UniformValues, type Uniforms } from '../../backend/webgpu/uniforms.js';
 import im2colCode from '../../../shaders/im2col.wgsl?raw';
 import col2imCode from '../../../shaders/col2im.wgsl?raw';
 import directCode from '../../../shaders/conv2dDirect.wgsl?raw';
@@ -30,11 +31,43 @@ import inputDirectCode from '../../../shaders/conv2dBackwardInputDirect.wgsl?raw
 import sweepCode from '../../../shaders/conv2dSweep.wgsl?raw';
 import filterSweepCode from '../../../shaders/conv2dBackwardFilterSweep.wgsl?raw';
 
+/**
+ * The window fields im2col, col2im and the direct kernels start with: the input [n, h, w, c] (dx's for
+ * col2im), kernel size, strides, dilations, output size, and the top/left padding (TF 'same' puts the
+ * odd pad at bottom/right: only top/left shift indices).
+ */
+const windowUniforms = {
+  n: 'u32', h: 'u32', w: 'u32', c: 'u32', kh: 'u32', kw: 'u32', sh: 'u32', sw: 'u32',
+  dh: 'u32', dw: 'u32', oh: 'u32', ow: 'u32', padTop: 'u32', padLeft: 'u32',
+} as const;
+/** The fields the three row-sweep kernels (3x3, stride 1) start with: x [n, h, w, c], y [n, oh, ow, cout], the padding. */
+const sweepUniforms = { n: 'u32', h: 'u32', w: 'u32', oh: 'u32', ow: 'u32', padTop: 'u32', padLeft: 'u32', cout: 'u32' } as const;
+/** total: im2col's element count of col (M * K); col2im's invocations (n * h * w, or n * h * w * c / 4 with VEC4). */
+const columnUniforms = { ...windowUniforms, total: 'u32' } as const;
+/** pixels: n * oh * ow; relu: 1 for y = max(y, 0) after the bias (the fused activation); taps: kh * kw * cin, the tap table's length. */
+const directUniforms = { ...windowUniforms, cout: 'u32', pixels: 'u32', relu: 'u32', taps: 'u32' } as const;
+/** taps: K = kh * kw * cin; rowsPerSplit: the output rows (n * oh in all) each slice sums. */
+const filterDirectUniforms = { ...windowUniforms, cout: 'u32', taps: 'u32', rowsPerSplit: 'u32', splits: 'u32' } as const;
+/** c: cin. */
+const inputDirectUniforms = { ...sweepUniforms, c: 'u32' } as const;
+/** relu: 1 for y = max(y, 0) after the bias (the fused activation). */
+const sweepForwardUniforms = { ...sweepUniforms, relu: 'u32' } as const;
+/** rowsPerSplit: the output rows (n * oh in all) each slice sums. */
+const filterSweepUniforms = { ...sweepUniforms, rowsPerSplit: 'u32', splits: 'u32' } as const;
+
 // im2col and col2im move whole vec4s of channels when c % 4 == 0 (VEC4).
-const im2colSpec = (vec4: boolean): PipelineSpec => ({ name: 'im2col', code: im2colCode, constants: { VEC4: +vec4 } });
-const col2imSpec = (vec4: boolean): PipelineSpec => ({ name: 'col2im', code: col2imCode, constants: { VEC4: +vec4 } });
-/** A direct conv kernel behind its entry point: convEntrySubgroup.wgsl where lanes share gathers, else convEntry.wgsl. */
-const withEntry = (shared: boolean, body: string): string => `${shared ? convEntrySubgroupCode : convEntryCode}\n${body}`;
+const im2colSpec = (vec4: boolean): PipelineSpec<typeof columnUniforms> =>
+  ({ name: 'im2col', code: im2colCode, uniforms: columnUniforms, constants: { VEC4: +vec4 } });
+const col2imSpec = (vec4: boolean): PipelineSpec<typeof columnUniforms> =>
+  ({ name: 'col2im', code: col2imCode, uniforms: columnUniforms, constants: { VEC4: +vec4 } });
+/**
+ * A direct conv kernel behind its entry point: convEntrySubgroup.wgsl where lanes share gathers, else
+ * convEntry.wgsl. The Params declaration goes between them rather than in front as a spec's `uniforms`
+ * would put it (WGSL wants convEntrySubgroup.wgsl's directives before every declaration): the calls
+ * pack the kernel's uniforms themselves.
+ */
+const withEntry = (shared: boolean, uniforms: Uniforms, body: string): string =>
+  `${shared ? convEntrySubgroupCode : convEntryCode}\n${paramsDeclaration(uniforms)}\n${body}`;
 
 /**
  * conv2dDirect.wgsl behind one of its entry files: 8 pixels by 4 channels per invocation reading x as
@@ -44,7 +77,7 @@ const withEntry = (shared: boolean, body: string): string => `${shared ? convEnt
 interface DirectFlags { bias: boolean; vecX: boolean; padded: boolean; shared: boolean }
 const directSpec = (f: DirectFlags): PipelineSpec => ({
   name: f.shared ? 'conv2dDirectSubgroup' : 'conv2dDirect',
-  code: withEntry(f.shared, directCode),
+  code: withEntry(f.shared, directUniforms, directCode),
   constants: { HAS_BIAS: +f.bias, VEC_X: +f.vecX, PADDED: +f.padded },
 });
 /** The variants with own gathers (VEC_X among them), or those sharing them (the tap table only). */
@@ -57,7 +90,7 @@ const DIRECT_WG = 64;
 /** conv2dBackwardFilterDirect.wgsl behind an entry file (PADDED: taps tested against the image's edges). */
 const filterDirectSpec = (padded: boolean, shared: boolean, qpl: number): PipelineSpec => ({
   name: shared ? 'conv2dBackwardFilterDirectSubgroup' : 'conv2dBackwardFilterDirect',
-  code: withEntry(shared, filterDirectCode),
+  code: withEntry(shared, filterDirectUniforms, filterDirectCode),
   constants: { PADDED: +padded, QPL: qpl },
 });
 const QPL = [1, 2, 3];
@@ -73,16 +106,20 @@ function quadsPerLane(quads: number): number {
 }
 
 const inputDirectSpec = (shared: boolean): PipelineSpec => ({
-  name: shared ? 'conv2dBackwardInputDirectSubgroup' : 'conv2dBackwardInputDirect', code: withEntry(shared, inputDirectCode),
+  name: shared ? 'conv2dBackwardInputDirectSubgroup' : 'conv2dBackwardInputDirect',
+  code: withEntry(shared, inputDirectUniforms, inputDirectCode),
 });
-const sweepSpec = (bias: boolean): PipelineSpec => ({ name: 'conv2dSweep', code: sweepCode, constants: { HAS_BIAS: +bias } });
-const filterSweepSpec: PipelineSpec = { name: 'conv2dBackwardFilterSweep', code: filterSweepCode };
+const sweepSpec = (bias: boolean): PipelineSpec<typeof sweepForwardUniforms> =>
+  ({ name: 'conv2dSweep', code: sweepCode, uniforms: sweepForwardUniforms, constants: { HAS_BIAS: +bias } });
+const filterSweepSpec: PipelineSpec<typeof filterSweepUniforms> =
+  { name: 'conv2dBackwardFilterSweep', code: filterSweepCode, uniforms: filterSweepUniforms };
 
-export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)])
-  .concat(directFlags(false).map(directSpec), filterDirectSpecs(false), [inputDirectSpec(false), sweepSpec(false), sweepSpec(true), filterSweepSpec]);
+export const pipelines: readonly PipelineSpec[] = [
+  ...[false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)]),
+  ...directFlags(false).map(directSpec), ...filterDirectSpecs(false), inputDirectSpec(false), sweepSpec(false), sweepSpec(true), filterSweepSpec,
+];
 /** The direct kernels' variants whose lanes share gathers (devices with 4-lane subgroups). */
-export const sharedPipelines: readonly PipelineSpec[] = directFlags(true).map(directSpec)
-  .concat(filterDirectSpecs(true), [inputDirectSpec(true)]);
+export const sharedPipelines: readonly PipelineSpec[] = [...directFlags(true).map(directSpec), ...filterDirectSpecs(true), inputDirectSpec(true)];
 
 /**
  * conv2dDirect.wgsl's tap table: per 4 taps (ky, kx, ci) in w's row order, their offsets in x from the
@@ -109,19 +146,18 @@ function geometry(op: string, xShape: Shape, wShape: Shape, p: Conv2dParams): Wi
 const tapTableBuffer = (ctx: GpuContext, g: WindowGeometry): GPUBuffer =>
   ctx.constant(`conv2d tap table c${g.c} k${g.kh},${g.kw} d${g.dh},${g.dw} w${g.w}`, () => tapTable(g));
 
-/** The Params fields the three row-sweep kernels share; each appends its own. */
-const sweepParams = (g: WindowGeometry, cout: number): Params =>
-  new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft).u32(cout);
+/** The values of sweepUniforms; each row-sweep kernel adds its own. */
+const sweepFields = (g: WindowGeometry, cout: number): UniformValues<typeof sweepUniforms> =>
+  ({ n: g.n, h: g.h, w: g.w, oh: g.oh, ow: g.ow, padTop: g.padTop, padLeft: g.padLeft, cout });
 
 /** Invocations the direct filter gradient aims for (its split-K slices times its tap quads and channel octets). */
 const FILTER_LANES = 512;
 
-/** The window fields of im2col.wgsl, col2im.wgsl and conv2dDirect.wgsl's Params, then (unless told not to) their element count. */
-function windowParams(g: WindowGeometry, total: number, withTotal = true): Params {
-  const p = new Params().u32(g.n).u32(g.h).u32(g.w).u32(g.c).u32(g.kh).u32(g.kw).u32(g.sh).u32(g.sw)
-    .u32(g.dh).u32(g.dw).u32(g.oh).u32(g.ow).u32(g.padTop).u32(g.padLeft);
-  return withTotal ? p.u32(total) : p;
-}
+/** The values of windowUniforms; each kernel adds its own. */
+const windowFields = (g: WindowGeometry): UniformValues<typeof windowUniforms> => ({
+  n: g.n, h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw,
+  dh: g.dh, dw: g.dw, oh: g.oh, ow: g.ow, padTop: g.padTop, padLeft: g.padLeft,
+});
 
 /** Records im2col(x) into a scratch buffer (or returns x's own buffer for pointwise convs). */
 function columns(ctx: GpuContext, x: GPUBuffer, g: WindowGeometry, op: string): { col: GPUBuffer; scratch: boolean } {
@@ -136,7 +172,7 @@ function recordIm2col(ctx: GpuContext, x: GPUBuffer, col: GPUBuffer, g: WindowGe
   const total = g.n * g.oh * g.ow * g.kh * g.kw * g.c;
   if (total === 0) return;
   // One invocation per (output pixel, kernel row), each writing kw * cin values.
-  ctx.run1d(im2colSpec(g.c % 4 === 0), windowParams(g, total), [x, col, x], total / (g.kw * g.c));
+  ctx.run1d(im2colSpec(g.c % 4 === 0), { ...windowFields(g), total }, [x, col, x], total / (g.kw * g.c));
 }
 
 /** The column matrix as a tensor [n*oh*ow, kh*kw*cin] (always a copy, pointwise convs included). */
@@ -152,7 +188,7 @@ function recordConv2d(
   x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = false,
 ): void {
   if (algo === 'direct' && sweepsOneChannel(g)) {
-    const params = sweepParams(g, cout).u32(+relu);
+    const params = { ...sweepFields(g, cout), relu: +relu };
     const items = g.n * Math.ceil(g.oh / 2) * Math.ceil(cout / 8);
     ctx.run(sweepSpec(bias !== null), params, [x, w, bias ?? ctx.scheduler.empty, y], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
     return;
@@ -160,7 +196,7 @@ function recordConv2d(
   if (algo === 'direct') {
     const pixels = g.n * g.oh * g.ow;
     const taps = g.kh * g.kw * g.c;
-    const params = windowParams(g, 0, false).u32(cout).u32(pixels).u32(+relu).u32(taps);
+    const params = packUniforms('conv2dDirect', directUniforms, { ...windowFields(g), cout, pixels, relu: +relu, taps });
     const vecX = g.c % 4 === 0;
     // Work items: 8 pixels by 4 channels (VEC_X) or by 8 channels (the tap table).
     const items = Math.ceil(pixels / 8) * (vecX ? cout / 4 : Math.ceil(cout / 8));
@@ -205,7 +241,7 @@ function recordInputDirect(ctx: GpuContext, g: WindowGeometry, cout: number, dy:
   const shared = sharesGathers(ctx, cout);
   const slices = shared ? octets / 4 : octets;
   const part = slices === 1 ? dx : ctx.scratch(slices * total, `conv2dBackwardInput slices of ${4 * slices * total} bytes`);
-  const params = sweepParams(g, cout).u32(g.c);
+  const params = packUniforms('conv2dBackwardInputDirect', inputDirectUniforms, { ...sweepFields(g, cout), c: g.c });
   ctx.run(inputDirectSpec(shared), params, [dy, w, part], ctx.scheduler.grid(Math.ceil(g.n * Math.ceil(g.h / 2) * g.c * octets / DIRECT_WG)));
   if (part === dx) return;
   sumSlices(ctx, part, dx, total, slices);
@@ -232,7 +268,7 @@ export function conv2dBackwardInput(ctx: GpuContext, dy: Tensor, w: Tensor, xSha
   // One invocation per input pixel, each gathering its cin channels (or per pixel and 4 channels).
   const vec4 = g.c % 4 === 0;
   const invocations = vec4 ? (g.n * g.h * g.w * g.c) / 4 : g.n * g.h * g.w;
-  ctx.run1d(col2imSpec(vec4), windowParams(g, invocations), [dcol, buf(dx), dcol], invocations);
+  ctx.run1d(col2imSpec(vec4), { ...windowFields(g), total: invocations }, [dcol, buf(dx), dcol], invocations);
   ctx.release(dcol);
   return dx;
 }
@@ -268,10 +304,10 @@ function recordFilterDirect(ctx: GpuContext, g: WindowGeometry, cout: number, x:
   const part = splits === 1 ? dw : ctx.scratch(splits * K * cout, `conv2dBackwardFilter slices of ${4 * splits * K * cout} bytes`);
   const grid = ctx.scheduler.grid(Math.ceil(splits * lanesPerSplit / DIRECT_WG));
   if (sweep) {
-    const params = sweepParams(g, cout).u32(rowsPerSplit).u32(splits);
+    const params = { ...sweepFields(g, cout), rowsPerSplit, splits };
     ctx.run(filterSweepSpec, params, [x, dy, part], grid);
   } else {
-    const params = windowParams(g, 0, false).u32(cout).u32(K).u32(rowsPerSplit).u32(splits);
+    const params = packUniforms('conv2dBackwardFilterDirect', filterDirectUniforms, { ...windowFields(g), cout, taps: K, rowsPerSplit, splits });
     ctx.run(filterDirectSpec(reachesPadding(g), sharesGathers(ctx, cout), qpl), params, [x, dy, tapTableBuffer(ctx, g), part], grid);
   }
   if (part === dw) return;

@@ -6,8 +6,9 @@
 
 import type { Tensor } from '../../tensor.js';
 import type { FusedActivation } from '../../backend/types.js';
-import { GpuContext, Params, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
+import { GpuContext, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import { packUniforms, paramsDeclaration } from '../../backend/webgpu/uniforms.js';
 import type { GemmVariant } from '../../backend/webgpu/context.js';
 import { DEFAULT_GEMM, candidates, configNamed, type GemmConfig, type GemmShape } from '../../backend/webgpu/kernelTuner.js';
 import gemmCode from '../../../shaders/gemm.wgsl?raw';
@@ -25,10 +26,6 @@ const TM = 8, TN = 4;
 
 interface GemmFlags { transA: boolean; transB: boolean; bias: boolean; vecA: boolean; vecB: boolean }
 
-// The two entry files in front of the one kernel body (gemm.wgsl v8).
-const gemmOwnLoadsCode = `${gemmEntryCode}\n${gemmCode}`;
-const gemmSharedLoadsCode = `${gemmEntrySubgroupCode}\n${gemmCode}`;
-
 /**
  * Whether the blocked GEMM with this workgroup shape shares loads of A across
  * a subgroup: the device's subgroups are 4 lanes, the options allow it, and
@@ -36,16 +33,39 @@ const gemmSharedLoadsCode = `${gemmEntrySubgroupCode}\n${gemmCode}`;
  */
 export const sharesLoads = (ctx: GpuContext, cfg: GemmConfig): boolean => ctx.sharedLoads && cfg.wgX % 4 === 0;
 
-const gemmSpec = (variant: GemmVariant, f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM, shared = false): PipelineSpec => variant === 'naive'
-  ? { name: 'gemmNaive', code: gemmNaiveCode, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias } }
-  : {
-    name: shared ? 'gemmSubgroup' : 'gemm', code: shared ? gemmSharedLoadsCode : gemmOwnLoadsCode,
-    constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB, WG_X: cfg.wgX, WG_Y: cfg.wgY },
-  };
-const biasAddSpec: PipelineSpec = { name: 'biasAdd', code: biasAddCode };
-const splitKSumSpec: PipelineSpec = { name: 'splitKSum', code: splitKSumCode };
+/**
+ * m, n: rows and columns of C; k: the summed dimension; kChunk: k per split (a multiple of 4, = k
+ * without split-K); relu: 1 for C = max(C, 0) after the bias (never set under split-K).
+ */
+const gemmUniforms = { m: 'u32', n: 'u32', k: 'u32', kChunk: 'u32', relu: 'u32' } as const;
+/** gemmUniforms without kChunk: relu 1 for C = max(C, 0) after the bias. */
+const gemmNaiveUniforms = { m: 'u32', n: 'u32', k: 'u32', relu: 'u32' } as const;
+/** n: x's element count; c: the last axis's length (b's). */
+const biasAddUniforms = { n: 'u32', c: 'u32' } as const;
+/** rows: the product of all axes but the last; c: the last axis's length; chunks: ceil(rows / CHUNK). */
+const biasAddBackwardUniforms = { rows: 'u32', c: 'u32', chunks: 'u32' } as const;
+/** total: C's element count (m * n); splits: slices in part; relu: 1 for C = max(sum, 0) (the GEMM's fused activation). */
+const splitKSumUniforms = { total: 'u32', splits: 'u32', relu: 'u32' } as const;
+
+// The two entry files in front of the one kernel body (gemm.wgsl v8), with the Params declaration between
+// them rather than in front as a spec's `uniforms` would put it (WGSL wants gemmEntrySubgroup.wgsl's
+// directives before every declaration): the calls pack gemmUniforms themselves.
+const withGemmEntry = (entry: string): string => `${entry}\n${paramsDeclaration(gemmUniforms)}\n${gemmCode}`;
+const gemmOwnLoadsCode = withGemmEntry(gemmEntryCode);
+const gemmSharedLoadsCode = withGemmEntry(gemmEntrySubgroupCode);
+
+const gemmNaiveSpec = (f: GemmFlags): PipelineSpec<typeof gemmNaiveUniforms> => ({
+  name: 'gemmNaive', code: gemmNaiveCode, uniforms: gemmNaiveUniforms, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias },
+});
+const gemmSpec = (f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM, shared = false): PipelineSpec => ({
+  name: shared ? 'gemmSubgroup' : 'gemm', code: shared ? gemmSharedLoadsCode : gemmOwnLoadsCode,
+  constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB, WG_X: cfg.wgX, WG_Y: cfg.wgY },
+});
+const biasAddSpec: PipelineSpec<typeof biasAddUniforms> = { name: 'biasAdd', code: biasAddCode, uniforms: biasAddUniforms };
+const splitKSumSpec: PipelineSpec<typeof splitKSumUniforms> = { name: 'splitKSum', code: splitKSumCode, uniforms: splitKSumUniforms };
 // Two stages of one kernel: per (chunk of rows, column), then per column.
-const biasAddBackwardSpec = (stage: 0 | 1): PipelineSpec => ({ name: 'biasAddBackward', code: biasAddBackwardCode, constants: { STAGE: stage } });
+const biasAddBackwardSpec = (stage: 0 | 1): PipelineSpec<typeof biasAddBackwardUniforms> =>
+  ({ name: 'biasAddBackward', code: biasAddBackwardCode, uniforms: biasAddBackwardUniforms, constants: { STAGE: stage } });
 
 function allFlags(): GemmFlags[] {
   const out: GemmFlags[] = [];
@@ -57,15 +77,15 @@ function allFlags(): GemmFlags[] {
 }
 
 /** The naive oracle's pipelines (only tests switch to it): useGemmVariant('naive') builds them before the switch. */
-export const naivePipelines: readonly PipelineSpec[] = allFlags().filter((f) => !f.vecA && !f.vecB).map((f) => gemmSpec('naive', f));
+export const naivePipelines: readonly PipelineSpec[] = allFlags().filter((f) => !f.vecA && !f.vecB).map(gemmNaiveSpec);
 
 /** The register-blocked GEMM's pipelines for one workgroup shape (every flag combination), as this device runs them. */
 export const gemmPipelines = (ctx: GpuContext, cfg: GemmConfig): PipelineSpec[] =>
-  allFlags().map((f) => gemmSpec('blocked', f, cfg, sharesLoads(ctx, cfg)));
+  allFlags().map((f) => gemmSpec(f, cfg, sharesLoads(ctx, cfg)));
 
 /** The family's pipelines that do not depend on the device (gemmPipelines does). */
 export const pipelines: readonly PipelineSpec[] = [
-  ...allFlags().map((f) => gemmSpec('blocked', f, DEFAULT_GEMM)),
+  ...allFlags().map((f) => gemmSpec(f, DEFAULT_GEMM)),
   biasAddSpec, biasAddBackwardSpec(0), biasAddBackwardSpec(1), splitKSumSpec,
 ];
 
@@ -80,7 +100,7 @@ const MAX_SPLITS = 64;
 
 /** c = the sum of part's `splits` slices of `total` values each (splitKSum.wgsl), relu applied to the sum. */
 export function sumSlices(ctx: GpuContext, part: GPUBuffer, c: GPUBuffer, total: number, splits: number, relu = false): void {
-  ctx.run1d(splitKSumSpec, new Params().u32(total).u32(splits).u32(+relu), [part, c], total);
+  ctx.run1d(splitKSumSpec, { total, splits, relu: +relu }, [part, c], total);
 }
 
 function splitsFor(workgroups: number, k: number): { splits: number; kChunk: number } {
@@ -111,8 +131,8 @@ export function recordGemm(
   if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape, relu);
   let cfg = ctx.tuner.gemmConfig(shape, { kind: 'gemm', shape });
   const flags = flagsOf(shape, bias !== null);
-  const spec = gemmSpec('blocked', flags, cfg, sharesLoads(ctx, cfg));
-  if (!ctx.tuner.forced && !ctx.pipelines.has(spec) && ctx.pipelines.has(gemmSpec('blocked', flags, DEFAULT_GEMM, sharesLoads(ctx, DEFAULT_GEMM)))) {
+  const spec = gemmSpec(flags, cfg, sharesLoads(ctx, cfg));
+  if (!ctx.tuner.forced && !ctx.pipelines.has(spec) && ctx.pipelines.has(gemmSpec(flags, DEFAULT_GEMM, sharesLoads(ctx, DEFAULT_GEMM)))) {
     // A step never waits for a variant while a built one can run: the default now, the choice once it is built.
     ctx.pipelines.prepareLater([spec]);
     cfg = DEFAULT_GEMM;
@@ -130,7 +150,7 @@ function recordGemmWith(
   const flags = flagsOf(s, bias !== null);
   const biasBuf = bias ?? ctx.scheduler.empty;
   if (variant === 'naive') {
-    ctx.run1d(gemmSpec('naive', { ...flags, vecA: false, vecB: false }), new Params().u32(m).u32(n).u32(k).u32(+relu), [a, b, biasBuf, c], m * n);
+    ctx.run1d(gemmNaiveSpec(flags), { m, n, k, relu: +relu }, [a, b, biasBuf, c], m * n);
     return;
   }
   const wx = Math.ceil(n / (TN * cfg.wgX));
@@ -138,8 +158,8 @@ function recordGemmWith(
   const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
   if (wx > max || wy > max) throw new Error(`webgpu.matmul: [${m}, ${k}] x [${k}, ${n}] needs a ${wx}x${wy} grid, over the ${max} limit`);
   const { splits, kChunk } = splitsFor(wx * wy, k);
-  const params = new Params().u32(m).u32(n).u32(k).u32(kChunk).u32(+(relu && splits === 1));
-  const spec = gemmSpec('blocked', flags, cfg, sharesLoads(ctx, cfg));
+  const spec = gemmSpec(flags, cfg, sharesLoads(ctx, cfg));
+  const params = packUniforms(spec.name, gemmUniforms, { m, n, k, kChunk, relu: +(relu && splits === 1) });
   if (splits === 1) {
     ctx.run(spec, params, [a, a, b, b, biasBuf, c], [wx, wy, 1]);
     return;
@@ -153,7 +173,7 @@ function recordGemmWith(
 
 /** Every GEMM pipeline the tuner may time for this shape. */
 export function gemmCandidatePipelines(ctx: GpuContext, s: GemmShape): PipelineSpec[] {
-  return candidates(s.n).map((cfg) => gemmSpec('blocked', flagsOf(s, false), cfg, sharesLoads(ctx, cfg)));
+  return candidates(s.n).map((cfg) => gemmSpec(flagsOf(s, false), cfg, sharesLoads(ctx, cfg)));
 }
 
 /** Timed runs: at least MIN_RUNS, more (up to MAX_RUNS) until MIN_TIMED_MS have passed. */
@@ -217,7 +237,7 @@ export function matmul(
 
 export function biasAdd(ctx: GpuContext, x: Tensor, b: Tensor): Tensor {
   const y = ctx.output(x.shape, 'biasAdd');
-  ctx.run1d(biasAddSpec, new Params().u32(x.size).u32(b.size), [buf(x), buf(b), buf(y)], x.size);
+  ctx.run1d(biasAddSpec, { n: x.size, c: b.size }, [buf(x), buf(b), buf(y)], x.size);
   return y;
 }
 
@@ -228,7 +248,7 @@ export function biasAddBackward(ctx: GpuContext, dy: Tensor): Tensor {
   const db = ctx.output([c], 'biasAddBackward');
   const chunks = Math.ceil(rows / REDUCTION_CHUNK);
   const part = ctx.scratch(Math.max(1, chunks * c), `biasAddBackward partial sums of ${4 * chunks * c} bytes`);
-  const params = new Params().u32(rows).u32(c).u32(chunks);
+  const params = { rows, c, chunks };
   ctx.run1d(biasAddBackwardSpec(0), params, [buf(dy), part, buf(db)], chunks * c);
   ctx.run1d(biasAddBackwardSpec(1), params, [buf(dy), part, buf(db)], c);
   ctx.release(part);
