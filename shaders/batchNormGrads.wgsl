@@ -6,9 +6,8 @@
 // chunks. batchNormBackward.wgsl then uses both for dx.
 // p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
-override WG: u32 = 256;
-override STAGE: u32 = 0;
-const CHUNK = 64u;
+//! include lib/invocation.wgsl
+//! include lib/chunkSum.wgsl
 
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
@@ -18,27 +17,21 @@ const CHUNK = 64u;
 @group(0) @binding(6) var<storage, read_write> dGamma: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dBeta: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
-  if (STAGE == 0u) {
-    if (i >= p.chunks * p.c) { return; }
-    let ch = i % p.c;
-    let k = i / p.c;
-    let m = mean[ch];
-    let s = invStd[ch];
-    var a = 0.0;
-    var b = 0.0;
-    for (var r = k * CHUNK; r < min(p.rows, (k + 1u) * CHUNK); r++) {
-      let at = r * p.c + ch;
-      a += dy[at];
-      b += dy[at] * (x[at] - m) * s;
-    }
-    part[i] = a;
-    part[p.chunks * p.c + i] = b;
-    return;
+fn chunk(i: u32, ch: u32, first: u32, end: u32) {
+  let m = mean[ch];
+  let s = invStd[ch];
+  var a = 0.0;
+  var b = 0.0;
+  for (var r = first; r < end; r++) {
+    let at = r * p.c + ch;
+    a += dy[at];
+    b += dy[at] * (x[at] - m) * s;
   }
-  if (i >= p.c) { return; }
+  part[i] = a;
+  part[p.chunks * p.c + i] = b;
+}
+
+fn column(i: u32) {
   var a = 0.0;
   var b = 0.0;
   for (var k = 0u; k < p.chunks; k++) {

@@ -1,22 +1,13 @@
-// batchNormStats.wgsl: per-channel batch mean, biased variance and
-// invStd = 1 / sqrt(variance + epsilon) over every row of x [rows, c]
-// (rows = n*h*w), in two dispatches of this one kernel (STAGE):
-//   0 (partials): one invocation per (chunk of CHUNK rows, channel) finds its
-//     chunk's mean and the squared deviations from it (a second pass over
-//     values it just read, so the variance does not cancel as
-//     E[x^2] - E[x]^2 would);
-//   1 (finish): one invocation per channel merges the chunks' (mean, M2)
-//     pairs (Chan et al.).
-// v1 was one workgroup per channel with a tree reduction: its lanes read one
-// float per row, c floats apart, each from its own cache line, and a step of
-// the standard model spent 65 ms here on SwiftShader. Now the 4 lanes of a
-// SIMD group read 4 neighbouring channels of one row (one line), and no
-// barrier runs.
+// batchNormStats.wgsl: per-channel batch mean, biased variance and invStd
+// over the rows of x [rows, c], in two dispatches of this kernel (STAGE):
+// 0, one invocation per (chunk of CHUNK rows, channel) finds its chunk's mean
+// and squared deviations (a second pass, so the variance does not cancel as
+// E[x^2] - E[x]^2 would); 1, one per channel merges the chunks (Chan et al.).
+// Neighbouring lanes read neighbouring channels of one row: one cache line.
 // p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
-override WG: u32 = 256;
-override STAGE: u32 = 0;
-const CHUNK = 64u;
+//! include lib/invocation.wgsl
+//! include lib/chunkSum.wgsl
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> part: array<f32>;  // [2, chunks, c]: means, then M2s
@@ -24,31 +15,23 @@ const CHUNK = 64u;
 @group(0) @binding(4) var<storage, read_write> variance: array<f32>;
 @group(0) @binding(5) var<storage, read_write> invStd: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
-  if (STAGE == 0u) {
-    if (i >= p.chunks * p.c) { return; }
-    let ch = i % p.c;
-    let k = i / p.c;
-    let first = k * CHUNK;
-    let end = min(p.rows, first + CHUNK);
-    // Sums of x - x0 (the chunk's first value): small differences, so the
-    // mean keeps its digits when every x is large (x ~ 1000, spread 1).
-    let x0 = x[first * p.c + ch];
-    var s = 0.0;
-    for (var r = first; r < end; r++) { s += x[r * p.c + ch] - x0; }
-    let m = x0 + s / f32(end - first);
-    var q = 0.0;
-    for (var r = first; r < end; r++) {
-      let d = x[r * p.c + ch] - m;
-      q += d * d;
-    }
-    part[i] = m;
-    part[p.chunks * p.c + i] = q;
-    return;
+fn chunk(i: u32, ch: u32, first: u32, end: u32) {
+  // Sums of x - x0 (the chunk's first value): small differences, so the
+  // mean keeps its digits when every x is large (x ~ 1000, spread 1).
+  let x0 = x[first * p.c + ch];
+  var s = 0.0;
+  for (var r = first; r < end; r++) { s += x[r * p.c + ch] - x0; }
+  let m = x0 + s / f32(end - first);
+  var q = 0.0;
+  for (var r = first; r < end; r++) {
+    let d = x[r * p.c + ch] - m;
+    q += d * d;
   }
-  if (i >= p.c) { return; }
+  part[i] = m;
+  part[p.chunks * p.c + i] = q;
+}
+
+fn column(i: u32) {
   // Chan et al.'s pairwise update, one chunk at a time: the mean moves by
   // differences of means, never through a large sum.
   var n = 0.0;

@@ -11,7 +11,7 @@
 // memory, a read and a write per tap and channel.
 // p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 override VEC4: bool = false;  // set only when c % 4 == 0
 
 @group(0) @binding(1) var<storage, read> dcol: array<f32>;
@@ -52,9 +52,7 @@ fn gather4(pix: u32, q: u32) {
   dx[at] = s.x; dx[at + 1u] = s.y; dx[at + 2u] = s.z; dx[at + 3u] = s.w;
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.total) { return; }
   if (VEC4) {
     let c4 = p.c / 4u;

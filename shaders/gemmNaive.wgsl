@@ -4,7 +4,7 @@
 // (TRANS_A); op(B) = B [k,n], or B^T when B is stored [n,k] (TRANS_B).
 // p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
@@ -14,9 +14,7 @@ override HAS_BIAS: bool = false;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;  // a 16-byte dummy when !HAS_BIAS
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let idx = g.x + g.y * nwg.x * WG;
+fn item(idx: u32) {
   if (idx >= p.m * p.n) { return; }
   let i = idx / p.n;
   let j = idx % p.n;

@@ -1,10 +1,7 @@
-// maxPool2d.wgsl: y[b,oi,oj,ch] = max over the window's real pixels (NHWC).
-// Padded cells are outside the image and never win, as in TensorFlow.
-// v1: one invocation per output element, locating it with four integer
-//   divisions, which SwiftShader makes slower than the loads themselves.
-// v2 (this file): one invocation per output pixel and group of channels: one
-//   channel, or four loaded as a vec4 when c % 4 == 0 (VEC4). The divisions
-//   are paid once per group, and the four lanes compare independently.
+// maxPool2d.wgsl: y[b,oi,oj,ch] = max over the window's real pixels (NHWC);
+// padded cells never win, as in TensorFlow. One invocation per output pixel
+// and group of channels (four as a vec4 when c % 4 == 0, VEC4), so the
+// integer divisions that locate the pixel are paid once per group.
 // p: the uniforms declared with this shader in src/kernels/pool2d/webgpu.ts.
 
 //! include lib/invocation.wgsl

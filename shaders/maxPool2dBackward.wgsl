@@ -1,17 +1,9 @@
 // maxPool2dBackward.wgsl: dx[pixel] = sum of dy over the windows whose first
 // maximum (row-major scan, strict >, as the forward and TensorFlow) is this
-// pixel. Written as a gather: each invocation recomputes the arg-max of every
-// window covering its pixel, so no two invocations write one element and no
-// atomics are needed.
-// v2: one invocation per input pixel and group of channels (four as vec4s
-// when c % 4 == 0, VEC4), as maxPool2d.wgsl: the integer divisions that
-// locate the pixel are paid once per group; each lane keeps its own arg-max.
-// v3: disjoint windows (stride >= pool in both directions, as in every 2x2/2
-// pooling) run one invocation per window and channel group (PER_WINDOW):
-// it finds the window's arg-max once and writes every pixel of its cell
-// (the window plus the gap up to the next one; the first and last cells
-// reach the image's edges), dy at the arg-max and 0 elsewhere. The gather
-// found each window's arg-max once per pixel of it (4 times for 2x2).
+// pixel, as a gather: no two invocations write one element, no atomics. One
+// invocation per input pixel and channel group (vec4s when c % 4 == 0); where
+// windows are disjoint (PER_WINDOW) one per window, which finds its arg-max
+// once and writes its whole cell (dy at the arg-max, 0 elsewhere).
 // p: the uniforms declared with this shader in src/kernels/pool2d/webgpu.ts.
 
 //! include lib/invocation.wgsl

@@ -4,14 +4,12 @@
 // deterministic (no atomics).
 // p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
 
-override WG: u32 = 256;
+//! include lib/invocation.wgsl
 
 @group(0) @binding(1) var<storage, read> part: array<f32>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = g.x + g.y * nwg.x * WG;
+fn item(i: u32) {
   if (i >= p.total) { return; }
   var s = 0.0;
   for (var z = 0u; z < p.splits; z++) { s += part[z * p.total + i]; }

@@ -3,7 +3,9 @@
 export * from '../kernels/geometry.js';
 export { ACTIVATION_KINDS, activation, activationBackward, softmax, softmaxBackward } from '../kernels/activation/index.js';
 export { batchNormTrain, batchNormInference, batchNormBackward, movingAverageUpdate } from '../kernels/batchNorm/index.js';
-export { conv2d, conv2dColumns, conv2dBackwardInput, conv2dBackwardFilter } from '../kernels/conv2d/index.js';
+export {
+  conv2d, conv2dColumns, conv2dBackwardInput, conv2dBackwardFilter, conv2dForTraining, conv2dFilterGrad, type Conv2dSaved,
+} from '../kernels/conv2d/index.js';
 export { dropout, dropoutBackward } from '../kernels/dropout/index.js';
 export { locallyConnected2d, locallyConnected2dBackwardInput, locallyConnected2dBackwardFilter } from '../kernels/locallyConnected2d/index.js';
 export {

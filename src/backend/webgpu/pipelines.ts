@@ -1,15 +1,9 @@
-// Compute-pipeline cache keyed by (shader name, override constants).
-//
-// Shapes never change a pipeline: sizes travel in each shader's Params
-// uniform, variants (workgroup size, transposes, activation kind) in WGSL
-// `override` constants, so one pipeline serves every size and the cache stays
-// small. Pipelines are made on first use, asynchronously
-// (createComputePipelineAsync) and in parallel: a kernel that records before
-// its pipeline exists gets a promise, and the scheduler holds back the submit
-// that needs it (scheduler.ts), so a model compiles only the kernels it runs
-// and never blocks on a synchronous compile. Creating every pipeline up front
-// took most of the time to a first trained step (about 100 pipelines, the
-// GEMM's 24 variants half of it, for a model that uses 20-30).
+// Compute-pipeline cache keyed by (shader name, override constants). Shapes
+// never change a pipeline: sizes travel in each shader's Params uniform and
+// variants (workgroup size, transposes, activation kind) in WGSL `override`
+// constants, so the cache stays small. Pipelines are made on first use,
+// asynchronously and in parallel, and the scheduler holds back the submit that
+// needs one still compiling, so a model compiles only the kernels it runs.
 
 import { paramsDeclaration, type Uniforms } from './uniforms.js';
 import { withLibrary } from './shaderLibrary.js';
@@ -25,11 +19,15 @@ export interface PipelineSpec<U extends Uniforms = Uniforms> {
   constants?: Readonly<Record<string, number>>;
 }
 
-/** The module's full source: the Params declaration, then the shader with its library blocks in place. */
+/** A source's leading directives (enable, requires, diagnostic) and comments: WGSL wants them before every declaration. */
+const LEADING_DIRECTIVES = /^(?:\s*(?:\/\/[^\n]*|(?:enable|requires|diagnostic)\b[^;]*;))*/;
+
+/** The module's full source: the shader's leading directives, the Params declaration, then the rest with its library blocks in place. */
 export function shaderSource(spec: PipelineSpec): string {
   const body = withLibrary(spec.name, spec.code);
-  return spec.uniforms ? `${paramsDeclaration(spec.uniforms)}
-${body}` : body;
+  if (!spec.uniforms) return body;
+  const head = LEADING_DIRECTIVES.exec(body)?.[0] ?? '';
+  return `${head}\n${paramsDeclaration(spec.uniforms)}\n${body.slice(head.length)}`;
 }
 
 export function pipelineKey(spec: PipelineSpec): string {

@@ -3,10 +3,12 @@
 // so each file reads as it is); the block replaces that line when
 // the pipeline's module is made, never on a call.
 
+import chunkSum from '../../../shaders/lib/chunkSum.wgsl?raw';
 import invocation from '../../../shaders/lib/invocation.wgsl?raw';
 import window from '../../../shaders/lib/window.wgsl?raw';
 
 const LIBRARY: Readonly<Record<string, string>> = {
+  'lib/chunkSum.wgsl': chunkSum,
   'lib/invocation.wgsl': invocation,
   'lib/window.wgsl': window,
 };

@@ -20,7 +20,7 @@ import { recordGemm, sumSlices, timeRecorded, zeroedScratch, type GemmVariant } 
 import type { ConvAlgorithm } from '../../backend/webgpu/kernelTuner.js';
 import { backwardFilterUsesTaps, backwardInputSweeps, forwardAlgorithm, reachesPadding, sharesGathers, sweepsOneChannel } from './choose.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
-import { packUniforms, paramsDeclaration, type UniformValues, type Uniforms } from '../../backend/webgpu/uniforms.js';
+import type { UniformValues } from '../../backend/webgpu/uniforms.js';
 import im2colCode from '../../../shaders/im2col.wgsl?raw';
 import col2imCode from '../../../shaders/col2im.wgsl?raw';
 import directCode from '../../../shaders/conv2dDirect.wgsl?raw';
@@ -60,14 +60,8 @@ const im2colSpec = (vec4: boolean): PipelineSpec<typeof columnUniforms> =>
   ({ name: 'im2col', code: im2colCode, uniforms: columnUniforms, constants: { VEC4: +vec4 } });
 const col2imSpec = (vec4: boolean): PipelineSpec<typeof columnUniforms> =>
   ({ name: 'col2im', code: col2imCode, uniforms: columnUniforms, constants: { VEC4: +vec4 } });
-/**
- * A direct conv kernel behind its entry point: convEntrySubgroup.wgsl where lanes share gathers, else
- * convEntry.wgsl. The Params declaration goes between them rather than in front as a spec's `uniforms`
- * would put it (WGSL wants convEntrySubgroup.wgsl's directives before every declaration): the calls
- * pack the kernel's uniforms themselves.
- */
-const withEntry = (shared: boolean, uniforms: Uniforms, body: string): string =>
-  `${shared ? convEntrySubgroupCode : convEntryCode}\n${paramsDeclaration(uniforms)}\n${body}`;
+/** A direct conv kernel behind its entry point: convEntrySubgroup.wgsl where lanes share gathers, else convEntry.wgsl. */
+const withEntry = (shared: boolean, body: string): string => `${shared ? convEntrySubgroupCode : convEntryCode}\n${body}`;
 
 /**
  * conv2dDirect.wgsl behind one of its entry files: 8 pixels by 4 channels per invocation reading x as
@@ -75,9 +69,10 @@ const withEntry = (shared: boolean, uniforms: Uniforms, body: string): string =>
  * image's edges), its gathers shared by a subgroup's 4 lanes where `shared`.
  */
 interface DirectFlags { bias: boolean; vecX: boolean; padded: boolean; shared: boolean }
-const directSpec = (f: DirectFlags): PipelineSpec => ({
+const directSpec = (f: DirectFlags): PipelineSpec<typeof directUniforms> => ({
   name: f.shared ? 'conv2dDirectSubgroup' : 'conv2dDirect',
-  code: withEntry(f.shared, directUniforms, directCode),
+  code: withEntry(f.shared, directCode),
+  uniforms: directUniforms,
   constants: { HAS_BIAS: +f.bias, VEC_X: +f.vecX, PADDED: +f.padded },
 });
 /** The variants with own gathers (VEC_X among them), or those sharing them (the tap table only). */
@@ -88,9 +83,10 @@ const directFlags = (shared: boolean): DirectFlags[] => [false, true].flatMap((b
 const DIRECT_WG = 64;
 
 /** conv2dBackwardFilterDirect.wgsl behind an entry file (PADDED: taps tested against the image's edges). */
-const filterDirectSpec = (padded: boolean, shared: boolean, qpl: number): PipelineSpec => ({
+const filterDirectSpec = (padded: boolean, shared: boolean, qpl: number): PipelineSpec<typeof filterDirectUniforms> => ({
   name: shared ? 'conv2dBackwardFilterDirectSubgroup' : 'conv2dBackwardFilterDirect',
-  code: withEntry(shared, filterDirectUniforms, filterDirectCode),
+  code: withEntry(shared, filterDirectCode),
+  uniforms: filterDirectUniforms,
   constants: { PADDED: +padded, QPL: qpl },
 });
 const QPL = [1, 2, 3];
@@ -105,9 +101,9 @@ function quadsPerLane(quads: number): number {
   return QPL.reduce((best, q) => (cost(q) < cost(best) ? q : best));
 }
 
-const inputDirectSpec = (shared: boolean): PipelineSpec => ({
-  name: shared ? 'conv2dBackwardInputDirectSubgroup' : 'conv2dBackwardInputDirect',
-  code: withEntry(shared, inputDirectUniforms, inputDirectCode),
+const inputDirectSpec = (shared: boolean): PipelineSpec<typeof inputDirectUniforms> => ({
+  name: shared ? 'conv2dBackwardInputDirectSubgroup' : 'conv2dBackwardInputDirect', code: withEntry(shared, inputDirectCode),
+  uniforms: inputDirectUniforms,
 });
 const sweepSpec = (bias: boolean): PipelineSpec<typeof sweepForwardUniforms> =>
   ({ name: 'conv2dSweep', code: sweepCode, uniforms: sweepForwardUniforms, constants: { HAS_BIAS: +bias } });
@@ -196,7 +192,7 @@ function recordConv2d(
   if (algo === 'direct') {
     const pixels = g.n * g.oh * g.ow;
     const taps = g.kh * g.kw * g.c;
-    const params = packUniforms('conv2dDirect', directUniforms, { ...windowFields(g), cout, pixels, relu: +relu, taps });
+    const params = { ...windowFields(g), cout, pixels, relu: +relu, taps };
     const vecX = g.c % 4 === 0;
     // Work items: 8 pixels by 4 channels (VEC_X) or by 8 channels (the tap table).
     const items = Math.ceil(pixels / 8) * (vecX ? cout / 4 : Math.ceil(cout / 8));
@@ -241,7 +237,7 @@ function recordInputDirect(ctx: GpuContext, g: WindowGeometry, cout: number, dy:
   const shared = sharesGathers(ctx, cout);
   const slices = shared ? octets / 4 : octets;
   const part = slices === 1 ? dx : ctx.scratch(slices * total, `conv2dBackwardInput slices of ${4 * slices * total} bytes`);
-  const params = packUniforms('conv2dBackwardInputDirect', inputDirectUniforms, { ...sweepFields(g, cout), c: g.c });
+  const params = { ...sweepFields(g, cout), c: g.c };
   ctx.run(inputDirectSpec(shared), params, [dy, w, part], ctx.scheduler.grid(Math.ceil(g.n * Math.ceil(g.h / 2) * g.c * octets / DIRECT_WG)));
   if (part === dx) return;
   sumSlices(ctx, part, dx, total, slices);
@@ -307,7 +303,7 @@ function recordFilterDirect(ctx: GpuContext, g: WindowGeometry, cout: number, x:
     const params = { ...sweepFields(g, cout), rowsPerSplit, splits };
     ctx.run(filterSweepSpec, params, [x, dy, part], grid);
   } else {
-    const params = packUniforms('conv2dBackwardFilterDirect', filterDirectUniforms, { ...windowFields(g), cout, taps: K, rowsPerSplit, splits });
+    const params = { ...windowFields(g), cout, taps: K, rowsPerSplit, splits };
     ctx.run(filterDirectSpec(reachesPadding(g), sharesGathers(ctx, cout), qpl), params, [x, dy, tapTableBuffer(ctx, g), part], grid);
   }
   if (part === dw) return;

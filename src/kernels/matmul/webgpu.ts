@@ -8,7 +8,6 @@ import type { Tensor } from '../../tensor.js';
 import type { FusedActivation } from '../../backend/types.js';
 import { GpuContext, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
-import { packUniforms, paramsDeclaration } from '../../backend/webgpu/uniforms.js';
 import type { GemmVariant } from '../../backend/webgpu/context.js';
 import { DEFAULT_GEMM, candidates, configNamed, type GemmConfig, type GemmShape } from '../../backend/webgpu/kernelTuner.js';
 import gemmCode from '../../../shaders/gemm.wgsl?raw';
@@ -25,6 +24,10 @@ export type { GemmVariant } from '../../backend/webgpu/context.js';
 const TM = 8, TN = 4;
 
 interface GemmFlags { transA: boolean; transB: boolean; bias: boolean; vecA: boolean; vecB: boolean }
+
+// The two entry files in front of the one kernel body (gemm.wgsl v8).
+const gemmOwnLoadsCode = `${gemmEntryCode}\n${gemmCode}`;
+const gemmSharedLoadsCode = `${gemmEntrySubgroupCode}\n${gemmCode}`;
 
 /**
  * Whether the blocked GEMM with this workgroup shape shares loads of A across
@@ -47,18 +50,11 @@ const biasAddBackwardUniforms = { rows: 'u32', c: 'u32', chunks: 'u32' } as cons
 /** total: C's element count (m * n); splits: slices in part; relu: 1 for C = max(sum, 0) (the GEMM's fused activation). */
 const splitKSumUniforms = { total: 'u32', splits: 'u32', relu: 'u32' } as const;
 
-// The two entry files in front of the one kernel body (gemm.wgsl v8), with the Params declaration between
-// them rather than in front as a spec's `uniforms` would put it (WGSL wants gemmEntrySubgroup.wgsl's
-// directives before every declaration): the calls pack gemmUniforms themselves.
-const withGemmEntry = (entry: string): string => `${entry}\n${paramsDeclaration(gemmUniforms)}\n${gemmCode}`;
-const gemmOwnLoadsCode = withGemmEntry(gemmEntryCode);
-const gemmSharedLoadsCode = withGemmEntry(gemmEntrySubgroupCode);
-
 const gemmNaiveSpec = (f: GemmFlags): PipelineSpec<typeof gemmNaiveUniforms> => ({
   name: 'gemmNaive', code: gemmNaiveCode, uniforms: gemmNaiveUniforms, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias },
 });
-const gemmSpec = (f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM, shared = false): PipelineSpec => ({
-  name: shared ? 'gemmSubgroup' : 'gemm', code: shared ? gemmSharedLoadsCode : gemmOwnLoadsCode,
+const gemmSpec = (f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM, shared = false): PipelineSpec<typeof gemmUniforms> => ({
+  name: shared ? 'gemmSubgroup' : 'gemm', code: shared ? gemmSharedLoadsCode : gemmOwnLoadsCode, uniforms: gemmUniforms,
   constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB, WG_X: cfg.wgX, WG_Y: cfg.wgY },
 });
 const biasAddSpec: PipelineSpec<typeof biasAddUniforms> = { name: 'biasAdd', code: biasAddCode, uniforms: biasAddUniforms };
@@ -158,8 +154,8 @@ function recordGemmWith(
   const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
   if (wx > max || wy > max) throw new Error(`webgpu.matmul: [${m}, ${k}] x [${k}, ${n}] needs a ${wx}x${wy} grid, over the ${max} limit`);
   const { splits, kChunk } = splitsFor(wx * wy, k);
+  const params = { m, n, k, kChunk, relu: +(relu && splits === 1) };
   const spec = gemmSpec(flags, cfg, sharesLoads(ctx, cfg));
-  const params = packUniforms(spec.name, gemmUniforms, { m, n, k, kChunk, relu: +(relu && splits === 1) });
   if (splits === 1) {
     ctx.run(spec, params, [a, a, b, b, biasBuf, c], [wx, wy, 1]);
     return;
