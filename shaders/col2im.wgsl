@@ -1,14 +1,8 @@
 // col2im.wgsl: the adjoint of im2col, for conv2dBackwardInput:
-//   dx[b, iy, ix, ci] = sum over (ky, kx) of dcol[(b, oy, ox), (ky, kx, ci)]
-// for every output pixel (oy, ox) whose window read (iy, ix) at (ky, kx).
-// Written as a gather, one invocation per input pixel (all its channels), so
-// no two invocations write the same element and no atomics are needed: for
-// each (ky, kx), oy = (iy + padTop - ky*dh) / sh must be a whole number in
-// [0, oh). Working per pixel pays that index arithmetic (integer division is
-// slow on SwiftShader) once per tap instead of once per tap and channel.
-// v2: with c % 4 == 0 (VEC4) one invocation per input pixel and group of 4
-// channels, summing in a vec4 register and storing once: v1 added into dx in
-// memory, a read and a write per tap and channel.
+//   dx[b,iy,ix,ci] = sum over (ky,kx) of dcol[(b,oy,ox), (ky,kx,ci)]
+// over the output pixels whose window read (iy, ix) at (ky, kx). A gather: one
+// invocation per input pixel (per group of 4 channels, summed in a vec4, when
+// c % 4 == 0), so no two invocations write one element and no atomics.
 // p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
 //! include lib/invocation.wgsl

@@ -1,20 +1,10 @@
-// conv2dBackwardFilterDirect.wgsl: the filter gradient without the im2col copy,
-// for layers with few input channels (cin % 4 != 0), over conv2dDirect.wgsl's
-// tap table (taps: the K = kh*kw*cin terms (ky, kx, ci) of a pixel's window).
+// conv2dBackwardFilterDirect.wgsl: dW without im2col's copy, for few input
+// channels (cin % 4 != 0), over conv2dDirect.wgsl's tap table:
 //   dW[t, co] = sum over output pixels of x[window origin + offset(t)] * dy[pixel, co]
-// Each invocation sums 4 taps (one quad of the table) by 8 output channels (two
-// vec4s) over a run of whole output rows: per 4 pixels of a row, 4 gathered
-// vec4s of x and 8 vec4s of dy feed 32 multiply-adds, and the quad's offsets
-// are loaded once, not per pixel. Runs of rows are split-K slices of part
-// [splits, K, cout]; splitKSum.wgsl adds them (fixed order: deterministic).
-// Where the device runs 4-lane subgroups and cout % 32 == 0 (SHARE_X), the 4
-// lanes of a subgroup take the same quad and rows and consecutive channel
-// octets: each gathers 1 of the 4 pixels and subgroupBroadcast hands them
-// round (MNIST's 3x3x1->32 dW at batch 32 on SwiftShader: 9.8 -> 6.5 ms).
-// The entry point: convEntry.wgsl or convEntrySubgroup.wgsl, put in front.
-// The im2col path wrote and re-read the columns and ran its GEMM over m = K
-// rows in blocks of 8 (MNIST's K = 9: 7 of 16 rows were padding).
-// Needs cout % 4 == 0 (dy and part are read and written as vec4 along cout).
+// An invocation sums 1 to 3 quads of taps (QPL, sharing each load of dy) by 8
+// output channels over a run of whole output rows; runs are split-K slices that
+// splitKSum.wgsl adds in a fixed order (deterministic). Entry point in front:
+// convEntry.wgsl or convEntrySubgroup.wgsl (lanes share gathers); cout % 4 == 0.
 // p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
 override PADDED: bool = false;  // some window reaches into the padding: taps are tested per pixel

@@ -1,14 +1,9 @@
 // conv2dBackwardFilterSweep.wgsl: dW of a 3x3, stride-1, undilated conv over one
 // input channel (conv2dSweep.wgsl's layers):
-//   dW[ky, kx, 0, co] = sum over output pixels (b, oy, ox) of x[b, oy - padTop + ky, ox - padLeft + kx] * dy[b, oy, ox, co]
-// (x outside the image counts as 0). Each invocation sums a slice of whole
-// output rows for one octet of output channels, all 9 taps in registers (two
-// vec4s each): along a row it keeps the window's last two columns of x and
-// loads the third (3 scalars), loads dy's two vec4s and does 18 multiply-adds.
-// conv2dBackwardFilterDirect.wgsl's quads of taps round MNIST's 9 up to 12 and
-// share each gather through broadcasts. Slices are split-K slices of part
-// [splits, 9, cout]; splitKSum.wgsl adds them (fixed order: deterministic).
-// Needs cout % 4 == 0 (dy and part are read and written as vec4 along cout).
+//   dW[ky,kx,0,co] = sum over output pixels of x[b, oy-padTop+ky, ox-padLeft+kx] * dy[b,oy,ox,co]
+// An invocation sums a slice of whole output rows for one octet of channels,
+// all 9 taps in registers; slices are split-K slices that splitKSum.wgsl adds
+// in a fixed order (deterministic). cout % 4 == 0.
 // p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
 @group(0) @binding(1) var<storage, read> x: array<f32>;

@@ -1,25 +1,11 @@
 // conv2dBackwardInputDirect.wgsl: dx of a 3x3, stride-1, undilated conv with
 // few input channels (cin % 4 != 0), without the column matrix:
-//   dx[b, iy, ix, ci] = sum over (ky, kx, co) of dy[b, iy + padTop - ky, ix + padLeft - kx, co] * w[ky, kx, ci, co]
-// (dy rows and columns outside the output count as 0).
-// The im2col path computed dcol = dy . W^T ([pixels, 9 * cin]) and col2im summed
-// 9 of its entries per input pixel: dy is read once, but dcol is written and
-// read back, and its GEMM has n = 9 (blocks of 4 columns: a quarter wasted).
-// With few input channels nothing reuses a load of dy across output channels
-// (the forward reuses x 32 times), so the reuse here is across taps: each
-// invocation sweeps one input row (b, iy) for one input channel and one octet
-// of output channels, with the 9 taps' weights (two vec4s each) in registers.
-// At output column ox it loads the three dy rows' two vec4s (6 loads) and does
-// 18 multiply-adds: pixel ix = ox - padLeft gets its last column of taps (and
-// is stored), ix + 1 its middle one, ix + 2 its first. v2: two input rows per
-// invocation, which share two of their three dy rows: 8 loads per 36. Each octet of channels
-// writes its own slice of part [octets, n, h, w, cin]; splitKSum.wgsl adds them.
-// Where the device runs 4-lane subgroups and cout % 32 == 0 (SHARE_X, entry
-// file convEntrySubgroup.wgsl) the 4 lanes of a subgroup are 4 octets of the
-// same rows and add their sums with subgroupAdd: one slice per 4 octets (with
-// cout = 32 that is dx itself, no splitKSum).
-// The entry point: convEntry.wgsl or convEntrySubgroup.wgsl, put in front.
-// Needs cout % 4 == 0 (dy and w are read as vec4s along cout).
+//   dx[b,iy,ix,ci] = sum over (ky,kx,co) of dy[b, iy+padTop-ky, ix+padLeft-kx, co] * w[ky,kx,ci,co]
+// Nothing reuses a load of dy across channels here, so the reuse is across
+// taps: an invocation sweeps two input rows for one channel and one octet of
+// output channels, the 9 taps' weights in registers. Octets write slices that
+// splitKSum.wgsl adds (4 octets add theirs with subgroupAdd where lanes share).
+// Entry point in front: convEntry.wgsl or convEntrySubgroup.wgsl; cout % 4 == 0.
 // p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
 @group(0) @binding(1) var<storage, read> dy4: array<vec4f>;  // [n * oh * ow, cout / 4]

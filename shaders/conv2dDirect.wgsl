@@ -1,28 +1,11 @@
-// conv2dDirect.wgsl: convolution as an implicit GEMM, without the im2col copy.
-//   y[b, oy, ox, co] = sum over (ky, kx, ci) of
-//     x[b, oy*sh - padTop + ky*dh, ox*sw - padLeft + kx*dw, ci] * w[ky, kx, ci, co]  (+ bias[co])
-// The im2col path writes and re-reads kh*kw copies of x; for layers with few
-// input channels (MNIST's first conv: 9 or 25 copies of a 1-channel image)
-// that copy costs as much as the GEMM. Which path runs is measured per layer
-// shape (kernelTuner.ts); the heuristic picks this one for cin % 4 != 0.
-// v2: with cin % 4 == 0 (VEC_X) each invocation computes 8 pixels by 4
-//   channels and reads x as vec4s along cin: per (tap, 4 input channels) 8 vec4
-//   loads of x and 4 of w feed 128 multiply-adds, gemm.wgsl's VEC_A ratio, with
-//   no column matrix written and read back.
-// v3 (cin % 4 != 0, the tap table): the K = kh*kw*cin terms of a pixel's sum
-//   ("taps") are listed once per layer on the host: each tap's offset in x from
-//   the window's origin and its (ky*dh, kx*dw) for the padding test. Each
-//   invocation computes 8 pixels by 8 output channels (two vec4s); per 4 taps it
-//   gathers the 8 pixels' 4 values (a vec4 each) and loads 8 vec4s of w for 64
-//   multiply-adds, then the last K % 4 taps one at a time. Where the device
-//   runs 4-lane subgroups and cout % 32 == 0 (SHARE_X), the 4 lanes of a
-//   subgroup take the same 8 pixels and consecutive channel octets: each
-//   gathers 2 pixels and subgroupBroadcast hands them round (gemm.wgsl's v8).
-//   MNIST's 3x3x1->32 at batch 32 on SwiftShader: im2col + GEMM 14 ms, v1 (4
-//   pixels by 4 channels, the window arithmetic per tap) 26 ms, v3 5.4-6 ms.
-// The entry point lives in a small file put in front of this one:
-// convEntry.wgsl (own gathers) or convEntrySubgroup.wgsl (SHARE_X).
-// Needs cout % 4 == 0 (w and y are read and written as vec4 along cout).
+// conv2dDirect.wgsl: convolution as an implicit GEMM, without im2col's copy
+// (which costs as much as the product when there are few input channels):
+//   y[b,oy,ox,co] = sum over (ky,kx,ci) of x[b, oy*sh-padTop+ky*dh, ox*sw-padLeft+kx*dw, ci] * w[ky,kx,ci,co]
+// With cin % 4 == 0 (VEC_X) an invocation computes 8 pixels by 4 channels from
+// vec4s of x; otherwise 8 pixels by 8 channels over the tap table (each tap's
+// offset in x, listed once per layer), 4 taps at a time. Entry point put in
+// front: convEntry.wgsl, or convEntrySubgroup.wgsl (lanes share gathers).
+// Needs cout % 4 == 0 (w and y as vec4s along cout).
 // p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
 override HAS_BIAS: bool = false;
@@ -158,7 +141,7 @@ fn gather1(o: Origin, t: u32) -> f32 {
 }
 
 /**
- * v3: 8 output pixels (pix0..pix0+7) by output channels 8 * oct .. 8 * oct + 7
+ * The tap table: 8 output pixels (pix0..pix0+7) by output channels 8 * oct .. 8 * oct + 7
  * (the second vec4 past cout when cout % 8 == 4: computed on a clamped index, not stored).
  * `lane`: the invocation's place in its subgroup under SHARE_X (0 otherwise).
  */

@@ -1,17 +1,9 @@
 // conv2dSweep.wgsl: the forward of a 3x3, stride-1, undilated conv over one
-// input channel (a grayscale image's first layer, MNIST's), without the column
-// matrix and without reloading w:
-//   y[b, oy, ox, co] = sum over (ky, kx) of x[b, oy - padTop + ky, ox - padLeft + kx] * w[ky, kx, 0, co]  (+ bias[co])
-// (x outside the image counts as 0). Each invocation sweeps two output rows for
-// one octet of output channels, with the 9 taps' weights (two vec4s each) in
-// registers: at input column ix it loads the 4 input rows' values (4 scalars,
-// shared by the two output rows) and does 36 multiply-adds: pixel
-// ox = ix + padLeft - 2 gets its last column of taps (and is stored), ox + 1 its
-// middle one, ox + 2 its first. conv2dDirect.wgsl's tap table reloads 8 vec4s
-// of w per 4 taps; on SwiftShader a vec4 load at a different address in each
-// lane costs about as much as the 8 multiply-adds it feeds (MNIST's 3x3x1->32
-// at batch 32: 7.1-7.7 ms there).
-// Needs cout % 4 == 0 (w and y are read and written as vec4 along cout).
+// input channel (a grayscale image's first layer), without the column matrix
+// and without reloading w:
+//   y[b,oy,ox,co] = sum over (ky,kx) of x[b, oy-padTop+ky, ox-padLeft+kx] * w[ky,kx,0,co]  (+ bias[co])
+// An invocation sweeps two output rows for one octet of output channels, the
+// 9 taps' weights in registers; x outside the image counts as 0. cout % 4 == 0.
 // p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
 
 override HAS_BIAS: bool = false;

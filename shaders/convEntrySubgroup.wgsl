@@ -1,12 +1,8 @@
-// convEntrySubgroup.wgsl: the entry point of the direct conv kernels
-// (conv2dDirect.wgsl v3, conv2dBackwardFilterDirect.wgsl; put in front of one)
-// where the 4 lanes of a subgroup share their gathers of x. Only for devices
-// whose subgroups are exactly 4 invocations and for cout % 32 == 0 (conv2d.ts
-// checks both), so that the 4 lanes are 4 channel octets of the same pixels and
-// taps. The body defines workItem.
-//
-// The work item comes from subgroup_id, not from the invocation's place in
-// the workgroup, however the device groups invocations into subgroups.
+// convEntrySubgroup.wgsl: the entry point of the direct conv kernels (put in
+// front of one) where the 4 lanes of a subgroup share their gathers of x: only
+// for subgroups of exactly 4 and cout % 32 == 0 (choose.ts checks both), so the
+// lanes are 4 channel octets of the same pixels. The body defines workItem; the
+// work item comes from subgroup_id, however the device groups invocations.
 
 enable subgroups;
 // Every lane reaches every broadcast: the bodies return early only for a whole

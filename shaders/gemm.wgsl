@@ -1,44 +1,11 @@
-// gemm.wgsl: C[m,n] = op(A) . op(B) (+ bias[n]), register-blocked.
-// v1 (gemmNaive.wgsl): one invocation per element, every operand load from memory.
-// v2 (this file): each invocation computes an 8x4 block of C (8 rows, 4
-//   columns) in registers; per step of k it loads 8 values of A and 4 of B and
-//   does 32 multiply-adds, so loads per FMA drop from 2 to 0.375. B rows load
-//   as one vec4 when they are contiguous and aligned (VEC_B: B not transposed,
-//   n % 4 == 0). No workgroup memory: on SwiftShader (and on many GPUs with
-//   good caches) barriers cost more than they save.
-// v3: A loads as vec4 too where contiguous and aligned (VEC_A): along k for
-//   A [m,k] with k % 4 == 0 (then k advances 4 at a time: 12 vec4 loads feed
-//   128 multiply-adds), along m for A^T with m % 4 == 0. Accumulators are
-//   named vec4s, not an indexed array: SwiftShader spills indexed arrays.
-// v4: split-K. When C is too small to keep the device busy (conv's dW =
-//   col^T . dy is [kh*kw*cin, cout] summed over n*oh*ow), workgroup z sums
-//   only its chunk of k into its own slice of C; splitKSum.wgsl adds the
-//   slices. With one split this is v3 exactly.
-// v5: B^T loads as vec4 too (VEC_B with TRANS_B: B stored [n, k], k % 4 == 0,
-//   A not transposed): four columns of op(B) give four vec4s along k, which a
-//   4x4 register transpose turns into the rows mac4 takes. This is conv's
-//   backward-input GEMM dY . W^T, which loaded B one float at a time.
-// v6: A^T (VEC_A with TRANS_A) also takes four steps of k per iteration, its
-//   8x4 block of A transposed in registers (loop overhead a quarter as often).
-// v7: the fused activation: relu applied in the epilogue after the bias (Params.relu,
-//   a uniform: it runs once per stored value, so a branch costs nothing and the
-//   pipeline count stays as it is). Under split-K the slices stay linear and
-//   splitKSum.wgsl applies it to the sum.
-// v8: lanes share A. Where the device runs invocations in subgroups of exactly
-//   4 (SwiftShader: one SSE register a value, 4 invocations wide), the 4 lanes
-//   of a subgroup compute the same 8 rows of C (consecutive 4-column blocks), so
-//   each loaded the same 8 vec4s of A. Now each lane loads 2 of them and
-//   subgroupBroadcast hands them round (a register shuffle, where every load
-//   is a 4-lane gather): 6 vec4 loads per 128 multiply-adds instead of 12.
-//   The entry point lives in a small file put in front of this one:
-//   gemmEntry.wgsl (every lane loads its own) or gemmEntrySubgroup.wgsl
-//   (shared loads; needs the 'subgroups' feature, a subgroup size of 4 and a
-//   workgroup width that is a multiple of 4). 512^3: 3.1-3.5 -> 4.1-4.8 GFLOP/s.
-// Measured on SwiftShader (2 cores), 512x512x512: v1 0.4 GFLOP/s, v2 2.3, v3 3.9
-// (2.6 with A^T).
-// Edges: loads clamp their row/column to the last valid one (always in bounds,
-// no branch in the inner loop); only in-range elements are stored.
-// op(A) = A [m,k], or A^T of A stored [k,m] (TRANS_A); op(B) likewise (TRANS_B).
+// gemm.wgsl: C[m,n] = op(A) . op(B) (+ bias[n], relu), op(A) = A [m,k] or A^T
+// (TRANS_A), likewise B. Each invocation keeps an 8x4 block of C in registers
+// (named vec4s: indexed arrays spill), loading A and B as vec4s where contiguous
+// (VEC_A, VEC_B; 4x4 register transposes for the transposed cases); no
+// workgroup memory. Workgroup z sums its own chunk of k into a slice of C where
+// C is too small to fill the device (split-K, added by splitKSum.wgsl). Loads
+// clamp to the last valid row/column; only in-range elements are stored. The
+// entry point is put in front: gemmEntry.wgsl, or gemmEntrySubgroup.wgsl.
 // p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
 
 override WG_X: u32 = 8;   // workgroup columns: 8 * 4 = 32 columns of C

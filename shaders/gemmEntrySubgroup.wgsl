@@ -1,11 +1,8 @@
 // gemmEntrySubgroup.wgsl: the entry point of gemm.wgsl (put in front of it)
-// where the 4 lanes of a subgroup share their loads of A (gemm.wgsl, v8).
-// Only for devices whose subgroups are exactly 4 invocations and workgroups
-// WG_X wide with WG_X % 4 == 0 (matmul.ts checks both).
-//
-// The grid position comes from subgroup_id, not from the invocation's place in
-// the workgroup, so the lanes of one subgroup are 4 consecutive column blocks
-// of one row block however the device groups invocations into subgroups.
+// where the 4 lanes of a subgroup share their loads of A: only for subgroups of
+// exactly 4 and workgroups WG_X wide with WG_X % 4 == 0 (matmul's webgpu.ts
+// checks both). The grid position comes from subgroup_id, so a subgroup's lanes
+// are 4 consecutive column blocks of one row block however lanes are grouped.
 
 enable subgroups;
 // Every lane reaches every broadcast: gemm.wgsl returns early only for a whole

@@ -1,6 +1,6 @@
 // splitKSum.wgsl: c[i] = sum over s of part[s * total + i], the second half of
-// a split-K GEMM (gemm.wgsl v4): each split summed its own chunk of k into its
-// own slice of part; this adds the slices in a fixed order, so results are
+// a split-K GEMM or conv gradient: each split summed its own chunk into its own
+// slice of part; this adds the slices in a fixed order, so results are
 // deterministic (no atomics).
 // p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
 

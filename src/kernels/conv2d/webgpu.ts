@@ -1,16 +1,7 @@
-// conv2d as im2col + GEMM, and its two backwards:
-//   forward         y[M, cout]  = col[M, K] . W[K, cout] + bias     M = n*oh*ow, K = kh*kw*cin
-//   backward filter dW[K, cout] = col^T . dy[M, cout]
-//   backward input  dx          = col2im(dy[M, cout] . W^T)
-// Shaders: shaders/im2col.wgsl, shaders/col2im.wgsl, and the GEMM of matmul.ts.
-// The column matrix is a pooled scratch buffer, released as soon as its last
-// use is recorded (later users are ordered after it in the same encoder).
-// Layers with few input channels (cin % 4 != 0: an image's first layer) skip
-// the column matrix, whose copy costs as much as the product there:
-//   forward  conv2dDirect.wgsl over a tap table (conv2dSweep.wgsl for 3x3 at stride 1 on one channel)
-//   dW       conv2dBackwardFilterDirect.wgsl over the same tap table (conv2dBackwardFilterSweep.wgsl where the forward sweeps)
-//   dx       conv2dBackwardInputDirect.wgsl for 3x3 at stride 1 (else the column path)
-// The naive GEMM variant (the tests' oracle) keeps the column path throughout.
+// conv2d on WebGPU: im2col + GEMM (forward y = col . W, dW = col^T . dy,
+// dx = col2im(dy . W^T); the column matrix is pooled scratch), and for few
+// input channels the tap-table and row-sweep kernels that skip the column
+// matrix. Which runs for each pass is decided in choose.ts.
 
 import type { Conv2dParams, FusedActivation, Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';

@@ -25,7 +25,7 @@ const TM = 8, TN = 4;
 
 interface GemmFlags { transA: boolean; transB: boolean; bias: boolean; vecA: boolean; vecB: boolean }
 
-// The two entry files in front of the one kernel body (gemm.wgsl v8).
+// The two entry files in front of the one kernel body.
 const gemmOwnLoadsCode = `${gemmEntryCode}\n${gemmCode}`;
 const gemmSharedLoadsCode = `${gemmEntrySubgroupCode}\n${gemmCode}`;
 
