@@ -1,17 +1,9 @@
-// The backend contract: the one seam between the math and the hardware.
-//
-// A backend holds memory and runs kernels (src/kernels: one module per op,
-// with its CPU reference and its WebGPU program); it adds device concerns
-// (flush, loss, tuning). The types of the kernels' parameters live here too.
-//
-// Legend used across TS, WGSL and tests:
-//   n h w c   batch, height, width, channels (NHWC, channels last)
-//   kh kw     kernel height and width; cin cout: input and output channels
-//   oh ow     output height and width
-//
-// Kernels receive validated inputs (each kernel's check names the op in its
-// errors), take tensors of their own backend, and return new tensors, except
-// the optimizer and moving-statistic updates, which write in place.
+// The backend contract: the one seam between the math and the hardware. A
+// backend holds memory and runs kernels (src/kernels: one module per op, with
+// its CPU reference and its WebGPU program), and adds device concerns (flush,
+// loss, tuning). Kernels receive validated inputs (each kernel's check names
+// the op in its errors) and tensors of their own backend, and return new
+// tensors, except the optimizer and moving-statistic updates (in place).
 
 import type { Tensor } from '../tensor.js';
 import type { Kernel } from '../kernels/kernel.js';
@@ -19,6 +11,10 @@ import type { Kernel } from '../kernels/kernel.js';
 export type Shape = readonly number[];
 
 export type BackendName = 'cpu' | 'webgpu';
+
+// The kernels' parameter types. Names used across TS, WGSL and tests: n h w c
+// batch, height, width, channels (NHWC, channels last); kh kw kernel height and
+// width; cin cout input and output channels; oh ow output height and width.
 
 /** [[top, bottom], [left, right]] zero padding, in input pixels. */
 export type ExplicitPadding = readonly [readonly [number, number], readonly [number, number]];

@@ -1,14 +1,9 @@
 // Inference-only rewrite of a layer graph: a conv2d -> batchNormalization
-// (-> relu) chain runs as one conv. In inference mode batch norm is a fixed
+// (-> relu) chain runs as one conv. In inference batch norm is a fixed
 // per-channel affine map, so it folds into the conv's kernel and bias (two
-// small batchNormInference calls on the weights), and the relu rides in the
-// conv's epilogue: the two passes over the activations that batch norm and
-// relu cost disappear. Training never uses this: there batch norm needs the
-// batch statistics of the conv's output.
-//
-// A chain fuses only where nothing else sees its inner tensors: the conv has
-// no activation of its own, each inner output feeds exactly the next layer
-// and is not a model output.
+// small batchNormInference calls on the weights) and the relu rides in the
+// conv's epilogue: batch norm's and relu's passes over the activations go.
+// Training never uses this: there batch norm needs the batch's statistics.
 
 import type { Tensor } from '../tensor.js';
 import type { Node, SymbolicTensor } from '../layers/layer.js';
@@ -28,6 +23,7 @@ export type InferenceStep = { node: Node } | { chain: FusedChain };
 const isRelu = (node: Node): boolean =>
   node.layer instanceof ReLU || (node.layer instanceof Activation && node.layer.activationName === 'relu');
 
+/** A chain fuses only where nothing else sees its inner tensors: the conv has no activation of its own, each inner output feeds exactly the next layer and is not a model output. */
 export function inferencePlan(nodes: readonly Node[], outputs: readonly SymbolicTensor[]): InferenceStep[] {
   const consumers = new Map<SymbolicTensor, Node[]>();
   for (const n of nodes) {

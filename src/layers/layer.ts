@@ -1,24 +1,8 @@
 // The Layer base class, its weights (LayerVariable) and the symbolic tensors
-// that wire layers into a graph.
-//
-// Layer API (what src/graph, src/model, src/train and src/io build on):
-//   name            unique default per Keras class: conv2d_1, conv2d_2, dense_1, ...
-//   className       the Keras class name: 'Conv2D', 'Dense', 'MaxPooling2D', ...
-//   getConfig()     TF.js's camelCase config (name, trainable, batchInputShape?,
-//                   dtype, then the layer's own keys), what model.json stores.
-//   build(shapes)   creates the weights once the input shape is known (apply()
-//                   and the models call it; idempotent).
-//   computeOutputShape(shape | shapes)  batch axis is null.
-//   forward(xs, training) -> [y, saved]   one call site; `saved` is what the
-//                   backward needs (inputs, pre-activations, batch statistics).
-//   backward(dy, saved, opts) -> { dxs, dWeights }   gradients for each input
-//                   (null where opts.needInputGrads is false) and for each
-//                   trainable weight, as [variable, gradient] pairs.
-//   apply(symbolic | symbolic[] | Tensor | Tensor[])   records a call site (a
-//                   Node) on symbolic tensors, or runs inference on tensors.
-//   weights / trainableWeights / nonTrainableWeights, getWeights(), setWeights(),
-//   countParams(), trainable (false freezes every weight of the layer).
-// Weights are named `<layer name>/<weight name>` (conv2d_1/kernel), as the
+// (SymbolicTensor, Node) that wire layers into a graph. Layer is the API that
+// src/graph, src/model, src/train and src/io build on; it mirrors Keras and
+// TF.js: getConfig() is the TF.js camelCase config model.json stores, and
+// weights are named `<layer name>/<weight name>` (conv2d_1/kernel), as the
 // TF.js weights manifest names them.
 
 import type { Tensor } from '../tensor.js';
@@ -165,6 +149,14 @@ export interface LayerGrads {
   dWeights: [LayerVariable, Tensor][];
 }
 
+/**
+ * A layer: name is unique per Keras class (conv2d_1, conv2d_2, dense_1, ...),
+ * className the Keras class name. build() creates the weights once the input
+ * shape is known; forward(xs, training) returns the output and what backward
+ * needs (inputs, pre-activations, batch statistics); backward returns the
+ * gradients for each input (null where not needed) and each trainable weight.
+ * apply() records a call site on symbolic tensors, or runs inference on tensors.
+ */
 export abstract class Layer<S = unknown> {
   abstract readonly className: string;
   readonly name: string;

@@ -1,11 +1,9 @@
-// The largest tensor a layer may make: checked when a model is built (each
-// layer's output, each weight), so that a layer whose arguments make an
-// absurd activation is refused then, naming it, instead of a later
-// RangeError from deep inside a backend. 2^31 - 1 values is what the
-// backends can address: kernels index tensors with 32-bit signed integers,
-// and the CPU backend's Float32Arrays hold at most 2^32 values. A GPU's own
-// buffer limit (maxStorageBufferBindingSize) may be lower; the WebGPU
-// backend refuses a larger buffer itself, naming it, when one is asked for.
+// The largest tensor a layer may make, checked when a model is built (each
+// layer's output, each weight), so that absurd arguments are refused then,
+// naming the layer, not by a later RangeError deep inside a backend. 2^31 - 1
+// values is what the backends can address: kernels index tensors with 32-bit
+// signed integers, and Float32Arrays hold at most 2^32 values. A GPU's own limit
+// (maxStorageBufferBindingSize) may be lower: the WebGPU backend refuses that itself.
 
 import type { SymShape } from './types.js';
 

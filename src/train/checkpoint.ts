@@ -1,15 +1,6 @@
-// Checkpoints: the weights and optimizer state, copied to CPU memory, so that
-// training survives the loss of the GPU device.
-//
-// Why CPU memory: a copy kept on the GPU dies with the device, so a checkpoint
-// must be read back, and a readback waits for the GPU. fit's checkpointEvery: N
-// reads every N batches, and the read overlaps the next batches: the copies are
-// recorded right after a step (so they hold exactly that step's values), and
-// fit waits only for the previous checkpoint's read, which has long finished
-// unless N is 1. At most two reads are in flight, which bounds the staging
-// memory.
-//
-// Restoring re-homes every weight and optimizer slot in place (tensor.ts's
+// Checkpoints: the weights and optimizer state, copied to CPU memory so that
+// training survives the loss of the GPU device (a copy on the GPU dies with
+// it). Restoring re-homes every weight and optimizer slot in place (tensor.ts's
 // rehome): the same tensor objects move to the selected backend's storage, so
 // layers, the optimizer and the caller's handles all stay valid.
 
@@ -99,7 +90,13 @@ export function weightsLostMessage(model: TrainableModel, where: string): string
       : "No checkpoint was kept (fit's checkpointEvery option keeps one): load or rebuild the model.");
 }
 
-/** fit's side of checkpointing and of device loss; fit calls it around each step. */
+/**
+ * fit's side of checkpointing and of device loss; fit calls it around each
+ * step. A readback waits for the GPU, so checkpointEvery: N records the copies
+ * right after a step (they hold exactly that step's values) and waits only for
+ * the previous checkpoint's read, which the next batches overlap. At most two
+ * reads are in flight, which bounds the staging memory.
+ */
 export class CheckpointKeeper {
   private steps = 0;
   private last: { epoch: number; batch: number } | null = null;

@@ -1,10 +1,9 @@
 // One fit at a time per model, as in TF.js: two interleaved fits would apply
 // each other's updates between a step's forward pass and its own update, and
-// share the model's stopTraining flag. trainOnBatch changes the weights too,
-// so it is refused while a fit runs; evaluate and predict only read them and
-// may run (they see the weights of the last step applied). The lock is taken
-// before anything else and released however fit ends (an error, a NaN loss,
-// device loss), so a failed fit never blocks the next.
+// share the model's stopTraining flag. trainOnBatch changes the weights too, so
+// it is refused while a fit runs; evaluate and predict only read them. The lock
+// is taken before anything else and released however fit ends (an error, a NaN
+// loss, device loss), so a failed fit never blocks the next.
 
 import type { TrainableModel } from './types.js';
 

@@ -1,20 +1,8 @@
 // A training step that never leaves a model half-updated: the optimizer's
 // update runs only once the batch's loss is known to be finite, and the one
 // thing a forward pass changes in place (batch norm's moving statistics) is
-// put back when the step fails or its loss is NaN or infinite.
-//
-// Cost. The loss must be on the CPU before the update is recorded, so each
-// step reads it back. The read is issued from inside the step, right after
-// the forward pass and before the backward is recorded (lossAndGradients'
-// afterForward hook): on WebGPU the device runs the backward while the read
-// travels, and the CPU records the update and the next batch's forward as
-// soon as the forward's loss arrives, so the queue rarely runs dry. (Reading
-// the loss after the whole step would leave the device idle while the next
-// step is recorded; the backward is submitted before the wait, or it would sit
-// in the encoder until the next batch's upload; guarding the update on the device would need every
-// optimizer kernel to take a flag.) With batch callbacks fit read every
-// step's logs already; this read replaces that one. The copies of the moving
-// statistics are a few floats per channel, made on the device.
+// put back when the step fails or its loss is NaN or infinite. How the loss
+// read is kept off the critical path: see checkedTrainStep.
 
 import type { Tensor } from '../tensor.js';
 import { keep, tidy } from '../tensor.js';
@@ -66,6 +54,11 @@ export interface CheckedStep {
  * One training step on the batch `feed` makes (called inside the step's tidy
  * scope, so gathered rows are freed with it), applying the update only when
  * the loss is finite. Any error inside the step leaves the weights as they were.
+ * The loss is read right after the forward pass (lossAndGradients' afterForward
+ * hook) and the backward is submitted before the wait, so the device runs it
+ * while the read travels and the queue rarely runs dry; guarding the update on
+ * the device would need every optimizer kernel to take a flag. With `readAll`
+ * the same read brings every scalar for the batch callbacks' logs.
  */
 export async function checkedTrainStep(model: TrainableModel, feed: () => [Tensor[], Tensor[]], readAll: boolean): Promise<CheckedStep> {
   const state = new ForwardState(model);

@@ -1,17 +1,9 @@
-// Sparse labels (sparseCategoricalCrossentropy, sparseCategoricalAccuracy)
-// must be class indices: integers in [0, classes), classes being the last
-// axis of the model's output. Out of range or fractional labels would
-// otherwise train silently (a row of zeros where the one-hot target should
-// be), so fit, evaluate and trainOnBatch check them before any kernel runs.
-//
-// Where the values are known without waiting on a device, the check is made
-// here on the CPU: the CPU backend's own storage, or what wc.tensor() saw of
-// them (Tensor.valueHint). Labels a GPU kernel made are checked on the
-// device: one small reduction per labels tensor counts the bad ones, and the
-// count comes back in the read that the NaN check of such tensors made
-// before (4 bytes instead of the whole tensor), once per call, never per
-// step. Only when the count is not zero are the labels read back, to name
-// the first bad one.
+// Sparse labels (sparseCategoricalCrossentropy, sparseCategoricalAccuracy) must
+// be class indices: integers in [0, classes), classes the last axis of the
+// model's output. Out of range or fractional labels would otherwise train
+// silently (a row of zeros where the one-hot target should be), so fit,
+// evaluate and trainOnBatch check them before any kernel runs: on the CPU where
+// the values are known without a device wait, else on the device.
 
 import type { Tensor } from '../tensor.js';
 import { shapeToString } from '../tensor.js';
@@ -54,7 +46,7 @@ function labelError(where: string, use: LabelUse, bad: ValueAt | null): Error {
     + `(the output has ${use.classes} classes); ${got} of a tensor of shape ${shapeToString(use.y.shape)}`);
 }
 
-/** Checks what can be judged without a device read; returns the uses left to checkLabelsOnDevice. */
+/** Checks what can be judged without a device read (the CPU backend's storage, Tensor.valueHint); returns the uses left to checkLabelsOnDevice. */
 export function checkLabelsSync(where: string, uses: readonly LabelUse[]): LabelUse[] {
   const unread: LabelUse[] = [];
   for (const use of uses) {
@@ -67,7 +59,12 @@ export function checkLabelsSync(where: string, uses: readonly LabelUse[]): Label
   return unread;
 }
 
-/** The device's count of bad labels, read in one go for every tensor; the labels themselves only when one is bad. */
+/**
+ * The device's count of bad labels (one small reduction per tensor), read in
+ * one go for every tensor, once per call, never per step; this read stands in
+ * for the NaN check's read of the whole tensor. The labels themselves are read
+ * only when one is bad, to name it.
+ */
 export async function checkLabelsOnDevice(where: string, uses: readonly LabelUse[]): Promise<void> {
   if (!uses.length) return;
   // every kernel and its copy are recorded before the first wait, so the reads travel together

@@ -1,21 +1,9 @@
-// Storage-buffer pool. Tensors come and go every layer of every step; GPU
-// buffers are slow to create, so a released buffer goes back to a free list
-// by power-of-two size class and the next tensor of that class reuses it.
-// After one warm-up step a training step creates no new buffers
-// (tests read `created` to check that).
-//
-// Reusing a buffer inside one unsubmitted encoder is safe: commands run in
-// recording order. Only queue.writeBuffer jumps ahead of recorded commands,
-// so the scheduler submits pending work before any upload (see scheduler.ts).
-//
-// Out of memory: WebGPU reports a failed allocation only asynchronously, through
-// an error scope. Each new buffer (a pool miss: warm-up, a new shape) is made
-// inside an 'out-of-memory' scope whose result is not awaited: awaiting would
-// make every allocation, so every kernel, asynchronous. The error therefore
-// reaches the caller at the next sync point (a read, sync()), as validation
-// errors do; a steady training step makes no buffers, so it pays nothing. The
-// failed buffer is kept out of the pool and the pool's unused buffers are freed,
-// so the backend stays usable after the error.
+// Storage-buffer pool. GPU buffers are slow to create and tensors come and go
+// every layer of every step, so a released buffer goes back to a free list by
+// power-of-two size class for the next tensor of that class: after a warm-up
+// step a training step creates none (tests read `created`). Reuse inside one
+// unsubmitted encoder is safe, as commands run in recording order; only
+// queue.writeBuffer jumps ahead, so the scheduler submits before any upload.
 
 import type { GpuDevice } from './device.js';
 
@@ -74,12 +62,19 @@ export class BufferPool {
     return this.create(size, what);
   }
 
+  /**
+   * Each new buffer is made in an 'out-of-memory' error scope, not awaited
+   * (WebGPU reports a failed allocation only there, asynchronously; awaiting
+   * would make every kernel asynchronous): the error reaches the caller at the
+   * next sync point, as validation errors do, and a steady training step, which
+   * makes no buffers, pays nothing. outOfMemory keeps the backend usable.
+   */
   private create(size: number, what: string): GPUBuffer {
     const { device } = this.gpu;
     this.created++;
     device.pushErrorScope('out-of-memory');
     const buffer = device.createBuffer({ label: `${this.label} #${this.created} ${size}B`, size, usage: this.usage });
-    // Not awaited (see the top of the file); a lost device rejects, and its loss is reported on its own.
+    // Not awaited (see above); a lost device rejects, and its loss is reported on its own.
     device.popErrorScope().then((err) => { if (err) this.outOfMemory(buffer, what, err.message); }, () => {});
     this.buffers++;
     this.bytes += size;

@@ -1,24 +1,9 @@
-// Picks kernel variants per problem shape, by measuring on the adapter.
-//
-// Two decisions are tuned:
-// - gemm.wgsl's workgroup shape. Every invocation computes an 8x4 block of
-//   C; a workgroup of 64 invocations is WG_X blocks across n by WG_Y blocks
-//   down m. With n = 8 (a conv with 8 filters) the default 8x8 workgroup
-//   leaves 6 of every 8 columns of invocations idle, while 2x32 keeps all of
-//   them busy; real GPUs with shared caches may prefer wide workgroups on
-//   square GEMMs.
-// - conv2d forward as im2col + GEMM, or as the implicit GEMM of
-//   conv2dDirect.wgsl / conv2dSweep.wgsl (no column matrix: they win where
-//   the copy costs as much as the product, cin % 4 != 0; unmeasured, that
-//   is the heuristic, conv2d.ts says why).
-// The scheme:
-//   1. a problem seen for the first time runs with a heuristic variant
-//      (matmul.ts: on a first step it waits for that pipeline; later, while
-//      a new choice compiles in the background, the built default runs);
-//   2. autotune() times the candidates on the real sizes (the model's own,
-//      after its first step) and keeps the fastest;
-//   3. choices are cached per adapter: in memory for every backend made on
-//      it, and in IndexedDB in browsers, so a reload does not measure again.
+// Picks kernel variants per problem shape by measuring on the adapter: the
+// GEMM's workgroup shape (heuristicConfig says why it matters) and conv2d as
+// im2col + GEMM or as an implicit GEMM (conv2d.ts says when each wins). A new
+// problem runs the heuristic variant; autotune() later times the candidates on
+// the model's real sizes and keeps the fastest. Choices are cached per adapter,
+// in memory and in IndexedDB in browsers, so a reload does not measure again.
 
 import type { WindowGeometry } from '../../kernels/geometry.js';
 
@@ -45,7 +30,13 @@ const config = (wgX: number): GemmConfig => ({ wgX, wgY: INVOCATIONS / wgX });
 export const configName = (c: GemmConfig): string => `${c.wgX}x${c.wgY}`;
 export const shapeName = (s: GemmShape): string => `${s.m}x${s.n}x${s.k}${s.transA ? ' Aᵀ' : ''}${s.transB ? ' Bᵀ' : ''}`;
 
-/** The narrowest power-of-two workgroup width whose blocks span n, at most the measured default's 8. */
+/**
+ * The narrowest power-of-two workgroup width whose blocks span n, at most the
+ * default's 8. Each invocation computes an 8x4 block of C, and a workgroup of
+ * 64 is WG_X blocks across n by WG_Y down m: with n = 8 an 8x8 workgroup leaves
+ * 6 of every 8 columns of invocations idle, while 2x32 keeps them all busy.
+ * GPUs with shared caches may prefer wide workgroups on square GEMMs.
+ */
 export function heuristicConfig(n: number): GemmConfig {
   let wgX = 1;
   while (wgX < DEFAULT_GEMM.wgX && wgX * BLOCK_N < n) wgX *= 2;

@@ -2,16 +2,8 @@
 // recorded dispatch in a compute pass of its own (scheduler.ts, submitList)
 // and asks the profiler here for that pass's timestamp writes; the backend's
 // run is wrapped so each dispatch is named after the kernel that recorded it
-// and its shader ('conv2dBackwardFilter/gemm').
-//
-// Two ways to time, chosen by what the device offers:
-// - 'timestamp-query': the GPU writes a timestamp at the start and end of each
-//   pass into a query set; resolved and read back once at the end.
-// - 'submitted-work-done': each dispatch is submitted alone and its time is
-//   from max(its submit, the previous one's completion) to when the queue says
-//   it is done. Approximate: it includes submit and wake-up overhead, and a
-//   completion the page sees late (while JavaScript is busy recording) is
-//   charged to the dispatch that was running.
+// and its shader ('conv2dBackwardFilter/gemm'). There are two ways to time,
+// chosen by what the device offers (the two classes below).
 
 import { wrapRun, type ProfileSession, type TimedCall } from '../profiling.js';
 import type { WebGpuBackend } from './index.js';
@@ -37,6 +29,7 @@ interface QueryBlock {
   resolved?: GPUBuffer;
 }
 
+/** 'timestamp-query': the GPU writes a timestamp at the start and end of each pass into a query set, read back once at the end. */
 class TimestampProfiler implements Named {
   op: string | null = null;
   readonly submitsEach = false;
@@ -93,6 +86,12 @@ class TimestampProfiler implements Named {
   }
 }
 
+/**
+ * 'submitted-work-done': each dispatch is submitted alone and timed from
+ * max(its submit, the previous one's completion) to when the queue says it is
+ * done. Approximate: it includes submit and wake-up overhead, and a completion
+ * the page sees late (while JavaScript is busy recording) adds to that time.
+ */
 class WorkDoneProfiler implements Named {
   op: string | null = null;
   readonly submitsEach = true;

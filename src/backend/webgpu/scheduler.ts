@@ -1,21 +1,9 @@
-// Records every command of the work between two submits into one list, and
-// submits the list only when it must: before a read, on sync(), before an
-// upload, or when the uniform arena is full. A training step is thus a handful
-// of submits, not one per kernel.
-//
-// Uniforms: every dispatch's Params go into one CPU-side arena at aligned
-// offsets (minUniformBufferOffsetAlignment) and reach the GPU in one
-// writeBuffer just before the submit that uses them; a writeBuffer issued
-// after a submit is ordered after that submit's commands.
-//
-// How a list is submitted is the only thing that varies. A list whose
-// pipelines all exist is encoded and submitted at once. A list that waits for
-// a pipeline still compiling (its kernel's first use: pipelines.ts makes them
-// asynchronously) becomes a link of a promise chain that waits, encodes and
-// submits; later lists, uploads and buffer destruction take their turn on the
-// chain and reads wait for it, so JavaScript records on while the compiler
-// works. While a profile is open, each dispatch gets a pass of its own with
-// the profiler's timestamp writes, or a submit of its own.
+// Records every command between two submits into one list and submits it only
+// when it must: before a read, on sync(), before an upload, or when the uniform
+// arena is full, so a training step is a handful of submits, not one per
+// kernel. A list that waits for a pipeline still compiling is submitted later,
+// in order, on a promise chain (see flush), so JavaScript records on while the
+// compiler works. While a profile is open each dispatch gets its own pass.
 
 import { BufferPool } from './buffers.js';
 import type { GpuDevice } from './device.js';
@@ -47,6 +35,12 @@ export class Params {
   }
 }
 
+/**
+ * Every dispatch's Params go into one CPU-side arena at aligned offsets
+ * (minUniformBufferOffsetAlignment) and reach the GPU in one writeBuffer just
+ * before the submit that uses them; the arena is then reused, as a writeBuffer
+ * issued after a submit is ordered after that submit's commands.
+ */
 const ARENA_BYTES = 64 * 1024;
 
 /** How a profile times the dispatches of a submitted list (implemented in profiler.ts). */
@@ -173,7 +167,13 @@ export class Scheduler {
     this.then(() => this.gpu.device.queue.writeBuffer(buffer, 0, copy.buffer, copy.byteOffset, copy.byteLength));
   }
 
-  /** Submits everything recorded so far (no wait): now, or on the chain once its pipelines exist. */
+  /**
+   * Submits everything recorded so far (no wait). A list whose pipelines all
+   * exist is encoded and submitted now; one that waits for a pipeline still
+   * compiling (pipelines.ts) becomes a link of the chain that waits, encodes
+   * and submits. Later lists, uploads and buffer destruction take their turn on
+   * the chain, and reads wait for it.
+   */
   flush(): void {
     if (this.list.length === 0) return;
     const list = this.list;

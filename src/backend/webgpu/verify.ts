@@ -3,14 +3,6 @@
 // TOLERANCE, naming the kernel, its input shapes and arguments, the worst
 // element and both values. The CPU backend is the oracle in the user's own
 // browser, not only in our tests.
-//
-// Kernels record synchronously and the GPU runs later, so at each kernel call
-// we record copies of its input tensors (and, for in-place updates, of their
-// state after the kernel) into staging buffers in the same encoder. At the next
-// sync point (read, sync) check() maps them, replays the kernel on the CPU and
-// compares; the first failure is thrown from there. A long run of kernels with
-// no sync point (more than CHECK_EVERY) is checked in the background so the
-// staging copies do not pile up; its failure waits for the next sync point.
 
 import type { Kernel } from '../../kernels/kernel.js';
 import { Tensor, shapeToString } from '../../tensor.js';
@@ -37,6 +29,14 @@ interface Pending {
   outputs: { name: string; snap: Snapshot; argIndex?: number }[];
 }
 
+/**
+ * Kernels record synchronously and the GPU runs later, so each call copies its
+ * inputs and results (in-place kernels: their arguments after it) into staging
+ * buffers in the same encoder; at the next sync point check() maps them,
+ * replays the kernel on the CPU and compares. Past CHECK_EVERY calls a check
+ * runs in the background, so copies do not pile up; its failure waits for the
+ * next sync point.
+ */
 export class Verifier {
   private pending: Pending[] = [];
   private background: Promise<void> = Promise.resolve();

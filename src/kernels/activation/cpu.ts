@@ -1,11 +1,9 @@
 // CPU reference: element-wise activations and softmax, each forward followed
-// by its backward. Math runs in float64 and is stored as float32.
-//
-// Gradients follow TF.js's kernels where they pick a side at a kink:
+// by its backward. Math runs in float64 and is stored as float32. Gradients
+// follow TF.js's kernels where they pick a side at a kink:
 //   relu       x > 0 gets dy, x == 0 gets 0       (Relu grad: dy * step(x))
 //   leakyRelu  x > 0 gets dy, else alpha * dy     (LeakyRelu grad: where(x > 0, dy, alpha*dy))
-//   elu        x > 0 gets dy, else dy * (y + alpha) (EluGrad; TF.js only has alpha 1,
-//              where x == 0 gives y + 1 = 1 either way)
+//   elu        x > 0 gets dy, else dy * (y + alpha) (EluGrad; TF.js only has alpha 1, where x == 0 gives 1 either way)
 
 import type { Tensor } from '../../tensor.js';
 import type { ActivationKind } from '../../backend/types.js';

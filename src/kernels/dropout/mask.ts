@@ -1,11 +1,9 @@
 // The dropout mask as a pure function of (seed, element index), shared by the
 // CPU kernel and mirrored line for line by the WGSL kernel, so both backends
-// drop the very same elements and the backward can recompute the mask instead
-// of storing it.
-//
-// The hash is PCG's output permutation as a hash (Jarzynski and Olano, "Hash
-// Functions for GPU Rendering", 2020): cheap in u32 arithmetic, which WGSL
-// has, and good enough that neighbouring indices look independent.
+// drop the very same elements and the backward recomputes the mask instead of
+// storing it. The hash is PCG's output permutation (Jarzynski and Olano, "Hash
+// Functions for GPU Rendering"): cheap in u32 arithmetic, which WGSL has, and
+// good enough that neighbouring indices look independent.
 
 /** pcg_hash: u32 -> u32, with every product and sum taken mod 2^32 (Math.imul, >>> 0). */
 export function pcgHash(v: number): number {

@@ -1,12 +1,9 @@
 // CPU reference: losses, metrics and weight penalties, with TF.js's exact
-// formulas (tfjs-layers losses.ts and metrics.ts).
-//
-// Legend: yPred is viewed as [rows, k], k its last dimension. Each loss is
-// computed per row over the last axis, then averaged over the rows (the batch),
-// giving a scalar. Each backward is the exact gradient of that scalar with
-// respect to yPred, clips included: TF.js's clipByValue passes the gradient
-// where min <= x <= max and zeroes it elsewhere; its abs' is step(x, -1), so
-// abs'(0) = -1.
+// formulas (tfjs-layers losses.ts and metrics.ts). yPred is viewed as [rows, k],
+// k its last dimension; each loss is computed per row over k, then averaged over
+// the rows into a scalar. Each backward is that scalar's exact gradient with
+// respect to yPred, clips included: TF.js's clipByValue passes the gradient where
+// min <= x <= max and zeroes it elsewhere; its abs' is step(x, -1), so abs'(0) = -1.
 
 import type { Tensor } from '../../tensor.js';
 import type { LossKind, MetricKind } from '../../backend/types.js';
