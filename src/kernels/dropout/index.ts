@@ -9,27 +9,16 @@ import * as gpu from './webgpu.js';
 
 export { pipelines } from './webgpu.js';
 
-function expectDropout(name: string, rate: number, seed: number): void {
+/** The checks of dropout and its backward: a rate in [0, 1) and an integer seed. */
+const dropoutCheck = (name: string) => (_x: Tensor, rate: number, seed: number): void => {
   if (!(rate >= 0 && rate < 1)) throw new Error(`${name}: expected rate in [0, 1), got ${rate}`);
   if (!Number.isInteger(seed)) throw new Error(`${name}: expected an integer seed, got ${seed}`);
-}
+};
 
-export const dropoutKernel = defineKernel({
-  name: 'dropout',
-  check(_x: Tensor, rate: number, seed: number) {
-    expectDropout('dropout', rate, seed);
-  },
-  cpu: cpu.dropout,
-  webgpu: gpu.dropout,
-});
+export const dropoutKernel = defineKernel({ name: 'dropout', check: dropoutCheck('dropout'), cpu: cpu.dropout, webgpu: gpu.dropout });
 
 export const dropoutBackwardKernel = defineKernel({
-  name: 'dropoutBackward',
-  check(_dy: Tensor, rate: number, seed: number) {
-    expectDropout('dropoutBackward', rate, seed);
-  },
-  cpu: cpu.dropoutBackward,
-  webgpu: gpu.dropoutBackward,
+  name: 'dropoutBackward', check: dropoutCheck('dropoutBackward'), cpu: cpu.dropoutBackward, webgpu: gpu.dropoutBackward,
 });
 
 /** Keeps element i when its hashed draw for (seed, i) is >= rate; kept values are scaled by 1 / (1 - rate). */

@@ -53,24 +53,19 @@ function expectFactors(name: string, l1: number, l2: number): void {
   }
 }
 
-export const lossKernel = defineKernel({
-  name: 'loss',
-  check(kind: LossKind, yTrue: Tensor, yPred: Tensor) {
-    expectKind('loss', kind, LOSS_KINDS);
-    expectTargets('loss', kind === 'sparseCategoricalCrossentropy', yTrue, yPred);
-  },
-  cpu: cpu.loss,
-  webgpu: gpu.loss,
-});
+/** The checks of a loss or its gradient: a known kind and targets that fit yPred. */
+const lossCheck = (name: string) => (kind: LossKind, yTrue: Tensor, yPred: Tensor): void => {
+  expectKind(name, kind, LOSS_KINDS);
+  expectTargets(name, kind === 'sparseCategoricalCrossentropy', yTrue, yPred);
+};
+
+/** The checks of a penalty or its gradient: finite, non-negative factors. */
+const penaltyCheck = (name: string) => (_w: Tensor, l1: number, l2: number): void => expectFactors(name, l1, l2);
+
+export const lossKernel = defineKernel({ name: 'loss', check: lossCheck('loss'), cpu: cpu.loss, webgpu: gpu.loss });
 
 export const lossBackwardKernel = defineKernel({
-  name: 'lossBackward',
-  check(kind: LossKind, yTrue: Tensor, yPred: Tensor) {
-    expectKind('lossBackward', kind, LOSS_KINDS);
-    expectTargets('lossBackward', kind === 'sparseCategoricalCrossentropy', yTrue, yPred);
-  },
-  cpu: cpu.lossBackward,
-  webgpu: gpu.lossBackward,
+  name: 'lossBackward', check: lossCheck('lossBackward'), cpu: cpu.lossBackward, webgpu: gpu.lossBackward,
 });
 
 export const softmaxCrossEntropyBackwardKernel = defineKernel({
@@ -101,22 +96,10 @@ export const sparseLabelCheckKernel = defineKernel({
   webgpu: gpu.sparseLabelCheck,
 });
 
-export const penaltyKernel = defineKernel({
-  name: 'penalty',
-  check(_w: Tensor, l1: number, l2: number) {
-    expectFactors('penalty', l1, l2);
-  },
-  cpu: cpu.penalty,
-  webgpu: gpu.penalty,
-});
+export const penaltyKernel = defineKernel({ name: 'penalty', check: penaltyCheck('penalty'), cpu: cpu.penalty, webgpu: gpu.penalty });
 
 export const penaltyBackwardKernel = defineKernel({
-  name: 'penaltyBackward',
-  check(_w: Tensor, l1: number, l2: number) {
-    expectFactors('penaltyBackward', l1, l2);
-  },
-  cpu: cpu.penaltyBackward,
-  webgpu: gpu.penaltyBackward,
+  name: 'penaltyBackward', check: penaltyCheck('penaltyBackward'), cpu: cpu.penaltyBackward, webgpu: gpu.penaltyBackward,
 });
 
 /** The batch mean of TF.js's per-sample loss, as a scalar (shape []). */
