@@ -53,7 +53,7 @@ function instanceKey(name: BackendName, options: BackendOptions): string {
  */
 export async function setBackend(name: BackendName | 'auto', options: BackendOptions = {}): Promise<void> {
   if (name === 'auto') {
-    const { chooseBackend } = await import('./backend/auto.js');
+    const { chooseBackend } = await import('./autoBackend.js');
     const choice = await chooseBackend(async (n) => { await setBackend(n, options); return current as Backend; });
     current = choice.backend;
     autoReason = choice.reason;

@@ -12,7 +12,10 @@ import { installBackend, registerBackend } from './engine.js';
 const cpu = new CpuBackend();
 registerBackend('cpu', async () => cpu);
 // Imported lazily: the WebGPU module (and its WGSL) loads only when selected, and Node never touches navigator.
-registerBackend('webgpu', async (options) => (await import('./backend/webgpu/index.js')).WebGpuBackend.create(options));
+registerBackend('webgpu', async (options) => {
+  const [{ WebGpuBackend }, { GPU_PROGRAMS }] = await Promise.all([import('./backend/webgpu/index.js'), import('./kernels/webgpuPrograms.js')]);
+  return WebGpuBackend.create(GPU_PROGRAMS, options);
+});
 // The CPU backend needs no async set-up, so it is selected until setBackend says otherwise.
 installBackend(cpu, {}, true);
 

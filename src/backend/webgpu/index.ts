@@ -13,9 +13,7 @@ import { createGpuDevice, type AdapterSummary, type GpuDevice } from './device.j
 import { Verifier } from './verify.js';
 import { loadChoices, saveChoices } from './tuneCache.js';
 import { ALL_CONFIGS as ALL_GEMM_CONFIGS, DEFAULT_GEMM, configNamed, type ConvAlgorithm, type TuneProblem } from './kernelTuner.js';
-import { PIPELINES } from '../../kernels/registry.js';
-import * as mm from '../../kernels/matmul/webgpu.js';
-import * as conv from '../../kernels/conv2d/webgpu.js';
+import type { GpuPrograms } from './programs.js';
 
 /** Counters for tests: after warm-up a training step adds to none but submits/dispatches. */
 export interface GpuStats {
@@ -42,7 +40,7 @@ export class WebGpuBackend implements Backend {
 
   /** Switches the GEMM behind matmul and conv, building the oracle's pipelines first when asked for it. */
   async useGemmVariant(variant: GemmVariant): Promise<void> {
-    if (variant === 'naive') await this.ctx.pipelines.prepare(mm.naivePipelines);
+    if (variant === 'naive') await this.ctx.pipelines.prepare(this.programs.naiveGemm);
     this.ctx.gemmVariant = variant;
   }
   /**
@@ -63,15 +61,16 @@ export class WebGpuBackend implements Backend {
   /** Set in verification mode: checks every kernel against the CPU reference. */
   readonly verifier: Verifier | null = null;
 
-  private constructor(gpu: GpuDevice, verify: boolean, autotune: boolean, subgroups: boolean) {
+  private constructor(gpu: GpuDevice, private readonly programs: GpuPrograms, verify: boolean, autotune: boolean, subgroups: boolean) {
     this.ctx = new GpuContext(gpu, this, autotune, subgroups);
     if (verify) this.verifier = new Verifier(this.ctx);
   }
 
-  static async create(options: BackendOptions = {}): Promise<WebGpuBackend> {
+  /** programs: the kernels' WebGPU programs (src/kernels/webgpuPrograms.ts's GPU_PROGRAMS). */
+  static async create(programs: GpuPrograms, options: BackendOptions = {}): Promise<WebGpuBackend> {
     const gpu = await createGpuDevice(options.gpu, options.powerPreference);
     const autotune = options.autotune ?? true;
-    const backend = new WebGpuBackend(gpu, options.verify ?? false, autotune, options.subgroups ?? true);
+    const backend = new WebGpuBackend(gpu, programs, options.verify ?? false, autotune, options.subgroups ?? true);
     // No pipeline is made here: each is compiled asynchronously on its first
     // use, in parallel with the others a step records (pipelines.ts), so a
     // model pays only for the kernels it runs.
@@ -79,7 +78,7 @@ export class WebGpuBackend implements Backend {
     // GEMM workgroups chosen earlier (this page or a stored one) run from the first step.
     backend.ctx.pipelines.prepareLater(backend.ctx.tuner.choices().flatMap((c) => {
       const cfg = c.kernel === 'gemm' ? configNamed(c.variant) : undefined;
-      return cfg ? mm.gemmPipelines(backend.ctx, cfg) : [];
+      return cfg ? programs.gemm(backend.ctx, cfg) : [];
     }));
     gpu.throwIfFailed();
     return backend;
@@ -94,17 +93,17 @@ export class WebGpuBackend implements Backend {
     const tuner = this.ctx.tuner;
     if (!tuner.hasPending) return;
     const problems = tuner.pendingProblems().map((p) => p.problem);
-    await this.ctx.pipelines.prepare(problems.flatMap((p) => (p.kind === 'gemm' ? mm.gemmCandidatePipelines(this.ctx, p.shape) : [])));
+    await this.ctx.pipelines.prepare(problems.flatMap((p) => (p.kind === 'gemm' ? this.programs.gemmCandidates(this.ctx, p.shape) : [])));
     const made = await tuner.tune((p: TuneProblem, variant) => (p.kind === 'gemm'
-      ? mm.timeGemm(this.ctx, p.shape, variant)
-      : conv.timeConv2d(this.ctx, p.g, p.cout, variant)));
+      ? this.programs.timeGemm(this.ctx, p.shape, variant)
+      : this.programs.timeConv2d(this.ctx, p.g, p.cout, variant)));
     if (made.length) await saveChoices(tuner.adapterKey, tuner.choices());
   }
 
   /** Creates every pipeline the backend can use (tests: every shader variant compiles on this adapter). */
   async prepareAll(): Promise<number> {
     // The GEMM and the direct conv as this device runs them by default (with shared loads where it can) as well as the plain ones.
-    const all = [...PIPELINES, ...(this.ctx.sharedLoads ? [...mm.gemmPipelines(this.ctx, DEFAULT_GEMM), ...conv.sharedPipelines] : [])];
+    const all = [...this.programs.all, ...(this.ctx.sharedLoads ? [...this.programs.gemm(this.ctx, DEFAULT_GEMM), ...this.programs.sharedConv] : [])];
     await this.ctx.pipelines.prepare(all);
     return all.length;
   }
@@ -113,7 +112,7 @@ export class WebGpuBackend implements Backend {
   async pinGemmWorkgroup(wgX: number | null): Promise<void> {
     const cfg = wgX === null ? null : ALL_GEMM_CONFIGS.find((c) => c.wgX === wgX);
     if (cfg === undefined) throw new Error(`webgpu backend: no GEMM workgroup ${wgX} wide; expected one of ${ALL_GEMM_CONFIGS.map((c) => c.wgX).join(', ')}`);
-    if (cfg) await this.ctx.pipelines.prepare(mm.gemmPipelines(this.ctx, cfg));
+    if (cfg) await this.ctx.pipelines.prepare(this.programs.gemm(this.ctx, cfg));
     this.ctx.tuner.forced = cfg;
   }
 
@@ -125,7 +124,7 @@ export class WebGpuBackend implements Backend {
   /** 'workgroup 8x8', plus ', subgroup-shared loads' where its lanes share loads of A on this device. */
   private gemmVariantName(workgroup: string): string {
     const cfg = configNamed(workgroup);
-    return `workgroup ${workgroup}${cfg && mm.sharesLoads(this.ctx, cfg) ? ', subgroup-shared loads' : ''}`;
+    return `workgroup ${workgroup}${cfg && this.programs.gemmSharesLoads(this.ctx, cfg) ? ', subgroup-shared loads' : ''}`;
   }
 
   /** The kernel variant chosen per shape (GEMM workgroup shapes, conv algorithms), for backendInfo(). */

@@ -3,8 +3,8 @@
 // CPU runs a small convolution training step faster, measured here; the CPU
 // when WebGPU is missing. The reason is kept for backendInfo().
 
-import type { Backend, BackendName, Conv2dParams } from './types.js';
-import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from '../kernels/conv2d/index.js';
+import type { Backend, BackendName, Conv2dParams } from './backend/types.js';
+import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './kernels/conv2d/index.js';
 
 export interface AutoChoice { backend: Backend; reason: string }
 
