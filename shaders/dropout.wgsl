@@ -1,6 +1,6 @@
 // dropout.wgsl: y = keep(seed, i) ? x * scale : 0, for the forward (x) and the
 // backward (dy) alike: the mask is a pure function of (seed, i), the same PCG
-// hash as src/backend/dropoutMask.ts, so CPU and GPU draw identical masks and
+// hash as src/kernels/dropout/mask.ts, so CPU and GPU draw identical masks and
 // the backward needs nothing saved.
 // keep(seed, i): (pcg(pcg(seed) ^ i) >> 8) >= threshold, threshold = ceil(rate * 2^24),
 // an integer comparison equal to the CPU's uniform >= rate.

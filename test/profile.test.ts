@@ -1,5 +1,5 @@
 // wc.profile on the CPU backend: each kernel call timed with performance.now(),
-// named after the contract kernel, counted once even when kernels nest, and
+// named after the kernel, counted once even when kernels nest, and
 // the backend left unwrapped afterwards.
 
 import { expect, it } from 'vitest';

@@ -23,7 +23,7 @@ export interface TimedCall {
 
 /** Per-kernel totals of a profile, slowest first. */
 export interface KernelTime {
-  /** The contract kernel (CPU: 'conv2d'); on WebGPU also the shader it dispatched ('conv2d/gemm'). */
+  /** The kernel (CPU: 'conv2d'); on WebGPU also the shader it dispatched ('conv2d/gemm'). */
   name: string;
   calls: number;
   totalMs: number;

@@ -189,7 +189,7 @@ describe('webgpu device', () => {
     expect(message).toMatch(/:1:\d+ error: cannot convert/);
   });
 
-  it('creates a pipeline synchronously only when asked (getSync, while profiling), and counts it', async () => {
+  it('creates a pipeline synchronously only when asked (getSync), and counts it', async () => {
     const r = await gp.run(async ({ engine }) => {
       const be = engine.backend() as Gpu;
       // fetch, not import(): vitest rewrites import() in the function's source text.

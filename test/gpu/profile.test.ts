@@ -1,4 +1,4 @@
-// wc.profile on WebGPU: every dispatch is counted under the contract kernel
+// wc.profile on WebGPU: every dispatch is counted under the kernel
 // that recorded it, times come from GPU timestamps where the device has them
 // (from queue completion otherwise, or when asked), shares sum to 1, and the
 // backend is left as it was.

@@ -40,7 +40,7 @@ export class PipelineCache {
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly building = new Map<string, Promise<GPUComputePipeline>>();
-  /** Pipelines created synchronously (getSync: only while profiling, and by tests). */
+  /** Pipelines created synchronously (getSync: only tests ask for it). */
   syncCreated = 0;
 
   constructor(private readonly device: GPUDevice) {}

@@ -13,7 +13,7 @@ import type { DispatchProfiler, Scheduler } from './scheduler.js';
 const SET_DISPATCHES = 512;
 
 interface Named extends DispatchProfiler {
-  /** The outermost contract kernel running now, if any. */
+  /** The outermost kernel running now, if any. */
   op: string | null;
   /** Waits for what was recorded and returns the timed dispatches in order. */
   finish(scheduler: Scheduler): Promise<TimedCall[]>;

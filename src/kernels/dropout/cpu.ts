@@ -1,4 +1,4 @@
-// CPU reference: inverted dropout with the hashed mask of ../dropoutMask.ts.
+// CPU reference: inverted dropout with the hashed mask of mask.ts.
 // Kept elements are scaled by 1 / (1 - rate) so the expected value of y is x,
 // as in TF.js; inference simply skips the op.
 
