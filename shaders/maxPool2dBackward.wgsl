@@ -8,6 +8,7 @@
 
 //! include lib/invocation.wgsl
 //! include lib/window.wgsl
+//! include lib/firstMax.wgsl
 override VEC4: bool = false;  // set only when c % 4 == 0
 override PER_WINDOW: bool = false;  // set only when sh >= kh and sw >= kw
 
@@ -17,35 +18,9 @@ override PER_WINDOW: bool = false;  // set only when sh >= kh and sw >= kw
 @group(0) @binding(4) var<storage, read> x4: array<vec4f>;   // the same buffer as x, viewed as vec4
 @group(0) @binding(5) var<storage, read_write> dx: array<f32>;
 
-fn loadX(at: u32) -> vec4f {
-  if (VEC4) { return x4[at / 4u]; }
-  return vec4f(x[at]);
-}
-
 fn loadDy(at: u32) -> vec4f {
   if (VEC4) { return dy4[at / 4u]; }
   return vec4f(dy[at]);
-}
-
-/** Per lane, the tap (ki * kw + kj) of window (b, oi, oj) holding its first maximum. */
-fn argmaxTap(b: u32, oi: u32, oj: u32, ch: u32) -> vec4u {
-  var best = vec4f(0.0);
-  var tap = vec4u(0xffffffffu);
-  var found = false;
-  for (var ki = 0u; ki < p.kh; ki++) {
-    let i = i32(oi * p.sh + ki) - i32(p.padTop);
-    if (i < 0 || i >= i32(p.h)) { continue; }
-    for (var kj = 0u; kj < p.kw; kj++) {
-      let j = i32(oj * p.sw + kj) - i32(p.padLeft);
-      if (j < 0 || j >= i32(p.w)) { continue; }
-      let v = loadX(((b * p.h + u32(i)) * p.w + u32(j)) * p.c + ch);
-      let wins = (v > best) | vec4<bool>(!found);
-      best = select(best, v, wins);
-      tap = select(tap, vec4u(ki * p.kw + kj), wins);
-      found = true;
-    }
-  }
-  return tap;
 }
 
 fn storeDx(at: u32, v: vec4f) {
@@ -63,7 +38,7 @@ fn perWindow(win: u32, ch: u32) {
   let b = px.x;
   let oi = px.y;
   let oj = px.z;
-  let tap = argmaxTap(b, oi, oj, ch);
+  let tap = firstMax(b, oi, oj, ch).tap;
   let d = loadDy(win * p.c + ch);
   // The window's first row and column (negative only in the first window with padding).
   let wi = i32(oi * p.sh) - i32(p.padTop);
@@ -85,15 +60,13 @@ fn perWindow(win: u32, ch: u32) {
 
 fn item(o: u32) {
   if (o >= p.total) { return; }
+  let pc = pixelAndChannel(o);
   if (PER_WINDOW) {
-    let groups = p.c / select(1u, 4u, VEC4);
-    perWindow(o / groups, (o % groups) * select(1u, 4u, VEC4));
+    perWindow(pc.x, pc.y);
     return;
   }
-  let lanes = select(1u, 4u, VEC4);
-  let groups = p.c / lanes;
-  let ch = (o % groups) * lanes;
-  let pix = o / groups;
+  let pix = pc.x;
+  let ch = pc.y;
   let px = pixelOf(pix, p.h, p.w);
   let b = px.x;
   let ip = i32(px.y + p.padTop);
@@ -105,7 +78,7 @@ fn item(o: u32) {
     for (var oj = ojs.x; oj <= ojs.y; oj++) {
       // This pixel's tap in window (oi, oj).
       let own = u32(ip - oi * i32(p.sh)) * p.kw + u32(jp - oj * i32(p.sw));
-      let hit = argmaxTap(b, u32(oi), u32(oj), ch) == vec4u(own);
+      let hit = firstMax(b, u32(oi), u32(oj), ch).tap == vec4u(own);
       let d = loadDy(((b * p.oh + u32(oi)) * p.ow + u32(oj)) * p.c + ch);
       s += select(vec4f(0.0), d, hit);
     }

@@ -4,11 +4,13 @@
 // the pipeline's module is made, never on a call.
 
 import chunkSum from '../../../shaders/lib/chunkSum.wgsl?raw';
+import firstMax from '../../../shaders/lib/firstMax.wgsl?raw';
 import invocation from '../../../shaders/lib/invocation.wgsl?raw';
 import window from '../../../shaders/lib/window.wgsl?raw';
 
 const LIBRARY: Readonly<Record<string, string>> = {
   'lib/chunkSum.wgsl': chunkSum,
+  'lib/firstMax.wgsl': firstMax,
   'lib/invocation.wgsl': invocation,
   'lib/window.wgsl': window,
 };
