@@ -1,7 +1,7 @@
 // What every kernel binding needs, in one object: the device, the buffer
 // pool, the pipeline cache and the scheduler, plus helpers to make output
 // tensors and to record a dispatch. A binding (STYLE 6) sizes the dispatch,
-// packs Params, takes the cached pipeline and records; it never submits or
+// passes its declared uniforms by name and records; it never submits or
 // reads back.
 
 import type { Backend, Shape } from '../types.js';
@@ -9,11 +9,9 @@ import { Tensor, createTensor, sizeOf } from '../../tensor.js';
 import { BufferPool, type GpuStorage } from './buffers.js';
 import type { GpuDevice } from './device.js';
 import { PipelineCache, type PipelineSpec } from './pipelines.js';
-import { Params, Scheduler } from './scheduler.js';
+import { Scheduler } from './scheduler.js';
 import { KernelTuner, type TuneProblem } from './kernelTuner.js';
 import { packUniforms, type UniformValues, type Uniforms } from './uniforms.js';
-
-export { Params };
 
 /** Which GEMM matmul and conv use: 'naive' is the oracle kernel (tests switch to it). */
 export type GemmVariant = 'blocked' | 'naive';
@@ -23,7 +21,7 @@ export const WG = 256;
 
 /**
  * Rows per chunk in the first stage of the two-stage column sums
- * (batchNormStats.wgsl, batchNormGrads.wgsl, biasAddBackward.wgsl: their CHUNK).
+ * (shaders/lib/chunkSum.wgsl's CHUNK).
  */
 export const REDUCTION_CHUNK = 64;
 
@@ -104,14 +102,17 @@ export class GpuContext {
   }
 
   /** Records a 1-D kernel over `count` invocations of `WG` each (folded past 65,535 workgroups). */
-  run1d<U extends Uniforms>(spec: PipelineSpec<U>, params: UniformValues<U> | Params, buffers: readonly GPUBuffer[], count: number): void {
+  run1d<U extends Uniforms>(spec: PipelineSpec<U>, params: UniformValues<U>, buffers: readonly GPUBuffer[], count: number): void {
     const wg = spec.constants?.WG ?? WG;
     this.run(spec, params, buffers, this.scheduler.grid(Math.ceil(count / wg)));
   }
 
-  /** Records a kernel over an explicit grid of workgroups ([x, y] or [x, y, z]); params: one value per declared uniform. */
-  run<U extends Uniforms>(spec: PipelineSpec<U>, params: UniformValues<U> | Params | null, buffers: readonly GPUBuffer[], workgroups: readonly number[]): void {
-    const packed = params === null || params instanceof Params ? params : packUniforms(spec.name, spec.uniforms ?? ({} as U), params);
+  /**
+   * Records a kernel over an explicit grid of workgroups ([x, y] or [x, y, z]);
+   * params: one value per declared uniform (null for a shader without uniforms).
+   */
+  run<U extends Uniforms>(spec: PipelineSpec<U>, params: UniformValues<U> | null, buffers: readonly GPUBuffer[], workgroups: readonly number[]): void {
+    const packed = params === null ? null : packUniforms(spec.name, spec.uniforms ?? ({} as U), params);
     this.scheduler.dispatch(spec.name, this.pipelines.acquire(spec), packed, buffers, workgroups);
   }
 }

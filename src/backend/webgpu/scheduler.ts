@@ -179,27 +179,27 @@ export class Scheduler {
     const list = this.list;
     const waits = this.waits;
     const profiler = this.profiler;
+    const used = this.arenaUsed;
     this.list = [];
     this.waits = [];
+    this.arenaUsed = 0;
     if (waits.length === 0 && this.chained === 0) {
-      this.submitList(list, this.arena, profiler);
+      // writeBuffer copies at once, so the arena itself is free for the next list.
+      this.submitList(list, this.arena, used, profiler);
       return;
     }
-    const uniforms = this.arena.slice(0, this.arenaUsed);
-    this.arenaUsed = 0;
+    const uniforms = this.arena.slice(0, used);
     this.then(async () => {
       await Promise.all(waits);
       for (const r of list) if (r.kind === 'dispatch') r.pipeline = await r.pipeline;
-      this.submitList(list, uniforms, profiler);
+      this.submitList(list, uniforms, used, profiler);
     });
   }
 
-  /** Writes the list's uniforms, then encodes and submits it: one command buffer, or (profiled) as the profiler times it. */
-  private submitList(list: readonly Recorded[], uniforms: ArrayBuffer, profiler: DispatchProfiler | null): void {
+  /** Writes the list's uniforms (the first `used` bytes), then encodes and submits it: one command buffer, or (profiled) as the profiler times it. */
+  private submitList(list: readonly Recorded[], uniforms: ArrayBuffer, used: number, profiler: DispatchProfiler | null): void {
     const { device } = this.gpu;
-    const used = uniforms === this.arena ? this.arenaUsed : uniforms.byteLength;
     if (used > 0) device.queue.writeBuffer(this.uniforms, 0, uniforms, 0, used);
-    if (uniforms === this.arena) this.arenaUsed = 0;
     let encoder = device.createCommandEncoder({ label: 'webcnn step' });
     let pass: GPUComputePassEncoder | null = null;
     let encoded = false;

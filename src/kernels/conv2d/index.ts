@@ -66,7 +66,7 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, p: Conv2dParam
  * for a 1x1 stride-1 unpadded conv.
  */
 export function conv2dColumns(x: Tensor, kernelSize: readonly [number, number], p: Conv2dParams): Tensor {
-  conv2dColumnsKernel.check(x, kernelSize, p);
+  expectRank('conv2dColumns', 'x', x, 4);
   const g = windowGeometry('conv2dColumns', x.shape, kernelSize, p.strides, p.dilations, p.padding);
   if (isPointwise(g)) return x.reshape([g.n * g.oh * g.ow, g.c]);
   return run(conv2dColumnsKernel, x, kernelSize, p);

@@ -27,15 +27,13 @@ function checkDy(name: string, dy: Tensor, xShape: Shape, p: Pool2dParams): void
   }
 }
 
-export const maxPool2dKernel = defineKernel({
-  name: 'maxPool2d',
-  check(x: Tensor, p: Pool2dParams) {
-    expectRank('maxPool2d', 'x', x, 4);
-    poolOutputShape('maxPool2d', x.shape, p);
-  },
-  cpu: cpu.maxPool2d,
-  webgpu: gpu.maxPool2d,
-});
+/** The checks of a pooling forward: an NHWC input and a window that fits it. */
+const poolCheck = (name: string) => (x: Tensor, p: Pool2dParams): void => {
+  expectRank(name, 'x', x, 4);
+  poolOutputShape(name, x.shape, p);
+};
+
+export const maxPool2dKernel = defineKernel({ name: 'maxPool2d', check: poolCheck('maxPool2d'), cpu: cpu.maxPool2d, webgpu: gpu.maxPool2d });
 
 export const maxPool2dBackwardKernel = defineKernel({
   name: 'maxPool2dBackward',
@@ -47,15 +45,7 @@ export const maxPool2dBackwardKernel = defineKernel({
   webgpu: gpu.maxPool2dBackward,
 });
 
-export const avgPool2dKernel = defineKernel({
-  name: 'avgPool2d',
-  check(x: Tensor, p: Pool2dParams) {
-    expectRank('avgPool2d', 'x', x, 4);
-    poolOutputShape('avgPool2d', x.shape, p);
-  },
-  cpu: cpu.avgPool2d,
-  webgpu: gpu.avgPool2d,
-});
+export const avgPool2dKernel = defineKernel({ name: 'avgPool2d', check: poolCheck('avgPool2d'), cpu: cpu.avgPool2d, webgpu: gpu.avgPool2d });
 
 export const avgPool2dBackwardKernel = defineKernel({
   name: 'avgPool2dBackward',
