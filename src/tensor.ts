@@ -31,9 +31,23 @@ export function shapeToString(shape: Shape): string {
 /** Set by Tensor's static block: rehome()'s access to private state. */
 let moveInto: (t: Tensor, from: Tensor) => void;
 
+/**
+ * float32, or int32 where TF.js returns integers (argMax's result, indices).
+ * Storage is float32 in both cases (integers are exact up to 2^24); data()
+ * returns an Int32Array for int32.
+ */
+export type DType = 'float32' | 'int32';
+
+/** Set by the tape (src/autodiff/tape.ts): records reshape views so gradients flow through them. */
+let onView: ((from: Tensor, view: Tensor) => void) | null = null;
+export function setViewRecorder(fn: ((from: Tensor, view: Tensor) => void) | null): void {
+  onView = fn;
+}
+
 export class Tensor {
   readonly id = nextId++;
-  readonly dtype = 'float32' as const;
+  /** Set once, where a kernel makes an int32 result (asInt32). */
+  dtype: DType = 'float32';
   readonly shape: readonly number[];
   readonly size: number;
   /**
@@ -98,19 +112,47 @@ export class Tensor {
     }
   }
 
-  /** The values, copied back from the backend (from the GPU on 'webgpu'). */
-  async data(): Promise<Float32Array> {
+  /** The values, copied back from the backend (from the GPU on 'webgpu'): a Float32Array, an Int32Array for int32 (name the type, as in TF.js's data<'int32'>). */
+  async data<T extends Float32Array | Int32Array = Float32Array>(): Promise<T> {
     this.assertUsable('Tensor.data');
-    return this.backend.read(this);
+    const values = await this.backend.read(this);
+    return (this.dtype === 'int32' ? Int32Array.from(values) : values) as T;
   }
 
   /** Synchronous read, only where the backend allows it (the CPU backend). */
-  dataSync(): Float32Array {
+  dataSync<T extends Float32Array | Int32Array = Float32Array>(): T {
     this.assertUsable('Tensor.dataSync');
     if (!this.backend.readSync) {
       throw new Error(`Tensor.dataSync: the '${this.backend.name}' backend cannot read synchronously; use await tensor.data()`);
     }
-    return this.backend.readSync(this);
+    const values = this.backend.readSync(this);
+    return (this.dtype === 'int32' ? Int32Array.from(values) : values) as T;
+  }
+
+  /** The values as nested arrays of this tensor's shape (a number for a scalar), as TF.js's array(). */
+  async array(): Promise<NestedArray> {
+    return toNested(await this.data(), this.shape);
+  }
+
+  /** array(), read synchronously: the CPU backend only. */
+  arraySync(): NestedArray {
+    return toNested(this.dataSync(), this.shape);
+  }
+
+  /** Logs the shape, dtype and values (await it on WebGPU, where values arrive asynchronously). */
+  async print(verbose = false): Promise<void> {
+    const values = await this.array();
+    const head = verbose ? `Tensor\n  dtype: ${this.dtype}\n  rank: ${this.rank}\n  shape: ${shapeToString(this.shape)}\n  values:\n` : 'Tensor\n';
+    console.log(`${head}    ${JSON.stringify(values)}`);
+  }
+
+  /** A copy with its own storage. */
+  clone(): Tensor {
+    this.assertUsable('Tensor.clone');
+    const c = this.backend.clone(this);
+    c.dtype = this.dtype;
+    onView?.(this, c);
+    return c;
   }
 
   /** A view with another shape of the same size, sharing this tensor's storage. */
@@ -120,6 +162,8 @@ export class Tensor {
     const view = createTensor(this.backend, this.storage, resolved, 0);
     view.finiteHint = this.finiteHint;
     view.valueHint = this.valueHint;
+    view.dtype = this.dtype;
+    onView?.(this, view);
     return view;
   }
 
@@ -162,6 +206,31 @@ export function rehome(t: Tensor, from: Tensor): void {
   for (const scope of scopes) scope.delete(from);
 }
 
+/** What array() returns: nested arrays of numbers, or a number for a scalar. */
+export type NestedArray = number | NestedArray[];
+
+function toNested(values: ArrayLike<number>, shape: Shape): NestedArray {
+  if (shape.length === 0) return values[0];
+  const build = (offset: number, dim: number): NestedArray[] => {
+    const n = shape[dim];
+    const out: NestedArray[] = [];
+    if (dim === shape.length - 1) {
+      for (let i = 0; i < n; i++) out.push(values[offset + i]);
+      return out;
+    }
+    const stride = sizeOf(shape.slice(dim + 1));
+    for (let i = 0; i < n; i++) out.push(build(offset + i * stride, dim + 1));
+    return out;
+  };
+  return build(0, 0);
+}
+
+/** Marks a tensor a kernel just made as holding integers (argMax, indices). */
+export function asInt32<T extends Tensor>(t: T): T {
+  t.dtype = 'int32';
+  return t;
+}
+
 /** One -1 in the target shape is inferred, as in TF.js. */
 function resolveReshape(from: Shape, to: Shape): number[] {
   const size = sizeOf(from);
@@ -184,8 +253,11 @@ function resolveReshape(from: Shape, to: Shape): number[] {
  * Wraps backend storage in a tracked tensor. bytes is the storage's size the
  * first time it is wrapped (pass 0 for views of storage already tracked).
  */
-export function createTensor(backend: Backend, storage: unknown, shape: Shape, bytes: number): Tensor {
-  const t = new Tensor(backend, storage, shape);
+export function createTensor(
+  backend: Backend, storage: unknown, shape: Shape, bytes: number,
+  make: (backend: Backend, storage: unknown, shape: Shape) => Tensor = (b, s, sh) => new Tensor(b, s, sh),
+): Tensor {
+  const t = make(backend, storage, shape);
   const rec = storages.get(storage);
   if (rec) rec.refs++;
   else storages.set(storage, { backend, bytes, refs: 1 });
