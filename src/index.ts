@@ -25,7 +25,16 @@ export type { BackendOptions, BackendInfo } from './engine.js';
 export { profile } from './profile.js';
 export type { Profile, ProfileOptions, KernelTime, ProfileTiming } from './profile.js';
 export { Tensor, tidy, keep, memory } from './tensor.js';
-export type { MemoryInfo, TensorContainer } from './tensor.js';
+export type { MemoryInfo, TensorContainer, DType, NestedArray } from './tensor.js';
+// tensor math and autodiff in TF.js's names (src/autodiff, src/creation.ts, the kernels' ops.ts)
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad } from './autodiff/gradients.js';
+export type { NamedTensorMap, CustomGradientResult } from './autodiff/gradients.js';
+export { variable, Variable } from './autodiff/variable.js';
+export {
+  scalar, tensor1d, tensor2d, tensor3d, tensor4d, fill, zeros, ones, zerosLike, onesLike, range, linspace,
+  randomNormal, randomUniform, truncatedNormal,
+} from './creation.js';
+export type { TensorOrLike } from './convert.js';
 export type * from './backend/types.js';
 export * as ops from './ops/index.js';
 export * as data from './data/index.js';

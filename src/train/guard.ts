@@ -87,7 +87,7 @@ export async function checkedTrainStep(model: TrainableModel, feed: () => [Tenso
       state.restore();
       return { values, read, finite: false };
     }
-    tidy(() => model.compiled!.optimizer.applyGradients(grads));
+    tidy(() => model.compiled!.optimizer.applyUpdates(grads));
     // And the update, so the device runs it while callbacks and the next batch's gather run here.
     kept[0]?.backend.flush?.();
     return { values, read, finite: true };

@@ -5,18 +5,40 @@
 import type { Tensor } from '../tensor.js';
 import { keep } from '../tensor.js';
 import * as ops from '../ops/index.js';
-import type { LayerVariable, LayerConfig } from '../layers/layer.js';
+import type { LayerConfig } from '../layers/layer.js';
+import { Tensor as TensorClass } from '../tensor.js';
+import { registeredVariables, Variable } from '../autodiff/variable.js';
+import { variableGrads } from '../autodiff/gradients.js';
+import { describeValue } from '../tensorLike.js';
 import { numberIn } from '../layers/args.js';
 import { tensor } from '../engine.js';
 
 /** A tensor with its name, as TF.js's NamedTensor. */
 export interface NamedTensor { name: string; tensor: Tensor }
 
+/** What an optimizer updates in place: a layer's weight, or a wc.variable (through its adapter). */
+export interface OptimizerTarget {
+  readonly name: string;
+  readonly value: Tensor;
+  readonly shape: readonly number[];
+}
+
+/** One adapter per variable, so its slots survive from step to step. */
+const variableTargets = new WeakMap<Variable, OptimizerTarget>();
+function targetOf(v: Variable): OptimizerTarget {
+  let t = variableTargets.get(v);
+  if (!t) {
+    t = { get name() { return v.name; }, value: v, get shape() { return v.shape; } };
+    variableTargets.set(v, t);
+  }
+  return t;
+}
+
 export abstract class Optimizer {
   abstract readonly className: string;
   /** Steps taken (applyGradients calls): Adam's bias correction counts these, as TF.js does. */
   iterations = 0;
-  private readonly slots = new Map<LayerVariable, { names: readonly string[]; tensors: Tensor[] }>();
+  private readonly slots = new Map<OptimizerTarget, { names: readonly string[]; tensors: Tensor[] }>();
   private rate = 0;
 
   /**
@@ -34,16 +56,61 @@ export abstract class Optimizer {
     this.rate = v;
   }
 
-  /** One step over every (weight, gradient) pair. */
-  applyGradients(grads: Iterable<readonly [LayerVariable, Tensor]>): void {
+  /** One step over every (weight, gradient) pair: fit's update of a model's weights. */
+  applyUpdates(grads: Iterable<readonly [OptimizerTarget, Tensor]>): void {
     this.iterations++;
     for (const [v, g] of grads) this.update(v, g);
   }
 
-  protected abstract update(v: LayerVariable, g: Tensor): void;
+  /**
+   * TF.js's applyGradients: one step for each named variable (wc.variable) by
+   * its gradient, given as { name: gradient } or [{ name, tensor }].
+   */
+  applyGradients(variableGradients: Readonly<Record<string, Tensor>> | readonly NamedTensor[]): void {
+    const where = `${this.className}.applyGradients`;
+    const entries: [string, unknown][] = Array.isArray(variableGradients)
+      ? variableGradients.map((e: unknown) => {
+        if (!e || typeof e !== 'object' || typeof (e as NamedTensor).name !== 'string') throw new Error(`${where}: expected { name, tensor } entries, got ${describeValue(e)}`);
+        return [(e as NamedTensor).name, (e as NamedTensor).tensor];
+      })
+      : variableGradients && typeof variableGradients === 'object'
+        ? Object.entries(variableGradients)
+        : (() => { throw new Error(`${where}: expected a map of variable names to gradients, got ${describeValue(variableGradients)}`); })();
+    const byName = new Map(registeredVariables().map((v) => [v.name, v]));
+    const pairs = entries.map(([name, g]): [OptimizerTarget, Tensor] => {
+      const v = byName.get(name);
+      if (!v) throw new Error(`${where}: no variable named '${name}' (make it with wc.variable, and keep it undisposed)`);
+      if (!(g instanceof TensorClass)) throw new Error(`${where}: the gradient of '${name}' is ${describeValue(g)}, not a Tensor`);
+      g.assertUsable(where);
+      if (g.rank !== v.rank || g.shape.some((d, i) => d !== v.shape[i])) {
+        throw new Error(`${where}: variable '${name}' has shape [${v.shape.join(', ')}], its gradient [${g.shape.join(', ')}]`);
+      }
+      return [targetOf(v), g];
+    });
+    this.applyUpdates(pairs);
+  }
+
+  /**
+   * TF.js's minimize: differentiates f (a function returning a scalar loss)
+   * with respect to the trainable variables (or varList), applies one step
+   * and disposes the gradients; returns the loss if returnCost, else null.
+   */
+  minimize(f: () => Tensor, returnCost = false, varList?: readonly Variable[]): Tensor | null {
+    const { value, grads } = variableGrads(f, varList);
+    try {
+      this.applyGradients(grads);
+    } finally {
+      for (const g of Object.values(grads)) g.dispose();
+    }
+    if (returnCost) return value;
+    value.dispose();
+    return null;
+  }
+
+  protected abstract update(v: OptimizerTarget, g: Tensor): void;
 
   /** The weight's slots, zero-filled on first use; `names` are TF.js's slot names ('m', 'v', ...). */
-  protected slotsFor(v: LayerVariable, names: readonly string[]): Tensor[] {
+  protected slotsFor(v: OptimizerTarget, names: readonly string[]): Tensor[] {
     let s = this.slots.get(v);
     if (!s) {
       s = { names, tensors: names.map(() => keep(v.value.backend.zeros(v.shape))) };
@@ -85,7 +152,7 @@ export class SGD extends Optimizer {
     this.nesterov = args.nesterov ?? false;
     this.className = this.momentum === 0 ? 'SGD' : 'Momentum';
   }
-  protected update(v: LayerVariable, g: Tensor): void {
+  protected update(v: OptimizerTarget, g: Tensor): void {
     if (this.momentum === 0) return ops.sgdUpdate(v.value, g, { learningRate: this.learningRate });
     const [accum] = this.slotsFor(v, ['momentum']);
     ops.momentumUpdate(v.value, g, accum, { learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov });
@@ -114,7 +181,7 @@ export class Adam extends Optimizer {
     this.epsilon = numberIn(where(name), 'epsilon', args.epsilon, 1e-7, 0, Infinity);
     this.weightDecay = numberIn(where(name), 'weightDecay', args.weightDecay, 0, 0, Infinity);
   }
-  protected update(v: LayerVariable, g: Tensor): void {
+  protected update(v: OptimizerTarget, g: Tensor): void {
     const [m, s] = this.slotsFor(v, ['m', 'v']);
     const t = this.iterations;
     ops.adamUpdate(v.value, g, m, s, {
@@ -152,7 +219,7 @@ export class RMSProp extends Optimizer {
     this.epsilon = numberIn(where('rmsprop'), 'epsilon', args.epsilon, 1e-7, 0, Infinity);
     this.centered = args.centered ?? false;
   }
-  protected update(v: LayerVariable, g: Tensor): void {
+  protected update(v: OptimizerTarget, g: Tensor): void {
     const slots = this.slotsFor(v, this.centered ? ['rms', 'momentum', 'mg'] : ['rms', 'momentum']);
     ops.rmspropUpdate(v.value, g, slots[0], slots[1], this.centered ? slots[2] : null, {
       learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered,
