@@ -9,7 +9,8 @@ import { Tensor, setViewRecorder, shapeToString } from '../tensor.js';
 /** Maps dy (the output's gradient) to one gradient per input, null where an input gets none. */
 export type GradFunc = (dy: Tensor) => readonly (Tensor | null)[];
 
-interface TapeNode {
+/** One recorded op. */
+export interface TapeNode {
   readonly name: string;
   readonly inputs: readonly Tensor[];
   readonly output: Tensor;

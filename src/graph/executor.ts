@@ -9,6 +9,8 @@ import type { LayerVariable, Node, SymbolicTensor } from '../layers/layer.js';
 import { symShapeToString } from '../layers/layer.js';
 import { InputLayer } from '../layers/input.js';
 import { inferencePlan, runChain, type InferenceStep } from './inferenceFusion.js';
+import { isRecording } from '../autodiff/tape.js';
+import { forwardRecorded } from '../layers/recorded.js';
 
 export interface TapeEntry {
   node: Node;
@@ -43,7 +45,8 @@ export function forwardGraph(nodes: readonly Node[], inputs: readonly SymbolicTe
   const values = new Map<SymbolicTensor, Tensor>();
   inputs.forEach((x, i) => values.set(x, feeds[i]));
   const tape: TapeEntry[] = [];
-  if (!training) {
+  // Inside a gradient call every layer runs alone, so that each records its gradient.
+  if (!training && !isRecording()) {
     // Inference records no tape; conv -> batch norm (-> relu) chains run as one conv.
     let plan = plans.get(nodes);
     if (!plan) plans.set(nodes, (plan = inferencePlan(nodes, outputs)));
@@ -62,7 +65,7 @@ export function forwardGraph(nodes: readonly Node[], inputs: readonly SymbolicTe
   for (const node of nodes) {
     if (node.layer instanceof InputLayer) continue;
     const xs = node.inputs.map((x) => values.get(x)!);
-    const [y, saved] = node.layer.forward(xs, training);
+    const [y, saved] = forwardRecorded(node.layer, xs, training);
     values.set(node.output, y);
     tape.push({ node, saved });
   }

@@ -30,7 +30,7 @@ export interface Conv2DArgs extends LayerArgs {
 interface Saved { x: Tensor; z: Tensor; y: Tensor; conv: Conv2dSaved | null }
 
 export class Conv2D extends Layer<Saved> {
-  readonly className = 'Conv2D';
+  override readonly className = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -75,11 +75,11 @@ export class Conv2D extends Layer<Saved> {
     const s = singleShape(this, shapes);
     expectInputRank(this, s, 4, '[batch, height, width, channels]');
     const cin = s[3] as number;
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, cin, this.filters], this.kernelInitializer, true, this.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, true, this.biasRegularizer);
+    this.kernel = this.createWeight('kernel', [...this.kernelSize, cin, this.filters], this.kernelInitializer, true, this.kernelRegularizer);
+    if (this.useBias) this.bias = this.createWeight('bias', [this.filters], this.biasInitializer, true, this.biasRegularizer);
   }
 
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     const s = singleShape(this, inputShape);
     expectInputRank(this, s, 4, '[batch, height, width, channels]');
     const g = windowGeometry(`conv2d '${this.name}'`, [1, s[1] as number, s[2] as number, s[3] as number], this.kernelSize, this.strides, this.dilationRate, this.padding);
@@ -87,7 +87,7 @@ export class Conv2D extends Layer<Saved> {
   }
 
   // x [n, h, w, cin] -> y [n, oh, ow, filters]
-  forward(xs: Tensor[], training: boolean): [Tensor, Saved] {
+  override forward(xs: Tensor[], training: boolean): [Tensor, Saved] {
     const x = xs[0];
     const w = this.kernel!;
     // bias and relu ride in the kernel's epilogue; relu's gradient needs only y > 0, so y stands in for z
@@ -110,7 +110,7 @@ export class Conv2D extends Layer<Saved> {
     return ops.conv2d(x, kernel, bias, this.params(), activation);
   }
 
-  backward(dy: Tensor, { x, z, y, conv }: Saved, opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, { x, z, y, conv }: Saved, opts: BackwardOptions): LayerGrads {
     const p = this.params();
     const w = this.kernel!;
     const dz = activateBackward(dy, z, y, this.activation, opts.dyIsLogitGrad);
@@ -127,7 +127,7 @@ export class Conv2D extends Layer<Saved> {
     return this.activation === 'softmax';
   }
 
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return {
       filters: this.filters, kernelSize: [...this.kernelSize], strides: [...this.strides], padding: this.padding,
       dataFormat: 'channelsLast', dilationRate: [...this.dilationRate], activation: this.activation, useBias: this.useBias,

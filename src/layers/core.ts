@@ -12,32 +12,32 @@ const passThrough = (dx: Tensor | null): LayerGrads => ({ dxs: [dx], dWeights: [
 
 /** Flatten: [n, ...] -> [n, product of the rest] (a view, no copy). */
 export class Flatten extends Layer<readonly number[]> {
-  readonly className = 'Flatten';
+  override readonly className = 'Flatten';
   constructor(args: LayerArgs = {}) {
     super(args, 'flatten');
   }
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     const s = singleShape(this, inputShape);
     if (s.length < 2 || s.slice(1).some((d) => d === null)) {
       throw new Error(`flatten '${this.name}': expected an input of rank >= 2 with known non-batch axes, got shape ${symShapeToString(s)}`);
     }
     return [s[0], (s.slice(1) as number[]).reduce((a, b) => a * b, 1)];
   }
-  forward(xs: Tensor[], _training: boolean): [Tensor, readonly number[]] {
+  override forward(xs: Tensor[], _training: boolean): [Tensor, readonly number[]] {
     const x = xs[0];
     return [x.reshape([x.shape[0], -1]), x.shape];
   }
-  backward(dy: Tensor, xShape: readonly number[], opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, xShape: readonly number[], opts: BackwardOptions): LayerGrads {
     return passThrough(opts.needInputGrads ? dy.reshape(xShape) : null);
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { dataFormat: 'channelsLast' };
   }
 }
 
 /** Reshape to targetShape (per sample; one -1 is inferred). */
 export class Reshape extends Layer<readonly number[]> {
-  readonly className = 'Reshape';
+  override readonly className = 'Reshape';
   readonly targetShape: number[];
   constructor(args: LayerArgs & { targetShape: readonly number[] }) {
     super(args, 'reshape');
@@ -47,7 +47,7 @@ export class Reshape extends Layer<readonly number[]> {
     }
     this.targetShape = [...ts];
   }
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     const s = singleShape(this, inputShape);
     const size = (s.slice(1) as number[]).reduce((a, b) => a * b, 1);
     const known = this.targetShape.reduce((a, b) => (b === -1 ? a : a * b), 1);
@@ -57,14 +57,14 @@ export class Reshape extends Layer<readonly number[]> {
     }
     return [s[0], ...out];
   }
-  forward(xs: Tensor[], _training: boolean): [Tensor, readonly number[]] {
+  override forward(xs: Tensor[], _training: boolean): [Tensor, readonly number[]] {
     const x = xs[0];
     return [x.reshape([x.shape[0], ...this.targetShape]), x.shape];
   }
-  backward(dy: Tensor, xShape: readonly number[], opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, xShape: readonly number[], opts: BackwardOptions): LayerGrads {
     return passThrough(opts.needInputGrads ? dy.reshape(xShape) : null);
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { targetShape: [...this.targetShape] };
   }
 }
@@ -75,15 +75,15 @@ interface ActSaved { x: Tensor; y: Tensor }
 abstract class ElementWise extends Layer<ActSaved> {
   protected abstract readonly fn: ActivationName;
   protected abstract readonly alpha: number;
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     return singleShape(this, inputShape);
   }
-  forward(xs: Tensor[], _training: boolean): [Tensor, ActSaved] {
+  override forward(xs: Tensor[], _training: boolean): [Tensor, ActSaved] {
     const x = xs[0];
     const y = activate(x, this.fn, this.alpha);
     return [y, { x, y }];
   }
-  backward(dy: Tensor, { x, y }: ActSaved, opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, { x, y }: ActSaved, opts: BackwardOptions): LayerGrads {
     return passThrough(opts.needInputGrads ? activateBackward(dy, x, y, this.fn, opts.dyIsLogitGrad, this.alpha) : null);
   }
   override endsWithSoftmax(): boolean {
@@ -96,7 +96,7 @@ abstract class ElementWise extends Layer<ActSaved> {
 }
 
 export class Activation extends ElementWise {
-  readonly className = 'Activation';
+  override readonly className = 'Activation';
   protected readonly fn: ActivationName;
   protected readonly alpha: number;
   constructor(args: LayerArgs & { activation: ActivationName }) {
@@ -104,59 +104,59 @@ export class Activation extends ElementWise {
     this.fn = getActivation(args.activation, `activation '${this.name}'`);
     this.alpha = this.fn === 'leakyRelu' ? 0.2 : this.fn === 'elu' ? 1 : 0;
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { activation: this.fn };
   }
 }
 
 export class ReLU extends ElementWise {
-  readonly className = 'ReLU';
+  override readonly className = 'ReLU';
   protected readonly fn = 'relu';
   protected readonly alpha = 0;
   constructor(args: LayerArgs & { maxValue?: number } = {}) {
     super(args, 're_lu');
     if (args.maxValue !== undefined) throw new Error(`reLU '${this.name}': maxValue is not supported (got ${args.maxValue})`);
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { maxValue: null };
   }
 }
 
 export class LeakyReLU extends ElementWise {
-  readonly className = 'LeakyReLU';
+  override readonly className = 'LeakyReLU';
   protected readonly fn = 'leakyRelu';
   protected readonly alpha: number;
   constructor(args: LayerArgs & { alpha?: number } = {}) {
     super(args, 'leaky_re_lu');
     this.alpha = numberIn(`leakyReLU '${this.name}'`, 'alpha', args.alpha, 0.3, -Infinity, Infinity);
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { alpha: this.alpha };
   }
 }
 
 export class ELU extends ElementWise {
-  readonly className = 'ELU';
+  override readonly className = 'ELU';
   protected readonly fn = 'elu';
   protected readonly alpha: number;
   constructor(args: LayerArgs & { alpha?: number } = {}) {
     super(args, 'elu');
     this.alpha = numberIn(`elu '${this.name}'`, 'alpha', args.alpha, 1, -Infinity, Infinity);
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { alpha: this.alpha };
   }
 }
 
 export class Softmax extends ElementWise {
-  readonly className = 'Softmax';
+  override readonly className = 'Softmax';
   protected readonly fn = 'softmax';
   protected readonly alpha = 0;
   constructor(args: LayerArgs & { axis?: number } = {}) {
     super(args, 'softmax');
     if (args.axis !== undefined && args.axis !== -1) throw new Error(`softmax '${this.name}': only axis -1 (the last) is supported, got ${args.axis}`);
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { axis: -1 };
   }
 }
@@ -167,7 +167,7 @@ export class Softmax extends ElementWise {
  * run with the same seed repeats exactly. The backward recomputes the mask.
  */
 export class Dropout extends Layer<number | null> {
-  readonly className = 'Dropout';
+  override readonly className = 'Dropout';
   readonly rate: number;
   readonly seed: number | null;
   private readonly seeds: () => number;
@@ -178,20 +178,20 @@ export class Dropout extends Layer<number | null> {
     this.seed = args.seed ?? null;
     this.seeds = seededRandom(args.seed ?? nextSeed());
   }
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     return singleShape(this, inputShape);
   }
-  forward(xs: Tensor[], training: boolean): [Tensor, number | null] {
+  override forward(xs: Tensor[], training: boolean): [Tensor, number | null] {
     const x = xs[0];
     if (!training || this.rate === 0) return [x, null];
     const seed = Math.floor(this.seeds() * 4294967296);
     return [ops.dropout(x, this.rate, seed), seed];
   }
-  backward(dy: Tensor, seed: number | null, opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, seed: number | null, opts: BackwardOptions): LayerGrads {
     if (!opts.needInputGrads) return passThrough(null);
     return passThrough(seed === null ? dy : ops.dropoutBackward(dy, this.rate, seed));
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { rate: this.rate, noiseShape: null, seed: this.seed };
   }
 }

@@ -25,7 +25,7 @@ export interface DenseArgs extends LayerArgs {
 interface Saved { x2: Tensor; z: Tensor; y: Tensor; xShape: readonly number[] }
 
 export class Dense extends Layer<Saved> {
-  readonly className = 'Dense';
+  override readonly className = 'Dense';
   readonly units: number;
   readonly activation: ActivationName;
   readonly useBias: boolean;
@@ -58,11 +58,11 @@ export class Dense extends Layer<Saved> {
 
   protected override buildWeights(shapes: SymShape[]): void {
     const inDim = this.inputDim(singleShape(this, shapes));
-    this.kernel = this.addWeight('kernel', [inDim, this.units], this.kernelInitializer, true, this.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer, true, this.biasRegularizer);
+    this.kernel = this.createWeight('kernel', [inDim, this.units], this.kernelInitializer, true, this.kernelRegularizer);
+    if (this.useBias) this.bias = this.createWeight('bias', [this.units], this.biasInitializer, true, this.biasRegularizer);
   }
 
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     const s = singleShape(this, inputShape);
     const inDim = this.inputDim(s);
     if (this.kernel && this.kernel.shape[0] !== inDim) {
@@ -72,7 +72,7 @@ export class Dense extends Layer<Saved> {
   }
 
   // x [..., in] -> y [..., units]
-  forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
+  override forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
     const x = xs[0];
     const inDim = this.kernel!.shape[0];
     const x2 = x.rank === 2 ? x : x.reshape([-1, inDim]);
@@ -84,7 +84,7 @@ export class Dense extends Layer<Saved> {
     return [out, { x2, z, y, xShape: x.shape }];
   }
 
-  backward(dy: Tensor, { x2, z, y, xShape }: Saved, opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, { x2, z, y, xShape }: Saved, opts: BackwardOptions): LayerGrads {
     const w = this.kernel!;
     const dy2 = dy.rank === 2 ? dy : dy.reshape([-1, this.units]);
     const dz = activateBackward(dy2, z, y, this.activation, opts.dyIsLogitGrad);
@@ -105,7 +105,7 @@ export class Dense extends Layer<Saved> {
     return this.activation === 'softmax';
   }
 
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return {
       units: this.units, activation: this.activation, useBias: this.useBias,
       kernelInitializer: serializeInitializer(this.kernelInitializer), biasInitializer: serializeInitializer(this.biasInitializer),

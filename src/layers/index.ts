@@ -41,5 +41,5 @@ export {
   LocallyConnected2D, InputLayer,
 };
 export { Layer, LayerVariable, SymbolicTensor, Node } from './layer.js';
-export type { LayerArgs, LayerConfig, ConfigValue, SymShape, BackwardOptions, LayerGrads } from './layer.js';
+export type { LayerArgs, LayerConfig, ConfigValue, SymShape, BackwardOptions, LayerGrads, ApplyArgs, CallArgs } from './layer.js';
 export type { ActivationName } from './activations.js';

@@ -14,7 +14,7 @@ export interface InputLayerArgs {
 }
 
 export class InputLayer extends Layer<null> {
-  readonly className = 'InputLayer';
+  override readonly className = 'InputLayer';
   /** The symbolic tensor this layer feeds into the graph. */
   readonly output: SymbolicTensor;
 
@@ -32,16 +32,16 @@ export class InputLayer extends Layer<null> {
     this.inboundNodes.push(node);
   }
 
-  computeOutputShape(): SymShape {
+  override computeOutputShape(): SymShape {
     return this.batchInputShape!;
   }
-  forward(xs: Tensor[], _training: boolean): [Tensor, null] {
+  override forward(xs: Tensor[], _training: boolean): [Tensor, null] {
     return [xs[0], null];
   }
-  backward(dy: Tensor, _saved: null, _opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, _saved: null, _opts: BackwardOptions): LayerGrads {
     return { dxs: [], dWeights: [] };
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { sparse: false };
   }
 }

@@ -13,10 +13,15 @@ import type { Regularizer } from './regularizers.js';
 import { shown } from './args.js';
 import { refuseConstraint } from './constraints.js';
 import { checkOutputSize, checkWeightSize } from './sizeLimit.js';
+import { forwardRecorded } from './recorded.js';
+import { backwardByTape, forwardByTape, type CallArgs, type TapeSaved } from './tapeLayer.js';
+import { getInitializer, glorotUniform, type InitializerIdentifier } from './initializers.js';
+import { getRegularizer, type RegularizerIdentifier } from './regularizers.js';
 import type { LayerConfig, SymShape } from './types.js';
 
 // Layers import these from here, beside the Layer API they belong to.
 export type { ConfigValue, LayerConfig, SymShape } from './types.js';
+export type { CallArgs } from './tapeLayer.js';
 
 /** Arguments every layer takes, as in TF.js's LayerArgs. */
 export interface LayerArgs {
@@ -90,6 +95,11 @@ export class LayerVariable {
     return this.value.shape;
   }
 
+  /** The weight's tensor, as TF.js's LayerVariable.read() (the live values, not a copy). */
+  read(): Tensor {
+    return this.value;
+  }
+
   /** Copies values in place (same shape), so optimizer slots and references stay valid. */
   write(t: Tensor): void {
     this.checkWrite(t);
@@ -132,6 +142,12 @@ export class SymbolicTensor {
   }
 }
 
+/** What apply() takes besides its inputs, as TF.js's kwargs. */
+export interface ApplyArgs {
+  /** Run as in training (dropout on, batch statistics); default false. */
+  training?: boolean;
+}
+
 export interface BackwardOptions {
   /** Whether the caller wants gradients for the layer's inputs (false for a model's first layer). */
   needInputGrads: boolean;
@@ -157,8 +173,11 @@ export interface LayerGrads {
  * gradients for each input (null where not needed) and each trainable weight.
  * apply() records a call site on symbolic tensors, or runs inference on tensors.
  */
-export abstract class Layer<S = unknown> {
-  abstract readonly className: string;
+export class Layer<S = unknown> {
+  /** A user's subclass sets `static className = 'MyLayer'`: the name model.json stores. */
+  static className = 'Layer';
+  /** The Keras class name ('Conv2D'); a user's layer takes its class's static className. */
+  readonly className: string;
   readonly name: string;
   /** Shape with the batch axis, when the layer was given one (first layer of a model). */
   readonly batchInputShape: SymShape | null;
@@ -168,7 +187,11 @@ export abstract class Layer<S = unknown> {
   protected trainableFlag: boolean;
   private readonly variables: LayerVariable[] = [];
 
-  constructor(args: LayerArgs, defaultPrefix: string) {
+  /** A user's subclass calls super(args); built-in layers also pass their Keras name prefix. */
+  constructor(args: LayerArgs = {}, defaultPrefix?: string) {
+    this.className = staticClassName(new.target);
+    defaultPrefix ??= toSnakeCase(this.className);
+    args ??= {};
     checkLayerArgs(args, defaultPrefix);
     this.name = args.name ?? uniqueName(defaultPrefix);
     this.trainableFlag = args.trainable ?? true;
@@ -185,17 +208,31 @@ export abstract class Layer<S = unknown> {
   /** Creates the weights for the given input shape(s). Layers without weights keep the default. */
   protected buildWeights(_inputShapes: SymShape[]): void {}
 
-  /** Idempotent: the first call creates the weights. */
-  build(inputShapes: SymShape[]): void {
+  /**
+   * Creates the weights for the input shape: one shape for one input, a list
+   * for several, as TF.js passes them. A user's layer overrides it and calls
+   * addWeight; built-in layers implement buildWeights.
+   */
+  build(inputShape: SymShape | SymShape[]): void {
     if (this.built) return;
-    this.buildWeights(inputShapes);
+    this.buildWeights(isShapeList(inputShape) ? inputShape : [inputShape]);
     this.built = true;
   }
 
-  abstract computeOutputShape(inputShape: SymShape | SymShape[]): SymShape;
+  /** Builds once, for the shapes of the inputs of a call (what apply and the graph call). */
+  ensureBuilt(inputShapes: SymShape[]): void {
+    if (this.built) return;
+    this.build(inputShapes.length === 1 ? inputShapes[0] : inputShapes);
+    this.built = true;
+  }
+
+  /** The output shape for the input shape(s) (one shape for one input); the default is the input's, as TF.js's. */
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    return isShapeList(inputShape) ? inputShape[0] : inputShape;
+  }
 
   /** Adds a weight filled by an initializer (kept alive outside tidy scopes). */
-  protected addWeight(name: string, shape: readonly number[], init: Initializer, trainable: boolean, regularizer: Regularizer | null = null): LayerVariable {
+  protected createWeight(name: string, shape: readonly number[], init: Initializer, trainable: boolean, regularizer: Regularizer | null = null): LayerVariable {
     checkWeightSize(`${this.className} '${this.name}'`, name, shape);
     const count = shape.reduce((a, b) => a * b, 1);
     if (budget) {
@@ -264,11 +301,51 @@ export abstract class Layer<S = unknown> {
 
   // ---- math ----------------------------------------------------------------
 
-  /** One call: the output and what the backward needs. `training` turns on dropout and batch statistics. */
-  abstract forward(xs: Tensor[], training: boolean): [Tensor, S];
+  /**
+   * TF.js's addWeight(name, shape, dtype?, initializer?, regularizer?,
+   * trainable?, constraint?), for a user's layer: a weight named
+   * `<layer>/<name>`, initialized by the initializer (default glorotUniform,
+   * as Keras), listed in getWeights and saved with the model.
+   */
+  addWeight(
+    name: string, shape: readonly number[], dtype?: 'float32', initializer?: InitializerIdentifier,
+    regularizer?: RegularizerIdentifier | null, trainable = true, constraint?: unknown,
+  ): LayerVariable {
+    const where = `${this.className} '${this.name}'.addWeight(${JSON.stringify(String(name))})`;
+    if (typeof name !== 'string' || name === '') throw new Error(`${where}: name must be a non-empty string`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`${where}: shape must be a list of non-negative integers, got ${shown(shape)}`);
+    }
+    if (dtype !== undefined && dtype !== null && dtype !== 'float32') throw new Error(`${where}: only dtype 'float32' is supported, got ${shown(dtype)}`);
+    refuseConstraint(where, 'constraint', constraint);
+    const init = getInitializer(initializer, () => glorotUniform(), where);
+    const reg = regularizer === undefined || regularizer === null ? null : getRegularizer(regularizer, where);
+    return this.createWeight(name, shape, init, trainable, reg);
+  }
 
-  /** Gradients for the inputs and the trainable weights, from what forward saved. */
-  abstract backward(dy: Tensor, saved: S, opts: BackwardOptions): LayerGrads;
+  /** A user's layer's computation, in webcnn's ops (TF.js's call); the default passes the input through. */
+  call(inputs: Tensor | Tensor[], _kwargs: CallArgs): Tensor | Tensor[] {
+    return inputs;
+  }
+
+  /**
+   * One call: the output and what the backward needs. `training` turns on
+   * dropout and batch statistics. Built-in layers run their kernels here; the
+   * default runs call() and records its ops on a tape (src/layers/tapeLayer.ts).
+   */
+  forward(xs: Tensor[], training: boolean): [Tensor, S] {
+    return forwardByTape(this, xs, training) as [Tensor, S];
+  }
+
+  /** Gradients for the inputs and the trainable weights, from what forward saved; the default backpropagates through call()'s tape. */
+  backward(dy: Tensor, saved: S, opts: BackwardOptions): LayerGrads {
+    return backwardByTape(this, dy, saved as TapeSaved, opts);
+  }
+
+  /** True where the layer's gradient comes from the ops call() runs (a user's layer), not from a backward of its own. */
+  get differentiatesItself(): boolean {
+    return this.forward === Layer.prototype.forward;
+  }
 
   /** Whether the output is a softmax over the last axis (enables the fused softmax + cross-entropy gradient). */
   endsWithSoftmax(): boolean {
@@ -277,8 +354,10 @@ export abstract class Layer<S = unknown> {
 
   // ---- config --------------------------------------------------------------
 
-  /** The layer's own config keys (TF.js camelCase). */
-  protected abstract layerConfig(): LayerConfig;
+  /** The layer's own config keys (TF.js camelCase); a user's layer adds its keys by overriding getConfig instead. */
+  protected layerConfig(): LayerConfig {
+    return {};
+  }
 
   getConfig(): LayerConfig {
     const base: LayerConfig = { name: this.name, trainable: this.trainable };
@@ -293,9 +372,9 @@ export abstract class Layer<S = unknown> {
    * On symbolic tensors: builds the layer, records a call site and returns the
    * symbolic output. On real tensors: runs the layer in inference mode.
    */
-  apply(input: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
-  apply(input: Tensor | readonly Tensor[]): Tensor;
-  apply(input: SymbolicTensor | readonly SymbolicTensor[] | Tensor | readonly Tensor[]): SymbolicTensor | Tensor {
+  apply(input: SymbolicTensor | readonly SymbolicTensor[], kwargs?: ApplyArgs): SymbolicTensor;
+  apply(input: Tensor | readonly Tensor[], kwargs?: ApplyArgs): Tensor;
+  apply(input: SymbolicTensor | readonly SymbolicTensor[] | Tensor | readonly Tensor[], kwargs: ApplyArgs = {}): SymbolicTensor | Tensor {
     const list = (Array.isArray(input) ? input : [input]) as readonly (SymbolicTensor | Tensor)[];
     if (list.length === 0) throw new Error(`${this.className} '${this.name}': apply() got no inputs`);
     if (list.every((t) => t instanceof SymbolicTensor)) {
@@ -304,7 +383,7 @@ export abstract class Layer<S = unknown> {
       // the output's shape and size first: a layer that cannot be run is refused before it makes weights
       const outShape = this.computeOutputShape(shapes.length === 1 ? shapes[0] : shapes);
       checkOutputSize(`${this.className} '${this.name}'`, outShape);
-      this.build(shapes);
+      this.ensureBuilt(shapes);
       const out = new SymbolicTensor(outShape, `${this.name}/out${this.inboundNodes.length}`);
       const node = new Node(this, syms, out);
       out.node = node;
@@ -315,8 +394,9 @@ export abstract class Layer<S = unknown> {
       throw new Error(`${this.className} '${this.name}': apply() got a mix of symbolic tensors and real tensors`);
     }
     const tensors = list as readonly Tensor[];
-    this.build(tensors.map((t) => [null, ...t.shape.slice(1)]));
-    return this.forward([...tensors], false)[0];
+    this.ensureBuilt(tensors.map((t) => [null, ...t.shape.slice(1)]));
+    // inside a gradient call the layer's backward becomes the output's gradient
+    return forwardRecorded(this, [...tensors], kwargs.training ?? false)[0];
   }
 }
 
@@ -343,6 +423,20 @@ function checkLayerArgs(args: LayerArgs, prefix: string): void {
   }
   const activity = (args as { activityRegularizer?: unknown }).activityRegularizer;
   if (activity !== undefined && activity !== null) throw new Error(`${where}: activityRegularizer is not supported, got ${shown(activity)}; remove it`);
+}
+
+/** A user's class's static className (built-in classes pass their own name in their field). */
+function staticClassName(ctor: unknown): string {
+  const name = (ctor as { className?: unknown }).className;
+  if (typeof name !== 'string' || name === '') {
+    throw new Error(`wc.layers.Layer: a layer class needs a static className (static className = 'MyLayer'), got ${shown(name)}`);
+  }
+  return name;
+}
+
+/** Whether a shape argument is a list of shapes (several inputs) rather than one shape. */
+function isShapeList(s: SymShape | SymShape[]): s is SymShape[] {
+  return s.length > 0 && Array.isArray(s[0]);
 }
 
 /** For single-input layers: the one shape, whether given alone or in a list. */

@@ -30,7 +30,7 @@ export interface LocallyConnected2DArgs extends LayerArgs {
 interface Saved { x: Tensor; z: Tensor; y: Tensor }
 
 export class LocallyConnected2D extends Layer<Saved> {
-  readonly className = 'LocallyConnected2D';
+  override readonly className = 'LocallyConnected2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -76,25 +76,25 @@ export class LocallyConnected2D extends Layer<Saved> {
     const [oh, ow] = this.outputSize(s);
     const [kh, kw] = this.kernelSize;
     const cin = s[3] as number;
-    this.kernel = this.addWeight('kernel', [oh * ow, kh * kw * cin, this.filters], this.kernelInitializer, true, this.kernelRegularizer);
-    if (this.useBias) this.bias = this.addWeight('bias', [oh, ow, this.filters], this.biasInitializer, true, this.biasRegularizer);
+    this.kernel = this.createWeight('kernel', [oh * ow, kh * kw * cin, this.filters], this.kernelInitializer, true, this.kernelRegularizer);
+    if (this.useBias) this.bias = this.createWeight('bias', [oh, ow, this.filters], this.biasInitializer, true, this.biasRegularizer);
   }
 
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     const s = singleShape(this, inputShape);
     const [oh, ow] = this.outputSize(s);
     return [s[0], oh, ow, this.filters];
   }
 
   // x [n, h, w, cin] -> y [n, oh, ow, filters]
-  forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
+  override forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
     const x = xs[0];
     const z = ops.locallyConnected2d(x, this.kernel!.value, this.bias?.value ?? null, this.params());
     const y = activate(z, this.activation);
     return [y, { x, z, y }];
   }
 
-  backward(dy: Tensor, { x, z, y }: Saved, opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, { x, z, y }: Saved, opts: BackwardOptions): LayerGrads {
     const w = this.kernel!;
     const dz = activateBackward(dy, z, y, this.activation, opts.dyIsLogitGrad);
     const dWeights: [LayerVariable, Tensor][] = [];
@@ -110,7 +110,7 @@ export class LocallyConnected2D extends Layer<Saved> {
     return this.activation === 'softmax';
   }
 
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return {
       filters: this.filters, kernelSize: [...this.kernelSize], strides: [...this.strides], padding: 'valid',
       dataFormat: 'channelsLast', activation: this.activation, useBias: this.useBias,

@@ -12,11 +12,11 @@ function shapeList(layer: Layer, s: SymShape | SymShape[]): SymShape[] {
 }
 
 export class Add extends Layer<number> {
-  readonly className = 'Add';
+  override readonly className = 'Add';
   constructor(args: LayerArgs = {}) {
     super(args, 'add');
   }
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     const list = shapeList(this, inputShape);
     const first = list[0];
     for (const s of list) {
@@ -27,29 +27,29 @@ export class Add extends Layer<number> {
     return first;
   }
   // y = x0 + x1 + ...
-  forward(xs: Tensor[], _training: boolean): [Tensor, number] {
+  override forward(xs: Tensor[], _training: boolean): [Tensor, number] {
     let y = ops.add(xs[0], xs[1]);
     for (let i = 2; i < xs.length; i++) y = ops.add(y, xs[i]);
     return [y, xs.length];
   }
   // every input receives dy unchanged
-  backward(dy: Tensor, count: number, opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, count: number, opts: BackwardOptions): LayerGrads {
     return { dxs: Array.from({ length: count }, () => (opts.needInputGrads ? dy : null)), dWeights: [] };
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return {};
   }
 }
 
 export class Concatenate extends Layer<number[]> {
-  readonly className = 'Concatenate';
+  override readonly className = 'Concatenate';
   /** Only the last axis is supported; Keras files often say 3 for NHWC, checked against the inputs. */
   readonly axis: number;
   constructor(args: LayerArgs & { axis?: number } = {}) {
     super(args, 'concatenate');
     this.axis = args.axis ?? -1;
   }
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     const list = shapeList(this, inputShape);
     const first = list[0];
     if (this.axis !== -1 && this.axis !== first.length - 1) {
@@ -64,15 +64,15 @@ export class Concatenate extends Layer<number[]> {
     return [...first.slice(0, -1), last];
   }
   // y = [x0 | x1 | ...] along the last axis
-  forward(xs: Tensor[], _training: boolean): [Tensor, number[]] {
+  override forward(xs: Tensor[], _training: boolean): [Tensor, number[]] {
     return [ops.concat(xs), xs.map((x) => x.shape[x.rank - 1])];
   }
   // dy splits back into the inputs' channel ranges
-  backward(dy: Tensor, sizes: number[], opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, sizes: number[], opts: BackwardOptions): LayerGrads {
     if (!opts.needInputGrads) return { dxs: sizes.map(() => null), dWeights: [] };
     return { dxs: ops.concatBackward(dy, sizes), dWeights: [] };
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { axis: this.axis };
   }
 }

@@ -27,10 +27,11 @@ export interface BatchNormalizationArgs extends LayerArgs {
 }
 
 /** Training saves what batchNormBackward needs; inference saves nothing it can differentiate. */
-type Saved = { x: Tensor; mean: Tensor; invStd: Tensor } | null;
+/** Training: the batch statistics the backward needs; inference: the input (the moving statistics are the layer's). */
+type Saved = { x: Tensor; mean: Tensor; invStd: Tensor } | { x: Tensor; inference: true };
 
 export class BatchNormalization extends Layer<Saved> {
-  readonly className = 'BatchNormalization';
+  override readonly className = 'BatchNormalization';
   /** Only the last axis is supported; Keras files often say 3 for NHWC, checked at build. */
   readonly axis: number;
   readonly momentum: number;
@@ -73,15 +74,15 @@ export class BatchNormalization extends Layer<Saved> {
       throw new Error(`batchNormalization '${this.name}': only the last axis (-1 or ${s.length - 1}) is supported, got axis ${this.axis}`);
     }
     // TF.js's creation order: gamma, beta, moving_mean, moving_variance
-    if (this.scale) this.gamma = this.addWeight('gamma', [c], this.inits.gamma, true, this.gammaRegularizer);
+    if (this.scale) this.gamma = this.createWeight('gamma', [c], this.inits.gamma, true, this.gammaRegularizer);
     else this.fixed.gamma = keep(backend().fromValues(new Float32Array(c).fill(1), [c]));
-    if (this.center) this.beta = this.addWeight('beta', [c], this.inits.beta, true, this.betaRegularizer);
+    if (this.center) this.beta = this.createWeight('beta', [c], this.inits.beta, true, this.betaRegularizer);
     else this.fixed.beta = keep(backend().zeros([c]));
-    this.movingMean = this.addWeight('moving_mean', [c], this.inits.movingMean, false);
-    this.movingVariance = this.addWeight('moving_variance', [c], this.inits.movingVariance, false);
+    this.movingMean = this.createWeight('moving_mean', [c], this.inits.movingMean, false);
+    this.movingVariance = this.createWeight('moving_variance', [c], this.inits.movingVariance, false);
   }
 
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     return singleShape(this, inputShape);
   }
 
@@ -125,11 +126,11 @@ export class BatchNormalization extends Layer<Saved> {
   }
 
   // x [..., c] -> y [..., c]
-  forward(xs: Tensor[], training: boolean): [Tensor, Saved] {
+  override forward(xs: Tensor[], training: boolean): [Tensor, Saved] {
     const x = xs[0];
     if (!training) {
       const y = ops.batchNormInference(x, this.gammaValue(), this.betaValue(), this.movingMean!.value, this.movingVariance!.value, this.epsilon);
-      return [y, null];
+      return [y, { x, inference: true }];
     }
     const r = ops.batchNormTrain(x, this.gammaValue(), this.betaValue(), this.epsilon);
     // the moving statistics follow the batch ones, in place on the device
@@ -138,13 +139,34 @@ export class BatchNormalization extends Layer<Saved> {
     return [r.y, { x, mean: r.mean, invStd: r.invStd }];
   }
 
-  backward(dy: Tensor, saved: Saved, opts: BackwardOptions): LayerGrads {
-    if (!saved) throw new Error(`batchNormalization '${this.name}': backward needs a training-mode forward (batch statistics)`);
+  override backward(dy: Tensor, saved: Saved, opts: BackwardOptions): LayerGrads {
+    if ('inference' in saved) return this.inferenceBackward(dy, saved.x, opts);
     const g = ops.batchNormBackward(dy, saved.x, this.gammaValue(), saved.mean, saved.invStd);
     const dWeights: [LayerVariable, Tensor][] = [];
     if (this.gamma?.trainable) dWeights.push([this.gamma, g.dGamma]);
     if (this.beta?.trainable) dWeights.push([this.beta, g.dBeta]);
     return { dxs: [opts.needInputGrads ? g.dx : null], dWeights };
+  }
+
+  /**
+   * The gradient of the inference forward (a frozen layer inside a gradient
+   * call): the moving statistics are constants, so with s = gamma /
+   * sqrt(movingVariance + epsilon), dx = dy * s, which is batchNormInference
+   * of dy with mean and beta 0; dBeta = sum(dy), dGamma = sum(dy * xHat).
+   */
+  private inferenceBackward(dy: Tensor, x: Tensor, opts: BackwardOptions): LayerGrads {
+    const c = x.shape[x.rank - 1];
+    const zeros = dy.backend.zeros([c]);
+    const variance = this.movingVariance!.value;
+    const dWeights: [LayerVariable, Tensor][] = [];
+    if (this.gamma?.trainable) {
+      const ones = dy.backend.fromValues(new Float32Array(c).fill(1), [c]);
+      const xHat = ops.batchNormInference(x, ones, zeros, this.movingMean!.value, variance, this.epsilon);
+      dWeights.push([this.gamma, ops.biasAddBackward(ops.mul(dy, xHat))]);
+    }
+    if (this.beta?.trainable) dWeights.push([this.beta, ops.biasAddBackward(dy)]);
+    const dx = opts.needInputGrads ? ops.batchNormInference(dy, this.gammaValue(), zeros, zeros, variance, this.epsilon) : null;
+    return { dxs: [dx], dWeights };
   }
 
   override dispose(): void {
@@ -153,7 +175,7 @@ export class BatchNormalization extends Layer<Saved> {
     this.fixed.beta?.dispose();
   }
 
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return {
       axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
       betaInitializer: serializeInitializer(this.inits.beta), gammaInitializer: serializeInitializer(this.inits.gamma),

@@ -13,7 +13,7 @@ export interface ZeroPadding2DArgs extends LayerArgs {
 }
 
 export class ZeroPadding2D extends Layer<null> {
-  readonly className = 'ZeroPadding2D';
+  override readonly className = 'ZeroPadding2D';
   readonly padding: ExplicitPadding;
   constructor(args: ZeroPadding2DArgs = {}) {
     super(args, 'zero_padding2d');
@@ -30,20 +30,20 @@ export class ZeroPadding2D extends Layer<null> {
     }
     this.padding = pads;
   }
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     const s = singleShape(this, inputShape);
     expectInputRank(this, s, 4, '[batch, height, width, channels]');
     const [[t, b], [l, r]] = this.padding;
     return [s[0], (s[1] as number) + t + b, (s[2] as number) + l + r, s[3]];
   }
-  forward(xs: Tensor[], _training: boolean): [Tensor, null] {
+  override forward(xs: Tensor[], _training: boolean): [Tensor, null] {
     return [ops.zeroPad2d(xs[0], this.padding), null];
   }
   // dx is dy with the padded border cropped off
-  backward(dy: Tensor, _saved: null, opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, _saved: null, opts: BackwardOptions): LayerGrads {
     return { dxs: [opts.needInputGrads ? ops.zeroPad2dBackward(dy, this.padding) : null], dWeights: [] };
   }
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { padding: this.padding.map((p) => [...p]), dataFormat: 'channelsLast' };
   }
 }

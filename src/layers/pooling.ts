@@ -40,7 +40,7 @@ abstract class Pooling2D extends Layer<Saved> {
     return { poolSize: this.poolSize, strides: this.strides, padding: this.padding };
   }
 
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     const s = singleShape(this, inputShape);
     expectInputRank(this, s, 4, '[batch, height, width, channels]');
     const g = windowGeometry(`${this.className} '${this.name}'`, [1, s[1] as number, s[2] as number, s[3] as number], this.poolSize, this.strides, [1, 1], this.padding);
@@ -48,33 +48,33 @@ abstract class Pooling2D extends Layer<Saved> {
   }
 
   // x [n, h, w, c] -> y [n, oh, ow, c]
-  forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
+  override forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
     const x = xs[0];
     const y = this.kind === 'max' ? ops.maxPool2d(x, this.params()) : ops.avgPool2d(x, this.params());
     return [y, { x }];
   }
 
-  backward(dy: Tensor, { x }: Saved, opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, { x }: Saved, opts: BackwardOptions): LayerGrads {
     if (!opts.needInputGrads) return { dxs: [null], dWeights: [] };
     // max: dy goes to the first maximum of each window; avg: spread evenly over it
     const dx = this.kind === 'max' ? ops.maxPool2dBackward(dy, x, this.params()) : ops.avgPool2dBackward(dy, x.shape, this.params());
     return { dxs: [dx], dWeights: [] };
   }
 
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { poolSize: [...this.poolSize], padding: this.padding, strides: [...this.strides], dataFormat: 'channelsLast' };
   }
 }
 
 export class MaxPooling2D extends Pooling2D {
-  readonly className = 'MaxPooling2D';
+  override readonly className = 'MaxPooling2D';
   constructor(args: Pooling2DArgs = {}) {
     super(args, 'max_pooling2d', 'max');
   }
 }
 
 export class AveragePooling2D extends Pooling2D {
-  readonly className = 'AveragePooling2D';
+  override readonly className = 'AveragePooling2D';
   constructor(args: Pooling2DArgs = {}) {
     super(args, 'average_pooling2d', 'avg');
   }
@@ -90,7 +90,7 @@ abstract class GlobalPooling2D extends Layer<Saved> {
     channelsLast(`${prefix} '${this.name}'`, args.dataFormat);
   }
 
-  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
     const s = singleShape(this, inputShape);
     expectInputRank(this, s, 4, '[batch, height, width, channels]');
     return [s[0], s[3]];
@@ -102,7 +102,7 @@ abstract class GlobalPooling2D extends Layer<Saved> {
   }
 
   // x [n, h, w, c] -> y [n, c]
-  forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
+  override forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
     const x = xs[0];
     const [n, , , c] = x.shape;
     expectInputRank(this, x.shape, 4, '[batch, height, width, channels]');
@@ -110,27 +110,27 @@ abstract class GlobalPooling2D extends Layer<Saved> {
     return [y.reshape([n, c]), { x }];
   }
 
-  backward(dy: Tensor, { x }: Saved, opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, { x }: Saved, opts: BackwardOptions): LayerGrads {
     if (!opts.needInputGrads) return { dxs: [null], dWeights: [] };
     const dy4 = dy.reshape([x.shape[0], 1, 1, x.shape[3]]);
     const dx = this.kind === 'max' ? ops.maxPool2dBackward(dy4, x, this.params(x)) : ops.avgPool2dBackward(dy4, x.shape, this.params(x));
     return { dxs: [dx], dWeights: [] };
   }
 
-  protected layerConfig(): LayerConfig {
+  protected override layerConfig(): LayerConfig {
     return { dataFormat: 'channelsLast' };
   }
 }
 
 export class GlobalAveragePooling2D extends GlobalPooling2D {
-  readonly className = 'GlobalAveragePooling2D';
+  override readonly className = 'GlobalAveragePooling2D';
   constructor(args: GlobalPooling2DArgs = {}) {
     super(args, 'global_average_pooling2d', 'avg');
   }
 }
 
 export class GlobalMaxPooling2D extends GlobalPooling2D {
-  readonly className = 'GlobalMaxPooling2D';
+  override readonly className = 'GlobalMaxPooling2D';
   constructor(args: GlobalPooling2DArgs = {}) {
     super(args, 'global_max_pooling2d', 'max');
   }

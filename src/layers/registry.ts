@@ -1,7 +1,7 @@
 // The layer classes model.json may name: Keras's class names, with TF.js's
 // aliases, in an explicit table, so that only these names resolve.
 
-import type { Layer } from './layer.js';
+import { Layer } from './layer.js';
 import { Conv2D } from './conv2d.js';
 import { Dense } from './dense.js';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling.js';
@@ -21,13 +21,37 @@ const LAYER_CLASSES: Readonly<Record<string, LayerCtor>> = {
   BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D, InputLayer,
 };
 
-/** The layer class names model.json may name. */
+/** The layer class names model.json may name (the built-in ones; registerClass adds a user's). */
 export const layerClassNames: readonly string[] = Object.keys(LAYER_CLASSES);
+
+/** Users' layer classes, by their static className (wc.serialization.registerClass). */
+const userClasses = new Map<string, LayerCtor>();
+
+/**
+ * TF.js's serialization.registerClass for a layer class: after it, model.json
+ * files naming the class's static className load with it. A built-in name
+ * cannot be taken over.
+ */
+export function registerClass(cls: unknown): void {
+  const where = 'serialization.registerClass';
+  if (typeof cls !== 'function' || !(cls.prototype instanceof Layer)) {
+    throw new Error(`${where}: expected a class extending wc.layers.Layer, got ${clipped(String(cls))}`);
+  }
+  const name = (cls as { className?: unknown }).className;
+  if (typeof name !== 'string' || name === '' || name === 'Layer') {
+    throw new Error(`${where}: the class needs its own static className (static className = 'MyLayer'), got ${clipped(String(name))}`);
+  }
+  if (Object.hasOwn(LAYER_CLASSES, name)) throw new Error(`${where}: '${name}' is a built-in layer class; name yours differently`);
+  userClasses.set(name, cls as LayerCtor);
+}
 
 /** The class for a Keras class name; an unknown name is refused with the known ones listed. */
 export function layerClass(className: string, where: string): LayerCtor {
+  const user = userClasses.get(className);
+  if (user) return user;
   if (!Object.hasOwn(LAYER_CLASSES, className)) {
-    throw new Error(`${where}: unknown layer class '${clipped(className)}'; webcnn knows ${layerClassNames.join(', ')}`);
+    const known = [...layerClassNames, ...userClasses.keys()];
+    throw new Error(`${where}: unknown layer class '${clipped(className)}'; webcnn knows ${known.join(', ')} (register your own layer classes with wc.serialization.registerClass)`);
   }
   return LAYER_CLASSES[className];
 }

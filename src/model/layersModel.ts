@@ -5,7 +5,8 @@
 // Sequential (sequential.ts) is a LayersModel built as a chain.
 
 import type { Tensor } from '../tensor.js';
-import { Layer, LayerVariable, Node, SymbolicTensor, uniqueName } from '../layers/layer.js';
+import { Layer, LayerVariable, Node, SymbolicTensor, uniqueName, type ApplyArgs } from '../layers/layer.js';
+import { isRecording } from '../autodiff/tape.js';
 import { InputLayer } from '../layers/input.js';
 import { clipped, listed } from '../preview.js';
 import { buildTopology, ModelGraph } from '../graph/topology.js';
@@ -164,11 +165,17 @@ export class LayersModel {
   }
 
   /**
-   * On real tensors: inference (as TF.js's apply without training). Symbolic
+   * On real tensors: one pass over the whole input, as TF.js's apply
+   * (training: true runs dropout and batch statistics). Inside a gradient call
+   * (wc.grad, optimizer.minimize) each layer records its gradient. Symbolic
    * nesting of models inside models is not supported.
    */
-  apply(x: Tensor | readonly Tensor[]): Tensor | Tensor[] {
-    return this.predict(x as Tensor | Tensor[], { batchSize: Number.MAX_SAFE_INTEGER });
+  apply(x: Tensor | readonly Tensor[], kwargs: ApplyArgs = {}): Tensor | Tensor[] {
+    if (!kwargs.training && !isRecording()) return this.predict(x as Tensor | Tensor[], { batchSize: Number.MAX_SAFE_INTEGER });
+    const feeds = Array.isArray(x) ? [...x] as Tensor[] : [x as Tensor];
+    this.ensureBuilt(feeds);
+    const { outputs } = this.forwardPass(feeds, kwargs.training ?? false);
+    return outputs.length === 1 ? outputs[0] : outputs;
   }
 
   // ---- training (src/train)
@@ -186,6 +193,8 @@ export class LayersModel {
     return trainOnBatchModel(this, x, y);
   }
   predict(x: Tensor | Tensor[], args: PredictArgs = {}): Tensor | Tensor[] {
+    // inside a gradient call, one recorded pass (batching would concatenate outside the tape)
+    if (isRecording()) return this.apply(x);
     return predictModel(this, x, args) as Tensor | Tensor[];
   }
 

@@ -4,7 +4,7 @@
 import type { LossKind, MetricKind } from '../backend/types.js';
 import { LOSS_KINDS } from '../kernels/loss/index.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
-import type { Compiled, ResolvedMetric, TrainableModel } from './types.js';
+import type { Compiled, LossFunction, MetricFunction, ResolvedMetric, TrainableModel } from './types.js';
 
 export type LossIdentifier = LossKind | 'mse' | 'mae' | 'mape' | 'msle' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy'
   | 'binary_crossentropy' | 'mean_squared_error' | 'mean_absolute_error';
@@ -12,9 +12,10 @@ export type MetricIdentifier = 'accuracy' | 'acc' | MetricKind | 'mse' | 'mae' |
 
 export interface CompileArgs {
   optimizer: OptimizerName | Optimizer;
-  /** One name for every output, or one per output. */
-  loss: LossIdentifier | readonly LossIdentifier[];
-  metrics?: readonly MetricIdentifier[] | MetricIdentifier;
+  /** One loss for every output, or one per output: a name, or a function (yTrue, yPred) => Tensor. */
+  loss: LossIdentifier | LossFunction | readonly (LossIdentifier | LossFunction)[];
+  /** Names, or functions (yTrue, yPred) => Tensor logged under the function's name. */
+  metrics?: readonly (MetricIdentifier | MetricFunction)[] | MetricIdentifier | MetricFunction;
 }
 
 const LOSS_ALIASES: Record<string, LossKind> = {
@@ -60,18 +61,24 @@ export function compileModel(model: TrainableModel, args: CompileArgs): Compiled
   const where = `${model.className}.compile`;
   if (!args || args.loss === undefined) throw new Error(`${where}: loss is required (e.g. 'categoricalCrossentropy')`);
   const outputs = model.outputs;
-  const lossIds = Array.isArray(args.loss) ? args.loss : outputs.map(() => args.loss as LossIdentifier);
+  const lossIds = Array.isArray(args.loss) ? args.loss : outputs.map(() => args.loss as LossIdentifier | LossFunction);
   if (lossIds.length !== outputs.length) throw new Error(`${where}: the model has ${outputs.length} output(s), got ${lossIds.length} losses`);
-  const losses = lossIds.map((id) => resolveLoss(id, where));
+  const losses = lossIds.map((id) => (typeof id === 'function' ? id : resolveLoss(id, where)));
   const several = outputs.length > 1;
   const prefix = (i: number) => (several ? `${outputs[i].sourceLayer.name}_` : '');
-  const metricIds = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics as MetricIdentifier];
+  const metricIds = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics as MetricIdentifier | MetricFunction];
   const metrics: ResolvedMetric[] = [];
   outputs.forEach((y, i) => {
-    for (const id of metricIds) {
-      const r = resolveMetric(id, losses[i], y.shape[y.shape.length - 1], where);
-      metrics.push({ key: prefix(i) + r.key, kind: r.kind, output: i });
-    }
+    metricIds.forEach((id, k) => {
+      if (typeof id === 'function') {
+        metrics.push({ key: prefix(i) + (id.name || `metric_${k}`), kind: null, fn: id, output: i });
+        return;
+      }
+      // 'accuracy' after a loss function: as TF.js, by the output's width
+      const loss = losses[i];
+      const r = resolveMetric(id, typeof loss === 'function' ? 'meanSquaredError' : loss, y.shape[y.shape.length - 1], where);
+      metrics.push({ key: prefix(i) + r.key, kind: r.kind, fn: null, output: i });
+    });
   });
   return {
     optimizer: getOptimizer(args.optimizer, where),

@@ -29,17 +29,25 @@ export interface TrainableModel {
   setWeights(values: readonly Tensor[]): void;
 }
 
+/** A loss written as a function, as TF.js's compile takes one: per-sample losses or a scalar (fit takes their mean). */
+export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
+/** A metric written as a function; the logs show the mean of what it returns under the function's name. */
+export type MetricFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
 export interface ResolvedMetric {
   /** The logs' key: 'acc', 'mse', ... (prefixed with the output layer's name when there are several outputs). */
   key: string;
-  kind: MetricKind;
+  /** A built-in metric kernel, or null for a metric function. */
+  kind: MetricKind | null;
+  fn: MetricFunction | null;
   output: number;
 }
 
 /** What compile() resolved: optimizer, losses, metrics. */
 export interface Compiled {
   optimizer: Optimizer;
-  losses: LossKind[];
+  /** Per output: a built-in loss kernel, or the user's loss function. */
+  losses: (LossKind | LossFunction)[];
   /** Per-output loss keys in the logs ('dense_2_loss'); empty for one output. */
   lossKeys: string[];
   metrics: ResolvedMetric[];

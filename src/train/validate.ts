@@ -6,7 +6,7 @@
 
 import { Tensor, shapeToString } from '../tensor.js';
 import type { LossKind } from '../backend/types.js';
-import type { TrainableModel } from './types.js';
+import type { LossFunction, TrainableModel } from './types.js';
 import { symShapeToString, type SymShape } from '../layers/layer.js';
 import { checkFeeds } from '../graph/executor.js';
 import { weightsLostMessage } from './checkpoint.js';
@@ -71,21 +71,24 @@ export function checkInputShapes(model: TrainableModel, where: string, xs: reado
 }
 
 /** The shape y must have for an output of symbolic shape `out` under `loss`. */
-function targetShapes(out: SymShape, loss: LossKind): SymShape[] {
+function targetShapes(out: SymShape, loss: LossKind | LossFunction): SymShape[] | null {
+  // a loss function takes whatever y its author wants; fit checks only its rows
+  if (typeof loss === 'function') return null;
   // sparse cross-entropy takes class indices: the output's shape without its class axis, or with a trailing 1
   if (loss === 'sparseCategoricalCrossentropy') return [out.slice(0, -1), [...out.slice(0, -1), 1]];
   return [out];
 }
 
 /** y against each output's shape and loss (the width of one-hot labels, say). */
-export function checkTargetShapes(model: TrainableModel, where: string, ys: readonly Tensor[], losses: readonly LossKind[]): void {
+export function checkTargetShapes(model: TrainableModel, where: string, ys: readonly Tensor[], losses: readonly (LossKind | LossFunction)[]): void {
   const outputs = model.outputs;
   if (ys.length !== outputs.length) throw new Error(`${where}: the model has ${outputs.length} output(s), got ${ys.length} y tensor(s)`);
   ys.forEach((y, i) => {
     const wanted = targetShapes(outputs[i].shape, losses[i]);
+    if (!wanted) return;
     const fits = wanted.some((s) => s.length === y.rank && s.every((d, k) => k === 0 || d === null || d === y.shape[k]));
     if (!fits) {
-      throw new Error(`${where}: y${ys.length > 1 ? `[${i}]` : ''} for output '${outputs[i].sourceLayer.name}' (loss '${losses[i]}') must have shape ${wanted.map(symShapeToString).join(' or ')}, got ${shapeToString(y.shape)}`);
+      throw new Error(`${where}: y${ys.length > 1 ? `[${i}]` : ''} for output '${outputs[i].sourceLayer.name}' (loss '${String(losses[i])}') must have shape ${wanted.map(symShapeToString).join(' or ')}, got ${shapeToString(y.shape)}`);
     }
   });
 }

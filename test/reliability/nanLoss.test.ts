@@ -131,15 +131,15 @@ describe('a loss that becomes NaN or Infinity during fit', () => {
   it('an error thrown inside a step puts the moving statistics back', async () => {
     /** Passes its input through, but throws in a training forward pass. */
     class Faulty extends wc.Layer<null> {
-      readonly className = 'Faulty';
+      override readonly className = 'Faulty';
       constructor() { super({}, 'faulty'); }
-      computeOutputShape(s: wc.SymbolicTensor['shape']) { return s; }
-      forward(xs: wc.Tensor[], training: boolean): [wc.Tensor, null] {
+      override computeOutputShape(s: wc.SymbolicTensor['shape']) { return s; }
+      override forward(xs: wc.Tensor[], training: boolean): [wc.Tensor, null] {
         if (training) throw new Error('faulty: broken on purpose');
         return [xs[0], null];
       }
-      backward(dy: wc.Tensor) { return { dxs: [dy], dWeights: [] }; }
-      protected layerConfig() { return {}; }
+      override backward(dy: wc.Tensor) { return { dxs: [dy], dWeights: [] }; }
+      protected override layerConfig() { return {}; }
     }
     const model = wc.sequential({ layers: [wc.layers.batchNormalization({ inputShape: [2] }), new Faulty(), wc.layers.dense({ units: 2, activation: 'softmax' })] });
     model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });

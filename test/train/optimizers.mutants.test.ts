@@ -237,8 +237,8 @@ describe('compile: names', () => {
     expect(c.losses).toEqual(['categoricalCrossentropy', 'meanSquaredError']);
     expect(c.lossKeys).toEqual(['a_loss', 'b_loss']);
     expect(c.metrics).toEqual([
-      { key: 'a_acc', kind: 'categoricalAccuracy', output: 0 },
-      { key: 'b_acc', kind: 'binaryAccuracy', output: 1 },
+      { key: 'a_acc', kind: 'categoricalAccuracy', fn: null, output: 0 },
+      { key: 'b_acc', kind: 'binaryAccuracy', fn: null, output: 1 },
     ]);
     expect(c.metricKeys).toEqual(['a_acc', 'b_acc']);
     model.compile({ optimizer: 'sgd', loss: 'mse' });
