@@ -6,7 +6,7 @@
 import type { Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
 import { shapeToString } from '../../tensor.js';
-import { defineKernel } from '../kernel.js';
+import { defineKernel, op } from '../kernel.js';
 import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from './codes.js';
 import { broadcastShape, expectRankAtMost, sameShape } from './broadcast.js';
 import * as cpu from './cpu.js';
@@ -71,3 +71,9 @@ export const sumToShapeKernel = defineKernel({
   cpu: cpu.sumToShape,
   webgpu: gpu.sumToShape,
 });
+
+/** The kernels as raw ops (wc.ops): no conversion, no gradient; the public ops are in ops.ts. */
+export const unary = op(unaryKernel);
+export const binary = op(binaryKernel);
+export const where = op(whereKernel);
+export const sumToShape = op(sumToShapeKernel);
