@@ -29,8 +29,9 @@ fn offsetOf(i: u32, row: u32) -> u32 {
   return at;
 }
 
-fn nan() -> f32 { return bitcast<f32>(0x7fc00000u); }
-fn inf() -> f32 { return bitcast<f32>(0x7f800000u); }
+// Through a var: WGSL's constant evaluation refuses a NaN or infinite value.
+fn nan() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
+fn inf() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
 fn isNan(v: f32) -> bool { return !(v == v); }
 
 // JavaScript's Math.pow: a negative base gives a real result only for an integer exponent.
