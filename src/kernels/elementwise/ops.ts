@@ -28,7 +28,7 @@ function reduceTo(g: Tensor, shape: Shape): Tensor {
  */
 export function sumToShape(x: TensorOrLike, shape: Shape): Tensor {
   const $x = toTensor(x, 'sumToShape', 'x');
-  const y = run(sumToShapeKernel, $x, [...shape]);
+  const y = run(sumToShapeKernel, $x, Array.isArray(shape) ? [...shape] : shape);
   recordGradient('sumToShape', [$x], y, (dy) => [bin(dy, $x, 'broadcastA')]);
   return y;
 }
