@@ -244,4 +244,14 @@ describe('layout ops (cpu): finite-difference gradients', () => {
     expect(arr(grad((x) => wc.gather(x, idx))(a))).toEqual([[1, 1, 1], [1, 1, 1]]);
     expect(() => grads((x, i) => wc.gather(x, i))([a, idx])).toThrow(/with respect to argument 1: y does not depend on it/);
   });
+
+  it('leaves memory flat over repeated gradient calls', () => {
+    const x = t(randomValues(12, 40), [3, 4]);
+    const f = (v: wc.Tensor) => wc.gather(wc.concat([...wc.split(wc.tile(v, [1, 2]), 2, 1), wc.squeeze(wc.broadcastTo(wc.expandDims(v, 0), [1, 3, 4]))], 0), [0, 2], 1);
+    const step = () => grad(f)(x).dispose();
+    step();
+    const before = wc.memory();
+    for (let i = 0; i < 200; i++) step();
+    expect(wc.memory()).toEqual(before);
+  });
 });

@@ -93,12 +93,18 @@ describe('webgpu layout ops', () => {
       const hot = page.oneHot(page.tensor([0, 3, 2, -1, 1], [5]), 3, 4, -2);
       const hotFloat = page.oneHot([[1], [0]], 2, 0.5, -0.25, 'float32');
       const gathered = page.gather(x, [2, 7, -1, 0], 1);
+      // Empty results and empty inputs: no dispatch, nothing read out of bounds.
+      const empty = page.slice(x, [0, 3], [2, 0]);
+      const withEmpty = page.concat([empty, x, empty], 1);
+      const emptyGather = page.gather(x, page.tensor(new Float32Array(0), [0]), 1);
       const out = {
         // JSON has no -Infinity: it comes back as a string.
         padded: Array.from(await padded.data(), (v) => (Number.isFinite(v) ? v : String(v))), hot: Array.from(await hot.data()), hotDtype: hot.dtype,
         hotFloat: Array.from(await hotFloat.data()), hotFloatShape: hotFloat.shape, gathered: Array.from(await gathered.data()),
+        empty: [Array.from(await empty.data()), empty.shape, emptyGather.shape],
+        withEmpty: Array.from(await withEmpty.data()),
       };
-      for (const t of [x, padded, hot, hotFloat, gathered]) t.dispose();
+      for (const t of [x, padded, hot, hotFloat, gathered, empty, withEmpty, emptyGather]) t.dispose();
       return out;
     }, null);
     const inf = '-Infinity';
@@ -109,6 +115,8 @@ describe('webgpu layout ops', () => {
     expect(r.hotFloatShape).toEqual([2, 1, 2]);
     // On the CPU the same call throws (TF.js's message); WebGPU cannot read indices back, so it writes 0.
     expect(r.gathered).toEqual([3, 0, 0, 1, 6, 0, 0, 4]);
+    expect(r.empty).toEqual([[], [2, 0], [2, 0]]);
+    expect(r.withEmpty).toEqual([1, 2, 3, 4, 5, 6]);
     expect(() => wc.gather(wc.tensor([1, 2, 3, 4, 5, 6], [2, 3]), [2, 7], 1)).toThrow(/^gather: the index value 7 is not in \[0, 2\]/);
   });
 });
