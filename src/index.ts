@@ -64,3 +64,4 @@ export { loadModel } from './model/load.js';
 export { modelToArtifacts } from './io/index.js';
 export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './io/index.js';
 export * from './kernels/elementwise/ops.js';
+export * from './kernels/layout/ops.js';

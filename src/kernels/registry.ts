@@ -9,6 +9,7 @@ import * as batchNorm from './batchNorm/index.js';
 import * as conv2d from './conv2d/index.js';
 import * as dropout from './dropout/index.js';
 import * as elementwise from './elementwise/index.js';
+import * as layout from './layout/index.js';
 import * as locallyConnected2d from './locallyConnected2d/index.js';
 import * as loss from './loss/index.js';
 import * as matmul from './matmul/index.js';
@@ -67,6 +68,12 @@ export const KERNELS = {
   binary: elementwise.binaryKernel,
   where: elementwise.whereKernel,
   sumToShape: elementwise.sumToShapeKernel,
+  stridedCopy: layout.stridedCopyKernel,
+  concatAxis: layout.concatAxisKernel,
+  tileSum: layout.tileSumKernel,
+  gatherAxis: layout.gatherAxisKernel,
+  gatherAxisBackward: layout.gatherAxisBackwardKernel,
+  oneHotRows: layout.oneHotRowsKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -80,7 +87,7 @@ export function kernelNamed(name: string): Kernel<readonly unknown[], unknown> {
 
 /** Every pipeline of every WebGPU program (prepareAll compiles them; tests check each one builds). */
 export const PIPELINES: readonly PipelineSpec[] = [
-  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise,
+  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise, layout,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */
