@@ -50,3 +50,4 @@ export * as models from './models/index.js';
 export { loadModel } from './model/load.js';
 export { modelToArtifacts } from './io/index.js';
 export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './io/index.js';
+export * from './kernels/reduce/ops.js';

@@ -14,6 +14,7 @@ import * as matmul from './matmul/index.js';
 import * as mul from './mul.js';
 import * as optimizer from './optimizer/index.js';
 import * as pool2d from './pool2d/index.js';
+import * as reduce from './reduce/index.js';
 import * as structure from './structure/index.js';
 
 export const KERNELS = {
@@ -62,6 +63,10 @@ export const KERNELS = {
   momentumUpdate: optimizer.momentumUpdateKernel,
   adamUpdate: optimizer.adamUpdateKernel,
   rmspropUpdate: optimizer.rmspropUpdateKernel,
+  reduce: reduce.reduceKernel,
+  reduceBackward: reduce.reduceBackwardKernel,
+  softmaxAxis: reduce.softmaxAxisKernel,
+  softmaxAxisBackward: reduce.softmaxAxisBackwardKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -75,7 +80,7 @@ export function kernelNamed(name: string): Kernel<readonly unknown[], unknown> {
 
 /** Every pipeline of every WebGPU program (prepareAll compiles them; tests check each one builds). */
 export const PIPELINES: readonly PipelineSpec[] = [
-  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure,
+  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, reduce,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */

@@ -16,3 +16,4 @@ export { mul, mulBackward } from '../kernels/mul.js';
 export { sgdUpdate, momentumUpdate, adamUpdate, rmspropUpdate } from '../kernels/optimizer/index.js';
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from '../kernels/pool2d/index.js';
 export { zeroPad2d, zeroPad2dBackward, add, scale, concat, concatBackward, gatherRows, sum } from '../kernels/structure/index.js';
+export { reduce, reduceBackward, softmaxAxis, softmaxAxisBackward } from '../kernels/reduce/index.js';
