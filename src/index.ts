@@ -51,3 +51,5 @@ export { loadModel } from './model/load.js';
 export { modelToArtifacts } from './io/index.js';
 export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './io/index.js';
 export * from './kernels/reduce/ops.js';
+export * from './kernels/linalg/ops.js';
+export * from './kernels/nn/ops.js';

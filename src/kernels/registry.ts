@@ -8,6 +8,7 @@ import * as activation from './activation/index.js';
 import * as batchNorm from './batchNorm/index.js';
 import * as conv2d from './conv2d/index.js';
 import * as dropout from './dropout/index.js';
+import * as linalg from './linalg/index.js';
 import * as locallyConnected2d from './locallyConnected2d/index.js';
 import * as loss from './loss/index.js';
 import * as matmul from './matmul/index.js';
@@ -67,6 +68,7 @@ export const KERNELS = {
   reduceBackward: reduce.reduceBackwardKernel,
   softmaxAxis: reduce.softmaxAxisKernel,
   softmaxAxisBackward: reduce.softmaxAxisBackwardKernel,
+  batchMatMul: linalg.batchMatMulKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -80,7 +82,7 @@ export function kernelNamed(name: string): Kernel<readonly unknown[], unknown> {
 
 /** Every pipeline of every WebGPU program (prepareAll compiles them; tests check each one builds). */
 export const PIPELINES: readonly PipelineSpec[] = [
-  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, reduce,
+  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, reduce, linalg,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */

@@ -17,3 +17,4 @@ export { sgdUpdate, momentumUpdate, adamUpdate, rmspropUpdate } from '../kernels
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from '../kernels/pool2d/index.js';
 export { zeroPad2d, zeroPad2dBackward, add, scale, concat, concatBackward, gatherRows, sum } from '../kernels/structure/index.js';
 export { reduce, reduceBackward, softmaxAxis, softmaxAxisBackward } from '../kernels/reduce/index.js';
+export { batchMatMul } from '../kernels/linalg/index.js';

@@ -163,3 +163,121 @@ describe('softmax and logSoftmax', () => {
     });
   }
 });
+
+describe('matMul and dot', () => {
+  it('multiplies matrices, transposed or not', () => {
+    const a = wc.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    const b = wc.tensor([1, 0, 0, 1, 1, 1], [3, 2]);
+    expect(arr(wc.matMul(a, b))).toEqual([[4, 5], [10, 11]]);
+    expect(arr(wc.matMul(a, a, false, true))).toEqual([[14, 32], [32, 77]]);
+    expect(arr(wc.matMul(a, a, true, false))).toEqual([[17, 22, 27], [22, 29, 36], [27, 36, 45]]);
+    expect(arr(wc.matMul(b, a, true, true))).toEqual([[4, 10], [5, 11]]);
+  });
+
+  it('batches, broadcasting batch dimensions (numpy rules)', () => {
+    const a = wc.tensor([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]);
+    const eye = wc.tensor([1, 0, 0, 1], [2, 2]);
+    expect(arr(wc.matMul(a, eye))).toEqual([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+    const b = wc.tensor([1, 1, 2, 2, 0, 1, 1, 0], [2, 1, 2, 2]);
+    // out[i, j] = a[j] . b[i]: batch [2, 1] with [2] broadcasts to [2, 2].
+    const c = wc.matMul(a, b);
+    expect(c.shape).toEqual([2, 2, 2, 2]);
+    expect(arr(c)).toEqual([
+      [[[5, 5], [11, 11]], [[17, 17], [23, 23]]],
+      [[[2, 1], [4, 3]], [[6, 5], [8, 7]]],
+    ]);
+  });
+
+  it('dot of vectors and matrices', () => {
+    expect(arr(wc.dot([1, 2, 3], [4, 5, 6]))).toBe(32);
+    expect(arr(wc.dot([1, 2], [[1, 2, 3], [4, 5, 6]]))).toEqual([9, 12, 15]);
+    expect(arr(wc.dot([[1, 2, 3], [4, 5, 6]], [1, 0, 1]))).toEqual([4, 10]);
+    expect(arr(wc.dot([[1, 2], [3, 4]], [[1, 0], [0, 1]]))).toEqual([[1, 2], [3, 4]]);
+  });
+
+  it('names the op in its errors', () => {
+    expect(() => wc.matMul([1, 2], [[1], [2]])).toThrow(/^matMul: inputs must have rank >= 2/);
+    expect(() => wc.matMul([[1, 2]], [[1, 2]])).toThrow(/^matMul: inner shapes \(2\) and \(1\)/);
+    expect(() => wc.matMul(wc.tensor(new Float32Array(12), [3, 2, 2]), wc.tensor(new Float32Array(8), [2, 2, 2]))).toThrow(/^matMul: the batch dimensions .* do not broadcast/);
+    expect(() => wc.dot([[[1]]], [1])).toThrow(/^dot: inputs must all be rank 1 or 2, but got ranks 3 and 1/);
+    expect(() => wc.dot([1, 2], [1, 2, 3])).toThrow(/^dot: inner dimensions of inputs must match, but got 2 and 3/);
+  });
+
+  it('gradients, every transpose combination and broadcast batches', () => {
+    for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+      const a = input(ta ? [3, 2] : [2, 3], 11);
+      const b = input(tb ? [4, 3] : [3, 4], 12);
+      checkGrads(`matMul ${ta} ${tb}`, (p, q) => wc.matMul(p, q, ta, tb), [a, b]);
+      const ab = input(ta ? [2, 3, 2] : [2, 2, 3], 13);
+      const bb = input(tb ? [3, 1, 4, 3] : [3, 1, 3, 4], 14);
+      checkGrads(`batched matMul ${ta} ${tb}`, (p, q) => wc.matMul(p, q, ta, tb), [ab, bb]);
+    }
+    checkGrads('matMul, b without batch', (p, q) => wc.matMul(p, q), [input([2, 2, 3], 15), input([3, 2], 16)]);
+    checkGrads('dot vv', (p, q) => wc.dot(p, q), [input([3], 17), input([3], 18)]);
+    checkGrads('dot vm', (p, q) => wc.dot(p, q), [input([3], 17), input([3, 2], 18)]);
+    checkGrads('dot mv', (p, q) => wc.dot(p, q), [input([2, 3], 17), input([3], 18)]);
+  });
+});
+
+describe('conv2d, maxPool, avgPool, batchNorm', () => {
+  it('conv2d: hand-computed, one image and a batch, numeric and explicit pads', () => {
+    const x = wc.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [3, 3, 1]);
+    const w = wc.tensor([1, 0, 0, 1], [2, 2, 1, 1]);
+    expect(arr(wc.conv2d(x, w, 1, 'valid'))).toEqual([[[6], [8]], [[12], [14]]]);
+    expect(wc.conv2d(x.reshape([1, 3, 3, 1]), w, 1, 'same').shape).toEqual([1, 3, 3, 1]);
+    expect(arr(wc.conv2d(x, w, 2, 1))).toEqual([[[1], [3]], [[7], [14]]]);
+    expect(arr(wc.conv2d(x, w, 1, [[0, 0], [0, 0], [1, 0], [0, 0]]))).toEqual([[[4], [6], [8]], [[7], [12], [14]]]);
+  });
+
+  it('pools: hand-computed', () => {
+    const x = wc.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [4, 4, 1]);
+    expect(arr(wc.maxPool(x, 2, 2, 'valid'))).toEqual([[[6], [8]], [[14], [16]]]);
+    expect(arr(wc.avgPool(x, 2, 2, 'valid'))).toEqual([[[3.5], [5.5]], [[11.5], [13.5]]]);
+    // 'same' pads only bottom and right here (total 1): windows of 9, 6, 6 and 4 real pixels.
+    expect(arr(wc.avgPool(x, 3, 2, 'same'))).toEqual([[[6], [7.5]], [[12], [13.5]]]);
+  });
+
+  it('batchNorm: per channel, defaults for offset and scale', () => {
+    const x = wc.tensor([1, 10, 3, 20], [2, 2]);
+    const y = wc.batchNorm(x, [2, 15], [1, 25], [0, 1], [2, 1], 0);
+    expectClose(y.dataSync(), [-2, 0, 2, 2], { atol: 1e-6, rtol: 0 }, 'batchNorm');
+    const plain = wc.batchNorm(x, [2, 15], [4, 4], undefined, undefined, 0);
+    expectClose(plain.dataSync(), [-0.5, -2.5, 0.5, 2.5], { atol: 1e-6, rtol: 0 }, 'batchNorm defaults');
+    const scalars = wc.batchNorm(x, 1, 4, 1, 2, 0);
+    expectClose(scalars.dataSync(), [1, 10, 3, 20].map((v) => (v - 1) / 2 * 2 + 1), { atol: 1e-5, rtol: 0 }, 'batchNorm scalars');
+  });
+
+  it('names the op in its errors', () => {
+    const x = wc.tensor(new Float32Array(16), [1, 4, 4, 1]);
+    const w = wc.tensor(new Float32Array(4), [2, 2, 1, 1]);
+    expect(() => wc.conv2d(x, w.reshape([2, 2, 1]), 1, 'valid')).toThrow(/^conv2d: filter must be rank 4/);
+    expect(() => wc.conv2d(x.reshape([16]), w, 1, 'valid')).toThrow(/^conv2d: input must be rank 4/);
+    expect(() => wc.conv2d(x, wc.tensor(new Float32Array(8), [2, 2, 2, 1]), 1, 'valid')).toThrow(/^conv2d: depth of input \(1\) must match/);
+    expect(() => wc.conv2d(x, w, 2, 'valid', 'NHWC', 2)).toThrow(/^conv2d: either strides or dilations must be 1/);
+    expect(() => wc.conv2d(x, w, 1, 'valid', 'NCHW')).toThrow(/^conv2d: dataFormat must be 'NHWC'/);
+    expect(() => wc.conv2d(x, w, 1, [[1, 1], [1, 1]])).toThrow(/^conv2d: pad must be/);
+    expect(() => wc.maxPool(x, 2, 2, 1)).toThrow(/^maxPool: pad must be 'valid' or 'same'/);
+    expect(() => wc.avgPool(x, 0, 1, 'valid')).toThrow(/^avgPool: filterSize must be a positive integer/);
+    expect(() => wc.batchNorm(x, [1, 2], [1, 2])).toThrow(/^batchNorm: the parameters' shape \[2\] must match x's last dimensions/);
+    expect(() => wc.batchNorm(x, [1], [1, 2])).toThrow(/^batchNorm: mean, variance, offset and scale must have one shape/);
+  });
+
+  it('gradients against central differences', () => {
+    const x = input([2, 5, 5, 2], 21);
+    for (const [strides, pad, dilations] of [[1, 'valid', 1], [2, 'same', 1], [1, 1, 2], [2, [[0, 0], [1, 0], [0, 2], [0, 0]], 1]] as const) {
+      checkGrads(`conv2d ${JSON.stringify([strides, pad, dilations])}`, (p, q) => wc.conv2d(p, q, strides, pad as never, 'NHWC', dilations), [x, input([3, 2, 2, 3], 22)]);
+    }
+    checkGrads('conv2d one image', (p, q) => wc.conv2d(p, q, 1, 'same'), [input([4, 4, 2], 23), input([3, 3, 2, 1], 24)]);
+    // Distinct values, so no window has a tie.
+    const distinct: Input = { values: Float32Array.from({ length: 50 }, (_, i) => ((i * 37) % 50) / 10), shape: [1, 5, 5, 2] };
+    checkGrads('maxPool', (p) => wc.maxPool(p, 2, 2, 'same'), [distinct]);
+    checkGrads('maxPool 3/1 valid', (p) => wc.maxPool(p, 3, 1, 'valid'), [distinct]);
+    checkGrads('avgPool', (p) => wc.avgPool(p, 3, 2, 'same'), [x]);
+    checkGrads('avgPool one image', (p) => wc.avgPool(p, [2, 1], [1, 2], 'valid'), [input([4, 4, 3], 25)]);
+    const c = [3];
+    checkGrads('batchNorm', (p, m, v, o, s) => wc.batchNorm(p, m, v, o, s, 0.01),
+      [input([2, 2, 3], 26), input(c, 27), input(c, 28, 0.5, 2), input(c, 29), input(c, 30)]);
+    checkGrads('batchNorm without offset and scale', (p, m, v) => wc.batchNorm(p, m, v),
+      [input([4, 3], 31), input([1, 3], 32), input([1, 3], 33, 0.5, 2)]);
+  });
+});

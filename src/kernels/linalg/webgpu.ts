@@ -1,0 +1,29 @@
+// The batched matrix product on WebGPU: batchMatMul.wgsl, the transposes as
+// overrides, the batch pairing a constant table per pair of shapes.
+
+import type { Tensor } from '../../tensor.js';
+import { GpuContext, buf } from '../../backend/webgpu/context.js';
+import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import batchMatMulCode from '../../../shaders/batchMatMul.wgsl?raw';
+import { batchPlan } from './batch.js';
+
+/** batches: output batches; m, n: each output matrix's rows and columns; k: the inner size. */
+const batchMatMulUniforms = { batches: 'u32', m: 'u32', n: 'u32', k: 'u32' } as const;
+
+const batchMatMulSpec = (transposeA: boolean, transposeB: boolean): PipelineSpec<typeof batchMatMulUniforms> => ({
+  name: 'batchMatMul', code: batchMatMulCode, uniforms: batchMatMulUniforms,
+  constants: { TA: Number(transposeA), TB: Number(transposeB) },
+});
+
+export const pipelines: readonly PipelineSpec[] = [false, true].flatMap((ta) => [false, true].map((tb) => batchMatMulSpec(ta, tb)));
+
+export function batchMatMul(ctx: GpuContext, a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+  const plan = batchPlan('batchMatMul', a.shape, b.shape, transposeA, transposeB);
+  const { m, n, k } = plan;
+  const batches = plan.table.length / 2;
+  const c = ctx.output([...plan.outBatch, m, n], 'batchMatMul');
+  if (c.size === 0) return c;
+  const table = ctx.constant(`batchMatMul[${a.shape.join(',')}|${b.shape.join(',')}|${transposeA}|${transposeB}]`, () => plan.table);
+  ctx.run1d(batchMatMulSpec(transposeA, transposeB), { batches, m, n, k }, [table, buf(a), buf(b), buf(c)], c.size);
+  return c;
+}
