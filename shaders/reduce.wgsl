@@ -10,7 +10,7 @@ override OP: u32 = 0u;     // 0 sum, 1 mean, 2 prod, 3 max, 4 min, 5 argMax, 6 a
 override LANES: u32 = 1u;  // invocations per output element: 1 or WG (a power of two)
 override WG: u32 = 64u;
 
-@group(0) @binding(1) var<storage, read> layout: array<u32>;
+@group(0) @binding(1) var<storage, read> plan: array<u32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 

@@ -7,7 +7,7 @@
 
 override OP: u32 = 0u;  // 0 sum/mean, 1 max/min, 2 prod, 3 logSumExp
 
-@group(0) @binding(1) var<storage, read> layout: array<u32>;
+@group(0) @binding(1) var<storage, read> plan: array<u32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
 @group(0) @binding(3) var<storage, read> x: array<f32>;
 @group(0) @binding(4) var<storage, read> y: array<f32>;

@@ -1,7 +1,7 @@
 // reduceLayout.wgsl, appended to reduce.wgsl and reduceBackward.wgsl by
 // src/kernels/reduce/webgpu.ts: a reduction's layout table (layoutTable in
 // src/kernels/reduce/layout.ts), the kept and reduced axes, merged, with their
-// sizes and input strides. The shader it follows declares `layout: array<u32>`.
+// sizes and input strides. The shader it follows declares `plan: array<u32>`, the table.
 const MAX_RANK = 8u;
 const KEPT_DIMS = 2u;
 const REDUCED_DIMS = 2u + 2u * MAX_RANK;
@@ -12,14 +12,14 @@ fn layoutOffset(index: u32, count: u32, dims: u32) -> u32 {
   var rem = index;
   var offset = 0u;
   for (var d = count; d > 0u; d--) {
-    let size = layout[dims + d - 1u];
-    offset += (rem % size) * layout[dims + MAX_RANK + d - 1u];
+    let size = plan[dims + d - 1u];
+    offset += (rem % size) * plan[dims + MAX_RANK + d - 1u];
     rem /= size;
   }
   return offset;
 }
 
 // The input offset of output element o's first element.
-fn keptOffset(o: u32) -> u32 { return layoutOffset(o, layout[0], KEPT_DIMS); }
+fn keptOffset(o: u32) -> u32 { return layoutOffset(o, plan[0], KEPT_DIMS); }
 // The offset of the r-th reduced element from its output element's first.
-fn reducedOffset(r: u32) -> u32 { return layoutOffset(r, layout[1], REDUCED_DIMS); }
+fn reducedOffset(r: u32) -> u32 { return layoutOffset(r, plan[1], REDUCED_DIMS); }

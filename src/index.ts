@@ -50,6 +50,7 @@ export * as models from './models/index.js';
 export { loadModel } from './model/load.js';
 export { modelToArtifacts } from './io/index.js';
 export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './io/index.js';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad } from './autodiff/gradients.js';
 export * from './kernels/reduce/ops.js';
 export * from './kernels/linalg/ops.js';
 export * from './kernels/nn/ops.js';
