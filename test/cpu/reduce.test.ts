@@ -281,3 +281,35 @@ describe('conv2d, maxPool, avgPool, batchNorm', () => {
       [input([4, 3], 31), input([1, 3], 32), input([1, 3], 33, 0.5, 2)]);
   });
 });
+
+describe('memory', () => {
+  it('each op leaves only its output, and a gradient call only its gradients', () => {
+    const x = wc.tensor(randomValues(2 * 4 * 4 * 3, 40), [2, 4, 4, 3]);
+    const img = wc.tensor(randomValues(4 * 4 * 3, 41), [4, 4, 3]);
+    const w = wc.tensor(randomValues(2 * 2 * 3 * 2, 42), [2, 2, 3, 2]);
+    const c = wc.tensor([0.1, 0.2, 0.3], [3]);
+    const v = wc.tensor([1, 2, 3], [3]);
+    const m3 = wc.tensor(randomValues(2 * 3 * 4, 43), [2, 3, 4]);
+    const m2 = wc.tensor(randomValues(4 * 2, 44), [4, 2]);
+    const vec = wc.tensor([1, 2, 3, 4], [4]);
+    type F = (...ts: wc.Tensor[]) => wc.Tensor;
+    const ops: [string, wc.Tensor[], F][] = [
+      ['sum', [x], (t) => wc.sum(t, [1, 2], true)], ['mean', [x], (t) => wc.mean(t)], ['max', [x], (t) => wc.max(t, -1, true)],
+      ['argMax', [x], (t) => wc.argMax(t, 3)], ['logSumExp', [x], (t) => wc.logSumExp(t, 0, true)], ['softmax', [x], (t) => wc.softmax(t, 1)],
+      ['matMul', [m3, m2], (p, q) => wc.matMul(p, q)], ['matMul 2-D', [m2], (p) => wc.matMul(p, p, true)],
+      ['dot', [vec, m2], (p, q) => wc.dot(p, q)], ['dot vv', [vec], (p) => wc.dot(p, p)],
+      ['conv2d', [img, w], (p, q) => wc.conv2d(p, q, 1, 'same')], ['maxPool', [img], (p) => wc.maxPool(p, 2, 2, 'valid')],
+      ['avgPool', [x], (p) => wc.avgPool(p, 2, 1, 'same')],
+      ['batchNorm', [x, c, v], (p, q, r) => wc.batchNorm(p, q, r)], ['batchNorm full', [img, c, v], (p, q, r) => wc.batchNorm(p, q, r, q, r)],
+    ];
+    for (const [label, inputs, f] of ops) {
+      const before = wc.memory().numTensors;
+      const y = f(...inputs);
+      expect(wc.memory().numTensors, label).toBe(before + 1);
+      y.dispose();
+      const gs = grads((...ts) => wc.sum(f(...ts)))(inputs);
+      expect(wc.memory().numTensors, `${label} gradient`).toBe(before + inputs.length);
+      for (const g of gs) g.dispose();
+    }
+  });
+});

@@ -3,11 +3,12 @@
 
 import type { Tensor } from '../../tensor.js';
 import { shapeToString } from '../../tensor.js';
-import { recordGradient, withoutTape } from '../../autodiff/tape.js';
+import { recordGradient } from '../../autodiff/tape.js';
 import { toTensors, type TensorOrLike } from '../../convert.js';
 import { run } from '../kernel.js';
 import { matmulKernel } from '../matmul/index.js';
 import { reduceKernel } from '../reduce/index.js';
+import { composite, forward } from '../reduce/forward.js';
 import { batchMatMulKernel } from './index.js';
 import { batchPlan } from './batch.js';
 
@@ -38,7 +39,7 @@ function unbroadcast(g: Tensor, like: Tensor): Tensor {
  */
 export function matMul(a: TensorOrLike, b: TensorOrLike, transposeA = false, transposeB = false): Tensor {
   const [at, bt] = toTensors('matMul', { a, b });
-  const c = withoutTape(() => product(at, bt, transposeA, transposeB));
+  const c = forward(() => product(at, bt, transposeA, transposeB));
   recordGradient('matMul', [at, bt], c, (dy) => {
     // As TF.js's BatchMatMul gradient, then summed over broadcast batch axes.
     let da: Tensor;
@@ -73,10 +74,12 @@ export function dot(t1: TensorOrLike, t2: TensorOrLike): Tensor {
     throw new Error(`dot: inner dimensions of inputs must match, but got ${aInner} and ${bInner} (shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)})`);
   }
   // Reshapes are recorded views: the gradient flows through matMul's.
-  const a2 = a.rank === 1 ? a.reshape([1, aInner]) : a;
-  const b2 = b.rank === 1 ? b.reshape([bInner, 1]) : b;
-  const c = matMul(a2, b2);
-  if (a.rank === 2 && b.rank === 2) return c;
-  const shape = a.rank === 1 && b.rank === 1 ? [] : a.rank === 1 ? [b.shape[1]] : [a.shape[0]];
-  return c.reshape(shape);
+  return composite(() => {
+    const a2 = a.rank === 1 ? a.reshape([1, aInner]) : a;
+    const b2 = b.rank === 1 ? b.reshape([bInner, 1]) : b;
+    const c = matMul(a2, b2);
+    if (a.rank === 2 && b.rank === 2) return c;
+    const shape = a.rank === 1 && b.rank === 1 ? [] : a.rank === 1 ? [b.shape[1]] : [a.shape[0]];
+    return c.reshape(shape);
+  });
 }

@@ -5,7 +5,7 @@
 import type { Conv2dParams, ExplicitPadding, Padding, Pool2dParams } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
 import { shapeToString } from '../../tensor.js';
-import { recordGradient, withoutTape } from '../../autodiff/tape.js';
+import { recordGradient } from '../../autodiff/tape.js';
 import { toTensor, toTensors, type TensorOrLike } from '../../convert.js';
 import { run } from '../kernel.js';
 import { conv2dBackwardFilterKernel, conv2dBackwardInputKernel, conv2dKernel } from '../conv2d/index.js';
@@ -14,6 +14,7 @@ import { batchNormInferenceKernel } from '../batchNorm/index.js';
 import { mulKernel } from '../mul.js';
 import { scaleKernel } from '../structure/index.js';
 import { reduceKernel } from '../reduce/index.js';
+import { forward } from '../reduce/forward.js';
 
 /** TF.js's pad argument of conv2d: a mode, one size for every side, or [[0, 0], [top, bottom], [left, right], [0, 0]]. */
 export type Conv2dPad = 'valid' | 'same' | number | readonly (readonly [number, number])[];
@@ -69,13 +70,13 @@ export function conv2d(
     throw new Error(`conv2d: either strides or dilations must be 1, got strides [${s.join(', ')}] and dilations [${d.join(', ')}]`);
   }
   const p: Conv2dParams = { strides: s, padding: convPadding(pad), dilations: d };
-  const x4 = withoutTape(() => asBatch('conv2d', xt));
-  if (x4.shape[3] !== wt.shape[2]) {
-    throw new Error(`conv2d: depth of input (${x4.shape[3]}) must match the filter's input depth (${wt.shape[2]}); shapes ${shapeToString(xt.shape)} and ${shapeToString(wt.shape)}`);
+  const depth = xt.shape[xt.rank - 1];
+  if ((xt.rank === 3 || xt.rank === 4) && depth !== wt.shape[2]) {
+    throw new Error(`conv2d: depth of input (${depth}) must match the filter's input depth (${wt.shape[2]}); shapes ${shapeToString(xt.shape)} and ${shapeToString(wt.shape)}`);
   }
-  const y = withoutTape(() => likeInput(run(conv2dKernel, x4, wt, null, p, 'linear'), xt));
+  const y = forward(() => likeInput(run(conv2dKernel, asBatch('conv2d', xt), wt, null, p, 'linear'), xt));
   recordGradient('conv2d', [xt, wt], y, (dy) => {
-    const dy4 = dy.rank === 3 ? dy.reshape([1, ...dy.shape]) : dy;
+    const [x4, dy4] = [asBatch('conv2d', xt), asBatch('conv2d', dy)];
     const dx = run(conv2dBackwardInputKernel, dy4, wt, x4.shape, p);
     return [dx.reshape(xt.shape), run(conv2dBackwardFilterKernel, x4, dy4, wt.shape, p)];
   });
@@ -93,9 +94,8 @@ function poolParams(op: string, filterSize: number | [number, number], strides: 
 export function maxPool(x: TensorOrLike, filterSize: number | [number, number], strides: number | [number, number], pad: 'valid' | 'same' | number): Tensor {
   const xt = toTensor(x, 'maxPool', 'x');
   const p = poolParams('maxPool', filterSize, strides, pad);
-  const x4 = withoutTape(() => asBatch('maxPool', xt));
-  const y = withoutTape(() => likeInput(run(maxPool2dKernel, x4, p), xt));
-  recordGradient('maxPool', [xt], y, (dy) => [run(maxPool2dBackwardKernel, dy.reshape([x4.shape[0], ...dy.shape.slice(-3)]), x4, p).reshape(xt.shape)]);
+  const y = forward(() => likeInput(run(maxPool2dKernel, asBatch('maxPool', xt), p), xt));
+  recordGradient('maxPool', [xt], y, (dy) => [run(maxPool2dBackwardKernel, asBatch('maxPool', dy), asBatch('maxPool', xt), p).reshape(xt.shape)]);
   return y;
 }
 
@@ -103,9 +103,8 @@ export function maxPool(x: TensorOrLike, filterSize: number | [number, number], 
 export function avgPool(x: TensorOrLike, filterSize: number | [number, number], strides: number | [number, number], pad: 'valid' | 'same' | number): Tensor {
   const xt = toTensor(x, 'avgPool', 'x');
   const p = poolParams('avgPool', filterSize, strides, pad);
-  const x4 = withoutTape(() => asBatch('avgPool', xt));
-  const y = withoutTape(() => likeInput(run(avgPool2dKernel, x4, p), xt));
-  recordGradient('avgPool', [xt], y, (dy) => [run(avgPool2dBackwardKernel, dy.reshape([x4.shape[0], ...dy.shape.slice(-3)]), x4.shape, p).reshape(xt.shape)]);
+  const y = forward(() => likeInput(run(avgPool2dKernel, asBatch('avgPool', xt), p), xt));
+  recordGradient('avgPool', [xt], y, (dy) => [run(avgPool2dBackwardKernel, asBatch('avgPool', dy), asBatch('avgPool', xt).shape, p).reshape(xt.shape)]);
   return y;
 }
 
@@ -147,11 +146,15 @@ export function batchNorm(
   const filled = (v: number) => xt.backend.fromValues(new Float32Array(c).fill(v), [c]);
   const flat = (p: Tensor | undefined, fill: number) => (p ? p.reshape([c]) : filled(fill));
   const eps = varianceEpsilon;
-  const x2 = withoutTape(() => xt.reshape([rows, c]));
-  const [m, v, o, s] = withoutTape(() => [flat(t.mean, 0), flat(t.variance, 1), flat(t.offset, 0), flat(t.scale, 1)]);
-  const y = withoutTape(() => run(batchNormInferenceKernel, x2, s, o, m, v, eps).reshape(xt.shape));
+  // x as [rows, c] and each parameter as [c], a missing offset 0 and scale 1.
+  const operands = () => ({ x2: xt.reshape([rows, c]), m: flat(t.mean, 0), v: flat(t.variance, 1), o: flat(t.offset, 0), s: flat(t.scale, 1) });
+  const y = forward(() => {
+    const { x2, m, v, o, s } = operands();
+    return run(batchNormInferenceKernel, x2, s, o, m, v, eps).reshape(xt.shape);
+  });
   const inputs = [xt, t.mean, t.variance, ...(t.offset ? [t.offset] : []), ...(t.scale ? [t.scale] : [])];
   recordGradient('batchNorm', inputs, y, (dy) => {
+    const { x2, m, v, s } = operands();
     const [zeros, ones] = [filled(0), filled(1)];
     const dy2 = dy.reshape([rows, c]);
     const perChannel = (g: Tensor) => run(reduceKernel, g, [0], 'sum');

@@ -9,6 +9,7 @@ import { run } from '../kernel.js';
 import { softmaxBackwardKernel, softmaxKernel } from '../activation/index.js';
 import { reduceBackwardKernel, reduceKernel, softmaxAxisBackwardKernel, softmaxAxisKernel } from './index.js';
 import { keptDimsShape, normalizeAxes, type ReduceBackwardOp } from './shape.js';
+import { forward } from './forward.js';
 
 /** Where TF.js's result keeps an int32 input's dtype (mean and logSumExp are float). */
 const KEEPS_DTYPE: readonly ReduceBackwardOp[] = ['sum', 'prod', 'max', 'min'];
@@ -16,8 +17,10 @@ const KEEPS_DTYPE: readonly ReduceBackwardOp[] = ['sum', 'prod', 'max', 'min'];
 function reduction(name: ReduceBackwardOp, x: TensorOrLike, axis: number | readonly number[] | undefined, keepDims: boolean): Tensor {
   const xt = toTensor(x, name, 'x');
   const axes = normalizeAxes(name, xt.shape, axis);
-  const reduced = run(reduceKernel, xt, axes, name);
-  const y = keepDims ? reduced.reshape(keptDimsShape(xt.shape, axes)) : reduced;
+  const y = forward(() => {
+    const reduced = run(reduceKernel, xt, axes, name);
+    return keepDims ? reduced.reshape(keptDimsShape(xt.shape, axes)) : reduced;
+  });
   if (xt.dtype === 'int32' && KEEPS_DTYPE.includes(name)) asInt32(y);
   recordGradient(name, [xt], y, (dy) => [run(reduceBackwardKernel, dy, xt, y, axes, name)]);
   return y;
