@@ -97,6 +97,7 @@ describe('webgpu reductions, softmaxes, products and network ops', () => {
       cases.push({ label: `matMul ${ta} ${tb}`, f: `(wc, a, b) => wc.matMul(a, b, ${ta}, ${tb})`, inputs: [rand(ta ? [3, 2] : [2, 3]), rand(tb ? [4, 3] : [3, 4])], grads: true });
       cases.push({ label: `batched matMul ${ta} ${tb}`, f: `(wc, a, b) => wc.matMul(a, b, ${ta}, ${tb})`, inputs: [rand(ta ? [2, 1, 3, 2] : [2, 1, 2, 3]), rand(tb ? [3, 4, 3] : [3, 3, 4])], grads: true });
     }
+    cases.push({ label: 'batched matMul across tiles', f: '(wc, a, b) => wc.matMul(a, b, false, true)', inputs: [rand([3, 20, 35]), rand([18, 35])], grads: true });
     cases.push({ label: 'dot vv', f: '(wc, a, b) => wc.dot(a, b)', inputs: [rand([5]), rand([5])], grads: true });
     cases.push({ label: 'dot mv', f: '(wc, a, b) => wc.dot(a, b)', inputs: [rand([3, 5]), rand([5])], grads: true });
     await parity(cases);

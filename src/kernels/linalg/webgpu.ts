@@ -1,5 +1,5 @@
-// The batched matrix product on WebGPU: batchMatMul.wgsl, the transposes as
-// overrides, the batch pairing a constant table per pair of shapes.
+// The batched matrix product on WebGPU: batchMatMul.wgsl (16 x 16 tiles), the
+// transposes as overrides, the batch pairing a constant table per pair of shapes.
 
 import type { Tensor } from '../../tensor.js';
 import { GpuContext, buf } from '../../backend/webgpu/context.js';
@@ -9,6 +9,11 @@ import { batchPlan } from './batch.js';
 
 /** batches: output batches; m, n: each output matrix's rows and columns; k: the inner size. */
 const batchMatMulUniforms = { batches: 'u32', m: 'u32', n: 'u32', k: 'u32' } as const;
+
+/** The output tile a workgroup computes is TILE x TILE (batchMatMul.wgsl's TILE). */
+const TILE = 16;
+/** Workgroups per grid dimension; the shader loops over batches past it. */
+const MAX_GRID = 65535;
 
 const batchMatMulSpec = (transposeA: boolean, transposeB: boolean): PipelineSpec<typeof batchMatMulUniforms> => ({
   name: 'batchMatMul', code: batchMatMulCode, uniforms: batchMatMulUniforms,
@@ -24,6 +29,7 @@ export function batchMatMul(ctx: GpuContext, a: Tensor, b: Tensor, transposeA: b
   const c = ctx.output([...plan.outBatch, m, n], 'batchMatMul');
   if (c.size === 0) return c;
   const table = ctx.constant(`batchMatMul[${a.shape.join(',')}|${b.shape.join(',')}|${transposeA}|${transposeB}]`, () => plan.table);
-  ctx.run1d(batchMatMulSpec(transposeA, transposeB), { batches, m, n, k }, [table, buf(a), buf(b), buf(c)], c.size);
+  const grid = [Math.ceil(n / TILE), Math.ceil(m / TILE), Math.min(batches, MAX_GRID)];
+  ctx.run(batchMatMulSpec(transposeA, transposeB), { batches, m, n, k }, [table, buf(a), buf(b), buf(c)], grid);
   return c;
 }
