@@ -108,9 +108,15 @@ export function avgPool(x: TensorOrLike, filterSize: number | [number, number], 
   return y;
 }
 
-/** The parameters' common shape without leading 1s; it must be x's trailing dimensions. */
+/** A shape without its leading 1s. */
+function withoutLeadingOnes(shape: readonly number[]): readonly number[] {
+  const first = shape.findIndex((d) => d !== 1);
+  return first === -1 ? [] : shape.slice(first);
+}
+
+/** The size of the parameters' common shape (leading 1s aside), which must be x's trailing dimensions. */
 function paramWidth(x: Tensor, params: Readonly<Record<string, Tensor>>): number {
-  const trimmed = (s: readonly number[]) => s.slice(Math.max(0, s.findIndex((d) => d !== 1) === -1 ? s.length : s.findIndex((d) => d !== 1)));
+  const trimmed = withoutLeadingOnes;
   const entries = Object.entries(params);
   const shape = trimmed(entries[0][1].shape);
   for (const [name, t] of entries) {
