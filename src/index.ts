@@ -63,5 +63,10 @@ export * as models from './models/index.js';
 export { loadModel } from './model/load.js';
 export { modelToArtifacts } from './io/index.js';
 export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './io/index.js';
+// the math ops as chained Tensor methods (x.add(y).relu()), installed when webcnn loads
+import './chain.js';
 export * from './kernels/elementwise/ops.js';
 export * from './kernels/layout/ops.js';
+export * from './kernels/reduce/ops.js';
+export * from './kernels/linalg/ops.js';
+export * from './kernels/nn/ops.js';

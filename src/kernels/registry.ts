@@ -10,12 +10,14 @@ import * as conv2d from './conv2d/index.js';
 import * as dropout from './dropout/index.js';
 import * as elementwise from './elementwise/index.js';
 import * as layout from './layout/index.js';
+import * as linalg from './linalg/index.js';
 import * as locallyConnected2d from './locallyConnected2d/index.js';
 import * as loss from './loss/index.js';
 import * as matmul from './matmul/index.js';
 import * as mul from './mul.js';
 import * as optimizer from './optimizer/index.js';
 import * as pool2d from './pool2d/index.js';
+import * as reduce from './reduce/index.js';
 import * as structure from './structure/index.js';
 
 export const KERNELS = {
@@ -74,6 +76,11 @@ export const KERNELS = {
   gatherAxis: layout.gatherAxisKernel,
   gatherAxisBackward: layout.gatherAxisBackwardKernel,
   oneHotRows: layout.oneHotRowsKernel,
+  reduce: reduce.reduceKernel,
+  reduceBackward: reduce.reduceBackwardKernel,
+  softmaxAxis: reduce.softmaxAxisKernel,
+  softmaxAxisBackward: reduce.softmaxAxisBackwardKernel,
+  batchMatMul: linalg.batchMatMulKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -87,7 +94,7 @@ export function kernelNamed(name: string): Kernel<readonly unknown[], unknown> {
 
 /** Every pipeline of every WebGPU program (prepareAll compiles them; tests check each one builds). */
 export const PIPELINES: readonly PipelineSpec[] = [
-  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise, layout,
+  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise, layout, reduce, linalg,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */

@@ -5,13 +5,14 @@
 // layer) records nothing here: its ops record themselves.
 
 import type { Tensor } from '../tensor.js';
-import { isRecording, recordGradient } from '../autodiff/tape.js';
+import { isRecording, recordGradient, withoutTape } from '../autodiff/tape.js';
 import type { Layer } from './layer.js';
 
 /** forward(xs, training), and while a gradient call records, the layer's backward as its gradient. */
 export function forwardRecorded(layer: Layer, xs: Tensor[], training: boolean): [Tensor, unknown] {
   if (!isRecording() || layer.differentiatesItself) return layer.forward(xs, training);
-  const [y, saved] = layer.forward(xs, training);
+  // the layer's own work (its reshape views included) is one node: nothing inside it records
+  const [y, saved] = withoutTape(() => layer.forward(xs, training));
   const weights = layer.trainableWeights;
   recordGradient(layer.name, [...xs, ...weights.map((w) => w.value)], y, (dy) => {
     const { dxs, dWeights } = layer.backward(dy, saved, { needInputGrads: true, dyIsLogitGrad: false });

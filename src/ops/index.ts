@@ -18,3 +18,5 @@ export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from '../k
 export { zeroPad2d, zeroPad2dBackward, add, scale, concat, concatBackward, gatherRows, sum } from '../kernels/structure/index.js';
 export { unary, binary, where, sumToShape, UNARY_OPS, BINARY_OPS } from '../kernels/elementwise/index.js';
 export { stridedCopy, concatAxis, tileSum, gatherAxis, gatherAxisBackward, oneHotRows } from '../kernels/layout/index.js';
+export { reduce, reduceBackward, softmaxAxis, softmaxAxisBackward } from '../kernels/reduce/index.js';
+export { batchMatMul } from '../kernels/linalg/index.js';
