@@ -14,25 +14,12 @@ override OP: u32 = 0;
 @group(0) @binding(3) var<storage, read> table: array<u32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
-const MAX_RANK: u32 = 8u;
+//! include lib/tableIndex.wgsl
 
-// The offset of output element i in the input whose strides are row `row` of the table.
-fn offsetOf(i: u32, row: u32) -> u32 {
-  var rest = i;
-  var at = 0u;
-  for (var k = 0u; k < MAX_RANK; k++) {
-    let axis = MAX_RANK - 1u - k;
-    let n = table[axis];
-    at += (rest % n) * table[row * MAX_RANK + axis];
-    rest /= n;
-  }
-  return at;
-}
+// The offset of output element i in the input whose strides are row `row` of the table (row 0: the output shape).
+fn offsetOf(i: u32, row: u32) -> u32 { return tableOffset(i, 0u, row); }
 
-// Through a var: WGSL's constant evaluation refuses a NaN or infinite value.
-fn nan() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
-fn inf() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
-fn isNan(v: f32) -> bool { return !(v == v); }
+//! include lib/special.wgsl
 
 // JavaScript's Math.pow: a negative base gives a real result only for an integer exponent.
 fn powOf(x: f32, e: f32) -> f32 {

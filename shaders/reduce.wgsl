@@ -14,6 +14,7 @@ override WG: u32 = 64u;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
+//! include lib/reduceLayout.wgsl
 
 var<workgroup> values: array<f32, WG>;
 var<workgroup> seconds: array<f32, WG>;

@@ -13,6 +13,8 @@ override OP: u32 = 0u;  // 0 sum/mean, 1 max/min, 2 prod, 3 logSumExp
 @group(0) @binding(4) var<storage, read> y: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dx: array<f32>;
 
+//! include lib/reduceLayout.wgsl
+
 //! include lib/invocation.wgsl
 
 fn item(i: u32) {

@@ -12,27 +12,14 @@
 @group(0) @binding(2) var<storage, read> table: array<u32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
-const MAX_RANK: u32 = 8u;
-
-// The offset in x of index i of the shape in row shapeRow, with the strides in row strideRow.
-fn offsetOf(i: u32, shapeRow: u32, strideRow: u32) -> u32 {
-  var rest = i;
-  var at = 0u;
-  for (var k = 0u; k < MAX_RANK; k++) {
-    let axis = MAX_RANK - 1u - k;
-    let n = table[shapeRow * MAX_RANK + axis];
-    at += (rest % n) * table[strideRow * MAX_RANK + axis];
-    rest /= n;
-  }
-  return at;
-}
+//! include lib/tableIndex.wgsl
 
 fn item(i: u32) {
   if (i >= p.n) { return; }
-  let base = offsetOf(i, 0u, 1u);
+  let base = tableOffset(i, 0u, 1u);
   var s = 0.0;
   for (var r = 0u; r < p.count; r++) {
-    s += x[base + offsetOf(r, 2u, 3u)];
+    s += x[base + tableOffset(r, 2u, 3u)];
   }
   y[i] = s;
 }

@@ -17,10 +17,7 @@ const SELU_SCALEALPHA: f32 = 1.7580993408473769;
 // log(float32 epsilon) + 2: past it softplus(v) is v, below its negative exp(v).
 const SOFTPLUS_THRESHOLD: f32 = -13.942385152878742;
 
-// Through a var: WGSL's constant evaluation refuses a NaN or infinite value.
-fn nan() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
-fn inf() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
-fn isNan(v: f32) -> bool { return !(v == v); }
+//! include lib/special.wgsl
 
 fn logOf(v: f32) -> f32 {
   if (v == 0.0) { return -inf(); }

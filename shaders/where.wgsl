@@ -12,20 +12,10 @@
 @group(0) @binding(4) var<storage, read> table: array<u32>;
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
 
-const MAX_RANK: u32 = 8u;
+//! include lib/tableIndex.wgsl
 
-// The offset of output element i in the input whose strides are row `row` of the table.
-fn offsetOf(i: u32, row: u32) -> u32 {
-  var rest = i;
-  var at = 0u;
-  for (var k = 0u; k < MAX_RANK; k++) {
-    let axis = MAX_RANK - 1u - k;
-    let n = table[axis];
-    at += (rest % n) * table[row * MAX_RANK + axis];
-    rest /= n;
-  }
-  return at;
-}
+// The offset of output element i in the input whose strides are row `row` of the table (row 0: the output shape).
+fn offsetOf(i: u32, row: u32) -> u32 { return tableOffset(i, 0u, row); }
 
 fn item(i: u32) {
   if (i >= p.n) { return; }

@@ -6,12 +6,18 @@
 import chunkSum from '../../../shaders/lib/chunkSum.wgsl?raw';
 import firstMax from '../../../shaders/lib/firstMax.wgsl?raw';
 import invocation from '../../../shaders/lib/invocation.wgsl?raw';
+import reduceLayout from '../../../shaders/lib/reduceLayout.wgsl?raw';
+import special from '../../../shaders/lib/special.wgsl?raw';
+import tableIndex from '../../../shaders/lib/tableIndex.wgsl?raw';
 import window from '../../../shaders/lib/window.wgsl?raw';
 
 const LIBRARY: Readonly<Record<string, string>> = {
   'lib/chunkSum.wgsl': chunkSum,
   'lib/firstMax.wgsl': firstMax,
   'lib/invocation.wgsl': invocation,
+  'lib/reduceLayout.wgsl': reduceLayout,
+  'lib/special.wgsl': special,
+  'lib/tableIndex.wgsl': tableIndex,
   'lib/window.wgsl': window,
 };
 

@@ -1,14 +1,13 @@
 // The reductions on WebGPU: reduce.wgsl (the op and the lanes per output
-// element as overrides) and reduceBackward.wgsl, each followed by
-// reduceLayout.wgsl, which reads the layout table (a constant per shape and
-// axes); softmax and log-softmax along an axis, softmaxAxis(Backward).wgsl.
+// element as overrides) and reduceBackward.wgsl, both reading the layout table
+// (a constant per shape and axes) through shaders/lib/reduceLayout.wgsl;
+// softmax and log-softmax along an axis, softmaxAxis(Backward).wgsl.
 
 import type { Tensor } from '../../tensor.js';
 import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import reduceCode from '../../../shaders/reduce.wgsl?raw';
 import reduceBackwardCode from '../../../shaders/reduceBackward.wgsl?raw';
-import reduceLayoutCode from '../../../shaders/reduceLayout.wgsl?raw';
 import softmaxAxisCode from '../../../shaders/softmaxAxis.wgsl?raw';
 import softmaxAxisBackwardCode from '../../../shaders/softmaxAxisBackward.wgsl?raw';
 import { layoutTable, reduceLayout, type ReduceLayout } from './layout.js';
@@ -28,11 +27,11 @@ const reduceUniforms = { outSize: 'u32', redSize: 'u32' } as const;
 const reduceBackwardUniforms = { outSize: 'u32', redSize: 'u32', scale: 'f32' } as const;
 
 const reduceSpec = (op: ReduceOp, lanes: number): PipelineSpec<typeof reduceUniforms> => ({
-  name: 'reduce', code: `${reduceCode}\n${reduceLayoutCode}`, uniforms: reduceUniforms,
+  name: 'reduce', code: reduceCode, uniforms: reduceUniforms,
   constants: { OP: OP[op], LANES: lanes, WG: lanes === 1 ? SHORT_WG : lanes },
 });
 const reduceBackwardSpec = (op: ReduceBackwardOp): PipelineSpec<typeof reduceBackwardUniforms> => ({
-  name: 'reduceBackward', code: `${reduceBackwardCode}\n${reduceLayoutCode}`, uniforms: reduceBackwardUniforms,
+  name: 'reduceBackward', code: reduceBackwardCode, uniforms: reduceBackwardUniforms,
   constants: { OP: BACKWARD_OP[op] },
 });
 

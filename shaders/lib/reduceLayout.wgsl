@@ -1,5 +1,4 @@
-// reduceLayout.wgsl, appended to reduce.wgsl and reduceBackward.wgsl by
-// src/kernels/reduce/webgpu.ts: a reduction's layout table (layoutTable in
+// A reduction's layout table, for reduce.wgsl and reduceBackward.wgsl (layoutTable in
 // src/kernels/reduce/layout.ts), the kept and reduced axes, merged, with their
 // sizes and input strides. The shader it follows declares `plan: array<u32>`, the table.
 const MAX_RANK = 8u;
