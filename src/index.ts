@@ -28,7 +28,7 @@ export { Tensor, tidy, keep, memory } from './tensor.js';
 export type { MemoryInfo, TensorContainer, DType, NestedArray } from './tensor.js';
 // tensor math and autodiff in TF.js's names (src/autodiff, src/creation.ts, the kernels' ops.ts)
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad } from './autodiff/gradients.js';
-export type { NamedTensorMap, CustomGradientResult } from './autodiff/gradients.js';
+export type { NamedTensorMap, CustomGradientResult, VariableLike } from './autodiff/gradients.js';
 export { variable, Variable } from './autodiff/variable.js';
 export {
   scalar, tensor1d, tensor2d, tensor3d, tensor4d, fill, zeros, ones, zerosLike, onesLike, range, linspace,

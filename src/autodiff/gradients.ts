@@ -6,7 +6,8 @@ import { Tensor, tidy, shapeToString } from '../tensor.js';
 import { addKernel } from '../kernels/structure/index.js';
 import { run } from '../kernels/kernel.js';
 import { backprop, recordGradient, recordTape, withoutTape } from './tape.js';
-import { registeredVariables, type Variable } from './variable.js';
+import { Variable } from './variable.js';
+import { listedName, trainableOf, trainables, type Trainable } from './trainables.js';
 
 const addSame = (a: Tensor, b: Tensor): Tensor => run(addKernel, a, b);
 
@@ -96,27 +97,47 @@ export function valueAndGrads(f: (...args: Tensor[]) => Tensor): (args: Tensor[]
 /** A map from variable name to gradient, as TF.js's NamedTensorMap. */
 export type NamedTensorMap = Record<string, Tensor>;
 
+/** What varList may hold: wc.variables, layer weights (LayerVariable), or a weight's tensor (layerVariable.read()). */
+export type VariableLike = Variable | Trainable | Tensor;
+
+function resolveTarget(where: string, v: unknown): Trainable {
+  if (v instanceof Variable) return v.target;
+  if (v instanceof Tensor) {
+    const t = trainableOf(v);
+    if (!t) throw new Error(`${where}: a tensor in varList is neither a wc.variable nor a layer's weight`);
+    return t;
+  }
+  const maybe = v as Partial<Trainable> | null;
+  if (maybe && typeof maybe === 'object' && maybe.value instanceof Tensor && typeof maybe.name === 'string') return maybe as Trainable;
+  throw new Error(`${where}: varList must hold variables or layer weights, got ${v === null ? 'null' : typeof v}`);
+}
+
 /**
  * variableGrads(f, varList?): f's value (a scalar) and its gradient with
- * respect to each trainable variable (or each of varList) that it depends on.
+ * respect to each trainable variable and layer weight that f depends on (or
+ * each of varList), keyed by name. Layer weights count as variables, as in
+ * TF.js, so the gradient of a loss through a model reaches its weights.
  */
-export function variableGrads(f: () => Tensor, varList?: readonly Variable[]): { value: Tensor; grads: NamedTensorMap } {
+export function variableGrads(f: () => Tensor, varList?: readonly VariableLike[]): { value: Tensor; grads: NamedTensorMap } {
   expectFunction('variableGrads', f);
-  const vars = (varList ?? registeredVariables().filter((v) => v.trainable)).filter((v) => {
-    expectTensor('variableGrads', 'a variable in varList', v);
-    return true;
-  });
-  if (vars.length === 0) throw new Error('variableGrads: there are no trainable variables to differentiate with respect to (make some with wc.variable)');
-  const { value, grads: gs } = valueAndGradients('variableGrads', f, vars, undefined, true);
-  if (value.rank !== 0) {
+  if (varList !== undefined && !Array.isArray(varList)) throw new Error('variableGrads: varList must be an array of variables');
+  const targets = varList ? varList.map((v) => resolveTarget('variableGrads', v)) : trainables().map(([, t]) => t).filter((t) => t.trainable);
+  if (targets.length === 0) throw new Error('variableGrads: there are no trainable variables to differentiate with respect to (make some with wc.variable, or build a model)');
+  for (const t of targets) t.value.assertUsable('variableGrads');
+  const { value, grads: gs } = valueAndGradients('variableGrads', f, targets.map((t) => t.value), undefined, true);
+  const refuse = (message: string): never => {
     value.dispose();
     for (const g of gs) g?.dispose();
-    throw new Error(`variableGrads: f must return a scalar, got shape ${shapeToString(value.shape)}`);
+    throw new Error(`variableGrads: ${message}`);
+  };
+  if (value.rank !== 0) refuse(`f must return a scalar, got shape ${shapeToString(value.shape)}`);
+  if (gs.every((g) => g === null)) {
+    refuse('cannot find a connection between any trainable variable and the result of f; make sure the ops that use the variables run inside f');
   }
   const named: NamedTensorMap = {};
-  vars.forEach((v, i) => {
+  targets.forEach((t, i) => {
     const g = gs[i];
-    if (g) named[v.name] = g;
+    if (g) named[listedName(t) ?? t.name] = g;
   });
   return { value, grads: named };
 }

@@ -1,18 +1,25 @@
 // Variables, as TF.js's tf.variable: a tensor whose values change in place
-// (assign), outside every tidy scope, listed by name so that variableGrads
-// and optimizer.minimize find the trainable ones.
+// (assign), outside every tidy scope, listed by name (src/autodiff/trainables.ts)
+// so that variableGrads and optimizer.minimize find the trainable ones.
 
 import { Tensor, createTensor, keep, shapeToString } from '../tensor.js';
 import { toTensor, type TensorOrLike } from '../convert.js';
+import { isRegisteredName, registerTrainable, unregisterTrainable, type Trainable } from './trainables.js';
 
-const registered = new Map<string, Variable>();
 let unnamed = 0;
 
 export class Variable extends Tensor {
   /** Whether variableGrads and optimizer.minimize update it by default. */
   trainable = true;
-  /** Unique among live variables. */
+  /** Unique among live variables and layer weights. */
   name = '';
+  /** How the registry and the optimizers see it (one object per variable, so optimizer slots stay its own). */
+  readonly target: Trainable = ((v: Variable): Trainable => ({
+    get name() { return v.name; },
+    value: v,
+    get shape() { return v.shape; },
+    get trainable() { return v.trainable; },
+  }))(this);
 
   /** Copies newValue's values in (same shape), as TF.js's assign. */
   assign(newValue: Tensor): void {
@@ -30,7 +37,7 @@ export class Variable extends Tensor {
   }
 
   override dispose(): void {
-    if (registered.get(this.name) === this) registered.delete(this.name);
+    unregisterTrainable(this.target);
     super.dispose();
   }
 }
@@ -40,7 +47,7 @@ export function variable(initialValue: TensorOrLike, trainable = true, name?: st
   const init = toTensor(initialValue, 'variable', 'initialValue');
   if (name !== undefined && (typeof name !== 'string' || name === '')) throw new Error(`variable: name must be a non-empty string, got ${String(name)}`);
   const varName = name ?? `Variable_${unnamed++}`;
-  if (registered.has(varName)) throw new Error(`variable: a variable named '${varName}' already exists; dispose it first or pick another name`);
+  if (isRegisteredName(varName)) throw new Error(`variable: a variable (or layer weight) named '${varName}' already exists; dispose it first or pick another name`);
   const copy = init.backend.clone(init);
   const v = createTensor(copy.backend, copy.storage, copy.shape, 0, (b, s, shape) => new Variable(b, s, shape)) as Variable;
   copy.dispose();
@@ -50,11 +57,6 @@ export function variable(initialValue: TensorOrLike, trainable = true, name?: st
   v.trainable = trainable;
   v.name = varName;
   v.finiteHint = init.finiteHint;
-  registered.set(varName, v);
+  registerTrainable(v.target);
   return v;
-}
-
-/** The live variables, in creation order. */
-export function registeredVariables(): Variable[] {
-  return [...registered.values()];
 }

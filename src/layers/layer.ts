@@ -14,6 +14,7 @@ import { shown } from './args.js';
 import { refuseConstraint } from './constraints.js';
 import { checkOutputSize, checkWeightSize } from './sizeLimit.js';
 import { forwardRecorded } from './recorded.js';
+import { registerTrainable, unregisterTrainable } from '../autodiff/trainables.js';
 import { backwardByTape, forwardByTape, type CallArgs, type TapeSaved } from './tapeLayer.js';
 import { getInitializer, glorotUniform, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, type RegularizerIdentifier } from './regularizers.js';
@@ -247,6 +248,8 @@ export class Layer<S = unknown> {
     const v = new LayerVariable(`${this.name}/${name}`, t, trainable, regularizer);
     v.trainable = trainable && this.trainableFlag;
     this.variables.push(v);
+    // listed by name, as TF.js's layer weights are variables: variableGrads and minimize find them
+    registerTrainable(v);
     return v;
   }
 
@@ -296,7 +299,10 @@ export class Layer<S = unknown> {
 
   /** Frees the weights. */
   dispose(): void {
-    for (const v of this.variables) v.value.dispose();
+    for (const v of this.variables) {
+      unregisterTrainable(v);
+      v.value.dispose();
+    }
   }
 
   // ---- math ----------------------------------------------------------------

@@ -7,8 +7,8 @@ import { keep } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import type { LayerConfig } from '../layers/layer.js';
 import { Tensor as TensorClass } from '../tensor.js';
-import { registeredVariables, Variable } from '../autodiff/variable.js';
-import { variableGrads } from '../autodiff/gradients.js';
+import { variableGrads, type VariableLike } from '../autodiff/gradients.js';
+import { trainableNamed } from '../autodiff/trainables.js';
 import { describeValue } from '../tensorLike.js';
 import { numberIn } from '../layers/args.js';
 import { tensor } from '../engine.js';
@@ -21,17 +21,6 @@ export interface OptimizerTarget {
   readonly name: string;
   readonly value: Tensor;
   readonly shape: readonly number[];
-}
-
-/** One adapter per variable, so its slots survive from step to step. */
-const variableTargets = new WeakMap<Variable, OptimizerTarget>();
-function targetOf(v: Variable): OptimizerTarget {
-  let t = variableTargets.get(v);
-  if (!t) {
-    t = { get name() { return v.name; }, value: v, get shape() { return v.shape; } };
-    variableTargets.set(v, t);
-  }
-  return t;
 }
 
 export abstract class Optimizer {
@@ -63,8 +52,9 @@ export abstract class Optimizer {
   }
 
   /**
-   * TF.js's applyGradients: one step for each named variable (wc.variable) by
-   * its gradient, given as { name: gradient } or [{ name, tensor }].
+   * TF.js's applyGradients: one step for each named variable (wc.variable, or
+   * a layer's weight) by its gradient, given as { name: gradient } or
+   * [{ name, tensor }] (what variableGrads returns).
    */
   applyGradients(variableGradients: Readonly<Record<string, Tensor>> | readonly NamedTensor[]): void {
     const where = `${this.className}.applyGradients`;
@@ -76,26 +66,26 @@ export abstract class Optimizer {
       : variableGradients && typeof variableGradients === 'object'
         ? Object.entries(variableGradients)
         : (() => { throw new Error(`${where}: expected a map of variable names to gradients, got ${describeValue(variableGradients)}`); })();
-    const byName = new Map(registeredVariables().map((v) => [v.name, v]));
     const pairs = entries.map(([name, g]): [OptimizerTarget, Tensor] => {
-      const v = byName.get(name);
-      if (!v) throw new Error(`${where}: no variable named '${name}' (make it with wc.variable, and keep it undisposed)`);
+      const v = trainableNamed(name);
+      if (!v) throw new Error(`${where}: no variable or layer weight named '${name}' (make it with wc.variable, and keep it undisposed)`);
       if (!(g instanceof TensorClass)) throw new Error(`${where}: the gradient of '${name}' is ${describeValue(g)}, not a Tensor`);
       g.assertUsable(where);
-      if (g.rank !== v.rank || g.shape.some((d, i) => d !== v.shape[i])) {
+      if (g.rank !== v.shape.length || g.shape.some((d, i) => d !== v.shape[i])) {
         throw new Error(`${where}: variable '${name}' has shape [${v.shape.join(', ')}], its gradient [${g.shape.join(', ')}]`);
       }
-      return [targetOf(v), g];
+      return [v, g];
     });
     this.applyUpdates(pairs);
   }
 
   /**
    * TF.js's minimize: differentiates f (a function returning a scalar loss)
-   * with respect to the trainable variables (or varList), applies one step
+   * with respect to the trainable variables and layer weights it uses (or
+   * varList), applies one step
    * and disposes the gradients; returns the loss if returnCost, else null.
    */
-  minimize(f: () => Tensor, returnCost = false, varList?: readonly Variable[]): Tensor | null {
+  minimize(f: () => Tensor, returnCost = false, varList?: readonly VariableLike[]): Tensor | null {
     const { value, grads } = variableGrads(f, varList);
     try {
       this.applyGradients(grads);

@@ -112,7 +112,7 @@ describe('variables, variableGrads and optimizer.minimize', () => {
     expect(vals(w)).toEqual([0, -0.75]);
     opt.applyGradients([{ name: 'core_m', tensor: t([-4, 3], [2]) }]);
     expect(vals(w)).toEqual([1, -1.5]);
-    expect(() => opt.applyGradients({ nope: t([1], [1]) })).toThrow(/no variable named 'nope'/);
+    expect(() => opt.applyGradients({ nope: t([1], [1]) })).toThrow(/no variable or layer weight named 'nope'/);
     expect(() => opt.applyGradients({ core_m: t([1], [1]) })).toThrow(/has shape \[2\], its gradient \[1\]/);
     w.dispose();
   });

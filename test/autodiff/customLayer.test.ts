@@ -146,3 +146,41 @@ describe('built-in layers inside gradient calls', () => {
     expect(first).toBeGreaterThan(0);
   });
 });
+
+describe("a model's weights are variables, as in TF.js", () => {
+  it('optimizer.minimize(() => loss(model.predict(x))) trains the model; variableGrads names its weights', async () => {
+    const model = wc.sequential({ layers: [wc.layers.dense({ inputShape: [2], units: 1, kernelInitializer: 'zeros', name: 'minimized' })] });
+    const x = t([1, 2, 3, 4], [2, 2]);
+    const y = t([1, 3], [2, 1]);
+    const loss = () => wc.mean(wc.squaredDifference(model.predict(x) as wc.Tensor, y));
+    const { value, grads } = wc.variableGrads(loss);
+    expect(Object.keys(grads).sort()).toEqual(['minimized/bias', 'minimized/kernel']);
+    // d/dw mean((x·w + b - y)^2) at w = 0, b = 0: 2/n Σ (0 - y) x
+    expect(Array.from(grads['minimized/kernel'].dataSync())).toEqual([-(1 * 1 + 3 * 3), -(1 * 2 + 3 * 4)]);
+    expect(value.dataSync()[0]).toBe(5);
+    const opt = wc.train.sgd(0.05);
+    const before = value.dataSync()[0];
+    for (let i = 0; i < 20; i++) opt.minimize(loss);
+    expect(loss().dataSync()[0]).toBeLessThan(before / 10);
+    // the same optimizer state serves fit afterwards
+    model.compile({ optimizer: opt, loss: 'meanSquaredError' });
+    await model.fit(x, y, { epochs: 2, batchSize: 2 });
+    expect(opt.iterations).toBe(22);
+    // a weight by its tensor; a frozen layer is left out (its backward makes no weight gradients)
+    const named = wc.variableGrads(loss, [model.layers[0].weights[0].read()]);
+    expect(Object.keys(named.grads)).toEqual(['minimized/kernel']);
+    model.layers[0].trainable = false;
+    expect(() => wc.variableGrads(loss)).toThrow(/cannot find a connection between any trainable variable and the result of f/);
+    model.dispose();
+  });
+
+  it('a second layer of a taken name is listed with a suffix', () => {
+    const a = wc.layers.dense({ units: 1, name: 'twin', inputShape: [1] });
+    const b = wc.layers.dense({ units: 1, name: 'twin', inputShape: [1] });
+    a.apply(t([1], [1, 1]));
+    b.apply(t([1], [1, 1]));
+    const x = t([2], [1, 1]);
+    const { grads } = wc.variableGrads(() => wc.sum(wc.add(a.apply(x), b.apply(x))));
+    expect(Object.keys(grads).sort()).toEqual(['twin/bias', 'twin/bias_1', 'twin/kernel', 'twin/kernel_1']);
+  });
+});
