@@ -50,6 +50,8 @@ export type { ApplyArgs, CallArgs } from './layers/layer.js';
 export * as serialization from './serialization.js';
 export * as optimizers from './train/optimizers.js';
 export * as train from './train/trainFactories.js';
+export * as losses from './losses/index.js';
+export { Reduction } from './losses/index.js';
 export * as regularizers from './layers/regularizers.js';
 export * as callbacks from './train/callbacks.js';
 export { NonFiniteLossError } from './train/guard.js';
