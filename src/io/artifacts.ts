@@ -1,19 +1,22 @@
 // The TF.js layers-model format (its types in types.ts): model.json (the Keras
-// topology and a weights manifest) plus binary shards of little-endian float32
-// weights, concatenated in manifest order. Checks, decodes and encodes them.
+// topology and a weights manifest) plus binary shards of little-endian
+// weights (float32, int32, bool, or quantized: weightCodec.ts), concatenated in
+// manifest order. Checks, decodes and encodes them.
 
 import type { Json } from './keras.js';
 import { checkDepth } from './bounded.js';
 import { clipped, preview } from '../preview.js';
 import { checkDistinctPaths } from './containment.js';
 import type { ModelArtifacts, ModelJson, WeightSpec, WeightsManifestGroup } from './types.js';
+import { bytesPerValue, decodeWeight, valueCount } from './weightCodec.js';
 
 export const FORMAT = 'layers-model';
 export const GENERATED_BY = 'webcnn 0.1.0';
 /** TF.js writes shards of at most 4 MB. */
 export const SHARD_BYTES = 4 * 1024 * 1024;
-/** Each element's size by dtype; webcnn reads float32 only, and says so for the others. */
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+/** The dtypes a weight may have (webcnn holds each as float32), and the quantizations TF.js's converter writes. */
+const DTYPES = ['float32', 'int32', 'bool'];
+const QUANTIZATIONS = ['uint8', 'uint16', 'float16'];
 
 function fail(where: string, message: string): never {
   throw new Error(`${where}: ${message}`);
@@ -111,14 +114,30 @@ function checkSpec(w: unknown, where: string): asserts w is WeightSpec {
     throw new Error(`${where}: weight '${name}' has an invalid shape ${preview(s.shape)}`);
   }
   const dtype = s.dtype ?? 'float32';
-  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) throw new Error(`${where}: weight '${name}' has unknown dtype ${preview(dtype)}`);
-  if (dtype !== 'float32') throw new Error(`${where}: weight '${name}' is ${dtype}; webcnn reads float32 weights only`);
-  if ((s as { quantization?: unknown }).quantization) throw new Error(`${where}: weight '${name}' is quantized; webcnn reads unquantized float32 weights only`);
+  if (typeof dtype !== 'string' || !DTYPES.includes(dtype)) {
+    throw new Error(`${where}: weight '${name}' has dtype ${preview(dtype)}; webcnn reads ${DTYPES.join(', ')} weights (and ${QUANTIZATIONS.join(', ')} quantizations)`);
+  }
+  s.dtype = dtype;
+  const q = (s as { quantization?: unknown }).quantization;
+  if (q === undefined || q === null) {
+    delete (s as { quantization?: unknown }).quantization;
+    return;
+  }
+  const qr = q as Record<string, unknown>;
+  if (!isRecord(q) || typeof qr.dtype !== 'string' || !QUANTIZATIONS.includes(qr.dtype)) {
+    throw new Error(`${where}: weight '${name}' has quantization ${preview(q)}; expected { dtype: ${QUANTIZATIONS.map((d) => `'${d}'`).join(' | ')}, ... }`);
+  }
+  if (qr.dtype !== 'float16' && !(Number.isFinite(qr.min) && Number.isFinite(qr.scale))) {
+    throw new Error(`${where}: weight '${name}' is ${qr.dtype}-quantized without a finite min and scale (got ${preview({ min: qr.min, scale: qr.scale })})`);
+  }
+  if (qr.original_dtype !== undefined && qr.original_dtype !== 'float32' && qr.original_dtype !== 'int32') {
+    throw new Error(`${where}: weight '${name}' has original_dtype ${preview(qr.original_dtype)}; expected 'float32' or 'int32'`);
+  }
 }
 
-/** The bytes a manifest's weights take (every spec checked, so float32). */
+/** The bytes a manifest's weights take in the file (every spec checked). */
 export function declaredBytes(specs: readonly WeightSpec[]): number {
-  return specs.reduce((s, w) => s + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+  return specs.reduce((s, w) => s + bytesPerValue(w) * valueCount(w), 0);
 }
 
 /** Splits the concatenated weight bytes into named float32 arrays, checking the total size. */
@@ -130,10 +149,10 @@ export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, w
   }
   let offset = 0;
   for (const spec of specs) {
-    const n = spec.shape.reduce((a, b) => a * b, 1);
-    // Copy: a shard's offset need not be 4-byte aligned in a combined buffer.
-    const values = new Float32Array(data.slice(offset, offset + 4 * n));
-    offset += 4 * n;
+    const bytes = bytesPerValue(spec) * valueCount(spec);
+    // Copy: a shard's offset need not be aligned in a combined buffer.
+    const values = decodeWeight(spec, data.slice(offset, offset + bytes));
+    offset += bytes;
     if (out.has(spec.name)) fail(where, `weight '${clipped(spec.name)}' appears twice in the manifest`);
     out.set(spec.name, { shape: spec.shape, values });
   }
@@ -141,13 +160,13 @@ export function decodeWeights(specs: readonly WeightSpec[], data: ArrayBuffer, w
 }
 
 /** The weights' bytes, in spec order. */
-export function encodeWeights(weights: readonly { spec: WeightSpec; values: Float32Array }[]): ArrayBuffer {
-  const total = weights.reduce((s, w) => s + w.values.byteLength, 0);
+export function encodeWeights(weights: readonly { bytes: Uint8Array }[]): ArrayBuffer {
+  const total = weights.reduce((s, w) => s + w.bytes.byteLength, 0);
   const out = new Uint8Array(total);
   let offset = 0;
   for (const w of weights) {
-    out.set(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength), offset);
-    offset += w.values.byteLength;
+    out.set(w.bytes, offset);
+    offset += w.bytes.byteLength;
   }
   return out.buffer;
 }

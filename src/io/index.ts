@@ -6,26 +6,42 @@ import { tensor } from '../engine.js';
 import { decodeWeights, encodeWeights, GENERATED_BY, FORMAT } from './artifacts.js';
 import { readArtifacts, writeArtifacts } from './handlers.js';
 import { type ModelMakers, type SavableModel, modelToTopology, topologyToModel } from './topology.js';
-import type { LoadSource, ModelArtifacts, SaveTarget, WeightSpec } from './types.js';
+import type { LoadSource, ModelArtifacts, SaveTarget } from './types.js';
+import { encodeWeight, type QuantizeDtype } from './weightCodec.js';
 import { withWeightBudget } from '../layers/layer.js';
 import { clipped, listed } from '../preview.js';
 
-export type { ModelArtifacts, WeightSpec, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './types.js';
+export type { ModelArtifacts, WeightSpec, WeightQuantization, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './types.js';
+export type { QuantizeDtype } from './weightCodec.js';
 
-/** The model as in-memory artifacts: topology, weight specs (TF.js order: trainable first), bytes. */
-export async function modelToArtifacts(model: SavableModel): Promise<ModelArtifacts> {
-  const weights = await Promise.all(model.weights.map(async (v) => ({
-    spec: { name: v.name, shape: [...v.shape], dtype: 'float32' } satisfies WeightSpec,
-    values: await v.value.data(),
-  })));
+/** How model.save writes the weights. */
+export interface SaveOptions {
+  /** Quantize every weight as TF.js's converter does: affine 'uint8' / 'uint16', or 'float16'. Default: float32. */
+  quantize?: QuantizeDtype;
+}
+
+function checkSaveOptions(options: unknown, where: string): SaveOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw new Error(`${where}: options must be an object ({ quantize }), got ${clipped(String(options))}`);
+  const q = (options as SaveOptions).quantize;
+  if (q !== undefined && q !== 'uint8' && q !== 'uint16' && q !== 'float16') {
+    throw new Error(`${where}: quantize must be 'uint8', 'uint16' or 'float16', got ${clipped(String(q))}`);
+  }
+  return options as SaveOptions;
+}
+
+/** The model as in-memory artifacts: topology, weight specs (TF.js order: trainable first), bytes (quantized if asked). */
+export async function modelToArtifacts(model: SavableModel, options: SaveOptions = {}): Promise<ModelArtifacts> {
+  const { quantize } = checkSaveOptions(options, `${model.className}.save`);
+  const weights = await Promise.all(model.weights.map(async (v) => encodeWeight(v.name, v.shape, await v.value.data(), quantize)));
   return {
     modelTopology: modelToTopology(model), weightSpecs: weights.map((w) => w.spec), weightData: encodeWeights(weights),
     format: FORMAT, generatedBy: GENERATED_BY, convertedBy: null,
   };
 }
 
-export async function saveModel(model: SavableModel, target: SaveTarget): Promise<unknown> {
-  return writeArtifacts(await modelToArtifacts(model), target, `${model.className}.save`);
+export async function saveModel(model: SavableModel, target: SaveTarget, options: SaveOptions = {}): Promise<unknown> {
+  return writeArtifacts(await modelToArtifacts(model, options), target, `${model.className}.save`);
 }
 
 /**

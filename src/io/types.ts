@@ -4,10 +4,21 @@
 
 import type { Json } from './keras.js';
 
+/** How a weight is quantized in the file (TF.js's converter): affine uint8/uint16 (value = q · scale + min) or float16. */
+export interface WeightQuantization {
+  dtype: 'uint8' | 'uint16' | 'float16';
+  min?: number;
+  scale?: number;
+  /** The dtype the values had before quantization (TF.js's name, snake_case as in model.json). */
+  original_dtype?: 'float32' | 'int32';
+}
+
 export interface WeightSpec {
   name: string;
   shape: number[];
-  dtype: 'float32';
+  /** What the weight holds; webcnn keeps every weight as float32 in memory. */
+  dtype: 'float32' | 'int32' | 'bool';
+  quantization?: WeightQuantization;
 }
 
 export interface WeightsManifestGroup {

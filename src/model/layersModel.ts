@@ -17,7 +17,7 @@ import { evaluateModel, fitModel, predictModel, trainOnBatchModel, type Evaluate
 import type { History } from '../train/callbacks.js';
 import { restoreCheckpoint, takeCheckpoint } from '../train/checkpoint.js';
 import type { Checkpoint, Compiled } from '../train/types.js';
-import { saveModel } from '../io/index.js';
+import { saveModel, type SaveOptions } from '../io/index.js';
 import type { SaveTarget } from '../io/types.js';
 
 export interface ModelArgs {
@@ -102,9 +102,11 @@ export class LayersModel {
   /**
    * Saves in TensorFlow.js's layers-model format: an IO handler (in memory),
    * 'indexeddb://name' or 'downloads://name' in a browser, a directory in Node.
+   * `{ quantize: 'uint8' | 'uint16' | 'float16' }` writes the weights quantized
+   * as TF.js's converter does (smaller files; TF.js and loadModel read them).
    */
-  async save(target: SaveTarget): Promise<unknown> {
-    return saveModel(this, target);
+  async save(target: SaveTarget, options: SaveOptions = {}): Promise<unknown> {
+    return saveModel(this, target, options);
   }
 
   get weights(): LayerVariable[] {
