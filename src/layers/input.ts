@@ -15,8 +15,6 @@ export interface InputLayerArgs {
 
 export class InputLayer extends Layer<null> {
   override readonly className = 'InputLayer';
-  /** The symbolic tensor this layer feeds into the graph. */
-  readonly output: SymbolicTensor;
 
   constructor(args: InputLayerArgs) {
     if (!args.inputShape && !args.batchInputShape) throw new Error('input: give a shape (per sample, e.g. [28, 28, 1]) or a batchShape');
@@ -26,10 +24,15 @@ export class InputLayer extends Layer<null> {
       throw new Error(`input '${this.name}': every non-batch dimension must be a positive integer, got ${shown(shape)}`);
     }
     this.built = true;
-    this.output = new SymbolicTensor(shape, this.name);
-    const node = new Node(this, [], this.output);
-    this.output.node = node;
+    // the symbolic tensor this layer feeds into the graph: its output (and, as in TF.js, its input)
+    const out = new SymbolicTensor(shape, this.name);
+    const node = new Node(this, [], out);
+    out.node = node;
     this.inboundNodes.push(node);
+  }
+
+  override get input(): SymbolicTensor {
+    return this.output;
   }
 
   override computeOutputShape(): SymShape {

@@ -348,6 +348,31 @@ export class Layer<S = unknown> {
     return backwardByTape(this, dy, saved as TapeSaved, opts);
   }
 
+  /**
+   * The symbolic output of the layer's call site (TF.js's layer.output), for
+   * cutting a model: wc.model({ inputs: base.inputs, outputs: base.getLayer('x').output }).
+   * A layer called at several sites has no single output: that is an error, as in TF.js.
+   */
+  get output(): SymbolicTensor {
+    return this.onlyNode('output').output;
+  }
+
+  /** The symbolic input(s) of the layer's call site (TF.js's layer.input): one tensor, or a list for several inputs. */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const inputs = this.onlyNode('input').inputs;
+    return inputs.length === 1 ? inputs[0] : [...inputs];
+  }
+
+  private onlyNode(what: string): Node {
+    if (this.inboundNodes.length === 0) {
+      throw new Error(`${this.className} '${this.name}' is not connected, so it has no ${what}; apply it to a symbolic tensor or build its model first`);
+    }
+    if (this.inboundNodes.length > 1) {
+      throw new Error(`${this.className} '${this.name}' is called at ${this.inboundNodes.length} places, so its ${what} is ill-defined (as in TF.js)`);
+    }
+    return this.inboundNodes[0];
+  }
+
   /** True where the layer's gradient comes from the ops call() runs (a user's layer), not from a backward of its own. */
   get differentiatesItself(): boolean {
     return this.forward === Layer.prototype.forward;

@@ -128,7 +128,9 @@ export class BatchNormalization extends Layer<Saved> {
   // x [..., c] -> y [..., c]
   override forward(xs: Tensor[], training: boolean): [Tensor, Saved] {
     const x = xs[0];
-    if (!training) {
+    // A frozen layer (trainable = false) runs in inference mode in training too, as Keras's: a frozen
+    // base normalizes with the statistics it was trained with and leaves them as they are.
+    if (!training || !this.trainable) {
       const y = ops.batchNormInference(x, this.gammaValue(), this.betaValue(), this.movingMean!.value, this.movingVariance!.value, this.epsilon);
       return [y, { x, inference: true }];
     }
