@@ -9,6 +9,7 @@ import * as layout from './kernels/layout/ops.js';
 import * as red from './kernels/reduce/ops.js';
 import * as linalg from './kernels/linalg/ops.js';
 import * as nn from './kernels/nn/ops.js';
+import * as depthwise from './kernels/depthwise/ops.js';
 
 type Axis = number | number[];
 
@@ -65,6 +66,8 @@ declare module './tensor.js' {
     maxPool(...args: DropFirst<Parameters<typeof nn.maxPool>>): Tensor;
     avgPool(...args: DropFirst<Parameters<typeof nn.avgPool>>): Tensor;
     batchNorm(...args: DropFirst<Parameters<typeof nn.batchNorm>>): Tensor;
+    depthwiseConv2d(filter: TensorOrLike, ...rest: DropFirst2<Parameters<typeof depthwise.depthwiseConv2d>>): Tensor;
+    separableConv2d(...args: DropFirst<Parameters<typeof depthwise.separableConv2d>>): Tensor;
     transpose(perm?: readonly number[]): Tensor;
     slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor;
     concat(x: TensorOrLike | readonly TensorOrLike[], axis?: number): Tensor;
@@ -110,6 +113,7 @@ const unary = { neg: ew.neg, abs: ew.abs, exp: ew.exp, log: ew.log, log1p: ew.lo
 const reductions = { sum: red.sum, mean: red.mean, max: red.max, min: red.min, prod: red.prod, logSumExp: red.logSumExp,
   argMax: red.argMax, argMin: red.argMin, softmax: red.softmax, logSoftmax: red.logSoftmax } as const;
 const others = { matMul: linalg.matMul, dot: linalg.dot, conv2d: nn.conv2d, maxPool: nn.maxPool, avgPool: nn.avgPool, batchNorm: nn.batchNorm,
+  depthwiseConv2d: depthwise.depthwiseConv2d, separableConv2d: depthwise.separableConv2d,
   transpose: layout.transpose, slice: layout.slice, unstack: layout.unstack, split: layout.split, pad: layout.pad, gather: layout.gather,
   tile: layout.tile, expandDims: layout.expandDims, squeeze: layout.squeeze, oneHot: layout.oneHot, broadcastTo: layout.broadcastTo,
   reverse: layout.reverse } as const;

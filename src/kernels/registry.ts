@@ -7,6 +7,7 @@ import type { PipelineSpec } from '../backend/webgpu/pipelines.js';
 import * as activation from './activation/index.js';
 import * as batchNorm from './batchNorm/index.js';
 import * as conv2d from './conv2d/index.js';
+import * as depthwise from './depthwise/index.js';
 import * as dropout from './dropout/index.js';
 import * as elementwise from './elementwise/index.js';
 import * as layout from './layout/index.js';
@@ -26,6 +27,9 @@ export const KERNELS = {
   conv2dBackwardInput: conv2d.conv2dBackwardInputKernel,
   conv2dBackwardFilter: conv2d.conv2dBackwardFilterKernel,
   conv2dKeepsColumns: conv2d.conv2dKeepsColumnsKernel,
+  depthwiseConv2d: depthwise.depthwiseConv2dKernel,
+  depthwiseConv2dBackwardInput: depthwise.depthwiseConv2dBackwardInputKernel,
+  depthwiseConv2dBackwardFilter: depthwise.depthwiseConv2dBackwardFilterKernel,
   matmul: matmul.matmulKernel,
   biasAdd: matmul.biasAddKernel,
   biasAddBackward: matmul.biasAddBackwardKernel,
@@ -94,7 +98,7 @@ export function kernelNamed(name: string): Kernel<readonly unknown[], unknown> {
 
 /** Every pipeline of every WebGPU program (prepareAll compiles them; tests check each one builds). */
 export const PIPELINES: readonly PipelineSpec[] = [
-  activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise, layout, reduce, linalg,
+  activation, batchNorm, conv2d, depthwise, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise, layout, reduce, linalg,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */

@@ -11,6 +11,7 @@ import { ZeroPadding2D, type ZeroPadding2DArgs } from './padding.js';
 import { Add, Concatenate } from './merge.js';
 import { LocallyConnected2D, type LocallyConnected2DArgs } from './locallyConnected.js';
 import { InputLayer, type InputLayerArgs } from './input.js';
+import { DepthwiseConv2D, SeparableConv2D, type DepthwiseConv2DArgs, type SeparableConv2DArgs } from './depthwiseConv.js';
 
 export const conv2d = (args: Conv2DArgs): Conv2D => new Conv2D(args);
 export const dense = (args: DenseArgs): Dense => new Dense(args);
@@ -34,12 +35,15 @@ export const add = (args: LayerArgs = {}): Add => new Add(args);
 export const concatenate = (args: LayerArgs & { axis?: number } = {}): Concatenate => new Concatenate(args);
 export const locallyConnected2d = (args: LocallyConnected2DArgs): LocallyConnected2D => new LocallyConnected2D(args);
 export const inputLayer = (args: InputLayerArgs): InputLayer => new InputLayer(args);
+export const depthwiseConv2d = (args: DepthwiseConv2DArgs): DepthwiseConv2D => new DepthwiseConv2D(args);
+export const separableConv2d = (args: SeparableConv2DArgs): SeparableConv2D => new SeparableConv2D(args);
 
 export {
   Conv2D, Dense, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape,
   Activation, ReLU, LeakyReLU, ELU, Softmax, BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate,
-  LocallyConnected2D, InputLayer,
+  LocallyConnected2D, InputLayer, DepthwiseConv2D, SeparableConv2D,
 };
+export type { DepthwiseConv2DArgs, SeparableConv2DArgs } from './depthwiseConv.js';
 export { Layer, LayerVariable, SymbolicTensor, Node } from './layer.js';
 export type { LayerArgs, LayerConfig, ConfigValue, SymShape, BackwardOptions, LayerGrads, ApplyArgs, CallArgs } from './layer.js';
 export type { ActivationName } from './activations.js';

@@ -11,6 +11,7 @@ import { ZeroPadding2D } from './padding.js';
 import { Add, Concatenate } from './merge.js';
 import { LocallyConnected2D } from './locallyConnected.js';
 import { InputLayer } from './input.js';
+import { DepthwiseConv2D, SeparableConv2D } from './depthwiseConv.js';
 import { clipped } from '../preview.js';
 
 export type LayerCtor = new (args: never) => Layer;
@@ -18,7 +19,7 @@ export type LayerCtor = new (args: never) => Layer;
 const LAYER_CLASSES: Readonly<Record<string, LayerCtor>> = {
   Conv2D, Dense, MaxPooling2D, MaxPool2D: MaxPooling2D, AveragePooling2D, AvgPool2D: AveragePooling2D,
   GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Activation, ReLU, LeakyReLU, ELU, Softmax,
-  BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D, InputLayer,
+  BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D, InputLayer, DepthwiseConv2D, SeparableConv2D,
 };
 
 /** The layer class names model.json may name (the built-in ones; registerClass adds a user's). */

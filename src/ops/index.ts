@@ -20,3 +20,4 @@ export { unary, binary, where, sumToShape, UNARY_OPS, BINARY_OPS } from '../kern
 export { stridedCopy, concatAxis, tileSum, gatherAxis, gatherAxisBackward, oneHotRows } from '../kernels/layout/index.js';
 export { reduce, reduceBackward, softmaxAxis, softmaxAxisBackward } from '../kernels/reduce/index.js';
 export { batchMatMul } from '../kernels/linalg/index.js';
+export { depthwiseConv2dRaw as depthwiseConv2d, depthwiseConv2dBackwardInput, depthwiseConv2dBackwardFilter } from '../kernels/depthwise/index.js';
