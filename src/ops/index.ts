@@ -20,3 +20,4 @@ export { unary, binary, where, sumToShape, UNARY_OPS, BINARY_OPS } from '../kern
 export { stridedCopy, concatAxis, tileSum, gatherAxis, gatherAxisBackward, oneHotRows } from '../kernels/layout/index.js';
 export { reduce, reduceBackward, softmaxAxis, softmaxAxisBackward } from '../kernels/reduce/index.js';
 export { batchMatMul } from '../kernels/linalg/index.js';
+export { minPool2d, minPool2dBackward, sumPool2d, sumPool2dBackward, l2Pool2d, l2Pool2dBackward } from '../kernels/pool2d/index.js';
