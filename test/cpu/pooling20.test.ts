@@ -70,6 +70,30 @@ describe('min, sum and L2 pooling (cpu): hand-computed answers', () => {
     expectClose(dx, [0, 0, 6, 0, 0, 0, 8, 0], { atol: 1e-6, rtol: 1e-6 }, 'zero-norm window');
   });
 
+  it("'same' windows at a batch boundary read nothing from the neighbouring image", () => {
+    // three 3x2 images: 100s, then 1..6, then 100s; 3x3 'same' windows at stride 1
+    const big = [100, 100, 100, 100, 100, 100];
+    const x = t([...big, 1, 2, 3, 4, 5, 6, ...big], [3, 3, 2, 1]);
+    const p: Pool2dParams = { poolSize: [3, 3], strides: [1, 1], padding: 'same' };
+    // rows 0-1 for output row 0, rows 0-2 for row 1, rows 1-2 for row 2; every window spans both columns
+    expect(values(minPool2d(x, p)).slice(6, 12)).toEqual([1, 1, 1, 1, 3, 3]);
+    expect(values(sumPool2d(x, p)).slice(6, 12)).toEqual([10, 10, 21, 21, 18, 18]);
+    expect(values(sumPool2d(x, p)).slice(0, 6)).toEqual([400, 400, 600, 600, 400, 400]);
+    expectClose(values(l2Pool2d(x, p)).slice(6, 12), [30, 30, 91, 91, 86, 86].map(Math.sqrt), { atol: 0, rtol: 1e-6 }, 'l2 middle image');
+    const ones = t(new Array(18).fill(1), [3, 3, 2, 1]);
+    // sum: each pixel gets one per window holding it (2 rows of windows at the edges, 3 in the middle, times 2 columns)
+    expect(values(sumPool2dBackward(ones, [3, 3, 2, 1], p)).slice(6, 12)).toEqual([4, 4, 6, 6, 4, 4]);
+    // min: the middle image's 1 wins rows 0-1 (four windows), its 3 wins row 2 (two)
+    expect(values(minPool2dBackward(ones, x, p)).slice(6, 12)).toEqual([4, 0, 2, 0, 0, 0]);
+  });
+
+  it('min pooling: +Infinity ties go to the first cell, -Infinity wins', () => {
+    const p: Pool2dParams = { poolSize: [1, 3], strides: [1, 3], padding: 'valid' };
+    const x = t([Infinity, Infinity, Infinity, 2, -Infinity, -Infinity], [1, 1, 6, 1]);
+    expect(values(minPool2d(x, p))).toEqual([Infinity, -Infinity]);
+    expect(values(minPool2dBackward(t([1, 1], [1, 1, 2, 1]), x, p))).toEqual([1, 0, 0, 0, 1, 0]);
+  });
+
   it('global pools are pools over the whole image', () => {
     const x = t([1, -2, 3, 4, -5, 6], [1, 3, 1, 2]);
     const p: Pool2dParams = { poolSize: [3, 1], strides: [3, 1], padding: 'valid' };
@@ -145,9 +169,10 @@ describe('min, sum and L2 pooling agree with the same quantities built from TF.j
     const r = randomValues(ymin.size, 12);
     const c = shape[3];
     const [kh, kw] = p.poolSize;
+    const strides: [number, number] = [p.strides[0], p.strides[1]];
     const ones = tf.ones([kh, kw, c, 1]) as tf.Tensor4D;
-    const tfMin = (v: tf.Tensor) => tf.neg(tf.maxPool(tf.neg(v) as tf.Tensor4D, [kh, kw], p.strides, p.padding));
-    const tfSum = (v: tf.Tensor) => tf.depthwiseConv2d(v as tf.Tensor4D, ones, p.strides, p.padding);
+    const tfMin = (v: tf.Tensor) => tf.neg(tf.maxPool(tf.neg(v) as tf.Tensor4D, [kh, kw], strides, p.padding));
+    const tfSum = (v: tf.Tensor) => tf.depthwiseConv2d(v as tf.Tensor4D, ones, strides, p.padding);
     const tfL2 = (v: tf.Tensor) => tf.sqrt(tfSum(tf.square(v)));
     const tx = tf.tensor4d(xv, shape as [number, number, number, number]);
     const tr = tf.tensor(r, yShape);
