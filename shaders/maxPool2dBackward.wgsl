@@ -3,7 +3,8 @@
 // pixel, as a gather: no two invocations write one element, no atomics. One
 // invocation per input pixel and channel group (vec4s when c % 4 == 0); where
 // windows are disjoint (PER_WINDOW) one per window, which finds its arg-max
-// once and writes its whole cell (dy at the arg-max, 0 elsewhere).
+// once and writes its whole cell (dy at the arg-max, 0 elsewhere). With MIN
+// (the minPool2dBackward pipelines) the first minimum instead (strict <).
 // p: the uniforms declared with this shader in src/kernels/pool2d/webgpu.ts.
 
 //! include lib/invocation.wgsl
@@ -11,6 +12,7 @@
 //! include lib/firstMax.wgsl
 override VEC4: bool = false;  // set only when c % 4 == 0
 override PER_WINDOW: bool = false;  // set only when sh >= kh and sw >= kw
+override MIN: bool = false;  // min pooling: route to the first minimum
 
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> dy4: array<vec4f>;  // the same buffer as dy, viewed as vec4

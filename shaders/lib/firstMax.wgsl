@@ -1,7 +1,9 @@
 // The first maximum of pooling window (b, oi, oj) over its real pixels, in
 // row-major order with a strict > (as TensorFlow), per lane of a channel
 // group: its value and its tap ki * kw + kj. Needs the pool uniforms, the
-// override VEC4 and x bound both as f32s (x) and as vec4s (x4).
+// overrides VEC4 and MIN and x bound both as f32s (x) and as vec4s (x4).
+// MIN (min pooling) scans -x instead: its first maximum is x's first minimum
+// (strict <), and the value it returns is -min; negation is exact.
 struct FirstMax { value: vec4f, tap: vec4u }
 
 // Item o of a kernel over (pixel, channel group): the pixel and the group's first channel.
@@ -12,8 +14,9 @@ fn pixelAndChannel(o: u32) -> vec2u {
 }
 
 fn loadX(at: u32) -> vec4f {
-  if (VEC4) { return x4[at / 4u]; }
-  return vec4f(x[at]);
+  var v: vec4f;
+  if (VEC4) { v = x4[at / 4u]; } else { v = vec4f(x[at]); }
+  return select(v, -v, MIN);
 }
 
 fn firstMax(b: u32, oi: u32, oj: u32, ch: u32) -> FirstMax {

@@ -85,6 +85,12 @@ export const KERNELS = {
   softmaxAxis: reduce.softmaxAxisKernel,
   softmaxAxisBackward: reduce.softmaxAxisBackwardKernel,
   batchMatMul: linalg.batchMatMulKernel,
+  minPool2d: pool2d.minPool2dKernel,
+  minPool2dBackward: pool2d.minPool2dBackwardKernel,
+  sumPool2d: pool2d.sumPool2dKernel,
+  sumPool2dBackward: pool2d.sumPool2dBackwardKernel,
+  l2Pool2d: pool2d.l2Pool2dKernel,
+  l2Pool2dBackward: pool2d.l2Pool2dBackwardKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;

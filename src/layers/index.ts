@@ -12,6 +12,7 @@ import { Add, Concatenate } from './merge.js';
 import { LocallyConnected2D, type LocallyConnected2DArgs } from './locallyConnected.js';
 import { InputLayer, type InputLayerArgs } from './input.js';
 import { DepthwiseConv2D, SeparableConv2D, type DepthwiseConv2DArgs, type SeparableConv2DArgs } from './depthwiseConv.js';
+import { GlobalL2Pooling2D, GlobalMinPooling2D, GlobalSumPooling2D, L2Pooling2D, MinPooling2D, SumPooling2D } from './pooling.js';
 
 export const conv2d = (args: Conv2DArgs): Conv2D => new Conv2D(args);
 export const dense = (args: DenseArgs): Dense => new Dense(args);
@@ -37,6 +38,13 @@ export const locallyConnected2d = (args: LocallyConnected2DArgs): LocallyConnect
 export const inputLayer = (args: InputLayerArgs): InputLayer => new InputLayer(args);
 export const depthwiseConv2d = (args: DepthwiseConv2DArgs): DepthwiseConv2D => new DepthwiseConv2D(args);
 export const separableConv2d = (args: SeparableConv2DArgs): SeparableConv2D => new SeparableConv2D(args);
+// webcnn extras (no TF.js layer): min, sum and L2-norm pooling and their global forms.
+export const minPooling2d = (args: Pooling2DArgs = {}): MinPooling2D => new MinPooling2D(args);
+export const sumPooling2d = (args: Pooling2DArgs = {}): SumPooling2D => new SumPooling2D(args);
+export const l2Pooling2d = (args: Pooling2DArgs = {}): L2Pooling2D => new L2Pooling2D(args);
+export const globalMinPooling2d = (args: GlobalPooling2DArgs = {}): GlobalMinPooling2D => new GlobalMinPooling2D(args);
+export const globalSumPooling2d = (args: GlobalPooling2DArgs = {}): GlobalSumPooling2D => new GlobalSumPooling2D(args);
+export const globalL2Pooling2d = (args: GlobalPooling2DArgs = {}): GlobalL2Pooling2D => new GlobalL2Pooling2D(args);
 
 export {
   Conv2D, Dense, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape,
@@ -44,6 +52,7 @@ export {
   LocallyConnected2D, InputLayer, DepthwiseConv2D, SeparableConv2D,
 };
 export type { DepthwiseConv2DArgs, SeparableConv2DArgs } from './depthwiseConv.js';
+export { MinPooling2D, SumPooling2D, L2Pooling2D, GlobalMinPooling2D, GlobalSumPooling2D, GlobalL2Pooling2D };
 export { Layer, LayerVariable, SymbolicTensor, Node } from './layer.js';
 export type { LayerArgs, LayerConfig, ConfigValue, SymShape, BackwardOptions, LayerGrads, ApplyArgs, CallArgs } from './layer.js';
 export type { ActivationName } from './activations.js';

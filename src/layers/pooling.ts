@@ -1,5 +1,8 @@
 // Pooling layers. Global pools are plain pools whose window is the whole
-// image, reshaped from [n, 1, 1, c] to [n, c].
+// image, reshaped from [n, 1, 1, c] to [n, c]. Min, sum and L2-norm pooling
+// (and their global forms) are webcnn extras with no TF.js or Keras layer:
+// their configs are MaxPooling2D's (GlobalMaxPooling2D's), so webcnn saves and
+// loads them, but TF.js's loadLayersModel does not know their class names.
 
 import type { Pool2dParams } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
@@ -17,10 +20,27 @@ export interface Pooling2DArgs extends LayerArgs {
   dataFormat?: 'channelsLast';
 }
 
-type Kind = 'max' | 'avg';
+type Kind = 'max' | 'avg' | 'min' | 'sum' | 'l2';
 
-/** max: backward needs x to find each window's maximum; avg: only x's shape. */
-interface Saved { x: Tensor }
+/** max, min: backward needs x to find each window's extreme; avg, sum: only x's shape; l2: x and y (the norms). */
+interface Saved { x: Tensor; y: Tensor }
+
+/** Each kind's forward and backward kernels. */
+const POOL_OPS: Readonly<Record<Kind, {
+  forward: (x: Tensor, p: Pool2dParams) => Tensor;
+  backward: (dy: Tensor, x: Tensor, y: Tensor, p: Pool2dParams) => Tensor;
+}>> = {
+  // dy goes to the first maximum of each window
+  max: { forward: ops.maxPool2d, backward: (dy, x, _y, p) => ops.maxPool2dBackward(dy, x, p) },
+  // spread evenly over it
+  avg: { forward: ops.avgPool2d, backward: (dy, x, _y, p) => ops.avgPool2dBackward(dy, x.shape, p) },
+  // to the first minimum
+  min: { forward: ops.minPool2d, backward: (dy, x, _y, p) => ops.minPool2dBackward(dy, x, p) },
+  // whole to every pixel of it
+  sum: { forward: ops.sumPool2d, backward: (dy, x, _y, p) => ops.sumPool2dBackward(dy, x.shape, p) },
+  // dy * x / norm, 0 where the norm is 0
+  l2: { forward: ops.l2Pool2d, backward: ops.l2Pool2dBackward },
+};
 
 abstract class Pooling2D extends Layer<Saved> {
   readonly poolSize: [number, number];
@@ -50,14 +70,13 @@ abstract class Pooling2D extends Layer<Saved> {
   // x [n, h, w, c] -> y [n, oh, ow, c]
   override forward(xs: Tensor[], _training: boolean): [Tensor, Saved] {
     const x = xs[0];
-    const y = this.kind === 'max' ? ops.maxPool2d(x, this.params()) : ops.avgPool2d(x, this.params());
-    return [y, { x }];
+    const y = POOL_OPS[this.kind].forward(x, this.params());
+    return [y, { x, y }];
   }
 
-  override backward(dy: Tensor, { x }: Saved, opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, { x, y }: Saved, opts: BackwardOptions): LayerGrads {
     if (!opts.needInputGrads) return { dxs: [null], dWeights: [] };
-    // max: dy goes to the first maximum of each window; avg: spread evenly over it
-    const dx = this.kind === 'max' ? ops.maxPool2dBackward(dy, x, this.params()) : ops.avgPool2dBackward(dy, x.shape, this.params());
+    const dx = POOL_OPS[this.kind].backward(dy, x, y, this.params());
     return { dxs: [dx], dWeights: [] };
   }
 
@@ -106,14 +125,14 @@ abstract class GlobalPooling2D extends Layer<Saved> {
     const x = xs[0];
     const [n, , , c] = x.shape;
     expectInputRank(this, x.shape, 4, '[batch, height, width, channels]');
-    const y = this.kind === 'max' ? ops.maxPool2d(x, this.params(x)) : ops.avgPool2d(x, this.params(x));
-    return [y.reshape([n, c]), { x }];
+    const y = POOL_OPS[this.kind].forward(x, this.params(x));
+    return [y.reshape([n, c]), { x, y }];
   }
 
-  override backward(dy: Tensor, { x }: Saved, opts: BackwardOptions): LayerGrads {
+  override backward(dy: Tensor, { x, y }: Saved, opts: BackwardOptions): LayerGrads {
     if (!opts.needInputGrads) return { dxs: [null], dWeights: [] };
     const dy4 = dy.reshape([x.shape[0], 1, 1, x.shape[3]]);
-    const dx = this.kind === 'max' ? ops.maxPool2dBackward(dy4, x, this.params(x)) : ops.avgPool2dBackward(dy4, x.shape, this.params(x));
+    const dx = POOL_OPS[this.kind].backward(dy4, x, y, this.params(x));
     return { dxs: [dx], dWeights: [] };
   }
 
@@ -133,5 +152,55 @@ export class GlobalMaxPooling2D extends GlobalPooling2D {
   override readonly className = 'GlobalMaxPooling2D';
   constructor(args: GlobalPooling2DArgs = {}) {
     super(args, 'global_max_pooling2d', 'max');
+  }
+}
+
+// webcnn extras: no TF.js or Keras layer has these names (see the file's head).
+
+/** Min pooling: the minimum of each window (webcnn's; the gradient goes to the first minimum). */
+export class MinPooling2D extends Pooling2D {
+  override readonly className = 'MinPooling2D';
+  constructor(args: Pooling2DArgs = {}) {
+    super(args, 'min_pooling2d', 'min');
+  }
+}
+
+/** Sum pooling: the sum of each window's real pixels (webcnn's; the gradient is one). */
+export class SumPooling2D extends Pooling2D {
+  override readonly className = 'SumPooling2D';
+  constructor(args: Pooling2DArgs = {}) {
+    super(args, 'sum_pooling2d', 'sum');
+  }
+}
+
+/** L2-norm pooling: sqrt of the sum of squares of each window (webcnn's; the gradient is x / norm, 0 where the norm is 0). */
+export class L2Pooling2D extends Pooling2D {
+  override readonly className = 'L2Pooling2D';
+  constructor(args: Pooling2DArgs = {}) {
+    super(args, 'l2_pooling2d', 'l2');
+  }
+}
+
+/** The minimum of each channel over the whole image: [n, h, w, c] -> [n, c] (webcnn's). */
+export class GlobalMinPooling2D extends GlobalPooling2D {
+  override readonly className = 'GlobalMinPooling2D';
+  constructor(args: GlobalPooling2DArgs = {}) {
+    super(args, 'global_min_pooling2d', 'min');
+  }
+}
+
+/** The sum of each channel over the whole image: [n, h, w, c] -> [n, c] (webcnn's). */
+export class GlobalSumPooling2D extends GlobalPooling2D {
+  override readonly className = 'GlobalSumPooling2D';
+  constructor(args: GlobalPooling2DArgs = {}) {
+    super(args, 'global_sum_pooling2d', 'sum');
+  }
+}
+
+/** The L2 norm of each channel over the whole image: [n, h, w, c] -> [n, c] (webcnn's). */
+export class GlobalL2Pooling2D extends GlobalPooling2D {
+  override readonly className = 'GlobalL2Pooling2D';
+  constructor(args: GlobalPooling2DArgs = {}) {
+    super(args, 'global_l2_pooling2d', 'l2');
   }
 }

@@ -21,3 +21,4 @@ export { stridedCopy, concatAxis, tileSum, gatherAxis, gatherAxisBackward, oneHo
 export { reduce, reduceBackward, softmaxAxis, softmaxAxisBackward } from '../kernels/reduce/index.js';
 export { batchMatMul } from '../kernels/linalg/index.js';
 export { depthwiseConv2dRaw as depthwiseConv2d, depthwiseConv2dBackwardInput, depthwiseConv2dBackwardFilter } from '../kernels/depthwise/index.js';
+export { minPool2d, minPool2dBackward, sumPool2d, sumPool2dBackward, l2Pool2d, l2Pool2dBackward } from '../kernels/pool2d/index.js';

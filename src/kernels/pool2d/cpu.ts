@@ -1,6 +1,7 @@
-// Max and average pooling over NHWC windows, with their backward passes.
-// Padded cells ('same') are outside the image: they never win a max and are
-// not counted in an average, as in TensorFlow.
+// Max, average, min, sum and L2-norm pooling over NHWC windows, with their
+// backward passes. Padded cells ('same') are outside the image: they never win
+// a max or a min, are not counted in an average and add nothing to a sum or a
+// norm, as in TensorFlow (min, sum and L2 are webcnn's, on the same windows).
 
 import type { Pool2dParams, Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
@@ -108,4 +109,130 @@ export function avgPool2dBackward(dy: Tensor, xShape: Shape, p: Pool2dParams): T
         }
       }
   return cpuTensor(dx, xShape);
+}
+
+/**
+ * Index (into x) of the first minimum of window (b, oi, oj, ch) in row-major
+ * scan order (strict <), the mirror of argmax: min pooling's gradient goes there.
+ */
+function argmin(xv: Float32Array, g: WindowGeometry, b: number, oi: number, oj: number, ch: number): number {
+  let best = -1;
+  let bestValue = Infinity;
+  for (let ki = 0; ki < g.kh; ki++) {
+    const i = oi * g.sh + ki - g.padTop;
+    if (i < 0 || i >= g.h) continue;
+    for (let kj = 0; kj < g.kw; kj++) {
+      const j = oj * g.sw + kj - g.padLeft;
+      if (j < 0 || j >= g.w) continue;
+      const at = ((b * g.h + i) * g.w + j) * g.c + ch;
+      if (best < 0 || xv[at] < bestValue) {
+        best = at;
+        bestValue = xv[at];
+      }
+    }
+  }
+  return best;
+}
+
+export function minPool2d(x: Tensor, p: Pool2dParams): Tensor {
+  const g = geometry('minPool2d', x.shape, p);
+  const xv = vals(x);
+  const y = new Float32Array(g.n * g.oh * g.ow * g.c);
+  let o = 0;
+  for (let b = 0; b < g.n; b++)
+    for (let oi = 0; oi < g.oh; oi++)
+      for (let oj = 0; oj < g.ow; oj++)
+        for (let ch = 0; ch < g.c; ch++) y[o++] = xv[argmin(xv, g, b, oi, oj, ch)];
+  return cpuTensor(y, [g.n, g.oh, g.ow, g.c]);
+}
+
+/** Routes each dy to the first minimum of its window, recomputed from x. */
+export function minPool2dBackward(dy: Tensor, x: Tensor, p: Pool2dParams): Tensor {
+  const g = geometry('minPool2dBackward', x.shape, p);
+  const xv = vals(x);
+  const dv = vals(dy);
+  const dx = new Float32Array(x.size);
+  let o = 0;
+  for (let b = 0; b < g.n; b++)
+    for (let oi = 0; oi < g.oh; oi++)
+      for (let oj = 0; oj < g.ow; oj++)
+        for (let ch = 0; ch < g.c; ch++) dx[argmin(xv, g, b, oi, oj, ch)] += dv[o++];
+  return cpuTensor(dx, x.shape);
+}
+
+/** Sum (l2 false) or square root of the sum of squares (l2 true) of each window's real pixels. */
+function sumOrNorm(op: string, x: Tensor, p: Pool2dParams, l2: boolean): Tensor {
+  const g = geometry(op, x.shape, p);
+  const xv = vals(x);
+  const y = new Float32Array(g.n * g.oh * g.ow * g.c);
+  let o = 0;
+  for (let b = 0; b < g.n; b++)
+    for (let oi = 0; oi < g.oh; oi++)
+      for (let oj = 0; oj < g.ow; oj++) {
+        const { i0, i1, j0, j1 } = windowBounds(g, oi, oj);
+        for (let ch = 0; ch < g.c; ch++) {
+          let s = 0;
+          for (let i = i0; i < i1; i++)
+            for (let j = j0; j < j1; j++) {
+              const v = xv[((b * g.h + i) * g.w + j) * g.c + ch];
+              s += l2 ? v * v : v;
+            }
+          y[o++] = l2 ? Math.sqrt(s) : s;
+        }
+      }
+  return cpuTensor(y, [g.n, g.oh, g.ow, g.c]);
+}
+
+export function sumPool2d(x: Tensor, p: Pool2dParams): Tensor {
+  return sumOrNorm('sumPool2d', x, p, false);
+}
+
+/** Each dy goes whole (gradient one) to every real pixel of its window. */
+export function sumPool2dBackward(dy: Tensor, xShape: Shape, p: Pool2dParams): Tensor {
+  const g = geometry('sumPool2dBackward', xShape, p);
+  const dv = vals(dy);
+  const dx = new Float32Array(g.n * g.h * g.w * g.c);
+  let o = 0;
+  for (let b = 0; b < g.n; b++)
+    for (let oi = 0; oi < g.oh; oi++)
+      for (let oj = 0; oj < g.ow; oj++) {
+        const { i0, i1, j0, j1 } = windowBounds(g, oi, oj);
+        for (let ch = 0; ch < g.c; ch++) {
+          const d = dv[o++];
+          for (let i = i0; i < i1; i++)
+            for (let j = j0; j < j1; j++) dx[((b * g.h + i) * g.w + j) * g.c + ch] += d;
+        }
+      }
+  return cpuTensor(dx, xShape);
+}
+
+export function l2Pool2d(x: Tensor, p: Pool2dParams): Tensor {
+  return sumOrNorm('l2Pool2d', x, p, true);
+}
+
+/**
+ * dx = sum over the windows covering a pixel of dy * x / norm, where norm is
+ * that window's output y; a window whose norm is 0 (all its pixels 0) adds 0.
+ */
+export function l2Pool2dBackward(dy: Tensor, x: Tensor, y: Tensor, p: Pool2dParams): Tensor {
+  const g = geometry('l2Pool2dBackward', x.shape, p);
+  const xv = vals(x);
+  const yv = vals(y);
+  const dv = vals(dy);
+  // Per pixel: sum of dy / norm over its windows, then times x.
+  const share = new Float64Array(x.size);
+  let o = 0;
+  for (let b = 0; b < g.n; b++)
+    for (let oi = 0; oi < g.oh; oi++)
+      for (let oj = 0; oj < g.ow; oj++) {
+        const { i0, i1, j0, j1 } = windowBounds(g, oi, oj);
+        for (let ch = 0; ch < g.c; ch++, o++) {
+          const d = yv[o] === 0 ? 0 : dv[o] / yv[o];
+          for (let i = i0; i < i1; i++)
+            for (let j = j0; j < j1; j++) share[((b * g.h + i) * g.w + j) * g.c + ch] += d;
+        }
+      }
+  const dx = new Float32Array(x.size);
+  for (let i = 0; i < x.size; i++) dx[i] = xv[i] * share[i];
+  return cpuTensor(dx, x.shape);
 }
