@@ -35,8 +35,8 @@ fn isFinite(x: f32) -> bool {
 // tf.math.in_top_k: fewer than p.top classes score strictly higher than the
 // target (ties at the boundary are in); never when a score in the row is NaN
 // or infinite.
-fn inTopK(o: u32, target: u32) -> bool {
-  let v = yPred[o + target];
+fn inTopK(o: u32, c: u32) -> bool {
+  let v = yPred[o + c];
   if (!isFinite(v)) { return false; }
   var higher = 0u;
   for (var j = 0u; j < p.k; j++) {
