@@ -149,6 +149,16 @@ describe('compile: the new metric names', () => {
     expect(rec2).toBeCloseTo((8 * part('recall', 0, 8) + 4 * part('recall', 8, 4)) / 12, 6);
   });
 
+  it('another k: a metric function around wc.ops.metric, logged under its name', async () => {
+    const m = classifier(8, 'softmax');
+    const top3 = (t: wc.Tensor, p: wc.Tensor) => wc.ops.metric('topKCategoricalAccuracy', t, p, 3);
+    m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: [top3] });
+    const y = wc.tensor(Array.from({ length: 12 * 8 }, (_, i) => (i % 8 === (Math.floor(i / 8) * 5) % 8 ? 1 : 0)), [12, 8]);
+    const [, v] = await m.evaluate(x, y, { batchSize: 12 });
+    expect(v).toBeCloseTo(value(metric('topKCategoricalAccuracy', y, m.predict(x) as wc.Tensor, 3)), 6);
+    expect(Object.keys((await m.fit(x, y, { batchSize: 12 })).history)).toContain('top3');
+  });
+
   it('an unknown metric name lists the new ones', () => {
     const m = classifier(2, 'softmax');
     expect(() => m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['top5' as 'precision'] }))
