@@ -70,7 +70,11 @@ export type MetricKind =
   | 'sparseCategoricalAccuracy'
   | 'binaryAccuracy'
   | 'meanSquaredError'
-  | 'meanAbsoluteError';
+  | 'meanAbsoluteError'
+  | 'topKCategoricalAccuracy'
+  | 'sparseTopKCategoricalAccuracy'
+  | 'precision'
+  | 'recall';
 
 export interface BatchNormTrainResult {
   y: Tensor;

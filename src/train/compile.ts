@@ -8,7 +8,8 @@ import type { Compiled, LossFunction, MetricFunction, ResolvedMetric, TrainableM
 
 export type LossIdentifier = LossKind | 'mse' | 'mae' | 'mape' | 'msle' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy'
   | 'binary_crossentropy' | 'mean_squared_error' | 'mean_absolute_error';
-export type MetricIdentifier = 'accuracy' | 'acc' | MetricKind | 'mse' | 'mae' | 'MSE' | 'MAE';
+export type MetricIdentifier = 'accuracy' | 'acc' | MetricKind | 'mse' | 'mae' | 'MSE' | 'MAE'
+  | 'top_k_categorical_accuracy' | 'sparse_top_k_categorical_accuracy';
 
 export interface CompileArgs {
   optimizer: OptimizerName | Optimizer;
@@ -39,6 +40,10 @@ const METRIC_ALIASES: Record<string, MetricKind> = {
   mse: 'meanSquaredError', MSE: 'meanSquaredError', meanSquaredError: 'meanSquaredError',
   mae: 'meanAbsoluteError', MAE: 'meanAbsoluteError', meanAbsoluteError: 'meanAbsoluteError',
   categoricalAccuracy: 'categoricalAccuracy', sparseCategoricalAccuracy: 'sparseCategoricalAccuracy', binaryAccuracy: 'binaryAccuracy',
+  // Keras's top-k (k = 5) accuracies, precision and recall (threshold 0.5), under TF.js's and Keras's names
+  topKCategoricalAccuracy: 'topKCategoricalAccuracy', top_k_categorical_accuracy: 'topKCategoricalAccuracy',
+  sparseTopKCategoricalAccuracy: 'sparseTopKCategoricalAccuracy', sparse_top_k_categorical_accuracy: 'sparseTopKCategoricalAccuracy',
+  precision: 'precision', recall: 'recall',
 };
 
 /**

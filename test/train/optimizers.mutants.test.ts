@@ -221,9 +221,10 @@ describe('compile: names', () => {
   });
 
   it('unknown metrics list the valid names', () => {
-    for (const id of ['precision', 'toString']) {
+    for (const id of ['auc', 'toString']) {
       expect(() => denseModel().compile({ optimizer: 'sgd', loss: 'mse', metrics: [id as never] })).toThrow(
-        `Sequential.compile: unknown metric ${JSON.stringify(id)}; expected one of 'accuracy', 'acc', 'mse', 'MSE', 'meanSquaredError', 'mae', 'MAE', 'meanAbsoluteError', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'binaryAccuracy'`);
+        `Sequential.compile: unknown metric ${JSON.stringify(id)}; expected one of 'accuracy', 'acc', 'mse', 'MSE', 'meanSquaredError', 'mae', 'MAE', 'meanAbsoluteError', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'binaryAccuracy', `
+        + `'topKCategoricalAccuracy', 'top_k_categorical_accuracy', 'sparseTopKCategoricalAccuracy', 'sparse_top_k_categorical_accuracy', 'precision', 'recall'`);
     }
   });
 

@@ -161,13 +161,58 @@ function argMax(v: Float32Array, o: number, k: number): number {
   return best;
 }
 
-/** The batch mean of a metric, as a scalar tensor of shape []. */
-export function metric(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor {
+/**
+ * tf.math.in_top_k, which Keras's top-k accuracies call: the target class is in
+ * the top `top` when fewer than `top` classes score strictly higher than it (so
+ * ties at the boundary count as in), and never when any score in the row (the
+ * target's included) is NaN or infinite, or the target is not a class.
+ */
+function inTopK(p: Float32Array, o: number, k: number, target: number, top: number): boolean {
+  if (!(target >= 0 && target < k)) return false;
+  const v = p[o + target];
+  if (!Number.isFinite(v)) return false;
+  let higher = 0;
+  for (let j = 0; j < k; j++) {
+    const q = p[o + j];
+    if (!Number.isFinite(q)) return false;
+    if (q > v) higher++;
+  }
+  return higher < top;
+}
+
+/**
+ * Keras's precision (TP / (TP + FP)) or recall (TP / (TP + FN)) of the whole
+ * batch, threshold 0.5: a prediction > 0.5 is positive (tf.greater), a label
+ * is positive when it is not 0 (Keras casts it to bool); 0 when the
+ * denominator is 0 (divide_no_nan).
+ */
+function ratio(kind: 'precision' | 'recall', t: Float32Array, p: Float32Array): number {
+  let tp = 0;
+  let other = 0;
+  for (let i = 0; i < p.length; i++) {
+    const predicted = p[i] > 0.5;
+    const actual = t[i] !== 0;
+    if (predicted && actual) tp++;
+    else if (kind === 'precision' ? predicted : actual) other++;
+  }
+  return tp + other > 0 ? tp / (tp + other) : 0;
+}
+
+/** The batch mean of a metric (precision, recall: the batch's ratio), as a scalar tensor of shape []. */
+export function metric(kind: MetricKind, yTrue: Tensor, yPred: Tensor, top = 5): Tensor {
   const { rows, k } = rowsOf(yPred);
   const p = vals(yPred);
   const t = vals(yTrue);
+  if (kind === 'precision' || kind === 'recall') return cpuTensor(new Float32Array([ratio(kind, t, p)]), []);
   let total = 0;
   switch (kind) {
+    case 'topKCategoricalAccuracy':
+      for (let r = 0; r < rows; r++) total += inTopK(p, r * k, k, argMax(t, r * k, k), top) ? 1 : 0;
+      break;
+    case 'sparseTopKCategoricalAccuracy':
+      // Keras casts the float label to an integer (truncation).
+      for (let r = 0; r < rows; r++) total += inTopK(p, r * k, k, Math.trunc(t[r]), top) ? 1 : 0;
+      break;
     case 'categoricalAccuracy':
       for (let r = 0; r < rows; r++) total += argMax(t, r * k, k) === argMax(p, r * k, k) ? 1 : 0;
       break;

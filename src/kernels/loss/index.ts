@@ -18,7 +18,11 @@ export const LOSS_KINDS: readonly LossKind[] = [
 
 export const METRIC_KINDS: readonly MetricKind[] = [
   'categoricalAccuracy', 'sparseCategoricalAccuracy', 'binaryAccuracy', 'meanSquaredError', 'meanAbsoluteError',
+  'topKCategoricalAccuracy', 'sparseTopKCategoricalAccuracy', 'precision', 'recall',
 ];
+
+/** Keras's k for the top-k accuracies. */
+export const DEFAULT_TOP_K = 5;
 
 function expectKind<K extends string>(name: string, kind: K, valid: readonly K[]): void {
   if (!valid.includes(kind)) {
@@ -79,9 +83,10 @@ export const softmaxCrossEntropyBackwardKernel = defineKernel({
 
 export const metricKernel = defineKernel({
   name: 'metric',
-  check(kind: MetricKind, yTrue: Tensor, yPred: Tensor) {
+  check(kind: MetricKind, yTrue: Tensor, yPred: Tensor, k: number = DEFAULT_TOP_K) {
     expectKind('metric', kind, METRIC_KINDS);
-    expectTargets('metric', kind === 'sparseCategoricalAccuracy', yTrue, yPred);
+    expectTargets('metric', kind === 'sparseCategoricalAccuracy' || kind === 'sparseTopKCategoricalAccuracy', yTrue, yPred);
+    if (!(Number.isInteger(k) && k >= 1 && k <= 0xffffffff)) throw new Error(`metric: expected k (of the top-k accuracies) to be a positive integer, got ${k}`);
   },
   cpu: cpu.metric,
   webgpu: gpu.metric,
@@ -112,7 +117,12 @@ export const lossBackward = op(lossBackwardKernel);
  * logits. sparse: yTrue holds class indices, shape [batch] or [batch, 1].
  */
 export const softmaxCrossEntropyBackward = op(softmaxCrossEntropyBackwardKernel);
-/** The batch mean of a metric, as a scalar. */
+/**
+ * The batch mean of a metric, as a scalar. k (default 5) is the top-k
+ * accuracies' k; the other kinds ignore it. precision and recall are the
+ * batch's ratio (not a mean of rows): TP / (TP + FP) and TP / (TP + FN), a
+ * prediction > 0.5 positive, a label != 0 positive, 0 when the denominator is 0.
+ */
 export const metric = op(metricKernel);
 /**
  * How many values of labels are not class indices for `classes` classes

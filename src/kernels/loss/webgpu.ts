@@ -1,8 +1,8 @@
 // Losses, their gradients (the fused softmax + cross-entropy one too),
 // metrics and weight penalties. Per-row (or per-element) values go to a
 // scratch buffer, and sum.wgsl reduces them to the scalar batch mean.
-// Shaders: lossRows.wgsl, lossGrad.wgsl, metricRows.wgsl, penalty.wgsl, sum.wgsl,
-// labelCheck.wgsl.
+// Shaders: lossRows.wgsl, lossGrad.wgsl, metricRows.wgsl, metricRatio.wgsl
+// (precision, recall), penalty.wgsl, sum.wgsl, labelCheck.wgsl.
 
 import type { LossKind, MetricKind } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
@@ -14,6 +14,7 @@ import lossGradCode from '../../../shaders/lossGrad.wgsl?raw';
 import metricRowsCode from '../../../shaders/metricRows.wgsl?raw';
 import penaltyCode from '../../../shaders/penalty.wgsl?raw';
 import labelCheckCode from '../../../shaders/labelCheck.wgsl?raw';
+import metricRatioCode from '../../../shaders/metricRatio.wgsl?raw';
 
 /** The KIND override of lossRows.wgsl and lossGrad.wgsl. */
 const LOSS: Record<LossKind, number> = {
@@ -22,8 +23,10 @@ const LOSS: Record<LossKind, number> = {
 };
 const FUSED_DENSE = 7;
 const FUSED_SPARSE = 8;
-const METRIC: Record<MetricKind, number> = {
+/** metricRows.wgsl's KIND; precision and recall are metricRatio.wgsl's RECALL 0 and 1. */
+const METRIC: Record<Exclude<MetricKind, 'precision' | 'recall'>, number> = {
   categoricalAccuracy: 0, sparseCategoricalAccuracy: 1, binaryAccuracy: 2, meanSquaredError: 3, meanAbsoluteError: 4,
+  topKCategoricalAccuracy: 5, sparseTopKCategoricalAccuracy: 6,
 };
 
 // One invocation per row: rows are few, so smaller workgroups. WG must be given
@@ -33,14 +36,19 @@ const ROW_WG = 64;
 const rowUniforms = { rows: 'u32', k: 'u32' } as const;
 const penaltyUniforms = { n: 'u32', l1: 'f32', l2: 'f32' } as const;
 const labelCheckUniforms = { n: 'u32', classes: 'u32' } as const;
+/** yPred is [rows, k]; top is the top-k accuracies' k. */
+const metricUniforms = { rows: 'u32', k: 'u32', top: 'u32' } as const;
+const ratioUniforms = { n: 'u32' } as const;
 
 type RowSpec = PipelineSpec<typeof rowUniforms>;
 const rowsSpec = (kind: number): RowSpec =>
   ({ name: 'lossRows', code: lossRowsCode, uniforms: rowUniforms, constants: { KIND: kind, WG: ROW_WG } });
 const gradSpec = (kind: number): RowSpec =>
   ({ name: 'lossGrad', code: lossGradCode, uniforms: rowUniforms, constants: { KIND: kind, WG: ROW_WG } });
-const metricSpec = (kind: number): RowSpec =>
-  ({ name: 'metricRows', code: metricRowsCode, uniforms: rowUniforms, constants: { KIND: kind, WG: ROW_WG } });
+const metricSpec = (kind: number): PipelineSpec<typeof metricUniforms> =>
+  ({ name: 'metricRows', code: metricRowsCode, uniforms: metricUniforms, constants: { KIND: kind, WG: ROW_WG } });
+const ratioSpec = (recall: number): PipelineSpec<typeof ratioUniforms> =>
+  ({ name: 'metricRatio', code: metricRatioCode, uniforms: ratioUniforms, constants: { RECALL: recall } });
 const penaltySpec = (grad: number): PipelineSpec<typeof penaltyUniforms> =>
   ({ name: 'penalty', code: penaltyCode, uniforms: penaltyUniforms, constants: { GRAD: grad } });
 
@@ -50,7 +58,7 @@ const labelCheckSpec: PipelineSpec<typeof labelCheckUniforms> =
 const lossKinds = Object.values(LOSS);
 export const pipelines: readonly PipelineSpec[] = [
   ...lossKinds.map(rowsSpec), ...[...lossKinds, FUSED_DENSE, FUSED_SPARSE].map(gradSpec),
-  ...Object.values(METRIC).map(metricSpec), penaltySpec(0), penaltySpec(1), labelCheckSpec,
+  ...Object.values(METRIC).map(metricSpec), penaltySpec(0), penaltySpec(1), labelCheckSpec, ratioSpec(0), ratioSpec(1),
 ];
 
 function rowsOf(yPred: Tensor): { rows: number; k: number } {
@@ -93,8 +101,17 @@ function gradient(ctx: GpuContext, kind: number, yTrue: Tensor, yPred: Tensor, o
   return d;
 }
 
-export function metric(ctx: GpuContext, kind: MetricKind, yTrue: Tensor, yPred: Tensor): Tensor {
-  return perRow(ctx, metricSpec(METRIC[kind]), yTrue, yPred, `metric ${kind}`);
+export function metric(ctx: GpuContext, kind: MetricKind, yTrue: Tensor, yPred: Tensor, top = 5): Tensor {
+  if (kind === 'precision' || kind === 'recall') {
+    const y = ctx.output([], `metric ${kind}`);
+    ctx.run(ratioSpec(kind === 'recall' ? 1 : 0), { n: yPred.size }, [buf(yTrue), buf(yPred), buf(y)], [1]);
+    return y;
+  }
+  const { rows, k } = rowsOf(yPred);
+  const op = `metric ${kind}`;
+  const scratch = ctx.scratch(Math.max(rows, 1), `${op} rows`);
+  ctx.run1d(metricSpec(METRIC[kind]), { rows, k, top }, [buf(yTrue), buf(yPred), scratch], rows);
+  return reduce(ctx, scratch, rows, rows === 0 ? NaN : 1 / rows, op);
 }
 
 /** How many labels are not integers in [0, classes), as a scalar: one workgroup, as sum.wgsl. */
