@@ -1,7 +1,7 @@
 // activation.wgsl: y = f(x) element-wise, for the element-wise activations.
 // KIND picks f at pipeline creation (an override, so each kind is its own
 // specialised pipeline and no branch runs per element):
-//   0 linear  1 relu  2 leakyRelu  3 elu  4 sigmoid  5 tanh
+//   0 linear  1 relu  2 leakyRelu  3 elu  4 sigmoid  5 tanh  6 relu6
 // alpha is the leakyRelu slope / elu scale and is a runtime value (a uniform).
 // p: the uniforms declared with this shader in src/kernels/activation/webgpu.ts.
 
@@ -20,6 +20,7 @@ fn f(v: f32) -> f32 {
     case 4u: { return 1.0 / (1.0 + exp(-clamp(v, -88.0, 88.0))); }
     // Some drivers compute tanh through exp and return NaN for large |v|; tanh(+-10) is +-1 in f32.
     case 5u: { return tanh(clamp(v, -10.0, 10.0)); }
+    case 6u: { return clamp(v, 0.0, 6.0); }
     default: { return v; }
   }
 }

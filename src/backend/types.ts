@@ -53,7 +53,7 @@ export interface LocallyConnected2dParams {
 export type FusedActivation = 'linear' | 'relu';
 
 /** Element-wise activations; softmax is its own op (it couples the last axis). */
-export type ActivationKind = 'linear' | 'relu' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh';
+export type ActivationKind = 'linear' | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh';
 
 export type LossKind =
   | 'categoricalCrossentropy'

@@ -21,7 +21,7 @@ export interface FusedChain {
 export type InferenceStep = { node: Node } | { chain: FusedChain };
 
 const isRelu = (node: Node): boolean =>
-  node.layer instanceof ReLU || (node.layer instanceof Activation && node.layer.activationName === 'relu');
+  (node.layer instanceof ReLU && node.layer.activationName === 'relu') || (node.layer instanceof Activation && node.layer.activationName === 'relu');
 
 /** A chain fuses only where nothing else sees its inner tensors: the conv has no activation of its own, each inner output feeds exactly the next layer and is not a model output. */
 export function inferencePlan(nodes: readonly Node[], outputs: readonly SymbolicTensor[]): InferenceStep[] {

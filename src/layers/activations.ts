@@ -7,7 +7,7 @@ import * as ops from '../ops/index.js';
 
 export type ActivationName = ActivationKind | 'softmax';
 
-export const ACTIVATION_NAMES: readonly ActivationName[] = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax'];
+export const ACTIVATION_NAMES: readonly ActivationName[] = ['linear', 'relu', 'relu6', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax'];
 
 /** alpha of the string activations: tf.leakyRelu's default slope 0.2, elu's scale 1. */
 const DEFAULT_ALPHA: Partial<Record<ActivationName, number>> = { leakyRelu: 0.2, elu: 1 };

@@ -7,6 +7,9 @@ import { Layer, singleShape, symShapeToString, type BackwardOptions, type LayerA
 import { activate, activateBackward, getActivation, type ActivationName } from './activations.js';
 import { nextSeed, seededRandom } from './initializers.js';
 import { numberIn, shown } from './args.js';
+import { greaterEqual, minimum, mul, sub, where } from '../kernels/elementwise/ops.js';
+import { zerosLike } from '../creation.js';
+import { backwardByTape, forwardByTape, type TapeSaved } from './tapeLayer.js';
 
 const passThrough = (dx: Tensor | null): LayerGrads => ({ dxs: [dx], dWeights: [] });
 
@@ -109,16 +112,61 @@ export class Activation extends ElementWise {
   }
 }
 
+export interface ReLUArgs extends LayerArgs {
+  /** The ceiling (6 makes relu6, as MobileNet's); null or absent: none. */
+  maxValue?: number | null;
+  /** Keras's: below it the output is negativeSlope · (x - threshold) (default 0). */
+  threshold?: number;
+  /** Keras's slope below the threshold (default 0). */
+  negativeSlope?: number;
+}
+
+/**
+ * Keras's and TF.js's ReLU layer: min(x, maxValue) from the threshold up,
+ * negativeSlope · (x - threshold) below. Plain relu and relu6 run as one
+ * activation kernel; other settings run as call() in the differentiable ops.
+ */
 export class ReLU extends ElementWise {
   override readonly className = 'ReLU';
-  protected readonly fn = 'relu';
+  protected readonly fn: ActivationName;
   protected readonly alpha = 0;
-  constructor(args: LayerArgs & { maxValue?: number } = {}) {
+  readonly maxValue: number | null;
+  readonly threshold: number;
+  readonly negativeSlope: number;
+  constructor(args: ReLUArgs = {}) {
     super(args, 're_lu');
-    if (args.maxValue !== undefined) throw new Error(`reLU '${this.name}': maxValue is not supported (got ${args.maxValue})`);
+    const where = `reLU '${this.name}'`;
+    this.maxValue = args.maxValue === undefined || args.maxValue === null ? null : numberIn(where, 'maxValue', args.maxValue, 0, 0, Infinity);
+    this.threshold = numberIn(where, 'threshold', args.threshold, 0, -Infinity, Infinity);
+    this.negativeSlope = numberIn(where, 'negativeSlope', args.negativeSlope, 0, 0, Infinity);
+    const plain = this.threshold === 0 && this.negativeSlope === 0;
+    this.fn = plain && this.maxValue === null ? 'relu' : plain && this.maxValue === 6 ? 'relu6' : 'linear';
+  }
+  /** Whether a kernel computes it (relu, relu6), or call()'s ops. */
+  private get byKernel(): boolean {
+    return this.fn !== 'linear';
+  }
+  override get differentiatesItself(): boolean {
+    return !this.byKernel;
+  }
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const below = this.negativeSlope === 0 ? zerosLike(x) : mul(sub(x, this.threshold), this.negativeSlope);
+    const y = where(greaterEqual(x, this.threshold), x, below);
+    return this.maxValue === null ? y : minimum(y, this.maxValue);
+  }
+  override forward(xs: Tensor[], training: boolean): [Tensor, ActSaved] {
+    return this.byKernel ? super.forward(xs, training) : forwardByTape(this, xs, training) as unknown as [Tensor, ActSaved];
+  }
+  override backward(dy: Tensor, saved: ActSaved, opts: BackwardOptions): LayerGrads {
+    return this.byKernel ? super.backward(dy, saved, opts) : backwardByTape(this, dy, saved as unknown as TapeSaved, opts);
   }
   protected override layerConfig(): LayerConfig {
-    return { maxValue: null };
+    // TF.js's ReLU config holds maxValue; Keras's two others only where set
+    const config: LayerConfig = { maxValue: this.maxValue };
+    if (this.threshold !== 0) config.threshold = this.threshold;
+    if (this.negativeSlope !== 0) config.negativeSlope = this.negativeSlope;
+    return config;
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Tensor } from '../tensor.js';
 import { depthwiseConv2d } from '../kernels/depthwise/ops.js';
 import { conv2d } from '../kernels/nn/ops.js';
-import { add, elu, leakyRelu, relu, sigmoid, tanh } from '../kernels/elementwise/ops.js';
+import { add, elu, leakyRelu, relu, relu6, sigmoid, tanh } from '../kernels/elementwise/ops.js';
 import { softmax } from '../kernels/reduce/ops.js';
 import { windowGeometry } from '../kernels/geometry.js';
 import { Layer, expectInputRank, singleShape, type LayerArgs, type LayerConfig, type LayerVariable, type SymShape } from './layer.js';
@@ -20,6 +20,7 @@ function applyActivation(name: ActivationName, x: Tensor): Tensor {
   switch (name) {
     case 'linear': return x;
     case 'relu': return relu(x);
+    case 'relu6': return relu6(x);
     case 'leakyRelu': return leakyRelu(x, 0.2);
     case 'elu': return elu(x);
     case 'sigmoid': return sigmoid(x);

@@ -4,7 +4,7 @@ import type { LayerArgs } from './layer.js';
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, type GlobalPooling2DArgs, type Pooling2DArgs } from './pooling.js';
-import { Activation, Dropout, ELU, Flatten, LeakyReLU, ReLU, Reshape, Softmax } from './core.js';
+import { Activation, Dropout, ELU, Flatten, LeakyReLU, ReLU, Reshape, Softmax, type ReLUArgs } from './core.js';
 import type { ActivationName } from './activations.js';
 import { BatchNormalization, type BatchNormalizationArgs } from './normalization.js';
 import { ZeroPadding2D, type ZeroPadding2DArgs } from './padding.js';
@@ -25,7 +25,7 @@ export const globalMaxPooling2d = (args: GlobalPooling2DArgs = {}): GlobalMaxPoo
 export const flatten = (args: LayerArgs = {}): Flatten => new Flatten(args);
 export const reshape = (args: LayerArgs & { targetShape: readonly number[] }): Reshape => new Reshape(args);
 export const activation = (args: LayerArgs & { activation: ActivationName }): Activation => new Activation(args);
-export const reLU = (args: LayerArgs = {}): ReLU => new ReLU(args);
+export const reLU = (args: ReLUArgs = {}): ReLU => new ReLU(args);
 export const leakyReLU = (args: LayerArgs & { alpha?: number } = {}): LeakyReLU => new LeakyReLU(args);
 export const elu = (args: LayerArgs & { alpha?: number } = {}): ELU => new ELU(args);
 export const softmax = (args: LayerArgs & { axis?: number } = {}): Softmax => new Softmax(args);
@@ -52,6 +52,7 @@ export {
   LocallyConnected2D, InputLayer, DepthwiseConv2D, SeparableConv2D,
 };
 export type { DepthwiseConv2DArgs, SeparableConv2DArgs } from './depthwiseConv.js';
+export type { ReLUArgs } from './core.js';
 export { MinPooling2D, SumPooling2D, L2Pooling2D, GlobalMinPooling2D, GlobalSumPooling2D, GlobalL2Pooling2D };
 export { Layer, LayerVariable, SymbolicTensor, Node } from './layer.js';
 export type { LayerArgs, LayerConfig, ConfigValue, SymShape, BackwardOptions, LayerGrads, ApplyArgs, CallArgs } from './layer.js';

@@ -70,7 +70,7 @@ describe('activation (cpu)', () => {
   it('rejects unknown kinds and mismatched shapes, naming the op', () => {
     const x = wc.tensor([1, 2], [2]);
     expect(() => activation(x, 'gelu' as ActivationKind, 0)).toThrow(
-      /activation: expected kind to be one of 'linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', got 'gelu'/);
+      /activation: expected kind to be one of 'linear', 'relu', 'relu6', 'leakyRelu', 'elu', 'sigmoid', 'tanh', got 'gelu'/);
     expect(() => activationBackward(wc.tensor([1, 2, 3], [3]), x, x, 'relu', 0)).toThrow(
       /activationBackward: dy and x must have the same shape, got \[3\] and \[2\]/);
     expect(() => softmaxBackward(x, wc.tensor([1, 2], [1, 2]))).toThrow(/softmaxBackward: dy and y must have the same shape/);

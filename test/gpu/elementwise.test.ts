@@ -12,14 +12,14 @@ let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
 afterAll(async () => { await gp?.close(); });
 
-const KINDS: ActivationKind[] = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'];
+const KINDS: ActivationKind[] = ['linear', 'relu', 'relu6', 'leakyRelu', 'elu', 'sigmoid', 'tanh'];
 
 describe('webgpu element-wise', () => {
   it('activation forward and backward match the CPU for every kind', async () => {
     const shape = [3, 7, 9, 5];
     const n = 3 * 7 * 9 * 5;
-    // Wide range (sigmoid/tanh saturate, elu's exp far left), and exact zeros for the relu kink.
-    const x = Array.from(randomValues(n, 1, -12, 12), (v, i) => (i % 17 === 0 ? 0 : v));
+    // Wide range (sigmoid/tanh saturate, elu's exp far left), and exact zeros and sixes for the relu and relu6 kinks.
+    const x = Array.from(randomValues(n, 1, -12, 12), (v, i) => (i % 17 === 0 ? 0 : i % 19 === 0 ? 6 : v));
     const dy = Array.from(randomValues(n, 2));
     const alpha = 0.3;
     const gpu = await gp.run(async ({ wc, engine }, a) => {

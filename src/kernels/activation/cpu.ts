@@ -2,6 +2,7 @@
 // by its backward. Math runs in float64 and is stored as float32. Gradients
 // follow TF.js's kernels where they pick a side at a kink:
 //   relu       x > 0 gets dy, x == 0 gets 0       (Relu grad: dy * step(x))
+//   relu6      0 < x <= 6 gets dy, else 0        (Relu6 grad: dy * step(x) * (x <= 6))
 //   leakyRelu  x > 0 gets dy, else alpha * dy     (LeakyRelu grad: where(x > 0, dy, alpha*dy))
 //   elu        x > 0 gets dy, else dy * (y + alpha) (EluGrad; TF.js only has alpha 1, where x == 0 gives 1 either way)
 
@@ -13,6 +14,7 @@ function apply(kind: ActivationKind, x: number, alpha: number): number {
   switch (kind) {
     case 'linear': return x;
     case 'relu': return x > 0 ? x : 0;
+    case 'relu6': return x > 0 ? Math.min(x, 6) : 0;
     case 'leakyRelu': return x < 0 ? alpha * x : x;
     case 'elu': return x < 0 ? alpha * Math.expm1(x) : x;
     // Two branches so that exp never overflows for large |x|.
@@ -40,6 +42,7 @@ export function activationBackward(dy: Tensor, x: Tensor, y: Tensor, kind: Activ
     switch (kind) {
       case 'linear': dx[i] = g; break;
       case 'relu': dx[i] = xv[i] > 0 ? g : 0; break;
+      case 'relu6': dx[i] = xv[i] > 0 && xv[i] <= 6 ? g : 0; break;
       case 'leakyRelu': dx[i] = xv[i] > 0 ? g : alpha * g; break;
       case 'elu': dx[i] = xv[i] > 0 ? g : g * (yv[i] + alpha); break;
       case 'sigmoid': dx[i] = g * yv[i] * (1 - yv[i]); break;

@@ -9,7 +9,7 @@ import * as gpu from './webgpu.js';
 
 export { pipelines } from './webgpu.js';
 
-export const ACTIVATION_KINDS: readonly ActivationKind[] = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'];
+export const ACTIVATION_KINDS: readonly ActivationKind[] = ['linear', 'relu', 'relu6', 'leakyRelu', 'elu', 'sigmoid', 'tanh'];
 
 function checkKind(name: string, kind: ActivationKind, alpha: number): void {
   if (!ACTIVATION_KINDS.includes(kind)) {

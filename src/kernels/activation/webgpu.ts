@@ -11,7 +11,7 @@ import softmaxCode from '../../../shaders/softmax.wgsl?raw';
 import softmaxBackwardCode from '../../../shaders/softmaxBackward.wgsl?raw';
 
 /** The KIND override of activation.wgsl and activationBackward.wgsl. */
-const KIND: Record<ActivationKind, number> = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, sigmoid: 4, tanh: 5 };
+const KIND: Record<ActivationKind, number> = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, sigmoid: 4, tanh: 5, relu6: 6 };
 const KINDS = Object.keys(KIND) as ActivationKind[];
 
 /** n: element count; alpha: the leakyRelu slope for x <= 0, the elu scale (alpha * (exp(x) - 1) for x <= 0). */
