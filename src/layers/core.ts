@@ -148,16 +148,51 @@ export class ELU extends ElementWise {
   }
 }
 
+/**
+ * Softmax along one axis (default -1, the last), as TF.js's Softmax layer;
+ * any axis works (the last runs the layers' softmax kernel, which fuses with
+ * a following cross-entropy; others the strided softmaxAxis kernel).
+ */
 export class Softmax extends ElementWise {
   override readonly className = 'Softmax';
   protected readonly fn = 'softmax';
   protected readonly alpha = 0;
+  readonly axis: number;
   constructor(args: LayerArgs & { axis?: number } = {}) {
     super(args, 'softmax');
-    if (args.axis !== undefined && args.axis !== -1) throw new Error(`softmax '${this.name}': only axis -1 (the last) is supported, got ${args.axis}`);
+    const a = args.axis ?? -1;
+    if (typeof a !== 'number' || !Number.isInteger(a)) throw new Error(`softmax '${this.name}': axis must be an integer, got ${shown(a)}`);
+    this.axis = a;
+  }
+  private axisOf(rank: number): number {
+    const a = this.axis < 0 ? this.axis + rank : this.axis;
+    if (a < 0 || a >= rank) throw new Error(`softmax '${this.name}': axis ${this.axis} is out of range for an input of rank ${rank}`);
+    return a;
+  }
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    const s = singleShape(this, inputShape);
+    this.axisOf(s.length);
+    return s;
+  }
+  override forward(xs: Tensor[], training: boolean): [Tensor, ActSaved] {
+    const x = xs[0];
+    const a = this.axisOf(x.rank);
+    if (a === x.rank - 1) return super.forward(xs, training);
+    const y = ops.softmaxAxis(x, a, false);
+    return [y, { x, y }];
+  }
+  override backward(dy: Tensor, saved: ActSaved, opts: BackwardOptions): LayerGrads {
+    const a = this.axisOf(saved.x.rank);
+    if (a === saved.x.rank - 1) return super.backward(dy, saved, opts);
+    return passThrough(opts.needInputGrads ? ops.softmaxAxisBackward(dy, saved.y, a, false) : null);
+  }
+  /** A softmax over the last axis (-1, or the last by number at every call site) fuses with cross-entropy. */
+  override endsWithSoftmax(): boolean {
+    if (this.axis === -1) return true;
+    return this.inboundNodes.length > 0 && this.inboundNodes.every((n) => n.inputs.length === 1 && n.inputs[0].rank - 1 === this.axis);
   }
   protected override layerConfig(): LayerConfig {
-    return { axis: -1 };
+    return { axis: this.axis };
   }
 }
 

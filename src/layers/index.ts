@@ -43,3 +43,14 @@ export {
 export { Layer, LayerVariable, SymbolicTensor, Node } from './layer.js';
 export type { LayerArgs, LayerConfig, ConfigValue, SymShape, BackwardOptions, LayerGrads, ApplyArgs, CallArgs } from './layer.js';
 export type { ActivationName } from './activations.js';
+
+// issue 20: normalization and activation layers (src/layers/activationLayers.ts)
+import {
+  LocalResponseNormalization, Maxout, PReLU, ThresholdedReLU, type LocalResponseNormalizationArgs, type MaxoutArgs, type PReLUArgs,
+} from './activationLayers.js';
+export const localResponseNormalization = (args: LocalResponseNormalizationArgs = {}): LocalResponseNormalization => new LocalResponseNormalization(args);
+export const prelu = (args: PReLUArgs = {}): PReLU => new PReLU(args);
+export const thresholdedReLU = (args: LayerArgs & { theta?: number } = {}): ThresholdedReLU => new ThresholdedReLU(args);
+export const maxout = (args: MaxoutArgs): Maxout => new Maxout(args);
+export { LocalResponseNormalization, PReLU, ThresholdedReLU, Maxout };
+export type { LocalResponseNormalizationArgs, PReLUArgs, MaxoutArgs };

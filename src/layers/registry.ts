@@ -12,12 +12,14 @@ import { Add, Concatenate } from './merge.js';
 import { LocallyConnected2D } from './locallyConnected.js';
 import { InputLayer } from './input.js';
 import { clipped } from '../preview.js';
+import { LocalResponseNormalization, Maxout, PReLU, ThresholdedReLU } from './activationLayers.js';
 
 export type LayerCtor = new (args: never) => Layer;
 
 const LAYER_CLASSES: Readonly<Record<string, LayerCtor>> = {
   Conv2D, Dense, MaxPooling2D, MaxPool2D: MaxPooling2D, AveragePooling2D, AvgPool2D: AveragePooling2D,
   GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Activation, ReLU, LeakyReLU, ELU, Softmax,
+  LocalResponseNormalization, PReLU, ThresholdedReLU, Maxout,
   BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D, InputLayer,
 };
 

@@ -20,3 +20,5 @@ export { unary, binary, where, sumToShape, UNARY_OPS, BINARY_OPS } from '../kern
 export { stridedCopy, concatAxis, tileSum, gatherAxis, gatherAxisBackward, oneHotRows } from '../kernels/layout/index.js';
 export { reduce, reduceBackward, softmaxAxis, softmaxAxisBackward } from '../kernels/reduce/index.js';
 export { batchMatMul } from '../kernels/linalg/index.js';
+export { lrn, lrnBackward, type LrnParams } from '../kernels/lrn/index.js';
+export { maxout, maxoutBackward } from '../kernels/maxout/index.js';
