@@ -42,7 +42,7 @@ function tfActivations(threshold: boolean): tf.LayersModel {
   if (threshold) m.add(tf.layers.thresholdedReLU({ theta: 0.05 }));
   m.add(tf.layers.softmax({ axis: 3 }));
   m.add(tf.layers.conv2d({ filters: 2, kernelSize: 2 }));
-  m.add(tf.layers.prelu({}));
+  m.add(tf.layers.prelu({ alphaRegularizer: tf.regularizers.l2({ l2: 0.05 }) }));   // its penalty joins fit's loss in both
   m.add(tf.layers.flatten());
   m.add(tf.layers.dense({ units: 3 }));
   m.add(tf.layers.prelu({ alphaInitializer: 'ones' }));
