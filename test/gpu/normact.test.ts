@@ -1,8 +1,9 @@
 // Issue 20's normalization and activation ops on WebGPU against the CPU:
 // local response normalization (op and layer), maxout (ties included),
 // PReLU, ThresholdedReLU and Softmax over an inner axis, forward and
-// gradient, batched into one page call; the four new kernels on NaN-filled
-// pool buffers; then LRN and maxout in verification mode.
+// gradient, batched into one page call; a model of all five trained one
+// step; the four new kernels on NaN-filled pool buffers; then LRN and maxout
+// in verification mode.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
@@ -72,6 +73,43 @@ describe('webgpu normalization and activation layers', () => {
       expect(results[i].grads.length, c.label).toBe(cpu.grads.length);
       cpu.grads.forEach((g, j) => expectParity(results[i].grads[j], g, `${c.label}: gradient ${j}`));
     });
+  });
+
+  it('a model with all five layers: predict and one SGD step of fit as on the CPU (the fit path of each backward)', async () => {
+    const build = (w: typeof wc) => w.sequential({ layers: [
+      w.layers.conv2d({ inputShape: [5, 5, 2], filters: 8, kernelSize: 3, padding: 'same' }),
+      w.layers.localResponseNormalization({ depthRadius: 2, bias: 1, alpha: 0.5, beta: 0.75 }),
+      w.layers.prelu({ sharedAxes: [1, 2], alphaInitializer: w.initializers.constant({ value: 0.2 }) }),
+      w.layers.maxout({ numUnits: 4 }),
+      w.layers.thresholdedReLU({ theta: -0.5 }),
+      w.layers.softmax({ axis: 1 }),
+      w.layers.flatten(),
+      w.layers.dense({ units: 3, activation: 'softmax' }),
+    ] });
+    const cpuModel = build(wc);
+    const initial = cpuModel.getWeights().map((t) => ({ t: Array.from(t.dataSync()), s: [...t.shape] }));
+    const args = { x: Array.from(randomValues(4 * 50, 60)), y: Array.from({ length: 12 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)) };
+    const train = async (w: typeof wc, m: InstanceType<typeof wc.LayersModel>, a: { x: number[]; y: number[] }) => {
+      const xs = w.tensor(a.x, [4, 5, 5, 2]);
+      const predictions = Array.from(await (m.predict(xs) as typeof xs).data());
+      m.compile({ optimizer: w.optimizers.sgd({ learningRate: 0.5 }), loss: 'categoricalCrossentropy' });
+      const h = await m.fit(xs, w.tensor(a.y, [4, 3]), { batchSize: 4, epochs: 1, shuffle: false });
+      const weights: number[][] = [];
+      for (const t of m.getWeights()) weights.push(Array.from(await t.data()));
+      return { predictions, losses: h.history.loss.map(Number), weights };
+    };
+    const gpu = await gp.run(async ({ wc: w }, a) => {
+      const m = (0, eval)(`(${a.build})`)(w);
+      m.setWeights(a.initial.map((v: { t: number[]; s: number[] }) => w.tensor(v.t, v.s)));
+      return (0, eval)(`(${a.train})`)(w, m, a.args) as Promise<{ predictions: number[]; losses: number[]; weights: number[][] }>;
+    }, { build: build.toString(), train: train.toString(), initial, args });
+    const cpu = await train(wc, cpuModel, args);
+    expectParity(gpu.predictions, cpu.predictions, 'predictions');
+    expectParity(gpu.losses, cpu.losses, 'loss');
+    expect(gpu.weights.length).toBe(cpu.weights.length);
+    cpu.weights.forEach((wv, i) => expectParity(gpu.weights[i], wv, `weight ${i} after a step`));
+    // the step moved every weight (each layer passed a gradient back)
+    cpu.weights.forEach((wv, i) => expect(wv, `weight ${i} moved`).not.toEqual(initial[i].t));
   });
 
   it('the lrn, lrnBackward, maxout and maxoutBackward kernels on NaN-filled pool buffers', async () => {
