@@ -71,3 +71,4 @@ export * from './kernels/reduce/ops.js';
 export * from './kernels/linalg/ops.js';
 export * from './kernels/nn/ops.js';
 export { localResponseNormalization } from './kernels/lrn/ops.js';
+import './kernels/lrn/chain.js';

@@ -30,6 +30,12 @@ describe('localResponseNormalization (cpu): hand-computed answers', () => {
     expectClose(d.dataSync(), [3 / Math.sqrt(26), 4 / Math.sqrt(26)], TOL, 'defaults');
   });
 
+  it('the chained method, as TF.js\'s tensors have: x.localResponseNormalization(...)', () => {
+    const x = t(randomValues(2 * 2 * 2 * 5, 2), [2, 2, 2, 5]);
+    expect([...x.localResponseNormalization(2, 1.5, 0.5, 0.75).dataSync()]).toEqual([...wc.localResponseNormalization(x, 2, 1.5, 0.5, 0.75).dataSync()]);
+    expect([...x.localResponseNormalization().dataSync()]).toEqual([...wc.localResponseNormalization(x).dataSync()]);
+  });
+
   it('a rank-3 image is a batch of one, and keeps its shape', () => {
     const x = randomValues(2 * 3 * 4, 1);
     const y3 = wc.localResponseNormalization(t(x, [2, 3, 4]), 1);
