@@ -19,7 +19,7 @@ export type LayerCtor = new (args: never) => Layer;
 const LAYER_CLASSES: Readonly<Record<string, LayerCtor>> = {
   Conv2D, Dense, MaxPooling2D, MaxPool2D: MaxPooling2D, AveragePooling2D, AvgPool2D: AveragePooling2D,
   GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Activation, ReLU, LeakyReLU, ELU, Softmax,
-  LocalResponseNormalization, PReLU, ThresholdedReLU, Maxout,
+  LocalResponseNormalization, PReLU, ThresholdedReLU, Maxout, 'Addons>Maxout': Maxout,
   BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D, InputLayer,
 };
 

@@ -221,6 +221,10 @@ describe('Maxout layer (TensorFlow Addons semantics)', () => {
     expect(JSON.stringify(artifacts.modelTopology)).toContain('"class_name":"Maxout","config":{');
     const back = await wc.loadModel(artifacts);
     expect(back.layers[1].getConfig()).toMatchObject({ numUnits: 4, axis: -1 });
+    // a Keras model with TensorFlow Addons' Maxout names the class 'Addons>Maxout' (its registered package)
+    const keras = { ...artifacts, modelTopology: JSON.parse(JSON.stringify(artifacts.modelTopology).replace('"class_name":"Maxout"', '"class_name":"Addons>Maxout"')) };
+    expect(JSON.stringify(keras.modelTopology)).toContain('Addons>Maxout');
+    expect((await wc.loadModel(keras)).layers[1].className).toBe('Maxout');
     const x = wc.tensor(randomValues(15, 34), [3, 5]);
     expectClose((back.predict(x) as wc.Tensor).dataSync(), (model.predict(x) as wc.Tensor).dataSync(), SAME, 'round trip');
     model.compile({ optimizer: wc.optimizers.sgd({ learningRate: 0.1 }), loss: 'meanSquaredError' });
