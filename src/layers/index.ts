@@ -26,7 +26,7 @@ export const activation = (args: LayerArgs & { activation: ActivationName }): Ac
 export const reLU = (args: LayerArgs = {}): ReLU => new ReLU(args);
 export const leakyReLU = (args: LayerArgs & { alpha?: number } = {}): LeakyReLU => new LeakyReLU(args);
 export const elu = (args: LayerArgs & { alpha?: number } = {}): ELU => new ELU(args);
-export const softmax = (args: LayerArgs & { axis?: number } = {}): Softmax => new Softmax(args);
+export const softmax = (args: LayerArgs & { axis?: number | readonly number[] } = {}): Softmax => new Softmax(args);
 export const batchNormalization = (args: BatchNormalizationArgs = {}): BatchNormalization => new BatchNormalization(args);
 export const dropout = (args: LayerArgs & { rate: number; seed?: number }): Dropout => new Dropout(args);
 export const zeroPadding2d = (args: ZeroPadding2DArgs = {}): ZeroPadding2D => new ZeroPadding2D(args);

@@ -53,6 +53,7 @@ describe('webgpu normalization and activation layers', () => {
       { label: 'PReLU shared over h, w', f: '(wc, x) => wc.layers.prelu({ sharedAxes: [1, 2], alphaInitializer: wc.initializers.constant({ value: 0.3 }) }).apply(x)', inputs: [rand([2, 3, 3, 4])] },
       { label: 'ThresholdedReLU', f: '(wc, x) => wc.layers.thresholdedReLU({ theta: 0.2 }).apply(x)', inputs: [rand([2, 3, 5])] },
       { label: 'Softmax axis 1', f: '(wc, x) => wc.layers.softmax({ axis: 1 }).apply(x)', inputs: [rand([2, 5, 3, 2])] },
+      { label: 'Softmax axes [1, 2]', f: '(wc, x) => wc.layers.softmax({ axis: [1, 2] }).apply(x)', inputs: [rand([2, 3, 2, 2])] },
     ];
     const results = await gp.run(async ({ wc }, list) => {
       const out: { y: number[]; grads: number[][] }[] = [];

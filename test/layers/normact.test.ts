@@ -140,6 +140,34 @@ describe('PReLU, ThresholdedReLU and Softmax(axis) agree with TF.js', () => {
     }
   });
 
+  it("softmax over several axes is TF.js's Softmax layer with a list (exp(x - logSumExp(x, axes))): values, gradients, files both ways", async () => {
+    for (const axis of [[1, 2], [-1, 1], [2]]) {
+      const s = [2, 3, 4, 2];
+      const xv = randomValues(size(s), 40 + axis.length, -2, 2);
+      const layer = wc.layers.softmax({ axis });
+      const tl = tf.layers.softmax({ axis: axis as unknown as number });
+      const y = layer.apply(wc.tensor(xv, s)) as wc.Tensor;
+      const ref = (x: tf.Tensor) => (axis.length > 1 ? tl.apply(x) as tf.Tensor : tf.exp(tf.sub(x, tf.logSumExp(x, axis, true))));
+      expectClose(y.dataSync(), ref(tf.tensor(xv, s)).dataSync() as Float32Array, SAME, `axis ${axis}: value`);
+      const dyv = randomValues(size(s), 41);
+      const wg = wc.grad((x: wc.Tensor) => layer.apply(x) as wc.Tensor)(wc.tensor(xv, s), wc.tensor(dyv, s));
+      const tg = tf.grad(ref)(tf.tensor(xv, s), tf.tensor(dyv, s));
+      expectClose(wg.dataSync(), tg.dataSync() as Float32Array, SAME, `axis ${axis}: gradient`);
+      expect(layer.getConfig().axis).toEqual(axis);
+    }
+    const model = wc.sequential({ layers: [wc.layers.conv2d({ inputShape: [3, 3, 2], filters: 2, kernelSize: 1 }), wc.layers.softmax({ axis: [1, 3] })] });
+    const tfm = await tf.loadLayersModel(tf.io.fromMemory(await wc.modelToArtifacts(model) as unknown as tf.io.ModelArtifacts));
+    expect(tfm.layers[1].getConfig().axis).toEqual([1, 3]);
+    const xv = randomValues(2 * 18, 42);
+    expectClose((tfm.predict(tf.tensor(xv, [2, 3, 3, 2])) as tf.Tensor).dataSync() as Float32Array, (model.predict(wc.tensor(xv, [2, 3, 3, 2])) as wc.Tensor).dataSync(), SAME, 'predict');
+    const back = await wc.loadModel(await tfArtifacts(tfm) as unknown as wc.ModelArtifacts);
+    expect(back.layers[1].getConfig().axis).toEqual([1, 3]);
+    // trains in fit: the multi-axis backward
+    back.compile({ optimizer: wc.optimizers.sgd({ learningRate: 1 }), loss: 'meanSquaredError' });
+    const h = await back.fit(wc.tensor(xv, [2, 3, 3, 2]), wc.tensor(randomValues(36, 43, 0, 0.2), [2, 3, 3, 2]), { epochs: 4, batchSize: 2 });
+    expect(h.history.loss[3]).toBeLessThan(h.history.loss[0]);
+  });
+
   it('a softmax over the last axis fuses with cross-entropy; an inner one trains in fit', async () => {
     expect(wc.layers.softmax().endsWithSoftmax()).toBe(true);
     const m = wc.sequential({ layers: [wc.layers.dense({ inputShape: [4], units: 6 }), wc.layers.reshape({ targetShape: [3, 2] }), wc.layers.softmax({ axis: 1 }), wc.layers.flatten()] });
@@ -243,6 +271,8 @@ describe('bad arguments name the layer', () => {
     expect(() => wc.sequential({ layers: [wc.layers.prelu({ name: 'p2', inputShape: [3, 2], sharedAxes: [3] })] })).toThrow(/prelu 'p2': sharedAxes/);
     expect(() => wc.layers.thresholdedReLU({ name: 't1', theta: 'a' as unknown as number })).toThrow(/thresholdedReLU 't1': theta must be a finite number/);
     expect(() => wc.layers.softmax({ name: 's1', axis: 0.5 })).toThrow(/softmax 's1': axis must be an integer/);
+    expect(() => wc.layers.softmax({ name: 's3', axis: [] })).toThrow(/softmax 's3': axis must be an integer or a non-empty list/);
+    expect(() => wc.sequential({ layers: [wc.layers.softmax({ name: 's4', inputShape: [3, 2], axis: [1, -2] })] })).toThrow(/softmax 's4': .*repeats an axis/);
     expect(() => wc.sequential({ layers: [wc.layers.softmax({ name: 's2', inputShape: [3], axis: 2 })] })).toThrow(/softmax 's2': axis 2 is out of range/);
     expect(() => wc.layers.maxout({ name: 'm1' } as never)).toThrow(/maxout 'm1': numUnits is required/);
     expect(() => wc.sequential({ layers: [wc.layers.maxout({ name: 'm2', inputShape: [6], numUnits: 4 })] }))
