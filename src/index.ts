@@ -73,3 +73,5 @@ export * from './kernels/reduce/ops.js';
 export * from './kernels/linalg/ops.js';
 export * from './kernels/nn/ops.js';
 export * from './kernels/depthwise/ops.js';
+export { localResponseNormalization } from './kernels/lrn/ops.js';
+import './kernels/lrn/chain.js';

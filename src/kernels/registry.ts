@@ -20,6 +20,8 @@ import * as optimizer from './optimizer/index.js';
 import * as pool2d from './pool2d/index.js';
 import * as reduce from './reduce/index.js';
 import * as structure from './structure/index.js';
+import * as lrn from './lrn/index.js';
+import * as maxout from './maxout/index.js';
 
 export const KERNELS = {
   conv2d: conv2d.conv2dKernel,
@@ -91,6 +93,10 @@ export const KERNELS = {
   sumPool2dBackward: pool2d.sumPool2dBackwardKernel,
   l2Pool2d: pool2d.l2Pool2dKernel,
   l2Pool2dBackward: pool2d.l2Pool2dBackwardKernel,
+  lrn: lrn.lrnKernel,
+  lrnBackward: lrn.lrnBackwardKernel,
+  maxout: maxout.maxoutKernel,
+  maxoutBackward: maxout.maxoutBackwardKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -105,6 +111,7 @@ export function kernelNamed(name: string): Kernel<readonly unknown[], unknown> {
 /** Every pipeline of every WebGPU program (prepareAll compiles them; tests check each one builds). */
 export const PIPELINES: readonly PipelineSpec[] = [
   activation, batchNorm, conv2d, depthwise, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise, layout, reduce, linalg,
+  lrn, maxout,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */

@@ -1,13 +1,14 @@
 // Shape and element-wise layers without weights: Flatten, Reshape,
 // Activation (and ReLU, LeakyReLU, ELU, Softmax), Dropout.
 
-import type { Tensor } from '../tensor.js';
+import { tidy, type Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
+import { logSumExp, sum } from '../kernels/reduce/ops.js';
 import { Layer, singleShape, symShapeToString, type BackwardOptions, type LayerArgs, type LayerConfig, type LayerGrads, type SymShape } from './layer.js';
 import { activate, activateBackward, getActivation, type ActivationName } from './activations.js';
 import { nextSeed, seededRandom } from './initializers.js';
 import { numberIn, shown } from './args.js';
-import { greaterEqual, minimum, mul, sub, where } from '../kernels/elementwise/ops.js';
+import { exp, greaterEqual, minimum, mul, sub, where } from '../kernels/elementwise/ops.js';
 import { zerosLike } from '../creation.js';
 import { backwardByTape, forwardByTape, type TapeSaved } from './tapeLayer.js';
 
@@ -196,16 +197,65 @@ export class ELU extends ElementWise {
   }
 }
 
+/**
+ * Softmax along an axis (default -1, the last, as Keras; TF.js's default 1 is
+ * the same for rows), or several axes together (a list, as TF.js and Keras 3:
+ * exp(x - logSumExp(x, axes))). Any axis works: the last runs the layers'
+ * softmax kernel, which fuses with a following cross-entropy; another the
+ * strided softmaxAxis kernel; several, reductions.
+ */
 export class Softmax extends ElementWise {
   override readonly className = 'Softmax';
   protected readonly fn = 'softmax';
   protected readonly alpha = 0;
-  constructor(args: LayerArgs & { axis?: number } = {}) {
+  readonly axis: number | number[];
+  constructor(args: LayerArgs & { axis?: number | readonly number[] } = {}) {
     super(args, 'softmax');
-    if (args.axis !== undefined && args.axis !== -1) throw new Error(`softmax '${this.name}': only axis -1 (the last) is supported, got ${args.axis}`);
+    const a = args.axis ?? -1;
+    const ok = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
+    if (Array.isArray(a) ? a.length === 0 || !a.every(ok) : !ok(a)) {
+      throw new Error(`softmax '${this.name}': axis must be an integer or a non-empty list of integers, got ${shown(a)}`);
+    }
+    this.axis = Array.isArray(a) ? [...a] : a as number;
+  }
+  /** The axes, non-negative and sorted, for an input of this rank. */
+  private axesOf(rank: number): number[] {
+    const given = Array.isArray(this.axis) ? this.axis : [this.axis];
+    const axes = given.map((a) => (a < 0 ? a + rank : a));
+    if (axes.some((a) => a < 0 || a >= rank) || new Set(axes).size !== axes.length) {
+      throw new Error(`softmax '${this.name}': axis ${shown(this.axis)} is out of range (or repeats an axis) for an input of rank ${rank}`);
+    }
+    return axes.sort((p, q) => p - q);
+  }
+  override computeOutputShape(inputShape: SymShape | SymShape[]): SymShape {
+    const s = singleShape(this, inputShape);
+    this.axesOf(s.length);
+    return s;
+  }
+  override forward(xs: Tensor[], training: boolean): [Tensor, ActSaved] {
+    const x = xs[0];
+    const axes = this.axesOf(x.rank);
+    if (axes.length === 1 && axes[0] === x.rank - 1) return super.forward(xs, training);
+    const y = axes.length === 1 ? ops.softmaxAxis(x, axes[0], false) : tidy(() => exp(sub(x, logSumExp(x, axes, true))));
+    return [y, { x, y }];
+  }
+  override backward(dy: Tensor, saved: ActSaved, opts: BackwardOptions): LayerGrads {
+    const axes = this.axesOf(saved.x.rank);
+    if (axes.length === 1 && axes[0] === saved.x.rank - 1) return super.backward(dy, saved, opts);
+    if (!opts.needInputGrads) return passThrough(null);
+    const { y } = saved;
+    // dx = y * (dy - sum(dy * y over the axes))
+    return passThrough(axes.length === 1 ? ops.softmaxAxisBackward(dy, y, axes[0], false) : tidy(() => mul(y, sub(dy, sum(mul(dy, y), axes, true)))));
+  }
+  /** A softmax over the last axis (-1, or the last by number at every call site) fuses with cross-entropy. */
+  override endsWithSoftmax(): boolean {
+    if (this.axis === -1) return true;
+    const a = this.axis;
+    return typeof a === 'number' && this.inboundNodes.length > 0
+      && this.inboundNodes.every((n) => n.inputs.length === 1 && n.inputs[0].rank - 1 === a);
   }
   protected override layerConfig(): LayerConfig {
-    return { axis: -1 };
+    return { axis: Array.isArray(this.axis) ? [...this.axis] : this.axis };
   }
 }
 

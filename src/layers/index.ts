@@ -28,7 +28,7 @@ export const activation = (args: LayerArgs & { activation: ActivationName }): Ac
 export const reLU = (args: ReLUArgs = {}): ReLU => new ReLU(args);
 export const leakyReLU = (args: LayerArgs & { alpha?: number } = {}): LeakyReLU => new LeakyReLU(args);
 export const elu = (args: LayerArgs & { alpha?: number } = {}): ELU => new ELU(args);
-export const softmax = (args: LayerArgs & { axis?: number } = {}): Softmax => new Softmax(args);
+export const softmax = (args: LayerArgs & { axis?: number | readonly number[] } = {}): Softmax => new Softmax(args);
 export const batchNormalization = (args: BatchNormalizationArgs = {}): BatchNormalization => new BatchNormalization(args);
 export const dropout = (args: LayerArgs & { rate: number; seed?: number }): Dropout => new Dropout(args);
 export const zeroPadding2d = (args: ZeroPadding2DArgs = {}): ZeroPadding2D => new ZeroPadding2D(args);
@@ -57,3 +57,14 @@ export { MinPooling2D, SumPooling2D, L2Pooling2D, GlobalMinPooling2D, GlobalSumP
 export { Layer, LayerVariable, SymbolicTensor, Node } from './layer.js';
 export type { LayerArgs, LayerConfig, ConfigValue, SymShape, BackwardOptions, LayerGrads, ApplyArgs, CallArgs } from './layer.js';
 export type { ActivationName } from './activations.js';
+
+// issue 20: normalization and activation layers (src/layers/activationLayers.ts)
+import {
+  LocalResponseNormalization, Maxout, PReLU, ThresholdedReLU, type LocalResponseNormalizationArgs, type MaxoutArgs, type PReLUArgs,
+} from './activationLayers.js';
+export const localResponseNormalization = (args: LocalResponseNormalizationArgs = {}): LocalResponseNormalization => new LocalResponseNormalization(args);
+export const prelu = (args: PReLUArgs = {}): PReLU => new PReLU(args);
+export const thresholdedReLU = (args: LayerArgs & { theta?: number } = {}): ThresholdedReLU => new ThresholdedReLU(args);
+export const maxout = (args: MaxoutArgs): Maxout => new Maxout(args);
+export { LocalResponseNormalization, PReLU, ThresholdedReLU, Maxout };
+export type { LocalResponseNormalizationArgs, PReLUArgs, MaxoutArgs };

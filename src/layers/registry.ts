@@ -14,15 +14,17 @@ import { InputLayer } from './input.js';
 import { DepthwiseConv2D, SeparableConv2D } from './depthwiseConv.js';
 import { GlobalL2Pooling2D, GlobalMinPooling2D, GlobalSumPooling2D, L2Pooling2D, MinPooling2D, SumPooling2D } from './pooling.js';
 import { clipped } from '../preview.js';
+import { LocalResponseNormalization, Maxout, PReLU, ThresholdedReLU } from './activationLayers.js';
 
 export type LayerCtor = new (args: never) => Layer;
 
 const LAYER_CLASSES: Readonly<Record<string, LayerCtor>> = {
   Conv2D, Dense, MaxPooling2D, MaxPool2D: MaxPooling2D, AveragePooling2D, AvgPool2D: AveragePooling2D,
   GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Activation, ReLU, LeakyReLU, ELU, Softmax,
-  BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D, InputLayer, DepthwiseConv2D, SeparableConv2D,
+  DepthwiseConv2D, SeparableConv2D, LocalResponseNormalization, PReLU, ThresholdedReLU, Maxout, 'Addons>Maxout': Maxout,
   // webcnn extras (TF.js has no such classes)
   MinPooling2D, SumPooling2D, L2Pooling2D, GlobalMinPooling2D, GlobalSumPooling2D, GlobalL2Pooling2D,
+  BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D, InputLayer,
 };
 
 /** The layer class names model.json may name (the built-in ones; registerClass adds a user's). */

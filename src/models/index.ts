@@ -102,18 +102,30 @@ export function smallResNet({ inputShape = MNIST, numClasses = 10 }: ZooOptions 
 }
 
 /**
- * AlexNet (Krizhevsky 2012), the single-tower 227x227x3 variant (no LRN):
- * conv1 96@11x11/4 -> pool 3/2 -> conv2 256@5x5 same -> pool 3/2 -> conv3 384@3x3
+ * AlexNet (Krizhevsky 2012), the single-tower 227x227x3 variant, with local
+ * response normalization after conv1 and conv2 as in the paper (`{ lrn: false }`
+ * leaves it out): conv1 96@11x11/4 -> LRN -> pool 3/2 -> conv2 256@5x5 same -> LRN
+ * -> pool 3/2 -> conv3 384@3x3
  * -> conv4 384@3x3 -> conv5 256@3x3 -> pool 3/2 -> fc 4096 -> fc 4096 -> fc 1000.
  * Parameters: 34,944 + 614,656 + 885,120 + 1,327,488 + 884,992 (convs)
  * + 37,752,832 + 16,781,312 + 4,097,000 (dense) = 62,378,344, the published ~62.3M.
  * Dropout 0.5 after fc6 and fc7, as in the paper.
  */
-export function alexnet({ inputShape = [227, 227, 3], numClasses = 1000 }: ZooOptions = {}): Sequential {
+export function alexnet({ inputShape = [227, 227, 3], numClasses = 1000, lrn = true }: ZooOptions & {
+  /**
+   * Local response normalization after the first two convolutions' ReLUs, as
+   * in the paper (k = 2, n = 5, alpha = 1e-4, beta = 0.75: depthRadius 2, bias 2);
+   * false builds the variant without it (the same 62,378,344 parameters: LRN has none).
+   */
+  lrn?: boolean;
+} = {}): Sequential {
+  const norm = () => (lrn ? [layers.localResponseNormalization({ depthRadius: 2, bias: 2, alpha: 1e-4, beta: 0.75 })] : []);
   return sequential({ layers: [
     layers.conv2d({ inputShape, filters: 96, kernelSize: 11, strides: 4, activation: 'relu' }),
+    ...norm(),
     layers.maxPooling2d({ poolSize: 3, strides: 2 }),
     layers.conv2d({ filters: 256, kernelSize: 5, padding: 'same', activation: 'relu' }),
+    ...norm(),
     layers.maxPooling2d({ poolSize: 3, strides: 2 }),
     layers.conv2d({ filters: 384, kernelSize: 3, padding: 'same', activation: 'relu' }),
     layers.conv2d({ filters: 384, kernelSize: 3, padding: 'same', activation: 'relu' }),

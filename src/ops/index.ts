@@ -22,3 +22,5 @@ export { reduce, reduceBackward, softmaxAxis, softmaxAxisBackward } from '../ker
 export { batchMatMul } from '../kernels/linalg/index.js';
 export { depthwiseConv2dRaw as depthwiseConv2d, depthwiseConv2dBackwardInput, depthwiseConv2dBackwardFilter } from '../kernels/depthwise/index.js';
 export { minPool2d, minPool2dBackward, sumPool2d, sumPool2dBackward, l2Pool2d, l2Pool2dBackward } from '../kernels/pool2d/index.js';
+export { lrn, lrnBackward, type LrnParams } from '../kernels/lrn/index.js';
+export { maxout, maxoutBackward } from '../kernels/maxout/index.js';

@@ -73,7 +73,7 @@ describe('invalid layer configurations', () => {
 
   it('unknown activation, loss, optimizer and metric names list the valid ones', async () => {
     await expectCleanError(() => L.dense({ units: 2, activation: 'gelu' as never }),
-      /dense '.*': unknown activation 'gelu'; expected one of 'linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax'/);
+      /dense '.*': unknown activation 'gelu'; expected one of 'linear', 'relu', 'relu6', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax'/);
     await expectCleanError(() => L.conv2d({ filters: 2, kernelSize: 1, activation: 'swish' as never }), /conv2d '.*': unknown activation 'swish'; expected one of 'linear', 'relu'/);
     await expectCleanError(() => L.activation({ activation: 'mish' as never }), /unknown activation 'mish'; expected one of/);
     const m = wc.sequential({ layers: [L.dense({ inputShape: [3], units: 2, activation: 'softmax' })] });
