@@ -70,3 +70,4 @@ export * from './kernels/layout/ops.js';
 export * from './kernels/reduce/ops.js';
 export * from './kernels/linalg/ops.js';
 export * from './kernels/nn/ops.js';
+export * from './kernels/decoder/ops.js';

@@ -19,6 +19,7 @@ import * as optimizer from './optimizer/index.js';
 import * as pool2d from './pool2d/index.js';
 import * as reduce from './reduce/index.js';
 import * as structure from './structure/index.js';
+import * as decoder from './decoder/index.js';
 
 export const KERNELS = {
   conv2d: conv2d.conv2dKernel,
@@ -81,6 +82,8 @@ export const KERNELS = {
   softmaxAxis: reduce.softmaxAxisKernel,
   softmaxAxisBackward: reduce.softmaxAxisBackwardKernel,
   batchMatMul: linalg.batchMatMulKernel,
+  upSampling2d: decoder.upSampling2dKernel,
+  upSampling2dBackward: decoder.upSampling2dBackwardKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -95,6 +98,7 @@ export function kernelNamed(name: string): Kernel<readonly unknown[], unknown> {
 /** Every pipeline of every WebGPU program (prepareAll compiles them; tests check each one builds). */
 export const PIPELINES: readonly PipelineSpec[] = [
   activation, batchNorm, conv2d, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise, layout, reduce, linalg,
+  decoder,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */

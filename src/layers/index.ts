@@ -11,6 +11,9 @@ import { ZeroPadding2D, type ZeroPadding2DArgs } from './padding.js';
 import { Add, Concatenate } from './merge.js';
 import { LocallyConnected2D, type LocallyConnected2DArgs } from './locallyConnected.js';
 import { InputLayer, type InputLayerArgs } from './input.js';
+import { Conv2DTranspose, type Conv2DTransposeArgs } from './conv2dTranspose.js';
+import { UpSampling2D, type UpSampling2DArgs } from './upSampling.js';
+import { Cropping2D, type Cropping2DArgs } from './cropping.js';
 
 export const conv2d = (args: Conv2DArgs): Conv2D => new Conv2D(args);
 export const dense = (args: DenseArgs): Dense => new Dense(args);
@@ -34,12 +37,18 @@ export const add = (args: LayerArgs = {}): Add => new Add(args);
 export const concatenate = (args: LayerArgs & { axis?: number } = {}): Concatenate => new Concatenate(args);
 export const locallyConnected2d = (args: LocallyConnected2DArgs): LocallyConnected2D => new LocallyConnected2D(args);
 export const inputLayer = (args: InputLayerArgs): InputLayer => new InputLayer(args);
+export const conv2dTranspose = (args: Conv2DTransposeArgs): Conv2DTranspose => new Conv2DTranspose(args);
+export const upSampling2d = (args: UpSampling2DArgs = {}): UpSampling2D => new UpSampling2D(args);
+export const cropping2D = (args: Cropping2DArgs): Cropping2D => new Cropping2D(args);
+export const cropping2d = cropping2D;
 
 export {
   Conv2D, Dense, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape,
   Activation, ReLU, LeakyReLU, ELU, Softmax, BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate,
   LocallyConnected2D, InputLayer,
 };
+export { Conv2DTranspose, UpSampling2D, Cropping2D };
+export type { Conv2DTransposeArgs, UpSampling2DArgs, Cropping2DArgs };
 export { Layer, LayerVariable, SymbolicTensor, Node } from './layer.js';
 export type { LayerArgs, LayerConfig, ConfigValue, SymShape, BackwardOptions, LayerGrads, ApplyArgs, CallArgs } from './layer.js';
 export type { ActivationName } from './activations.js';

@@ -11,6 +11,9 @@ import { ZeroPadding2D } from './padding.js';
 import { Add, Concatenate } from './merge.js';
 import { LocallyConnected2D } from './locallyConnected.js';
 import { InputLayer } from './input.js';
+import { Conv2DTranspose } from './conv2dTranspose.js';
+import { UpSampling2D } from './upSampling.js';
+import { Cropping2D } from './cropping.js';
 import { clipped } from '../preview.js';
 
 export type LayerCtor = new (args: never) => Layer;
@@ -19,6 +22,7 @@ const LAYER_CLASSES: Readonly<Record<string, LayerCtor>> = {
   Conv2D, Dense, MaxPooling2D, MaxPool2D: MaxPooling2D, AveragePooling2D, AvgPool2D: AveragePooling2D,
   GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Activation, ReLU, LeakyReLU, ELU, Softmax,
   BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D, InputLayer,
+  Conv2DTranspose, Deconv2D: Conv2DTranspose, Deconvolution2D: Conv2DTranspose, UpSampling2D, Cropping2D,
 };
 
 /** The layer class names model.json may name (the built-in ones; registerClass adds a user's). */

@@ -20,3 +20,4 @@ export { unary, binary, where, sumToShape, UNARY_OPS, BINARY_OPS } from '../kern
 export { stridedCopy, concatAxis, tileSum, gatherAxis, gatherAxisBackward, oneHotRows } from '../kernels/layout/index.js';
 export { reduce, reduceBackward, softmaxAxis, softmaxAxisBackward } from '../kernels/reduce/index.js';
 export { batchMatMul } from '../kernels/linalg/index.js';
+export { upSampling2d, upSampling2dBackward, type UpSampling2dParams, type Interpolation } from '../kernels/decoder/index.js';
