@@ -132,6 +132,21 @@ describe('decoder model files', () => {
   });
 });
 
+describe('conv2dTranspose with dilation (Keras semantics; TF.js has none)', () => {
+  it('is the adjoint of the dilated conv2d: <convT(x), y> = <x, conv(y)>', () => {
+    const layer = wc.layers.conv2dTranspose({ filters: 2, kernelSize: 3, dilationRate: [2, 1], padding: 'valid', useBias: false });
+    const xShape = [1, 3, 4, 3];
+    const x = wc.tensor(randomValues(size(xShape), 1), xShape);
+    const out = layer.apply(x) as wc.Tensor;
+    // Keras's deconv_output_length with the dilated extents 5 and 3
+    expect(out.shape).toEqual([1, 7, 6, 2]);
+    const y = wc.tensor(randomValues(out.size, 2), out.shape);
+    const conv = wc.conv2d(y, layer.getWeights()[0], 1, 'valid', 'NHWC', [2, 1]);
+    const dot = (a: wc.Tensor, b: wc.Tensor): number => wc.sum(wc.mul(a, b)).dataSync()[0];
+    expect(dot(out, y)).toBeCloseTo(dot(x, conv), 4);
+  });
+});
+
 describe('decoder layer arguments', () => {
   it('refuse bad arguments, naming the layer', () => {
     expect(() => wc.layers.conv2dTranspose({ name: 'up', filters: 0, kernelSize: 3 })).toThrow(/conv2dTranspose 'up': filters must be a positive integer/);
