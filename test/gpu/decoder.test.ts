@@ -2,7 +2,8 @@
 // its backward (nearest and bilinear) on NaN-dirty buffers; conv2dTranspose,
 // upSampling2d and cropping2D composed, forward and gradients (so the
 // convolution kernels in the transposed roles too); and the same composition
-// under verification mode.
+// under verification mode; and one fit step of a model of the three layers
+// (the transposed convolution's kernel and bias gradients on WebGPU).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Wc from '../../src/index.js';
@@ -95,5 +96,40 @@ describe('webgpu decoder composition', () => {
     } finally {
       await vp.close();
     }
+  });
+});
+
+/** A model of the three decoder layers with the given weights, compiled for plain SGD; built from the wc it is given. */
+function decoderModel(w: typeof Wc, weights: number[][] | null): Wc.Sequential {
+  const m = w.sequential({ layers: [
+    w.layers.conv2dTranspose({ inputShape: [3, 4, 2], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'sigmoid' }),
+    w.layers.cropping2D({ cropping: [[1, 1], [0, 2]] }),
+    w.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }),
+    w.layers.conv2dTranspose({ filters: 1, kernelSize: 2, padding: 'valid' }),
+  ] });
+  if (weights) m.setWeights(m.getWeights().map((t, i) => w.tensor(weights[i], t.shape)));
+  m.compile({ optimizer: w.optimizers.sgd({ learningRate: 0.5 }), loss: 'meanSquaredError' });
+  return m;
+}
+
+describe('webgpu decoder layers in training', () => {
+  it('one fit step of conv2dTranspose, cropping2D and upSampling2d updates the weights as on the CPU', async () => {
+    const shapes = decoderModel(wc, null).getWeights().map((t) => [...t.shape]);
+    const weights = shapes.map((s, i) => Array.from(randomValues(size(s), 30 + i, -0.5, 0.5)));
+    const x = Array.from(randomValues(2 * 3 * 4 * 2, 40));
+    const y = Array.from(randomValues(2 * 9 * 13 * 1, 41, 0, 1));
+    const train = async (w: typeof Wc, a: { weights: number[][]; x: number[]; y: number[] }, build: typeof decoderModel) => {
+      const m = build(w, a.weights);
+      const h = await m.fit(w.tensor(a.x, [2, 3, 4, 2]), w.tensor(a.y, [2, 9, 13, 1]), { batchSize: 2, epochs: 1, shuffle: false });
+      return { loss: h.history.loss as number[], weights: await Promise.all(m.getWeights().map(async (t) => Array.from(await t.data()))) };
+    };
+    const cpu = await train(wc, { weights, x, y }, decoderModel);
+    const gpu = await gp.run(async ({ wc: pw }, a) => {
+      const build = (0, eval)(`(${a.build})`) as typeof decoderModel;
+      const t = (0, eval)(`(${a.train})`) as typeof train;
+      return t(pw, a, build);
+    }, { weights, x, y, build: decoderModel.toString(), train: train.toString() });
+    expectParity(gpu.loss, cpu.loss, 'loss');
+    cpu.weights.forEach((w, i) => expectParity(gpu.weights[i], w, `weight ${i} after the step`));
   });
 });
