@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu]
+// npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|cpu]
 //                  [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]
 // Trains an MNIST CNN on the real data set and prints its test accuracy. On
 // WebGPU the same training code runs in headless Chromium (puppeteer); with
@@ -26,7 +26,7 @@ function parseArgs(argv) {
       return argv[++i];
     };
     switch (a) {
-      case '--model': opts.model = need(); if (!['light', 'standard'].includes(opts.model)) throw new Error(`train: --model must be light or standard, got '${opts.model}'`); break;
+      case '--model': opts.model = need(); if (!['light', 'standard', 'autoencoder'].includes(opts.model)) throw new Error(`train: --model must be light, standard or autoencoder, got '${opts.model}'`); break;
       case '--test-each-epoch': opts.testEachEpoch = true; break;
       case '--epochs': opts.epochs = positiveInt(need(), a); break;
       case '--batch': opts.batchSize = positiveInt(need(), a); break;
@@ -40,7 +40,7 @@ function parseArgs(argv) {
       case '--seed': opts.seed = positiveInt(need(), a); break;
       case '--out': opts.out = need(); break;
       case '--help': case '-h':
-        console.log('usage: npm run train -- [--model light|standard] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]');
+        console.log('usage: npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]');
         process.exit(0);
         break;
       default: throw new Error(`train: unknown option '${a}' (try --help)`);
@@ -59,6 +59,10 @@ function printer() {
       case 'start':
         console.log(`webcnn: training the ${e.params}-parameter model on ${e.adapter}: ${e.trainCount} training images, ${e.testCount} test images, ${e.batches} batches an epoch`);
         break;
+      case 'reconstruction':
+        if (e.stopped) console.log('training stopped early');
+        console.log(`test reconstruction MSE ${e.testMse.toFixed(5)} on ${e.testCount} test images; training ${e.trainSeconds.toFixed(1)} s at ${e.imagesPerSecond.toFixed(0)} images/s`);
+        break;
       case 'batch': {
         // Every batch reports; a terminal redraws at most 10 times a second, a log gets every 10th of the epoch.
         const last = e.batch === e.batches - 1;
@@ -67,12 +71,17 @@ function printer() {
         lastDraw = now;
         const width = 30;
         const done = Math.round(((e.batch + 1) / e.batches) * width);
-        const line = `epoch ${e.epoch + 1} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${e.batch + 1}/${e.batches} loss ${e.loss.toFixed(4)} acc ${e.acc.toFixed(4)} ${e.imagesPerSecond.toFixed(0)} img/s, ${fmtTime(e.secondsLeft)} left`;
+        const acc = e.acc === undefined ? '' : ` acc ${e.acc.toFixed(4)}`;
+        const line = `epoch ${e.epoch + 1} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${e.batch + 1}/${e.batches} loss ${e.loss.toFixed(4)}${acc} ${e.imagesPerSecond.toFixed(0)} img/s, ${fmtTime(e.secondsLeft)} left`;
         if (tty) process.stdout.write(`\r${line}\x1b[K`); else console.log(line);
         break;
       }
       case 'epoch':
         if (tty) process.stdout.write('\n');
+        if (e.acc === undefined) {
+          console.log(`epoch ${e.epoch + 1}: loss (MSE) ${e.loss.toFixed(5)}, ${e.seconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} images/s`);
+          break;
+        }
         console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(4)}, accuracy ${(100 * e.acc).toFixed(2)}%${e.valAcc === undefined ? '' : `, validation accuracy ${(100 * e.valAcc).toFixed(2)}%`}${e.testAcc === undefined ? '' : `, test accuracy ${(100 * e.testAcc).toFixed(2)}%`}, ${e.seconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} images/s, learning rate ${e.learningRate.toPrecision(3)}`);
         break;
       case 'done':
@@ -86,8 +95,9 @@ function printer() {
 
 async function trainInNode(server, opts) {
   const wc = await server.ssrLoadModule('/src/index.ts');
-  const { trainMnist } = await server.ssrLoadModule('/demo/trainCore.ts');
-  const { model } = await trainMnist(wc, { ...opts, backend: 'cpu' }, printer());
+  const { trainMnist, trainAutoencoder } = await server.ssrLoadModule('/demo/trainCore.ts');
+  const train = opts.model === 'autoencoder' ? trainAutoencoder : trainMnist;
+  const { model } = await train(wc, { ...opts, backend: 'cpu' }, printer());
   if (opts.out) {
     await model.save(opts.out);
     console.log(`saved the model to ${opts.out} (TensorFlow.js layers-model format: model.json + weights)`);

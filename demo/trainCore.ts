@@ -6,7 +6,8 @@ import type * as Wc from '../src/index.js';
 import { scoreTest, type TestScore } from './confusion.js';
 
 export interface TrainOptions {
-  model: 'light' | 'standard';
+  /** 'autoencoder' trains wc.models.mnistAutoencoder with trainAutoencoder (not trainMnist). */
+  model: 'light' | 'standard' | 'autoencoder';
   epochs: number;
   batchSize: number;
   backend: 'webgpu' | 'cpu';
@@ -60,6 +61,7 @@ async function testScore(wc: typeof Wc, model: Wc.LayersModel, test: { xs(): Wc.
 export async function trainMnist(
   wc: typeof Wc, options: TrainOptions, report: (e: TrainEvent) => void | Promise<void>, shouldStop: () => boolean = () => false,
 ): Promise<TrainResult> {
+  if (options.model === 'autoencoder') throw new Error('trainMnist: the autoencoder trains with trainAutoencoder');
   await wc.setBackend(options.backend);
   const data = await wc.data.loadMnist({ trainSize: options.trainSize, testSize: options.testSize });
   const model = options.model === 'standard' ? wc.models.mnistStandard() : wc.models.mnistLight();
@@ -122,4 +124,77 @@ export async function trainMnist(
     inferenceImagesPerSecond: data.test.count / inferenceSeconds,
   });
   return { model, score, testImages: data.test.images };
+}
+
+/** What trainAutoencoder reports: its start, each batch and epoch (loss: the mean squared error), and the test reconstruction error. */
+export type AutoencoderEvent =
+  | { type: 'start'; backend: string; adapter: string; trainCount: number; testCount: number; batches: number; epochs: number; params: number }
+  | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number; imagesPerSecond: number; secondsLeft: number }
+  | { type: 'epoch'; epoch: number; loss: number; seconds: number; imagesPerSecond: number }
+  | { type: 'reconstruction'; stopped: boolean; testMse: number; testCount: number; trainSeconds: number; imagesPerSecond: number };
+
+export interface AutoencoderResult {
+  model: Wc.LayersModel;
+  /** The mean squared error between the test images and their reconstructions. */
+  testMse: number;
+}
+
+/**
+ * Trains wc.models.mnistAutoencoder on the MNIST training images with the mean
+ * squared error between each image and its reconstruction, then reports that
+ * error on the test images (model.evaluate(x, x)).
+ */
+export async function trainAutoencoder(
+  wc: typeof Wc, options: TrainOptions, report: (e: AutoencoderEvent) => void | Promise<void>, shouldStop: () => boolean = () => false,
+): Promise<AutoencoderResult> {
+  await wc.setBackend(options.backend);
+  const data = await wc.data.loadMnist({ trainSize: options.trainSize, testSize: options.testSize });
+  const model = wc.models.mnistAutoencoder();
+  const optimizer = options.optimizer === 'sgd' ? wc.optimizers.sgd({ learningRate: options.learningRate, momentum: 0.9 })
+    : options.optimizer === 'rmsprop' ? wc.optimizers.rmsprop({ learningRate: options.learningRate })
+      : wc.optimizers.adam({ learningRate: options.learningRate });
+  model.compile({ optimizer, loss: 'meanSquaredError' });
+  const trainCount = data.train.count;
+  const batches = Math.ceil(trainCount / options.batchSize);
+  await report({ type: 'start', backend: options.backend, adapter: wc.backendInfo().description, trainCount, testCount: data.test.count, batches, epochs: options.epochs, params: model.countParams() });
+
+  const xs = data.train.xs();
+  const trainStart = performance.now();
+  let epochStart = trainStart;
+  let seen = 0;
+  let currentEpoch = 0;
+  let stopped = false;
+  try {
+    await model.fit(xs, xs, {
+      batchSize: options.batchSize, epochs: options.epochs, shuffle: true, seed: options.seed,
+      callbacks: [wc.callbacks.learningRateScheduler((epoch) => options.learningRate * (options.lrDecay ?? 1) ** epoch), {
+        onEpochBegin: (epoch) => { currentEpoch = epoch; epochStart = performance.now(); },
+        onBatchEnd: async (batch, logs) => {
+          seen += logs?.size ?? options.batchSize;
+          const rate = seen / ((performance.now() - trainStart) / 1000);
+          await report({ type: 'batch', epoch: currentEpoch, batch, batches, loss: logs?.loss ?? NaN, imagesPerSecond: rate, secondsLeft: (options.epochs * trainCount - seen) / rate });
+          if (shouldStop()) throw new Stop();
+        },
+        onEpochEnd: async (epoch, logs) => {
+          const seconds = (performance.now() - epochStart) / 1000;
+          await report({ type: 'epoch', epoch, loss: logs?.loss ?? NaN, seconds, imagesPerSecond: trainCount / seconds });
+        },
+      }],
+    });
+  } catch (err) {
+    if (!(err instanceof Stop)) throw err;
+    stopped = true;
+  } finally {
+    xs.dispose();
+  }
+  const trainSeconds = (performance.now() - trainStart) / 1000;
+  const testX = data.test.xs();
+  let testMse: number;
+  try {
+    [testMse] = await model.evaluate(testX, testX, { batchSize: 256 });
+  } finally {
+    testX.dispose();
+  }
+  await report({ type: 'reconstruction', stopped, testMse, testCount: data.test.count, trainSeconds, imagesPerSecond: seen / trainSeconds });
+  return { model, testMse };
 }

@@ -22,6 +22,7 @@ import * as reduce from './reduce/index.js';
 import * as structure from './structure/index.js';
 import * as lrn from './lrn/index.js';
 import * as maxout from './maxout/index.js';
+import * as decoder from './decoder/index.js';
 
 export const KERNELS = {
   conv2d: conv2d.conv2dKernel,
@@ -97,6 +98,8 @@ export const KERNELS = {
   lrnBackward: lrn.lrnBackwardKernel,
   maxout: maxout.maxoutKernel,
   maxoutBackward: maxout.maxoutBackwardKernel,
+  upSampling2d: decoder.upSampling2dKernel,
+  upSampling2dBackward: decoder.upSampling2dBackwardKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -112,6 +115,7 @@ export function kernelNamed(name: string): Kernel<readonly unknown[], unknown> {
 export const PIPELINES: readonly PipelineSpec[] = [
   activation, batchNorm, conv2d, depthwise, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise, layout, reduce, linalg,
   lrn, maxout,
+  decoder,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */

@@ -13,6 +13,9 @@ import { LocallyConnected2D, type LocallyConnected2DArgs } from './locallyConnec
 import { InputLayer, type InputLayerArgs } from './input.js';
 import { DepthwiseConv2D, SeparableConv2D, type DepthwiseConv2DArgs, type SeparableConv2DArgs } from './depthwiseConv.js';
 import { GlobalL2Pooling2D, GlobalMinPooling2D, GlobalSumPooling2D, L2Pooling2D, MinPooling2D, SumPooling2D } from './pooling.js';
+import { Conv2DTranspose, type Conv2DTransposeArgs } from './conv2dTranspose.js';
+import { UpSampling2D, type UpSampling2DArgs } from './upSampling.js';
+import { Cropping2D, type Cropping2DArgs } from './cropping.js';
 
 export const conv2d = (args: Conv2DArgs): Conv2D => new Conv2D(args);
 export const dense = (args: DenseArgs): Dense => new Dense(args);
@@ -45,6 +48,10 @@ export const l2Pooling2d = (args: Pooling2DArgs = {}): L2Pooling2D => new L2Pool
 export const globalMinPooling2d = (args: GlobalPooling2DArgs = {}): GlobalMinPooling2D => new GlobalMinPooling2D(args);
 export const globalSumPooling2d = (args: GlobalPooling2DArgs = {}): GlobalSumPooling2D => new GlobalSumPooling2D(args);
 export const globalL2Pooling2d = (args: GlobalPooling2DArgs = {}): GlobalL2Pooling2D => new GlobalL2Pooling2D(args);
+export const conv2dTranspose = (args: Conv2DTransposeArgs): Conv2DTranspose => new Conv2DTranspose(args);
+export const upSampling2d = (args: UpSampling2DArgs = {}): UpSampling2D => new UpSampling2D(args);
+export const cropping2D = (args: Cropping2DArgs): Cropping2D => new Cropping2D(args);
+export const cropping2d = cropping2D;
 
 export {
   Conv2D, Dense, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape,
@@ -54,6 +61,8 @@ export {
 export type { DepthwiseConv2DArgs, SeparableConv2DArgs } from './depthwiseConv.js';
 export type { ReLUArgs } from './core.js';
 export { MinPooling2D, SumPooling2D, L2Pooling2D, GlobalMinPooling2D, GlobalSumPooling2D, GlobalL2Pooling2D };
+export { Conv2DTranspose, UpSampling2D, Cropping2D };
+export type { Conv2DTransposeArgs, UpSampling2DArgs, Cropping2DArgs };
 export { Layer, LayerVariable, SymbolicTensor, Node } from './layer.js';
 export type { LayerArgs, LayerConfig, ConfigValue, SymShape, BackwardOptions, LayerGrads, ApplyArgs, CallArgs } from './layer.js';
 export type { ActivationName } from './activations.js';

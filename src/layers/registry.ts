@@ -13,6 +13,9 @@ import { LocallyConnected2D } from './locallyConnected.js';
 import { InputLayer } from './input.js';
 import { DepthwiseConv2D, SeparableConv2D } from './depthwiseConv.js';
 import { GlobalL2Pooling2D, GlobalMinPooling2D, GlobalSumPooling2D, L2Pooling2D, MinPooling2D, SumPooling2D } from './pooling.js';
+import { Conv2DTranspose } from './conv2dTranspose.js';
+import { UpSampling2D } from './upSampling.js';
+import { Cropping2D } from './cropping.js';
 import { clipped } from '../preview.js';
 import { LocalResponseNormalization, Maxout, PReLU, ThresholdedReLU } from './activationLayers.js';
 
@@ -24,6 +27,7 @@ const LAYER_CLASSES: Readonly<Record<string, LayerCtor>> = {
   DepthwiseConv2D, SeparableConv2D, LocalResponseNormalization, PReLU, ThresholdedReLU, Maxout, 'Addons>Maxout': Maxout,
   // webcnn extras (TF.js has no such classes)
   MinPooling2D, SumPooling2D, L2Pooling2D, GlobalMinPooling2D, GlobalSumPooling2D, GlobalL2Pooling2D,
+  Conv2DTranspose, Deconv2D: Conv2DTranspose, Deconvolution2D: Conv2DTranspose, UpSampling2D, Cropping2D,
   BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D, InputLayer,
 };
 

@@ -362,3 +362,23 @@ export function googlenet({ inputShape = IMAGENET, numClasses = 1000 }: ZooOptio
   const out = layers.dense({ units: numClasses, activation: 'softmax', name: 'predictions' }).apply(x) as Sym;
   return model({ inputs: inp, outputs: out, name: 'googlenet' });
 }
+
+/**
+ * An MNIST convolutional autoencoder (no classes: it outputs its input's
+ * shape). Encoder: conv 16@3x3 stride 2 'same' relu -> conv 16@3x3 stride 2
+ * 'same' relu, a 7x7x16 code. Decoder: conv2dTranspose 16@3x3 stride 2 'same'
+ * relu -> upSampling2d 2 (nearest) -> conv <channels>@3x3 'same' sigmoid.
+ * Train it with the mean squared error between input and output (the pixels
+ * in [0, 1]): `npm run train -- --model autoencoder`.
+ * Parameters: 160 + 2,320 (encoder) + 2,320 + 145 (decoder) = 4,945.
+ */
+export function mnistAutoencoder({ inputShape = MNIST }: ZooOptions = {}): Sequential {
+  const channels = inputShape[inputShape.length - 1];
+  return sequential({ layers: [
+    layers.conv2d({ inputShape, filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+    layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+    layers.conv2dTranspose({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+    layers.upSampling2d({ size: 2 }),
+    layers.conv2d({ filters: channels, kernelSize: 3, padding: 'same', activation: 'sigmoid' }),
+  ] });
+}

@@ -24,3 +24,4 @@ export { depthwiseConv2dRaw as depthwiseConv2d, depthwiseConv2dBackwardInput, de
 export { minPool2d, minPool2dBackward, sumPool2d, sumPool2dBackward, l2Pool2d, l2Pool2dBackward } from '../kernels/pool2d/index.js';
 export { lrn, lrnBackward, type LrnParams } from '../kernels/lrn/index.js';
 export { maxout, maxoutBackward } from '../kernels/maxout/index.js';
+export { upSampling2d, upSampling2dBackward, type UpSampling2dParams, type Interpolation } from '../kernels/decoder/index.js';
