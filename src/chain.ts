@@ -10,6 +10,7 @@ import * as red from './kernels/reduce/ops.js';
 import * as linalg from './kernels/linalg/ops.js';
 import * as nn from './kernels/nn/ops.js';
 import * as depthwise from './kernels/depthwise/ops.js';
+import * as lrn from './kernels/lrn/ops.js';
 
 type Axis = number | number[];
 
@@ -68,6 +69,7 @@ declare module './tensor.js' {
     batchNorm(...args: DropFirst<Parameters<typeof nn.batchNorm>>): Tensor;
     depthwiseConv2d(filter: TensorOrLike, ...rest: DropFirst2<Parameters<typeof depthwise.depthwiseConv2d>>): Tensor;
     separableConv2d(...args: DropFirst<Parameters<typeof depthwise.separableConv2d>>): Tensor;
+    localResponseNormalization(depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor;
     transpose(perm?: readonly number[]): Tensor;
     slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor;
     concat(x: TensorOrLike | readonly TensorOrLike[], axis?: number): Tensor;
@@ -114,6 +116,7 @@ const reductions = { sum: red.sum, mean: red.mean, max: red.max, min: red.min, p
   argMax: red.argMax, argMin: red.argMin, softmax: red.softmax, logSoftmax: red.logSoftmax } as const;
 const others = { matMul: linalg.matMul, dot: linalg.dot, conv2d: nn.conv2d, maxPool: nn.maxPool, avgPool: nn.avgPool, batchNorm: nn.batchNorm,
   depthwiseConv2d: depthwise.depthwiseConv2d, separableConv2d: depthwise.separableConv2d,
+  localResponseNormalization: lrn.localResponseNormalization,
   transpose: layout.transpose, slice: layout.slice, unstack: layout.unstack, split: layout.split, pad: layout.pad, gather: layout.gather,
   tile: layout.tile, expandDims: layout.expandDims, squeeze: layout.squeeze, oneHot: layout.oneHot, broadcastTo: layout.broadcastTo,
   reverse: layout.reverse } as const;

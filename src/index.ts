@@ -74,5 +74,4 @@ export * from './kernels/linalg/ops.js';
 export * from './kernels/nn/ops.js';
 export * from './kernels/depthwise/ops.js';
 export { localResponseNormalization } from './kernels/lrn/ops.js';
-import './kernels/lrn/chain.js';
 export * from './kernels/decoder/ops.js';
