@@ -76,3 +76,4 @@ export * from './kernels/depthwise/ops.js';
 export { localResponseNormalization } from './kernels/lrn/ops.js';
 import './kernels/lrn/chain.js';
 export * from './kernels/decoder/ops.js';
+export * as image from './image.js';
