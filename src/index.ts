@@ -75,3 +75,4 @@ export * from './kernels/nn/ops.js';
 export * from './kernels/depthwise/ops.js';
 export { localResponseNormalization } from './kernels/lrn/ops.js';
 export * from './kernels/decoder/ops.js';
+export * as image from './image.js';

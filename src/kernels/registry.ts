@@ -23,6 +23,7 @@ import * as structure from './structure/index.js';
 import * as lrn from './lrn/index.js';
 import * as maxout from './maxout/index.js';
 import * as decoder from './decoder/index.js';
+import * as image from './image/index.js';
 
 export const KERNELS = {
   conv2d: conv2d.conv2dKernel,
@@ -100,6 +101,10 @@ export const KERNELS = {
   maxoutBackward: maxout.maxoutBackwardKernel,
   upSampling2d: decoder.upSampling2dKernel,
   upSampling2dBackward: decoder.upSampling2dBackwardKernel,
+  resize: image.resizeKernel,
+  resizeBackward: image.resizeBackwardKernel,
+  cropAndResize: image.cropAndResizeKernel,
+  cropAndResizeBackward: image.cropAndResizeBackwardKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -116,6 +121,7 @@ export const PIPELINES: readonly PipelineSpec[] = [
   activation, batchNorm, conv2d, depthwise, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise, layout, reduce, linalg,
   lrn, maxout,
   decoder,
+  image,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */
