@@ -76,3 +76,5 @@ export * from './kernels/depthwise/ops.js';
 export { localResponseNormalization } from './kernels/lrn/ops.js';
 import './kernels/lrn/chain.js';
 export * from './kernels/decoder/ops.js';
+// wc.browser.fromPixels (issue 19, image input)
+export * as browser from './browser.js';

@@ -16,6 +16,7 @@ import * as locallyConnected2d from './locallyConnected2d/index.js';
 import * as loss from './loss/index.js';
 import * as matmul from './matmul/index.js';
 import * as mul from './mul.js';
+import * as pixels from './pixels/index.js';
 import * as optimizer from './optimizer/index.js';
 import * as pool2d from './pool2d/index.js';
 import * as reduce from './reduce/index.js';
@@ -100,6 +101,7 @@ export const KERNELS = {
   maxoutBackward: maxout.maxoutBackwardKernel,
   upSampling2d: decoder.upSampling2dKernel,
   upSampling2dBackward: decoder.upSampling2dBackwardKernel,
+  fromPixels: pixels.fromPixelsKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -116,6 +118,7 @@ export const PIPELINES: readonly PipelineSpec[] = [
   activation, batchNorm, conv2d, depthwise, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise, layout, reduce, linalg,
   lrn, maxout,
   decoder,
+  pixels,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */

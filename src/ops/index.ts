@@ -25,3 +25,4 @@ export { minPool2d, minPool2dBackward, sumPool2d, sumPool2dBackward, l2Pool2d, l
 export { lrn, lrnBackward, type LrnParams } from '../kernels/lrn/index.js';
 export { maxout, maxoutBackward } from '../kernels/maxout/index.js';
 export { upSampling2d, upSampling2dBackward, type UpSampling2dParams, type Interpolation } from '../kernels/decoder/index.js';
+export { fromPixels } from '../kernels/pixels/index.js';
