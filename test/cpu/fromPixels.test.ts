@@ -6,6 +6,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import * as wc from '../../src/index.js';
+import { asInt32 } from '../../src/tensor.js';
+
+/** A tensor of the given values marked int32 (webcnn has no cast; storage stays float32). */
+const ints = (values: number[], shape: number[]) => asInt32(wc.tensor(values, shape));
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -75,5 +79,33 @@ describe('browser.fromPixels (cpu)', () => {
       /^browser\.fromPixels: expected ImageData, \{ data: Uint8ClampedArray \| Uint8Array, width, height \}, HTMLImageElement, .* got Object$/);
     expect(() => wc.browser.fromPixels(null as never)).toThrow(/^browser\.fromPixels: expected .* got null$/);
     expect(() => wc.browser.fromPixels('img.png' as never)).toThrow(/^browser\.fromPixels: expected .* got string$/);
+  });
+});
+
+describe('browser.toPixels (cpu)', () => {
+  it('packs gray, RGB and RGBA tensors into RGBA bytes as tf.browser.toPixels does', async () => {
+    const cases: [number[], number[], 'float32' | 'int32'][] = [
+      [[0, 0.25, 0.5, 1, 0.999, 0.002], [2, 3], 'float32'],
+      [[0, 0.25, 0.5, 1, 0.999, 0.002], [2, 3, 1], 'float32'],
+      [[0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 0.5], [2, 2, 3], 'float32'],
+      [[0, 1, 2, 3, 100, 128, 200, 255], [1, 2, 4], 'int32'],
+      [[7, 250, 0], [3, 1], 'int32'],
+    ];
+    for (const [values, shape, dtype] of cases) {
+      const ours = await wc.browser.toPixels(dtype === 'int32' ? ints(values, shape) : wc.tensor(values, shape));
+      const theirs = await tf.browser.toPixels(tf.tensor(values, shape, dtype) as unknown as tf.Tensor3D);
+      expect(ours, `${shape} ${dtype}`).toBeInstanceOf(Uint8ClampedArray);
+      expect([...ours], `${shape} ${dtype}`).toEqual([...theirs]);
+    }
+    expect([...await wc.browser.toPixels(wc.browser.fromPixels({ data: BYTES, width: W, height: H }, 4))]).toEqual([...BYTES]);
+  });
+
+  it('refuses what TF.js refuses, naming browser.toPixels', async () => {
+    await expect(wc.browser.toPixels(wc.zeros([2]))).rejects.toThrow('browser.toPixels: only rank 2 or 3 tensors are supported, got rank 1');
+    await expect(wc.browser.toPixels(wc.zeros([2, 2, 2]))).rejects.toThrow('browser.toPixels: only a depth of 1, 3 or 4 is supported, got 2');
+    await expect(wc.browser.toPixels(wc.tensor([0.5, 1.5], [1, 2]))).rejects.toThrow(
+      'browser.toPixels: the values of a float32 tensor must be in [0, 1], got 1.5 at element 1');
+    await expect(wc.browser.toPixels(ints([3, 256], [1, 2]))).rejects.toThrow(
+      'browser.toPixels: the values of a int32 tensor must be in [0, 255], got 256 at element 1');
   });
 });

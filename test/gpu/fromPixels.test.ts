@@ -3,7 +3,8 @@
 // through copyExternalImageToTexture and the texture kernel; ImageData and a
 // raw Uint8Array through the byte-unpacking kernel. Each must equal the same
 // pixels read back with getImageData, for 1, 3 and 4 channels. Then the
-// errors the page alone can raise (an image not loaded yet), and the texture
+// errors the page alone can raise (an image not loaded yet), toPixels onto an
+// OffscreenCanvas giving the pixels back, and the texture
 // and buffer paths under verification mode (the CPU replay draws the same
 // source and reads it with getImageData), whose check bites.
 
@@ -66,12 +67,19 @@ describe('webgpu browser.fromPixels', () => {
           x.dispose();
         }
       }
+      // toPixels of a WebGPU tensor onto an OffscreenCanvas gives the canvas's pixels back.
+      const back = new OffscreenCanvas(1, 1);
+      const t = wc.browser.fromPixels(canvas, 4);
+      const bytes = Array.from(await wc.browser.toPixels(t, back));
+      t.dispose();
+      const drawn = Array.from(back.getContext('2d')!.getImageData(0, 0, W, H).data);
+      const roundTrip = [back.width, back.height, bytes.join() === sources[0][2].join(), drawn.join() === sources[0][2].join()];
       const unloaded = new Image();
       let error = '';
       try { wc.browser.fromPixels(unloaded); } catch (e) { error = (e as Error).message; }
       let badChannels = '';
       try { wc.browser.fromPixels(canvas, 2); } catch (e) { badChannels = (e as Error).message; }
-      return { results, error, badChannels, backend: engine.backend().name };
+      return { results, error, badChannels, roundTrip, backend: engine.backend().name };
     }, null);
     expect(r.backend).toBe('webgpu');
     expect(r.results).toHaveLength(18);
@@ -79,6 +87,7 @@ describe('webgpu browser.fromPixels', () => {
       expect(x, `${x.name} ${x.c}`).toEqual({ name: x.name, c: x.c, shape: [5, 7, x.c], dtype: 'int32', backend: 'webgpu', bad: -1, first: '' });
     }
     expect(r.error).toBe('browser.fromPixels: the image element has not loaded yet (naturalWidth is 0); wait for its load event or await img.decode()');
+    expect(r.roundTrip).toEqual([7, 5, true, true]);
     expect(r.badChannels).toBe('browser.fromPixels: numChannels must be 1, 3 or 4, got 2');
   });
 
