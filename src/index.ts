@@ -76,3 +76,5 @@ export * from './kernels/depthwise/ops.js';
 export { localResponseNormalization } from './kernels/lrn/ops.js';
 export * from './kernels/decoder/ops.js';
 export * as image from './image.js';
+
+export * as browser from './browser.js';

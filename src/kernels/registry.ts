@@ -16,6 +16,7 @@ import * as locallyConnected2d from './locallyConnected2d/index.js';
 import * as loss from './loss/index.js';
 import * as matmul from './matmul/index.js';
 import * as mul from './mul.js';
+import * as pixels from './pixels/index.js';
 import * as optimizer from './optimizer/index.js';
 import * as pool2d from './pool2d/index.js';
 import * as reduce from './reduce/index.js';
@@ -105,6 +106,7 @@ export const KERNELS = {
   resizeBackward: image.resizeBackwardKernel,
   cropAndResize: image.cropAndResizeKernel,
   cropAndResizeBackward: image.cropAndResizeBackwardKernel,
+  fromPixels: pixels.fromPixelsKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -122,6 +124,7 @@ export const PIPELINES: readonly PipelineSpec[] = [
   lrn, maxout,
   decoder,
   image,
+  pixels,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */

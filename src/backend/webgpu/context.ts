@@ -9,7 +9,7 @@ import { Tensor, createTensor, sizeOf } from '../../tensor.js';
 import { BufferPool, type GpuStorage } from './buffers.js';
 import type { GpuDevice } from './device.js';
 import { PipelineCache, type PipelineSpec } from './pipelines.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type Binding } from './scheduler.js';
 import { KernelTuner, type TuneProblem } from './kernelTuner.js';
 import { packUniforms, type UniformValues, type Uniforms } from './uniforms.js';
 
@@ -101,8 +101,29 @@ export class GpuContext {
     this.pool.release(buffer);
   }
 
+  /**
+   * An image source (canvas, ImageBitmap, image element, video, VideoFrame)
+   * copied on the GPU (queue.copyExternalImageToTexture) into a new
+   * rgba8unorm texture of width x height, straight alpha, no flip: bind
+   * texture.createView() in a dispatch (kernels read it with textureLoad),
+   * then retire the texture (scheduler.retire) after recording its last use.
+   * The copy runs on the queue at once; the texture is new, so no recorded
+   * work can be reading it.
+   */
+  externalImage(source: GPUCopyExternalImageSource, width: number, height: number, what: string): GPUTexture {
+    const { device } = this.gpu;
+    const texture = device.createTexture({
+      label: what,
+      size: [width, height],
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT,
+    });
+    device.queue.copyExternalImageToTexture({ source, flipY: false }, { texture, premultipliedAlpha: false }, [width, height]);
+    return texture;
+  }
+
   /** Records a 1-D kernel over `count` invocations of `WG` each (folded past 65,535 workgroups). */
-  run1d<U extends Uniforms>(spec: PipelineSpec<U>, params: UniformValues<U>, buffers: readonly GPUBuffer[], count: number): void {
+  run1d<U extends Uniforms>(spec: PipelineSpec<U>, params: UniformValues<U>, buffers: readonly Binding[], count: number): void {
     const wg = spec.constants?.WG ?? WG;
     this.run(spec, params, buffers, this.scheduler.grid(Math.ceil(count / wg)));
   }
@@ -111,7 +132,7 @@ export class GpuContext {
    * Records a kernel over an explicit grid of workgroups ([x, y] or [x, y, z]);
    * params: one value per declared uniform (null for a shader without uniforms).
    */
-  run<U extends Uniforms>(spec: PipelineSpec<U>, params: UniformValues<U> | null, buffers: readonly GPUBuffer[], workgroups: readonly number[]): void {
+  run<U extends Uniforms>(spec: PipelineSpec<U>, params: UniformValues<U> | null, buffers: readonly Binding[], workgroups: readonly number[]): void {
     const packed = params === null ? null : packUniforms(spec.name, spec.uniforms ?? ({} as U), params);
     this.scheduler.dispatch(spec.name, this.pipelines.acquire(spec), packed, buffers, workgroups);
   }

@@ -60,6 +60,14 @@ type Recorded =
   | { kind: 'dispatch'; name: string; pipeline: GPUComputePipeline | Promise<GPUComputePipeline>; entries: GPUBindGroupEntry[]; grid: [number, number, number] }
   | { kind: 'encode'; apply: (encoder: GPUCommandEncoder) => void };
 
+/** What a dispatch binds after its params: storage buffers, or a texture view (fromPixels' image). */
+export type Binding = GPUBuffer | GPUTextureView;
+
+/** Duck-typed (with an injected GPU in Node the classes may not be globals): only buffers map. */
+function isBuffer(b: Binding): b is GPUBuffer {
+  return typeof (b as Partial<GPUBuffer>).mapAsync === 'function';
+}
+
 export class Scheduler {
   /** What was recorded since the last submit, in order. */
   private list: Recorded[] = [];
@@ -116,10 +124,11 @@ export class Scheduler {
 
   /**
    * Records one dispatch. Bindings: params at 0 (if any), then buffers in
-   * binding order. A pipeline still being created (a promise) makes the
+   * binding order; a texture view (fromPixels' image, GpuContext.externalImage)
+   * binds as itself. A pipeline still being created (a promise) makes the
    * list's submit wait for it.
    */
-  dispatch(label: string, pipeline: GPUComputePipeline | Promise<GPUComputePipeline>, params: Params | null, buffers: readonly GPUBuffer[], workgroups: readonly number[]): void {
+  dispatch(label: string, pipeline: GPUComputePipeline | Promise<GPUComputePipeline>, params: Params | null, buffers: readonly Binding[], workgroups: readonly number[]): void {
     const entries: GPUBindGroupEntry[] = [];
     let binding = 0;
     if (params) {
@@ -129,7 +138,7 @@ export class Scheduler {
       entries.push({ binding: binding++, resource: { buffer: this.uniforms, offset: this.arenaUsed, size } });
       this.arenaUsed += Math.ceil(size / this.align) * this.align;
     }
-    for (const buffer of buffers) entries.push({ binding: binding++, resource: { buffer } });
+    for (const b of buffers) entries.push({ binding: binding++, resource: isBuffer(b) ? { buffer: b } : b });
     this.dispatches++;
     if (pipeline instanceof Promise) this.waits.push(pipeline);
     const name = this.profiler?.nameOf(label) ?? label;
@@ -259,8 +268,8 @@ export class Scheduler {
     if (this.failure) throw this.failure;
   }
 
-  /** Destroys a buffer once no recorded or pending command can still use it. */
-  retire(buffer: GPUBuffer): void {
+  /** Destroys a buffer (or a texture) once no recorded or pending command can still use it. */
+  retire(buffer: GPUBuffer | GPUTexture): void {
     this.flush();
     if (this.chained > 0) this.then(() => buffer.destroy());
     else buffer.destroy();
