@@ -6,10 +6,11 @@ import * as ops from '../ops/index.js';
 import { windowGeometry } from '../kernels/geometry.js';
 import { conv2dFilterGrad, conv2dForTraining, type Conv2dSaved } from '../kernels/conv2d/index.js';
 import { Layer, expectInputRank, singleShape, type LayerArgs, type LayerConfig, type LayerGrads, type BackwardOptions, type LayerVariable, type SymShape } from './layer.js';
-import { activate, activateBackward, fusedActivation, getActivation, type ActivationName } from './activations.js';
-import { getInitializer, glorotUniform, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
+import { activate, activateBackward, fusedActivation, type ActivationName } from './activations.js';
+import { getInitializer, glorotUniform, serializeInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
-import { channelsLast, oneOf, positiveInt, positivePair, shown } from './args.js';
+import { positiveInt } from './args.js';
+import { biasAndActivation, convWindow } from './convArgs.js';
 
 export interface Conv2DArgs extends LayerArgs {
   filters: number;
@@ -49,22 +50,10 @@ export class Conv2D extends Layer<Saved> {
     super(args, 'conv2d');
     const where = `conv2d '${this.name}'`;
     this.filters = positiveInt(where, 'filters', args.filters);
-    if (args.kernelSize === undefined) throw new Error(`${where}: kernelSize is required (a positive integer or two)`);
-    this.kernelSize = positivePair(where, 'kernelSize', args.kernelSize, [1, 1]);
-    this.strides = positivePair(where, 'strides', args.strides, [1, 1]);
-    this.padding = oneOf(where, 'padding', args.padding, ['valid', 'same'], 'valid');
-    this.dilationRate = positivePair(where, 'dilationRate', args.dilationRate, [1, 1]);
-    // TF.js: strides > 1 with dilation > 1 is not supported by the convolution.
-    if ((this.strides[0] > 1 || this.strides[1] > 1) && (this.dilationRate[0] > 1 || this.dilationRate[1] > 1)) {
-      throw new Error(`${where}: strides ${shown(this.strides)} and dilationRate ${shown(this.dilationRate)} cannot both exceed 1`);
-    }
-    channelsLast(where, args.dataFormat);
-    this.activation = getActivation(args.activation, where);
-    this.useBias = args.useBias ?? true;
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindow(where, args));
+    ({ activation: this.activation, useBias: this.useBias, biasInitializer: this.biasInitializer, biasRegularizer: this.biasRegularizer } = biasAndActivation(where, args));
     this.kernelInitializer = getInitializer(args.kernelInitializer, glorotUniform, where);
-    this.biasInitializer = getInitializer(args.biasInitializer, zeros, where);
     this.kernelRegularizer = getRegularizer(args.kernelRegularizer, where);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer, where);
   }
 
   private params(): Conv2dParams {

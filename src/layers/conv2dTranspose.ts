@@ -12,10 +12,11 @@ import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import { effectiveKernel } from '../kernels/geometry.js';
 import { Layer, expectInputRank, singleShape, symShapeToString, type LayerArgs, type LayerConfig, type LayerGrads, type BackwardOptions, type LayerVariable, type SymShape } from './layer.js';
-import { activate, activateBackward, getActivation, type ActivationName } from './activations.js';
-import { getInitializer, glorotUniform, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
+import { activate, activateBackward, type ActivationName } from './activations.js';
+import { getInitializer, glorotUniform, serializeInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
-import { channelsLast, oneOf, positiveInt, positivePair, shown } from './args.js';
+import { positiveInt, shown } from './args.js';
+import { biasAndActivation, convWindow } from './convArgs.js';
 
 export interface Conv2DTransposeArgs extends LayerArgs {
   filters: number;
@@ -63,26 +64,15 @@ export class Conv2DTranspose extends Layer<Saved> {
     super(args, 'conv2d_transpose');
     const where = `conv2dTranspose '${this.name}'`;
     this.filters = positiveInt(where, 'filters', args.filters);
-    if (args.kernelSize === undefined) throw new Error(`${where}: kernelSize is required (a positive integer or two)`);
-    this.kernelSize = positivePair(where, 'kernelSize', args.kernelSize, [1, 1]);
-    this.strides = positivePair(where, 'strides', args.strides, [1, 1]);
-    this.padding = oneOf(where, 'padding', args.padding, ['valid', 'same'], 'valid');
-    this.dilationRate = positivePair(where, 'dilationRate', args.dilationRate, [1, 1]);
     // Keras: a dilated transposed convolution (atrous_conv2d_transpose) takes strides 1 only.
-    if ((this.strides[0] > 1 || this.strides[1] > 1) && (this.dilationRate[0] > 1 || this.dilationRate[1] > 1)) {
-      throw new Error(`${where}: strides ${shown(this.strides)} and dilationRate ${shown(this.dilationRate)} cannot both exceed 1`);
-    }
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindow(where, args));
     const outputPadding = (args as { outputPadding?: unknown }).outputPadding;
     if (outputPadding !== undefined && outputPadding !== null) {
       throw new Error(`${where}: outputPadding is not supported (TF.js has none), got ${shown(outputPadding)}; leave it null`);
     }
-    channelsLast(where, args.dataFormat);
-    this.activation = getActivation(args.activation, where);
-    this.useBias = args.useBias ?? true;
+    ({ activation: this.activation, useBias: this.useBias, biasInitializer: this.biasInitializer, biasRegularizer: this.biasRegularizer } = biasAndActivation(where, args));
     this.kernelInitializer = getInitializer(args.kernelInitializer, glorotUniform, where);
-    this.biasInitializer = getInitializer(args.biasInitializer, zeros, where);
     this.kernelRegularizer = getRegularizer(args.kernelRegularizer, where);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer, where);
   }
 
   private params(): Conv2dParams {

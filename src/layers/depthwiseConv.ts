@@ -10,10 +10,11 @@ import { add, elu, leakyRelu, relu, relu6, sigmoid, tanh } from '../kernels/elem
 import { softmax } from '../kernels/reduce/ops.js';
 import { windowGeometry } from '../kernels/geometry.js';
 import { Layer, expectInputRank, singleShape, type LayerArgs, type LayerConfig, type LayerVariable, type SymShape } from './layer.js';
-import { getActivation, type ActivationName } from './activations.js';
-import { getInitializer, glorotNormal, glorotUniform, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
+import { type ActivationName } from './activations.js';
+import { getInitializer, glorotNormal, glorotUniform, serializeInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
-import { channelsLast, oneOf, positiveInt, positivePair, shown } from './args.js';
+import { positiveInt } from './args.js';
+import { biasAndActivation, convWindow } from './convArgs.js';
 
 /** An activation by name as a differentiable op (what call() needs). */
 function applyActivation(name: ActivationName, x: Tensor): Tensor {
@@ -63,22 +64,11 @@ abstract class DepthwiseBase extends Layer {
   constructor(args: DepthwiseConv2DArgs, prefix: string, defaultInit: () => Initializer) {
     super(args, prefix);
     const where = `${prefix} '${this.name}'`;
-    if (args.kernelSize === undefined) throw new Error(`${where}: kernelSize is required (a positive integer or two)`);
-    this.kernelSize = positivePair(where, 'kernelSize', args.kernelSize, [1, 1]);
+    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dilationRate: this.dilationRate } = convWindow(where, args));
     this.depthMultiplier = args.depthMultiplier === undefined ? 1 : positiveInt(where, 'depthMultiplier', args.depthMultiplier);
-    this.strides = positivePair(where, 'strides', args.strides, [1, 1]);
-    this.padding = oneOf(where, 'padding', args.padding, ['valid', 'same'], 'valid');
-    this.dilationRate = positivePair(where, 'dilationRate', args.dilationRate, [1, 1]);
-    if ((this.strides[0] > 1 || this.strides[1] > 1) && (this.dilationRate[0] > 1 || this.dilationRate[1] > 1)) {
-      throw new Error(`${where}: strides ${shown(this.strides)} and dilationRate ${shown(this.dilationRate)} cannot both exceed 1`);
-    }
-    channelsLast(where, args.dataFormat);
-    this.activation = getActivation(args.activation, where);
-    this.useBias = args.useBias ?? true;
+    ({ activation: this.activation, useBias: this.useBias, biasInitializer: this.biasInitializer, biasRegularizer: this.biasRegularizer } = biasAndActivation(where, args));
     this.depthwiseInitializer = getInitializer(args.depthwiseInitializer, defaultInit, where);
-    this.biasInitializer = getInitializer(args.biasInitializer, zeros, where);
     this.depthwiseRegularizer = getRegularizer(args.depthwiseRegularizer, where);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer, where);
   }
 
   protected abstract outChannels(cin: number): number;

@@ -7,10 +7,11 @@ import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import { windowGeometry } from '../kernels/geometry.js';
 import { Layer, expectInputRank, singleShape, type BackwardOptions, type LayerArgs, type LayerConfig, type LayerGrads, type LayerVariable, type SymShape } from './layer.js';
-import { activate, activateBackward, getActivation, type ActivationName } from './activations.js';
-import { getInitializer, glorotUniform, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
+import { activate, activateBackward, type ActivationName } from './activations.js';
+import { getInitializer, glorotUniform, serializeInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
 import { channelsLast, positiveInt, positivePair } from './args.js';
+import { biasAndActivation } from './convArgs.js';
 
 export interface LocallyConnected2DArgs extends LayerArgs {
   filters: number;
@@ -53,12 +54,9 @@ export class LocallyConnected2D extends Layer<Saved> {
     if (args.padding !== undefined && args.padding !== 'valid') throw new Error(`${where}: only padding 'valid' is supported (as in Keras), got '${String(args.padding)}'`);
     if (args.implementation !== undefined && args.implementation !== 1) throw new Error(`${where}: only implementation 1 (the Keras weight layout) is supported, got ${String(args.implementation)}`);
     channelsLast(where, args.dataFormat);
-    this.activation = getActivation(args.activation, where);
-    this.useBias = args.useBias ?? true;
+    ({ activation: this.activation, useBias: this.useBias, biasInitializer: this.biasInitializer, biasRegularizer: this.biasRegularizer } = biasAndActivation(where, args));
     this.kernelInitializer = getInitializer(args.kernelInitializer, glorotUniform, where);
-    this.biasInitializer = getInitializer(args.biasInitializer, zeros, where);
     this.kernelRegularizer = getRegularizer(args.kernelRegularizer, where);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer, where);
   }
 
   private params(): LocallyConnected2dParams {
