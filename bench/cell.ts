@@ -20,7 +20,7 @@ export interface CellResult {
 export function cellFrom(task: Task, m: Measurement): CellResult {
   const seconds = m.ms / 1000;
   const perSecond = m.calls / seconds;
-  const value = task.kind === 'gemm' || task.kind === 'conv' ? (flops(task) * perSecond) / 1e9
+  const value = task.kind === 'gemm' || task.kind === 'conv' || task.kind === 'depthwise' ? (flops(task) * perSecond) / 1e9
     : task.kind === 'firstStep' ? seconds
       : task.batch * perSecond;
   return {

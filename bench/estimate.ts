@@ -38,6 +38,13 @@ export function estimateCall(row: Row, engine: Engine, rows: readonly Row[], res
     const rate = cell(prev)!.value!;
     return { seconds: t.batch / rate, from: prev.id, value: rate };
   }
+  if (t.kind === 'mobilenet') {
+    // The same mode at a smaller batch, at the same images/s.
+    const prev = rows.filter((r) => r.task.kind === 'mobilenet' && r.task.mode === t.mode && r.task.batch < t.batch && measured(cell(r))).pop();
+    if (!prev) return null;
+    const rate = cell(prev)!.value!;
+    return { seconds: t.batch / rate, from: prev.id, value: rate };
+  }
   if (t.kind === 'conv') {
     const pass = (r: Row) => r.task.kind === 'conv' && r.task.pass === t.pass;
     const layer = (r: Row) => r.task.kind === 'conv' && r.task.layer.name === t.layer.name;

@@ -9,8 +9,10 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import { notRun, type CellResult } from './cell.js';
 import type { MeasureOptions } from './measure.js';
 import { unsupported, type Engine, type ModelName, type Task } from './plan.js';
-import { firstStep as tfjsFirstStep, runTfjs, type TfBackend } from './tfjsCells.js';
-import { firstStep as webcnnFirstStep, runWebcnn, webcnnWeights, type StepProfile, type WeightValues } from './webcnnCells.js';
+import { firstStep as tfjsFirstStep, runTfjs, runTfjsMobileNet, type TfBackend } from './tfjsCells.js';
+import {
+  firstStep as webcnnFirstStep, mobilenetArtifacts, runWebcnn, runWebcnnMobileNet, webcnnWeights, type StepProfile, type WeightValues,
+} from './webcnnCells.js';
 
 // bench/run.mjs serves the package's .wasm files here, cross-origin isolated so that tfjs-wasm
 // may start threads; by default it takes half the cores, here all of them (its best case).
@@ -34,6 +36,7 @@ export interface PageInfo {
 
 
 const weightCache = new Map<ModelName, WeightValues[]>();
+let mobilenetCache: Promise<wc.ModelArtifacts> | null = null;
 
 const failed = (err: unknown): CellResult => notRun(`error: ${(err as Error).message ?? String(err)}`.slice(0, 300));
 
@@ -44,7 +47,8 @@ const failed = (err: unknown): CellResult => notRun(`error: ${(err as Error).mes
  * on SwiftShader: most of a minute), so a step is always timed after it.
  */
 function forEngine(engine: Engine, task: Task, o: MeasureOptions): MeasureOptions {
-  return isGpu(engine) && task.kind !== 'gemm' && task.kind !== 'conv' ? { ...o, maxCallMs: Infinity } : o;
+  const op = task.kind === 'gemm' || task.kind === 'conv' || task.kind === 'depthwise';
+  return isGpu(engine) && !op ? { ...o, maxCallMs: Infinity } : o;
 }
 
 const isGpu = (engine: Engine) => engine === 'webcnn-webgpu' || engine === 'tfjs-webgpu' || engine === 'tfjs-webgl';
@@ -91,8 +95,15 @@ const bench = {
     const why = unsupported(engine, task);
     if (why) return notRun(why);
     try {
-      const weights = await initialWeights(task);
       const opts = forEngine(engine, task, o);
+      if (task.kind === 'mobilenet') {
+        // one untrained model for every cell, so both libraries run the same weights
+        mobilenetCache ??= mobilenetArtifacts(wc);
+        const artifacts = await mobilenetCache;
+        if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return marked(engine, await runWebcnnMobileNet(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, opts, artifacts));
+        return marked(engine, await runTfjsMobileNet(tf, engine.slice('tfjs-'.length) as TfBackend, task, opts, artifacts));
+      }
+      const weights = await initialWeights(task);
       if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return marked(engine, await runWebcnn(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, opts, weights, tune));
       return marked(engine, await runTfjs(tf, engine.slice('tfjs-'.length) as TfBackend, task, opts, weights));
     } catch (err) {

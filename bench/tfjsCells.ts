@@ -3,10 +3,11 @@
 // optimizer and loss, same initial weights), trainOnBatch and predict.
 
 import type * as Tf from '@tensorflow/tfjs';
+import type { ModelArtifacts } from '../src/index.js';
 import { cellFrom, type CellResult } from './cell.js';
 import { CLASSES, MNIST_SHAPE, oneHot, uniform } from './data.js';
 import { measure, type MeasureOptions } from './measure.js';
-import { convOut, type ModelName, type Task } from './plan.js';
+import { convOut, depthwiseOut, HEAD_CLASSES, MOBILENET_SHAPE, type MobileNetMode, type ModelName, type Task } from './plan.js';
 import type { WeightValues } from './webcnnCells.js';
 
 type TfModule = typeof Tf;
@@ -75,6 +76,7 @@ function dispose(tf: TfModule, model: Tf.Sequential): void {
 
 export async function runTfjs(tf: TfModule, backend: TfBackend, task: Task, o: MeasureOptions, weights: WeightValues[] | null): Promise<CellResult> {
   if (task.kind === 'firstStep') return (await firstStep(tf, backend, task.model, task.batch, null)).first;
+  if (task.kind === 'mobilenet') throw new Error('bench: MobileNet cells run through runTfjsMobileNet');
   await select(tf, backend, false);
   const made: Tf.Tensor[] = [];
   const t = (values: Float32Array, shape: readonly number[]) => {
@@ -99,6 +101,17 @@ export async function runTfjs(tf: TfModule, backend: TfBackend, task: Task, o: M
       call = task.pass === 'forward' ? () => tf.conv2d(x, w, 1, l.padding)
         : task.pass === 'backwardInput' ? () => tf.conv2dTranspose(dy, w, l.x, 1, l.padding)
           : () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad: l.padding, dataFormat: 'NHWC', filterShape: wShape }) as Tf.Tensor;
+    } else if (task.kind === 'depthwise') {
+      const l = task.layer;
+      const wShape: [number, number, number, number] = [l.kernel, l.kernel, l.x[3], 1];
+      const x = t(uniform(size(l.x), 3), l.x) as Tf.Tensor4D;
+      const w = t(uniform(size(wShape), 4), wShape) as Tf.Tensor4D;
+      const dy = t(uniform(size(depthwiseOut(l)), 5), depthwiseOut(l)) as Tf.Tensor4D;
+      // The two kernels depthwiseConv2d's gradient runs (no public ops), by name with the attributes it passes.
+      const attrs = { strides: [l.stride, l.stride], dilations: [1, 1], pad: l.padding };
+      call = task.pass === 'forward' ? () => tf.depthwiseConv2d(x, w, l.stride, l.padding)
+        : task.pass === 'backwardInput' ? () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: l.x }) as Tf.Tensor
+          : () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape: wShape }) as Tf.Tensor;
     } else {
       const m = buildTfjs(tf, task.model);
       model = m;
@@ -147,6 +160,47 @@ export async function firstStep(
     return { first, train: cellFrom({ kind: 'train', model: name, batch }, await measure(round, { ...train.o, warmedUpMs: ms })) };
   } finally {
     dispose(tf, model);
+    tf.dispose([xs, ys]);
+  }
+}
+
+/**
+ * mobilenetWebcnn's model in TF.js, loaded from the same artifacts. TF.js's BatchNormalization
+ * ignores `trainable`: a frozen base's batch norms still normalize by the batch's statistics (and
+ * update their moving ones) in trainOnBatch, where Keras and webcnn run them in inference mode.
+ */
+export async function mobilenetTfjs(tf: TfModule, artifacts: ModelArtifacts, mode: MobileNetMode): Promise<{ model: Tf.LayersModel; dispose: () => void }> {
+  const base = await tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as Tf.io.ModelArtifacts));
+  if (mode === 'infer') return { model: base, dispose: () => base.dispose() };
+  for (const layer of base.layers) layer.trainable = mode === 'full';
+  const features = base.getLayer('global_average_pooling2d').output as Tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: HEAD_CLASSES, activation: 'softmax', name: 'head' }).apply(features) as Tf.SymbolicTensor;
+  const model = tf.model({ inputs: base.inputs, outputs: out });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  return { model, dispose: () => { const opt = model.optimizer; model.dispose(); opt?.dispose(); base.getLayer('predictions').dispose(); } };
+}
+
+/** One MobileNet cell, as runWebcnnMobileNet. */
+export async function runTfjsMobileNet(tf: TfModule, backend: TfBackend, task: Task & { kind: 'mobilenet' }, o: MeasureOptions, artifacts: ModelArtifacts): Promise<CellResult> {
+  await select(tf, backend, false);
+  const { model, dispose } = await mobilenetTfjs(tf, artifacts, task.mode);
+  const xs = tf.tensor(uniform(task.batch * size(MOBILENET_SHAPE), 6), [task.batch, ...MOBILENET_SHAPE]);
+  const ys = tf.tensor(oneHot(task.batch, HEAD_CLASSES), [task.batch, HEAD_CLASSES]);
+  try {
+    const round = async (k: number) => {
+      for (let i = 0; i < k; i++) {
+        if (task.mode !== 'infer') {
+          await model.trainOnBatch(xs, ys);
+          continue;
+        }
+        const r = model.predict(xs, { batchSize: task.batch }) as Tf.Tensor;
+        if (i === k - 1) await r.data().finally(() => r.dispose());
+        else r.dispose();
+      }
+    };
+    return cellFrom(task, await measure(round, o));
+  } finally {
+    dispose();
     tf.dispose([xs, ys]);
   }
 }

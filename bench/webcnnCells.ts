@@ -2,11 +2,11 @@
 // the zoo's demo models with trainOnBatch and predict for whole models.
 
 import type * as Wc from '../src/index.js';
-import type { Tensor } from '../src/index.js';
+import type { ModelArtifacts, SymbolicTensor, Tensor } from '../src/index.js';
 import { cellFrom, type CellResult } from './cell.js';
 import { CLASSES, MNIST_SHAPE, oneHot, uniform } from './data.js';
 import { measure, type MeasureOptions } from './measure.js';
-import { convOut, type ModelName, type Task } from './plan.js';
+import { convOut, depthwiseOut, HEAD_CLASSES, MOBILENET_SHAPE, type MobileNetMode, type ModelName, type Task } from './plan.js';
 
 type WcModule = typeof Wc;
 type Model = InstanceType<WcModule['LayersModel']>;
@@ -49,7 +49,8 @@ export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: T
   // GEMM and conv ops run on a backend instance of their own that never tunes: the default one
   // would record their shapes and tune them too at a model's autotune() (minutes for 1024³ and the
   // VGG layer). Untuned is also what a shape gets the first time on the default instance.
-  const opsOnly = task.kind === 'gemm' || task.kind === 'conv';
+  if (task.kind === 'mobilenet') throw new Error('bench: MobileNet cells run through runWebcnnMobileNet');
+  const opsOnly = task.kind === 'gemm' || task.kind === 'conv' || task.kind === 'depthwise';
   await wc.setBackend(backend, opsOnly && backend === 'webgpu' ? { autotune: false } : {});
   const made: Tensor[] = [];
   const t = (values: Float32Array, shape: readonly number[]) => {
@@ -74,6 +75,16 @@ export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: T
       call = task.pass === 'forward' ? () => wc.ops.conv2d(x, w, null, p)
         : task.pass === 'backwardInput' ? () => wc.ops.conv2dBackwardInput(dy, w, l.x, p)
           : () => wc.ops.conv2dBackwardFilter(x, dy, wShape, p);
+    } else if (task.kind === 'depthwise') {
+      const l = task.layer;
+      const wShape = [l.kernel, l.kernel, l.x[3], 1];
+      const p = { strides: [l.stride, l.stride], padding: l.padding, dilations: [1, 1] } as const;
+      const x = t(uniform(size(l.x), 3), l.x);
+      const w = t(uniform(size(wShape), 4), wShape);
+      const dy = t(uniform(size(depthwiseOut(l)), 5), depthwiseOut(l));
+      call = task.pass === 'forward' ? () => wc.ops.depthwiseConv2d(x, w, p)
+        : task.pass === 'backwardInput' ? () => wc.ops.depthwiseConv2dBackwardInput(dy, w, l.x, p)
+          : () => wc.ops.depthwiseConv2dBackwardFilter(x, dy, wShape, p);
     } else {
       const m = buildWebcnn(wc, task.model);
       model = m;
@@ -140,6 +151,60 @@ export async function firstStep(
     return { first, train: cellFrom({ kind: 'train', model: name, batch }, m), profile };
   } finally {
     model.dispose();
+    xs.dispose();
+    ys.dispose();
+  }
+}
+
+/** The MobileNet rows' model, untrained, as both libraries load it: keras.applications' MobileNetV2 at alpha 1, 224×224×3. */
+export async function mobilenetArtifacts(wc: WcModule): Promise<ModelArtifacts> {
+  await wc.setBackend('cpu');
+  const m = wc.models.mobilenetV2();
+  try {
+    return await wc.modelToArtifacts(m);
+  } finally {
+    m.dispose();
+  }
+}
+
+/**
+ * The model of a MobileNet row: the loaded classifier for inference; for fine-tuning, its base
+ * (up to global average pooling) under a new dense softmax head, the base frozen for 'head'
+ * (its batch norms then run in inference mode, as Keras's) and trained for 'full'; Adam.
+ */
+export async function mobilenetWebcnn(wc: WcModule, artifacts: ModelArtifacts, mode: MobileNetMode): Promise<{ model: Model; dispose: () => void }> {
+  const base = await wc.loadModel(artifacts);
+  if (mode === 'infer') return { model: base, dispose: () => base.dispose() };
+  base.trainable = mode === 'full';
+  const features = base.getLayer('global_average_pooling2d').output;
+  const out = wc.layers.dense({ units: HEAD_CLASSES, activation: 'softmax', name: 'head' }).apply(features) as SymbolicTensor;
+  const model = wc.model({ inputs: base.inputs, outputs: out });
+  model.compile({ optimizer: wc.optimizers.adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
+  // the head model holds every base layer but the old classifier
+  return { model, dispose: () => { model.dispose(); base.getLayer('predictions').dispose(); } };
+}
+
+/** One MobileNet cell: predict at the row's batch, or trainOnBatch (loss read back each step). */
+export async function runWebcnnMobileNet(wc: WcModule, backend: 'webgpu' | 'cpu', task: Task & { kind: 'mobilenet' }, o: MeasureOptions, artifacts: ModelArtifacts): Promise<CellResult> {
+  await wc.setBackend(backend);
+  const { model, dispose } = await mobilenetWebcnn(wc, artifacts, task.mode);
+  const xs = wc.tensor(uniform(task.batch * size(MOBILENET_SHAPE), 6), [task.batch, ...MOBILENET_SHAPE]);
+  const ys = wc.tensor(oneHot(task.batch, HEAD_CLASSES), [task.batch, HEAD_CLASSES]);
+  try {
+    const round = async (k: number) => {
+      for (let i = 0; i < k; i++) {
+        if (task.mode !== 'infer') {
+          await model.trainOnBatch(xs, ys);
+          continue;
+        }
+        const r = model.predict(xs, { batchSize: task.batch }) as Tensor;
+        if (i === k - 1) await r.data().finally(() => r.dispose());
+        else r.dispose();
+      }
+    };
+    return cellFrom(task, await measure(round, o));
+  } finally {
+    dispose();
     xs.dispose();
     ys.dispose();
   }
