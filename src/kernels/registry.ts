@@ -25,6 +25,7 @@ import * as lrn from './lrn/index.js';
 import * as maxout from './maxout/index.js';
 import * as decoder from './decoder/index.js';
 import * as image from './image/index.js';
+import * as augment from './augment/index.js';
 
 export const KERNELS = {
   conv2d: conv2d.conv2dKernel,
@@ -107,6 +108,10 @@ export const KERNELS = {
   cropAndResize: image.cropAndResizeKernel,
   cropAndResizeBackward: image.cropAndResizeBackwardKernel,
   fromPixels: pixels.fromPixelsKernel,
+  transform: augment.transformKernel,
+  transformBackward: augment.transformBackwardKernel,
+  displace: augment.displaceKernel,
+  displaceBackward: augment.displaceBackwardKernel,
 } as const satisfies Record<string, Kernel<never, unknown>>;
 
 export type KernelName = keyof typeof KERNELS;
@@ -125,6 +130,7 @@ export const PIPELINES: readonly PipelineSpec[] = [
   decoder,
   image,
   pixels,
+  augment,
 ].flatMap((family) => family.pipelines);
 
 /** The kernels as methods of one backend, called without the ops' checks (tests and tools). */

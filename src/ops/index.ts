@@ -27,3 +27,6 @@ export { maxout, maxoutBackward } from '../kernels/maxout/index.js';
 export { upSampling2d, upSampling2dBackward, type UpSampling2dParams, type Interpolation } from '../kernels/decoder/index.js';
 export { resize, resizeBackward, cropAndResize, cropAndResizeBackward, type ResizeParams, type CropAndResizeParams, type ResizeMethod } from '../kernels/image/index.js';
 export { fromPixels } from '../kernels/pixels/index.js';
+export {
+  transform, transformBackward, displace, displaceBackward, type TransformParams, type SampleParams, type FillMode, type TransformInterpolation,
+} from '../kernels/augment/index.js';

@@ -3,6 +3,7 @@
 // so each file reads as it is); the block replaces that line when
 // the pipeline's module is made, never on a call.
 
+import augmentSample from '../../../shaders/lib/augmentSample.wgsl?raw';
 import chunkSum from '../../../shaders/lib/chunkSum.wgsl?raw';
 import firstMax from '../../../shaders/lib/firstMax.wgsl?raw';
 import invocation from '../../../shaders/lib/invocation.wgsl?raw';
@@ -12,6 +13,7 @@ import tableIndex from '../../../shaders/lib/tableIndex.wgsl?raw';
 import window from '../../../shaders/lib/window.wgsl?raw';
 
 const LIBRARY: Readonly<Record<string, string>> = {
+  'lib/augmentSample.wgsl': augmentSample,
   'lib/chunkSum.wgsl': chunkSum,
   'lib/firstMax.wgsl': firstMax,
   'lib/invocation.wgsl': invocation,
