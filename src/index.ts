@@ -64,6 +64,7 @@ export type { History, Logs, CustomCallbackArgs } from './train/callbacks.js';
 export * as models from './models/index.js';
 export { loadModel } from './model/load.js';
 export { modelToArtifacts } from './io/index.js';
+export * as io from './io/browserFiles.js';
 export type { ModelArtifacts, WeightSpec, WeightQuantization, QuantizeDtype, SaveOptions, ModelJson, IOHandler, LoadSource, SaveTarget, ModelJsonSource } from './io/index.js';
 // the math ops as chained Tensor methods (x.add(y).relu()), installed when webcnn loads
 import './chain.js';

@@ -1,0 +1,186 @@
+// End to end: the transfer-learning page (demo/transfer.html) in headless
+// Chromium. The test makes a MobileNet V2 (alpha 0.35, 64×64) with random
+// weights whose embeddings still tell images apart (transferFixtures.ts),
+// serves it as TF.js files, and points the page at it with ?base=. Three
+// classes (one added, all renamed) get six synthetic PNGs each; the head
+// trains in the page's worker and labels twelve held-out PNGs (>= 90% right).
+// Every view renders; the webcam button fails gracefully without a camera;
+// the head is saved to IndexedDB and loaded after a reload, and downloaded
+// and loaded back from the picked files. Any console or page error fails.
+// WEBCNN_E2E_BACKEND=cpu runs the same on the CPU backend (?backend=cpu).
+
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, ElementHandle, Page } from 'puppeteer';
+import type { Plugin } from 'vite';
+import { closeBrowser, launchBrowser, NO_ADAPTER_HELP, serve, type Served } from '../../src/testing/index.js';
+import { CLASS_NAMES, pngOf, randomMobileNet, syntheticImage } from './transferFixtures.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const backend = process.env.WEBCNN_E2E_BACKEND === 'cpu' ? 'cpu' : 'webgpu';
+const SIZE = 64;        // the base's input
+const IMAGE = 80;       // the PNGs (the page resizes them)
+const TRAIN_PER_CLASS = 6;
+const TEST_PER_CLASS = 4;
+const work = mkdtempSync(join(tmpdir(), 'webcnn-e2e-transfer-'));
+const baseDir = join(work, 'base');
+const images = join(work, 'images');
+let served: Served<unknown> | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let pageUrl: string;
+const errors: string[] = [];
+
+/** Serves the test's base model at /transfer-base/<file>. */
+function baseFolder(): Plugin {
+  return {
+    name: 'webcnn-e2e-transfer-base',
+    configureServer(server) {
+      server.middlewares.use('/transfer-base', (req, res, next) => {
+        const name = (req.url ?? '').replace(/^\//, '').split('?')[0];
+        const file = /^[\w.-]+$/.test(name) ? join(baseDir, name) : '';
+        if (!file || !existsSync(file)) return next();
+        res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        res.setHeader('Content-Length', String(statSync(file).size));
+        createReadStream(file).pipe(res);
+      });
+    },
+  };
+}
+
+const pngPath = (cls: number, seed: number): string => join(images, `${cls}-${seed}.png`);
+
+beforeAll(async () => {
+  const base = await randomMobileNet(SIZE);
+  await base.save(baseDir);
+  mkdirSync(images);
+  for (let c = 0; c < 3; c++) {
+    for (let s = 0; s < TRAIN_PER_CLASS; s++) writeFileSync(pngPath(c, s), pngOf(syntheticImage(c, s, IMAGE)));
+    for (let s = 1000; s < 1000 + TEST_PER_CLASS; s++) writeFileSync(pngPath(c, s), pngOf(syntheticImage(c, s, IMAGE)));
+  }
+  served = await serve({ root, configFile: false, vite: { plugins: [baseFolder()], optimizeDeps: { noDiscovery: true, include: [] } } });
+  pageUrl = `${served.url}demo/transfer.html?base=${encodeURIComponent('/transfer-base/model.json')}${backend === 'cpu' ? '&backend=cpu' : ''}`;
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  page.on('pageerror', (e) => errors.push(`page error: ${e}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console error: ${m.text()}`); });
+  await page.setViewport({ width: 1200, height: 900 });
+  await openPage();
+}, 180_000);
+
+afterAll(async () => {
+  if (browser) await closeBrowser(browser);
+  await served?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function openPage(): Promise<void> {
+  await page.goto(pageUrl);
+  await page.waitForSelector('body[data-base-dim]', { timeout: 120_000 }).catch(async (err: Error) => {
+    throw new Error(`${err.message}; base: ${await text('#baseStatus')}; errors: ${errors.join('; ')}`);
+  });
+}
+
+const text = (selector: string): Promise<string> => page.$eval(selector, (e) => e.textContent ?? '');
+const dataset = (key: string): Promise<string | undefined> => page.$eval('body', (b, k) => b.dataset[k], key);
+const waitData = (key: string, value: string, timeout = 120_000): Promise<unknown> =>
+  page.waitForFunction((k, v) => document.body.dataset[k] === v, { timeout }, key, value);
+
+function nonBlank(selector: string): Promise<boolean> {
+  return page.$eval(selector, (el) => {
+    const c = el as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 4; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2] || d[i + 3] !== d[3]) return true;
+    return false;
+  });
+}
+
+/** Labels the held-out images through the page's file input; returns the fraction labelled right. */
+async function heldOutAccuracy(): Promise<number> {
+  const before = Number((await dataset('predicted')) ?? 0);
+  await page.$eval('#predictions', (e) => e.replaceChildren());
+  const files = [0, 1, 2].flatMap((c) => Array.from({ length: TEST_PER_CLASS }, (_, s) => pngPath(c, 1000 + s)));
+  await ((await page.$('#predictFiles')) as ElementHandle<HTMLInputElement>).uploadFile(...files);
+  await waitData('predicted', String(before + files.length));
+  const labels = await page.$$eval('#predictions figure', (figs) => figs.map((f) => [(f as HTMLElement).dataset.file ?? '', (f as HTMLElement).dataset.label ?? '']));
+  expect(labels).toHaveLength(files.length);
+  return labels.filter(([file, label]) => file.startsWith(`${label}-`)).length / labels.length;
+}
+
+it(`learns three classes on a frozen MobileNet on ${backend}, labels held-out images, keeps the head`, async () => {
+  const shown = await text('#backend');
+  if (backend === 'webgpu') expect(shown, `${shown}: ${await text('#notice')} ${NO_ADAPTER_HELP}`).toMatch(/^webgpu on /);
+  expect(await dataset('baseDim')).toBe('1280');
+  expect(await text('#baseStatus')).toMatch(/cut after 'out_relu': 64×64 images to 1280 values/);
+
+  // three classes: the page starts with two, one is added; all renamed
+  await page.click('#addClass');
+  const nameInputs = await page.$$('.class .name');
+  expect(nameInputs).toHaveLength(3);
+  for (const [k, input] of nameInputs.entries()) {
+    await input.click({ count: 3 });
+    await input.type(CLASS_NAMES[k]);
+  }
+  const fileInputs = (await page.$$('.class .classFiles')) as ElementHandle<HTMLInputElement>[];
+  for (let c = 0; c < 3; c++) await fileInputs[c].uploadFile(...Array.from({ length: TRAIN_PER_CLASS }, (_, s) => pngPath(c, s)));
+  await waitData('embedded', String(3 * TRAIN_PER_CLASS));
+  expect(await page.$$eval('.thumbs canvas', (c) => c.length)).toBe(3 * TRAIN_PER_CLASS);
+
+  await page.$eval('#epochs', (e) => { (e as HTMLInputElement).value = '30'; });
+  const started = Date.now();
+  await page.click('#train');
+  await page.waitForSelector('body[data-trained]', { timeout: 120_000 }).catch(async (err: Error) => {
+    throw new Error(`${err.message}; status: ${await text('#trainStatus')}; errors: ${errors.join('; ')}`);
+  });
+  const trainSeconds = (Date.now() - started) / 1000;
+  const accuracy = await heldOutAccuracy();
+  console.log(`e2e transfer (${backend}): held-out accuracy ${(100 * accuracy).toFixed(0)}% of ${3 * TEST_PER_CLASS}; head trained in ${trainSeconds.toFixed(1)} s; ${await text('#trainStatus')}`);
+  expect(accuracy).toBeGreaterThanOrEqual(0.9);
+  expect(await text('#prediction')).toMatch(new RegExp(`^It is: (${CLASS_NAMES.join('|')}) \\(\\d+%\\)$`));
+  for (const selector of ['#lossChart', '#bars', '#embedding', '.thumbs canvas', '#predictions canvas']) {
+    expect(await nonBlank(selector), `${selector} is blank`).toBe(true);
+  }
+
+  // no camera in headless Chromium: the button says so instead of failing
+  await page.click('#webcamStart');
+  await page.waitForFunction(() => /^(No webcam|This page cannot use|Webcam on)/.test(document.getElementById('webcamStatus')?.textContent ?? ''), { timeout: 30_000 });
+
+  mkdirSync('test-artifacts', { recursive: true });
+  await page.screenshot({ path: `test-artifacts/transfer-${backend}.png`, fullPage: true });
+
+  // download: the head's TF.js files and the class names
+  const downloads = mkdtempSync(join(tmpdir(), 'webcnn-e2e-transfer-downloads-'));
+  try {
+    const cdp = await browser!.target().createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await page.click('#download');
+    const names = ['webcnn-transfer-head.json', 'webcnn-transfer-head.weights.bin', 'webcnn-transfer-head.labels.json'].map((n) => join(downloads, n));
+    const weights = (1280 * 64 + 64 + 64 * 3 + 3) * 4;
+    for (let i = 0; i < 100 && !(names.every((n) => existsSync(n)) && statSync(names[1]).size === weights); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(JSON.parse(readFileSync(names[0], 'utf8')).format).toBe('layers-model');
+    expect(statSync(names[1]).size).toBe(weights);
+    expect(JSON.parse(readFileSync(names[2], 'utf8'))).toEqual([...CLASS_NAMES]);
+
+    // save to IndexedDB, reload (the classes are gone), load: names and predictions come back
+    await page.click('#save');
+    await page.waitForFunction(() => /^Saved/.test(document.getElementById('storeStatus')?.textContent ?? ''), { timeout: 60_000 });
+    await openPage();
+    await page.click('#load');
+    await waitData('headClasses', '3', 60_000);
+    expect(await page.$$eval('.class .name', (e) => e.map((i) => (i as HTMLInputElement).value))).toEqual([...CLASS_NAMES]);
+    expect(await heldOutAccuracy(), 'held-out accuracy after save, reload and load').toBeGreaterThanOrEqual(0.9);
+
+    // a fresh page loads the downloaded files
+    await openPage();
+    await ((await page.$('#headFiles')) as ElementHandle<HTMLInputElement>).uploadFile(...names);
+    await waitData('headClasses', '3', 60_000);
+    expect(await page.$$eval('.class .name', (e) => e.map((i) => (i as HTMLInputElement).value))).toEqual([...CLASS_NAMES]);
+    expect(await heldOutAccuracy(), 'held-out accuracy after loading the downloaded files').toBeGreaterThanOrEqual(0.9);
+  } finally {
+    rmSync(downloads, { recursive: true, force: true });
+  }
+  expect(errors).toEqual([]);
+}, 300_000);
