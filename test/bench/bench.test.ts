@@ -8,13 +8,14 @@ import * as wc from '../../src/index.js';
 import type { CellResult } from '../../bench/cell.js';
 import { reducedConv, skipIfTooSlow } from '../../bench/estimate.js';
 import { measure } from '../../bench/measure.js';
-import { flops, planRows, unsupported, type Row } from '../../bench/plan.js';
+import { flops, planRows, unsupported, type Row, type Task } from '../../bench/plan.js';
 import { formatCell, formatNumber, ratios, resultsTable, type Results } from '../../bench/table.js';
-import { runTfjs } from '../../bench/tfjsCells.js';
-import { runWebcnn, webcnnWeights } from '../../bench/webcnnCells.js';
+import { mobilenetTfjs, runTfjs } from '../../bench/tfjsCells.js';
+import { mobilenetWebcnn, runWebcnn, webcnnWeights } from '../../bench/webcnnCells.js';
 
 const cell = (value: number | null, extra: Partial<CellResult> = {}): CellResult => ({ value, estimate: false, calls: 1, seconds: 1, warmupSeconds: 1, ...extra });
 const row = (id: string) => planRows().find((r) => r.id === id)!;
+const uniformImages = (n: number) => Float32Array.from({ length: n * 32 * 32 * 3 }, (_, i) => Math.sin(i) * 0.5 + 0.5);
 
 describe('bench plan and table', () => {
   it('plans every row of issue 8, a quick subset, and filters', () => {
@@ -30,6 +31,26 @@ describe('bench plan and table', () => {
     expect(flops(row('conv-vgg-forward').task)).toBe(2 * 32 * 56 * 56 * 9 * 64 * 64);
     expect(unsupported('tfjs-wasm', row('train-light-64').task)).toMatch(/Conv2DBackpropFilter/);
     expect(unsupported('tfjs-wasm', row('infer-light-64').task)).toBeNull();
+  });
+
+  it("plans issue 19's MobileNet V2 and depthwise rows (not in a quick run); tfjs-wasm lacks the depthwise gradients", () => {
+    const ids = planRows().map((r) => r.id);
+    const mobile = ['mobilenet-infer-1', 'mobilenet-infer-8', 'mobilenet-head-8', 'mobilenet-full-8', 'depthwise-forward', 'depthwise-backwardInput', 'depthwise-backwardFilter'];
+    expect(ids).toEqual(expect.arrayContaining(mobile));
+    expect(planRows({ rows: ['mobilenet', 'depthwise'] }).map((r) => r.id)).toEqual(mobile);
+    expect(planRows({ quick: true }).some((r) => r.id.startsWith('mobilenet') || r.id.startsWith('depthwise'))).toBe(false);
+    expect(row('mobilenet-head-8').unit).toBe('images/s');
+    // MobileNet V2's 56×56×144 stride-1 layer at batch 8: 2·N·OH·OW·9·C
+    expect(flops(row('depthwise-forward').task)).toBe(2 * 8 * 56 * 56 * 9 * 144);
+    expect(flops({ kind: 'depthwise', pass: 'forward', layer: { name: 's2', x: [1, 7, 7, 4], kernel: 3, stride: 2, padding: 'same' } })).toBe(2 * 4 * 4 * 9 * 4);
+    expect(unsupported('tfjs-wasm', row('depthwise-backwardFilter').task)).toMatch(/DepthwiseConv2dNativeBackpropFilter/);
+    expect(unsupported('tfjs-wasm', row('depthwise-backwardInput').task)).toMatch(/DepthwiseConv2dNativeBackpropInput/);
+    expect(unsupported('tfjs-wasm', row('mobilenet-full-8').task)).toMatch(/Conv2DBackpropFilter/);
+    for (const id of ['depthwise-forward', 'mobilenet-infer-8', 'mobilenet-head-8']) expect(unsupported('tfjs-wasm', row(id).task), id).toBeNull();
+    // batch 8 is priced from batch 1 at the same images/s
+    const results: Results = { 'mobilenet-infer-1': { 'tfjs-cpu': cell(0.25) } };
+    expect(skipIfTooSlow(row('mobilenet-infer-8'), 'tfjs-cpu', planRows(), results, 10)).toMatchObject({ value: 0.25, estimate: true, note: expect.stringMatching(/≈ 32 s \(from mobilenet-infer-1\)/) });
+    expect(skipIfTooSlow(row('mobilenet-full-8'), 'tfjs-cpu', planRows(), results, 10)).toBeNull();
   });
 
   it('formats figures and the two headline ratios (times: smaller is better)', () => {
@@ -112,4 +133,41 @@ describe('bench cells on the CPU', () => {
       expect(r.calls).toBeGreaterThan(0);
     }
   });
+
+  it('times the three depthwise passes on webcnn-cpu and tfjs-cpu', async () => {
+    await tf.setBackend('cpu');
+    for (const pass of ['forward', 'backwardInput', 'backwardFilter'] as const) {
+      const task: Task = { kind: 'depthwise', pass, layer: { name: 'tiny', x: [2, 7, 7, 4], kernel: 3, stride: 2, padding: 'same' } };
+      for (const r of [await runWebcnn(wc, 'cpu', task, o, null), await runTfjs(tf, 'cpu', task, o, null)]) {
+        expect(r.value, pass).toBeGreaterThan(0);
+        expect(r.calls).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("MobileNet rows' models: the head alone trains on a frozen base, every layer in full fine-tuning, in both libraries", async () => {
+    await wc.setBackend('cpu');
+    await tf.setBackend('cpu');
+    const small = wc.models.mobilenetV2({ alpha: 0.35, inputShape: [32, 32, 3] });
+    const artifacts = await wc.modelToArtifacts(small);
+    const all = small.trainableWeights.length;
+    small.dispose();
+    const xs = uniformImages(2);
+    for (const mode of ['head', 'full'] as const) {
+      const ours = await mobilenetWebcnn(wc, artifacts, mode);
+      const theirs = await mobilenetTfjs(tf, artifacts, mode);
+      // all but the old classifier's two weights, plus the new head's two
+      const expected = mode === 'head' ? 2 : all;
+      expect(ours.model.trainableWeights.length, mode).toBe(expected);
+      expect(theirs.model.trainableWeights.length, mode).toBe(expected);
+      const x = wc.tensor(xs, [2, 32, 32, 3]);
+      const y = wc.tensor([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], [2, 10]);
+      expect(Number.isFinite(await ours.model.trainOnBatch(x, y) as number)).toBe(true);
+      expect(Number.isFinite(await theirs.model.trainOnBatch(tf.tensor(xs, [2, 32, 32, 3]), tf.tensor(await y.data(), [2, 10])) as number)).toBe(true);
+      x.dispose();
+      y.dispose();
+      ours.dispose();
+      theirs.dispose();
+    }
+  }, 60_000);
 });
