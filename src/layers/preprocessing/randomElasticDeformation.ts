@@ -10,7 +10,8 @@ import { tensor } from '../../engine.js';
 import { displaceImages } from '../../kernels/augment/ops.js';
 import type { LayerConfig } from '../layer.js';
 import { shown } from '../args.js';
-import { RandomTransformLayer, type FillArgs, type RandomLayerArgs } from './randomLayer.js';
+import type { FillMode, TransformInterpolation } from '../../kernels/augment/index.js';
+import { RandomLayer, fillArgsOf, type FillArgs, type RandomLayerArgs } from './randomLayer.js';
 
 export interface RandomElasticDeformationArgs extends RandomLayerArgs, FillArgs {
   /** The displacement's scale in pixels; default 34 (Simard et al.'s choice for MNIST). */
@@ -55,8 +56,11 @@ export function smooth(field: Float64Array, h: number, w: number, k: Float64Arra
   return out;
 }
 
-export class RandomElasticDeformation extends RandomTransformLayer {
+export class RandomElasticDeformation extends RandomLayer {
   override readonly className = 'RandomElasticDeformation';
+  readonly fillMode: FillMode;
+  readonly interpolation: TransformInterpolation;
+  readonly fillValue: number;
   readonly alpha: number;
   readonly sigma: number;
   private readonly kernel: Float64Array;
@@ -68,13 +72,10 @@ export class RandomElasticDeformation extends RandomTransformLayer {
       if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new Error(`${this.where}: ${what} must be a positive number, got ${shown(v)}`);
       return v;
     };
+    ({ fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue } = fillArgsOf(this.where, args));
     this.alpha = positive('alpha', args.alpha, 34);
     this.sigma = positive('sigma', args.sigma, 4);
     this.kernel = gaussianKernel(this.sigma);
-  }
-
-  protected matrix(): number[] {
-    return [1, 0, 0, 0, 1, 0, 0, 0];
   }
 
   /** Image b's field [h, w, 2] of (dy, dx), appended to out. */
@@ -88,7 +89,7 @@ export class RandomElasticDeformation extends RandomTransformLayer {
     }
   }
 
-  protected override augment(x: Tensor): Tensor {
+  protected augment(x: Tensor): Tensor {
     const [n, h, w] = x.shape;
     const flow = new Float32Array(n * h * w * 2);
     for (let b = 0; b < n; b++) this.field(h, w, flow, b * h * w * 2);
@@ -96,6 +97,6 @@ export class RandomElasticDeformation extends RandomTransformLayer {
   }
 
   protected override layerConfig(): LayerConfig {
-    return { alpha: this.alpha, sigma: this.sigma, ...super.layerConfig() };
+    return { alpha: this.alpha, sigma: this.sigma, fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue, ...super.layerConfig() };
   }
 }

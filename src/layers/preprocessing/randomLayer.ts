@@ -101,6 +101,15 @@ export abstract class RandomLayer extends Layer<null> {
   }
 }
 
+/** The fill arguments, checked, with Keras's defaults. */
+export function fillArgsOf(where: string, args: FillArgs): Required<FillArgs> {
+  const fillMode = oneOf(where, 'fillMode', args.fillMode, FILL_MODES, 'reflect');
+  const interpolation = oneOf(where, 'interpolation', args.interpolation, ['bilinear', 'nearest'], 'bilinear');
+  const fillValue = args.fillValue ?? 0;
+  if (typeof fillValue !== 'number' || !Number.isFinite(fillValue)) throw new Error(`${where}: fillValue must be a finite number, got ${shown(fillValue)}`);
+  return { fillMode, interpolation, fillValue };
+}
+
 /** A random layer whose images move by one affine transform each (rotation, translation, zoom). */
 export abstract class RandomTransformLayer extends RandomLayer {
   readonly fillMode: FillMode;
@@ -109,11 +118,7 @@ export abstract class RandomTransformLayer extends RandomLayer {
 
   constructor(args: RandomLayerArgs & FillArgs, prefix: string) {
     super(args, prefix);
-    this.fillMode = oneOf(this.where, 'fillMode', args.fillMode, FILL_MODES, 'reflect');
-    this.interpolation = oneOf(this.where, 'interpolation', args.interpolation, ['bilinear', 'nearest'], 'bilinear');
-    const fv = args.fillValue ?? 0;
-    if (typeof fv !== 'number' || !Number.isFinite(fv)) throw new Error(`${this.where}: fillValue must be a finite number, got ${shown(fv)}`);
-    this.fillValue = fv;
+    ({ fillMode: this.fillMode, interpolation: this.interpolation, fillValue: this.fillValue } = fillArgsOf(this.where, args));
   }
 
   /** Image b's transform [a0, a1, a2, b0, b1, b2, c0, c1] (output to input) for an h x w image. */
