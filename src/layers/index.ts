@@ -77,3 +77,6 @@ export const thresholdedReLU = (args: LayerArgs & { theta?: number } = {}): Thre
 export const maxout = (args: MaxoutArgs): Maxout => new Maxout(args);
 export { LocalResponseNormalization, PReLU, ThresholdedReLU, Maxout };
 export type { LocalResponseNormalizationArgs, PReLUArgs, MaxoutArgs };
+
+// issue 21: preprocessing layers (src/layers/preprocessing/)
+export * from './preprocessing/index.js';

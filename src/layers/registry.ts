@@ -18,6 +18,10 @@ import { UpSampling2D } from './upSampling.js';
 import { Cropping2D } from './cropping.js';
 import { clipped } from '../preview.js';
 import { LocalResponseNormalization, Maxout, PReLU, ThresholdedReLU } from './activationLayers.js';
+import {
+  CenterCrop, Normalization, RandomBrightness, RandomContrast, RandomCrop, RandomElasticDeformation, RandomFlip, RandomRotation,
+  RandomTranslation, RandomZoom, Rescaling, Resizing,
+} from './preprocessing/index.js';
 
 export type LayerCtor = new (args: never) => Layer;
 
@@ -28,7 +32,11 @@ const LAYER_CLASSES: Readonly<Record<string, LayerCtor>> = {
   // webcnn extras (TF.js has no such classes)
   MinPooling2D, SumPooling2D, L2Pooling2D, GlobalMinPooling2D, GlobalSumPooling2D, GlobalL2Pooling2D,
   Conv2DTranspose, Deconv2D: Conv2DTranspose, Deconvolution2D: Conv2DTranspose, UpSampling2D, Cropping2D,
-  BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D, InputLayer,
+  BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D,
+  // preprocessing: TF.js 4.22 has Rescaling, Resizing and CenterCrop; the others are Keras's (and webcnn's elastic one)
+  Rescaling, Resizing, CenterCrop, Normalization, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
+  RandomContrast, RandomBrightness, RandomElasticDeformation,
+  InputLayer,
 };
 
 /** The layer class names model.json may name (the built-in ones; registerClass adds a user's). */

@@ -2,7 +2,8 @@
 // transformBackward (nearest and bilinear, the four fill modes, projective,
 // batch-shared and per-image transforms, outputShape), displace and
 // displaceBackward, on NaN-dirty buffers, all in one page call; then
-// wc.image.transform forward and gradient under verification mode.
+// wc.image.transform forward and gradient under verification mode; and one
+// fit step through seeded random layers, equal to the CPU's (one page call).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Wc from '../../src/index.js';
@@ -120,5 +121,50 @@ describe('webgpu augmentation kernels', () => {
     } finally {
       await vp.close();
     }
+  });
+});
+
+/** A model whose random layers draw from fixed seeds; built from the wc it is given. */
+function augmentedModel(w: typeof Wc): Wc.Sequential {
+  const m = w.sequential({ layers: [
+    w.layers.randomRotation({ inputShape: [8, 7, 2], factor: 0.1, seed: 1 }),
+    w.layers.randomTranslation({ heightFactor: 0.2, widthFactor: 0.15, fillMode: 'wrap', seed: 2 }),
+    w.layers.randomZoom({ heightFactor: [-0.2, 0.2], widthFactor: 0.1, fillMode: 'constant', seed: 3 }),
+    w.layers.randomFlip({ seed: 4 }),
+    w.layers.randomCrop({ height: 6, width: 6, seed: 5 }),
+    w.layers.randomElasticDeformation({ alpha: 3, sigma: 1.5, interpolation: 'nearest', seed: 6 }),
+    w.layers.randomContrast({ factor: 0.4, valueRange: [0, 1], seed: 7 }),
+    w.layers.randomBrightness({ factor: 0.1, valueRange: [0, 1], seed: 8 }),
+    w.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', kernelInitializer: w.initializers.glorotUniform({ seed: 9 }) }),
+    w.layers.flatten(),
+    w.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: w.initializers.glorotUniform({ seed: 10 }) }),
+  ] });
+  m.compile({ optimizer: w.optimizers.sgd({ learningRate: 0.5 }), loss: 'categoricalCrossentropy' });
+  return m;
+}
+
+describe('webgpu random preprocessing layers', () => {
+  it('one fit step through seeded random layers gives the CPU\'s loss and weights; predict passes them by', async () => {
+    const X = [4, 8, 7, 2];
+    const x = Array.from(randomValues(size(X), 70, 0, 1));
+    const y = [1, 0, 0, 1, 1, 0, 0, 1];
+    const ref = await (async () => {
+      const m = augmentedModel(wc);
+      const h = await m.fit(wc.tensor(x, X), wc.tensor(y, [4, 2]), { epochs: 1, batchSize: 4, shuffle: false });
+      const p = m.predict(wc.tensor(x, X)) as Wc.Tensor;
+      return { loss: h.history.loss[0], weights: m.getWeights().map((t) => Array.from(t.dataSync())), pred: Array.from(p.dataSync()) };
+    })();
+    const r = await gp.run(async ({ wc: pw }, a) => {
+      const m = ((0, eval)(`(${a.build})`) as typeof augmentedModel)(pw);
+      const h = await m.fit(pw.tensor(a.x, a.X), pw.tensor(a.y, [4, 2]), { epochs: 1, batchSize: 4, shuffle: false });
+      const weights = [];
+      for (const t of m.getWeights()) weights.push(Array.from(await t.data()));
+      const p = m.predict(pw.tensor(a.x, a.X)) as Wc.Tensor;
+      return { loss: h.history.loss[0], weights, pred: Array.from(await p.data()) };
+    }, { build: augmentedModel.toString(), x, y, X });
+    expect(r.loss).toBeCloseTo(ref.loss, 4);
+    expect(r.weights.length).toBe(ref.weights.length);
+    r.weights.forEach((wv, i) => expectParity(wv, ref.weights[i], `weight ${i}`));
+    expectParity(r.pred, ref.pred, 'predict');
   });
 });
