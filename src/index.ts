@@ -59,6 +59,7 @@ export * as initializers from './layers/initializers.js';
 export type { CompileArgs } from './train/compile.js';
 export type { LossFunction, MetricFunction } from './train/types.js';
 export type { FitArgs, EvaluateArgs, PredictArgs } from './train/fit.js';
+export type { FitDatasetArgs, EvaluateDatasetArgs, ValidationData } from './train/fitDataset.js';
 export type { Checkpoint, CheckpointTensor } from './train/types.js';
 export type { History, Logs, CustomCallbackArgs } from './train/callbacks.js';
 export * as models from './models/index.js';

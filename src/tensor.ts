@@ -13,6 +13,9 @@ interface StorageRecord {
 
 const storages = new Map<unknown, StorageRecord>();
 let liveTensors = 0;
+/** Bytes of live storage, and the most there has been since resetPeakBytes (tests of streaming training read it). */
+let liveBytes = 0;
+let peakLiveBytes = 0;
 let nextId = 0;
 
 /** Tidy scopes: each collects the tensors created while it is innermost. */
@@ -175,6 +178,7 @@ export class Tensor {
     const rec = storages.get(this.storage);
     if (rec && --rec.refs === 0) {
       storages.delete(this.storage);
+      liveBytes -= rec.bytes;
       rec.backend.releaseStorage(this.storage);
     }
   }
@@ -199,6 +203,7 @@ export function rehome(t: Tensor, from: Tensor): void {
   const old = storages.get(t.storage);
   if (old && --old.refs === 0) {
     storages.delete(t.storage);
+    liveBytes -= old.bytes;
     old.backend.releaseStorage(t.storage);
   }
   moveInto(t, from);
@@ -260,7 +265,11 @@ export function createTensor(
   const t = make(backend, storage, shape);
   const rec = storages.get(storage);
   if (rec) rec.refs++;
-  else storages.set(storage, { backend, bytes, refs: 1 });
+  else {
+    storages.set(storage, { backend, bytes, refs: 1 });
+    liveBytes += bytes;
+    if (liveBytes > peakLiveBytes) peakLiveBytes = liveBytes;
+  }
   liveTensors++;
   scopes[scopes.length - 1]?.add(t);
   return t;
@@ -277,6 +286,16 @@ export function memory(): MemoryInfo {
   let numBytes = 0;
   for (const rec of storages.values()) numBytes += rec.bytes;
   return { numTensors: liveTensors, numBytes };
+}
+
+/** The most bytes of tensor storage live at once since the last resetPeakBytes() (internal: memory tests). */
+export function peakBytes(): number {
+  return peakLiveBytes;
+}
+
+/** Starts a new peak from the bytes live now. */
+export function resetPeakBytes(): void {
+  peakLiveBytes = liveBytes;
 }
 
 /** Anything tidy() can return: its tensors survive the scope. */

@@ -4,3 +4,5 @@ export { parseIdx } from './idx.js';
 export { Dataset, DataIterator, array, generator, zip } from './dataset.js';
 export type { DataResult, DatasetContainer } from './dataset.js';
 export type { DataElement } from './element.js';
+export { imageFolder, ImageFolderDataset } from './imageFolder.js';
+export type { ImageFolderOptions, ImageElement } from './imageFolder.js';

@@ -15,6 +15,9 @@ import { formatSummary, outputShapeString } from '../graph/summary.js';
 import { compileModel, type CompileArgs } from '../train/compile.js';
 import { evaluateModel, fitModel, predictModel, trainOnBatchModel, type EvaluateArgs, type FitArgs, type PredictArgs } from '../train/fit.js';
 import type { History } from '../train/callbacks.js';
+import { evaluateDatasetModel, fitDatasetModel, type EvaluateDatasetArgs, type FitDatasetArgs } from '../train/fitDataset.js';
+import type { Dataset } from '../data/dataset.js';
+import type { DataElement } from '../data/element.js';
 import { restoreCheckpoint, takeCheckpoint } from '../train/checkpoint.js';
 import type { Checkpoint, Compiled } from '../train/types.js';
 import { saveModel, type SaveOptions } from '../io/index.js';
@@ -190,6 +193,14 @@ export class LayersModel {
   }
   evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args: EvaluateArgs = {}): Promise<number[]> {
     return evaluateModel(this, x, y, args);
+  }
+  /** Trains on a dataset of { xs, ys } (or [xs, ys]) batches, streaming them: TF.js's fitDataset. */
+  fitDataset(dataset: Dataset<DataElement>, args: FitDatasetArgs): Promise<History> {
+    return fitDatasetModel(this, dataset, args);
+  }
+  /** evaluate over a dataset of batches: [loss, ...metrics] as numbers. */
+  evaluateDataset(dataset: Dataset<DataElement>, args: EvaluateDatasetArgs = {}): Promise<number[]> {
+    return evaluateDatasetModel(this, dataset, args);
   }
   trainOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[]): Promise<number | number[]> {
     return trainOnBatchModel(this, x, y);

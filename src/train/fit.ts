@@ -40,7 +40,7 @@ export interface FitArgs {
 export interface EvaluateArgs { batchSize?: number; verbose?: 0 | 1 }
 export interface PredictArgs { batchSize?: number; verbose?: boolean }
 
-function positiveBatch(where: string, b: number | undefined): number {
+export function positiveBatch(where: string, b: number | undefined): number {
   const v = b ?? 32;
   if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: batchSize must be a positive integer, got ${b}`);
   return v;
@@ -58,7 +58,7 @@ function range(start: number, end: number): Int32Array {
 }
 
 /** predict's y: none (a user's null or undefined y is an error, not this). */
-const NO_LABELS = Symbol('no labels');
+export const NO_LABELS = Symbol('no labels');
 
 /**
  * Every check on x and y that needs no device read (src/train/validate.ts),
@@ -66,7 +66,7 @@ const NO_LABELS = Symbol('no labels');
  * compiled) its outputs and losses, rows, sparse labels and NaN/Inf where
  * known. Returns the lists and the rows, and what only the device can tell.
  */
-function checkData(model: TrainableModel, where: string, x: unknown, y: unknown): { xs: Tensor[]; ys: Tensor[]; n: number; unread: { xs: Tensor[]; ys: Tensor[]; labels: LabelUse[] } } {
+export function checkData(model: TrainableModel, where: string, x: unknown, y: unknown): { xs: Tensor[]; ys: Tensor[]; n: number; unread: { xs: Tensor[]; ys: Tensor[]; labels: LabelUse[] } } {
   const xs = tensorList(where, 'x', x);
   const ys = y === NO_LABELS ? [] : tensorList(where, 'y', y);
   model.ensureBuilt(xs);
@@ -87,7 +87,7 @@ function checkData(model: TrainableModel, where: string, x: unknown, y: unknown)
  * async methods: the reads go out together, and a failure is reported in a
  * fixed order (x, y, labels).
  */
-async function checkDataAsync(model: TrainableModel, where: string, x: unknown, y: unknown): Promise<{ xs: Tensor[]; ys: Tensor[]; n: number }> {
+export async function checkDataAsync(model: TrainableModel, where: string, x: unknown, y: unknown): Promise<{ xs: Tensor[]; ys: Tensor[]; n: number }> {
   const d = checkData(model, where, x, y);
   const outcomes = await Promise.allSettled([
     checkFinite(where, 'x', d.unread.xs), checkFinite(where, 'y', d.unread.ys), checkLabelsOnDevice(where, d.unread.labels),
@@ -96,7 +96,7 @@ async function checkDataAsync(model: TrainableModel, where: string, x: unknown, 
   return d;
 }
 
-function requireCompiled(model: TrainableModel, where: string): Compiled {
+export function requireCompiled(model: TrainableModel, where: string): Compiled {
   if (!model.compiled) throw new Error(`${where}: compile the model first (model.compile({ optimizer, loss }))`);
   return model.compiled;
 }
@@ -107,7 +107,7 @@ function rows(ts: readonly Tensor[], idx: Int32Array): Tensor[] {
 }
 
 /** Running sums of per-batch scalars, weighted by the batch size, kept on the device. */
-class DeviceSums {
+export class DeviceSums {
   private sums: Tensor[] | null = null;
   add(values: readonly Tensor[], weight: number): void {
     const prev = this.sums;
@@ -137,7 +137,7 @@ async function readScalars(ts: readonly Tensor[]): Promise<number[]> {
   return out;
 }
 
-function named(keys: readonly string[], values: readonly number[], prefix = ''): Logs {
+export function named(keys: readonly string[], values: readonly number[], prefix = ''): Logs {
   const logs: Logs = {};
   keys.forEach((k, i) => (logs[prefix + k] = values[i]));
   return logs;
@@ -153,7 +153,7 @@ function shuffled(idx: Int32Array, rand: () => number): Int32Array {
   return out;
 }
 
-async function evaluateLoop(model: TrainableModel, xs: readonly Tensor[], ys: readonly Tensor[], batchSize: number): Promise<number[]> {
+export async function evaluateLoop(model: TrainableModel, xs: readonly Tensor[], ys: readonly Tensor[], batchSize: number): Promise<number[]> {
   const n = xs[0].shape[0];
   const sums = new DeviceSums();
   for (const [start, end] of batches(n, batchSize)) {
@@ -170,7 +170,7 @@ function shown(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v.length > 24 ? `${v.slice(0, 24)}...` : v) : String(v);
 }
 
-function nonNegativeInteger(where: string, name: string, v: unknown, fallback: number): number {
+export function nonNegativeInteger(where: string, name: string, v: unknown, fallback: number): number {
   const value = v ?? fallback;
   if (!Number.isInteger(value) || (value as number) < 0) throw new Error(`${where}: ${name} must be a non-negative integer, got ${shown(v)}`);
   return value as number;
@@ -272,8 +272,9 @@ async function fitUnlocked(model: TrainableModel, where: string, x: Tensor | Ten
   return history;
 }
 
-function nonFiniteLoss(where: string, loss: number, epoch: number | null, batch: number | null, start?: number, end?: number): NonFiniteLossError {
-  const at = epoch === null ? '' : ` at epoch ${epoch}, batch ${batch} (0-based; rows ${start}..${end! - 1} of the shuffled order)`;
+export function nonFiniteLoss(where: string, loss: number, epoch: number | null, batch: number | null, start?: number, end?: number): NonFiniteLossError {
+  const rows = start === undefined ? '' : `; rows ${start}..${end! - 1} of the shuffled order`;
+  const at = epoch === null ? '' : ` at epoch ${epoch}, batch ${batch} (0-based${rows})`;
   return new NonFiniteLossError(
     `${where}: the loss became ${loss}${at}; expected a finite loss. That batch's update was not applied, so the weights and the optimizer state are those from before it. `
     + `Lower the learning rate or look for extreme values in x and y${epoch === null ? '.' : '; to stop without an error pass callbacks: wc.callbacks.terminateOnNaN().'}`,
