@@ -9,7 +9,8 @@ import type { TrainEvent, TrainOptions } from './trainCore.js';
 import { lineChart, smooth } from './charts.js';
 import { drawingPad } from './draw.js';
 import { toMnist } from './preprocess.js';
-import { confusionMatrix, featureMaps, filterGrid, grayImage, mistakeGallery, probabilityBars } from './views.js';
+import { confusionMatrix, digitGrid, featureMaps, filterGrid, grayImage, mistakeGallery, probabilityBars } from './views.js';
+import type { AugmentChoice } from './augment.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 const canvas = (id: string): HTMLCanvasElement => $<HTMLCanvasElement>(id);
@@ -75,6 +76,10 @@ function onProgress(ev: TrainEvent): void {
       if (ev.valAcc !== undefined) history.valAcc.push(ev.valAcc);
       scheduleCharts();
       break;
+    case 'augmented':
+      digitGrid(canvas('augmented'), ev.digits, ev.count);
+      document.body.dataset.augmentedFrames = String(++augmentedFrames);
+      break;
     case 'done':
       progress.value = 1;
       $('status').textContent = `${ev.stopped ? 'Stopped early' : 'Done'}: ${time(ev.trainSeconds)} of training at ${ev.imagesPerSecond.toFixed(0)} images/s; ` +
@@ -101,11 +106,31 @@ $('train').onclick = () => {
     learningRate: Number($<HTMLInputElement>('lr').value),
     lrDecay: Math.min(1, Math.max(0.01, Number($<HTMLInputElement>('lrDecay').value) || 1)),
     backend, trainSize: subset('train'), testSize: subset('test'), validationSplit: 1 / 12, seed: 1,
+    ...augmentChoice(), previewDigits: PREVIEW_DIGITS,
   };
   $('status').textContent = 'Loading MNIST…';
   setTraining(true);
   send({ type: 'train', options });
 };
+// ---- the augment switch: while on, fit distorts each training digit, and a grid shows
+// digits distorted the same way, refreshed from training (or, idle, every PREVIEW_MS).
+const PREVIEW_DIGITS = 32;
+const PREVIEW_MS = 1500;
+let augmentedFrames = 0;
+let previewTimer = 0;
+const augmentChoice = (): AugmentChoice => ({ augment: $<HTMLInputElement>('augment').checked, elastic: $<HTMLInputElement>('elastic').checked });
+function onAugmentSwitch(): void {
+  const choice = augmentChoice();
+  const on = Boolean(choice.augment || choice.elastic);
+  $('augmentView').hidden = !on;
+  clearInterval(previewTimer);
+  if (!on) return;
+  const ask = (): void => { if (!training) send({ type: 'preview', choice: augmentChoice(), count: PREVIEW_DIGITS }); };
+  ask();
+  previewTimer = window.setInterval(ask, PREVIEW_MS);
+}
+$('augment').onchange = onAugmentSwitch;
+$('elastic').onchange = onAugmentSwitch;
 $('stop').onclick = () => { send({ type: 'stop' }); $('status').textContent = 'Stopping after this batch…'; };
 $('save').onclick = () => send({ type: 'save' });
 $('load').onclick = () => send({ type: 'load' });

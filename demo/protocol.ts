@@ -1,12 +1,14 @@
 // Messages between the demo page (main.ts) and the training worker (worker.ts).
 
 import type { TrainEvent, TrainOptions } from './trainCore.js';
+import type { AugmentChoice } from './augment.js';
 
 export type ToWorker =
   | { type: 'init'; backend: 'webgpu' | 'cpu' }
   | { type: 'train'; options: TrainOptions }
   | { type: 'stop' }
   | { type: 'classify'; pixels: Float32Array }
+  | { type: 'preview'; choice: AugmentChoice; count: number }
   | { type: 'save' }
   | { type: 'load' }
   | { type: 'download' };

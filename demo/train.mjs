@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|cpu]
-//                  [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]
+//                  [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--augment] [--elastic] [--out DIR]
+// --augment distorts each training digit at random (rotation ±10°, translation
+// and zoom ±10%), --elastic adds elastic distortion (demo/augment.ts).
 // Trains an MNIST CNN on the real data set and prints its test accuracy. On
 // WebGPU the same training code runs in headless Chromium (puppeteer); with
 // --backend cpu, or when no browser or adapter is found, it runs in Node on the
@@ -28,6 +30,8 @@ function parseArgs(argv) {
     switch (a) {
       case '--model': opts.model = need(); if (!['light', 'standard', 'autoencoder'].includes(opts.model)) throw new Error(`train: --model must be light, standard or autoencoder, got '${opts.model}'`); break;
       case '--test-each-epoch': opts.testEachEpoch = true; break;
+      case '--augment': opts.augment = true; break;
+      case '--elastic': opts.elastic = true; break;
       case '--epochs': opts.epochs = positiveInt(need(), a); break;
       case '--batch': opts.batchSize = positiveInt(need(), a); break;
       case '--backend': opts.backend = need(); if (!['webgpu', 'cpu'].includes(opts.backend)) throw new Error(`train: --backend must be webgpu or cpu, got '${opts.backend}'`); break;
@@ -40,12 +44,13 @@ function parseArgs(argv) {
       case '--seed': opts.seed = positiveInt(need(), a); break;
       case '--out': opts.out = need(); break;
       case '--help': case '-h':
-        console.log('usage: npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--out DIR]');
+        console.log('usage: npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--augment] [--elastic] [--out DIR]');
         process.exit(0);
         break;
       default: throw new Error(`train: unknown option '${a}' (try --help)`);
     }
   }
+  if (opts.model === 'autoencoder' && (opts.augment || opts.elastic)) throw new Error('train: --augment and --elastic train the classifiers (light, standard), not the autoencoder');
   return opts;
 }
 
@@ -58,6 +63,7 @@ function printer() {
     switch (e.type) {
       case 'start':
         console.log(`webcnn: training the ${e.params}-parameter model on ${e.adapter}: ${e.trainCount} training images, ${e.testCount} test images, ${e.batches} batches an epoch`);
+        if (e.augmentation?.length) console.log(`augmentation in training: ${e.augmentation.join(', ')}`);
         break;
       case 'reconstruction':
         if (e.stopped) console.log('training stopped early');

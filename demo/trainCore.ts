@@ -4,8 +4,9 @@
 
 import type * as Wc from '../src/index.js';
 import { scoreTest, type TestScore } from './confusion.js';
+import { augmentedDigits, mnistAugmentation, withAugmentation, type AugmentChoice } from './augment.js';
 
-export interface TrainOptions {
+export interface TrainOptions extends AugmentChoice {
   /** 'autoencoder' trains wc.models.mnistAutoencoder with trainAutoencoder (not trainMnist). */
   model: 'light' | 'standard' | 'autoencoder';
   epochs: number;
@@ -23,12 +24,15 @@ export interface TrainOptions {
   seed: number;
   /** Also score the test set after every epoch but the last (the final score follows anyway). */
   testEachEpoch?: boolean;
+  /** With augmentation: report this many training digits as fit distorts them, at most once a second (the demo's grid). */
+  previewDigits?: number;
 }
 
 export type TrainEvent =
-  | { type: 'start'; backend: string; adapter: string; trainCount: number; validationCount: number; testCount: number; batches: number; epochs: number; params: number }
+  | { type: 'start'; backend: string; adapter: string; trainCount: number; validationCount: number; testCount: number; batches: number; epochs: number; params: number; augmentation: string[] }
   | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number; acc: number; imagesPerSecond: number; secondsLeft: number }
   | { type: 'epoch'; epoch: number; loss: number; acc: number; valLoss?: number; valAcc?: number; testAcc?: number; seconds: number; imagesPerSecond: number; learningRate: number }
+  | { type: 'augmented'; count: number; digits: Float32Array }
   | { type: 'done'; stopped: boolean; test: TestScore; trainSeconds: number; imagesPerSecond: number; inferenceImagesPerSecond: number };
 
 /** Light model, 1 epoch on 60,000 images: 98.1% on the test set with these (README). */
@@ -64,7 +68,17 @@ export async function trainMnist(
   if (options.model === 'autoencoder') throw new Error('trainMnist: the autoencoder trains with trainAutoencoder');
   await wc.setBackend(options.backend);
   const data = await wc.data.loadMnist({ trainSize: options.trainSize, testSize: options.testSize });
-  const model = options.model === 'standard' ? wc.models.mnistStandard() : wc.models.mnistLight();
+  const base = options.model === 'standard' ? wc.models.mnistStandard() : wc.models.mnistLight();
+  const model = withAugmentation(wc, base, mnistAugmentation(wc, options, options.seed));
+  // The preview draws from layers of its own, so showing it does not change what fit draws.
+  const preview = options.previewDigits ? mnistAugmentation(wc, options, options.seed + 1000) : [];
+  let lastPreview = -Infinity;
+  const showPreview = async (): Promise<void> => {
+    if (preview.length === 0 || performance.now() - lastPreview < 1000) return;
+    lastPreview = performance.now();
+    const count = Math.min(options.previewDigits!, data.train.count);
+    await report({ type: 'augmented', count, digits: await augmentedDigits(wc, preview, data.train.images, count) });
+  };
   const optimizer = options.optimizer === 'sgd' ? wc.optimizers.sgd({ learningRate: options.learningRate, momentum: 0.9 })
     : options.optimizer === 'rmsprop' ? wc.optimizers.rmsprop({ learningRate: options.learningRate })
       : wc.optimizers.adam({ learningRate: options.learningRate });
@@ -78,6 +92,7 @@ export async function trainMnist(
   await report({
     type: 'start', backend: options.backend, adapter, trainCount, validationCount: data.train.count - trainCount,
     testCount: data.test.count, batches, epochs: options.epochs, params: model.countParams(),
+    augmentation: model.layers.slice(0, model.layers.length - base.layers.length).map((l) => l.className),
   });
 
   const xs = data.train.xs();
@@ -98,6 +113,7 @@ export async function trainMnist(
           const rate = seen / ((performance.now() - trainStart) / 1000);
           const left = (options.epochs * trainCount - seen) / rate;
           await report({ type: 'batch', epoch: currentEpoch, batch, batches, loss: logs?.loss ?? NaN, acc: logs?.acc ?? NaN, imagesPerSecond: rate, secondsLeft: left });
+          await showPreview();
           if (shouldStop()) throw new Stop();
         },
         onEpochEnd: async (epoch, logs) => {

@@ -104,3 +104,16 @@ export function featureMaps(canvas: HTMLCanvasElement, maps: readonly FeatureMap
     y += Math.ceil(m.c / perRow) * (m.h * px + gap);
   }
 }
+
+/** Augmented training digits in rows of `perRow`, each 28x28 at `px` pixels a pixel. */
+export function digitGrid(canvas: HTMLCanvasElement, digits: Float32Array, count: number, perRow = 8, px = 2): void {
+  const side = 28 * px + 4;
+  canvas.width = perRow * side;
+  canvas.height = Math.ceil(count / perRow) * side;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  for (let i = 0; i < count; i++) {
+    grayImage(ctx, digits.subarray(i * 784, (i + 1) * 784), 28, 28, (i % perRow) * side + 2, Math.floor(i / perRow) * side + 2, px);
+  }
+}

@@ -4,6 +4,7 @@
 
 import * as wc from '../src/index.js';
 import { trainMnist } from './trainCore.js';
+import { augmentedDigits, mnistAugmentation, type AugmentChoice } from './augment.js';
 import type { Evaluation, FeatureMap, Filters, FromWorker, ToWorker } from './protocol.js';
 
 const STORE = 'indexeddb://webcnn-demo-mnist';
@@ -54,7 +55,8 @@ async function classify(pixels: Float32Array): Promise<void> {
   const maps: FeatureMap[] = [];
   let x = wc.tensor(pixels, [1, 28, 28, 1]);
   let block: string[] = [];
-  const layers = model.layers;
+  // The random layers pass digits through outside training: no map to show for them.
+  const layers = model.layers.filter((l) => !l.className.startsWith('Random'));
   for (const [i, layer] of layers.entries()) {
     const y = layer.apply(x);
     if (y !== x) x.dispose(); // inference-mode dropout hands back its input itself
@@ -106,6 +108,21 @@ async function downloadFiles(m: wc.LayersModel): Promise<void> {
   });
 }
 
+/** The first training digits, kept for previews of the augmentation while no training runs. */
+let previewSource: Promise<Float32Array> | null = null;
+let previewSeed = 5000;
+
+async function preview(choice: AugmentChoice, count: number): Promise<void> {
+  previewSource ??= wc.data.loadMnist({ trainSize: count, testSize: 1 }).then((d) => d.train.images);
+  const digits = await previewSource;
+  // Fresh layers each time (a new seed): no training draws are taken from them.
+  const layers = mnistAugmentation(wc, choice, previewSeed += 10);
+  if (layers.length === 0) return;
+  const n = Math.min(count, digits.length / 784);
+  const out = await augmentedDigits(wc, layers, digits, n);
+  post({ type: 'progress', event: { type: 'augmented', count: n, digits: out } }, [out.buffer]);
+}
+
 function need(): wc.LayersModel {
   if (!model) throw new Error('train or load a model first');
   return model;
@@ -119,6 +136,7 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
       case 'train': await train(msg.options); break;
       case 'stop': stopRequested = true; break;
       case 'classify': await classify(msg.pixels); break;
+      case 'preview': await preview(msg.choice, msg.count); break;
       case 'save':
         await need().save(STORE);
         post({ type: 'stored', message: `Saved in this browser (${STORE}); it survives a reload.` });

@@ -49,8 +49,8 @@ export class Sequential extends LayersModel {
     if (this.chain.length === 0 && !this.chainInput && layer.batchInputShape) {
       this.chainInput = input({ batchShape: layer.batchInputShape });
       this.countName(this.chainInput.sourceLayer.name, 1);
-    } else if (this.chain.length > 0 && layer.batchInputShape) {
-      throw new Error(`sequential '${this.name}': only the first layer may have an inputShape; '${layer.name}' has one`);
+    } else if (this.chain.length > 0 && layer.batchInputShape && !this.receivesItsInputShape(layer.batchInputShape)) {
+      throw new Error(`sequential '${this.name}': only the first layer may have an inputShape (or one equal to the shape it receives); '${layer.name}' has one`);
     }
     if (this.chainInput) {
       // applied before it joins the chain: a layer that cannot take the chain's output
@@ -73,6 +73,13 @@ export class Sequential extends LayersModel {
     this.chainOutputs.length = Math.min(this.chainOutputs.length, this.chain.length);
     if (this.chain.length === 0) this.graph = null;
     else if (this.chainInput) this.setGraph([this.chainInput], [this.chainOutputs[this.chain.length - 1]], true);
+  }
+
+  /** A later layer's inputShape is allowed when it states what the chain gives it (a zoo model's layers behind augmentation, say). */
+  private receivesItsInputShape(batchInputShape: readonly (number | null)[]): boolean {
+    if (!this.chainInput) return false;
+    const end = this.chainOutputs[this.chain.length - 1].shape;
+    return end.length === batchInputShape.length && end.every((d, i) => i === 0 || d === batchInputShape[i]);
   }
 
   private countName(name: string, delta: number): void {

@@ -132,3 +132,21 @@ it(`trains in its worker on ${backend}, tests, classifies a drawing and shows th
 
   expect(errors).toEqual([]);
 }, 600_000);
+
+it('the augment switch shows a live grid of distorted training digits, and hides it when off', async () => {
+  expect(await page.$eval('#augmentView', (e) => (e as HTMLElement).hidden)).toBe(true);
+  await page.click('#augment');
+  expect(await page.$eval('#augmentView', (e) => (e as HTMLElement).hidden)).toBe(false);
+  const frame = async (atLeast: number): Promise<string> => {
+    await page.waitForFunction((n) => Number(document.body.dataset.augmentedFrames ?? 0) >= n, { timeout: 60_000 }, atLeast);
+    return page.$eval('#augmented', (c) => (c as HTMLCanvasElement).toDataURL());
+  };
+  const first = await frame(1);
+  expect(await nonBlank('augmented'), 'the augmented grid is blank').toBe(true);
+  const shown = Number(await page.$eval('body', (b) => b.dataset.augmentedFrames));
+  const second = await frame(shown + 1);
+  expect(second, 'the grid shows new distortions each time').not.toBe(first);
+  await page.click('#augment');
+  expect(await page.$eval('#augmentView', (e) => (e as HTMLElement).hidden)).toBe(true);
+  expect(errors).toEqual([]);
+}, 120_000);

@@ -69,6 +69,10 @@ describe('model structure', () => {
     expect(m.layers).toEqual([d1]);
     expect(m.outputs[0].shape).toEqual([null, 4]);
     expect(() => m.add(wc.layers.dense({ units: 1, inputShape: [9] }))).toThrow(/only the first layer may have an inputShape/);
+    // A later layer may state the shape it receives (a zoo model's layers behind augmentation layers).
+    m.add(wc.layers.dense({ units: 3, inputShape: [4] }));
+    expect(m.outputs[0].shape).toEqual([null, 3]);
+    expect(() => m.add(wc.layers.dense({ units: 1, inputShape: [4] }))).toThrow(/only the first layer may have an inputShape/);
   });
 
   it('Sequential and the equivalent functional model give identical outputs and training trajectories', async () => {
