@@ -11,7 +11,7 @@ import type { MeasureOptions } from './measure.js';
 import { unsupported, type Engine, type ModelName, type Task } from './plan.js';
 import { firstStep as tfjsFirstStep, runTfjs, runTfjsMobileNet, type TfBackend } from './tfjsCells.js';
 import {
-  firstStep as webcnnFirstStep, mobilenetArtifacts, runWebcnn, runWebcnnMobileNet, webcnnWeights, type StepProfile, type WeightValues,
+  firstStep as webcnnFirstStep, mobilenetArtifacts, runWebcnn, runWebcnnAugmented, runWebcnnMobileNet, webcnnWeights, type StepProfile, type WeightValues,
 } from './webcnnCells.js';
 
 // bench/run.mjs serves the package's .wasm files here, cross-origin isolated so that tfjs-wasm
@@ -59,7 +59,7 @@ function marked(engine: Engine, c: CellResult): CellResult {
 }
 
 async function initialWeights(task: Task): Promise<WeightValues[] | null> {
-  if (task.kind !== 'train' && task.kind !== 'infer') return null;
+  if (task.kind !== 'train' && task.kind !== 'infer' && task.kind !== 'trainAugmented') return null;
   let w = weightCache.get(task.model);
   if (!w) {
     w = await webcnnWeights(wc, task.model);
@@ -104,6 +104,7 @@ const bench = {
         return marked(engine, await runTfjsMobileNet(tf, engine.slice('tfjs-'.length) as TfBackend, task, opts, artifacts));
       }
       const weights = await initialWeights(task);
+      if (task.kind === 'trainAugmented') return await runWebcnnAugmented(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, opts, weights);
       if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return marked(engine, await runWebcnn(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, opts, weights, tune));
       return marked(engine, await runTfjs(tf, engine.slice('tfjs-'.length) as TfBackend, task, opts, weights));
     } catch (err) {

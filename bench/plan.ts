@@ -40,6 +40,8 @@ export type Task =
   | { kind: 'depthwise'; pass: ConvPass; layer: DepthwiseLayer }
   | { kind: 'mobilenet'; mode: MobileNetMode; batch: number }
   | { kind: 'train' | 'infer'; model: ModelName; batch: number }
+  /** Training behind the augmentation layers of `npm run train -- --augment`, timed beside the same model without them. */
+  | { kind: 'trainAugmented'; model: ModelName; batch: number }
   | { kind: 'firstStep'; model: ModelName; batch: number };
 
 export type Unit = 'GFLOP/s' | 'images/s' | 's';
@@ -156,6 +158,10 @@ export function planRows(o: PlanOptions = {}): Row[] {
     ...models.flatMap((model) => batches.map((batch): Row => ({
       id: `infer-${model}-${batch}`, label: `inference ${model}, batch ${batch}`, unit: 'images/s', higherIsBetter: true, task: { kind: 'infer', model, batch },
     }))),
+    ...(o.quick ? [] : [{
+      id: 'train-standard-augmented-64', label: 'train standard with augmentation (rotation, translation, zoom), batch 64', unit: 'images/s', higherIsBetter: true,
+      task: { kind: 'trainAugmented', model: 'standard', batch: 64 },
+    } satisfies Row]),
     ...models.map((model): Row => ({
       id: `first-${model}`, label: `first trained step ${model}, batch 64`, unit: 's', higherIsBetter: false, task: { kind: 'firstStep', model, batch: 64 },
     })),
@@ -167,6 +173,7 @@ export function planRows(o: PlanOptions = {}): Row[] {
 
 /** Why an engine cannot run a task (shown in its cell), or null when it can. */
 export function unsupported(engine: Engine, task: Task): string | null {
+  if (task.kind === 'trainAugmented' && !isWebcnn(engine)) return 'TF.js 4.22 has no RandomRotation, RandomTranslation or RandomZoom layer';
   if (engine !== 'tfjs-wasm') return null;
   // TF.js's wasm backend registers no Conv2DBackpropFilter kernel, so it cannot train a conv net.
   if (task.kind === 'conv' && task.pass === 'backwardFilter') return 'tfjs-wasm has no Conv2DBackpropFilter kernel';

@@ -6,6 +6,7 @@ import type { ModelArtifacts, SymbolicTensor, Tensor } from '../src/index.js';
 import { cellFrom, type CellResult } from './cell.js';
 import { CLASSES, MNIST_SHAPE, oneHot, uniform } from './data.js';
 import { measure, type MeasureOptions } from './measure.js';
+import { mnistAugmentation, withAugmentation } from '../demo/augment.js';
 import { convOut, depthwiseOut, HEAD_CLASSES, MOBILENET_SHAPE, type MobileNetMode, type ModelName, type Task } from './plan.js';
 
 type WcModule = typeof Wc;
@@ -16,9 +17,13 @@ export interface WeightValues { shape: number[]; values: Float32Array }
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
-/** The demo's model, compiled as issue 9 measured it: light with SGD, standard with Adam. */
-export function buildWebcnn(wc: WcModule, name: ModelName): Model {
-  const model = name === 'light' ? wc.models.mnistLight() : wc.models.mnistStandard();
+/**
+ * The demo's model, compiled as issue 9 measured it: light with SGD, standard with Adam;
+ * `augmented` puts the layers of `npm run train -- --augment` in front.
+ */
+export function buildWebcnn(wc: WcModule, name: ModelName, augmented = false): Model {
+  const base = name === 'light' ? wc.models.mnistLight() : wc.models.mnistStandard();
+  const model = augmented ? withAugmentation(wc, base, mnistAugmentation(wc, { augment: true }, 1)) : base;
   const optimizer = name === 'light' ? wc.optimizers.sgd({ learningRate: 0.01 }) : wc.optimizers.adam({ learningRate: 0.001 });
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;
@@ -50,6 +55,7 @@ export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: T
   // would record their shapes and tune them too at a model's autotune() (minutes for 1024³ and the
   // VGG layer). Untuned is also what a shape gets the first time on the default instance.
   if (task.kind === 'mobilenet') throw new Error('bench: MobileNet cells run through runWebcnnMobileNet');
+  if (task.kind === 'trainAugmented') throw new Error('bench: augmented training runs through runWebcnnAugmented');
   const opsOnly = task.kind === 'gemm' || task.kind === 'conv' || task.kind === 'depthwise';
   await wc.setBackend(backend, opsOnly && backend === 'webgpu' ? { autotune: false } : {});
   const made: Tensor[] = [];
@@ -205,6 +211,53 @@ export async function runWebcnnMobileNet(wc: WcModule, backend: 'webgpu' | 'cpu'
     return cellFrom(task, await measure(round, o));
   } finally {
     dispose();
+    xs.dispose();
+    ys.dispose();
+  }
+}
+
+/**
+ * Training with augmentation, and the same model and weights without it in the
+ * same cell: both warmed up and tuned (fit tunes after its first batch), then
+ * timed in turn, a quarter of the budget at a time, so the machine's drift
+ * falls on both alike. The figure is the augmented rate; the note gives the
+ * plain one and the step time augmentation adds.
+ */
+export async function runWebcnnAugmented(
+  wc: WcModule, backend: 'webgpu' | 'cpu', task: Extract<Task, { kind: 'trainAugmented' }>, o: MeasureOptions, weights: WeightValues[] | null,
+): Promise<CellResult> {
+  await wc.setBackend(backend);
+  const models = [buildWebcnn(wc, task.model, true), buildWebcnn(wc, task.model)];
+  const xs = wc.tensor(uniform(task.batch * size(MNIST_SHAPE), 6), [task.batch, ...MNIST_SHAPE]);
+  const ys = wc.tensor(oneHot(task.batch, CLASSES), [task.batch, CLASSES]);
+  try {
+    if (weights) {
+      for (const m of models) {
+        const ws = weights.map((w) => wc.tensor(w.values, w.shape));
+        m.setWeights(ws);
+        for (const w of ws) w.dispose();
+      }
+    }
+    let warmupMs = 0;
+    for (const m of models) {
+      const t0 = performance.now();
+      await m.trainOnBatch(xs, ys);
+      warmupMs += performance.now() - t0;
+    }
+    await autotune(xs);
+    const totals = models.map(() => ({ calls: 0, ms: 0 }));
+    for (let turn = 0; turn < 4; turn++) {
+      const i = turn % 2;
+      const m = models[i];
+      const r = await measure(async (k) => { for (let j = 0; j < k; j++) await m.trainOnBatch(xs, ys); }, { ...o, budgetMs: o.budgetMs / 4, warmedUpMs: 0 });
+      totals[i].calls += r.calls;
+      totals[i].ms += r.ms;
+    }
+    const [aug, plain] = totals.map((t) => cellFrom(task, { calls: t.calls, ms: t.ms, warmupMs, fromWarmup: false }));
+    const added = (plain.value! / aug.value! - 1) * 100;
+    return { ...aug, note: `without augmentation in the same cell ${plain.value!.toFixed(1)} images/s: augmentation adds ${added.toFixed(1)}% to a step` };
+  } finally {
+    for (const m of models) m.dispose();
     xs.dispose();
     ys.dispose();
   }

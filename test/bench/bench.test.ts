@@ -11,7 +11,7 @@ import { measure } from '../../bench/measure.js';
 import { flops, planRows, unsupported, type Row, type Task } from '../../bench/plan.js';
 import { formatCell, formatNumber, ratios, resultsTable, type Results } from '../../bench/table.js';
 import { mobilenetTfjs, runTfjs } from '../../bench/tfjsCells.js';
-import { mobilenetWebcnn, runWebcnn, webcnnWeights } from '../../bench/webcnnCells.js';
+import { buildWebcnn, mobilenetWebcnn, runWebcnn, runWebcnnAugmented, webcnnWeights } from '../../bench/webcnnCells.js';
 
 const cell = (value: number | null, extra: Partial<CellResult> = {}): CellResult => ({ value, estimate: false, calls: 1, seconds: 1, warmupSeconds: 1, ...extra });
 const row = (id: string) => planRows().find((r) => r.id === id)!;
@@ -132,6 +132,21 @@ describe('bench cells on the CPU', () => {
       expect(r.value).toBeGreaterThan(0);
       expect(r.calls).toBeGreaterThan(0);
     }
+  });
+
+  it('times training with and without augmentation in one cell (webcnn only: TF.js has no such layers)', async () => {
+    const task = { kind: 'trainAugmented', model: 'light', batch: 2 } as const;
+    expect(row('train-standard-augmented-64').task).toEqual({ kind: 'trainAugmented', model: 'standard', batch: 64 });
+    expect(planRows({ quick: true }).some((r) => r.task.kind === 'trainAugmented')).toBe(false);
+    expect(unsupported('tfjs-webgl', task)).toMatch(/no RandomRotation/);
+    expect(unsupported('webcnn-cpu', task)).toBeNull();
+    expect(buildWebcnn(wc, 'light', true).layers.slice(0, 3).map((l) => l.className)).toEqual(['RandomRotation', 'RandomTranslation', 'RandomZoom']);
+    const r = await runWebcnnAugmented(wc, 'cpu', task, o, await webcnnWeights(wc, 'light'));
+    expect(r.value).toBeGreaterThan(0);
+    expect(r.calls).toBeGreaterThanOrEqual(2);
+    const [, plain, added] = /without augmentation in the same cell ([\d.]+) images\/s: augmentation adds (-?[\d.]+)% to a step/.exec(r.note ?? '') ?? [];
+    expect(Number(plain)).toBeGreaterThan(0);
+    expect(Number(added)).toBeCloseTo((Number(plain) / r.value! - 1) * 100, 0);
   });
 
   it('times the three depthwise passes on webcnn-cpu and tfjs-cpu', async () => {
