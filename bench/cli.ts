@@ -101,6 +101,17 @@ async function startBrowser(): Promise<Session> {
   return { browser, version: await browser.version() };
 }
 
+/**
+ * Ends a browser whose cell was stopped and starts another. Closing only the tab leaves the GPU
+ * work it queued running in the shared GPU process (SwiftShader: minutes of it), which every
+ * later WebGPU and WebGL cell would wait behind; killing the browser ends that work.
+ */
+async function restartBrowser(s: Session): Promise<Session> {
+  s.browser.process()?.kill('SIGKILL');
+  await withLimit(closeBrowser(s.browser).catch(() => undefined), 10);
+  return startBrowser();
+}
+
 async function benchPage(browser: Browser, url: string): Promise<Page> {
   const { page } = await openPage(browser, `${url}bench/page.html`, { ready: () => (window as { benchReady?: boolean }).benchReady === true, timeout: 180_000 });
   page.on('console', (m) => { if (m.type() === 'error') console.error(`  page: ${m.text()}`); });
@@ -140,7 +151,7 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
   };
 
   // The adapter decides whether 2048³ runs.
-  const session = await startBrowser();
+  let session = await startBrowser();
   let info!: PageInfo;
   let rows: Row[] = [];
   const profiles: { model: ModelName; profile: StepProfile }[] = [];
@@ -187,7 +198,7 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
           const why = `one call at batch ${row.task.kind === 'conv' ? row.task.layer.x[0] : '?'} ≈ ${reduced.estimate.seconds.toFixed(0)} s (from ${reduced.estimate.from}), over the ${o.maxCall} s cap (--max-call)`;
           if (r === null) {
             report(row, engine, notRun(`stopped after ${o.cellLimit} s (--cell-limit) at batch ${reduced.batch}; ${why}`), total);
-            await page.close().catch(() => undefined);
+            session = await restartBrowser(session);
             page = await benchPage(session.browser, ctx.url);
           } else {
             report(row, engine, r.value === null ? r : { ...r, estimate: true, note: `measured at batch ${reduced.batch}: ${why}` }, total);
@@ -201,9 +212,9 @@ export async function main(argv: readonly string[], ctx: { url: string; root: st
         }
         const limited = await withLimit(runCell(page, engine, row, measureOptions, o.tuneAll), o.cellLimit);
         if (limited === null) {
-          // A call the estimates missed: its tab is closed (that stops it) and the run goes on in a new one.
+          // A call the estimates missed: its browser is ended (that stops it) and the run goes on in a new one.
           report(row, engine, notRun(`stopped after ${o.cellLimit} s (--cell-limit): one call took far longer than estimated`), total);
-          await page.close().catch(() => undefined);
+          session = await restartBrowser(session);
           page = await benchPage(session.browser, ctx.url);
         } else {
           report(row, engine, limited, total);
