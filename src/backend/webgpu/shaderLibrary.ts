@@ -4,6 +4,7 @@
 // the pipeline's module is made, never on a call.
 
 import chunkSum from '../../../shaders/lib/chunkSum.wgsl?raw';
+import fusedActivation from '../../../shaders/lib/fusedActivation.wgsl?raw';
 import firstMax from '../../../shaders/lib/firstMax.wgsl?raw';
 import invocation from '../../../shaders/lib/invocation.wgsl?raw';
 import reduceLayout from '../../../shaders/lib/reduceLayout.wgsl?raw';
@@ -14,6 +15,7 @@ import window from '../../../shaders/lib/window.wgsl?raw';
 const LIBRARY: Readonly<Record<string, string>> = {
   'lib/chunkSum.wgsl': chunkSum,
   'lib/firstMax.wgsl': firstMax,
+  'lib/fusedActivation.wgsl': fusedActivation,
   'lib/invocation.wgsl': invocation,
   'lib/reduceLayout.wgsl': reduceLayout,
   'lib/special.wgsl': special,
