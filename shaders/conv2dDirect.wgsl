@@ -7,6 +7,7 @@
 // front: convEntry.wgsl, or convEntrySubgroup.wgsl (lanes share gathers).
 // Needs cout % 4 == 0 (w and y as vec4s along cout).
 // p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
+//! include lib/fusedActivation.wgsl
 
 override HAS_BIAS: bool = false;
 override VEC_X: bool = false;  // set only when cin % 4 == 0
@@ -100,7 +101,7 @@ fn main8(pix0: u32, q: u32, c4: u32) {
 }
 
 fn storeY(pix: u32, q: u32, c4: u32, v: vec4f) {
-  if (pix < p.pixels) { y4[pix * c4 + q] = select(v, max(v, vec4f(0.0)), p.relu != 0u); }
+  if (pix < p.pixels) { y4[pix * c4 + q] = fusedActivation4(v); }
 }
 
 /** Where a pixel's window starts: its index in x (may point into the padding), row and column. */
@@ -219,9 +220,8 @@ fn taps8(pix0: u32, oct: u32, c4: u32, lane: u32) {
 fn storeRows(pix0: u32, q: u32, c4: u32, full: bool, v: Rows8) {
   var r = v;
   if (p.relu != 0u) {
-    let z = mat4x4f();
-    r = Rows8(mat4x4f(max(r.lo[0], z[0]), max(r.lo[1], z[0]), max(r.lo[2], z[0]), max(r.lo[3], z[0])),
-              mat4x4f(max(r.hi[0], z[0]), max(r.hi[1], z[0]), max(r.hi[2], z[0]), max(r.hi[3], z[0])));
+    r = Rows8(mat4x4f(fusedActivation4(r.lo[0]), fusedActivation4(r.lo[1]), fusedActivation4(r.lo[2]), fusedActivation4(r.lo[3])),
+              mat4x4f(fusedActivation4(r.hi[0]), fusedActivation4(r.hi[1]), fusedActivation4(r.hi[2]), fusedActivation4(r.hi[3])));
   }
   let at = pix0 * c4 + q;
   if (full) {

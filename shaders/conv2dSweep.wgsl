@@ -5,6 +5,7 @@
 // An invocation sweeps two output rows for one octet of output channels, the
 // 9 taps' weights in registers; x outside the image counts as 0. cout % 4 == 0.
 // p: the uniforms declared with this shader in src/kernels/conv2d/webgpu.ts.
+//! include lib/fusedActivation.wgsl
 
 override HAS_BIAS: bool = false;
 
@@ -41,7 +42,7 @@ fn taps3(acc: Pair, v0: f32, v1: f32, v2: f32, w0: Pair, w1: Pair, w2: Pair) -> 
 fn store(pix: u32, qa: u32, qb: u32, c4: u32, v: Pair, bias: Pair) {
   var a = v.a + bias.a;
   var b = v.b + bias.b;
-  if (p.relu != 0u) { a = max(a, vec4f(0.0)); b = max(b, vec4f(0.0)); }
+  a = fusedActivation4(a); b = fusedActivation4(b);
   y4[pix * c4 + qa] = a;
   if (qb != qa) { y4[pix * c4 + qb] = b; }
 }

@@ -3,15 +3,18 @@
 // forward: one invocation per output element, y = Σ x · f over the window.
 // MODE 1, the input gradient: one invocation per input element, dx = Σ dy · f
 // over the output pixels whose window holds it (the stride must divide the
-// offset). The filter gradient is depthwiseConv2dBackwardFilter.wgsl.
+// offset). The forward adds bias (HAS_BIAS) and the fused activation (act: 0
+// none, 1 relu, 2 relu6). The filter gradient is depthwiseConv2dBackwardFilter.wgsl.
 // p: the uniforms declared with this shader in src/kernels/depthwise/webgpu.ts.
 
 //! include lib/invocation.wgsl
 override MODE: u32 = 0u;
+override HAS_BIAS: bool = false;
 
 @group(0) @binding(1) var<storage, read> a: array<f32>;   // MODE 0: x; MODE 1: dy
 @group(0) @binding(2) var<storage, read> f: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;  // [c * m]; a 16-byte dummy when !HAS_BIAS
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 fn forward(o: u32) {
   let cm = p.c * p.m;
@@ -23,6 +26,7 @@ fn forward(o: u32) {
   let oy = (pixel / p.ow) % p.oh;
   let b = pixel / (p.ow * p.oh);
   var s = 0.0;
+  if (HAS_BIAS) { s = bias[oc]; }
   for (var ky = 0u; ky < p.kh; ky++) {
     let iy = i32(oy * p.sh + ky * p.dh) - i32(p.padTop);
     if (iy < 0 || iy >= i32(p.h)) { continue; }
@@ -32,6 +36,8 @@ fn forward(o: u32) {
       s += a[((b * p.h + u32(iy)) * p.w + u32(ix)) * p.c + ch] * f[((ky * p.kw + kx) * p.c + ch) * p.m + q];
     }
   }
+  if (p.act == 1u) { s = max(s, 0.0); }
+  if (p.act == 2u) { s = clamp(s, 0.0, 6.0); }
   out[o] = s;
 }
 

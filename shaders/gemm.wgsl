@@ -7,6 +7,7 @@
 // clamp to the last valid row/column; only in-range elements are stored. The
 // entry point is put in front: gemmEntry.wgsl, or gemmEntrySubgroup.wgsl.
 // p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
+//! include lib/fusedActivation.wgsl
 
 override WG_X: u32 = 8;   // workgroup columns: 8 * 4 = 32 columns of C
 override WG_Y: u32 = 8;   // workgroup rows:    8 * 8 = 64 rows of C
@@ -189,7 +190,7 @@ fn gemmBlock(g: vec3u, lane: u32) {
 fn store(slice: u32, i: u32, col0: u32, v: vec4f) {
   if (i >= p.m) { return; }
   var out = v;
-  if (p.relu != 0u) { out = max(v, vec4f(0.0)); }
+  out = fusedActivation4(v);
   for (var t = 0u; t < TN; t++) {
     if (col0 + t < p.n) { c[slice + i * p.n + col0 + t] = out[t]; }
   }

@@ -3,6 +3,7 @@
 // simple enough to trust. op(A) = A [m,k], or A^T when A is stored [k,m]
 // (TRANS_A); op(B) = B [k,n], or B^T when B is stored [n,k] (TRANS_B).
 // p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
+//! include lib/fusedActivation.wgsl
 
 //! include lib/invocation.wgsl
 override TRANS_A: bool = false;
@@ -25,6 +26,6 @@ fn item(idx: u32) {
     acc += av * bv;
   }
   if (HAS_BIAS) { acc += bias[j]; }
-  if (p.relu != 0u) { acc = max(acc, 0.0); }
+  acc = fusedActivation1(acc);
   c[idx] = acc;
 }

@@ -3,6 +3,7 @@
 // slice of part; this adds the slices in a fixed order, so results are
 // deterministic (no atomics).
 // p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
+//! include lib/fusedActivation.wgsl
 
 //! include lib/invocation.wgsl
 
@@ -13,5 +14,5 @@ fn item(i: u32) {
   if (i >= p.total) { return; }
   var s = 0.0;
   for (var z = 0u; z < p.splits; z++) { s += part[z * p.total + i]; }
-  c[i] = select(s, max(s, 0.0), p.relu != 0u);
+  c[i] = fusedActivation1(s);
 }

@@ -50,7 +50,7 @@ export interface LocallyConnected2dParams {
  * bias, while the result is still in registers (TF.js's fused ops): no pass of
  * its own over the output. Other activations run as their own op.
  */
-export type FusedActivation = 'linear' | 'relu';
+export type FusedActivation = 'linear' | 'relu' | 'relu6';
 
 /** Element-wise activations; softmax is its own op (it couples the last axis). */
 export type ActivationKind = 'linear' | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh';

@@ -47,13 +47,14 @@ export function forwardGraph(nodes: readonly Node[], inputs: readonly SymbolicTe
   const tape: TapeEntry[] = [];
   // Inside a gradient call every layer runs alone, so that each records its gradient.
   if (!training && !isRecording()) {
-    // Inference records no tape; conv -> batch norm (-> relu) chains run as one conv.
+    // Inference records no tape; (pad ->) conv -> batch norm (-> relu / relu6) chains run as one conv.
     let plan = plans.get(nodes);
     if (!plan) plans.set(nodes, (plan = inferencePlan(nodes, outputs)));
     for (const step of plan) {
       if ('chain' in step) {
         const last = step.chain.relu ?? step.chain.bn;
-        values.set(last.output, runChain(step.chain, values.get(step.chain.conv.inputs[0])!));
+        const first = step.chain.pad ?? step.chain.conv;
+        values.set(last.output, runChain(step.chain, values.get(first.inputs[0])!));
         continue;
       }
       if (step.node.layer instanceof InputLayer) continue;

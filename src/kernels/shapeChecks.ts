@@ -35,7 +35,7 @@ export function convOutputShape(name: string, xShape: Shape, wShape: Shape, p: C
 }
 
 export function checkFused(name: string, activation: FusedActivation): void {
-  if (activation !== 'linear' && activation !== 'relu') {
-    throw new Error(`${name}: the fused activation must be 'linear' or 'relu', got ${JSON.stringify(activation)} (apply other activations as their own op)`);
+  if (activation !== 'linear' && activation !== 'relu' && activation !== 'relu6') {
+    throw new Error(`${name}: the fused activation must be 'linear', 'relu' or 'relu6', got ${JSON.stringify(activation)} (apply other activations as their own op)`);
   }
 }

@@ -1,6 +1,6 @@
 // Conv2D: y = act(conv2d(x, kernel) + bias), kernel [kh, kw, cin, cout].
 
-import type { Conv2dParams, FusedActivation } from '../backend/types.js';
+import type { Conv2dParams, ExplicitPadding, FusedActivation } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import { windowGeometry } from '../kernels/geometry.js';
@@ -95,8 +95,9 @@ export class Conv2D extends Layer<Saved> {
    * Inference with this layer's geometry but another kernel and bias (a batch
    * norm folded into them, src/graph/inferenceFusion.ts) and a fused activation.
    */
-  convolveWith(x: Tensor, kernel: Tensor, bias: Tensor | null, activation: FusedActivation): Tensor {
-    return ops.conv2d(x, kernel, bias, this.params(), activation);
+  convolveWith(x: Tensor, kernel: Tensor, bias: Tensor | null, activation: FusedActivation, padding: ExplicitPadding | null = null): Tensor {
+    const p = this.params();
+    return ops.conv2d(x, kernel, bias, padding ? { ...p, padding } : p, activation);
   }
 
   override backward(dy: Tensor, { x, z, y, conv }: Saved, opts: BackwardOptions): LayerGrads {

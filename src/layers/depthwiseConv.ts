@@ -3,8 +3,10 @@
 // call() in the differentiable ops (wc.depthwiseConv2d, wc.conv2d, ...), so
 // they train through the tape; each op is one kernel with its gradient kernels.
 
+import type { ExplicitPadding, FusedActivation } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import { depthwiseConv2d } from '../kernels/depthwise/ops.js';
+import { depthwiseConv2dRaw } from '../kernels/depthwise/index.js';
 import { conv2d } from '../kernels/nn/ops.js';
 import { add, elu, leakyRelu, relu, relu6, sigmoid, tanh } from '../kernels/elementwise/ops.js';
 import { softmax } from '../kernels/reduce/ops.js';
@@ -133,6 +135,16 @@ export class DepthwiseConv2D extends DepthwiseBase {
 
   override call(inputs: Tensor | Tensor[]): Tensor {
     return this.finish(this.depthwise(Array.isArray(inputs) ? inputs[0] : inputs));
+  }
+
+  /**
+   * Inference on a batch with this layer's window but another kernel and bias (a
+   * batch norm folded into them, src/graph/inferenceFusion.ts), a fused
+   * activation, and optionally explicit pads in place of its padding.
+   */
+  convolveWith(x: Tensor, kernel: Tensor, bias: Tensor | null, activation: FusedActivation, padding: ExplicitPadding | null = null): Tensor {
+    const p = { strides: this.strides, padding: padding ?? this.padding, dilations: this.dilationRate };
+    return depthwiseConv2dRaw(x, kernel, p, bias, activation);
   }
 
   protected override layerConfig(): LayerConfig {

@@ -29,6 +29,8 @@ describe('matmul and bias (cpu)', () => {
     expect([...matmul(a, b, false, false, bias).dataSync()]).toEqual([-0.5, 3, 7.5, -5]);
     expect([...matmul(a, b, false, false, bias, 'relu').dataSync()]).toEqual([0, 3, 7.5, 0]);
     expect([...matmul(a, b, false, false, null, 'relu').dataSync()]).toEqual([0, 1, 7, 0]);
+    // relu6 clips 7.5 to 6 as well
+    expect([...matmul(a, b, false, false, bias, 'relu6').dataSync()]).toEqual([0, 3, 6, 0]);
     // 'valid' 2x2 conv of [1 -2; 3 -4] with kernel [1 1; 1 1] (1 -> 2 channels, the second negated): -2 and 2, bias 1
     const x = t([1, -2, 3, -4], [1, 2, 2, 1]);
     const w = t([1, -1, 1, -1, 1, -1, 1, -1], [2, 2, 1, 2]);
@@ -36,7 +38,7 @@ describe('matmul and bias (cpu)', () => {
     expect([...wc.ops.conv2d(x, w, t([1, 1], [2]), p).dataSync()]).toEqual([-1, 3]);
     expect([...wc.ops.conv2d(x, w, t([1, 1], [2]), p, 'relu').dataSync()]).toEqual([0, 3]);
     expect(() => matmul(a, b, false, false, t([1, 2, 3], [3]))).toThrow(/matmul: expected a bias of shape \[2\], got \[3\]/);
-    expect(() => matmul(a, b, false, false, null, 'tanh' as 'relu')).toThrow(/matmul: the fused activation must be 'linear' or 'relu', got "tanh"/);
+    expect(() => matmul(a, b, false, false, null, 'tanh' as 'relu')).toThrow(/matmul: the fused activation must be 'linear', 'relu' or 'relu6', got "tanh"/);
   });
 
   it('the blocked GEMM equals the reference triple loop bit for bit, every transpose, edge sizes', () => {

@@ -1,4 +1,5 @@
-// Inference fuses conv2d -> batchNormalization (-> relu) chains into one conv
+// Inference fuses (zeroPadding2d ->) conv2d or depthwiseConv2d ->
+// batchNormalization (-> relu / relu6) chains into one conv
 // (src/graph/inferenceFusion.ts): which chains fuse, and that predict gives
 // what the layers give one by one, with batch-norm statistics far from 0 and 1.
 
@@ -89,5 +90,62 @@ describe('inference fusion of conv -> batch norm -> relu', () => {
     for (const [got, want] of [[yFused, y], [probeFused, probe]] as const) {
       expectClose(await got.data(), await want.data());
     }
+  });
+
+  it('MobileNet chains: pad -> valid depthwise -> BN -> relu6, depthwise with a multiplier, ReLU(maxValue 6); a pad before a same conv stays', async () => {
+    const inp = wc.input({ shape: [9, 8, 4] });
+    const c1 = wc.layers.conv2d({ filters: 8, kernelSize: 1, useBias: false }).apply(inp) as wc.SymbolicTensor;
+    const b1 = wc.layers.batchNormalization().apply(c1) as wc.SymbolicTensor;
+    const r1 = wc.layers.reLU({ maxValue: 6 }).apply(b1) as wc.SymbolicTensor;
+    const p2 = wc.layers.zeroPadding2d({ padding: [[0, 1], [1, 1]] }).apply(r1) as wc.SymbolicTensor;
+    const d2 = wc.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, useBias: false }).apply(p2) as wc.SymbolicTensor;
+    const b2 = wc.layers.batchNormalization().apply(d2) as wc.SymbolicTensor;
+    const r2 = wc.layers.activation({ activation: 'relu6' }).apply(b2) as wc.SymbolicTensor;
+    const d3 = wc.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same' }).apply(r2) as wc.SymbolicTensor;
+    const b3 = wc.layers.batchNormalization().apply(d3) as wc.SymbolicTensor;
+    // not folded: the conv after the pad is 'same'
+    const p4 = wc.layers.zeroPadding2d({ padding: 1 }).apply(b3) as wc.SymbolicTensor;
+    const c4 = wc.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(p4) as wc.SymbolicTensor;
+    const b4 = wc.layers.batchNormalization().apply(c4) as wc.SymbolicTensor;
+    const r4 = wc.layers.reLU({ maxValue: 6 }).apply(b4) as wc.SymbolicTensor;
+    const model = wc.model({ inputs: inp, outputs: r4 });
+    randomize(model, 60);
+    const g = model as unknown as { requireGraph(w: string): { topology: { nodes: Node[] }; outputs: wc.SymbolicTensor[] } };
+    const { topology, outputs } = g.requireGraph('test');
+    const chains = inferencePlan(topology.nodes, outputs).flatMap((s) => ('chain' in s ? [[s.chain.pad?.output ?? null, s.chain.conv.output, s.chain.relu?.output ?? s.chain.bn.output]] : []));
+    expect(chains).toEqual([[null, c1, r1], [p2, d2, r2], [null, d3, b3], [null, c4, r4]]);
+
+    // inputs spread wide so that relu6 clips at both ends
+    const x = wc.tensor(randomValues(2 * 9 * 8 * 4, 61, -20, 20), [2, 9, 8, 4]);
+    const fused = await (model.predict(x) as wc.Tensor).data();
+    const plain = await layerByLayer(model, x);
+    expect(fused.length).toBe(2 * 6 * 6 * 4);
+    // the first relu6 clips at both ends (so a fused relu in its place would differ)
+    const h1 = await ([c1, b1, r1].reduce((h, t) => t.sourceLayer.apply(h) as wc.Tensor, x)).data();
+    expect(Math.max(...h1)).toBe(6);
+    expect(Math.min(...h1)).toBe(0);
+    expectClose(fused, plain);
+  });
+
+  it('MobileNetV2 (alpha 0.35, 32x32): 52 chains fuse and predict equals the graph run node by node', async () => {
+    const model = wc.models.mobilenetV2({ inputShape: [32, 32, 3], alpha: 0.35, numClasses: 5 });
+    randomize(model, 70);
+    const g = model as unknown as { requireGraph(w: string): { topology: { nodes: Node[] }; outputs: wc.SymbolicTensor[] } };
+    const { topology, outputs } = g.requireGraph('test');
+    const plan = inferencePlan(topology.nodes, outputs);
+    const chains = plan.flatMap((s) => ('chain' in s ? [s.chain] : []));
+    expect(chains.length).toBe(52);
+    expect(chains.filter((c) => c.pad).length).toBe(4);
+    const x = wc.tensor(randomValues(2 * 32 * 32 * 3, 71, 0, 1), [2, 32, 32, 3]);
+    const fused = await (model.predict(x) as wc.Tensor).data();
+    const values = new Map<wc.SymbolicTensor, wc.Tensor>();
+    for (const node of topology.nodes) {
+      const ins = node.inputs.map((t) => values.get(t)!);
+      values.set(node.output, node.layer.className === 'InputLayer' ? x : node.layer.apply(ins.length === 1 ? ins[0] : ins) as wc.Tensor);
+    }
+    const plain = await values.get(outputs[0])!.data();
+    expect(fused.length).toBe(10);
+    expect(Math.max(...plain)).toBeLessThan(0.99); // not saturated
+    expectClose(fused, plain);
   });
 });

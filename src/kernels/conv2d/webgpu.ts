@@ -7,6 +7,7 @@ import type { Conv2dParams, FusedActivation, Shape } from '../../backend/types.j
 import type { Tensor } from '../../tensor.js';
 import { isPointwise, windowGeometry, type WindowGeometry } from '../geometry.js';
 import { GpuContext, buf } from '../../backend/webgpu/context.js';
+import { activationCode } from '../fusedActivation.js';
 import { recordGemm, sumSlices, timeRecorded, zeroedScratch, type GemmVariant } from '../matmul/webgpu.js';
 import type { ConvAlgorithm } from '../../backend/webgpu/kernelTuner.js';
 import { backwardFilterUsesTaps, backwardInputSweeps, forwardAlgorithm, reachesPadding, sharesGathers, sweepsOneChannel } from './choose.js';
@@ -35,13 +36,13 @@ const windowUniforms = {
 const sweepUniforms = { n: 'u32', h: 'u32', w: 'u32', oh: 'u32', ow: 'u32', padTop: 'u32', padLeft: 'u32', cout: 'u32' } as const;
 /** total: im2col's element count of col (M * K); col2im's invocations (n * h * w, or n * h * w * c / 4 with VEC4). */
 const columnUniforms = { ...windowUniforms, total: 'u32' } as const;
-/** pixels: n * oh * ow; relu: 1 for y = max(y, 0) after the bias (the fused activation); taps: kh * kw * cin, the tap table's length. */
+/** pixels: n * oh * ow; relu: the fused activation's code after the bias (src/kernels/fusedActivation.ts); taps: kh * kw * cin, the tap table's length. */
 const directUniforms = { ...windowUniforms, cout: 'u32', pixels: 'u32', relu: 'u32', taps: 'u32' } as const;
 /** taps: K = kh * kw * cin; rowsPerSplit: the output rows (n * oh in all) each slice sums. */
 const filterDirectUniforms = { ...windowUniforms, cout: 'u32', taps: 'u32', rowsPerSplit: 'u32', splits: 'u32' } as const;
 /** c: cin. */
 const inputDirectUniforms = { ...sweepUniforms, c: 'u32' } as const;
-/** relu: 1 for y = max(y, 0) after the bias (the fused activation). */
+/** relu: the fused activation's code after the bias (src/kernels/fusedActivation.ts). */
 const sweepForwardUniforms = { ...sweepUniforms, relu: 'u32' } as const;
 /** rowsPerSplit: the output rows (n * oh in all) each slice sums. */
 const filterSweepUniforms = { ...sweepUniforms, rowsPerSplit: 'u32', splits: 'u32' } as const;
@@ -172,10 +173,10 @@ export function conv2dColumns(ctx: GpuContext, x: Tensor, kernelSize: readonly [
 
 function recordConv2d(
   ctx: GpuContext, variant: GemmVariant, algo: ConvAlgorithm, g: WindowGeometry, cout: number,
-  x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = false,
+  x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = 0,
 ): void {
   if (algo === 'direct' && sweepsOneChannel(g)) {
-    const params = { ...sweepFields(g, cout), relu: +relu };
+    const params = { ...sweepFields(g, cout), relu };
     const items = g.n * Math.ceil(g.oh / 2) * Math.ceil(cout / 8);
     ctx.run(sweepSpec(bias !== null), params, [x, w, bias ?? ctx.scheduler.empty, y], ctx.scheduler.grid(Math.ceil(items / DIRECT_WG)));
     return;
@@ -183,7 +184,7 @@ function recordConv2d(
   if (algo === 'direct') {
     const pixels = g.n * g.oh * g.ow;
     const taps = g.kh * g.kw * g.c;
-    const params = { ...windowFields(g), cout, pixels, relu: +relu, taps };
+    const params = { ...windowFields(g), cout, pixels, relu, taps };
     const vecX = g.c % 4 === 0;
     // Work items: 8 pixels by 4 channels (VEC_X) or by 8 channels (the tap table).
     const items = Math.ceil(pixels / 8) * (vecX ? cout / 4 : Math.ceil(cout / 8));
@@ -203,7 +204,7 @@ export function conv2d(
   const g = geometry('conv2d', x.shape, w.shape, p);
   const cout = w.shape[3];
   const y = ctx.output([g.n, g.oh, g.ow, cout], 'conv2d');
-  recordConv2d(ctx, ctx.gemmVariant, forwardAlgorithm(ctx, g, cout), g, cout, buf(x), buf(w), bias ? buf(bias) : null, buf(y), activation === 'relu');
+  recordConv2d(ctx, ctx.gemmVariant, forwardAlgorithm(ctx, g, cout), g, cout, buf(x), buf(w), bias ? buf(bias) : null, buf(y), activationCode(activation));
   return y;
 }
 

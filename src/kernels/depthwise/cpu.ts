@@ -1,8 +1,9 @@
 // The plain-loop references of the depthwise convolution and its gradients.
 
-import type { Conv2dParams, Shape } from '../../backend/types.js';
+import type { Conv2dParams, FusedActivation, Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
 import { cpuTensor, vals } from '../../backend/cpu/storage.js';
+import { epilogue } from '../matmul/cpu.js';
 import { depthwiseGeometry, type DepthwiseGeometry } from './geometry.js';
 
 /** Calls visit(xIndex, fIndex, yIndex) for every multiply of the convolution. */
@@ -29,13 +30,13 @@ function eachTap(g: DepthwiseGeometry, visit: (xi: number, fi: number, yi: numbe
   }
 }
 
-export function depthwiseConv2d(x: Tensor, filter: Tensor, p: Conv2dParams): Tensor {
+export function depthwiseConv2d(x: Tensor, filter: Tensor, p: Conv2dParams, bias: Tensor | null = null, activation: FusedActivation = 'linear'): Tensor {
   const g = depthwiseGeometry('depthwiseConv2d', x.shape, filter.shape, p);
   const xv = vals(x);
   const fv = vals(filter);
   const y = new Float32Array(g.n * g.oh * g.ow * g.c * g.m);
   eachTap(g, (xi, fi, yi) => { y[yi] += xv[xi] * fv[fi]; });
-  return cpuTensor(y, [g.n, g.oh, g.ow, g.c * g.m]);
+  return cpuTensor(epilogue(y, bias, g.c * g.m, activation), [g.n, g.oh, g.ow, g.c * g.m]);
 }
 
 export function depthwiseConv2dBackwardInput(dy: Tensor, filter: Tensor, xShape: Shape, p: Conv2dParams): Tensor {

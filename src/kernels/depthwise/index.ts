@@ -2,9 +2,10 @@
 // filters, as tf.depthwiseConv2d) and its two gradients, as kernels; the public
 // ops with their gradient are in ops.ts.
 
-import type { Conv2dParams, Shape } from '../../backend/types.js';
+import type { Conv2dParams, FusedActivation, Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
 import { expectRank } from '../checks.js';
+import { checkFused } from '../shapeChecks.js';
 import { defineKernel, op } from '../kernel.js';
 import { depthwiseGeometry } from './geometry.js';
 import * as cpu from './cpu.js';
@@ -14,9 +15,11 @@ export { pipelines } from './webgpu.js';
 
 export const depthwiseConv2dKernel = defineKernel({
   name: 'depthwiseConv2d',
-  check(x: Tensor, filter: Tensor, p: Conv2dParams) {
+  check(x: Tensor, filter: Tensor, p: Conv2dParams, bias: Tensor | null = null, activation: FusedActivation = 'linear') {
     expectRank('depthwiseConv2d', 'x', x, 4);
-    depthwiseGeometry('depthwiseConv2d', x.shape, filter.shape, p);
+    const g = depthwiseGeometry('depthwiseConv2d', x.shape, filter.shape, p);
+    if (bias && (bias.rank !== 1 || bias.shape[0] !== g.c * g.m)) throw new Error(`depthwiseConv2d: bias must have shape [${g.c * g.m}], got [${bias.shape.join(', ')}]`);
+    checkFused('depthwiseConv2d', activation);
   },
   cpu: cpu.depthwiseConv2d,
   webgpu: gpu.depthwiseConv2d,
@@ -46,5 +49,5 @@ export const depthwiseConv2dBackwardFilterKernel = defineKernel({
 
 export const depthwiseConv2dBackwardInput = op(depthwiseConv2dBackwardInputKernel);
 export const depthwiseConv2dBackwardFilter = op(depthwiseConv2dBackwardFilterKernel);
-/** The raw kernel (NHWC batch, params resolved), without the op's conversions and gradient. */
+/** The raw kernel (NHWC batch, params resolved; optional bias and fused activation, for inference), without the op's conversions and gradient. */
 export const depthwiseConv2dRaw = op(depthwiseConv2dKernel);

@@ -6,6 +6,7 @@
 
 import type { FusedActivation } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
+import { applyFused } from '../fusedActivation.js';
 import { cpuTensor, vals } from '../../backend/cpu/storage.js';
 import { gemmBlocked } from './gemmBlocked.js';
 
@@ -42,8 +43,7 @@ export function epilogue(y: Float32Array, bias: Tensor | null, n: number, activa
     const bv = vals(bias);
     for (let i = 0; i < y.length; i++) y[i] += bv[i % n];
   }
-  if (activation === 'relu') for (let i = 0; i < y.length; i++) y[i] = Math.max(y[i], 0);
-  return y;
+  return applyFused(y, activation);
 }
 
 /** y = x + b over the last axis. */

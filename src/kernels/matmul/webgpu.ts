@@ -6,6 +6,7 @@
 
 import type { Tensor } from '../../tensor.js';
 import type { FusedActivation } from '../../backend/types.js';
+import { activationCode } from '../fusedActivation.js';
 import { GpuContext, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import type { GemmVariant } from '../../backend/webgpu/context.js';
@@ -38,16 +39,16 @@ export const sharesLoads = (ctx: GpuContext, cfg: GemmConfig): boolean => ctx.sh
 
 /**
  * m, n: rows and columns of C; k: the summed dimension; kChunk: k per split (a multiple of 4, = k
- * without split-K); relu: 1 for C = max(C, 0) after the bias (never set under split-K).
+ * without split-K); relu: the fused activation's code after the bias (src/kernels/fusedActivation.ts; never set under split-K).
  */
 const gemmUniforms = { m: 'u32', n: 'u32', k: 'u32', kChunk: 'u32', relu: 'u32' } as const;
-/** gemmUniforms without kChunk: relu 1 for C = max(C, 0) after the bias. */
+/** gemmUniforms without kChunk: relu the fused activation's code. */
 const gemmNaiveUniforms = { m: 'u32', n: 'u32', k: 'u32', relu: 'u32' } as const;
 /** n: x's element count; c: the last axis's length (b's). */
 const biasAddUniforms = { n: 'u32', c: 'u32' } as const;
 /** rows: the product of all axes but the last; c: the last axis's length; chunks: ceil(rows / CHUNK). */
 const biasAddBackwardUniforms = { rows: 'u32', c: 'u32', chunks: 'u32' } as const;
-/** total: C's element count (m * n); splits: slices in part; relu: 1 for C = max(sum, 0) (the GEMM's fused activation). */
+/** total: C's element count (m * n); splits: slices in part; relu: the GEMM's fused activation's code, applied to the sum. */
 const splitKSumUniforms = { total: 'u32', splits: 'u32', relu: 'u32' } as const;
 
 const gemmNaiveSpec = (f: GemmFlags): PipelineSpec<typeof gemmNaiveUniforms> => ({
@@ -95,8 +96,8 @@ const MIN_CHUNK = 256;
 const MAX_SPLITS = 64;
 
 /** c = the sum of part's `splits` slices of `total` values each (splitKSum.wgsl), relu applied to the sum. */
-export function sumSlices(ctx: GpuContext, part: GPUBuffer, c: GPUBuffer, total: number, splits: number, relu = false): void {
-  ctx.run1d(splitKSumSpec, { total, splits, relu: +relu }, [part, c], total);
+export function sumSlices(ctx: GpuContext, part: GPUBuffer, c: GPUBuffer, total: number, splits: number, relu = 0): void {
+  ctx.run1d(splitKSumSpec, { total, splits, relu }, [part, c], total);
 }
 
 function splitsFor(workgroups: number, k: number): { splits: number; kChunk: number } {
@@ -121,7 +122,7 @@ function flagsOf(s: GemmShape, bias: boolean): GemmFlags {
  */
 export function recordGemm(
   ctx: GpuContext, variant: GemmVariant, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, c: GPUBuffer,
-  m: number, n: number, k: number, transA: boolean, transB: boolean, relu = false,
+  m: number, n: number, k: number, transA: boolean, transB: boolean, relu = 0,
 ): void {
   const shape: GemmShape = { m, n, k, transA, transB };
   if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape, relu);
@@ -138,7 +139,7 @@ export function recordGemm(
 
 function recordGemmWith(
   ctx: GpuContext, variant: GemmVariant, cfg: GemmConfig, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, c: GPUBuffer, s: GemmShape,
-  relu = false,
+  relu = 0,
 ): void {
   const { m, n, k } = s;
   if (m === 0 || n === 0) return;
@@ -146,7 +147,7 @@ function recordGemmWith(
   const flags = flagsOf(s, bias !== null);
   const biasBuf = bias ?? ctx.scheduler.empty;
   if (variant === 'naive') {
-    ctx.run1d(gemmNaiveSpec(flags), { m, n, k, relu: +relu }, [a, b, biasBuf, c], m * n);
+    ctx.run1d(gemmNaiveSpec(flags), { m, n, k, relu }, [a, b, biasBuf, c], m * n);
     return;
   }
   const wx = Math.ceil(n / (TN * cfg.wgX));
@@ -154,7 +155,7 @@ function recordGemmWith(
   const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
   if (wx > max || wy > max) throw new Error(`webgpu.matmul: [${m}, ${k}] x [${k}, ${n}] needs a ${wx}x${wy} grid, over the ${max} limit`);
   const { splits, kChunk } = splitsFor(wx * wy, k);
-  const params = { m, n, k, kChunk, relu: +(relu && splits === 1) };
+  const params = { m, n, k, kChunk, relu: splits === 1 ? relu : 0 };
   const spec = gemmSpec(flags, cfg, sharesLoads(ctx, cfg));
   if (splits === 1) {
     ctx.run(spec, params, [a, a, b, b, biasBuf, c], [wx, wy, 1]);
@@ -227,7 +228,7 @@ export function matmul(
   const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const n = transB ? b.shape[0] : b.shape[1];
   const c = ctx.output([m, n], 'matmul');
-  recordGemm(ctx, variant, buf(a), buf(b), bias ? buf(bias) : null, buf(c), m, n, k, transA, transB, activation === 'relu');
+  recordGemm(ctx, variant, buf(a), buf(b), bias ? buf(bias) : null, buf(c), m, n, k, transA, transB, activationCode(activation));
   return c;
 }
 
