@@ -95,7 +95,9 @@ describe('fitDataset on webgpu', () => {
       await ds.forEachAsync(async (e) => { els.push({ xs: Array.from(await e.xs.data()), ys: Array.from(await e.ys.data()), shape: [...e.xs.shape] }); });
       let error = '';
       await w.data.imageFolder([new File([new Uint8Array(a.files[0].bytes)], 'x.png')], { size: [2, 2] }).catch((e: Error) => { error = e.message; });
-      return { classNames: [...ds.classNames], files: [...ds.files], els, error };
+      let pathError = '';
+      await w.data.imageFolder('photos', { size: [2, 2] }).catch((e: Error) => { pathError = e.message; });
+      return { classNames: [...ds.classNames], files: [...ds.files], els, error, pathError };
     }, { files });
     expect(r.classNames).toEqual(['cats', 'dogs']);
     expect(r.files).toEqual(['cats/a.png', 'dogs/c.png']);
@@ -104,6 +106,7 @@ describe('fitDataset on webgpu', () => {
     // the 4x4 image halved: means of its 2x2 blocks, as in Node
     expect(r.els[0].xs).toEqual([25, 45, 105, 125].flatMap((m) => [m, 255 - m, 100]));
     expect(r.els[1].xs).toEqual([50, 205, 100, 50, 205, 100, 50, 205, 100, 50, 205, 100]);
+    expect(r.pathError).toMatch(/a folder path works in Node; in a browser pass the File list/);
     expect(r.error).toMatch(/has no webkitRelativePath; choose the folder with <input type="file" webkitdirectory>/);
   });
 });
