@@ -139,6 +139,8 @@ export function datasetOf(entries: readonly ImageEntry[], classNames: readonly s
   return new ImageFolderDataset(make, entries.length, classNames, entries.map((e) => e.path));
 }
 
+const inNode = (): boolean => typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+
 /** The browser's File of a folder upload: webkitRelativePath is "folder/class/.../name.png". */
 function fromFiles(files: readonly File[], options: ImageFolderOptions | undefined): ImageFolderDataset {
   checkOptions(options);
@@ -164,6 +166,7 @@ function fromFiles(files: readonly File[], options: ImageFolderOptions | undefin
  */
 export async function imageFolder(source: string | readonly File[] | FileList, options: ImageFolderOptions): Promise<ImageFolderDataset> {
   if (typeof source === 'string') {
+    if (!inNode()) throw new Error(`${WHERE}: a folder path works in Node; in a browser pass the File list of an <input type="file" webkitdirectory>`);
     const { listImageFolder } = await import('./imageFolderNode.js');
     const { entries, classNames } = await listImageFolder(source, WHERE);
     return datasetOf(entries, classNames, options);

@@ -122,6 +122,19 @@ describe('wc.data against tf.data', () => {
     expect(asyncMapped).toEqual([2, 3]);
   });
 
+  it('prefetch makes up to bufferSize elements ahead of the consumer', async () => {
+    const made: number[] = [];
+    const ds = data.generator(function* () { for (let i = 0; i < 6; i++) { made.push(i); yield i; } }).prefetch(2);
+    const it = await ds.iterator();
+    expect(await it.next()).toEqual({ value: 0, done: false });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(made).toEqual([0, 1, 2]);
+    const plainIt = await data.generator(function* () { for (let i = 0; i < 6; i++) { made.push(10 + i); yield i; } }).iterator();
+    await plainIt.next();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(made.slice(3)).toEqual([10]);
+  });
+
   it('generator: a new stream per iteration, size unknown, sync and async iterators', async () => {
     const make = (lib: 'wc' | 'tf') => {
       const fn = function* () { for (let i = 0; i < 5; i++) yield i * i; };

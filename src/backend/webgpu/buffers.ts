@@ -29,6 +29,9 @@ export class BufferPool {
   created = 0;
   private buffers = 0;
   private bytes = 0;
+  /** Bytes of the buffers handed out and not released, and their most since resetPeak (streaming tests read it). */
+  private inUse = 0;
+  private peakInUse = 0;
 
   constructor(
     private readonly gpu: GpuDevice,
@@ -57,9 +60,21 @@ export class BufferPool {
         `of ${this.maxBytes} bytes (maxStorageBufferBindingSize/maxBufferSize); use a smaller batch or layer`);
     }
     const size = BufferPool.sizeClass(bytes, this.maxBytes);
+    this.inUse += size;
+    if (this.inUse > this.peakInUse) this.peakInUse = this.inUse;
     const reused = this.free.get(size)?.pop();
     if (reused) return reused;
     return this.create(size, what);
+  }
+
+  /** The most bytes in use at once (buffer sizes, in use by tensors) since the last resetPeak. */
+  get peakBytes(): number {
+    return this.peakInUse;
+  }
+
+  /** Starts a new peak from the bytes in use now. */
+  resetPeak(): void {
+    this.peakInUse = this.inUse;
   }
 
   /**
@@ -99,6 +114,7 @@ export class BufferPool {
   }
 
   release(buffer: GPUBuffer): void {
+    this.inUse -= buffer.size;
     if (this.failed.has(buffer)) return;
     let list = this.free.get(buffer.size);
     if (!list) this.free.set(buffer.size, (list = []));

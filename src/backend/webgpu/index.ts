@@ -28,6 +28,8 @@ export interface GpuStats {
   poolBytes: number;
   /** Of those, the free ones, kept for reuse. */
   poolFreeBytes: number;
+  /** The most bytes of pooled buffers in use at once since resetPoolPeak(). */
+  poolPeakBytes: number;
 }
 
 export class WebGpuBackend implements Backend {
@@ -145,8 +147,13 @@ export class WebGpuBackend implements Backend {
       buffersCreated: pool.created, stagingCreated: scheduler.stagingCreated,
       pipelines: pipelines.size, pipelinesCreatedSync: pipelines.syncCreated,
       submits: scheduler.submits, dispatches: scheduler.dispatches,
-      poolBuffers: held.buffers, poolBytes: held.bytes, poolFreeBytes: held.freeBytes,
+      poolBuffers: held.buffers, poolBytes: held.bytes, poolFreeBytes: held.freeBytes, poolPeakBytes: pool.peakBytes,
     };
+  }
+
+  /** Starts stats().poolPeakBytes anew from the bytes in use now. */
+  resetPoolPeak(): void {
+    this.ctx.pool.resetPeak();
   }
 
   /** True once the device is lost: setBackend('webgpu') then makes a new backend. */
