@@ -40,7 +40,7 @@ export interface FitArgs {
 export interface EvaluateArgs { batchSize?: number; verbose?: 0 | 1 }
 export interface PredictArgs { batchSize?: number; verbose?: boolean }
 
-export function positiveBatch(where: string, b: number | undefined): number {
+function positiveBatch(where: string, b: number | undefined): number {
   const v = b ?? 32;
   if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: batchSize must be a positive integer, got ${b}`);
   return v;
@@ -58,7 +58,7 @@ function range(start: number, end: number): Int32Array {
 }
 
 /** predict's y: none (a user's null or undefined y is an error, not this). */
-export const NO_LABELS = Symbol('no labels');
+const NO_LABELS = Symbol('no labels');
 
 /**
  * Every check on x and y that needs no device read (src/train/validate.ts),
