@@ -151,7 +151,7 @@ $('train').onclick = () => {
   training = true;
   $<HTMLButtonElement>('train').disabled = true;
   $('trainStatus').textContent = 'Training the head…';
-  send({ type: 'train', classes: classes.length, settings: { epochs, learningRate: num('lr', 0.001), hidden: Math.max(0, Math.round(num('hidden', 64))) } });
+  send({ type: 'train', classes: classes.length, settings: { epochs, learningRate: num('lr', 0.003), hidden: Math.max(0, Math.round(num('hidden', 64))) } });
 };
 function trainingEnded(): void {
   training = false;
