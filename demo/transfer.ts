@@ -275,7 +275,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       history.loss.push(m.loss);
       history.acc.push(m.acc);
       $<HTMLProgressElement>('progress').value = (m.epoch + 1) / m.epochs;
-      $('trainStatus').textContent = `Epoch ${m.epoch + 1} of ${m.epochs}: loss ${m.loss.toFixed(3)}, accuracy ${(100 * m.acc).toFixed(0)}%`;
+      $('trainStatus').textContent = `Epoch ${m.epoch + 1} of ${m.epochs} (${m.seconds.toFixed(1)} s): loss ${m.loss.toFixed(3)}, accuracy ${(100 * m.acc).toFixed(0)}%`;
+      if (m.epoch === 0) data.firstEpochSeconds = m.seconds.toFixed(1);
       drawChart();
       break;
     case 'trained':

@@ -82,7 +82,7 @@ async function train(classes: number, s: HeadSettings): Promise<void> {
       callbacks: [{
         onEpochEnd: async (epoch, logs) => {
           accuracy = logs?.acc ?? NaN;
-          post({ type: 'epoch', epoch, epochs: s.epochs, loss: logs?.loss ?? NaN, acc: accuracy });
+          post({ type: 'epoch', epoch, epochs: s.epochs, loss: logs?.loss ?? NaN, acc: accuracy, seconds: (performance.now() - started) / 1000 });
         },
       }],
     });

@@ -144,7 +144,7 @@ it(`learns three classes on a frozen MobileNet on ${backend}, labels held-out im
   phase('head trained');
   const accuracy = await heldOutAccuracy();
   phase('held-out images labelled');
-  console.log(`e2e transfer (${backend}): held-out accuracy ${(100 * accuracy).toFixed(0)}% of ${3 * TEST_PER_CLASS}; head trained in ${trainSeconds.toFixed(1)} s; ${await text('#trainStatus')}`);
+  console.log(`e2e transfer (${backend}): held-out accuracy ${(100 * accuracy).toFixed(0)}% of ${3 * TEST_PER_CLASS}; head trained in ${trainSeconds.toFixed(1)} s (its first epoch: ${await dataset('firstEpochSeconds')} s); ${await text('#trainStatus')}`);
   expect(accuracy).toBeGreaterThanOrEqual(0.9);
   expect(await text('#prediction')).toMatch(new RegExp(`^It is: (${CLASS_NAMES.join('|')}) \\(\\d+%\\)$`));
   for (const selector of ['#lossChart', '#bars', '#embedding', '.thumbs canvas', '#predictions canvas']) {
