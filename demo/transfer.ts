@@ -151,7 +151,7 @@ $('train').onclick = () => {
   training = true;
   $<HTMLButtonElement>('train').disabled = true;
   $('trainStatus').textContent = 'Training the head…';
-  send({ type: 'train', classes: classes.length, settings: { epochs, learningRate: num('lr', 0.001), hidden: Math.max(0, Math.round(num('hidden', 64))) } });
+  send({ type: 'train', classes: classes.length, settings: { epochs, learningRate: num('lr', 0.003), hidden: Math.max(0, Math.round(num('hidden', 64))) } });
 };
 function trainingEnded(): void {
   training = false;
@@ -275,7 +275,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       history.loss.push(m.loss);
       history.acc.push(m.acc);
       $<HTMLProgressElement>('progress').value = (m.epoch + 1) / m.epochs;
-      $('trainStatus').textContent = `Epoch ${m.epoch + 1} of ${m.epochs}: loss ${m.loss.toFixed(3)}, accuracy ${(100 * m.acc).toFixed(0)}%`;
+      $('trainStatus').textContent = `Epoch ${m.epoch + 1} of ${m.epochs} (${m.seconds.toFixed(1)} s): loss ${m.loss.toFixed(3)}, accuracy ${(100 * m.acc).toFixed(0)}%`;
+      if (m.epoch === 0) data.firstEpochSeconds = m.seconds.toFixed(1);
       drawChart();
       break;
     case 'trained':

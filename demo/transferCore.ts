@@ -72,7 +72,7 @@ export interface HeadOptions {
   learningRate: number;
 }
 
-export const HEAD_DEFAULTS: HeadOptions = { hidden: 64, learningRate: 0.001 };
+export const HEAD_DEFAULTS: HeadOptions = { hidden: 64, learningRate: 0.003 };
 
 /** The trainable classifier on top of the embeddings: dense (relu), dense (softmax). */
 export function makeHead(dim: number, classes: number, o: HeadOptions = HEAD_DEFAULTS): wc.Sequential {

@@ -20,7 +20,7 @@ export type FromWorker =
   | { type: 'ready'; backend: 'webgpu' | 'cpu'; adapter: string; notice?: string }
   | { type: 'base'; description: string; size: [number, number]; dim: number }
   | { type: 'added'; id: number; cls: number; examples: number }
-  | { type: 'epoch'; epoch: number; epochs: number; loss: number; acc: number }
+  | { type: 'epoch'; epoch: number; epochs: number; loss: number; acc: number; seconds: number }
   | { type: 'trained'; accuracy: number; examples: number; seconds: number }
   /** The head's class probabilities for image `id`, and the image's embedding (the base's output). */
   | { type: 'prediction'; id: number; probabilities: number[]; embedding: Float32Array }

@@ -78,11 +78,11 @@ async function train(classes: number, s: HeadSettings): Promise<void> {
   let accuracy = 0;
   try {
     await next.fit(xs, ys, {
-      epochs: s.epochs, batchSize: Math.min(16, examples.length), shuffle: true, verbose: 0,
+      epochs: s.epochs, batchSize: Math.min(32, examples.length), shuffle: true, verbose: 0,
       callbacks: [{
         onEpochEnd: async (epoch, logs) => {
           accuracy = logs?.acc ?? NaN;
-          post({ type: 'epoch', epoch, epochs: s.epochs, loss: logs?.loss ?? NaN, acc: accuracy });
+          post({ type: 'epoch', epoch, epochs: s.epochs, loss: logs?.loss ?? NaN, acc: accuracy, seconds: (performance.now() - started) / 1000 });
         },
       }],
     });

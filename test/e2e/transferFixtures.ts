@@ -65,27 +65,36 @@ export function pixelsOf(img: RgbaImage): wc.Tensor {
 /**
  * Sets every batch norm's moving mean and variance to the statistics of its
  * input over `images` (MobileNet inputs in [-1, 1]), layer after layer, and
- * its beta to 3, so that relu6 works mostly in its linear range. With the initial
+ * its beta to 3, so that relu6 works mostly in its linear range (the last one's to 0:
+ * features around zero, as a trained MobileNet's, not one large common offset). With the initial
  * statistics the activations fade to nothing within a few blocks and every
  * image embeds alike; calibrated, each layer hands on unit-scale features, as
  * in a trained network.
  */
 export async function calibrateBatchNorms(model: wc.LayersModel, images: wc.Tensor): Promise<void> {
+  const norms = model.layers.filter((l) => l.className === 'BatchNormalization');
+  const last = norms.at(-1);
+  // The model runs layer by layer on the images (its layers are in graph
+  // order), so each batch norm is set from its input before it is applied.
+  const values = new Map<number, wc.Tensor>([[model.inputs[0].id, images]]);
   for (const layer of model.layers) {
-    if (layer.className !== 'BatchNormalization') continue;
-    const before = wc.model({ inputs: model.inputs, outputs: layer.input as wc.SymbolicTensor });
-    const x = before.predict(images) as wc.Tensor;
-    const c = x.shape[x.shape.length - 1];
-    const values = await x.data();
-    x.dispose();
-    const mean = new Float64Array(c), sq = new Float64Array(c);
-    for (let i = 0; i < values.length; i++) { mean[i % c] += values[i]; sq[i % c] += values[i] * values[i]; }
-    const n = values.length / c;
-    const m = Float32Array.from(mean, (s) => s / n);
-    const v = Float32Array.from(sq, (s, k) => Math.max(s / n - m[k] ** 2, 1e-4));
-    const [gamma] = layer.getWeights();
-    layer.setWeights([wc.onesLike(gamma), wc.fill([c], 3), wc.tensor(m, [c]), wc.tensor(v, [c])]);
+    if (layer.className === 'InputLayer') continue;
+    const ins = ([] as wc.SymbolicTensor[]).concat(layer.input).map((s) => values.get(s.id)!);
+    if (layer.className === 'BatchNormalization') {
+      const x = ins[0];
+      const c = x.shape[x.shape.length - 1];
+      const v = await x.data();
+      const mean = new Float64Array(c), sq = new Float64Array(c);
+      for (let i = 0; i < v.length; i++) { mean[i % c] += v[i]; sq[i % c] += v[i] * v[i]; }
+      const n = v.length / c;
+      const m = Float32Array.from(mean, (s) => s / n);
+      const variance = Float32Array.from(sq, (s, k) => Math.max(s / n - m[k] ** 2, 1e-4));
+      const [gamma] = layer.getWeights();
+      layer.setWeights([wc.onesLike(gamma), wc.fill([c], layer === last ? 0 : 3), wc.tensor(m, [c]), wc.tensor(variance, [c])]);
+    }
+    values.set(layer.output.id, layer.apply(ins.length === 1 ? ins[0] : ins) as wc.Tensor);
   }
+  for (const [id, t] of values) if (id !== model.inputs[0].id) t.dispose();
 }
 
 /**
