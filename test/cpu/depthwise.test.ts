@@ -24,6 +24,18 @@ describe('depthwiseConv2d', () => {
     expect(box.arraySync()).toEqual([[[[12], [16]], [[24], [28]]]]);
   });
 
+  it('by hand: the kernel with a bias and a fused relu / relu6 (what inference runs for depthwise -> BN -> relu6)', () => {
+    const x = wc.tensor([[[[1, 10], [2, 20]], [[3, 30], [4, 40]]]]);
+    const f = wc.tensor([1, 2, 3, 4], [1, 1, 2, 2]);
+    const bias = wc.tensor([-2, 1, -100, -33]);
+    const p = { strides: [1, 1], padding: 'valid', dilations: [1, 1] } as const;
+    // + bias: [-1, 3, -70, 7], [0, 5, -40, 47], [1, 7, -10, 87], [2, 9, 20, 127]
+    expect(wc.ops.depthwiseConv2d(x, f, p, bias, 'linear').dataSync()).toEqual(new Float32Array([-1, 3, -70, 7, 0, 5, -40, 47, 1, 7, -10, 87, 2, 9, 20, 127]));
+    expect(wc.ops.depthwiseConv2d(x, f, p, bias, 'relu').dataSync()).toEqual(new Float32Array([0, 3, 0, 7, 0, 5, 0, 47, 1, 7, 0, 87, 2, 9, 20, 127]));
+    expect(wc.ops.depthwiseConv2d(x, f, p, bias, 'relu6').dataSync()).toEqual(new Float32Array([0, 3, 0, 6, 0, 5, 0, 6, 1, 6, 0, 6, 2, 6, 6, 6]));
+    expect(() => wc.ops.depthwiseConv2d(x, f, p, wc.tensor([1, 2]), 'linear')).toThrow(/depthwiseConv2d: bias must have shape \[4\], got \[2\]/);
+  });
+
   const cases: [string, number[], number[], number | [number, number], 'same' | 'valid' | number, number | [number, number]][] = [
     ['3x3 same, multiplier 1', [2, 5, 6, 3], [3, 3, 3, 1], 1, 'same', 1],
     ["3x3 stride 2 'same' (MobileNet's downsampling)", [2, 7, 6, 4], [3, 3, 4, 1], 2, 'same', 1],

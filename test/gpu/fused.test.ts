@@ -1,5 +1,5 @@
 // The fused epilogue on WebGPU against the CPU reference: conv2d and matmul
-// with a bias and relu applied in the kernel that computes them (the blocked
+// with a bias and relu / relu6 applied in the kernel that computes them (the blocked
 // GEMM, split-K's sum, the direct conv, the naive oracle), on NaN-dirty
 // output buffers. Each case checks that relu zeroed values the linear
 // result has negative, so a kernel that ignored the flag fails.
@@ -26,7 +26,7 @@ async function pin(p: Pinned | null): Promise<void> {
   }, p);
 }
 
-/** The same call linear and with relu: relu must zero what the linear result has negative, and match the CPU. */
+/** The same call linear, with relu and with relu6: relu must zero what the linear result has negative, relu6 cap at 6, and both match the CPU. */
 async function checkRelu(method: 'conv2d' | 'matmul', linearArgs: unknown[], reluArgs: unknown[], what: string): Promise<void> {
   const lin = await callBoth(gp, method, linearArgs);
   const rel = await callBoth(gp, method, reluArgs);
@@ -36,6 +36,12 @@ async function checkRelu(method: 'conv2d' | 'matmul', linearArgs: unknown[], rel
   expect(negatives).toBeGreaterThan(0);
   expect(rel.gpu[0].filter((v) => v === 0).length).toBeGreaterThanOrEqual(negatives);
   expect(Math.min(...rel.gpu[0])).toBe(0);
+  // relu6 on the first input scaled 10x, so that sums pass 6: clipped at both ends, as the CPU
+  const scaled = reluArgs.map((a, i) => (i === 0 ? { ...(a as { t: number[]; s: number[] }), t: (a as { t: number[] }).t.map((v) => 10 * v) } : a));
+  const six = await callBoth(gp, method, scaled.map((a, i) => (i === scaled.length - 1 ? 'relu6' : a)));
+  expectParity(six.gpu[0], six.cpu[0], `${what} relu6`);
+  expect(Math.min(...six.gpu[0])).toBe(0);
+  expect(Math.max(...six.gpu[0])).toBe(6);
 }
 
 const conv = (n: number, hw: number, cin: number, cout: number, bias: boolean, seed: number) => ({
@@ -107,6 +113,40 @@ describe('inference folds batch norm into the conv on webgpu', () => {
       return Array.from(await (m.predict(wc.tensor(a.x, [2, 7, 7, 3])) as { data(): Promise<Float32Array> }).data());
     }, { build: build.toString(), weights, x });
     let h = wcCpu.tensor(x, [2, 7, 7, 3]);
+    for (const layer of model.layers) h = layer.apply(h) as typeof h;
+    expectParity(gpu, Array.from(await h.data()), 'folded predict');
+  });
+
+  it('predict of MobileNet chains (pad -> depthwise -> BN -> relu6, conv -> BN -> relu6) matches the CPU layers run one by one', async () => {
+    const build = (w: typeof import('../../src/index.js')) => w.sequential({ layers: [
+      w.layers.conv2d({ inputShape: [9, 10, 3], filters: 8, kernelSize: 1, useBias: false }),
+      w.layers.batchNormalization(),
+      w.layers.reLU({ maxValue: 6 }),
+      w.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]] }),
+      w.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, useBias: false }),
+      w.layers.batchNormalization(),
+      w.layers.reLU({ maxValue: 6 }),
+      w.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthMultiplier: 2 }),
+      w.layers.batchNormalization(),
+      w.layers.activation({ activation: 'relu6' }),
+      w.layers.conv2d({ filters: 4, kernelSize: 1, useBias: false }),
+      w.layers.batchNormalization(),
+      w.layers.flatten(),
+    ] });
+    const wcCpu = await import('../../src/index.js');
+    const model = build(wcCpu);
+    const weights = model.weights.map((v, i) => {
+      const positive = /moving_variance|gamma/.test(v.name);
+      return { t: Array.from(randomValues(v.shape.reduce((a, b) => a * b, 1), 80 + i, positive ? 0.2 : -1.5, positive ? 3 : 1.5)), s: [...v.shape] };
+    });
+    model.setWeights(weights.map((v) => wcCpu.tensor(v.t, v.s)));
+    const x = Array.from(randomValues(2 * 9 * 10 * 3, 90, -3, 3));
+    const gpu = await gp.run(async ({ wc }, a) => {
+      const m = (0, eval)(`(${a.build})`)(wc);
+      m.setWeights(a.weights.map((v: { t: number[]; s: number[] }) => wc.tensor(v.t, v.s)));
+      return Array.from(await (m.predict(wc.tensor(a.x, [2, 9, 10, 3])) as { data(): Promise<Float32Array> }).data());
+    }, { build: build.toString(), weights, x });
+    let h = wcCpu.tensor(x, [2, 9, 10, 3]);
     for (const layer of model.layers) h = layer.apply(h) as typeof h;
     expectParity(gpu, Array.from(await h.data()), 'folded predict');
   });

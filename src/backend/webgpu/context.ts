@@ -45,6 +45,9 @@ export class GpuContext {
   /** The GEMM behind matmul and conv (the backend's useGemmVariant switches it). */
   gemmVariant: GemmVariant = 'blocked';
 
+  /** Depthwise convolutions take the row sweeps where their shape allows (the backend's useDepthwiseSweeps switches it). */
+  depthwiseSweeps = true;
+
   /** Small read-only buffers made once per key (conv2d's tap tables): see constant(). */
   private readonly constants = new Map<string, GPUBuffer>();
 

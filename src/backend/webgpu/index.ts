@@ -123,6 +123,11 @@ export class WebGpuBackend implements Backend {
     this.ctx.tuner.forcedConv = algo;
   }
 
+  /** Whether depthwise convolutions run the row sweeps where their shape allows (default) or always the per-element kernels, so tests and timings cover both. */
+  useDepthwiseSweeps(on: boolean): void {
+    this.ctx.depthwiseSweeps = on;
+  }
+
   /** 'workgroup 8x8', plus ', subgroup-shared loads' where its lanes share loads of A on this device. */
   private gemmVariantName(workgroup: string): string {
     const cfg = configNamed(workgroup);

@@ -54,12 +54,12 @@ export const pipelines: readonly PipelineSpec[] = [
 const RUN = 8;
 
 /** Whether the forward and dW run as row sweeps: MobileNet's 3x3 windows, one filter per channel, whole vec4s of channels. */
-export const sweeps = (g: DepthwiseGeometry): boolean =>
+const sweeps = (ctx: GpuContext, g: DepthwiseGeometry): boolean => ctx.depthwiseSweeps &&
   g.kh === 3 && g.kw === 3 && g.m === 1 && g.c % 4 === 0 && g.dw === 1 && (g.sw === 1 || g.sw === 2);
 
 /** Whether dx runs as the flipped forward sweep: stride 1, and a mirrored padding that is not negative. */
-const sweepsInput = (g: DepthwiseGeometry): boolean =>
-  sweeps(g) && g.sh === 1 && g.sw === 1 && g.padTop <= 2 * g.dh && g.padLeft <= 2;
+const sweepsInput = (ctx: GpuContext, g: DepthwiseGeometry): boolean =>
+  sweeps(ctx, g) && g.sh === 1 && g.sw === 1 && g.padTop <= 2 * g.dh && g.padLeft <= 2;
 
 function params(g: DepthwiseGeometry, total: number, act = 0): UniformValues<typeof depthwiseUniforms> {
   const { n, h, w, c, m, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft } = g;
@@ -73,7 +73,7 @@ export function depthwiseConv2d(
 ): Tensor {
   const g = depthwiseGeometry('depthwiseConv2d', x.shape, filter.shape, p);
   const y = ctx.output([g.n, g.oh, g.ow, g.c * g.m], 'depthwiseConv2d');
-  if (sweeps(g)) {
+  if (sweeps(ctx, g)) {
     const { n, h, w, c, oh, ow, sh, sw, dh, padTop, padLeft } = g;
     const u = { n, h, w, c, oh, ow, sh, sw, dh, padTop, padLeft, act: activationCode(activation) };
     ctx.run1d(sweepSpec(false, bias !== null), u, [buf(x), buf(filter), bias ? buf(bias) : ctx.scheduler.empty, buf(y)], sweepCount(n, oh, ow, c));
@@ -87,7 +87,7 @@ export function depthwiseConv2d(
 export function depthwiseConv2dBackwardInput(ctx: GpuContext, dy: Tensor, filter: Tensor, xShape: Shape, p: Conv2dParams): Tensor {
   const g = depthwiseGeometry('depthwiseConv2dBackwardInput', xShape, filter.shape, p);
   const dx = ctx.output(xShape, 'depthwiseConv2dBackwardInput');
-  if (sweepsInput(g)) {
+  if (sweepsInput(ctx, g)) {
     // dy through the turned window, padded so that dx[iy] meets dy[iy + padTop - ky·dh]
     const { n, h, w, c, oh, ow, dh } = g;
     const u = { n, h: oh, w: ow, c, oh: h, ow: w, sh: 1, sw: 1, dh, padTop: 2 * dh - g.padTop, padLeft: 2 - g.padLeft, act: 0 };
@@ -101,7 +101,7 @@ export function depthwiseConv2dBackwardInput(ctx: GpuContext, dy: Tensor, filter
 export function depthwiseConv2dBackwardFilter(ctx: GpuContext, x: Tensor, dy: Tensor, fShape: Shape, p: Conv2dParams): Tensor {
   const g = depthwiseGeometry('depthwiseConv2dBackwardFilter', x.shape, fShape, p);
   const df = ctx.output(fShape, 'depthwiseConv2dBackwardFilter');
-  if (sweeps(g)) {
+  if (sweeps(ctx, g)) {
     const { n, h, w, c, oh, ow, sh, sw, dh, padTop, padLeft } = g;
     // one slice per output row
     const splits = n * oh;
