@@ -89,6 +89,40 @@ describe('Rescaling, Resizing and CenterCrop against TensorFlow.js 4.22', () => 
   });
 });
 
+describe('RandomWidth and RandomHeight (TF.js 4.22 has them)', () => {
+  it('training resizes the batch along one axis by 1 + the drawn factor; inference passes through', () => {
+    const v = randomValues(2 * 4 * 6 * 2, 13);
+    const x = T(v, [2, 4, 6, 2]);
+    const u = draws(6, 2);
+    const w = wc.layers.randomWidth({ factor: [-0.5, 0.5], seed: 6 });
+    const yw = train(w, x);
+    const width = Math.round(6 * (0.5 + u[0]));
+    expect(yw.shape).toEqual([2, 4, width, 2]);
+    expectClose(yw.dataSync(), wc.image.resizeBilinear(x, [4, width]).dataSync(), SAME);
+    expect([...infer(w, x).dataSync()]).toEqual([...v]);
+    const hgt = wc.layers.randomHeight({ factor: 0.5, interpolation: 'nearest', seed: 6 });
+    const yh = train(hgt, x);
+    const height = Math.round(4 * (0.5 + u[0]));
+    expectClose(yh.dataSync(), wc.image.resizeNearestNeighbor(x, [height, 6]).dataSync(), SAME);
+  });
+
+  // TF.js 4.22 can neither build a model with them (its output shape has a -1) nor load one (it does not register
+  // them): what moves is the layer config TF.js writes, which webcnn reads and writes with the same keys
+  it('read the config TF.js writes (factor, interpolation, seed) and write the same keys back', async () => {
+    const theirs = (tf.layers as unknown as Record<string, (c: Config) => tf.layers.Layer>).randomWidth({ factor: 0.2, interpolation: 'nearest', seed: 3 }).getConfig() as Config;
+    const art = await wc.modelToArtifacts(wc.sequential({ layers: [wc.layers.rescaling({ inputShape: [4, 5, 1], scale: 2 })] }));
+    const topo = JSON.parse(JSON.stringify(art.modelTopology)) as { config: { layers: { class_name: string; config: Config }[] } };
+    topo.config.layers.push({ class_name: 'RandomWidth', config: { ...theirs, name: 'rw' } });
+    const m = await wc.loadModel({ ...art, modelTopology: topo } as unknown as wc.ModelArtifacts);
+    expect(m.layers[1].className).toBe('RandomWidth');
+    const ours = m.layers[1].getConfig();
+    for (const key of ['factor', 'interpolation', 'seed', 'trainable']) expect(ours[key], key).toEqual(theirs[key]);
+    const h = wc.layers.randomHeight({ factor: [-0.2, 0.3], seed: 4 }).getConfig();
+    // tf.layers has no randomHeight factory; its RandomHeight writes the same keys as RandomWidth
+    expect(h).toMatchObject({ factor: [-0.2, 0.3], interpolation: 'bilinear', seed: 4 });
+  });
+});
+
 describe('Normalization', () => {
   it('adapt sets the per-channel mean and variance; the output has mean 0 and variance 1 per channel', () => {
     const x = T(randomValues(4 * 3 * 2 * 3, 1, -3, 7), [4, 3, 2, 3]);
