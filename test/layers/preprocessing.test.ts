@@ -331,6 +331,28 @@ describe('random layers in a model', () => {
   });
 });
 
+describe('preprocessing layers and memory', () => {
+  it('trainOnBatch, fit, predict and evaluate leave no tensors behind (per-image transforms and fields included)', async () => {
+    const m = wc.sequential({ layers: [
+      wc.layers.randomRotation({ inputShape: [6, 6, 1], factor: 0.1 }), wc.layers.randomCrop({ height: 4, width: 4 }),
+      wc.layers.randomElasticDeformation({ alpha: 2, sigma: 1 }), wc.layers.randomContrast({ factor: 0.2 }),
+      wc.layers.normalization({ mean: 1, variance: 2 }), wc.layers.centerCrop({ height: 3, width: 3 }), wc.layers.flatten(), wc.layers.dense({ units: 2 }),
+    ] });
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const x = T(randomValues(4 * 36, 3), [4, 6, 6, 1]);
+    const y = T(new Float32Array(8), [4, 2]);
+    await m.trainOnBatch(x, y);
+    const before = wc.memory().numTensors;
+    for (let i = 0; i < 2; i++) {
+      await m.trainOnBatch(x, y);
+      (m.predict(x) as wc.Tensor).dispose();
+      await m.fit(x, y, { epochs: 1 });
+      await m.evaluate(x, y);
+    }
+    expect(wc.memory().numTensors).toBe(before);
+  });
+});
+
 describe('preprocessing configs through model.json', () => {
   const layers = (): wc.Layer[] => [
     wc.layers.rescaling({ inputShape: [8, 8, 3], scale: 1 / 255 }),
