@@ -367,13 +367,14 @@ describe('preprocessing configs through model.json', () => {
     wc.layers.randomContrast({ factor: 0.3, seed: 6 }),
     wc.layers.randomBrightness({ factor: [-0.1, 0.2], valueRange: [0, 1], seed: 7 }),
     wc.layers.randomElasticDeformation({ alpha: 8, sigma: 3, seed: 8 }),
+    wc.layers.randomFlip({ seed: 9 }),
   ];
 
   it('every layer comes back with its config; the keys are Keras\'s (snake_case) in model.json', async () => {
     const m = wc.sequential({ layers: layers() });
     const art = await wc.modelToArtifacts(m);
     const json = JSON.stringify(art.modelTopology);
-    for (const key of ['"fill_mode":"constant"', '"fill_value":0.5', '"height_factor":0.1', '"width_factor":[-0.2,0.2]', '"value_range":[0,1]', '"crop_to_aspect_ratio":false', '"mode":"vertical"', '"factor":[-0.1,0.05]']) {
+    for (const key of ['"fill_mode":"constant"', '"fill_value":0.5', '"height_factor":0.1', '"width_factor":[-0.2,0.2]', '"value_range":[0,1]', '"crop_to_aspect_ratio":false', '"mode":"vertical"', '"mode":"horizontal_and_vertical"', '"factor":[-0.1,0.05]']) {
       expect(json).toContain(key);
     }
     const back = await wc.loadModel(art);
