@@ -216,7 +216,7 @@ describe('random layers: training output from the seeded draws, pass-through in 
     expect([[1, 2, 3], [3, 2, 1]]).toContainEqual(h);
   });
 
-  it('randomCrop: training windows at drawn offsets; inference the centre window', () => {
+  it('randomCrop: training windows at drawn offsets; inference and small images Keras\'s smart_resize', () => {
     const six = T(Array.from({ length: 2 * 6 * 5 }, (_, i) => i), [2, 6, 5, 1]);
     const u = draws(5, 4);
     const l = wc.layers.randomCrop({ height: 3, width: 2, seed: 5 });
@@ -226,8 +226,12 @@ describe('random layers: training output from the seeded draws, pass-through in 
       const want = [0, 1, 2].flatMap((r) => [0, 1].map((c) => 30 * b + 5 * (top + r) + left + c));
       expect(y.slice(6 * b, 6 * b + 6), `image ${b}`).toEqual(want);
     }
-    expect([...infer(l, six).dataSync()].slice(0, 6)).toEqual([6, 7, 11, 12, 16, 17]);
-    expect(infer(l, T(new Float32Array(2 * 2 * 1), [1, 2, 2, 1])).shape).toEqual([1, 3, 2, 1]);
+    // inference: Keras's smart_resize, the 6x4 box at (0, 0) (aspect 3:2) resized to 3x2 with half-pixel centres:
+    // rows and columns 0.5, 2.5, 4.5 and 0.5, 2.5 of pixel 5 r + c
+    expectClose(infer(l, six).dataSync().slice(0, 6), [3, 5, 13, 15, 23, 25], SAME);
+    // smaller than the window: smart_resize in training too (the 2x4 image's centred 2x1 box, column 1, resized to 3x2)
+    const small = T([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 4, 1]);
+    expectClose(train(l, small).dataSync(), wc.image.resizeBilinear(T([2, 6], [1, 2, 1, 1]), [3, 2], false, true).dataSync(), SAME);
   });
 
   it('randomContrast: (x - mean) c + mean per image and channel, clipped to valueRange', () => {
