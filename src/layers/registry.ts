@@ -20,7 +20,7 @@ import { clipped } from '../preview.js';
 import { LocalResponseNormalization, Maxout, PReLU, ThresholdedReLU } from './activationLayers.js';
 import {
   CenterCrop, Normalization, RandomBrightness, RandomContrast, RandomCrop, RandomElasticDeformation, RandomFlip, RandomRotation,
-  RandomTranslation, RandomZoom, Rescaling, Resizing,
+  RandomTranslation, RandomZoom, Rescaling, Resizing, RandomWidth, RandomHeight,
 } from './preprocessing/index.js';
 
 export type LayerCtor = new (args: never) => Layer;
@@ -33,8 +33,8 @@ const LAYER_CLASSES: Readonly<Record<string, LayerCtor>> = {
   MinPooling2D, SumPooling2D, L2Pooling2D, GlobalMinPooling2D, GlobalSumPooling2D, GlobalL2Pooling2D,
   Conv2DTranspose, Deconv2D: Conv2DTranspose, Deconvolution2D: Conv2DTranspose, UpSampling2D, Cropping2D,
   BatchNormalization, Dropout, ZeroPadding2D, Add, Concatenate, LocallyConnected2D,
-  // preprocessing: TF.js 4.22 has Rescaling, Resizing and CenterCrop; the others are Keras's (and webcnn's elastic one)
-  Rescaling, Resizing, CenterCrop, Normalization, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
+  // preprocessing: TF.js 4.22 has Rescaling, Resizing, CenterCrop, RandomWidth and RandomHeight; the others are Keras's (and webcnn's elastic one)
+  Rescaling, Resizing, CenterCrop, RandomWidth, RandomHeight, Normalization, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
   RandomContrast, RandomBrightness, RandomElasticDeformation,
   InputLayer,
 };

@@ -89,6 +89,40 @@ describe('Rescaling, Resizing and CenterCrop against TensorFlow.js 4.22', () => 
   });
 });
 
+describe('RandomWidth and RandomHeight (TF.js 4.22 has them)', () => {
+  it('training resizes the batch along one axis by 1 + the drawn factor; inference passes through', () => {
+    const v = randomValues(2 * 4 * 6 * 2, 13);
+    const x = T(v, [2, 4, 6, 2]);
+    const u = draws(6, 2);
+    const w = wc.layers.randomWidth({ factor: [-0.5, 0.5], seed: 6 });
+    const yw = train(w, x);
+    const width = Math.round(6 * (0.5 + u[0]));
+    expect(yw.shape).toEqual([2, 4, width, 2]);
+    expectClose(yw.dataSync(), wc.image.resizeBilinear(x, [4, width]).dataSync(), SAME);
+    expect([...infer(w, x).dataSync()]).toEqual([...v]);
+    const hgt = wc.layers.randomHeight({ factor: 0.5, interpolation: 'nearest', seed: 6 });
+    const yh = train(hgt, x);
+    const height = Math.round(4 * (0.5 + u[0]));
+    expectClose(yh.dataSync(), wc.image.resizeNearestNeighbor(x, [height, 6]).dataSync(), SAME);
+  });
+
+  // TF.js 4.22 can neither build a model with them (its output shape has a -1) nor load one (it does not register
+  // them): what moves is the layer config TF.js writes, which webcnn reads and writes with the same keys
+  it('read the config TF.js writes (factor, interpolation, seed) and write the same keys back', async () => {
+    const theirs = (tf.layers as unknown as Record<string, (c: Config) => tf.layers.Layer>).randomWidth({ factor: 0.2, interpolation: 'nearest', seed: 3 }).getConfig() as Config;
+    const art = await wc.modelToArtifacts(wc.sequential({ layers: [wc.layers.rescaling({ inputShape: [4, 5, 1], scale: 2 })] }));
+    const topo = JSON.parse(JSON.stringify(art.modelTopology)) as { config: { layers: { class_name: string; config: Config }[] } };
+    topo.config.layers.push({ class_name: 'RandomWidth', config: { ...theirs, name: 'rw' } });
+    const m = await wc.loadModel({ ...art, modelTopology: topo } as unknown as wc.ModelArtifacts);
+    expect(m.layers[1].className).toBe('RandomWidth');
+    const ours = m.layers[1].getConfig();
+    for (const key of ['factor', 'interpolation', 'seed', 'trainable']) expect(ours[key], key).toEqual(theirs[key]);
+    const h = wc.layers.randomHeight({ factor: [-0.2, 0.3], seed: 4 }).getConfig();
+    // tf.layers has no randomHeight factory; its RandomHeight writes the same keys as RandomWidth
+    expect(h).toMatchObject({ factor: [-0.2, 0.3], interpolation: 'bilinear', seed: 4 });
+  });
+});
+
 describe('Normalization', () => {
   it('adapt sets the per-channel mean and variance; the output has mean 0 and variance 1 per channel', () => {
     const x = T(randomValues(4 * 3 * 2 * 3, 1, -3, 7), [4, 3, 2, 3]);
@@ -182,7 +216,7 @@ describe('random layers: training output from the seeded draws, pass-through in 
     expect([[1, 2, 3], [3, 2, 1]]).toContainEqual(h);
   });
 
-  it('randomCrop: training windows at drawn offsets; inference the centre window', () => {
+  it('randomCrop: training windows at drawn offsets; inference and small images Keras\'s smart_resize', () => {
     const six = T(Array.from({ length: 2 * 6 * 5 }, (_, i) => i), [2, 6, 5, 1]);
     const u = draws(5, 4);
     const l = wc.layers.randomCrop({ height: 3, width: 2, seed: 5 });
@@ -192,8 +226,12 @@ describe('random layers: training output from the seeded draws, pass-through in 
       const want = [0, 1, 2].flatMap((r) => [0, 1].map((c) => 30 * b + 5 * (top + r) + left + c));
       expect(y.slice(6 * b, 6 * b + 6), `image ${b}`).toEqual(want);
     }
-    expect([...infer(l, six).dataSync()].slice(0, 6)).toEqual([6, 7, 11, 12, 16, 17]);
-    expect(infer(l, T(new Float32Array(2 * 2 * 1), [1, 2, 2, 1])).shape).toEqual([1, 3, 2, 1]);
+    // inference: Keras's smart_resize, the 6x4 box at (0, 0) (aspect 3:2) resized to 3x2 with half-pixel centres:
+    // rows and columns 0.5, 2.5, 4.5 and 0.5, 2.5 of pixel 5 r + c
+    expectClose(infer(l, six).dataSync().slice(0, 6), [3, 5, 13, 15, 23, 25], SAME);
+    // smaller than the window: smart_resize in training too (the 2x4 image's centred 2x1 box, column 1, resized to 3x2)
+    const small = T([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 4, 1]);
+    expectClose(train(l, small).dataSync(), wc.image.resizeBilinear(T([2, 6], [1, 2, 1, 1]), [3, 2], false, true).dataSync(), SAME);
   });
 
   it('randomContrast: (x - mean) c + mean per image and channel, clipped to valueRange', () => {
@@ -297,6 +335,28 @@ describe('random layers in a model', () => {
   });
 });
 
+describe('preprocessing layers and memory', () => {
+  it('trainOnBatch, fit, predict and evaluate leave no tensors behind (per-image transforms and fields included)', async () => {
+    const m = wc.sequential({ layers: [
+      wc.layers.randomRotation({ inputShape: [6, 6, 1], factor: 0.1 }), wc.layers.randomCrop({ height: 4, width: 4 }),
+      wc.layers.randomElasticDeformation({ alpha: 2, sigma: 1 }), wc.layers.randomContrast({ factor: 0.2 }),
+      wc.layers.normalization({ mean: 1, variance: 2 }), wc.layers.centerCrop({ height: 3, width: 3 }), wc.layers.flatten(), wc.layers.dense({ units: 2 }),
+    ] });
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const x = T(randomValues(4 * 36, 3), [4, 6, 6, 1]);
+    const y = T(new Float32Array(8), [4, 2]);
+    await m.trainOnBatch(x, y);
+    const before = wc.memory().numTensors;
+    for (let i = 0; i < 2; i++) {
+      await m.trainOnBatch(x, y);
+      (m.predict(x) as wc.Tensor).dispose();
+      await m.fit(x, y, { epochs: 1 });
+      await m.evaluate(x, y);
+    }
+    expect(wc.memory().numTensors).toBe(before);
+  });
+});
+
 describe('preprocessing configs through model.json', () => {
   const layers = (): wc.Layer[] => [
     wc.layers.rescaling({ inputShape: [8, 8, 3], scale: 1 / 255 }),
@@ -311,13 +371,14 @@ describe('preprocessing configs through model.json', () => {
     wc.layers.randomContrast({ factor: 0.3, seed: 6 }),
     wc.layers.randomBrightness({ factor: [-0.1, 0.2], valueRange: [0, 1], seed: 7 }),
     wc.layers.randomElasticDeformation({ alpha: 8, sigma: 3, seed: 8 }),
+    wc.layers.randomFlip({ seed: 9 }),
   ];
 
   it('every layer comes back with its config; the keys are Keras\'s (snake_case) in model.json', async () => {
     const m = wc.sequential({ layers: layers() });
     const art = await wc.modelToArtifacts(m);
     const json = JSON.stringify(art.modelTopology);
-    for (const key of ['"fill_mode":"constant"', '"fill_value":0.5', '"height_factor":0.1', '"width_factor":[-0.2,0.2]', '"value_range":[0,1]', '"crop_to_aspect_ratio":false', '"mode":"vertical"', '"factor":[-0.1,0.05]']) {
+    for (const key of ['"fill_mode":"constant"', '"fill_value":0.5', '"height_factor":0.1', '"width_factor":[-0.2,0.2]', '"value_range":[0,1]', '"crop_to_aspect_ratio":false', '"mode":"vertical"', '"mode":"horizontal_and_vertical"', '"factor":[-0.1,0.05]']) {
       expect(json).toContain(key);
     }
     const back = await wc.loadModel(art);

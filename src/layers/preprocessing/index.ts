@@ -13,6 +13,7 @@ import { RandomZoom, type RandomZoomArgs } from './randomZoom.js';
 import { RandomContrast, type RandomContrastArgs } from './randomContrast.js';
 import { RandomBrightness, type RandomBrightnessArgs } from './randomBrightness.js';
 import { RandomElasticDeformation, type RandomElasticDeformationArgs } from './randomElasticDeformation.js';
+import { RandomHeight, RandomWidth, type RandomResizeArgs } from './randomResize.js';
 
 export const rescaling = (args: RescalingArgs): Rescaling => new Rescaling(args);
 export const normalization = (args: NormalizationArgs = {}): Normalization => new Normalization(args);
@@ -25,14 +26,16 @@ export const randomTranslation = (args: RandomTranslationArgs): RandomTranslatio
 export const randomZoom = (args: RandomZoomArgs): RandomZoom => new RandomZoom(args);
 export const randomContrast = (args: RandomContrastArgs): RandomContrast => new RandomContrast(args);
 export const randomBrightness = (args: RandomBrightnessArgs): RandomBrightness => new RandomBrightness(args);
+export const randomWidth = (args: RandomResizeArgs): RandomWidth => new RandomWidth(args);
+export const randomHeight = (args: RandomResizeArgs): RandomHeight => new RandomHeight(args);
 export const randomElasticDeformation = (args: RandomElasticDeformationArgs = {}): RandomElasticDeformation => new RandomElasticDeformation(args);
 
 export {
   Rescaling, Normalization, Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
-  RandomContrast, RandomBrightness, RandomElasticDeformation,
+  RandomContrast, RandomBrightness, RandomElasticDeformation, RandomWidth, RandomHeight,
 };
 export type {
   RescalingArgs, NormalizationArgs, ResizingArgs, CenterCropArgs, RandomCropArgs, RandomFlipArgs, FlipMode, RandomRotationArgs,
-  RandomTranslationArgs, RandomZoomArgs, RandomContrastArgs, RandomBrightnessArgs, RandomElasticDeformationArgs,
+  RandomTranslationArgs, RandomZoomArgs, RandomContrastArgs, RandomBrightnessArgs, RandomElasticDeformationArgs, RandomResizeArgs,
 };
 export type { Factor, RandomLayerArgs, FillArgs } from './randomLayer.js';

@@ -1,6 +1,8 @@
 // RandomCrop (Keras): in training, a height x width window at a random place
-// of each image; in inference, the centre window. An image smaller than the
-// window is resized up to it first (bilinear, as Keras does).
+// of each image; in inference, and in training for an image smaller than the
+// window, Keras's smart_resize: the largest centred box of the window's
+// aspect ratio, resized to the window (bilinear, half-pixel centres, as
+// tf.image.resize).
 
 import type { Tensor } from '../../tensor.js';
 import { transform } from '../../kernels/augment/ops.js';
@@ -12,6 +14,12 @@ import { RandomLayer, transformsTensor, type RandomLayerArgs } from './randomLay
 export interface RandomCropArgs extends RandomLayerArgs {
   height: number;
   width: number;
+}
+
+/** Each image's window of size [h, w] from (top, left), read exactly (whole-pixel moves, nearest). */
+function windows(x: Tensor, size: [number, number], offsets: [number, number][]): Tensor {
+  const rows = offsets.map(([top, left]) => [1, 0, left, 0, 1, top, 0, 0]);
+  return transform(x, transformsTensor(rows), 'nearest', 'constant', 0, size);
 }
 
 export class RandomCrop extends RandomLayer {
@@ -31,30 +39,26 @@ export class RandomCrop extends RandomLayer {
     return [s[0], this.height, this.width, s[3]];
   }
 
-  /** The input, resized up where it is smaller than the window along an axis. */
-  private atLeastWindow(x: Tensor): Tensor {
-    const [, h, w] = x.shape;
-    if (h >= this.height && w >= this.width) return x;
-    return resizeBilinear(x, [Math.max(h, this.height), Math.max(w, this.width)], false, true);
-  }
-
-  private crop(x: Tensor, offset: (room: number) => number): Tensor {
-    const big = this.atLeastWindow(x);
-    const [n, h, w] = big.shape;
-    const rows = Array.from({ length: n }, () => {
-      const top = offset(h - this.height);
-      const left = offset(w - this.width);
-      return [1, 0, left, 0, 1, top, 0, 0];
-    });
-    return transform(big, transformsTensor(rows), 'nearest', 'constant', 0, [this.height, this.width]);
+  /** Keras's smart_resize: the centred box of the window's aspect ratio, resized to the window. */
+  private smartResize(x: Tensor): Tensor {
+    const [n, h, w] = x.shape;
+    if (h === this.height && w === this.width) return x;
+    const ch = Math.min(h, Math.floor(Math.fround((w * this.height) / this.width)));
+    const cw = Math.min(w, Math.floor(Math.fround((h * this.width) / this.height)));
+    const box: [number, number] = [Math.floor((h - ch) / 2), Math.floor((w - cw) / 2)];
+    const crop = ch === h && cw === w ? x : windows(x, [ch, cw], Array.from({ length: n }, () => box));
+    return resizeBilinear(crop, [this.height, this.width], false, true);
   }
 
   protected augment(x: Tensor): Tensor {
-    return this.crop(x, (room) => Math.min(room, Math.floor(this.uniform(0, room + 1))));
+    const [n, h, w] = x.shape;
+    if (h < this.height || w < this.width) return this.smartResize(x);
+    const offset = (room: number) => Math.min(room, Math.floor(this.uniform(0, room + 1)));
+    return windows(x, [this.height, this.width], Array.from({ length: n }, () => [offset(h - this.height), offset(w - this.width)]));
   }
 
   protected override passThrough(x: Tensor): Tensor {
-    return this.crop(x, (room) => Math.floor(room / 2));
+    return this.smartResize(x);
   }
 
   protected override layerConfig(): LayerConfig {

@@ -20,7 +20,9 @@ export class RandomFlip extends RandomLayer {
 
   constructor(args: RandomFlipArgs = {}) {
     super(args, 'random_flip');
-    this.mode = oneOf(this.where, 'mode', args.mode, ['horizontal', 'vertical', 'horizontal_and_vertical'], 'horizontal_and_vertical');
+    // model.json's reader camel-cases string values, as TF.js's does: 'horizontal_and_vertical' arrives as 'horizontalAndVertical'
+    const mode = (args.mode as string | undefined) === 'horizontalAndVertical' ? 'horizontal_and_vertical' : args.mode;
+    this.mode = oneOf(this.where, 'mode', mode, ['horizontal', 'vertical', 'horizontal_and_vertical'], 'horizontal_and_vertical');
   }
 
   protected augment(x: Tensor): Tensor {
