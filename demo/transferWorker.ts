@@ -21,7 +21,10 @@ async function pickBackend(wanted: 'webgpu' | 'cpu'): Promise<void> {
     return;
   }
   try {
-    await wc.setBackend('webgpu');
+    // No kernel autotuning: fit would measure the variants of every shape run so far at the head's first
+    // step, the base's fifty-odd convolutions included (minutes on a software adapter), for a head
+    // whose matrices are tiny and a base that only infers.
+    await wc.setBackend('webgpu', { autotune: false });
     post({ type: 'ready', backend: 'webgpu', adapter: wc.backendInfo().description });
   } catch (err) {
     await wc.setBackend('cpu');

@@ -5,12 +5,13 @@
 // classes (one added, all renamed) get six synthetic PNGs each; the head
 // trains in the page's worker and labels twelve held-out PNGs (>= 90% right).
 // Every view renders; the webcam button fails gracefully without a camera;
-// the head is downloaded, saved to IndexedDB and loaded after a reload, then
-// replaced by the downloaded files, picked. Any console or page error fails.
+// the head is downloaded, saved to IndexedDB and loaded after a reload (whose
+// base is picked as files: model.json and its shard), then replaced by the
+// downloaded files, picked. Any console or page error fails.
 // WEBCNN_E2E_BACKEND=cpu runs the same on the CPU backend (?backend=cpu).
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,8 +82,14 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function openPage(): Promise<void> {
-  await page.goto(pageUrl);
+/** Opens the page; it loads the base from ?base=, or, with `baseFiles`, from those files picked in the page. */
+async function openPage(baseFiles?: string[]): Promise<void> {
+  if (!baseFiles) await page.goto(pageUrl);
+  else {
+    await page.goto(pageUrl.replace(/base=[^&]*/, 'base='));
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
+    await ((await page.$('#baseFiles')) as ElementHandle<HTMLInputElement>).uploadFile(...baseFiles);
+  }
   await page.waitForSelector('body[data-base-dim]', { timeout: 120_000 }).catch(async (err: Error) => {
     throw new Error(`${err.message}; base: ${await text('#baseStatus')}; errors: ${errors.join('; ')}`);
   });
@@ -154,6 +161,7 @@ it(`learns three classes on a frozen MobileNet on ${backend}, labels held-out im
   // no camera in headless Chromium: the button says so instead of failing
   await page.click('#webcamStart');
   await page.waitForFunction(() => /^(No webcam|This page cannot use|Webcam on)/.test(document.getElementById('webcamStatus')?.textContent ?? ''), { timeout: 30_000 });
+  phase(`webcam: ${await text('#webcamStatus')}`);
 
   mkdirSync('test-artifacts', { recursive: true });
   await page.screenshot({ path: `test-artifacts/transfer-${backend}.png`, fullPage: true });
@@ -171,10 +179,11 @@ it(`learns three classes on a frozen MobileNet on ${backend}, labels held-out im
     expect(statSync(names[1]).size).toBe(weights);
     expect(JSON.parse(readFileSync(names[2], 'utf8'))).toEqual([...CLASS_NAMES]);
 
-    // save to IndexedDB, reload (the classes are gone), load: names and predictions come back
+    // save to IndexedDB, reload (the classes are gone) with the base picked as files, load: names and predictions come back
     await page.click('#save');
     await page.waitForFunction(() => /^Saved/.test(document.getElementById('storeStatus')?.textContent ?? ''), { timeout: 60_000 });
-    await openPage();
+    await openPage(readdirSync(baseDir).map((f) => join(baseDir, f)));
+    expect(await text('#baseStatus')).toMatch(/^Loaded (model\.json, group1-shard1of1\.bin|group1-shard1of1\.bin, model\.json): .* cut after 'out_relu'/);
     phase('saved, page reloaded');
     await page.click('#load');
     await waitData('headClasses', '3', 60_000);
