@@ -15,7 +15,7 @@ let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
 afterAll(async () => { await gp?.close(); });
 
-it('prints MobileNetV2 depthwise kernel times and predict throughput, new against old', async () => {
+it('prints MobileNetV2 depthwise kernel times, row sweeps against per-element kernels', async () => {
   const rows = await gp.run(async ({ wc, engine }) => {
     const be = engine.backend() as import('../../../src/backend/webgpu/index.js').WebGpuBackend;
     const out: string[] = [];
@@ -60,7 +60,16 @@ it('prints MobileNetV2 depthwise kernel times and predict throughput, new agains
       for (const t of [x, f, y]) t.dispose();
     }
     out.push(`depthwise total (old -> sweep): ${['forward', 'dx', 'dW'].map((k) => `${k} ${fmt(sum[`${k} old`])} -> ${fmt(sum[`${k} sweep`])} ms`).join(', ')}`);
+    return out;
+  }, null);
+  console.log(rows.join('\n'));
+}, 600_000);
 
+// One page call per batch size (each under the page protocol's timeout).
+it.each([1, 8])('prints MobileNetV2 predict throughput at batch %i, new against old', async (batch) => {
+  const rows = await gp.run(async ({ wc, engine }, batch) => {
+    const be = engine.backend() as import('../../../src/backend/webgpu/index.js').WebGpuBackend;
+    const out: string[] = [];
     const model = wc.models.mobilenetV2();
     type T = ReturnType<typeof wc.tensor>;
     // the graph node by node (no inference fusion: each layer's own kernels, as before it)
@@ -80,10 +89,10 @@ it('prints MobileNetV2 depthwise kernel times and predict throughput, new agains
       'layer by layer, sweeps': { sweeps: true, run: layerByLayer },
       'old (layer by layer, per-element)': { sweeps: false, run: layerByLayer },
     };
-    for (const batch of [1, 8]) {
+    {
       const x = wc.tensor(new Float32Array(batch * 224 * 224 * 3).map((_, i) => (i % 11) / 11), [batch, 224, 224, 3]);
       const total: Record<string, number> = {};
-      const rounds = batch === 1 ? 3 : 2;
+      const rounds = 2;
       for (let round = 0; round <= rounds; round++) {
         for (const [name, v] of Object.entries(variants)) {
           be.useDepthwiseSweeps(v.sweeps);
@@ -108,7 +117,8 @@ it('prints MobileNetV2 depthwise kernel times and predict throughput, new agains
       be.useDepthwiseSweeps(true);
       x.dispose();
     }
+    model.dispose();
     return out;
-  }, null);
+  }, batch);
   console.log(rows.join('\n'));
-}, 1_200_000);
+}, 600_000);
