@@ -95,14 +95,20 @@ describe('webgpu augmentation kernels', () => {
     });
   });
 
-  it('wc.image.transform forward and gradient pass verification mode', async () => {
+  it('wc.image.transform forward and gradient, ops.displace and its backward pass verification mode', async () => {
     const X = [2, 5, 6, 2];
     const tv = [...rotation(0.5, 5, 6), ...rotation(-1.1, 5, 6, 1, -2)];
     const x = Array.from(randomValues(size(X), 60));
     const dy = Array.from(randomValues(size(X), 61));
+    const flow = Array.from(randomValues(2 * 5 * 6 * 2, 62, -1.7, 1.7));
+    const sp = { interpolation: 'bilinear', fillMode: 'wrap', fillValue: 0 } as const;
     const ref = wc.tidy(() => {
       const f = (t: Wc.Tensor) => wc.image.transform(t, wc.tensor(tv, [2, 8]), 'bilinear', 'reflect');
-      return { y: Array.from(f(wc.tensor(x, X)).dataSync()), g: Array.from(wc.grad(f)(wc.tensor(x, X), wc.tensor(dy, X)).dataSync()) };
+      const fl = wc.tensor(flow, [2, 5, 6, 2]);
+      return {
+        y: Array.from(f(wc.tensor(x, X)).dataSync()), g: Array.from(wc.grad(f)(wc.tensor(x, X), wc.tensor(dy, X)).dataSync()),
+        d: Array.from(wc.ops.displace(wc.tensor(x, X), fl, sp).dataSync()), dg: Array.from(wc.ops.displaceBackward(wc.tensor(dy, X), fl, X, sp).dataSync()),
+      };
     });
     const vp = await GpuPage.open({ verify: true });
     try {
@@ -113,11 +119,16 @@ describe('webgpu augmentation kernels', () => {
         const xt = pw.tensor(a.x, a.X);
         const y = Array.from(await f(xt).data());
         const g = Array.from(await pw.grad(f)(xt, pw.tensor(a.dy, a.X)).data());
-        return { y, g, checked: (be.verifier?.checked ?? 0) - before };
-      }, { x, dy, tv, X });
-      expect(r.checked).toBeGreaterThanOrEqual(2);
+        const fl = pw.tensor(a.flow, [2, 5, 6, 2]);
+        const d = Array.from(await pw.ops.displace(xt, fl, a.sp).data());
+        const dg = Array.from(await pw.ops.displaceBackward(pw.tensor(a.dy, a.X), fl, a.X, a.sp).data());
+        return { y, g, d, dg, checked: (be.verifier?.checked ?? 0) - before };
+      }, { x, dy, tv, X, flow, sp });
+      expect(r.checked).toBeGreaterThanOrEqual(4);
       expectParity(r.y, ref.y, 'verified forward');
       expectParity(r.g, ref.g, 'verified gradient');
+      expectParity(r.d, ref.d, 'verified displace');
+      expectParity(r.dg, ref.dg, 'verified displaceBackward');
     } finally {
       await vp.close();
     }

@@ -16,12 +16,11 @@ import { oneOf, shown } from '../args.js';
 /** A Keras factor: one number f (the range [-f, f], or [1 - f, 1 + f] where said) or a [lower, upper] pair. */
 export type Factor = number | readonly [number, number];
 
-/** Checks a factor and returns its range; `symmetric` maps a number f to [-f, f]. */
+/** Checks a factor and returns its range (a number f gives [-|f|, |f|]), which must lie within [lo, hi]. */
 export function factorRange(where: string, what: string, f: unknown, lo = -Infinity, hi = Infinity): [number, number] {
   const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   let range: [number, number];
   if (ok(f)) {
-    if (f < 0 && lo >= 0) throw new Error(`${where}: ${what} must be a non-negative number or a [lower, upper] pair, got ${shown(f)}`);
     range = [-Math.abs(f), Math.abs(f)];
   } else if (Array.isArray(f) && f.length === 2 && ok(f[0]) && ok(f[1])) {
     range = [f[0], f[1]];
