@@ -42,7 +42,7 @@ export interface CliOptions {
 
 const USAGE = `usage: npm run bench -- [--quick] [--rows ID,...] [--engines NAME,...] [--budget S] [--max-call S] [--cell-limit S] [--tune-all] [--out FILE] [--no-profile]
   --quick        a smoke run: GEMM 256³, the MNIST conv layer, the light model at batch 64 (prints only)
-  --rows         keep rows whose id contains one of these (gemm, conv-vgg, train-light, infer, first, ...)
+  --rows         keep rows whose id contains one of these (gemm, conv-vgg, train-light, infer, first, mobilenet, depthwise, ...)
   --engines      ${ENGINES.join(', ')}
   --budget S     seconds of timed calls per cell after one warm-up call (default 1; quick 0.3)
   --max-call S   a call estimated longer than S seconds is not run; a GEMM, conv or CPU-engine call
