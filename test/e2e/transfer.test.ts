@@ -4,7 +4,9 @@
 // serves it as TF.js files, and points the page at it with ?base=. Three
 // classes (one added, all renamed) get six synthetic PNGs each; the head
 // trains in the page's worker and labels twelve held-out PNGs (>= 90% right).
-// Every view renders; the webcam button fails gracefully without a camera;
+// Every view renders; the webcam button fails gracefully without a camera
+// (and, in a second browser with Chromium's fake camera, adds frames and
+// labels the picture live);
 // the head is downloaded, saved to IndexedDB and loaded after a reload (whose
 // base is picked as files: model.json and its shard), then replaced by the
 // downloaded files, picked. Any console or page error fails.
@@ -29,6 +31,7 @@ const TEST_PER_CLASS = 4;
 const work = mkdtempSync(join(tmpdir(), 'webcnn-e2e-transfer-'));
 const baseDir = join(work, 'base');
 const images = join(work, 'images');
+const downloads = join(work, 'downloads');
 let served: Served<unknown> | undefined;
 let browser: Browser | undefined;
 let page: Page;
@@ -61,6 +64,7 @@ beforeAll(async () => {
   await base.save(baseDir);
   phase('base made and saved');
   mkdirSync(images);
+  mkdirSync(downloads);
   for (let c = 0; c < 3; c++) {
     for (let s = 0; s < TRAIN_PER_CLASS; s++) writeFileSync(pngPath(c, s), pngOf(syntheticImage(c, s, IMAGE)));
     for (let s = 1000; s < 1000 + TEST_PER_CLASS; s++) writeFileSync(pngPath(c, s), pngOf(syntheticImage(c, s, IMAGE)));
@@ -167,8 +171,7 @@ it(`learns three classes on a frozen MobileNet on ${backend}, labels held-out im
   await page.screenshot({ path: `test-artifacts/transfer-${backend}.png`, fullPage: true });
 
   // download: the head's TF.js files and the class names
-  const downloads = mkdtempSync(join(tmpdir(), 'webcnn-e2e-transfer-downloads-'));
-  try {
+  {
     const cdp = await browser!.target().createCDPSession();
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
     await page.click('#download');
@@ -197,8 +200,32 @@ it(`learns three classes on a frozen MobileNet on ${backend}, labels held-out im
     await waitData('headClasses', '3', 60_000);
     expect(await page.$$eval('.class .name', (e) => e.map((i) => (i as HTMLInputElement).value))).toEqual([...CLASS_NAMES]);
     expect(await heldOutAccuracy(), 'held-out accuracy after loading the downloaded files').toBeGreaterThanOrEqual(0.9);
-  } finally {
-    rmSync(downloads, { recursive: true, force: true });
   }
   expect(errors).toEqual([]);
 }, 540_000);
+
+it('with a camera (Chromium\'s fake one), adds webcam frames to a class and labels the picture live', async () => {
+  const names = readdirSync(downloads).map((n) => join(downloads, n));
+  expect(names, 'the first test downloads the head').toHaveLength(3);
+  const camera = await launchBrowser({ args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+  const camErrors: string[] = [];
+  try {
+    const p = await camera.newPage();
+    p.on('pageerror', (e) => camErrors.push(`page error: ${e}`));
+    p.on('console', (m) => { if (m.type() === 'error') camErrors.push(`console error: ${m.text()}`); });
+    await p.goto(pageUrl);
+    await p.waitForSelector('body[data-base-dim]', { timeout: 120_000 });
+    await p.click('#webcamStart');
+    await p.waitForFunction(() => /^Webcam on/.test(document.getElementById('webcamStatus')?.textContent ?? ''), { timeout: 30_000 });
+    await p.click('.class .classWebcam');
+    await p.click('.class .classWebcam');
+    await p.waitForFunction(() => document.body.dataset.embedded === '2', { timeout: 60_000 });
+    expect(await p.$$eval('.thumbs canvas', (c) => c.length)).toBe(2);
+    await ((await p.$('#headFiles')) as ElementHandle<HTMLInputElement>).uploadFile(...names);
+    await p.waitForFunction(() => /^The webcam shows: /.test(document.getElementById('prediction')?.textContent ?? ''), { timeout: 60_000 });
+    console.log(`e2e transfer (${backend}): ${await p.$eval('#prediction', (e) => e.textContent)}`);
+  } finally {
+    await closeBrowser(camera);
+  }
+  expect(camErrors).toEqual([]);
+}, 180_000);
