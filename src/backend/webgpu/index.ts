@@ -123,7 +123,7 @@ export class WebGpuBackend implements Backend {
     this.ctx.tuner.forcedConv = algo;
   }
 
-  /** Whether depthwise convolutions run the row sweeps where their shape allows (default) or always the per-element kernels, so tests and timings cover both. */
+  /** Whether depthwise convolutions run the row sweeps and vec4 kernels where their shape allows (default) or always the per-element kernels, so tests and timings cover both. */
   useDepthwiseSweeps(on: boolean): void {
     this.ctx.depthwiseSweeps = on;
   }

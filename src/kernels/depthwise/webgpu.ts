@@ -2,7 +2,9 @@
 // 1, channels % 4 == 0, column stride 1 or 2, no column dilation) run the row
 // sweeps: depthwiseConv2dSweep.wgsl (forward with bias and fused activation;
 // input gradient at stride 1) and depthwiseConv2dBackwardFilterSweep.wgsl
-// (split-K slices, added by splitKSum.wgsl). Every other shape runs the
+// (split-K slices, added by splitKSum.wgsl); their other input gradients with
+// one filter per channel gather vec4s (depthwiseConv2dBackwardInputVec4.wgsl).
+// Every other shape runs the
 // per-element kernels: depthwiseConv2d.wgsl (forward, MODE 0; input gradient,
 // MODE 1) and depthwiseConv2dBackwardFilter.wgsl (a workgroup per filter element).
 
@@ -18,6 +20,7 @@ import convCode from '../../../shaders/depthwiseConv2d.wgsl?raw';
 import filterCode from '../../../shaders/depthwiseConv2dBackwardFilter.wgsl?raw';
 import sweepCode from '../../../shaders/depthwiseConv2dSweep.wgsl?raw';
 import filterSweepCode from '../../../shaders/depthwiseConv2dBackwardFilterSweep.wgsl?raw';
+import inputVec4Code from '../../../shaders/depthwiseConv2dBackwardInputVec4.wgsl?raw';
 
 const depthwiseUniforms = {
   n: 'u32', h: 'u32', w: 'u32', c: 'u32', m: 'u32', oh: 'u32', ow: 'u32',
@@ -46,7 +49,10 @@ const filterSweepSpec: PipelineSpec<typeof filterSweepUniforms> = {
   name: 'depthwiseConv2dBackwardFilterSweep', code: filterSweepCode, uniforms: filterSweepUniforms, constants: { WG: 64 },
 };
 
+const inputVec4Spec: DepthwiseSpec = { name: 'depthwiseConv2dBackwardInputVec4', code: inputVec4Code, uniforms: depthwiseUniforms, constants: { WG: 64 } };
+
 export const pipelines: readonly PipelineSpec[] = [
+  inputVec4Spec,
   forwardSpec(false), forwardSpec(true), inputSpec, filterSpec, sweepSpec(false, false), sweepSpec(false, true), sweepSpec(true, false), filterSweepSpec,
 ];
 
@@ -65,6 +71,9 @@ function params(g: DepthwiseGeometry, total: number, act = 0): UniformValues<typ
   const { n, h, w, c, m, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft } = g;
   return { n, h, w, c, m, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft, total, act };
 }
+
+/** Whether dx gathers vec4s of channels (the sweeps' other shapes with one filter per channel: stride 2). */
+const gathersInputVec4 = (ctx: GpuContext, g: DepthwiseGeometry): boolean => ctx.depthwiseSweeps && g.m === 1 && g.c % 4 === 0;
 
 const sweepCount = (n: number, rows: number, cols: number, c: number): number => n * rows * Math.ceil(cols / RUN) * (c / 4);
 
@@ -92,6 +101,10 @@ export function depthwiseConv2dBackwardInput(ctx: GpuContext, dy: Tensor, filter
     const { n, h, w, c, oh, ow, dh } = g;
     const u = { n, h: oh, w: ow, c, oh: h, ow: w, sh: 1, sw: 1, dh, padTop: 2 * dh - g.padTop, padLeft: 2 - g.padLeft, act: 0 };
     ctx.run1d(sweepSpec(true, false), u, [buf(dy), buf(filter), ctx.scheduler.empty, buf(dx)], sweepCount(n, h, w, c));
+    return dx;
+  }
+  if (gathersInputVec4(ctx, g)) {
+    ctx.run1d(inputVec4Spec, params(g, dx.size / 4), [buf(dy), buf(filter), buf(dx)], dx.size / 4);
     return dx;
   }
   ctx.run1d(inputSpec, params(g, dx.size), [buf(dy), buf(filter), ctx.scheduler.empty, buf(dx)], dx.size);
