@@ -208,7 +208,8 @@ describe('the file boundary holds under thousands of mutated files and targets (
         expect((error as Error).name, `${label}: ${(error as Error).message}`).toBe('Error');
         // 'loadModel: ...', or 'loadModel (Dense 'd') ...' from a layer's own check
         expect((error as Error).message, label).toMatch(/^loadModel[:( ]/);
-        expect((error as Error).message.length, label).toBeLessThan(700);
+        // The longest: an unknown layer class, with every known class listed (bounded by the registry, not the file).
+        expect((error as Error).message.length, label).toBeLessThan(1200);
         outcomes.refused++;
       }
     }

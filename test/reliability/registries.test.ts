@@ -37,7 +37,7 @@ beforeAll(async () => {
 
 describe('layer classes', () => {
   it('an unknown class (or an Object property) is refused with the known ones listed; TF.js aliases load', async () => {
-    const list = /webcnn knows Conv2D, Dense, MaxPooling2D, MaxPool2D, AveragePooling2D, AvgPool2D, .*LocallyConnected2D, InputLayer(, \w+)* \(register your own layer classes with wc\.serialization\.registerClass\)$/;
+    const list = /webcnn knows Conv2D, Dense, MaxPooling2D, MaxPool2D, AveragePooling2D, AvgPool2D, .*LocallyConnected2D(, \w+)*, InputLayer(, \w+)* \(register your own layer classes with wc\.serialization\.registerClass\)$/;
     for (const name of ['Lambda', 'toString', '__proto__', 'constructor', 'hasOwnProperty', 'Layer', 'dense']) {
       const art = await denseArtifacts(() => {});
       ((((art.modelTopology as Obj).config as Obj).layers as Obj[])[0]).class_name = name;
