@@ -98,7 +98,7 @@ export class WebGpuBackend implements Backend {
     await this.ctx.pipelines.prepare(problems.flatMap((p) => (p.kind === 'gemm' ? this.programs.gemmCandidates(this.ctx, p.shape) : [])));
     const made = await tuner.tune((p: TuneProblem, variant) => (p.kind === 'gemm'
       ? this.programs.timeGemm(this.ctx, p.shape, variant)
-      : this.programs.timeConv2d(this.ctx, p.g, p.cout, variant)));
+      : this.programs.timeConv2d(this.ctx, p.g, p.cout, variant, p.pass)));
     if (made.length) await saveChoices(tuner.adapterKey, tuner.choices());
   }
 
@@ -118,7 +118,10 @@ export class WebGpuBackend implements Backend {
     this.ctx.tuner.forced = cfg;
   }
 
-  /** Pins conv2d's forward algorithm (where it applies: cout % 4 == 0, not 1x1) so tests cover both; null unpins. */
+  /**
+   * Pins conv2d's algorithm where it applies so tests cover each: 'direct' and 'im2col' for the forward
+   * (cout % 4 == 0, not 1x1), 'winograd' for the forward and dx (3x3, stride 1, enough channels); null unpins.
+   */
   pinConvAlgorithm(algo: ConvAlgorithm | null): void {
     this.ctx.tuner.forcedConv = algo;
   }
