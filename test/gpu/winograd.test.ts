@@ -80,4 +80,32 @@ describe('webgpu Winograd F(2x2, 3x3)', () => {
       expectParity(r.dx, cpuRun((b) => b.conv2dBackwardInput(cpuT(v.dy, v.yShape), cpuT(v.w, v.wShape), v.xShape, v.p)), `${label}: dx`);
     });
   });
+
+  it('is chosen unmeasured for dx from 32 channels, can be withheld, and a Winograd forward keeps no columns for training', async () => {
+    const r = await gp.run(async ({ wc, engine, kernels }) => {
+      const be = engine.backend() as Gpu;
+      const p = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
+      // Dispatches of one dx: 4 for Winograd, 2 for a GEMM and col2im.
+      const dxDispatches = (c: number) => {
+        const dy = wc.zeros([1, 6, 6, c]), w = wc.zeros([3, 3, c, c]);
+        const d0 = be.stats().dispatches;
+        const dx = wc.ops.conv2dBackwardInput(dy, w, [1, 6, 6, c], p);
+        const d = be.stats().dispatches - d0;
+        for (const t of [dy, w, dx]) t.dispose();
+        return d;
+      };
+      const keeps = () => be.run(kernels.KERNELS.conv2dKeepsColumns, [[2, 8, 8, 16], [3, 3, 16, 16], p as never]);
+      const out = { dx32: dxDispatches(32), dx16: dxDispatches(16), withheld: 0, keeps: keeps(), keepsPinned: false, keepsWithheld: false };
+      be.pinConvAlgorithm('winograd');
+      out.keepsPinned = keeps();
+      be.offerWinograd(false);
+      out.keepsWithheld = keeps();
+      be.pinConvAlgorithm(null);
+      out.withheld = dxDispatches(32);
+      be.offerWinograd(true);
+      await be.sync();
+      return out;
+    }, null);
+    expect(r).toEqual({ dx32: 4, dx16: 2, withheld: 2, keeps: true, keepsPinned: false, keepsWithheld: true });
+  });
 });

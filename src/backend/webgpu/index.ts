@@ -126,6 +126,11 @@ export class WebGpuBackend implements Backend {
     this.ctx.tuner.forcedConv = algo;
   }
 
+  /** Offers Winograd to the conv passes where it applies (on by default), or withholds it (A/B timings). */
+  offerWinograd(on: boolean): void {
+    this.ctx.tuner.winograd = on;
+  }
+
   /** 'workgroup 8x8', plus ', subgroup-shared loads' where its lanes share loads of A on this device. */
   private gemmVariantName(workgroup: string): string {
     const cfg = configNamed(workgroup);

@@ -70,6 +70,8 @@ export class KernelTuner<P> {
   /** Tests pin one GEMM workgroup shape, or one conv algorithm, to cover every variant. */
   forced: GemmConfig | null = null;
   forcedConv: ConvAlgorithm | null = null;
+  /** Whether Winograd is offered at all (perf tests compare a model with and without it). */
+  winograd = true;
 
   constructor(readonly adapterKey: string, readonly enabled: boolean) {
     // Disabled (autotune: false) keeps the heuristic: it neither measures nor takes the

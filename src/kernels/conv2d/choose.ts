@@ -44,10 +44,12 @@ const convName = (g: WindowGeometry, cout: number): string =>
  * GEMM saves per channel pair, so few channels leave nothing to save.
  */
 const WINOGRAD_MIN_CHANNELS = 16;
+/** Channels (each side) from which dx runs Winograd unmeasured. */
+const WINOGRAD_DX_CHANNELS = 32;
 
 /** Whether Winograd F(2x2, 3x3) can run this conv: 3x3 at stride 1, enough channels both sides, scratch within a binding. */
 function winogradFits(ctx: GpuContext, g: WindowGeometry, c: WinogradConv): boolean {
-  return isSweep3x3(g) && c.cin >= WINOGRAD_MIN_CHANNELS && c.cout >= WINOGRAD_MIN_CHANNELS &&
+  return ctx.tuner.winograd && isSweep3x3(g) && c.cin >= WINOGRAD_MIN_CHANNELS && c.cout >= WINOGRAD_MIN_CHANNELS &&
     largestScratchBytes(c) <= ctx.gpu.limits.maxStorageBufferBindingSize;
 }
 
@@ -82,16 +84,22 @@ export function backwardInputAlgorithm(ctx: GpuContext, g: WindowGeometry, cout:
   if (forced === 'winograd' && winograd) return 'winograd';
   if (sweepsRows(g, cout)) return 'sweep';
   if (!winograd || forced) return 'im2col';
+  // Unmeasured: Winograd from 32 channels each side, where it beat col2im of a GEMM (test/gpu/perf/winograd.perf.ts).
+  const heuristic = Math.min(g.c, cout) >= WINOGRAD_DX_CHANNELS ? 'winograd' : 'im2col';
   const problem = { kind: 'conv2d', g, cout, pass: 'backwardInput' } as const;
-  return ctx.tuner.choose('conv2dBackwardInput', convName(g, cout), 'im2col', ['im2col', 'winograd'], problem) as BackwardInputAlgorithm;
+  return ctx.tuner.choose('conv2dBackwardInput', convName(g, cout), heuristic, ['im2col', 'winograd'], problem) as BackwardInputAlgorithm;
 }
 
 export function backwardFilterUsesTaps(ctx: GpuContext, g: WindowGeometry, cout: number): boolean {
   return ctx.gemmVariant !== 'naive' && usesTaps(g, cout) && g.n * g.oh * g.ow > 0;
 }
 
-/** Whether a training forward should keep the column matrix for dW: not where forward and dW skip it. */
+/**
+ * Whether a training forward should keep the column matrix for dW: not where forward and dW skip it,
+ * nor where the forward runs Winograd (its product is not on columns; dW makes its own).
+ */
 export function keepsColumns(ctx: GpuContext, xShape: Shape, wShape: Shape, p: Conv2dParams): boolean {
   const g = windowGeometry('conv2d', xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
-  return ctx.gemmVariant === 'naive' || !usesTaps(g, wShape[3]);
+  if (ctx.gemmVariant === 'naive') return true;
+  return !usesTaps(g, wShape[3]) && forwardAlgorithm(ctx, g, wShape[3]) !== 'winograd';
 }
