@@ -86,8 +86,8 @@ export const gemmPipelines = (ctx: GpuContext, cfg: GemmConfig): PipelineSpec[] 
 /** The family's pipelines that do not depend on the device (gemmPipelines does). */
 export const pipelines: readonly PipelineSpec[] = [
   ...allFlags().map((f) => gemmSpec(f, DEFAULT_GEMM)),
-  // The batched products (Winograd's) with the default workgroup, vec4 loads or not.
-  ...allFlags().filter((f) => !f.transA && !f.transB && !f.bias).map((f) => gemmSpec(f, DEFAULT_GEMM, false, true)),
+  // The batched products (Winograd's, whose k and n are padded to whole vec4s) with the default workgroup.
+  gemmSpec({ transA: false, transB: false, bias: false, vecA: true, vecB: true }, DEFAULT_GEMM, false, true),
   biasAddSpec, biasAddBackwardSpec(0), biasAddBackwardSpec(1), splitKSumSpec,
 ];
 

@@ -40,6 +40,15 @@ it('times Winograd against im2col and direct, per call and in training', async (
       for (const [, f] of runs) await once(f); // compile and warm up
       for (let r = 0; r < ROUNDS; r++) for (let i = 0; i < runs.length; i++) ms[i].push(await once(runs[i][1]));
       runs.forEach(([name], i) => out.push(summary(`x [${xs}] -> ${cout} ${name}`, ms[i])));
+      // float32 error of Winograd against the direct kernel (forward) and GEMM + col2im (dx), relative to the largest value.
+      for (const [name, ref, wino] of [['forward vs direct', runs[1][1], runs[2][1]], ['dx vs im2col', runs[3][1], runs[4][1]]] as const) {
+        const a = ref() as unknown as { data(): Promise<Float32Array>; dispose(): void }, b = wino() as unknown as typeof a;
+        const [av, bv] = [await a.data(), await b.data()];
+        let worst = 0, scale = 0;
+        for (let i = 0; i < av.length; i++) { worst = Math.max(worst, Math.abs(av[i] - bv[i])); scale = Math.max(scale, Math.abs(av[i])); }
+        out.push(`  Winograd ${name}: max |diff| ${worst.toExponential(2)}, max |value| ${scale.toFixed(2)}, relative ${(worst / scale).toExponential(2)}`);
+        a.dispose(); b.dispose();
+      }
       // Where each call's time goes, kernel by kernel.
       for (const [name, f] of runs) {
         const prof = await wc.profile(async () => { f().dispose(); await be.sync(); });
