@@ -3,7 +3,9 @@
 // (named vec4s: indexed arrays spill), loading A and B as vec4s where contiguous
 // (VEC_A, VEC_B; 4x4 register transposes for the transposed cases); no
 // workgroup memory. Workgroup z sums its own chunk of k into a slice of C where
-// C is too small to fill the device (split-K, added by splitKSum.wgsl). Loads
+// C is too small to fill the device (split-K, added by splitKSum.wgsl), or,
+// under BATCHED, multiplies its own matrices of a batch packed back to back in
+// A, B and C (Winograd's 16 products; no split-K then). Loads
 // clamp to the last valid row/column; only in-range elements are stored. The
 // entry point is put in front: gemmEntry.wgsl, or gemmEntrySubgroup.wgsl.
 // p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
@@ -16,6 +18,7 @@ override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
 override VEC_B: bool = false;  // set only when (!TRANS_B and n % 4 == 0) or (TRANS_B and !TRANS_A and k % 4 == 0)
 override VEC_A: bool = false;  // set only when (!TRANS_A and k % 4 == 0) or (TRANS_A and m % 4 == 0)
+override BATCHED: bool = false; // workgroup z walks matrices [m,k] . [k,n] -> [m,n] packed back to back (no bias, no split-K)
 
 /** The block's 8 vec4s of A, as the columns of two matrices: lo[0..3] and hi[0..3]. */
 struct Rows8 { lo: mat4x4f, hi: mat4x4f }
@@ -30,19 +33,23 @@ const TN = 4u;  // columns of C per invocation
 @group(0) @binding(5) var<storage, read> bias: array<f32>;   // a 16-byte dummy when !HAS_BIAS
 @group(0) @binding(6) var<storage, read_write> c: array<f32>;  // [splits, m, n]
 
+/** Where this invocation's matrices start in a and b (0 unless BATCHED). */
+var<private> aBase: u32;
+var<private> bBase: u32;
+
 fn loadA(i: u32, kk: u32) -> f32 {
-  if (TRANS_A) { return a[kk * p.m + i]; }
-  return a[i * p.k + kk];
+  if (TRANS_A) { return a[aBase + kk * p.m + i]; }
+  return a[aBase + i * p.k + kk];
 }
 
 fn loadB(kk: u32, j: u32) -> f32 {
-  if (TRANS_B) { return b[j * p.k + kk]; }
-  return b[kk * p.n + j];
+  if (TRANS_B) { return b[bBase + j * p.k + kk]; }
+  return b[bBase + kk * p.n + j];
 }
 
 /** Row kk of op(B) at the block's 4 (clamped) columns. */
 fn loadB4(kk: u32, col0: u32, cols: vec4u) -> vec4f {
-  if (VEC_B && !TRANS_B) { return b4[(kk * p.n + col0) / 4u]; }
+  if (VEC_B && !TRANS_B) { return b4[(bBase + kk * p.n + col0) / 4u]; }
   return vec4f(loadB(kk, cols.x), loadB(kk, cols.y), loadB(kk, cols.z), loadB(kk, cols.w));
 }
 
@@ -63,10 +70,15 @@ fn gemmBlock(g: vec3u, lane: u32) {
   // columns); a lane past the edge beside others computes on clamped indices
   // and stores nothing. (Without sharing, lane is 0: each leaves on its own.)
   if (row0 >= p.m || col0 - lane * TN >= p.n) { return; }
-  // This split's range of k, and its slice of the output.
-  let kBegin = g.z * p.kChunk;
+  // This split's range of k and its slice of the output, or (BATCHED) this matrix's operands and product.
+  let kBegin = select(g.z * p.kChunk, 0u, BATCHED);
   let kEnd = min(p.k, kBegin + p.kChunk);
   let slice = g.z * p.m * p.n;
+  aBase = select(0u, g.z * p.m * p.k, BATCHED);
+  bBase = select(0u, g.z * p.k * p.n, BATCHED);
+  // The same bases in vec4s: a batch's A and B are whole vec4s wherever VEC_A / VEC_B allow vec4 views.
+  let aBase4 = aBase / 4u;
+  let bBase4 = bBase / 4u;
 
   // Clamped indices: rows/columns past the edge re-read the last valid one.
   let last = p.m - 1u;
@@ -93,7 +105,7 @@ fn gemmBlock(g: vec3u, lane: u32) {
       var b0: vec4f; var b1: vec4f; var b2: vec4f; var b3: vec4f;
       if (TRANS_B && VEC_B) {
         // Columns cols.x..w of op(B) over k = kk..kk+3, transposed into rows kk..kk+3.
-        let t = transpose(mat4x4f(b4[cols.x * k4 + q], b4[cols.y * k4 + q], b4[cols.z * k4 + q], b4[cols.w * k4 + q]));
+        let t = transpose(mat4x4f(b4[bBase4 + cols.x * k4 + q], b4[bBase4 + cols.y * k4 + q], b4[bBase4 + cols.z * k4 + q], b4[bBase4 + cols.w * k4 + q]));
         b0 = t[0]; b1 = t[1]; b2 = t[2]; b3 = t[3];
       } else {
         b0 = loadB4(kk, colLoad, cols);      b1 = loadB4(kk + 1u, colLoad, cols);
@@ -101,10 +113,10 @@ fn gemmBlock(g: vec3u, lane: u32) {
       }
       var rows: Rows8;
       if (SHARE_A) {
-        rows = shareRows(a4[mine0 * k4 + q], a4[mine1 * k4 + q]);
+        rows = shareRows(a4[aBase4 + mine0 * k4 + q], a4[aBase4 + mine1 * k4 + q]);
       } else {
-        rows = Rows8(mat4x4f(a4[r0 * k4 + q], a4[r1 * k4 + q], a4[r2 * k4 + q], a4[r3 * k4 + q]),
-                     mat4x4f(a4[r4 * k4 + q], a4[r5 * k4 + q], a4[r6 * k4 + q], a4[r7 * k4 + q]));
+        rows = Rows8(mat4x4f(a4[aBase4 + r0 * k4 + q], a4[aBase4 + r1 * k4 + q], a4[aBase4 + r2 * k4 + q], a4[aBase4 + r3 * k4 + q]),
+                     mat4x4f(a4[aBase4 + r4 * k4 + q], a4[aBase4 + r5 * k4 + q], a4[aBase4 + r6 * k4 + q], a4[aBase4 + r7 * k4 + q]));
       }
       acc0 = mac4(acc0, rows.lo[0], b0, b1, b2, b3);
       acc1 = mac4(acc1, rows.lo[1], b0, b1, b2, b3);
@@ -129,7 +141,7 @@ fn gemmBlock(g: vec3u, lane: u32) {
       for (; kk + 4u <= kEnd; kk += 4u) {
         let b0 = loadB4(kk, colLoad, cols);      let b1 = loadB4(kk + 1u, colLoad, cols);
         let b2 = loadB4(kk + 2u, colLoad, cols); let b3 = loadB4(kk + 3u, colLoad, cols);
-        let at = kk * m4;
+        let at = aBase4 + kk * m4;
         // Rows kk..kk+3 of the stored [k, m] at the block's 8 columns; under SHARE_A lane j loads row kk + j.
         var t: Rows8;
         if (SHARE_A) {
@@ -156,8 +168,8 @@ fn gemmBlock(g: vec3u, lane: u32) {
       var lo: vec4f;
       var hi: vec4f;
       if (VEC_A) {
-        lo = a4[kk * m4 + loCol];
-        hi = a4[kk * m4 + hiCol];
+        lo = a4[aBase4 + kk * m4 + loCol];
+        hi = a4[aBase4 + kk * m4 + hiCol];
       } else {
         lo = vec4f(loadA(r0, kk), loadA(r1, kk), loadA(r2, kk), loadA(r3, kk));
         hi = vec4f(loadA(r4, kk), loadA(r5, kk), loadA(r6, kk), loadA(r7, kk));

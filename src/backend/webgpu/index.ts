@@ -98,7 +98,7 @@ export class WebGpuBackend implements Backend {
     await this.ctx.pipelines.prepare(problems.flatMap((p) => (p.kind === 'gemm' ? this.programs.gemmCandidates(this.ctx, p.shape) : [])));
     const made = await tuner.tune((p: TuneProblem, variant) => (p.kind === 'gemm'
       ? this.programs.timeGemm(this.ctx, p.shape, variant)
-      : this.programs.timeConv2d(this.ctx, p.g, p.cout, variant)));
+      : this.programs.timeConv2d(this.ctx, p.g, p.cout, variant, p.pass)));
     if (made.length) await saveChoices(tuner.adapterKey, tuner.choices());
   }
 
@@ -118,7 +118,10 @@ export class WebGpuBackend implements Backend {
     this.ctx.tuner.forced = cfg;
   }
 
-  /** Pins conv2d's forward algorithm (where it applies: cout % 4 == 0, not 1x1) so tests cover both; null unpins. */
+  /**
+   * Pins conv2d's algorithm where it applies so tests cover each: 'direct' and 'im2col' for the forward
+   * (cout % 4 == 0, not 1x1), 'winograd' for the forward and dx (3x3, stride 1, enough channels); null unpins.
+   */
   pinConvAlgorithm(algo: ConvAlgorithm | null): void {
     this.ctx.tuner.forcedConv = algo;
   }
@@ -126,6 +129,11 @@ export class WebGpuBackend implements Backend {
   /** Whether depthwise convolutions run the row sweeps and vec4 kernels where their shape allows (default) or always the per-element kernels, so tests and timings cover both. */
   useDepthwiseSweeps(on: boolean): void {
     this.ctx.depthwiseSweeps = on;
+  }
+
+  /** Offers Winograd to the conv passes where it applies (on by default), or withholds it (A/B timings). */
+  offerWinograd(on: boolean): void {
+    this.ctx.tuner.winograd = on;
   }
 
   /** 'workgroup 8x8', plus ', subgroup-shared loads' where its lanes share loads of A on this device. */

@@ -15,7 +15,10 @@ export interface TunedChoice { kernel: string; shape: string; variant: string; m
 /** What the backend's timing function needs to run one problem (matmul.ts, conv2d.ts). */
 export type TuneProblem =
   | { kind: 'gemm'; shape: GemmShape }
-  | { kind: 'conv2d'; g: WindowGeometry; cout: number };
+  | { kind: 'conv2d'; g: WindowGeometry; cout: number; pass: ConvPass };
+
+/** Which pass of a convolution a conv problem times: the forward, or dx. */
+export type ConvPass = 'forward' | 'backwardInput';
 
 /** A decision waiting to be measured: the candidates and what the timing function needs. */
 interface Pending<P> { kernel: string; shape: string; candidates: readonly string[]; problem: P }
@@ -53,7 +56,8 @@ export function candidates(n: number): GemmConfig[] {
 export const ALL_CONFIGS: readonly GemmConfig[] = [1, 2, 4, 8, 16].map(config);
 export const configNamed = (name: string): GemmConfig | undefined => ALL_CONFIGS.find((c) => configName(c) === name);
 
-export type ConvAlgorithm = 'im2col' | 'direct';
+/** im2col + GEMM, the direct kernels (tap table, row sweeps), or Winograd F(2x2, 3x3) (3x3 at stride 1). */
+export type ConvAlgorithm = 'im2col' | 'direct' | 'winograd';
 
 /** Choices per adapter, shared by every backend created on that adapter in this page. */
 const memoryCache = new Map<string, Map<string, TunedChoice>>();
@@ -66,6 +70,8 @@ export class KernelTuner<P> {
   /** Tests pin one GEMM workgroup shape, or one conv algorithm, to cover every variant. */
   forced: GemmConfig | null = null;
   forcedConv: ConvAlgorithm | null = null;
+  /** Whether Winograd is offered at all (perf tests compare a model with and without it). */
+  winograd = true;
 
   constructor(readonly adapterKey: string, readonly enabled: boolean) {
     // Disabled (autotune: false) keeps the heuristic: it neither measures nor takes the

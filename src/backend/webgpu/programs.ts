@@ -3,7 +3,7 @@
 // the backend imports no kernel: every pipeline, the GEMM's variants, timings.
 
 import type { GpuContext } from './context.js';
-import type { GemmConfig, GemmShape } from './kernelTuner.js';
+import type { ConvPass, GemmConfig, GemmShape } from './kernelTuner.js';
 import type { PipelineSpec } from './pipelines.js';
 import type { WindowGeometry } from '../../kernels/geometry.js';
 
@@ -22,5 +22,5 @@ export interface GpuPrograms {
   gemmCandidates(ctx: GpuContext, shape: GemmShape): PipelineSpec[];
   /** Milliseconds per run of one GEMM or conv variant (the tuner's measure). */
   timeGemm(ctx: GpuContext, shape: GemmShape, variant: string): Promise<number>;
-  timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: number, variant: string): Promise<number>;
+  timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: number, variant: string, pass: ConvPass): Promise<number>;
 }

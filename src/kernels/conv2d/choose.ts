@@ -1,12 +1,14 @@
 // Which algorithm each pass of a convolution runs on WebGPU, in one place:
 // im2col + GEMM, the tap table (few input channels), the row sweeps (3x3 at
-// stride 1), and what a training forward keeps for the backward. The naive
+// stride 1), Winograd F(2x2, 3x3) (3x3 at stride 1 with enough channels, forward
+// and dx), and what a training forward keeps for the backward. The naive
 // GEMM (the tests' oracle) keeps the column path throughout.
 
 import type { Conv2dParams, Shape } from '../../backend/types.js';
 import type { GpuContext } from '../../backend/webgpu/context.js';
 import type { ConvAlgorithm } from '../../backend/webgpu/kernelTuner.js';
 import { isPointwise, windowGeometry, type WindowGeometry } from '../geometry.js';
+import { backwardInputConv, forwardConv, largestScratchBytes, type WinogradConv } from './winograd.js';
 
 /**
  * Whether a pass over this layer runs on the tap table (conv2dDirect.wgsl,
@@ -37,16 +39,34 @@ export const reachesPadding = (g: WindowGeometry): boolean => g.padTop > 0 || g.
 const convName = (g: WindowGeometry, cout: number): string =>
   `x[${g.n},${g.h},${g.w},${g.c}] w[${g.kh},${g.kw},${g.c},${cout}] s${g.sh},${g.sw} d${g.dh},${g.dw} p${g.padTop},${g.padLeft}`;
 
-/** The forward algorithm for this layer shape: measured, pinned by a test, or the heuristic. */
+/**
+ * Channels below which Winograd is not offered: its transforms cost per channel what the
+ * GEMM saves per channel pair, so few channels leave nothing to save.
+ */
+const WINOGRAD_MIN_CHANNELS = 16;
+/** Channels (each side) from which dx runs Winograd unmeasured. */
+const WINOGRAD_DX_CHANNELS = 32;
+
+/** Whether Winograd F(2x2, 3x3) can run this conv: 3x3 at stride 1, enough channels both sides, scratch within a binding. */
+function winogradFits(ctx: GpuContext, g: WindowGeometry, c: WinogradConv): boolean {
+  return ctx.tuner.winograd && isSweep3x3(g) && c.cin >= WINOGRAD_MIN_CHANNELS && c.cout >= WINOGRAD_MIN_CHANNELS &&
+    largestScratchBytes(c) <= ctx.gpu.limits.maxStorageBufferBindingSize;
+}
+
+/** The forward algorithm for this layer shape: pinned by a test where it applies, measured, or the heuristic. */
 function tunedAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvAlgorithm {
   // The implicit GEMM reads w and writes y as vec4s along cout; a 1x1 conv has no copy to save.
-  if (cout % 4 !== 0 || isPointwise(g)) return 'im2col';
-  if (ctx.tuner.forcedConv) return ctx.tuner.forcedConv;
+  const direct = cout % 4 === 0 && !isPointwise(g);
+  const cands: ConvAlgorithm[] = [
+    'im2col', ...(direct ? ['direct' as const] : []), ...(winogradFits(ctx, g, forwardConv(g, cout)) ? ['winograd' as const] : []),
+  ];
   // Unmeasured: direct (the tap table, or the row sweep) where cin % 4 != 0, im2col + GEMM
   // otherwise. With few input channels the copy costs as much as the product
   // (test/gpu/perf/convMnist.perf.ts); with cin % 4 == 0 the GEMM's shared loads win.
-  const heuristic: ConvAlgorithm = g.c % 4 === 0 ? 'im2col' : 'direct';
-  return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, ['im2col', 'direct'], { kind: 'conv2d', g, cout }) as ConvAlgorithm;
+  const heuristic: ConvAlgorithm = g.c % 4 !== 0 && direct ? 'direct' : 'im2col';
+  const forced = ctx.tuner.forcedConv;
+  if (forced) return cands.includes(forced) ? forced : heuristic;
+  return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, cands, { kind: 'conv2d', g, cout, pass: 'forward' }) as ConvAlgorithm;
 }
 
 /** The forward's algorithm: the column path for the oracle, 1x1 convs and cout % 4 != 0; else measured, pinned or the heuristic. */
@@ -54,16 +74,32 @@ export function forwardAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: numbe
   return ctx.gemmVariant === 'naive' ? 'im2col' : tunedAlgorithm(ctx, g, cout);
 }
 
-export function backwardInputSweeps(ctx: GpuContext, g: WindowGeometry, cout: number): boolean {
-  return ctx.gemmVariant !== 'naive' && sweepsRows(g, cout) && g.n * g.oh * g.ow > 0;
+/** How dx runs: the row sweep (few input channels), Winograd (measured or pinned), or col2im of a GEMM. */
+export type BackwardInputAlgorithm = 'sweep' | 'winograd' | 'im2col';
+
+export function backwardInputAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): BackwardInputAlgorithm {
+  if (ctx.gemmVariant === 'naive' || g.n * g.oh * g.ow === 0) return 'im2col';
+  const winograd = winogradFits(ctx, g, backwardInputConv(g, cout));
+  const forced = ctx.tuner.forcedConv;
+  if (forced === 'winograd' && winograd) return 'winograd';
+  if (sweepsRows(g, cout)) return 'sweep';
+  if (!winograd || forced) return 'im2col';
+  // Unmeasured: Winograd from 32 channels each side, where it beat col2im of a GEMM (test/gpu/perf/winograd.perf.ts).
+  const heuristic = Math.min(g.c, cout) >= WINOGRAD_DX_CHANNELS ? 'winograd' : 'im2col';
+  const problem = { kind: 'conv2d', g, cout, pass: 'backwardInput' } as const;
+  return ctx.tuner.choose('conv2dBackwardInput', convName(g, cout), heuristic, ['im2col', 'winograd'], problem) as BackwardInputAlgorithm;
 }
 
 export function backwardFilterUsesTaps(ctx: GpuContext, g: WindowGeometry, cout: number): boolean {
   return ctx.gemmVariant !== 'naive' && usesTaps(g, cout) && g.n * g.oh * g.ow > 0;
 }
 
-/** Whether a training forward should keep the column matrix for dW: not where forward and dW skip it. */
+/**
+ * Whether a training forward should keep the column matrix for dW: not where forward and dW skip it,
+ * nor where the forward runs Winograd (its product is not on columns; dW makes its own).
+ */
 export function keepsColumns(ctx: GpuContext, xShape: Shape, wShape: Shape, p: Conv2dParams): boolean {
   const g = windowGeometry('conv2d', xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
-  return ctx.gemmVariant === 'naive' || !usesTaps(g, wShape[3]);
+  if (ctx.gemmVariant === 'naive') return true;
+  return !usesTaps(g, wShape[3]) && forwardAlgorithm(ctx, g, wShape[3]) !== 'winograd';
 }

@@ -1,7 +1,8 @@
 // conv2d on WebGPU: im2col + GEMM (forward y = col . W, dW = col^T . dy,
 // dx = col2im(dy . W^T); the column matrix is pooled scratch), and for few
 // input channels the tap-table and row-sweep kernels that skip the column
-// matrix. Which runs for each pass is decided in choose.ts.
+// matrix, and Winograd F(2x2, 3x3) for 3x3 at stride 1 (winograd.ts). Which
+// runs for each pass is decided in choose.ts.
 
 import type { Conv2dParams, FusedActivation, Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
@@ -9,8 +10,9 @@ import { isPointwise, windowGeometry, type WindowGeometry } from '../geometry.js
 import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import { activationCode } from '../fusedActivation.js';
 import { recordGemm, sumSlices, timeRecorded, zeroedScratch, type GemmVariant } from '../matmul/webgpu.js';
-import type { ConvAlgorithm } from '../../backend/webgpu/kernelTuner.js';
-import { backwardFilterUsesTaps, backwardInputSweeps, forwardAlgorithm, reachesPadding, sharesGathers, sweepsOneChannel } from './choose.js';
+import type { ConvAlgorithm, ConvPass } from '../../backend/webgpu/kernelTuner.js';
+import { backwardInputConv, forwardConv, recordWinograd, transformPipelines } from './winograd.js';
+import { backwardFilterUsesTaps, backwardInputAlgorithm, forwardAlgorithm, type BackwardInputAlgorithm, reachesPadding, sharesGathers, sweepsOneChannel } from './choose.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import type { UniformValues } from '../../backend/webgpu/uniforms.js';
 import im2colCode from '../../../shaders/im2col.wgsl?raw';
@@ -105,6 +107,7 @@ const filterSweepSpec: PipelineSpec<typeof filterSweepUniforms> =
 export const pipelines: readonly PipelineSpec[] = [
   ...[false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)]),
   ...directFlags(false).map(directSpec), ...filterDirectSpecs(false), inputDirectSpec(false), sweepSpec(false), sweepSpec(true), filterSweepSpec,
+  ...transformPipelines,
 ];
 /** The direct kernels' variants whose lanes share gathers (devices with 4-lane subgroups). */
 export const sharedPipelines: readonly PipelineSpec[] = [...directFlags(true).map(directSpec), ...filterDirectSpecs(true), inputDirectSpec(true)];
@@ -175,6 +178,10 @@ function recordConv2d(
   ctx: GpuContext, variant: GemmVariant, algo: ConvAlgorithm, g: WindowGeometry, cout: number,
   x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = 0,
 ): void {
+  if (algo === 'winograd') {
+    recordWinograd(ctx, forwardConv(g, cout), x, w, bias, y, relu);
+    return;
+  }
   if (algo === 'direct' && sweepsOneChannel(g)) {
     const params = { ...sweepFields(g, cout), relu };
     const items = g.n * Math.ceil(g.oh / 2) * Math.ceil(cout / 8);
@@ -208,11 +215,15 @@ export function conv2d(
   return y;
 }
 
-/** Milliseconds for one forward conv of this shape with the named algorithm (the tuner's timing). */
-export async function timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: number, algo: string): Promise<number> {
+/** Milliseconds for one forward conv, or dx, of this shape with the named algorithm (the tuner's timing). */
+export async function timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: number, algo: string, pass: ConvPass): Promise<number> {
   const [x, w, y] = zeroedScratch(ctx, [g.n * g.h * g.w * g.c, g.kh * g.kw * g.c * cout, g.n * g.oh * g.ow * cout], 'autotune conv2d');
   try {
-    return await timeRecorded(ctx, () => recordConv2d(ctx, 'blocked', algo as ConvAlgorithm, g, cout, x, w, null, y));
+    // dx reads dy (y's size) and writes dx (x's).
+    const record = pass === 'forward'
+      ? () => recordConv2d(ctx, 'blocked', algo as ConvAlgorithm, g, cout, x, w, null, y)
+      : () => recordBackwardInput(ctx, algo as BackwardInputAlgorithm, g, cout, y, w, x);
+    return await timeRecorded(ctx, record);
   } finally {
     for (const b of [x, w, y]) ctx.release(b);
   }
@@ -236,29 +247,34 @@ function recordInputDirect(ctx: GpuContext, g: WindowGeometry, cout: number, dy:
   ctx.release(part);
 }
 
-/** dx = col2im(dy . W^T), or the row sweep for 3x3 windows over few channels. */
+/** dx = col2im(dy . W^T), the row sweep for 3x3 windows over few channels, or Winograd. */
 export function conv2dBackwardInput(ctx: GpuContext, dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor {
-  const variant = ctx.gemmVariant;
   const g = geometry('conv2dBackwardInput', xShape, w.shape, p);
-  const [M, K, cout] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, w.shape[3]];
+  const cout = w.shape[3];
   const dx = ctx.output(xShape, 'conv2dBackwardInput');
-  if (backwardInputSweeps(ctx, g, cout)) {
-    recordInputDirect(ctx, g, cout, buf(dy), buf(w), buf(dx));
-    return dx;
-  }
+  recordBackwardInput(ctx, backwardInputAlgorithm(ctx, g, cout), g, cout, buf(dy), buf(w), buf(dx));
+  return dx;
+}
+
+function recordBackwardInput(
+  ctx: GpuContext, algo: BackwardInputAlgorithm, g: WindowGeometry, cout: number, dy: GPUBuffer, w: GPUBuffer, dx: GPUBuffer,
+): void {
+  if (algo === 'sweep') return recordInputDirect(ctx, g, cout, dy, w, dx);
+  if (algo === 'winograd') return recordWinograd(ctx, backwardInputConv(g, cout), dy, w, null, dx);
+  const variant = ctx.gemmVariant;
+  const [M, K] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c];
   if (isPointwise(g)) {
     // The column matrix is x itself, so dCol is dx.
-    recordGemm(ctx, variant, buf(dy), buf(w), null, buf(dx), M, K, cout, false, true);
-    return dx;
+    recordGemm(ctx, variant, dy, w, null, dx, M, K, cout, false, true);
+    return;
   }
   const dcol = ctx.scratch(M * K, `conv2dBackwardInput columns of ${4 * M * K} bytes`);
-  recordGemm(ctx, variant, buf(dy), buf(w), null, dcol, M, K, cout, false, true);
+  recordGemm(ctx, variant, dy, w, null, dcol, M, K, cout, false, true);
   // One invocation per input pixel, each gathering its cin channels (or per pixel and 4 channels).
   const vec4 = g.c % 4 === 0;
   const invocations = vec4 ? (g.n * g.h * g.w * g.c) / 4 : g.n * g.h * g.w;
-  ctx.run1d(col2imSpec(vec4), { ...windowFields(g), total: invocations }, [dcol, buf(dx), dcol], invocations);
+  ctx.run1d(col2imSpec(vec4), { ...windowFields(g), total: invocations }, [dcol, dx, dcol], invocations);
   ctx.release(dcol);
-  return dx;
 }
 
 /** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]; over the tap table where cin % 4 != 0. */

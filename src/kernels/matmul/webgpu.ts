@@ -10,7 +10,7 @@ import { activationCode } from '../fusedActivation.js';
 import { GpuContext, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import type { GemmVariant } from '../../backend/webgpu/context.js';
-import { DEFAULT_GEMM, candidates, configNamed, type GemmConfig, type GemmShape } from '../../backend/webgpu/kernelTuner.js';
+import { DEFAULT_GEMM, candidates, configNamed, heuristicConfig, type GemmConfig, type GemmShape } from '../../backend/webgpu/kernelTuner.js';
 import gemmCode from '../../../shaders/gemm.wgsl?raw';
 import gemmEntryCode from '../../../shaders/gemmEntry.wgsl?raw';
 import gemmEntrySubgroupCode from '../../../shaders/gemmEntrySubgroup.wgsl?raw';
@@ -54,9 +54,12 @@ const splitKSumUniforms = { total: 'u32', splits: 'u32', relu: 'u32' } as const;
 const gemmNaiveSpec = (f: GemmFlags): PipelineSpec<typeof gemmNaiveUniforms> => ({
   name: 'gemmNaive', code: gemmNaiveCode, uniforms: gemmNaiveUniforms, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias },
 });
-const gemmSpec = (f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM, shared = false): PipelineSpec<typeof gemmUniforms> => ({
+const gemmSpec = (f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM, shared = false, batched = false): PipelineSpec<typeof gemmUniforms> => ({
   name: shared ? 'gemmSubgroup' : 'gemm', code: shared ? gemmSharedLoadsCode : gemmOwnLoadsCode, uniforms: gemmUniforms,
-  constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB, WG_X: cfg.wgX, WG_Y: cfg.wgY },
+  constants: {
+    TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB, WG_X: cfg.wgX, WG_Y: cfg.wgY,
+    ...(batched ? { BATCHED: 1 } : {}),
+  },
 });
 const biasAddSpec: PipelineSpec<typeof biasAddUniforms> = { name: 'biasAdd', code: biasAddCode, uniforms: biasAddUniforms };
 const splitKSumSpec: PipelineSpec<typeof splitKSumUniforms> = { name: 'splitKSum', code: splitKSumCode, uniforms: splitKSumUniforms };
@@ -83,6 +86,8 @@ export const gemmPipelines = (ctx: GpuContext, cfg: GemmConfig): PipelineSpec[] 
 /** The family's pipelines that do not depend on the device (gemmPipelines does). */
 export const pipelines: readonly PipelineSpec[] = [
   ...allFlags().map((f) => gemmSpec(f, DEFAULT_GEMM)),
+  // The batched products (Winograd's, whose k and n are padded to whole vec4s) with the default workgroup.
+  gemmSpec({ transA: false, transB: false, bias: false, vecA: true, vecB: true }, DEFAULT_GEMM, false, true),
   biasAddSpec, biasAddBackwardSpec(0), biasAddBackwardSpec(1), splitKSumSpec,
 ];
 
@@ -166,6 +171,34 @@ function recordGemmWith(
   ctx.run(spec, params, [a, a, b, b, biasBuf, part], [wx, wy, splits]);
   sumSlices(ctx, part, c, m * n, splits, relu);
   ctx.release(part);
+}
+
+/** The flags of a batched product [m,k] . [k,n] (no transposes, no bias). */
+const batchedFlags = (m: number, n: number, k: number): GemmFlags => flagsOf({ m, n, k, transA: false, transB: false }, false);
+
+/**
+ * The pipeline of batched GEMMs [m,k] . [k,n] over the heuristic workgroup for n:
+ * the shape's batch runs as one dispatch, so the tuner's per-shape choice does not apply.
+ */
+export function batchedGemmSpec(ctx: GpuContext, m: number, n: number, k: number): PipelineSpec {
+  const cfg = heuristicConfig(n);
+  return gemmSpec(batchedFlags(m, n, k), cfg, sharesLoads(ctx, cfg), true);
+}
+
+/**
+ * Records c[t] = a[t] . b[t] for t < batches, each operand packed back to back
+ * (a: [batches, m, k], b: [batches, k, n], c: [batches, m, n]) in one dispatch.
+ */
+export function recordBatchedGemm(
+  ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, batches: number, m: number, n: number, k: number,
+): void {
+  if (m === 0 || n === 0 || batches === 0) return;
+  const cfg = heuristicConfig(n);
+  const wx = Math.ceil(n / (TN * cfg.wgX));
+  const wy = Math.ceil(m / (TM * cfg.wgY));
+  const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
+  if (wx > max || wy > max || batches > max) throw new Error(`webgpu: ${batches} batched GEMMs [${m}, ${k}] x [${k}, ${n}] need a ${wx}x${wy}x${batches} grid, over the ${max} limit`);
+  ctx.run(batchedGemmSpec(ctx, m, n, k), { m, n, k, kChunk: k, relu: 0 }, [a, a, b, b, ctx.scheduler.empty, c], [wx, wy, batches]);
 }
 
 /** Every GEMM pipeline the tuner may time for this shape. */

@@ -1,0 +1,111 @@
+// Winograd F(2x2, 3x3) on WebGPU (pinned), forward and dx, against the CPU
+// reference on awkward shapes: odd sizes (odd output rows and columns crop the
+// last tiles), 'same', 'valid' and uneven explicit padding, channel counts that
+// are not multiples of 4 (the transforms' scalar paths) and that are (vec4),
+// batch > 1, bias and a fused relu; in verification mode, so every call is also
+// checked against the CPU replay inside the page.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Conv2dParams } from '../../src/backend/types.js';
+import { randomValues } from '../util/check.js';
+import { GpuPage } from '../harness/gpu.js';
+import { windowGeometry } from '../../src/kernels/geometry.js';
+import { cpuRun, cpuT } from '../harness/cpu.js';
+import { expectParity } from '../harness/tolerance.js';
+
+let gp: GpuPage;
+beforeAll(async () => { gp = await GpuPage.open({ verify: true }); });
+afterAll(async () => { await gp?.close(); });
+
+type Gpu = import('../../src/backend/webgpu/index.js').WebGpuBackend;
+
+interface Case { n: number; hw: [number, number]; cin: number; cout: number; padding: Conv2dParams['padding']; bias: boolean; relu: boolean }
+
+const CASES: Case[] = [
+  { n: 2, hw: [7, 5], cin: 17, cout: 18, padding: 'same', bias: true, relu: true },
+  { n: 1, hw: [6, 9], cin: 16, cout: 21, padding: 'valid', bias: false, relu: false },
+  { n: 3, hw: [5, 5], cin: 19, cout: 16, padding: [[2, 0], [1, 2]], bias: false, relu: false },
+  { n: 2, hw: [8, 6], cin: 32, cout: 32, padding: 'same', bias: true, relu: false },
+];
+
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+describe('webgpu Winograd F(2x2, 3x3)', () => {
+  it('forward and dx match the CPU reference on awkward shapes, each call checked by verification mode', async () => {
+    const inputs = CASES.map((c, ci) => {
+      const p: Conv2dParams = { strides: [1, 1], padding: c.padding, dilations: [1, 1] };
+      const xShape = [c.n, ...c.hw, c.cin];
+      const wShape = [3, 3, c.cin, c.cout];
+      const g = windowGeometry('test', xShape, [3, 3], [1, 1], [1, 1], c.padding);
+      const yShape = [c.n, g.oh, g.ow, c.cout];
+      return {
+        p, xShape, wShape, yShape, relu: c.relu,
+        x: Array.from(randomValues(size(xShape), 500 + ci)),
+        w: Array.from(randomValues(size(wShape), 600 + ci, -0.3, 0.3)),
+        bias: c.bias ? Array.from(randomValues(c.cout, 700 + ci)) : null,
+        dy: Array.from(randomValues(size(yShape), 800 + ci)),
+      };
+    });
+    const gpu = await gp.run(async ({ wc, engine }, cases) => {
+      const be = engine.backend() as Gpu;
+      be.pinConvAlgorithm('winograd');
+      const before = be.verifier?.checked ?? -1;
+      const out = [];
+      for (const v of cases) {
+        const xt = wc.tensor(v.x, v.xShape);
+        const wt = wc.tensor(v.w, v.wShape);
+        const bt = v.bias ? wc.tensor(v.bias, [v.bias.length]) : null;
+        const dyt = wc.tensor(v.dy, v.yShape);
+        const d0 = be.stats().dispatches;
+        const y = wc.ops.conv2d(xt, wt, bt, v.p, v.relu ? 'relu' : 'linear');
+        const d1 = be.stats().dispatches;
+        const dx = wc.ops.conv2dBackwardInput(dyt, wt, v.xShape, v.p);
+        const d2 = be.stats().dispatches;
+        out.push({ y: Array.from(await y.data()), dx: Array.from(await dx.data()), dispatches: [d1 - d0, d2 - d1] });
+        for (const t of [xt, wt, bt, dyt, y, dx]) t?.dispose();
+      }
+      await be.sync();
+      be.pinConvAlgorithm(null);
+      return { out, checked: (be.verifier?.checked ?? -1) - before };
+    }, inputs);
+
+    expect(gpu.checked).toBe(2 * CASES.length);
+    inputs.forEach((v, i) => {
+      const r = gpu.out[i];
+      const label = `case ${i} x [${v.xShape}] -> ${v.wShape[3]}`;
+      // Input transform, filter transform, the 16 batched GEMMs, output transform: 4 dispatches each way.
+      expect(r.dispatches, `${label}: dispatches`).toEqual([4, 4]);
+      const y = cpuRun((b) => b.conv2d(cpuT(v.x, v.xShape), cpuT(v.w, v.wShape), v.bias ? cpuT(v.bias, [v.bias.length]) : null, v.p, v.relu ? 'relu' : 'linear'));
+      expectParity(r.y, y, `${label}: forward`);
+      expectParity(r.dx, cpuRun((b) => b.conv2dBackwardInput(cpuT(v.dy, v.yShape), cpuT(v.w, v.wShape), v.xShape, v.p)), `${label}: dx`);
+    });
+  });
+
+  it('is chosen unmeasured for dx from 32 channels, can be withheld, and a Winograd forward keeps no columns for training', async () => {
+    const r = await gp.run(async ({ wc, engine, kernels }) => {
+      const be = engine.backend() as Gpu;
+      const p = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
+      // Dispatches of one dx: 4 for Winograd, 2 for a GEMM and col2im.
+      const dxDispatches = (c: number) => {
+        const dy = wc.zeros([1, 6, 6, c]), w = wc.zeros([3, 3, c, c]);
+        const d0 = be.stats().dispatches;
+        const dx = wc.ops.conv2dBackwardInput(dy, w, [1, 6, 6, c], p);
+        const d = be.stats().dispatches - d0;
+        for (const t of [dy, w, dx]) t.dispose();
+        return d;
+      };
+      const keeps = () => be.run(kernels.KERNELS.conv2dKeepsColumns, [[2, 8, 8, 16], [3, 3, 16, 16], p as never]);
+      const out = { dx32: dxDispatches(32), dx16: dxDispatches(16), withheld: 0, keeps: keeps(), keepsPinned: false, keepsWithheld: false };
+      be.pinConvAlgorithm('winograd');
+      out.keepsPinned = keeps();
+      be.offerWinograd(false);
+      out.keepsWithheld = keeps();
+      be.pinConvAlgorithm(null);
+      out.withheld = dxDispatches(32);
+      be.offerWinograd(true);
+      await be.sync();
+      return out;
+    }, null);
+    expect(r).toEqual({ dx32: 4, dx16: 2, withheld: 2, keeps: true, keepsPinned: false, keepsWithheld: true });
+  });
+});
