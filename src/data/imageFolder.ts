@@ -10,11 +10,12 @@
 import type { Tensor } from '../tensor.js';
 import { tidy } from '../tensor.js';
 import { tensor } from '../engine.js';
-import { fromPixels, type FromPixelsInput } from '../kernels/pixels/index.js';
+import { fromPixels } from '../kernels/pixels/index.js';
 import { resizeBilinear } from '../kernels/image/ops.js';
 import { nextSeed, seededRandom } from '../random.js';
 import { Dataset } from './dataset.js';
 import { DataIterator, type DataResult } from './iterators.js';
+import { IMAGE_EXTENSIONS, inferLabels, isImageFile, type ImageEntry } from './imageEntries.js';
 
 export interface ImageFolderOptions {
   /** [height, width] every image is resized to. */
@@ -48,22 +49,7 @@ export class ImageFolderDataset extends Dataset<ImageElement> {
   }
 }
 
-/** A file found under a class folder: its path below the root, its label, and how to read its pixels. */
-export interface ImageEntry {
-  path: string;
-  label: number;
-  read: () => Promise<FromPixelsInput & { close?: () => void }>;
-}
-
 const WHERE = 'data.imageFolder';
-/** The formats read (as Keras lists them, less those without a pure-JS decoder here). */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
-
-export function isImageFile(name: string): boolean {
-  const lower = name.toLowerCase();
-  return IMAGE_EXTENSIONS.some((e) => lower.endsWith(e));
-}
-
 interface Checked { size: [number, number]; channels: 1 | 3 | 4; categorical: boolean; shuffle: boolean; seed: number }
 
 function checkOptions(o: ImageFolderOptions | undefined): Checked {
@@ -75,18 +61,6 @@ function checkOptions(o: ImageFolderOptions | undefined): Checked {
   const channels = o.channels ?? 3;
   if (channels !== 1 && channels !== 3 && channels !== 4) throw new Error(`${WHERE}: channels must be 1, 3 or 4, got ${String(o.channels)}`);
   return { size: [o.size[0], o.size[1]], channels, categorical: o.labelMode === 'categorical', shuffle: o.shuffle ?? true, seed: o.seed ?? nextSeed() };
-}
-
-/** Class names from the entries' first path segment, sorted; each entry's label is its class's index. */
-export function inferLabels(paths: readonly string[], where: string): { classNames: string[]; labels: number[] } {
-  const classOf = paths.map((p) => {
-    const parts = p.split('/').filter((s) => s !== '');
-    if (parts.length < 2) throw new Error(`${where}: ${JSON.stringify(p)} is not inside a class folder; put each image in a subfolder named after its class`);
-    return parts[0];
-  });
-  const classNames = [...new Set(classOf)].sort();
-  const index = new Map(classNames.map((c, i) => [c, i]));
-  return { classNames, labels: classOf.map((c) => index.get(c)!) };
 }
 
 class ImageIterator extends DataIterator<ImageElement> {

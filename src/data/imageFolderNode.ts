@@ -3,7 +3,7 @@
 // by the file's signature. Loaded only from Node (imageFolder imports it on
 // use), so a browser bundle never pulls in node:fs or the decoders.
 
-import { inferLabels, isImageFile, type ImageEntry } from './imageFolder.js';
+import { inferLabels, isImageFile, type ImageEntry } from './imageEntries.js';
 import type { PixelData } from '../kernels/pixels/index.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];

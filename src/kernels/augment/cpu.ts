@@ -9,7 +9,7 @@
 import type { Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
 import { cpuTensor, vals } from '../../backend/cpu/storage.js';
-import type { FillMode, SampleParams, TransformParams } from './index.js';
+import type { FillMode, SampleParams, TransformParams } from './types.js';
 
 /** A source position snapped to the nearest half pixel when within float32's error of one. */
 export function snapCoord(v: number): number {

@@ -11,24 +11,13 @@ import { shapeToString } from '../../tensor.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import type { FillMode, SampleParams, TransformParams } from './types.js';
 
 export { pipelines } from './webgpu.js';
 
-export type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
-export type TransformInterpolation = 'nearest' | 'bilinear';
+export type { FillMode, TransformInterpolation, SampleParams, TransformParams } from './types.js';
+
 export const FILL_MODES: readonly FillMode[] = ['constant', 'reflect', 'wrap', 'nearest'];
-
-/** How a source position is read: interpolation, what lies outside the image (fillMode), and the constant fill. */
-export interface SampleParams {
-  interpolation: TransformInterpolation;
-  fillMode: FillMode;
-  fillValue: number;
-}
-
-/** outputShape: the output's [height, width]. */
-export interface TransformParams extends SampleParams {
-  outputShape: readonly [number, number];
-}
 
 export function checkSampleParams(name: string, p: SampleParams): void {
   if (p?.interpolation !== 'nearest' && p?.interpolation !== 'bilinear') {

@@ -9,7 +9,7 @@ import type { Tensor } from '../../tensor.js';
 import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import type { UniformValues } from '../../backend/webgpu/uniforms.js';
-import type { FillMode, SampleParams, TransformParams } from './index.js';
+import type { FillMode, SampleParams, TransformParams } from './types.js';
 import forwardCode from '../../../shaders/augmentTransform.wgsl?raw';
 import backwardCode from '../../../shaders/augmentTransformBackward.wgsl?raw';
 

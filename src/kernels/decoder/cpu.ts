@@ -9,7 +9,7 @@
 import type { Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
 import { cpuTensor, vals } from '../../backend/cpu/storage.js';
-import type { UpSampling2dParams } from './index.js';
+import type { UpSampling2dParams } from './types.js';
 
 /** Where output position `o` of an axis upsampled by `s` (input length `n`) reads: rows top and bottom, bottom's weight frac. */
 export function sourceOf(o: number, s: number, n: number): { top: number; bottom: number; frac: number } {

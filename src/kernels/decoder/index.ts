@@ -11,16 +11,11 @@ import { expectRank } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import type { UpSampling2dParams } from './types.js';
 
 export { pipelines } from './webgpu.js';
 
-export type Interpolation = 'nearest' | 'bilinear';
-
-/** size: the whole factors [rows, cols]; interpolation as TF.js's UpSampling2D ('nearest' by default there). */
-export interface UpSampling2dParams {
-  size: readonly [number, number];
-  interpolation: Interpolation;
-}
+export type { Interpolation, UpSampling2dParams } from './types.js';
 
 function checkParams(name: string, p: UpSampling2dParams): void {
   const s = p?.size;

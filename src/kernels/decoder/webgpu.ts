@@ -7,7 +7,7 @@ import type { Tensor } from '../../tensor.js';
 import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import type { UniformValues } from '../../backend/webgpu/uniforms.js';
-import type { UpSampling2dParams } from './index.js';
+import type { UpSampling2dParams } from './types.js';
 import upCode from '../../../shaders/upSampling2d.wgsl?raw';
 import upBackwardCode from '../../../shaders/upSampling2dBackward.wgsl?raw';
 

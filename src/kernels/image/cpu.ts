@@ -8,7 +8,7 @@
 import type { Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
 import { cpuTensor, vals } from '../../backend/cpu/storage.js';
-import type { CropAndResizeParams, ResizeParams } from './index.js';
+import type { CropAndResizeParams, ResizeParams } from './types.js';
 
 /** The two source indices output index o reads along one axis, and the weight of the second. */
 export interface Sample { lo: number; hi: number; frac: number }

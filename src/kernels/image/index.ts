@@ -9,25 +9,11 @@ import { shapeToString } from '../../tensor.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import type { ResizeParams, CropAndResizeParams } from './types.js';
 
 export { pipelines } from './webgpu.js';
 
-export type ResizeMethod = 'nearest' | 'bilinear';
-
-/** size: the output's [height, width]; the flags as TF.js's resizeBilinear / resizeNearestNeighbor. */
-export interface ResizeParams {
-  size: readonly [number, number];
-  method: ResizeMethod;
-  alignCorners: boolean;
-  halfPixelCenters: boolean;
-}
-
-/** cropSize: each crop's [height, width]; extrapolationValue fills samples outside the image. */
-export interface CropAndResizeParams {
-  cropSize: readonly [number, number];
-  method: ResizeMethod;
-  extrapolationValue: number;
-}
+export type { ResizeMethod, ResizeParams, CropAndResizeParams } from './types.js';
 
 function checkSize(name: string, what: string, s: unknown): void {
   if (!Array.isArray(s) || s.length !== 2 || s.some((d) => !Number.isInteger(d) || d < 1)) {

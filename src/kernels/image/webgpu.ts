@@ -8,7 +8,7 @@ import type { Tensor } from '../../tensor.js';
 import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import type { UniformValues } from '../../backend/webgpu/uniforms.js';
-import type { CropAndResizeParams, ResizeParams } from './index.js';
+import type { CropAndResizeParams, ResizeParams } from './types.js';
 import resizeCode from '../../../shaders/resize.wgsl?raw';
 import cropCode from '../../../shaders/cropAndResize.wgsl?raw';
 
