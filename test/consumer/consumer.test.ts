@@ -112,9 +112,10 @@ describe('webcnn installed from its tarball into a fresh project', () => {
   }, 180_000);   // about 10 s on an idle 2-core machine; a busy one (the rest of npm test) takes several times that
 
   it('trains on the CPU backend in a Node script of the project', async () => {
-    const r = await timed('node train-cpu', async () => lastJson<TinyResult & { loss: number }>(await node('train-cpu.mjs', [], app)));
+    const r = await timed('node train-cpu', async () => lastJson<TinyResult & { loss: number; chained: number[] }>(await node('train-cpu.mjs', [], app)));
     console.log(`cpu: loss ${r.losses[0].toFixed(4)} -> ${r.losses.at(-1)!.toFixed(4)}, accuracy ${r.accuracy}`);
     expect(r.backend).toBe('cpu');
+    expect(r.chained, 'the bundle keeps the chained Tensor methods').toEqual([22, 44, 66]);
     expectTrained(r);
     cpuResult = r;
   }, 120_000);

@@ -27,6 +27,8 @@ const history = await model.fit(xs, ys, { batchSize: 8, epochs: 12, shuffle: fal
 const prediction = /** @type {wc.Tensor} */ (model.predict(xs)); // one input, one output
 const predictions = Array.from(await prediction.data());
 const [loss, accuracy] = await model.evaluate(xs, ys);
+// Chained methods are installed on Tensor's prototype when webcnn loads: a bundler must keep that.
+const chained = Array.from(await wc.tensor([1, 2, 3]).add(wc.tensor([10, 20, 30])).mul(2).data());
 console.log(JSON.stringify({
-  backend: wc.getBackend(), losses: history.history.loss, predictionShape: prediction.shape, predictions, loss, accuracy,
+  backend: wc.getBackend(), chained, losses: history.history.loss, predictionShape: prediction.shape, predictions, loss, accuracy,
 }));
