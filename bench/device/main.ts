@@ -3,7 +3,7 @@
 // each row, and rewrites the table after each cell.
 //
 // node bench.mjs [--rows ID,...] [--budget S] [--max-call S] [--cell-limit S] [--deadline S]
-//                [--out FILE] [--meta FILE] [--command TEXT] [--no-profile]
+//                [--out FILE] [--software-out FILE] [--meta FILE] [--command TEXT] [--no-profile]
 
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { unsupported, type Engine, type ModelName, type Row } from '../plan.js';
 import { fmtTime, formatCell, type Results } from '../table.js';
 import type { StepProfile } from '../webcnnCells.js';
 import { parseResult, type Job, type JobResult } from './job.js';
-import { renderDeviceResults, type DeviceRun } from './report.js';
+import { isSoftware, renderDeviceResults, type DeviceRun } from './report.js';
 import { DEVICE_ENGINES, deviceRows } from './rows.js';
 
 export interface DeviceOptions {
@@ -29,15 +29,17 @@ export interface DeviceOptions {
   /** Seconds after which no cell starts (the device machine lends 15 minutes, unpacking included). */
   deadline: number;
   out: string;
+  /** Where a software adapter's table goes instead (SwiftShader's figures never overwrite a GPU's). */
+  softwareOut: string | null;
   meta: string | null;
   command: string;
   profile: boolean;
 }
 
-const USAGE = 'usage: node bench.mjs [--rows ID,...] [--budget S] [--max-call S] [--cell-limit S] [--deadline S] [--out FILE] [--meta FILE] [--command TEXT] [--no-profile]';
+const USAGE = 'usage: node bench.mjs [--rows ID,...] [--budget S] [--max-call S] [--cell-limit S] [--deadline S] [--out FILE] [--software-out FILE] [--meta FILE] [--command TEXT] [--no-profile]';
 
 export function parseDeviceArgs(argv: readonly string[]): DeviceOptions {
-  const o: DeviceOptions = { rows: [], budget: 1, maxCall: 10, cellLimit: 90, deadline: 720, out: 'RESULTS-gpu.md', meta: null, command: 'node bench.mjs', profile: true };
+  const o: DeviceOptions = { rows: [], budget: 1, maxCall: 10, cellLimit: 90, deadline: 720, out: 'RESULTS-gpu.md', softwareOut: null, meta: null, command: 'node bench.mjs', profile: true };
   const value = (i: number) => {
     if (i + 1 >= argv.length) throw new Error(`device bench: ${argv[i]} needs a value\n${USAGE}`);
     return argv[i + 1];
@@ -55,6 +57,7 @@ export function parseDeviceArgs(argv: readonly string[]): DeviceOptions {
     else if (a === '--cell-limit') o.cellLimit = seconds(i++);
     else if (a === '--deadline') o.deadline = seconds(i++);
     else if (a === '--out') o.out = value(i++);
+    else if (a === '--software-out') o.softwareOut = value(i++);
     else if (a === '--meta') o.meta = value(i++);
     else if (a === '--command') o.command = value(i++);
     else if (a === '--no-profile') o.profile = false;
@@ -114,6 +117,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const elapsed = () => (Date.now() - started) / 1000;
   const info = await inChild({ kind: 'info' }, 120);
   if (typeof info === 'string' || info.kind !== 'info') throw new Error(`device bench: no WebGPU adapter through Dawn: ${typeof info === 'string' ? info : info.kind}`);
+  const out = isSoftware(info.adapter) && o.softwareOut ? o.softwareOut : o.out;
   const rows = deviceRows(o.rows);
   const engines = DEVICE_ENGINES;
   const cpus = os.cpus();
@@ -131,7 +135,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   const write = () => {
     run.seconds = elapsed();
-    writeFileSync(o.out, renderDeviceResults(run, rows, results, profiles));
+    writeFileSync(out, renderDeviceResults(run, rows, results, profiles));
   };
   const report = (row: Row, engine: Engine, c: CellResult) => {
     results[row.id] = { ...results[row.id], [engine]: c };
@@ -217,6 +221,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
   }
   write();
-  console.log(`\nwrote ${o.out} in ${fmtTime(elapsed())}`);
+  console.log(`\nwrote ${out} in ${fmtTime(elapsed())}`);
 }
 

@@ -35,7 +35,8 @@ export interface DeviceRun {
   cellsPlanned: number;
 }
 
-const isSoftware = (a: AdapterSummary) => a.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe/i.test(`${a.vendor} ${a.architecture} ${a.description}`);
+/** SwiftShader and Mesa's CPU drivers: WebGPU on the CPU. */
+export const isSoftware = (a: AdapterSummary): boolean => a.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe/i.test(`${a.vendor} ${a.architecture} ${a.description}`);
 
 export function adapterLine(a: AdapterSummary): string {
   const name = `${a.vendor || '?'} / ${a.architecture || '?'}`;
