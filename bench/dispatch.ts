@@ -18,9 +18,10 @@ export interface CellRunner {
   /**
    * The first trained step on a backend never created in this page or process, then the
    * training cell of the same model and batch, the first step being its warm-up;
-   * on webcnn with `profileTop`, the top kernels of one more step (wc.profile).
+   * on webcnn with `profileTop`, the top kernels of one more step (wc.profile);
+   * `onFirst` hears the first step's figure before the training cell starts.
    */
-  firstStepAndTrain(engine: Engine, model: ModelName, batch: number, o: MeasureOptions, profileTop: number):
+  firstStepAndTrain(engine: Engine, model: ModelName, batch: number, o: MeasureOptions, profileTop: number, onFirst?: (first: CellResult) => void):
   Promise<{ first: CellResult; train: CellResult; profile: StepProfile | null }>;
 }
 
@@ -85,11 +86,11 @@ export function cellRunner(wc: typeof Wc, tf: typeof Tf): CellRunner {
       }
     },
 
-    async firstStepAndTrain(engine, model, batch, o, profileTop) {
+    async firstStepAndTrain(engine, model, batch, o, profileTop, onFirst) {
       const why = unsupported(engine, { kind: 'firstStep', model, batch });
       if (why) return { first: notRun(why), train: notRun(why), profile: null };
       try {
-        const train = { o: forEngine(engine, { kind: 'train', model, batch }, o), weights: (await initialWeights({ kind: 'train', model, batch }))!, profileTop };
+        const train = { o: forEngine(engine, { kind: 'train', model, batch }, o), weights: (await initialWeights({ kind: 'train', model, batch }))!, profileTop, onFirst };
         if (isWebcnnEngine(engine)) {
           const r = await webcnnFirstStep(wc, webcnnBackend(engine), model, batch, train);
           return { first: r.first, train: r.train!, profile: r.profile };

@@ -23,6 +23,8 @@ export type JobResult =
 
 /** Marks the child's answer among whatever else the libraries print. */
 export const RESULT_MARK = '@@webcnn-device-bench ';
+/** Marks a first step's figure, printed before its training cell runs: it stands if that cell is stopped. */
+export const FIRST_MARK = '@@webcnn-device-bench-first ';
 
 export async function runJob(job: Job): Promise<JobResult> {
   const adapter = await installDawn();
@@ -33,11 +35,18 @@ export async function runJob(job: Job): Promise<JobResult> {
   const { cellRunner } = await import('../dispatch.js');
   const cells = cellRunner(wc, tf);
   if (job.kind === 'cell') return { kind: 'cell', cell: await cells.run(job.engine, job.task, job.o, job.tune) };
-  return { kind: 'firstStep', ...await cells.firstStepAndTrain(job.engine, job.model, job.batch, job.o, job.profileTop) };
+  const onFirst = (first: CellResult) => { process.stdout.write(`${FIRST_MARK}${JSON.stringify(first)}\n`); };
+  return { kind: 'firstStep', ...await cells.firstStepAndTrain(job.engine, job.model, job.batch, job.o, job.profileTop, onFirst) };
 }
 
 /** The child's answer from its stdout; null when it printed none (it crashed or was stopped). */
 export function parseResult(stdout: string): JobResult | null {
   const line = stdout.split('\n').reverse().find((l) => l.startsWith(RESULT_MARK));
   return line ? JSON.parse(line.slice(RESULT_MARK.length)) as JobResult : null;
+}
+
+/** The first step's figure a firstStep child printed before its training cell; null if none. */
+export function parseFirst(stdout: string): CellResult | null {
+  const line = stdout.split('\n').find((l) => l.startsWith(FIRST_MARK));
+  return line ? JSON.parse(line.slice(FIRST_MARK.length)) as CellResult : null;
 }

@@ -14,7 +14,7 @@ import type { MeasureOptions } from '../measure.js';
 import { unsupported, type Engine, type ModelName, type Row } from '../plan.js';
 import { fmtTime, formatCell, type Results } from '../table.js';
 import type { StepProfile } from '../webcnnCells.js';
-import { parseResult, type Job, type JobResult } from './job.js';
+import { parseFirst, parseResult, type Job, type JobResult } from './job.js';
 import { isSoftware, renderDeviceResults, type DeviceRun } from './report.js';
 import { DEVICE_ENGINES, deviceRows } from './rows.js';
 
@@ -72,8 +72,11 @@ const MIN_CELL_S = 5;
 /** Dawn's harmless complaint on headless machines (docs/NODE_WEBGPU.md). */
 const QUIET = /XDG_RUNTIME_DIR is invalid/;
 
-/** Runs one job in a child process of this same script; a string says why there is no result. */
-function inChild(job: Job, limitS: number): Promise<JobResult | string> {
+/** A child's answer, or why there is none (and a first step's figure it printed before it stopped). */
+type ChildOutcome = { result: JobResult } | { why: string; first: CellResult | null };
+
+/** Runs one job in a child process of this same script, ended after `limitS` seconds. */
+function inChild(job: Job, limitS: number): Promise<ChildOutcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [process.argv[1], '--job', JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -90,12 +93,19 @@ function inChild(job: Job, limitS: number): Promise<JobResult | string> {
     const timer = setTimeout(() => { stopped = true; child.kill('SIGKILL'); }, limitS * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const r = parseResult(stdout);
-      if (r) resolve(r);
-      else if (stopped) resolve(`stopped after ${limitS.toFixed(0)} s (its process was ended)`);
-      else resolve(`error: the cell's process ended without a result (${signal ?? `exit code ${code}`})${lastErr ? `: ${lastErr.slice(0, 200)}` : ''}`);
+      const result = parseResult(stdout);
+      if (result) return resolve({ result });
+      const why = stopped ? `stopped after ${limitS.toFixed(0)} s (its process was ended)`
+        : `error: the cell's process ended without a result (${signal ?? `exit code ${code}`})${lastErr ? `: ${lastErr.slice(0, 200)}` : ''}`;
+      resolve({ why, first: parseFirst(stdout) });
     });
   });
+}
+
+/** The cell a `cell` job answered, or a note of why there is none. */
+function cellOf(r: ChildOutcome): CellResult {
+  if (!('result' in r)) return notRun(r.why);
+  return r.result.kind === 'cell' ? r.result.cell : notRun(`error: a ${r.result.kind} answer to a cell job`);
 }
 
 function readMeta(file: string | null): { git: string; webgpu: string } {
@@ -115,8 +125,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   const o = parseDeviceArgs(argv);
   const started = Date.now();
   const elapsed = () => (Date.now() - started) / 1000;
-  const info = await inChild({ kind: 'info' }, 120);
-  if (typeof info === 'string' || info.kind !== 'info') throw new Error(`device bench: no WebGPU adapter through Dawn: ${typeof info === 'string' ? info : info.kind}`);
+  const asked = await inChild({ kind: 'info' }, 120);
+  if (!('result' in asked) || asked.result.kind !== 'info') throw new Error(`device bench: no WebGPU adapter through Dawn: ${'why' in asked ? asked.why : asked.result.kind}`);
+  const info = asked.result;
   const out = isSoftware(info.adapter) && o.softwareOut ? o.softwareOut : o.out;
   const rows = deviceRows(o.rows);
   const engines = DEVICE_ENGINES;
@@ -171,21 +182,20 @@ export async function main(argv: readonly string[]): Promise<void> {
         continue;
       }
       if (!train) {
-        const r = await inChild({ kind: 'cell', engine, task: row.task, o: mo, tune: false }, s);
-        report(row, engine, typeof r === 'string' ? notRun(r) : r.kind === 'cell' ? r.cell : notRun('error: unexpected answer'));
+        report(row, engine, cellOf(await inChild({ kind: 'cell', engine, task: row.task, o: mo, tune: false }, s)));
         continue;
       }
       const top = o.profile && engine === 'webcnn-webgpu' ? 8 : 0;
       const r = await inChild({ kind: 'firstStep', engine, model, batch, o: mo, profileTop: top }, s);
-      if (typeof r === 'string' || r.kind !== 'firstStep') {
-        const c = notRun(typeof r === 'string' ? r : 'error: unexpected answer');
-        report(row, engine, c);
-        report(train, engine, c);
+      if (!('result' in r) || r.result.kind !== 'firstStep') {
+        const why = 'why' in r ? r.why : `error: a ${r.result.kind} answer to a firstStep job`;
+        report(row, engine, 'first' in r && r.first ? r.first : notRun(why));
+        report(train, engine, notRun(why));
         continue;
       }
-      if (r.profile) profiles.push({ model, profile: r.profile });
-      report(row, engine, r.first);
-      report(train, engine, r.train);
+      if (r.result.profile) profiles.push({ model, profile: r.result.profile });
+      report(row, engine, r.result.first);
+      report(train, engine, r.result.train);
     }
   }
 
@@ -205,8 +215,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       const reduced = reducedConv(row, engine, rows, results, o.maxCall);
       if (reduced) {
         const batchNote = `one call at batch ${row.task.kind === 'conv' ? row.task.layer.x[0] : '?'} ≈ ${reduced.estimate.seconds.toFixed(0)} s (from ${reduced.estimate.from}), over the ${o.maxCall} s cap (--max-call)`;
-        const r = await inChild({ kind: 'cell', engine, task: reduced.row.task, o: mo, tune: false }, s);
-        const c = typeof r === 'string' ? notRun(`${r} at batch ${reduced.batch}; ${batchNote}`) : r.kind === 'cell' ? r.cell : notRun('error: unexpected answer');
+        const c = cellOf(await inChild({ kind: 'cell', engine, task: reduced.row.task, o: mo, tune: false }, s));
         report(row, engine, c.value === null ? c : { ...c, estimate: true, note: `measured at batch ${reduced.batch}: ${batchNote}` });
         continue;
       }
@@ -216,8 +225,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         report(row, engine, { ...skipped, value: null, estimate: false, note: skipped.note?.replace(/; the figure is the rate measured there$/, '') });
         continue;
       }
-      const r = await inChild({ kind: 'cell', engine, task: row.task, o: mo, tune: false }, s);
-      report(row, engine, typeof r === 'string' ? notRun(r) : r.kind === 'cell' ? r.cell : notRun('error: unexpected answer'));
+      report(row, engine, cellOf(await inChild({ kind: 'cell', engine, task: row.task, o: mo, tune: false }, s)));
     }
   }
   write();

@@ -47,6 +47,15 @@ LOG=$RUN/device-bench.log
 "$RUN/node" "$RUN/bench/bench.mjs" --meta "$RUN/meta.json" --out bench/RESULTS-gpu.md --software-out bench/RESULTS-gpu-swiftshader.md \
   --command "bash bench/device/run.sh${*:+ $*}" "$@" 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
+# No adapter: say what the Vulkan loader saw, so that the next try can bring what is missing.
+if [ "$rc" != 0 ] && grep -q 'no WebGPU adapter' "$LOG"; then
+  {
+    echo "run.sh: diagnostics"; ls -l /usr/local/nvidia/share/vulkan/icd.d /usr/share/vulkan/icd.d /etc/vulkan/icd.d 2>&1
+    for f in ${VK_DRIVER_FILES:-${VK_ICD_FILENAMES:-}}; do cat "$f"; done 2>&1
+    ldconfig -p | grep -iE 'nvidia|vulkan|GLdispatch' | head -20
+    VK_LOADER_DEBUG=error,warn,driver "$RUN/node" "$RUN/bench/bench.mjs" --job '{"kind":"info"}' 2>&1 | tail -40
+  } 2>&1 | tee -a "$LOG"
+fi
 if [ -n "${OUT:-}" ]; then
   mkdir -p "$OUT" && cp "$LOG" "$OUT/"
   find bench -maxdepth 1 -name 'RESULTS-gpu*.md' -newer "$MARK" -exec cp {} "$OUT/" \;
