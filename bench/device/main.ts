@@ -82,9 +82,12 @@ function inChild(job: Job, limitS: number): Promise<ChildOutcome> {
     let stdout = '';
     let lastErr = '';
     let stopped = false;
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => {
-      for (const line of d.toString().split('\n')) {
+    // Decoded as a stream: a chunk may end inside a character (the notes hold ≈ and ×).
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => { stdout += d; });
+    child.stderr.on('data', (d: string) => {
+      for (const line of d.split('\n')) {
         if (!line.trim() || QUIET.test(line)) continue;
         lastErr = line.trim();
         console.error(`  child: ${line}`);
