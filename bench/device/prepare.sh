@@ -13,17 +13,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PACK=bench/device/pack
-rm -rf "$PACK"
+# The two xz files are kept while newer than what they compress (minutes on 2 cores); the rest is made anew.
+find "$PACK" -mindepth 1 -maxdepth 1 ! -name node.xz ! -name dawn.node.xz -exec rm -rf {} + 2>/dev/null || true
 mkdir -p "$PACK/lib" "$PACK/node_modules/webgpu/dist/linux-x64"
 
 NODE_BIN=$(node -p process.execPath)
 echo "prepare: Node $(node --version) from $NODE_BIN"
-xz -6 -T2 -c "$NODE_BIN" > "$PACK/node.xz"
+# Written aside and renamed, so that an interrupted run leaves no truncated file that looks current.
+compress() { xz -6 -T2 -c "$1" > "$2.part" && mv "$2.part" "$2"; }
+[ "$PACK/node.xz" -nt "$NODE_BIN" ] || compress "$NODE_BIN" "$PACK/node.xz"
 
 WEBGPU=node_modules/webgpu
 [ -f "$WEBGPU/dist/linux-x64/dawn.node" ] || { echo "prepare: $WEBGPU/dist/linux-x64/dawn.node is missing (npm install webgpu)" >&2; exit 1; }
 cp "$WEBGPU/index.js" "$WEBGPU/package.json" "$PACK/node_modules/webgpu/"
-xz -6 -T2 -c "$WEBGPU/dist/linux-x64/dawn.node" > "$PACK/dawn.node.xz"
+[ "$PACK/dawn.node.xz" -nt "$WEBGPU/dist/linux-x64/dawn.node" ] || compress "$WEBGPU/dist/linux-x64/dawn.node" "$PACK/dawn.node.xz"
 
 # The first of these that exists (Debian's libvulkan1, or the one chromium ships).
 copy_lib() {
