@@ -20,7 +20,7 @@ import { reducedConv, skipIfTooSlow } from './estimate.js';
 import type { MeasureOptions } from './measure.js';
 import type { PageInfo } from './page.js';
 import { ENGINES, planRows, unsupported, type Engine, type ModelName, type Row } from './plan.js';
-import { callsTable, formatCell, markdownTable, notes, resultsTable, type Results } from './table.js';
+import { FIGURES_EXPLAINED, fmtTime, formatCell, resultsTable, resultsTail, type Results } from './table.js';
 import type { StepProfile } from './webcnnCells.js';
 
 export interface CliOptions {
@@ -88,8 +88,6 @@ export function parseArgs(argv: readonly string[], root: string): CliOptions {
   o.out = out ?? (partial ? null : `${root}/bench/RESULTS.md`);
   return o;
 }
-
-const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`);
 
 interface Session { browser: Browser; version: string }
 
@@ -244,10 +242,6 @@ function gitVersion(root: string): string {
   }
 }
 
-function profileTable(p: StepProfile): string {
-  return markdownTable(['kernel', 'calls', 'ms', 'share'], p.kernels.map((k) => [k.name, String(k.calls), k.totalMs.toFixed(1), `${(100 * k.share).toFixed(1)}%`]));
-}
-
 function renderResults(o: CliOptions, rows: Row[], results: Results, info: PageInfo, version: string, profiles: { model: ModelName; profile: StepProfile }[], seconds: number, load: number, root: string): string {
   const a = info.adapter;
   const cpus = os.cpus();
@@ -270,22 +264,9 @@ function renderResults(o: CliOptions, rows: Row[], results: Results, info: PageI
     '',
     resultsTable(rows, results),
     '',
-    'GEMM and conv rows: GFLOP/s (2·m·n·k per GEMM; 2·N·OH·OW·KH·KW·Cin·Cout per conv pass). Model rows: images/s ' +
-      '(training: `trainOnBatch`, forward + backward + optimizer update, loss read back each step; inference: `predict`). ' +
-      'First trained step: seconds from selecting a fresh backend (device, pipelines / shaders) to the first step\'s loss read back, lower is better. ' +
-      'Ratio columns: how many times faster webcnn is (webcnn-webgpu against tfjs-webgpu; webcnn\'s best backend against TF.js\'s best). ' +
-      '`~` marks a figure not timed after a warm-up (see the notes); `n/a`: the backend lacks a kernel; `—`: not run.',
+    FIGURES_EXPLAINED,
     '',
-    '## Calls timed per cell',
-    '',
-    callsTable(rows, results),
+    ...resultsTail(rows, results, profiles),
   ];
-  const n = notes(rows, results);
-  if (n.length) lines.push('', '## Notes', '', ...n.map((x) => `- ${x}`));
-  for (const { model, profile } of profiles) {
-    lines.push('', `## Top kernels of one training step: ${model} model, batch 64, webcnn-webgpu`, '',
-      `\`wc.profile\`, timing: ${profile.timing}; kernel total ${profile.totalMs.toFixed(1)} ms (the step took ${profile.wallMs.toFixed(0)} ms while profiled).`, '',
-      profileTable(profile));
-  }
   return `${lines.join('\n')}\n`;
 }

@@ -107,6 +107,8 @@ export interface PlanOptions {
   quick?: boolean;
   /** Run 2048³ GEMM too (a real GPU: the adapter is not a fallback one). */
   bigGemm?: boolean;
+  /** The GEMM sizes, in place of 256³, 512³, 1024³ (and 2048³ with bigGemm). */
+  gemmSizes?: readonly number[];
   /** Keep rows whose id contains one of these (all rows when empty). */
   rows?: readonly string[];
 }
@@ -145,7 +147,7 @@ function mobilenetRows(): Row[] {
 }
 
 export function planRows(o: PlanOptions = {}): Row[] {
-  const sizes = o.quick ? [256] : [256, 512, 1024, ...(o.bigGemm ? [2048] : [])];
+  const sizes = o.gemmSizes ?? (o.quick ? [256] : [256, 512, 1024, ...(o.bigGemm ? [2048] : [])]);
   const layers = o.quick ? CONV_LAYERS.slice(0, 1) : CONV_LAYERS;
   const models: ModelName[] = o.quick ? ['light'] : ['light', 'standard'];
   const batches = o.quick ? [64] : [64, 256];

@@ -3,7 +3,8 @@
 // test/bench/table.test.ts).
 
 import type { CellResult } from './cell.js';
-import { ENGINES, isWebcnn, type Engine, type Row } from './plan.js';
+import { ENGINES, isWebcnn, type Engine, type ModelName, type Row } from './plan.js';
+import type { StepProfile } from './webcnnCells.js';
 
 export type Results = Record<string, Partial<Record<Engine, CellResult>>>;
 
@@ -106,4 +107,31 @@ export function notes(rows: readonly Row[], results: Results): string[] {
     }
   }
   return [...byNote].map(([note, where]) => `${where.join(', ')}: ${note}`);
+}
+
+/** Seconds as 42.0s or 6m32s. */
+export const fmtTime = (s: number): string => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`);
+
+/** What the main table's units, ratios and marks mean (printed under it). */
+export const FIGURES_EXPLAINED = 'GEMM and conv rows: GFLOP/s (2·m·n·k per GEMM; 2·N·OH·OW·KH·KW·Cin·Cout per conv pass). Model rows: images/s ' +
+  '(training: `trainOnBatch`, forward + backward + optimizer update, loss read back each step; inference: `predict`). ' +
+  'First trained step: seconds from selecting a fresh backend (device, pipelines / shaders) to the first step\'s loss read back, lower is better. ' +
+  'Ratio columns: how many times faster webcnn is (webcnn-webgpu against tfjs-webgpu; webcnn\'s best backend against TF.js\'s best). ' +
+  '`~` marks a figure not timed after a warm-up (see the notes); `n/a`: the backend lacks a kernel; `—`: not run.';
+
+export function profileTable(p: StepProfile): string {
+  return markdownTable(['kernel', 'calls', 'ms', 'share'], p.kernels.map((k) => [k.name, String(k.calls), k.totalMs.toFixed(1), `${(100 * k.share).toFixed(1)}%`]));
+}
+
+/** What follows the main table: calls timed per cell, the notes, and the profiled training steps. */
+export function resultsTail(rows: readonly Row[], results: Results, profiles: readonly { model: ModelName; profile: StepProfile }[]): string[] {
+  const lines = ['## Calls timed per cell', '', callsTable(rows, results)];
+  const n = notes(rows, results);
+  if (n.length) lines.push('', '## Notes', '', ...n.map((x) => `- ${x}`));
+  for (const { model, profile } of profiles) {
+    lines.push('', `## Top kernels of one training step: ${model} model, batch 64, webcnn-webgpu`, '',
+      `\`wc.profile\`, timing: ${profile.timing}; kernel total ${profile.totalMs.toFixed(1)} ms (the step took ${profile.wallMs.toFixed(0)} ms while profiled).`, '',
+      profileTable(profile));
+  }
+  return lines;
 }

@@ -140,10 +140,11 @@ export async function runTfjs(tf: TfModule, backend: TfBackend, task: Task, o: M
  * The first trained step: from creating the backend (device or context,
  * shader compilation on first use) to the first step's loss read back. With
  * `train`, the same model then goes on as the training cell at this batch, its
- * first step having been the warm-up (the initial weights are copied in first).
+ * first step having been the warm-up (the initial weights are copied in first);
+ * `onFirst` hears the first step's figure before the training cell starts.
  */
 export async function firstStep(
-  tf: TfModule, backend: TfBackend, name: ModelName, batch: number, train: { o: MeasureOptions; weights: WeightValues[] } | null,
+  tf: TfModule, backend: TfBackend, name: ModelName, batch: number, train: { o: MeasureOptions; weights: WeightValues[]; onFirst?: (first: CellResult) => void } | null,
 ): Promise<{ first: CellResult; train: CellResult | null }> {
   const t0 = performance.now();
   await select(tf, backend, true);
@@ -155,6 +156,7 @@ export async function firstStep(
     const ms = performance.now() - t0;
     const first = cellFrom({ kind: 'firstStep', model: name, batch }, { calls: 1, ms, warmupMs: 0, fromWarmup: false });
     if (!train) return { first, train: null };
+    train.onFirst?.(first);
     copyWeights(tf, model, train.weights);
     const round = async (k: number) => { for (let i = 0; i < k; i++) await model.trainOnBatch(xs, ys); };
     return { first, train: cellFrom({ kind: 'train', model: name, batch }, await measure(round, { ...train.o, warmedUpMs: ms })) };

@@ -128,11 +128,12 @@ const autotune = async (t: Tensor) => { await t.backend.autotune?.(); };
  * same model then goes on as the training cell at this batch, its first step
  * having been the warm-up (the initial weights are copied in first, and the
  * autotuner runs, as fit runs it after its first batch); with `profileTop`,
- * one more step is profiled and its top kernels returned.
+ * one more step is profiled and its top kernels returned; `onFirst` hears the
+ * first step's figure before the training cell starts.
  */
 export async function firstStep(
   wc: WcModule, backend: 'webgpu' | 'cpu', name: ModelName, batch: number,
-  train: { o: MeasureOptions; weights: WeightValues[]; profileTop?: number } | null,
+  train: { o: MeasureOptions; weights: WeightValues[]; profileTop?: number; onFirst?: (first: CellResult) => void } | null,
 ): Promise<{ first: CellResult; train: CellResult | null; profile: StepProfile | null }> {
   const t0 = performance.now();
   await wc.setBackend(backend);
@@ -144,6 +145,7 @@ export async function firstStep(
     const ms = performance.now() - t0;
     const first = cellFrom({ kind: 'firstStep', model: name, batch }, { calls: 1, ms, warmupMs: 0, fromWarmup: false });
     if (!train) return { first, train: null, profile: null };
+    train.onFirst?.(first);
     const ws = train.weights.map((w) => wc.tensor(w.values, w.shape));
     model.setWeights(ws);
     for (const w of ws) w.dispose();
