@@ -10,7 +10,7 @@ import { BufferPool, type GpuStorage } from './buffers.js';
 import type { GpuDevice } from './device.js';
 import { PipelineCache, type PipelineSpec } from './pipelines.js';
 import { Scheduler, type Binding } from './scheduler.js';
-import { KernelTuner, type TuneProblem } from './kernelTuner.js';
+import { KernelTuner, isSoftwareAdapter, type TuneProblem } from './kernelTuner.js';
 import { packUniforms, type UniformValues, type Uniforms } from './uniforms.js';
 
 /** Which GEMM matmul and conv use: 'naive' is the oracle kernel (tests switch to it). */
@@ -59,7 +59,7 @@ export class GpuContext {
     this.pool = new BufferPool(gpu, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'tensor', maxBytes, (b) => this.scheduler.retire(b));
     this.pipelines = new PipelineCache(device);
     const a = gpu.adapter;
-    this.tuner = new KernelTuner<TuneProblem>(`${a.vendor}|${a.architecture}|${a.description}|${a.isFallbackAdapter}`, autotune);
+    this.tuner = new KernelTuner<TuneProblem>(`${a.vendor}|${a.architecture}|${a.description}|${a.isFallbackAdapter}`, autotune, !isSoftwareAdapter(a));
   }
 
   /** A new tensor on a pooled buffer; its contents are undefined until a kernel writes them. */

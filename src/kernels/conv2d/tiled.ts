@@ -1,0 +1,68 @@
+// Convolution as an implicit GEMM on the workgroup-memory tiles of the tiled
+// GEMM (shaders/convTiled.wgsl over lib/gemmTile.wgsl): the forward, dx and dW
+// each as one product whose loads compute x's, dy's and w's NHWC indices from
+// the window, so no column matrix is made. Any kernel size, stride, dilation and
+// padding; a tuner candidate on hardware adapters (choose.ts).
+
+import type { GpuContext } from '../../backend/webgpu/context.js';
+import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import type { ConvPass } from '../../backend/webgpu/kernelTuner.js';
+import type { WindowGeometry } from '../geometry.js';
+import { recordTiled } from '../matmul/tiled.js';
+import convTiledCode from '../../../shaders/convTiled.wgsl?raw';
+
+/**
+ * The window (x [·, h, w, c], kernel width, strides, dilations, output size, top/left padding),
+ * cout, then the product the pass computes: m, n, k, kChunk and relu as lib/gemmTile.wgsl reads them.
+ */
+const convTiledUniforms = {
+  h: 'u32', w: 'u32', c: 'u32', kw: 'u32', sh: 'u32', sw: 'u32', dh: 'u32', dw: 'u32',
+  oh: 'u32', ow: 'u32', padTop: 'u32', padLeft: 'u32', cout: 'u32',
+  m: 'u32', n: 'u32', k: 'u32', kChunk: 'u32', relu: 'u32',
+} as const;
+
+const PASS: Readonly<Record<ConvPass, number>> = { forward: 0, backwardInput: 1, backwardFilter: 2 };
+
+interface ConvTiledFlags { pass: ConvPass; bias: boolean; vecA: boolean; vecB: boolean }
+
+const convTiledSpec = (f: ConvTiledFlags): PipelineSpec<typeof convTiledUniforms> => ({
+  name: 'convTiled', code: convTiledCode, uniforms: convTiledUniforms,
+  constants: { PASS: PASS[f.pass], HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB },
+});
+
+/** A's loads are 4 channels of x (forward, dW: cin) or of dy (dx: cout); B's 4 of cout (w or dy). */
+function flagsOf(pass: ConvPass, g: WindowGeometry, cout: number, bias: boolean): ConvTiledFlags {
+  const aChannels = pass === 'backwardInput' ? cout : g.c;
+  return { pass, bias, vecA: aChannels % 4 === 0, vecB: cout % 4 === 0 };
+}
+
+/** Every variant (prepareAll): bias on the forward only; dx's two flags are both cout % 4 == 0. */
+export const convTiledPipelines: readonly PipelineSpec[] = [
+  ...[false, true].flatMap((bias) => [false, true].flatMap((vecA) => [false, true].map((vecB) => convTiledSpec({ pass: 'forward', bias, vecA, vecB })))),
+  ...[false, true].map((v) => convTiledSpec({ pass: 'backwardInput', bias: false, vecA: v, vecB: v })),
+  ...[false, true].flatMap((vecA) => [false, true].map((vecB) => convTiledSpec({ pass: 'backwardFilter', bias: false, vecA, vecB }))),
+];
+
+/** The pipeline one pass of this shape runs (the tuner compiles only these before timing). */
+export const convTiledSpecFor = (pass: ConvPass, g: WindowGeometry, cout: number, bias = false): PipelineSpec =>
+  convTiledSpec(flagsOf(pass, g, cout, bias));
+
+/**
+ * Records one pass: forward y = conv(a = x, b = w) (+ bias, then relu), dx from (a = dy, b = w),
+ * or dW from (a = x, b = dy), into `out`.
+ */
+export function recordConvTiled(
+  ctx: GpuContext, pass: ConvPass, g: WindowGeometry, cout: number, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, out: GPUBuffer, relu = 0,
+): void {
+  const pixels = g.n * g.oh * g.ow;
+  const taps = g.kh * g.kw * g.c;
+  // The product's C [m, n] summed over k: y [pixels, cout], dx [n*h*w, cin], dW [taps, cout].
+  const [m, n, k] = pass === 'forward' ? [pixels, cout, taps]
+    : pass === 'backwardInput' ? [g.n * g.h * g.w, g.c, g.kh * g.kw * cout] : [taps, cout, pixels];
+  const params = {
+    h: g.h, w: g.w, c: g.c, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
+    oh: g.oh, ow: g.ow, padTop: g.padTop, padLeft: g.padLeft, cout, m, n, k, relu,
+  };
+  const spec = convTiledSpecFor(pass, g, cout, bias !== null);
+  recordTiled(ctx, spec, params, [a, a, b, b], bias, out, `conv2d ${pass} as a [${m}, ${k}] x [${k}, ${n}] product`);
+}
