@@ -117,4 +117,5 @@ fn fetchB(kk: u32, j: u32, kEnd: u32) -> vec4f {
   return v;
 }
 
+//! include lib/fusedActivation.wgsl
 //! include lib/gemmTile.wgsl

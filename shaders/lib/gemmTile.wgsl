@@ -12,8 +12,8 @@
 //   fn fetchB(kk: u32, j: u32, kEnd: u32) -> vec4f  B[kk][j..j+3] if B_ALONG_N, else B[kk..kk+3][j]
 // It also sets A_ALONG_K and B_ALONG_N (override expressions of its own
 // variant flags). p holds m, n, k, kChunk (k per split-K slice, a multiple of
-// KT; the grid's z walks slices) and relu.
-//! include lib/fusedActivation.wgsl
+// KT; the grid's z walks slices) and relu, and includes lib/fusedActivation.wgsl
+// (includes do not nest).
 
 override HAS_BIAS: bool = false;
 
