@@ -135,6 +135,11 @@ export class WebGpuBackend implements Backend {
     this.ctx.tuner.forcedConv = algo;
   }
 
+  /** Whether the reductions over short rows and softmax along an axis run 256-wide workgroups (hardware default) or 64-wide ones (software default): tests cover both. */
+  useWideWorkgroups(on: boolean): void {
+    this.ctx.wideWorkgroups = on;
+  }
+
   /** Whether depthwise convolutions run the row sweeps and vec4 kernels where their shape allows (default) or always the per-element kernels, so tests and timings cover both. */
   useDepthwiseSweeps(on: boolean): void {
     this.ctx.depthwiseSweeps = on;
