@@ -158,11 +158,13 @@ describe('webgpu tiled kernels and the tuner', () => {
       const pending = be.ctx.tuner.pendingProblems().map((q) => ({ kernel: q.kernel, shape: q.shape, candidates: [...q.candidates] }));
       await be.autotune();
       const choices = be.ctx.tuner.choices().filter((c) => pending.some((q) => q.kernel === c.kernel && q.shape === c.shape));
+      // backendInfo()'s names: a workgroup shape, or the tiled kernel by its own name.
+      const gemmName = be.kernelChoices().find((c) => c.kernel === 'gemm' && c.shape === '96x24x40')?.variant;
       const again = wc.ops.matmul(a, b, false, false);
       const againValue = (await again.data())[0];
       for (const t of [a, b, first, again, x, w, y, dw, dx]) t.dispose();
       be.offerTiledKernels(false);
-      return { offeredByDefault, pending, choices: choices.map((c) => ({ kernel: c.kernel, shape: c.shape, variant: c.variant })), firstValue, againValue };
+      return { offeredByDefault, pending, gemmName, choices: choices.map((c) => ({ kernel: c.kernel, shape: c.shape, variant: c.variant })), firstValue, againValue };
     }, null);
     expect(r.offeredByDefault).toBe(false);
     // The earlier test's keepsColumns query left a problem pending too: look at this test's shapes.
@@ -175,6 +177,7 @@ describe('webgpu tiled kernels and the tuner', () => {
     // Every pending problem was measured, each keeping one of its candidates.
     expect(r.choices.length).toBe(r.pending.length);
     for (const c of r.choices) expect(r.pending.find((q) => q.kernel === c.kernel && q.shape === c.shape)?.candidates).toContain(c.variant);
+    expect(r.gemmName).toMatch(/^(workgroup (4x16|8x8|16x4)(, subgroup-shared loads)?|tiled 64x64)$/);
     expect(r.firstValue).toBeCloseTo(40 * 0.5 * 0.25, 5);
     expect(r.againValue).toBeCloseTo(40 * 0.5 * 0.25, 5);
   });
