@@ -112,7 +112,7 @@ export function recordGemm(
   if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape, relu);
   const choice = ctx.tuner.gemmConfig(shape, { kind: 'gemm', shape });
   const flags = flagsOf(shape, bias !== null);
-  const spec = choice === 'tiled' ? tiledGemmSpec(shape, bias !== null) : gemmSpec(flags, choice, sharesLoads(ctx, choice));
+  const spec = choice === 'tiled' ? tiledGemmSpec(shape) : gemmSpec(flags, choice, sharesLoads(ctx, choice));
   if (!ctx.tuner.forced && !ctx.pipelines.has(spec) && ctx.pipelines.has(gemmSpec(flags, DEFAULT_GEMM, sharesLoads(ctx, DEFAULT_GEMM)))) {
     // A step never waits for a variant while a built one can run: the default now, the choice once it is built.
     ctx.pipelines.prepareLater([spec]);
@@ -184,7 +184,7 @@ export function recordBatchedGemm(
 /** Every GEMM pipeline the tuner may time for this shape. */
 export function gemmCandidatePipelines(ctx: GpuContext, s: GemmShape): PipelineSpec[] {
   const blocked = candidates(s.n).map((cfg) => gemmSpec(flagsOf(s, false), cfg, sharesLoads(ctx, cfg)));
-  return ctx.tuner.tiled ? [...blocked, tiledGemmSpec(s, false)] : blocked;
+  return ctx.tuner.tiled ? [...blocked, tiledGemmSpec(s)] : blocked;
 }
 
 /** Timed runs: at least MIN_RUNS, more (up to MAX_RUNS) until MIN_TIMED_MS have passed. */
