@@ -13,37 +13,23 @@ import convTiledCode from '../../../shaders/convTiled.wgsl?raw';
 
 /**
  * The window (x [·, h, w, c], kernel width, strides, dilations, output size, top/left padding),
- * cout, then the product the pass computes: m, n, k, kChunk, hasBias and relu as lib/gemmTile.wgsl reads them.
+ * cout, then the product the pass computes: m, n, k, kChunk, hasBias and relu as lib/gemmTile.wgsl reads them;
+ * vecA, vecB: 1 where A's and B's 4 loaded channels are whole vec4s.
  */
 const convTiledUniforms = {
   h: 'u32', w: 'u32', c: 'u32', kw: 'u32', sh: 'u32', sw: 'u32', dh: 'u32', dw: 'u32',
   oh: 'u32', ow: 'u32', padTop: 'u32', padLeft: 'u32', cout: 'u32',
-  m: 'u32', n: 'u32', k: 'u32', kChunk: 'u32', hasBias: 'u32', relu: 'u32',
+  m: 'u32', n: 'u32', k: 'u32', kChunk: 'u32', vecA: 'u32', vecB: 'u32', hasBias: 'u32', relu: 'u32',
 } as const;
 
 const PASS: Readonly<Record<ConvPass, number>> = { forward: 0, backwardInput: 1, backwardFilter: 2 };
 
-interface ConvTiledFlags { pass: ConvPass; vecA: boolean; vecB: boolean }
-
-const convTiledSpec = (f: ConvTiledFlags): PipelineSpec<typeof convTiledUniforms> => ({
-  name: 'convTiled', code: convTiledCode, uniforms: convTiledUniforms,
-  constants: { PASS: PASS[f.pass], VEC_A: +f.vecA, VEC_B: +f.vecB },
+const convTiledSpec = (pass: ConvPass): PipelineSpec<typeof convTiledUniforms> => ({
+  name: 'convTiled', code: convTiledCode, uniforms: convTiledUniforms, constants: { PASS: PASS[pass] },
 });
 
-/** A's loads are 4 channels of x (forward, dW: cin) or of dy (dx: cout); B's 4 of cout (w or dy). */
-function flagsOf(pass: ConvPass, g: WindowGeometry, cout: number): ConvTiledFlags {
-  const aChannels = pass === 'backwardInput' ? cout : g.c;
-  return { pass, vecA: aChannels % 4 === 0, vecB: cout % 4 === 0 };
-}
-
-/** Every variant (prepareAll): dx's two flags are both cout % 4 == 0. */
-export const convTiledPipelines: readonly PipelineSpec[] = [
-  ...(['forward', 'backwardFilter'] as const).flatMap((pass) => [false, true].flatMap((vecA) => [false, true].map((vecB) => convTiledSpec({ pass, vecA, vecB })))),
-  ...[false, true].map((v) => convTiledSpec({ pass: 'backwardInput', vecA: v, vecB: v })),
-];
-
-/** The pipeline one pass of this shape runs. */
-export const convTiledSpecFor = (pass: ConvPass, g: WindowGeometry, cout: number): PipelineSpec => convTiledSpec(flagsOf(pass, g, cout));
+/** Every variant (prepareAll): one per pass. */
+export const convTiledPipelines: readonly PipelineSpec[] = (['forward', 'backwardInput', 'backwardFilter'] as const).map(convTiledSpec);
 
 /**
  * Records one pass: forward y = conv(a = x, b = w) (+ bias, then relu), dx from (a = dy, b = w),
@@ -57,10 +43,11 @@ export function recordConvTiled(
   // The product's C [m, n] summed over k: y [pixels, cout], dx [n*h*w, cin], dW [taps, cout].
   const [m, n, k] = pass === 'forward' ? [pixels, cout, taps]
     : pass === 'backwardInput' ? [g.n * g.h * g.w, g.c, g.kh * g.kw * cout] : [taps, cout, pixels];
+  // A's loads are 4 channels of x (forward, dW: cin) or of dy (dx: cout); B's 4 of cout (w or dy).
+  const vecA = +((pass === 'backwardInput' ? cout : g.c) % 4 === 0), vecB = +(cout % 4 === 0);
   const params = {
     h: g.h, w: g.w, c: g.c, kw: g.kw, sh: g.sh, sw: g.sw, dh: g.dh, dw: g.dw,
-    oh: g.oh, ow: g.ow, padTop: g.padTop, padLeft: g.padLeft, cout, m, n, k, relu,
+    oh: g.oh, ow: g.ow, padTop: g.padTop, padLeft: g.padLeft, cout, m, n, k, vecA, vecB, relu,
   };
-  const spec = convTiledSpecFor(pass, g, cout);
-  recordTiled(ctx, spec, params, [a, a, b, b], bias, out, `conv2d ${pass} as a [${m}, ${k}] x [${k}, ${n}] product`);
+  recordTiled(ctx, convTiledSpec(pass), params, [a, a, b, b], bias, out, `conv2d ${pass} as a [${m}, ${k}] x [${k}, ${n}] product`);
 }

@@ -17,28 +17,19 @@ export const KT = 8;
 
 /**
  * m, n: rows and columns of C; k: the summed dimension; kChunk: k per split (a multiple of KT, = k without split-K);
- * hasBias: 1 to add the bias; relu: the fused activation's code.
+ * vecA, vecB: 1 where the operand's stored rows are whole vec4s; hasBias: 1 to add the bias; relu: the fused activation's code.
  */
-const tiledUniforms = { m: 'u32', n: 'u32', k: 'u32', kChunk: 'u32', hasBias: 'u32', relu: 'u32' } as const;
+const tiledUniforms = { m: 'u32', n: 'u32', k: 'u32', kChunk: 'u32', vecA: 'u32', vecB: 'u32', hasBias: 'u32', relu: 'u32' } as const;
 
-interface TiledFlags { transA: boolean; transB: boolean; vecA: boolean; vecB: boolean }
-
-const tiledSpec = (f: TiledFlags): PipelineSpec<typeof tiledUniforms> => ({
-  name: 'gemmTiled', code: gemmTiledCode, uniforms: tiledUniforms,
-  constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, VEC_A: +f.vecA, VEC_B: +f.vecB },
+const tiledSpec = (transA: boolean, transB: boolean): PipelineSpec<typeof tiledUniforms> => ({
+  name: 'gemmTiled', code: gemmTiledCode, uniforms: tiledUniforms, constants: { TRANS_A: +transA, TRANS_B: +transB },
 });
 
-/** vec4 loads run along the stored rows: A's along k (along m for A^T), B's along n (along k for B^T). */
-function flagsOf(s: GemmShape): TiledFlags {
-  return { transA: s.transA, transB: s.transB, vecA: (s.transA ? s.m : s.k) % 4 === 0, vecB: (s.transB ? s.k : s.n) % 4 === 0 };
-}
-
 /** The pipeline of one product of this shape (the tuner compiles only these before timing). */
-export const tiledGemmSpec = (s: GemmShape): PipelineSpec => tiledSpec(flagsOf(s));
+export const tiledGemmSpec = (s: GemmShape): PipelineSpec => tiledSpec(s.transA, s.transB);
 
 /** Every variant (prepareAll: the tests compile each). */
-export const tiledGemmPipelines: readonly PipelineSpec[] = [false, true].flatMap((transA) => [false, true].flatMap((transB) =>
-  [false, true].flatMap((vecA) => [false, true].map((vecB) => tiledSpec({ transA, transB, vecA, vecB })))));
+export const tiledGemmPipelines: readonly PipelineSpec[] = [false, true].flatMap((transA) => [false, true].map((transB) => tiledSpec(transA, transB)));
 
 /** The grid of a tiled product of C [m, n], and its split of k. */
 export function tiledGrid(ctx: GpuContext, m: number, n: number, k: number, what: string): { grid: [number, number, number]; kChunk: number } {
@@ -56,7 +47,7 @@ export function tiledGrid(ctx: GpuContext, m: number, n: number, k: number, what
  * bindings 1 to 4 (each operand twice: scalar and vec4 views). Under split-K
  * the slices go to scratch and splitKSum adds them, applying relu to the sum.
  */
-export function recordTiled<P extends { m: number; n: number; k: number; relu: number }>(
+export function recordTiled<P extends { m: number; n: number; k: number; vecA: number; vecB: number; relu: number }>(
   ctx: GpuContext, spec: PipelineSpec, params: P, operands: readonly GPUBuffer[], bias: GPUBuffer | null, c: GPUBuffer, what: string,
 ): void {
   const { m, n, k, relu } = params;
@@ -80,5 +71,7 @@ export function recordTiledGemm(
   ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, bias: GPUBuffer | null, c: GPUBuffer, s: GemmShape, relu = 0,
 ): void {
   const { m, n, k } = s;
-  recordTiled(ctx, tiledGemmSpec(s), { m, n, k, relu }, [a, a, b, b], bias, c, `matmul [${m}, ${k}] x [${k}, ${n}]`);
+  // vec4 loads run along the stored rows: A's along k (along m for A^T), B's along n (along k for B^T).
+  const vecA = +((s.transA ? m : k) % 4 === 0), vecB = +((s.transB ? k : n) % 4 === 0);
+  recordTiled(ctx, tiledGemmSpec(s), { m, n, k, vecA, vecB, relu }, [a, a, b, b], bias, c, `matmul [${m}, ${k}] x [${k}, ${n}]`);
 }
