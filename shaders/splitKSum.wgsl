@@ -2,7 +2,7 @@
 // a split-K GEMM or conv gradient: each split summed its own chunk into its own
 // slice of part; this adds the slices in a fixed order, so results are
 // deterministic (no atomics).
-// p: the uniforms declared with this shader in src/kernels/matmul/webgpu.ts.
+// p: the uniforms declared with this shader in src/kernels/matmul/splitK.ts.
 //! include lib/fusedActivation.wgsl
 
 //! include lib/invocation.wgsl

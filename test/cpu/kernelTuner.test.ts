@@ -1,6 +1,6 @@
 // The kernel tuner's choice of candidates (pure logic; the timing runs on WebGPU in test/gpu/kernelTuner.test.ts).
 import { describe, expect, it } from 'vitest';
-import { KernelTuner, candidates, configName, heuristicConfig } from '../../src/backend/webgpu/kernelTuner.js';
+import { KernelTuner, TILED_GEMM, candidates, choiceName, configName, heuristicConfig, isSoftwareAdapter } from '../../src/backend/webgpu/kernelTuner.js';
 
 describe('GEMM workgroup heuristic and candidates', () => {
   it('spans n with the narrowest workgroup, up to the 8x8 default', () => {
@@ -16,11 +16,11 @@ describe('GEMM workgroup heuristic and candidates', () => {
     const key = `test-adapter-${Math.random()}`;
     const t = new KernelTuner<string>(key, true);
     const shape = { m: 100, n: 8, k: 9, transA: false, transB: false };
-    expect(configName(t.gemmConfig(shape, 'problem'))).toBe('2x32');
+    expect(choiceName(t.gemmConfig(shape, 'problem'))).toBe('2x32');
     const times: Record<string, number> = { '1x64': 3, '2x32': 2, '4x16': 1 };
     const made = await t.tune(async (problem: string, variant: string) => { expect(problem).toBe('problem'); return times[variant]; });
     expect(made).toEqual([{ kernel: 'gemm', shape: '100x8x9', variant: '4x16', ms: 1, candidates: 3, source: 'measured' }]);
-    expect(configName(new KernelTuner<string>(key, true).gemmConfig(shape, 'again'))).toBe('4x16');
+    expect(choiceName(new KernelTuner<string>(key, true).gemmConfig(shape, 'again'))).toBe('4x16');
     expect(t.hasPending).toBe(false);
   });
   it('records nothing to measure when tuning is off, or with one candidate', () => {
@@ -38,5 +38,22 @@ describe('GEMM workgroup heuristic and candidates', () => {
     expect(t.choose('conv2d', 's', 'im2col', ['im2col', 'direct'], null)).toBe('direct');
     expect(t.choices()[0].source).toBe('cached');
     expect(t.hasPending).toBe(false);
+  });
+  it('offers the tiled GEMM on hardware adapters only, never as the unmeasured choice, and keeps it when fastest', async () => {
+    const shape = { m: 1024, n: 1024, k: 1024, transA: false, transB: false };
+    const soft = new KernelTuner<null>(`soft-${Math.random()}`, true, false);
+    soft.gemmConfig(shape, null);
+    expect(soft.pendingProblems()[0].candidates).toEqual(['4x16', '8x8', '16x4']);
+    const hard = new KernelTuner<null>(`hard-${Math.random()}`, true, true);
+    expect(choiceName(hard.gemmConfig(shape, null))).toBe('8x8');
+    expect(hard.pendingProblems()[0].candidates).toEqual(['4x16', '8x8', '16x4', TILED_GEMM]);
+    const made = await hard.tune(async (_p, variant) => (variant === TILED_GEMM ? 1 : 5));
+    expect(made[0].variant).toBe(TILED_GEMM);
+    expect(hard.gemmConfig(shape, null)).toBe('tiled');
+  });
+  it('tells software adapters (SwiftShader, fallback) from hardware ones', () => {
+    expect(isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: false })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'mesa', architecture: '', isFallbackAdapter: true })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'nvidia', architecture: 'ampere', isFallbackAdapter: false })).toBe(false);
   });
 });

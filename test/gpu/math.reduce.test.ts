@@ -3,7 +3,9 @@
 // backward op code, softmax and log-softmax along inner and outer axes, the
 // GEMM and batched products with every transpose, forward and gradient. Each
 // case is one function source run by webcnn in the page and in Node (CPU);
-// cases are batched into a few page calls. Then a composition in verification mode.
+// cases are batched into a few page calls; the one-invocation-per-output kernels
+// with their small (software) and wide (hardware) workgroups. Then a composition
+// in verification mode.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
@@ -38,8 +40,12 @@ let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
 afterAll(async () => { await gp?.close(); });
 
-async function parity(cases: Case[]): Promise<void> {
-  const results = await gp.run(async ({ wc }, list) => {
+/** Runs the cases in the page (with 256-wide workgroups for the one-invocation-per-output kernels where `wide`) and on the CPU. */
+async function parity(cases: Case[], wide = false): Promise<void> {
+  const results = await gp.run(async ({ wc, engine }, { list, wide: w }) => {
+    const be = engine.backend() as import('../../src/backend/webgpu/index.js').WebGpuBackend;
+    const before = be.ctx.wideWorkgroups;
+    be.useWideWorkgroups(w);
     const out: { y: number[]; grads: number[][] }[] = [];
     for (const c of list) {
       const f = (0, eval)(c.f) as (lib: typeof wc, ...xs: InstanceType<typeof wc.Tensor>[]) => InstanceType<typeof wc.Tensor>;
@@ -50,8 +56,9 @@ async function parity(cases: Case[]): Promise<void> {
       out.push({ y: Array.from(await y.data()), grads: await Promise.all(gs.map(async (g) => Array.from(await g.data()))) });
       for (const t of [...xs, y, dy, ...gs]) t.dispose();
     }
+    be.useWideWorkgroups(before);
     return out;
-  }, cases);
+  }, { list: cases, wide });
   cases.forEach((c, i) => {
     const cpu = onCpu(c);
     expectParity(results[i].y, cpu.y, `${c.label}: value`);
@@ -101,6 +108,17 @@ describe('webgpu reductions, softmaxes, products and network ops', () => {
     cases.push({ label: 'dot vv', f: '(wc, a, b) => wc.dot(a, b)', inputs: [rand([5]), rand([5])], grads: true });
     cases.push({ label: 'dot mv', f: '(wc, a, b) => wc.dot(a, b)', inputs: [rand([3, 5]), rand([5])], grads: true });
     await parity(cases);
+  });
+
+  it('short-row reductions and softmax along an axis with 256-wide workgroups (the hardware default), past one workgroup', async () => {
+    const cases: Case[] = [];
+    // 300 outputs of 5 elements (an invocation each: two workgroups, the second part-filled).
+    for (const op of ['sum', 'max', 'logSumExp']) cases.push({ label: `wide ${op}`, f: `(wc, x) => wc.${op}(x, 1)`, inputs: [rand([300, 5])], grads: true });
+    cases.push({ label: 'wide argMin', f: '(wc, x) => wc.argMin(x, 1)', inputs: [rand([300, 5])], grads: false });
+    // 3 * 100 lines along the middle axis.
+    cases.push({ label: 'wide softmax', f: '(wc, x) => wc.softmax(x, 1)', inputs: [rand([3, 7, 100], -3, 3)], grads: true });
+    cases.push({ label: 'wide logSoftmax', f: '(wc, x) => wc.logSoftmax(x, 1)', inputs: [rand([3, 7, 100], -3, 3)], grads: true });
+    await parity(cases, true);
   });
 
   it('conv2d, maxPool, avgPool and batchNorm with their gradients', async () => {

@@ -10,7 +10,7 @@ import { BufferPool, type GpuStorage } from './buffers.js';
 import type { GpuDevice } from './device.js';
 import { PipelineCache, type PipelineSpec } from './pipelines.js';
 import { Scheduler, type Binding } from './scheduler.js';
-import { KernelTuner, type TuneProblem } from './kernelTuner.js';
+import { KernelTuner, isSoftwareAdapter, type TuneProblem } from './kernelTuner.js';
 import { packUniforms, type UniformValues, type Uniforms } from './uniforms.js';
 
 /** Which GEMM matmul and conv use: 'naive' is the oracle kernel (tests switch to it). */
@@ -45,6 +45,13 @@ export class GpuContext {
   /** The GEMM behind matmul and conv (the backend's useGemmVariant switches it). */
   gemmVariant: GemmVariant = 'blocked';
 
+  /**
+   * Kernels with one invocation per output that use small workgroups on software adapters (the
+   * reductions over short rows, softmax along an axis) take 256-wide ones instead: hardware adapters,
+   * or tests (the backend's useWideWorkgroups). Element-wise kernels are 256 wide everywhere.
+   */
+  wideWorkgroups: boolean;
+
   /** Depthwise convolutions take the row sweeps where their shape allows (the backend's useDepthwiseSweeps switches it). */
   depthwiseSweeps = true;
 
@@ -53,13 +60,14 @@ export class GpuContext {
 
   constructor(readonly gpu: GpuDevice, readonly owner: Backend, autotune = true, subgroups = true) {
     this.sharedLoads = subgroups && gpu.fourLaneSubgroups;
+    this.wideWorkgroups = !isSoftwareAdapter(gpu.adapter);
     const { device, limits } = gpu;
     const maxBytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     this.scheduler = new Scheduler(gpu);
     this.pool = new BufferPool(gpu, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'tensor', maxBytes, (b) => this.scheduler.retire(b));
     this.pipelines = new PipelineCache(device);
     const a = gpu.adapter;
-    this.tuner = new KernelTuner<TuneProblem>(`${a.vendor}|${a.architecture}|${a.description}|${a.isFallbackAdapter}`, autotune);
+    this.tuner = new KernelTuner<TuneProblem>(`${a.vendor}|${a.architecture}|${a.description}|${a.isFallbackAdapter}`, autotune, this.wideWorkgroups);
   }
 
   /** A new tensor on a pooled buffer; its contents are undefined until a kernel writes them. */

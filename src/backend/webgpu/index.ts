@@ -12,7 +12,7 @@ import { GpuContext, buf, type GemmVariant } from './context.js';
 import { createGpuDevice, type AdapterSummary, type GpuDevice } from './device.js';
 import { Verifier } from './verify.js';
 import { loadChoices, saveChoices } from './tuneCache.js';
-import { ALL_CONFIGS as ALL_GEMM_CONFIGS, DEFAULT_GEMM, configNamed, type ConvAlgorithm, type TuneProblem } from './kernelTuner.js';
+import { ALL_CONFIGS as ALL_GEMM_CONFIGS, DEFAULT_GEMM, TILED_GEMM, configNamed, type ConvAlgorithm, type TuneProblem } from './kernelTuner.js';
 import type { GpuPrograms } from './programs.js';
 
 /** Counters for tests: after warm-up a training step adds to none but submits/dispatches. */
@@ -110,8 +110,16 @@ export class WebGpuBackend implements Backend {
     return all.length;
   }
 
-  /** Pins the GEMM's workgroup width (1, 2, 4, 8 or 16 columns of 8x4 blocks) so tests cover every variant; null unpins. */
-  async pinGemmWorkgroup(wgX: number | null): Promise<void> {
+  /**
+   * Pins the GEMM's workgroup width (1, 2, 4, 8 or 16 columns of 8x4 blocks), or the workgroup-memory
+   * tiled kernel ('tiled'), so tests cover every variant; null unpins.
+   */
+  async pinGemmWorkgroup(wgX: number | 'tiled' | null): Promise<void> {
+    if (wgX === 'tiled') {
+      // Its pipelines compile on first use: a pinned choice never falls back, the step waits for them.
+      this.ctx.tuner.forced = 'tiled';
+      return;
+    }
     const cfg = wgX === null ? null : ALL_GEMM_CONFIGS.find((c) => c.wgX === wgX);
     if (cfg === undefined) throw new Error(`webgpu backend: no GEMM workgroup ${wgX} wide; expected one of ${ALL_GEMM_CONFIGS.map((c) => c.wgX).join(', ')}`);
     if (cfg) await this.ctx.pipelines.prepare(this.programs.gemm(this.ctx, cfg));
@@ -120,10 +128,16 @@ export class WebGpuBackend implements Backend {
 
   /**
    * Pins conv2d's algorithm where it applies so tests cover each: 'direct' and 'im2col' for the forward
-   * (cout % 4 == 0, not 1x1), 'winograd' for the forward and dx (3x3, stride 1, enough channels); null unpins.
+   * (cout % 4 == 0, not 1x1), 'winograd' for the forward and dx (3x3, stride 1, enough channels),
+   * 'tiled' (the workgroup-memory implicit GEMM) for the forward, dx and dW of any shape; null unpins.
    */
   pinConvAlgorithm(algo: ConvAlgorithm | null): void {
     this.ctx.tuner.forcedConv = algo;
+  }
+
+  /** Whether the reductions over short rows and softmax along an axis run 256-wide workgroups (hardware default) or 64-wide ones (software default): tests cover both. */
+  useWideWorkgroups(on: boolean): void {
+    this.ctx.wideWorkgroups = on;
   }
 
   /** Whether depthwise convolutions run the row sweeps and vec4 kernels where their shape allows (default) or always the per-element kernels, so tests and timings cover both. */
@@ -136,8 +150,17 @@ export class WebGpuBackend implements Backend {
     this.ctx.tuner.winograd = on;
   }
 
+  /**
+   * Offers the workgroup-memory tiled GEMM and conv to the tuner (on by default on hardware adapters,
+   * off on software ones), or withholds them; the unmeasured choice never changes.
+   */
+  offerTiledKernels(on: boolean): void {
+    this.ctx.tuner.tiled = on;
+  }
+
   /** 'workgroup 8x8', plus ', subgroup-shared loads' where its lanes share loads of A on this device. */
   private gemmVariantName(workgroup: string): string {
+    if (workgroup === TILED_GEMM) return workgroup;
     const cfg = configNamed(workgroup);
     return `workgroup ${workgroup}${cfg && this.programs.gemmSharesLoads(this.ctx, cfg) ? ', subgroup-shared loads' : ''}`;
   }

@@ -1,6 +1,8 @@
 // Picks kernel variants per problem shape by measuring on the adapter: the
 // GEMM's workgroup shape (heuristicConfig says why it matters) and conv2d as
-// im2col + GEMM or as an implicit GEMM (conv2d.ts says when each wins). A new
+// im2col + GEMM or as an implicit GEMM (conv2d.ts says when each wins). On
+// hardware adapters the workgroup-memory tiled GEMM and tiled implicit-GEMM
+// convolution are offered too (never the unmeasured choice). A new
 // problem runs the heuristic variant; autotune() later times the candidates on
 // the model's real sizes and keeps the fastest. Choices are cached per adapter,
 // in memory and in IndexedDB in browsers, so a reload does not measure again.
@@ -8,6 +10,10 @@
 import type { WindowGeometry } from '../../kernels/geometry.js';
 
 export interface GemmConfig { readonly wgX: number; readonly wgY: number }
+/** The tuner's GEMM kernel: the register-blocked one with a workgroup shape, or the workgroup-memory tiled one. */
+export type GemmChoice = GemmConfig | 'tiled';
+/** The tiled GEMM's variant name in choices (src/kernels/matmul/tiled.ts). */
+export const TILED_GEMM = 'tiled 64x64';
 export interface GemmShape { readonly m: number; readonly n: number; readonly k: number; readonly transA: boolean; readonly transB: boolean }
 /** One tuned decision: for `kernel` on problem `shape`, `variant` ran `ms` per call. */
 export interface TunedChoice { kernel: string; shape: string; variant: string; ms: number; candidates: number; source: 'measured' | 'cached' }
@@ -17,8 +23,8 @@ export type TuneProblem =
   | { kind: 'gemm'; shape: GemmShape }
   | { kind: 'conv2d'; g: WindowGeometry; cout: number; pass: ConvPass };
 
-/** Which pass of a convolution a conv problem times: the forward, or dx. */
-export type ConvPass = 'forward' | 'backwardInput';
+/** Which pass of a convolution a conv problem times: the forward, dx or dW. */
+export type ConvPass = 'forward' | 'backwardInput' | 'backwardFilter';
 
 /** A decision waiting to be measured: the candidates and what the timing function needs. */
 interface Pending<P> { kernel: string; shape: string; candidates: readonly string[]; problem: P }
@@ -31,6 +37,8 @@ export const DEFAULT_GEMM: GemmConfig = { wgX: 8, wgY: 8 };
 
 const config = (wgX: number): GemmConfig => ({ wgX, wgY: INVOCATIONS / wgX });
 export const configName = (c: GemmConfig): string => `${c.wgX}x${c.wgY}`;
+/** A GEMM choice's name in choices: the workgroup shape ('8x8'), or TILED_GEMM. */
+export const choiceName = (c: GemmChoice): string => (c === 'tiled' ? TILED_GEMM : configName(c));
 export const shapeName = (s: GemmShape): string => `${s.m}x${s.n}x${s.k}${s.transA ? ' Aᵀ' : ''}${s.transB ? ' Bᵀ' : ''}`;
 
 /**
@@ -56,8 +64,20 @@ export function candidates(n: number): GemmConfig[] {
 export const ALL_CONFIGS: readonly GemmConfig[] = [1, 2, 4, 8, 16].map(config);
 export const configNamed = (name: string): GemmConfig | undefined => ALL_CONFIGS.find((c) => configName(c) === name);
 
-/** im2col + GEMM, the direct kernels (tap table, row sweeps), or Winograd F(2x2, 3x3) (3x3 at stride 1). */
-export type ConvAlgorithm = 'im2col' | 'direct' | 'winograd';
+/**
+ * im2col + GEMM, the direct kernels (tap table, row sweeps), Winograd F(2x2, 3x3) (3x3 at stride 1),
+ * or the workgroup-memory tiled implicit GEMM (any shape, every pass).
+ */
+export type ConvAlgorithm = 'im2col' | 'direct' | 'winograd' | 'tiled';
+
+/**
+ * Whether an adapter is a software one (Chrome's SwiftShader, or any fallback
+ * adapter): there workgroup memory is plain memory behind barriers, and the
+ * tiled kernels are not offered unless asked for.
+ */
+export function isSoftwareAdapter(a: { vendor: string; architecture: string; isFallbackAdapter: boolean }): boolean {
+  return a.isFallbackAdapter || a.architecture === 'swiftshader' || a.vendor === 'google';
+}
 
 /** Choices per adapter, shared by every backend created on that adapter in this page. */
 const memoryCache = new Map<string, Map<string, TunedChoice>>();
@@ -67,13 +87,16 @@ export class KernelTuner<P> {
   private readonly chosen: Map<string, TunedChoice>;
   /** Problems recorded but not yet measured. */
   private readonly pending = new Map<string, Pending<P>>();
-  /** Tests pin one GEMM workgroup shape, or one conv algorithm, to cover every variant. */
-  forced: GemmConfig | null = null;
+  /** Tests pin one GEMM kernel (a workgroup shape, or the tiled one), or one conv algorithm, to cover every variant. */
+  forced: GemmChoice | null = null;
   forcedConv: ConvAlgorithm | null = null;
   /** Whether Winograd is offered at all (perf tests compare a model with and without it). */
   winograd = true;
+  /** Whether the tiled GEMM and tiled conv are offered (hardware adapters; tests turn it on to measure them). */
+  tiled: boolean;
 
-  constructor(readonly adapterKey: string, readonly enabled: boolean) {
+  constructor(readonly adapterKey: string, readonly enabled: boolean, hardware = false) {
+    this.tiled = hardware;
     // Disabled (autotune: false) keeps the heuristic: it neither measures nor takes the
     // choices other backends on this adapter measured (they would also have their
     // pipelines built at creation, behind the caller's back).
@@ -91,11 +114,12 @@ export class KernelTuner<P> {
     return heuristic;
   }
 
-  /** The GEMM workgroup shape for `shape` (the caller falls back to the default until its pipeline exists). */
-  gemmConfig(shape: GemmShape, problem: P): GemmConfig {
+  /** The GEMM kernel for `shape` (the caller falls back to the default until its pipeline exists). */
+  gemmConfig(shape: GemmShape, problem: P): GemmChoice {
     if (this.forced) return this.forced;
-    const name = this.choose('gemm', shapeName(shape), configName(heuristicConfig(shape.n)), candidates(shape.n).map(configName), problem);
-    return configNamed(name) ?? DEFAULT_GEMM;
+    const cands = [...candidates(shape.n).map(configName), ...(this.tiled ? [TILED_GEMM] : [])];
+    const name = this.choose('gemm', shapeName(shape), configName(heuristicConfig(shape.n)), cands, problem);
+    return name === TILED_GEMM ? 'tiled' : configNamed(name) ?? DEFAULT_GEMM;
   }
 
   pendingProblems(): Pending<P>[] {

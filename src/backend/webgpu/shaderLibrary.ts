@@ -6,6 +6,7 @@
 import augmentSample from '../../../shaders/lib/augmentSample.wgsl?raw';
 import chunkSum from '../../../shaders/lib/chunkSum.wgsl?raw';
 import fusedActivation from '../../../shaders/lib/fusedActivation.wgsl?raw';
+import gemmTile from '../../../shaders/lib/gemmTile.wgsl?raw';
 import firstMax from '../../../shaders/lib/firstMax.wgsl?raw';
 import invocation from '../../../shaders/lib/invocation.wgsl?raw';
 import reduceLayout from '../../../shaders/lib/reduceLayout.wgsl?raw';
@@ -18,6 +19,7 @@ const LIBRARY: Readonly<Record<string, string>> = {
   'lib/chunkSum.wgsl': chunkSum,
   'lib/firstMax.wgsl': firstMax,
   'lib/fusedActivation.wgsl': fusedActivation,
+  'lib/gemmTile.wgsl': gemmTile,
   'lib/invocation.wgsl': invocation,
   'lib/reduceLayout.wgsl': reduceLayout,
   'lib/special.wgsl': special,

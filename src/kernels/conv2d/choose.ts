@@ -1,8 +1,9 @@
 // Which algorithm each pass of a convolution runs on WebGPU, in one place:
 // im2col + GEMM, the tap table (few input channels), the row sweeps (3x3 at
 // stride 1), Winograd F(2x2, 3x3) (3x3 at stride 1 with enough channels, forward
-// and dx), and what a training forward keeps for the backward. The naive
-// GEMM (the tests' oracle) keeps the column path throughout.
+// and dx), the workgroup-memory tiled implicit GEMM (offered on hardware
+// adapters, every pass; tiled.ts), and what a training forward keeps for the
+// backward. The naive GEMM (the tests' oracle) keeps the column path throughout.
 
 import type { Conv2dParams, Shape } from '../../backend/types.js';
 import type { GpuContext } from '../../backend/webgpu/context.js';
@@ -59,13 +60,14 @@ function tunedAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvA
   const direct = cout % 4 === 0 && !isPointwise(g);
   const cands: ConvAlgorithm[] = [
     'im2col', ...(direct ? ['direct' as const] : []), ...(winogradFits(ctx, g, forwardConv(g, cout)) ? ['winograd' as const] : []),
+    ...(tiledOffered(ctx) ? ['tiled' as const] : []),
   ];
   // Unmeasured: direct (the tap table, or the row sweep) where cin % 4 != 0, im2col + GEMM
   // otherwise. With few input channels the copy costs as much as the product
   // (test/gpu/perf/convMnist.perf.ts); with cin % 4 == 0 the GEMM's shared loads win.
   const heuristic: ConvAlgorithm = g.c % 4 !== 0 && direct ? 'direct' : 'im2col';
   const forced = ctx.tuner.forcedConv;
-  if (forced) return cands.includes(forced) ? forced : heuristic;
+  if (forced) return cands.includes(forced) || forced === 'tiled' ? forced : heuristic;
   return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, cands, { kind: 'conv2d', g, cout, pass: 'forward' }) as ConvAlgorithm;
 }
 
@@ -74,32 +76,48 @@ export function forwardAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: numbe
   return ctx.gemmVariant === 'naive' ? 'im2col' : tunedAlgorithm(ctx, g, cout);
 }
 
-/** How dx runs: the row sweep (few input channels), Winograd (measured or pinned), or col2im of a GEMM. */
-export type BackwardInputAlgorithm = 'sweep' | 'winograd' | 'im2col';
+/** Whether the tuner may measure the tiled implicit GEMM (hardware adapters, or asked for). */
+const tiledOffered = (ctx: GpuContext): boolean => ctx.tuner.tiled;
+
+/** How dx runs: the row sweep (few input channels), Winograd or the tiled implicit GEMM (measured or pinned), or col2im of a GEMM. */
+export type BackwardInputAlgorithm = 'sweep' | 'winograd' | 'tiled' | 'im2col';
 
 export function backwardInputAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): BackwardInputAlgorithm {
   if (ctx.gemmVariant === 'naive' || g.n * g.oh * g.ow === 0) return 'im2col';
   const winograd = winogradFits(ctx, g, backwardInputConv(g, cout));
   const forced = ctx.tuner.forcedConv;
   if (forced === 'winograd' && winograd) return 'winograd';
+  if (forced === 'tiled') return 'tiled';
   if (sweepsRows(g, cout)) return 'sweep';
-  if (!winograd || forced) return 'im2col';
+  const cands: BackwardInputAlgorithm[] = ['im2col', ...(winograd ? ['winograd' as const] : []), ...(tiledOffered(ctx) ? ['tiled' as const] : [])];
+  if (cands.length === 1 || forced) return 'im2col';
   // Unmeasured: Winograd from 32 channels each side, where it beat col2im of a GEMM (test/gpu/perf/winograd.perf.ts).
-  const heuristic = Math.min(g.c, cout) >= WINOGRAD_DX_CHANNELS ? 'winograd' : 'im2col';
+  const heuristic = winograd && Math.min(g.c, cout) >= WINOGRAD_DX_CHANNELS ? 'winograd' : 'im2col';
   const problem = { kind: 'conv2d', g, cout, pass: 'backwardInput' } as const;
-  return ctx.tuner.choose('conv2dBackwardInput', convName(g, cout), heuristic, ['im2col', 'winograd'], problem) as BackwardInputAlgorithm;
+  return ctx.tuner.choose('conv2dBackwardInput', convName(g, cout), heuristic, cands, problem) as BackwardInputAlgorithm;
 }
 
-export function backwardFilterUsesTaps(ctx: GpuContext, g: WindowGeometry, cout: number): boolean {
-  return ctx.gemmVariant !== 'naive' && usesTaps(g, cout) && g.n * g.oh * g.ow > 0;
+/** How dW runs: over the tap table (few input channels), the tiled implicit GEMM (measured or pinned), or a GEMM on columns. */
+export type BackwardFilterAlgorithm = 'taps' | 'tiled' | 'im2col';
+
+export function backwardFilterAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): BackwardFilterAlgorithm {
+  if (ctx.gemmVariant === 'naive' || g.n * g.oh * g.ow === 0) return 'im2col';
+  const forced = ctx.tuner.forcedConv;
+  if (forced === 'tiled') return 'tiled';
+  if (usesTaps(g, cout)) return 'taps';
+  if (!tiledOffered(ctx) || forced) return 'im2col';
+  const problem = { kind: 'conv2d', g, cout, pass: 'backwardFilter' } as const;
+  return ctx.tuner.choose('conv2dBackwardFilter', convName(g, cout), 'im2col', ['im2col', 'tiled'], problem) as BackwardFilterAlgorithm;
 }
 
 /**
  * Whether a training forward should keep the column matrix for dW: not where forward and dW skip it,
- * nor where the forward runs Winograd (its product is not on columns; dW makes its own).
+ * nor where the forward runs Winograd or the tiled conv (its product is not on columns; dW makes its
+ * own), nor where dW runs the tiled conv (kept columns would send dW to a GEMM on them).
  */
 export function keepsColumns(ctx: GpuContext, xShape: Shape, wShape: Shape, p: Conv2dParams): boolean {
   const g = windowGeometry('conv2d', xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
   if (ctx.gemmVariant === 'naive') return true;
-  return !usesTaps(g, wShape[3]) && forwardAlgorithm(ctx, g, wShape[3]) !== 'winograd';
+  const forward = forwardAlgorithm(ctx, g, wShape[3]);
+  return !usesTaps(g, wShape[3]) && forward !== 'winograd' && forward !== 'tiled' && backwardFilterAlgorithm(ctx, g, wShape[3]) !== 'tiled';
 }

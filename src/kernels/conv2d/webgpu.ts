@@ -1,8 +1,9 @@
 // conv2d on WebGPU: im2col + GEMM (forward y = col . W, dW = col^T . dy,
 // dx = col2im(dy . W^T); the column matrix is pooled scratch), and for few
 // input channels the tap-table and row-sweep kernels that skip the column
-// matrix, and Winograd F(2x2, 3x3) for 3x3 at stride 1 (winograd.ts). Which
-// runs for each pass is decided in choose.ts.
+// matrix, Winograd F(2x2, 3x3) for 3x3 at stride 1 (winograd.ts), and the
+// workgroup-memory tiled implicit GEMM for every pass (tiled.ts). Which runs for
+// each pass is decided in choose.ts.
 
 import type { Conv2dParams, FusedActivation, Shape } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
@@ -12,7 +13,11 @@ import { activationCode } from '../fusedActivation.js';
 import { recordGemm, sumSlices, timeRecorded, zeroedScratch, type GemmVariant } from '../matmul/webgpu.js';
 import type { ConvAlgorithm, ConvPass } from '../../backend/webgpu/kernelTuner.js';
 import { backwardInputConv, forwardConv, recordWinograd, transformPipelines } from './winograd.js';
-import { backwardFilterUsesTaps, backwardInputAlgorithm, forwardAlgorithm, type BackwardInputAlgorithm, reachesPadding, sharesGathers, sweepsOneChannel } from './choose.js';
+import {
+  backwardFilterAlgorithm, backwardInputAlgorithm, forwardAlgorithm, type BackwardFilterAlgorithm, type BackwardInputAlgorithm,
+  reachesPadding, sharesGathers, sweepsOneChannel,
+} from './choose.js';
+import { convTiledPipelines, recordConvTiled } from './tiled.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import type { UniformValues } from '../../backend/webgpu/uniforms.js';
 import im2colCode from '../../../shaders/im2col.wgsl?raw';
@@ -107,7 +112,7 @@ const filterSweepSpec: PipelineSpec<typeof filterSweepUniforms> =
 export const pipelines: readonly PipelineSpec[] = [
   ...[false, true].flatMap((v) => [im2colSpec(v), col2imSpec(v)]),
   ...directFlags(false).map(directSpec), ...filterDirectSpecs(false), inputDirectSpec(false), sweepSpec(false), sweepSpec(true), filterSweepSpec,
-  ...transformPipelines,
+  ...transformPipelines, ...convTiledPipelines,
 ];
 /** The direct kernels' variants whose lanes share gathers (devices with 4-lane subgroups). */
 export const sharedPipelines: readonly PipelineSpec[] = [...directFlags(true).map(directSpec), ...filterDirectSpecs(true), inputDirectSpec(true)];
@@ -182,6 +187,10 @@ function recordConv2d(
     recordWinograd(ctx, forwardConv(g, cout), x, w, bias, y, relu);
     return;
   }
+  if (algo === 'tiled') {
+    recordConvTiled(ctx, 'forward', g, cout, x, w, bias, y, relu);
+    return;
+  }
   if (algo === 'direct' && sweepsOneChannel(g)) {
     const params = { ...sweepFields(g, cout), relu };
     const items = g.n * Math.ceil(g.oh / 2) * Math.ceil(cout / 8);
@@ -215,14 +224,16 @@ export function conv2d(
   return y;
 }
 
-/** Milliseconds for one forward conv, or dx, of this shape with the named algorithm (the tuner's timing). */
+/** Milliseconds for one forward conv, dx or dW of this shape with the named algorithm (the tuner's timing). */
 export async function timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: number, algo: string, pass: ConvPass): Promise<number> {
   const [x, w, y] = zeroedScratch(ctx, [g.n * g.h * g.w * g.c, g.kh * g.kw * g.c * cout, g.n * g.oh * g.ow * cout], 'autotune conv2d');
   try {
-    // dx reads dy (y's size) and writes dx (x's).
+    // dx reads dy (y's size) and writes dx (x's); dW reads x and dy and writes w's size.
     const record = pass === 'forward'
       ? () => recordConv2d(ctx, 'blocked', algo as ConvAlgorithm, g, cout, x, w, null, y)
-      : () => recordBackwardInput(ctx, algo as BackwardInputAlgorithm, g, cout, y, w, x);
+      : pass === 'backwardInput'
+        ? () => recordBackwardInput(ctx, algo as BackwardInputAlgorithm, g, cout, y, w, x)
+        : () => recordBackwardFilter(ctx, algo as BackwardFilterAlgorithm, g, cout, x, y, w);
     return await timeRecorded(ctx, record);
   } finally {
     for (const b of [x, w, y]) ctx.release(b);
@@ -261,6 +272,7 @@ function recordBackwardInput(
 ): void {
   if (algo === 'sweep') return recordInputDirect(ctx, g, cout, dy, w, dx);
   if (algo === 'winograd') return recordWinograd(ctx, backwardInputConv(g, cout), dy, w, null, dx);
+  if (algo === 'tiled') return recordConvTiled(ctx, 'backwardInput', g, cout, dy, w, null, dx);
   const variant = ctx.gemmVariant;
   const [M, K] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c];
   if (isPointwise(g)) {
@@ -277,20 +289,24 @@ function recordBackwardInput(
   ctx.release(dcol);
 }
 
-/** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]; over the tap table where cin % 4 != 0. */
+/** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]; over the tap table where cin % 4 != 0, or the tiled implicit GEMM. */
 export function conv2dBackwardFilter(ctx: GpuContext, x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor {
-  const variant = ctx.gemmVariant;
   const g = geometry('conv2dBackwardFilter', x.shape, wShape, p);
-  const [M, K, cout] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c, wShape[3]];
+  const cout = wShape[3];
   const dw = ctx.output(wShape, 'conv2dBackwardFilter');
-  if (backwardFilterUsesTaps(ctx, g, cout)) {
-    recordFilterDirect(ctx, g, cout, buf(x), buf(dy), buf(dw));
-    return dw;
-  }
-  const { col, scratch } = columns(ctx, buf(x), g, 'conv2dBackwardFilter');
-  recordGemm(ctx, variant, col, buf(dy), null, buf(dw), K, cout, M, true, false);
-  if (scratch) ctx.release(col);
+  recordBackwardFilter(ctx, backwardFilterAlgorithm(ctx, g, cout), g, cout, buf(x), buf(dy), buf(dw));
   return dw;
+}
+
+function recordBackwardFilter(
+  ctx: GpuContext, algo: BackwardFilterAlgorithm, g: WindowGeometry, cout: number, x: GPUBuffer, dy: GPUBuffer, dw: GPUBuffer,
+): void {
+  if (algo === 'taps') return recordFilterDirect(ctx, g, cout, x, dy, dw);
+  if (algo === 'tiled') return recordConvTiled(ctx, 'backwardFilter', g, cout, x, dy, null, dw);
+  const [M, K] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c];
+  const { col, scratch } = columns(ctx, x, g, 'conv2dBackwardFilter');
+  recordGemm(ctx, ctx.gemmVariant, col, dy, null, dw, K, cout, M, true, false);
+  if (scratch) ctx.release(col);
 }
 
 /**

@@ -1,7 +1,8 @@
 // GEMM (matmul with transposed operands), biasAdd and biasAddBackward.
 // Shaders: shaders/gemm.wgsl (register-blocked, the default) behind one of its
-// entry files (gemmEntry.wgsl; gemmEntrySubgroup.wgsl where lanes share loads), gemmNaive.wgsl
-// (the oracle and fallback), biasAdd.wgsl, biasAddBackward.wgsl.
+// entry files (gemmEntry.wgsl; gemmEntrySubgroup.wgsl where lanes share loads),
+// gemmTiled.wgsl (workgroup-memory tiles, a tuner candidate on hardware: tiled.ts),
+// gemmNaive.wgsl (the oracle and fallback), biasAdd.wgsl, biasAddBackward.wgsl.
 // conv2d.ts records its GEMMs through recordGemm on raw buffers.
 
 import type { Tensor } from '../../tensor.js';
@@ -10,16 +11,18 @@ import { activationCode } from '../fusedActivation.js';
 import { GpuContext, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import type { GemmVariant } from '../../backend/webgpu/context.js';
-import { DEFAULT_GEMM, candidates, configNamed, heuristicConfig, type GemmConfig, type GemmShape } from '../../backend/webgpu/kernelTuner.js';
+import { DEFAULT_GEMM, TILED_GEMM, candidates, configNamed, heuristicConfig, type GemmConfig, type GemmShape } from '../../backend/webgpu/kernelTuner.js';
+import { splitKSumSpec, splitsFor, sumSlices } from './splitK.js';
+import { recordTiledGemm, tiledGemmPipelines, tiledGemmSpec } from './tiled.js';
 import gemmCode from '../../../shaders/gemm.wgsl?raw';
 import gemmEntryCode from '../../../shaders/gemmEntry.wgsl?raw';
 import gemmEntrySubgroupCode from '../../../shaders/gemmEntrySubgroup.wgsl?raw';
 import gemmNaiveCode from '../../../shaders/gemmNaive.wgsl?raw';
 import biasAddCode from '../../../shaders/biasAdd.wgsl?raw';
 import biasAddBackwardCode from '../../../shaders/biasAddBackward.wgsl?raw';
-import splitKSumCode from '../../../shaders/splitKSum.wgsl?raw';
 
 export type { GemmVariant } from '../../backend/webgpu/context.js';
+export { sumSlices } from './splitK.js';
 
 /** Block of C per invocation of gemm.wgsl (its TM, TN); the workgroup's shape comes from the tuner. */
 const TM = 8, TN = 4;
@@ -48,8 +51,6 @@ const gemmNaiveUniforms = { m: 'u32', n: 'u32', k: 'u32', relu: 'u32' } as const
 const biasAddUniforms = { n: 'u32', c: 'u32' } as const;
 /** rows: the product of all axes but the last; c: the last axis's length; chunks: ceil(rows / CHUNK). */
 const biasAddBackwardUniforms = { rows: 'u32', c: 'u32', chunks: 'u32' } as const;
-/** total: C's element count (m * n); splits: slices in part; relu: the GEMM's fused activation's code, applied to the sum. */
-const splitKSumUniforms = { total: 'u32', splits: 'u32', relu: 'u32' } as const;
 
 const gemmNaiveSpec = (f: GemmFlags): PipelineSpec<typeof gemmNaiveUniforms> => ({
   name: 'gemmNaive', code: gemmNaiveCode, uniforms: gemmNaiveUniforms, constants: { TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias },
@@ -62,7 +63,6 @@ const gemmSpec = (f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM, shared = false, 
   },
 });
 const biasAddSpec: PipelineSpec<typeof biasAddUniforms> = { name: 'biasAdd', code: biasAddCode, uniforms: biasAddUniforms };
-const splitKSumSpec: PipelineSpec<typeof splitKSumUniforms> = { name: 'splitKSum', code: splitKSumCode, uniforms: splitKSumUniforms };
 // Two stages of one kernel: per (chunk of rows, column), then per column.
 const biasAddBackwardSpec = (stage: 0 | 1): PipelineSpec<typeof biasAddBackwardUniforms> =>
   ({ name: 'biasAddBackward', code: biasAddBackwardCode, uniforms: biasAddBackwardUniforms, constants: { STAGE: stage } });
@@ -89,29 +89,8 @@ export const pipelines: readonly PipelineSpec[] = [
   // The batched products (Winograd's, whose k and n are padded to whole vec4s) with the default workgroup.
   gemmSpec({ transA: false, transB: false, bias: false, vecA: true, vecB: true }, DEFAULT_GEMM, false, true),
   biasAddSpec, biasAddBackwardSpec(0), biasAddBackwardSpec(1), splitKSumSpec,
+  ...tiledGemmPipelines,
 ];
-
-/**
- * Split-K for GEMMs whose C is too small to fill the device but whose k is
- * long (conv's dW: [kh*kw*cin, cout] summed over n*oh*ow). Aim for at least
- * MIN_WORKGROUPS workgroups, with at least MIN_CHUNK values of k per split.
- */
-const MIN_WORKGROUPS = 64;
-const MIN_CHUNK = 256;
-const MAX_SPLITS = 64;
-
-/** c = the sum of part's `splits` slices of `total` values each (splitKSum.wgsl), relu applied to the sum. */
-export function sumSlices(ctx: GpuContext, part: GPUBuffer, c: GPUBuffer, total: number, splits: number, relu = 0): void {
-  ctx.run1d(splitKSumSpec, { total, splits, relu }, [part, c], total);
-}
-
-function splitsFor(workgroups: number, k: number): { splits: number; kChunk: number } {
-  const wanted = Math.min(Math.ceil(MIN_WORKGROUPS / workgroups), Math.floor(k / MIN_CHUNK), MAX_SPLITS);
-  if (wanted <= 1) return { splits: 1, kChunk: k };
-  // Chunks are a multiple of 4 so the vec4 path over k (VEC_A) starts each split aligned.
-  const kChunk = Math.ceil(k / wanted / 4) * 4;
-  return { splits: Math.ceil(k / kChunk), kChunk };
-}
 
 function flagsOf(s: GemmShape, bias: boolean): GemmFlags {
   // vec4 views need contiguous, 16-byte aligned runs: rows of B along n (of B^T along k), rows of A along k (or m for A^T).
@@ -131,15 +110,16 @@ export function recordGemm(
 ): void {
   const shape: GemmShape = { m, n, k, transA, transB };
   if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape, relu);
-  let cfg = ctx.tuner.gemmConfig(shape, { kind: 'gemm', shape });
+  const choice = ctx.tuner.gemmConfig(shape, { kind: 'gemm', shape });
   const flags = flagsOf(shape, bias !== null);
-  const spec = gemmSpec(flags, cfg, sharesLoads(ctx, cfg));
+  const spec = choice === 'tiled' ? tiledGemmSpec(shape) : gemmSpec(flags, choice, sharesLoads(ctx, choice));
   if (!ctx.tuner.forced && !ctx.pipelines.has(spec) && ctx.pipelines.has(gemmSpec(flags, DEFAULT_GEMM, sharesLoads(ctx, DEFAULT_GEMM)))) {
     // A step never waits for a variant while a built one can run: the default now, the choice once it is built.
     ctx.pipelines.prepareLater([spec]);
-    cfg = DEFAULT_GEMM;
+    return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape, relu);
   }
-  recordGemmWith(ctx, variant, cfg, a, b, bias, c, shape, relu);
+  if (choice === 'tiled') return recordTiledGemm(ctx, a, b, bias, c, shape, relu);
+  recordGemmWith(ctx, variant, choice, a, b, bias, c, shape, relu);
 }
 
 function recordGemmWith(
@@ -203,7 +183,8 @@ export function recordBatchedGemm(
 
 /** Every GEMM pipeline the tuner may time for this shape. */
 export function gemmCandidatePipelines(ctx: GpuContext, s: GemmShape): PipelineSpec[] {
-  return candidates(s.n).map((cfg) => gemmSpec(flagsOf(s, false), cfg, sharesLoads(ctx, cfg)));
+  const blocked = candidates(s.n).map((cfg) => gemmSpec(flagsOf(s, false), cfg, sharesLoads(ctx, cfg)));
+  return ctx.tuner.tiled ? [...blocked, tiledGemmSpec(s)] : blocked;
 }
 
 /** Timed runs: at least MIN_RUNS, more (up to MAX_RUNS) until MIN_TIMED_MS have passed. */
@@ -243,11 +224,12 @@ export function zeroedScratch(ctx: GpuContext, counts: readonly number[], what: 
   });
 }
 
-/** Milliseconds for one GEMM of this shape with the named workgroup shape. */
+/** Milliseconds for one GEMM of this shape with the named workgroup shape, or the tiled kernel. */
 export async function timeGemm(ctx: GpuContext, s: GemmShape, variant: string): Promise<number> {
   const cfg = configNamed(variant) ?? DEFAULT_GEMM;
   const [a, b, c] = zeroedScratch(ctx, [s.m * s.k, s.k * s.n, s.m * s.n], 'autotune');
   try {
+    if (variant === TILED_GEMM) return await timeRecorded(ctx, () => recordTiledGemm(ctx, a, b, null, c, s));
     return await timeRecorded(ctx, () => recordGemmWith(ctx, 'blocked', cfg, a, b, null, c, s));
   } finally {
     for (const x of [a, b, c]) ctx.release(x);

@@ -1,7 +1,10 @@
 // The reductions on WebGPU: reduce.wgsl (the op and the lanes per output
 // element as overrides) and reduceBackward.wgsl, both reading the layout table
 // (a constant per shape and axes) through shaders/lib/reduceLayout.wgsl;
-// softmax and log-softmax along an axis, softmaxAxis(Backward).wgsl.
+// softmax and log-softmax along an axis, softmaxAxis(Backward).wgsl. Where one
+// invocation serves an output (short rows, softmax lines), the workgroup is
+// SMALL_WG invocations, or WIDE_WG on adapters whose context asks for wide
+// workgroups (hardware GPUs: GpuContext.wideWorkgroups).
 
 import type { Tensor } from '../../tensor.js';
 import { GpuContext, buf } from '../../backend/webgpu/context.js';
@@ -20,15 +23,18 @@ const BACKWARD_OP: Record<ReduceBackwardOp, number> = { sum: 0, mean: 0, max: 1,
 
 /** Invocations per output element: one, or a workgroup for rows long enough to share. */
 const ROW_LANES = 256;
-const SHORT_WG = 64;
+/** Workgroup of the one-invocation-per-output kernels: small on software adapters (fewer idle lanes at the tail), wide on hardware. */
+const SMALL_WG = 64;
+const WIDE_WG = 256;
+const itemWorkgroup = (wide: boolean): number => (wide ? WIDE_WG : SMALL_WG);
 
 /** outSize: output elements; redSize: elements folded into each; scale: dy's factor (1/n for mean). */
 const reduceUniforms = { outSize: 'u32', redSize: 'u32' } as const;
 const reduceBackwardUniforms = { outSize: 'u32', redSize: 'u32', scale: 'f32' } as const;
 
-const reduceSpec = (op: ReduceOp, lanes: number): PipelineSpec<typeof reduceUniforms> => ({
+const reduceSpec = (op: ReduceOp, lanes: number, wide = false): PipelineSpec<typeof reduceUniforms> => ({
   name: 'reduce', code: reduceCode, uniforms: reduceUniforms,
-  constants: { OP: OP[op], LANES: lanes, WG: lanes === 1 ? SHORT_WG : lanes },
+  constants: { OP: OP[op], LANES: lanes, WG: lanes === 1 ? itemWorkgroup(wide) : lanes },
 });
 const reduceBackwardSpec = (op: ReduceBackwardOp): PipelineSpec<typeof reduceBackwardUniforms> => ({
   name: 'reduceBackward', code: reduceBackwardCode, uniforms: reduceBackwardUniforms,
@@ -37,17 +43,16 @@ const reduceBackwardSpec = (op: ReduceBackwardOp): PipelineSpec<typeof reduceBac
 
 /** outer, n, inner: the tensor seen as [outer, n, inner], n along the softmax axis. */
 const softmaxAxisUniforms = { outer: 'u32', n: 'u32', inner: 'u32' } as const;
-const SOFTMAX_WG = 64;
-const softmaxAxisSpec = (log: boolean): PipelineSpec<typeof softmaxAxisUniforms> =>
-  ({ name: 'softmaxAxis', code: softmaxAxisCode, uniforms: softmaxAxisUniforms, constants: { LOG: log ? 1 : 0, WG: SOFTMAX_WG } });
-const softmaxAxisBackwardSpec = (log: boolean): PipelineSpec<typeof softmaxAxisUniforms> =>
-  ({ name: 'softmaxAxisBackward', code: softmaxAxisBackwardCode, uniforms: softmaxAxisUniforms, constants: { LOG: log ? 1 : 0, WG: SOFTMAX_WG } });
+const softmaxAxisSpec = (log: boolean, wide: boolean): PipelineSpec<typeof softmaxAxisUniforms> =>
+  ({ name: 'softmaxAxis', code: softmaxAxisCode, uniforms: softmaxAxisUniforms, constants: { LOG: log ? 1 : 0, WG: itemWorkgroup(wide) } });
+const softmaxAxisBackwardSpec = (log: boolean, wide: boolean): PipelineSpec<typeof softmaxAxisUniforms> =>
+  ({ name: 'softmaxAxisBackward', code: softmaxAxisBackwardCode, uniforms: softmaxAxisUniforms, constants: { LOG: log ? 1 : 0, WG: itemWorkgroup(wide) } });
 
-/** Every pipeline of this family (the backward's sum and mean share one, as do max and min). */
+/** Every pipeline of this family (the backward's sum and mean share one, as do max and min), small and wide workgroups. */
 export const pipelines: readonly PipelineSpec[] = [
-  ...REDUCE_OPS.flatMap((op) => [reduceSpec(op, 1), reduceSpec(op, ROW_LANES)]),
+  ...REDUCE_OPS.flatMap((op) => [reduceSpec(op, 1), reduceSpec(op, 1, true), reduceSpec(op, ROW_LANES)]),
   ...REDUCE_BACKWARD_OPS.filter((op) => op !== 'mean' && op !== 'min').map(reduceBackwardSpec),
-  ...[false, true].flatMap((log) => [softmaxAxisSpec(log), softmaxAxisBackwardSpec(log)]),
+  ...[false, true].flatMap((log) => [false, true].flatMap((wide) => [softmaxAxisSpec(log, wide), softmaxAxisBackwardSpec(log, wide)])),
 ];
 
 /** Long rows get a workgroup each; short ones (or many outputs to keep the device busy) an invocation. */
@@ -65,7 +70,7 @@ export function reduce(ctx: GpuContext, x: Tensor, axes: readonly number[], op: 
   if (layout.outSize === 0) return y;
   const lanes = lanesFor(layout);
   const params = { outSize: layout.outSize, redSize: layout.redSize };
-  ctx.run1d(reduceSpec(op, lanes), params, [layoutBuffer(ctx, x, axes, layout), buf(x), buf(y)], layout.outSize * lanes);
+  ctx.run1d(reduceSpec(op, lanes, ctx.wideWorkgroups), params, [layoutBuffer(ctx, x, axes, layout), buf(x), buf(y)], layout.outSize * lanes);
   return y;
 }
 
@@ -81,13 +86,13 @@ export function reduceBackward(ctx: GpuContext, dy: Tensor, x: Tensor, y: Tensor
 export function softmaxAxis(ctx: GpuContext, x: Tensor, axis: number, log: boolean): Tensor {
   const y = ctx.output(x.shape, 'softmaxAxis');
   const lines = aroundAxis(x.shape, axis);
-  ctx.run1d(softmaxAxisSpec(log), lines, [buf(x), buf(y)], lines.outer * lines.inner);
+  ctx.run1d(softmaxAxisSpec(log, ctx.wideWorkgroups), lines, [buf(x), buf(y)], lines.outer * lines.inner);
   return y;
 }
 
 export function softmaxAxisBackward(ctx: GpuContext, dy: Tensor, y: Tensor, axis: number, log: boolean): Tensor {
   const dx = ctx.output(y.shape, 'softmaxAxisBackward');
   const lines = aroundAxis(y.shape, axis);
-  ctx.run1d(softmaxAxisBackwardSpec(log), lines, [buf(dy), buf(y), buf(dx)], lines.outer * lines.inner);
+  ctx.run1d(softmaxAxisBackwardSpec(log, ctx.wideWorkgroups), lines, [buf(dy), buf(y), buf(dx)], lines.outer * lines.inner);
   return dx;
 }
