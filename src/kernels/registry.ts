@@ -46,6 +46,7 @@ export const KERNELS = {
   avgPool2dBackward: pool2d.avgPool2dBackwardKernel,
   activation: activation.activationKernel,
   activationBackward: activation.activationBackwardKernel,
+  activationBiasBackward: activation.activationBiasBackwardKernel,
   softmax: activation.softmaxKernel,
   softmaxBackward: activation.softmaxBackwardKernel,
   batchNormTrain: batchNorm.batchNormTrainKernel,

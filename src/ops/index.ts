@@ -1,7 +1,7 @@
 // The public ops (wc.ops): each checks its arguments and runs its kernel
 // (src/kernels) on the backend that owns its tensors.
 export * from '../kernels/geometry.js';
-export { ACTIVATION_KINDS, activation, activationBackward, softmax, softmaxBackward } from '../kernels/activation/index.js';
+export { ACTIVATION_KINDS, activation, activationBackward, activationBiasBackward, softmax, softmaxBackward } from '../kernels/activation/index.js';
 export { batchNormTrain, batchNormInference, batchNormBackward, movingAverageUpdate } from '../kernels/batchNorm/index.js';
 export {
   conv2d, conv2dColumns, conv2dBackwardInput, conv2dBackwardFilter, conv2dForTraining, conv2dFilterGrad, type Conv2dSaved,
