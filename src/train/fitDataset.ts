@@ -200,7 +200,9 @@ async function fitDatasetUnlocked(model: TrainableModel, where: string, dataset:
       bad ??= late;
       if (bad) {
         if (!model.stopTraining) throw nonFiniteLoss(where, bad.loss, bad.epoch, bad.batch);
+        // the epoch ended at the bad batch: no validation for it
         trained = bad.trainedBefore;
+        completed = false;
       }
       if (trained === 0) break;
       const logs = named(keys, totals.map((t) => t / trained));
