@@ -11,9 +11,11 @@
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;
 @group(0) @binding(4) var<storage, read_write> v: array<f32>;
+// set once a training step's loss was NaN or infinite (src/kernels/stepGuard): skip the update
+@group(0) @binding(5) var<storage, read> guard: array<f32>;
 
 fn item(i: u32) {
-  if (i >= p.n) { return; }
+  if (i >= p.n || guard[0] != 0.0) { return; }
   let gi = grad[i];
   let w0 = w[i] - p.lr * p.weightDecay * w[i];
   let mi = p.beta1 * m[i] + (1.0 - p.beta1) * gi;

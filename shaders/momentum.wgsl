@@ -8,9 +8,11 @@ override NESTEROV: u32 = 0;
 @group(0) @binding(1) var<storage, read_write> w: array<f32>;
 @group(0) @binding(2) var<storage, read> grad: array<f32>;
 @group(0) @binding(3) var<storage, read_write> accum: array<f32>;
+// set once a training step's loss was NaN or infinite (src/kernels/stepGuard): skip the update
+@group(0) @binding(4) var<storage, read> guard: array<f32>;
 
 fn item(i: u32) {
-  if (i >= p.n) { return; }
+  if (i >= p.n || guard[0] != 0.0) { return; }
   let a = p.momentum * accum[i] + grad[i];
   accum[i] = a;
   if (NESTEROV == 1u) { w[i] -= p.lr * (grad[i] + p.momentum * a); } else { w[i] -= p.lr * a; }

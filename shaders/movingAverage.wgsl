@@ -6,8 +6,10 @@
 
 @group(0) @binding(1) var<storage, read_write> v: array<f32>;
 @group(0) @binding(2) var<storage, read> value: array<f32>;
+// set once a training step's loss was NaN or infinite (src/kernels/stepGuard): skip the update
+@group(0) @binding(3) var<storage, read> guard: array<f32>;
 
 fn item(i: u32) {
-  if (i >= p.n) { return; }
+  if (i >= p.n || guard[0] != 0.0) { return; }
   v[i] = v[i] - (v[i] - value[i]) * p.decay;
 }

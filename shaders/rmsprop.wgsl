@@ -15,9 +15,11 @@ override CENTERED: u32 = 0;
 @group(0) @binding(3) var<storage, read_write> ms: array<f32>;
 @group(0) @binding(4) var<storage, read_write> mom: array<f32>;
 @group(0) @binding(5) var<storage, read_write> mg: array<f32>;
+// set once a training step's loss was NaN or infinite (src/kernels/stepGuard): skip the update
+@group(0) @binding(6) var<storage, read> guard: array<f32>;
 
 fn item(i: u32) {
-  if (i >= p.n) { return; }
+  if (i >= p.n || guard[0] != 0.0) { return; }
   let gi = grad[i];
   let si = p.rho * ms[i] + (1.0 - p.rho) * gi * gi;
   ms[i] = si;

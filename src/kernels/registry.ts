@@ -18,6 +18,7 @@ import * as matmul from './matmul/index.js';
 import * as mul from './mul.js';
 import * as pixels from './pixels/index.js';
 import * as optimizer from './optimizer/index.js';
+import * as stepGuard from './stepGuard/index.js';
 import * as pool2d from './pool2d/index.js';
 import * as reduce from './reduce/index.js';
 import * as structure from './structure/index.js';
@@ -45,6 +46,7 @@ export const KERNELS = {
   avgPool2dBackward: pool2d.avgPool2dBackwardKernel,
   activation: activation.activationKernel,
   activationBackward: activation.activationBackwardKernel,
+  activationBiasBackward: activation.activationBiasBackwardKernel,
   softmax: activation.softmaxKernel,
   softmaxBackward: activation.softmaxBackwardKernel,
   batchNormTrain: batchNorm.batchNormTrainKernel,
@@ -76,6 +78,8 @@ export const KERNELS = {
   momentumUpdate: optimizer.momentumUpdateKernel,
   adamUpdate: optimizer.adamUpdateKernel,
   rmspropUpdate: optimizer.rmspropUpdateKernel,
+  lossGuard: stepGuard.lossGuardKernel,
+  guardedAccumulate: stepGuard.guardedAccumulateKernel,
   unary: elementwise.unaryKernel,
   binary: elementwise.binaryKernel,
   where: elementwise.whereKernel,
@@ -125,7 +129,7 @@ export function kernelNamed(name: string): Kernel<readonly unknown[], unknown> {
 
 /** Every pipeline of every WebGPU program (prepareAll compiles them; tests check each one builds). */
 export const PIPELINES: readonly PipelineSpec[] = [
-  activation, batchNorm, conv2d, depthwise, dropout, locallyConnected2d, loss, matmul, mul, optimizer, pool2d, structure, elementwise, layout, reduce, linalg,
+  activation, batchNorm, conv2d, depthwise, dropout, locallyConnected2d, loss, matmul, mul, optimizer, stepGuard, pool2d, structure, elementwise, layout, reduce, linalg,
   lrn, maxout,
   decoder,
   image,

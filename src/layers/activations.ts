@@ -41,3 +41,14 @@ export function activateBackward(dy: Tensor, x: Tensor, y: Tensor, name: Activat
   if (name === 'softmax') return dyIsLogitGrad ? dy : ops.softmaxBackward(dy, y);
   return ops.activationBackward(dy, x, y, name, alpha);
 }
+
+/**
+ * dz = activateBackward(...) and, with `bias`, the bias's gradient (dz summed
+ * over every axis but the last): one kernel for both where the activation
+ * is element-wise, so dy is read once and dz is not read again.
+ */
+export function activateBackwardWithBias(dy: Tensor, x: Tensor, y: Tensor, name: ActivationName, dyIsLogitGrad: boolean, bias: boolean): { dz: Tensor; db: Tensor | null } {
+  if (bias && name !== 'linear' && name !== 'softmax') return ops.activationBiasBackward(dy, x, y, name, DEFAULT_ALPHA[name] ?? 0);
+  const dz = activateBackward(dy, x, y, name, dyIsLogitGrad);
+  return { dz, db: bias ? ops.biasAddBackward(dz) : null };
+}

@@ -6,7 +6,7 @@ import * as ops from '../ops/index.js';
 import { windowGeometry } from '../kernels/geometry.js';
 import { conv2dFilterGrad, conv2dForTraining, type Conv2dSaved } from '../kernels/conv2d/index.js';
 import { Layer, expectInputRank, singleShape, type LayerArgs, type LayerConfig, type LayerGrads, type BackwardOptions, type LayerVariable, type SymShape } from './layer.js';
-import { activate, activateBackward, fusedActivation, type ActivationName } from './activations.js';
+import { activate, activateBackwardWithBias, fusedActivation, type ActivationName } from './activations.js';
 import { getInitializer, glorotUniform, serializeInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
 import { positiveInt } from './args.js';
@@ -103,11 +103,11 @@ export class Conv2D extends Layer<Saved> {
   override backward(dy: Tensor, { x, z, y, conv }: Saved, opts: BackwardOptions): LayerGrads {
     const p = this.params();
     const w = this.kernel!;
-    const dz = activateBackward(dy, z, y, this.activation, opts.dyIsLogitGrad);
+    const { dz, db } = activateBackwardWithBias(dy, z, y, this.activation, opts.dyIsLogitGrad, this.bias?.trainable === true);
     const dWeights: [LayerVariable, Tensor][] = [];
     // dW = im2col(x)^T . dz; db = sum of dz over n, oh, ow
     if (w.trainable) dWeights.push([w, conv2dFilterGrad(dz, conv ?? { x, columns: null }, w.shape, p)]);
-    if (this.bias?.trainable) dWeights.push([this.bias, ops.biasAddBackward(dz)]);
+    if (this.bias && db) dWeights.push([this.bias, db]);
     // dx = col2im(dz . W^T)
     const dx = opts.needInputGrads ? ops.conv2dBackwardInput(dz, w.value, x.shape, p) : null;
     return { dxs: [dx], dWeights };

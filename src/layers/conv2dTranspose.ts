@@ -12,7 +12,7 @@ import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import { effectiveKernel } from '../kernels/geometry.js';
 import { Layer, expectInputRank, singleShape, symShapeToString, type LayerArgs, type LayerConfig, type LayerGrads, type BackwardOptions, type LayerVariable, type SymShape } from './layer.js';
-import { activate, activateBackward, type ActivationName } from './activations.js';
+import { activate, activateBackwardWithBias, type ActivationName } from './activations.js';
 import { getInitializer, glorotUniform, serializeInitializer, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
 import { positiveInt, shown } from './args.js';
@@ -109,11 +109,11 @@ export class Conv2DTranspose extends Layer<Saved> {
   override backward(dy: Tensor, { x, z, y }: Saved, opts: BackwardOptions): LayerGrads {
     const p = this.params();
     const w = this.kernel!;
-    const dz = activateBackward(dy, z, y, this.activation, opts.dyIsLogitGrad);
+    const { dz, db } = activateBackwardWithBias(dy, z, y, this.activation, opts.dyIsLogitGrad, this.bias?.trainable === true);
     const dWeights: [LayerVariable, Tensor][] = [];
     // the kernel's gradient: the filter gradient of the convolution from dz to x
     if (w.trainable) dWeights.push([w, ops.conv2dBackwardFilter(dz, x, w.shape, p)]);
-    if (this.bias?.trainable) dWeights.push([this.bias, ops.biasAddBackward(dz)]);
+    if (this.bias && db) dWeights.push([this.bias, db]);
     // dx: that convolution itself, applied to dz
     const dx = opts.needInputGrads ? ops.conv2d(dz, w.value, null, p) : null;
     return { dxs: [dx], dWeights };

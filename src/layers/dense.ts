@@ -4,7 +4,7 @@
 import type { Tensor } from '../tensor.js';
 import * as ops from '../ops/index.js';
 import { Layer, singleShape, symShapeToString, type BackwardOptions, type LayerArgs, type LayerConfig, type LayerGrads, type LayerVariable, type SymShape } from './layer.js';
-import { activate, activateBackward, fusedActivation, getActivation, type ActivationName } from './activations.js';
+import { activate, activateBackwardWithBias, fusedActivation, getActivation, type ActivationName } from './activations.js';
 import { getInitializer, glorotUniform, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
 import { positiveInt } from './args.js';
@@ -87,11 +87,11 @@ export class Dense extends Layer<Saved> {
   override backward(dy: Tensor, { x2, z, y, xShape }: Saved, opts: BackwardOptions): LayerGrads {
     const w = this.kernel!;
     const dy2 = dy.rank === 2 ? dy : dy.reshape([-1, this.units]);
-    const dz = activateBackward(dy2, z, y, this.activation, opts.dyIsLogitGrad);
+    const { dz, db } = activateBackwardWithBias(dy2, z, y, this.activation, opts.dyIsLogitGrad, this.bias?.trainable === true);
     const dWeights: [LayerVariable, Tensor][] = [];
     // dW = x^T . dz; db = column sums of dz
     if (w.trainable) dWeights.push([w, ops.matmul(x2, dz, true, false)]);
-    if (this.bias?.trainable) dWeights.push([this.bias, ops.biasAddBackward(dz)]);
+    if (this.bias && db) dWeights.push([this.bias, db]);
     // dx = dz . W^T
     let dx: Tensor | null = null;
     if (opts.needInputGrads) {

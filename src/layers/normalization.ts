@@ -11,6 +11,7 @@ import { Layer, singleShape, symShapeToString, type BackwardOptions, type LayerA
 import { getInitializer, ones, serializeInitializer, zeros, type Initializer, type InitializerIdentifier } from './initializers.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from './regularizers.js';
 import { numberIn } from './args.js';
+import { movingAverage } from './movingUpdates.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   axis?: number;
@@ -135,9 +136,9 @@ export class BatchNormalization extends Layer<Saved> {
       return [y, { x, inference: true }];
     }
     const r = ops.batchNormTrain(x, this.gammaValue(), this.betaValue(), this.epsilon);
-    // the moving statistics follow the batch ones, in place on the device
-    ops.movingAverageUpdate(this.movingMean!.value, r.mean, this.momentum);
-    ops.movingAverageUpdate(this.movingVariance!.value, r.variance, this.momentum);
+    // the moving statistics follow the batch ones, in place on the device (held back while a training step guards them)
+    movingAverage(this.movingMean!.value, r.mean, this.momentum);
+    movingAverage(this.movingVariance!.value, r.variance, this.momentum);
     return [r.y, { x, mean: r.mean, invStd: r.invStd }];
   }
 

@@ -1,7 +1,7 @@
 // The public ops (wc.ops): each checks its arguments and runs its kernel
 // (src/kernels) on the backend that owns its tensors.
 export * from '../kernels/geometry.js';
-export { ACTIVATION_KINDS, activation, activationBackward, softmax, softmaxBackward } from '../kernels/activation/index.js';
+export { ACTIVATION_KINDS, activation, activationBackward, activationBiasBackward, softmax, softmaxBackward } from '../kernels/activation/index.js';
 export { batchNormTrain, batchNormInference, batchNormBackward, movingAverageUpdate } from '../kernels/batchNorm/index.js';
 export {
   conv2d, conv2dColumns, conv2dBackwardInput, conv2dBackwardFilter, conv2dForTraining, conv2dFilterGrad, type Conv2dSaved,
@@ -14,6 +14,7 @@ export {
 export { matmul, biasAdd, biasAddBackward } from '../kernels/matmul/index.js';
 export { mul, mulBackward } from '../kernels/mul.js';
 export { sgdUpdate, momentumUpdate, adamUpdate, rmspropUpdate } from '../kernels/optimizer/index.js';
+export { lossGuard, guardedAccumulate } from '../kernels/stepGuard/index.js';
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from '../kernels/pool2d/index.js';
 export { zeroPad2d, zeroPad2dBackward, add, scale, concat, concatBackward, gatherRows, sum } from '../kernels/structure/index.js';
 export { unary, binary, where, sumToShape, UNARY_OPS, BINARY_OPS } from '../kernels/elementwise/index.js';

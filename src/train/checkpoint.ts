@@ -21,14 +21,16 @@ async function optimizerSlots(model: TrainableModel): Promise<{ name: string; te
  * until this resolves) and returns the pending read of them, wrapped: an async
  * function returning the bare promise would wait for it.
  */
-async function startCapture(model: TrainableModel, epoch: number, batch: number): Promise<{ read: Promise<Checkpoint> }> {
+async function startCapture(model: TrainableModel, epoch: number, batch: number, valid?: () => Promise<boolean>): Promise<{ read: Promise<Checkpoint | null> }> {
   const slots = await optimizerSlots(model);
   // Synchronous from here: each data() records its copy before anything else is recorded.
   const iterations = model.compiled?.optimizer.iterations ?? 0;
   const entries = [...model.weights.map((v) => ({ name: v.name, tensor: v.value })), ...slots];
   const reads = entries.map((e) => e.tensor.data());
+  const ok = valid?.() ?? Promise.resolve(true);
   const weightCount = model.weights.length;
-  const read = Promise.all(reads).then((values): Checkpoint => {
+  const read = Promise.all([ok, Promise.all(reads)]).then(([keepIt, values]): Checkpoint | null => {
+    if (!keepIt) return null;
     const all = entries.map((e, i) => ({ name: e.name, shape: [...e.tensor.shape], values: values[i] }));
     return { iterations, epoch, batch, weights: all.slice(0, weightCount), optimizer: all.slice(weightCount) };
   });
@@ -37,7 +39,7 @@ async function startCapture(model: TrainableModel, epoch: number, batch: number)
 
 /** model.takeCheckpoint(): a checkpoint now, read back before it resolves. */
 export async function takeCheckpoint(model: TrainableModel): Promise<Checkpoint> {
-  const cp = await (await startCapture(model, -1, -1)).read;
+  const cp = (await (await startCapture(model, -1, -1)).read)!;
   model.checkpoint = cp;
   return cp;
 }
@@ -110,13 +112,18 @@ export class CheckpointKeeper {
     if (weightsLost(model)) throw new Error(weightsLostMessage(model, where));
   }
 
-  /** After step (epoch, batch) is recorded: every `every` steps, record a checkpoint's copies. */
-  async afterStep(epoch: number, batch: number): Promise<void> {
+  /**
+   * After step (epoch, batch) is recorded: every `every` steps, record a
+   * checkpoint's copies. `valid` records a read of whether the step's updates
+   * were applied (fit's NaN guard, read with the copies): a checkpoint taken
+   * after a NaN batch is dropped, so the one kept is from before it.
+   */
+  async afterStep(epoch: number, batch: number, valid?: () => Promise<boolean>): Promise<void> {
     this.last = { epoch, batch };
     if (this.every === undefined || ++this.steps % this.every !== 0) return;
     const previous = this.pending;
-    const { read } = await startCapture(this.model, epoch, batch);
-    this.pending = read.then((cp) => { this.model.checkpoint = cp; }, (err: unknown) => { this.readError ??= err; });
+    const { read } = await startCapture(this.model, epoch, batch, valid);
+    this.pending = read.then((cp) => { if (cp) this.model.checkpoint = cp; }, (err: unknown) => { this.readError ??= err; });
     // Wait for the previous read only: this one overlaps the next steps.
     await previous;
     this.rethrow();

@@ -11,7 +11,7 @@ import { nextSeed, seededRandom } from '../layers/initializers.js';
 import { CallbackList, History, type CallbackArg, type Logs } from './callbacks.js';
 import { CheckpointKeeper } from './checkpoint.js';
 import { evalStep } from './step.js';
-import { checkedTrainStep, NonFiniteLossError } from './guard.js';
+import { NonFiniteLossError, readStep, StepGuard, type BadStep } from './guard.js';
 import { checkFinite, checkFiniteSync, checkInputShapes, checkModelAndBackends, checkTargetShapes, rowCount, tensorList } from './validate.js';
 import { checkLabelsOnDevice, checkLabelsSync, sparseLabelUses, type LabelUse } from './labels.js';
 import { beginFit, refuseDuringFit } from './fitLock.js';
@@ -109,14 +109,10 @@ function rows(ts: readonly Tensor[], idx: Int32Array): Tensor[] {
 /** Running sums of per-batch scalars, weighted by the batch size, kept on the device. */
 export class DeviceSums {
   private sums: Tensor[] | null = null;
-  add(values: readonly Tensor[], weight: number): void {
-    const prev = this.sums;
-    const next = tidy(() => values.map((v, i) => {
-      const w = ops.scale(v, weight);
-      return prev ? ops.add(prev[i], w) : w;
-    }));
-    this.sums = next.map((t) => keep(t));
-    for (const t of prev ?? []) t.dispose();
+  /** sums += weight * values; with a guard (a training step's), nothing once it is set. */
+  add(values: readonly Tensor[], weight: number, guard: Tensor | null = null): void {
+    const sums = (this.sums ??= values.map((v) => keep(v.backend.zeros(v.shape))));
+    values.forEach((v, i) => ops.guardedAccumulate(sums[i], v, weight, guard));
   }
   dispose(): void {
     for (const t of this.sums ?? []) t.dispose();
@@ -224,6 +220,7 @@ async function fitUnlocked(model: TrainableModel, where: string, x: Tensor | Ten
   let lastLogs: Logs = {};
   const sums = new DeviceSums();
   const keeper = new CheckpointKeeper(model, args.checkpointEvery, where);
+  const guard = new StepGuard(model, xs[0].backend);
   try {
     await cbs.trainBegin();
     for (let epoch = initialEpoch; epoch < epochs; epoch++) {
@@ -231,29 +228,35 @@ async function fitUnlocked(model: TrainableModel, where: string, x: Tensor | Ten
       const order = args.shuffle === false ? range(0, n) : shuffled(range(0, n), rand);
       // rows whose update was applied: all of them unless a NaN loss stops the epoch early
       let trained = 0;
+      let bad: BadStep | null = null;
       for (const [b, [start, end]] of batches(n, batchSize).entries()) {
         const size = end - start;
         if (batchLogs) await cbs.batchBegin(b, { batch: b, size });
-        // the update is applied only if the loss is finite (src/train/guard.ts)
+        // recorded without a wait; a NaN loss sets the guard, and no update after it applies (src/train/guard.ts)
         const idx = order.subarray(start, end);
-        const step = await checkedTrainStep(model, () => [rows(xs, idx), rows(ys, idx)], batchLogs);
-        if (step.finite) {
-          sums.add(step.values, size);
-          trained += size;
-        }
-        for (const t of step.values) t.dispose();
-        if (step.finite) await keeper.afterStep(epoch, b);
+        const values = guard.step(() => [rows(xs, idx), rows(ys, idx)], { epoch, batch: b, start, end, trainedBefore: trained });
+        sums.add(values, size, guard.tensor);
+        trained += size;
+        // batch callbacks read their logs now, and the guard with them
+        const step = batchLogs ? await readStep(guard, values) : null;
+        for (const t of values) t.dispose();
+        bad = step?.bad ?? null;
+        if (!bad) await keeper.afterStep(epoch, b, () => guard.clear());
         // After the first step every shape of the model has been recorded: measure its kernel variants once.
         if (b === 0) await xs[0].backend.autotune?.();
-        if (batchLogs) await cbs.batchEnd(b, { batch: b, size, ...named(keys, step.read) });
-        if (!step.finite) {
-          // a callback that asks to stop (wc.callbacks.terminateOnNaN) ends fit quietly; otherwise it is an error
-          if (!model.stopTraining) throw nonFiniteLoss(where, step.read[0], epoch, b, start, end);
-          break;
-        }
+        if (step) await cbs.batchEnd(b, { batch: b, size, ...named(keys, step.read) });
+        if (bad) break;
+      }
+      // without batch callbacks the guard is read here, with the epoch's sums
+      const [late, totals] = await Promise.all([bad ? null : guard.read(), sums.read(1)]);
+      bad ??= late;
+      if (bad) {
+        // a callback that asks to stop (wc.callbacks.terminateOnNaN) ends fit quietly; otherwise it is an error
+        if (!model.stopTraining) throw nonFiniteLoss(where, bad.loss, bad.epoch, bad.batch, bad.start, bad.end);
+        trained = bad.trainedBefore;
       }
       if (trained === 0) break;
-      const logs = named(keys, await sums.read(trained));
+      const logs = named(keys, totals.map((t) => t / trained));
       if (val) Object.assign(logs, named(keys, await evaluateLoop(model, val[0], val[1], batchSize), 'val_'));
       if (args.verbose === 1) console.log(`Epoch ${epoch + 1}/${epochs} ${Object.entries(logs).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ')}`);
       await cbs.epochEnd(epoch, logs);
@@ -267,6 +270,7 @@ async function fitUnlocked(model: TrainableModel, where: string, x: Tensor | Ten
     throw await keeper.failure(err);
   } finally {
     sums.dispose();
+    guard.dispose();
     for (const t of owned) t.dispose();
   }
   return history;
@@ -296,10 +300,15 @@ export async function trainOnBatchModel(model: TrainableModel, x: Tensor | Tenso
   refuseDuringFit(model, where);
   requireCompiled(model, where);
   const { xs, ys } = await checkDataAsync(model, where, x, y);
-  const step = await checkedTrainStep(model, () => [xs, ys], true);
-  for (const t of step.values) t.dispose();
-  if (!step.finite) throw nonFiniteLoss(where, step.read[0], null, null);
-  return step.read.length === 1 ? step.read[0] : step.read;
+  const guard = new StepGuard(model, xs[0].backend);
+  try {
+    const values = guard.step(() => [xs, ys], { epoch: null, batch: null, trainedBefore: 0 });
+    const step = await readStep(guard, values).finally(() => { for (const t of values) t.dispose(); });
+    if (step.bad) throw nonFiniteLoss(where, step.bad.loss, null, null);
+    return step.read.length === 1 ? step.read[0] : step.read;
+  } finally {
+    guard.dispose();
+  }
 }
 
 /** Stacks batches along the first axis: row-major, so flattened batches concatenate in order. */

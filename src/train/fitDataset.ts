@@ -16,7 +16,7 @@ import type { TrainableModel } from './types.js';
 import { CallbackList, History, type CallbackArg, type Logs } from './callbacks.js';
 import { CheckpointKeeper } from './checkpoint.js';
 import { evalStep } from './step.js';
-import { checkedTrainStep } from './guard.js';
+import { readStep, StepGuard, type BadStep } from './guard.js';
 import { beginFit } from './fitLock.js';
 import { batchTensors } from './datasetBatch.js';
 import { checkData, checkDataAsync, DeviceSums, evaluateLoop, named, nonFiniteLoss, nonNegativeInteger, requireCompiled } from './fit.js';
@@ -135,6 +135,8 @@ async function fitDatasetUnlocked(model: TrainableModel, where: string, dataset:
   let stream: Lookahead | null = null;
   let lastLogs: Logs = {};
   let tuned = false;
+  // made with the first batch, on its backend
+  let guard: StepGuard | null = null;
   try {
     await cbs.trainBegin();
     // with batchesPerEpoch one stream runs through every epoch, as in TF.js
@@ -149,6 +151,7 @@ async function fitDatasetUnlocked(model: TrainableModel, where: string, dataset:
       let trained = 0;
       let completed = false;
       let ranOut = false;
+      let bad: BadStep | null = null;
       for (let b = 0; ; b++) {
         if (perEpoch !== undefined && b >= perEpoch) { completed = true; break; }
         const r = await s.take();
@@ -163,14 +166,19 @@ async function fitDatasetUnlocked(model: TrainableModel, where: string, dataset:
         }
         // ask for the next batch now: the dataset makes (and uploads) it while the device runs this step
         if (perEpoch === undefined || b + 1 < perEpoch || epoch + 1 < epochs) s.ask();
-        let step;
+        let values: Tensor[];
         let size: number;
+        let g: StepGuard;
         try {
           const { xs, ys } = batchTensors(model, where, r.value);
           // what is known without a device read (shapes, backends, wc.tensor's hints); the NaN guard stops the rest
           size = checkData(model, where, xs, ys).n;
           if (batchLogs) await cbs.batchBegin(b, { batch: b, size });
-          step = await checkedTrainStep(model, () => [xs, ys], batchLogs);
+          g = guard ??= new StepGuard(model, xs[0].backend);
+          // recorded without a wait; a NaN loss sets the guard, and no update after it applies (src/train/guard.ts)
+          values = g.step(() => [xs, ys], { epoch, batch: b, trainedBefore: trained });
+          sums.add(values, size, g.tensor);
+          trained += size;
           // After the first step every shape of the model has been recorded: measure its kernel variants once.
           if (!tuned) {
             tuned = true;
@@ -179,21 +187,25 @@ async function fitDatasetUnlocked(model: TrainableModel, where: string, dataset:
         } finally {
           disposeElement(r.value);
         }
-        if (step.finite) {
-          sums.add(step.values, size);
-          trained += size;
-        }
-        for (const t of step.values) t.dispose();
-        if (step.finite) await keeper.afterStep(epoch, b);
-        if (batchLogs) await cbs.batchEnd(b, { batch: b, size, ...named(keys, step.read) });
-        if (!step.finite) {
-          if (!model.stopTraining) throw nonFiniteLoss(where, step.read[0], epoch, b);
-          break;
-        }
-        if (model.stopTraining) break;
+        // batch callbacks read their logs now, and the guard with them
+        const step = batchLogs ? await readStep(g, values).finally(() => { for (const t of values) t.dispose(); }) : null;
+        if (!step) for (const t of values) t.dispose();
+        bad = step?.bad ?? null;
+        if (!bad) await keeper.afterStep(epoch, b, () => g.clear());
+        if (step) await cbs.batchEnd(b, { batch: b, size, ...named(keys, step.read) });
+        if (bad || model.stopTraining) break;
+      }
+      // without batch callbacks the guard is read here, with the epoch's sums
+      const [late, totals] = await Promise.all([bad || !guard ? null : guard.read(), sums.read(1)]);
+      bad ??= late;
+      if (bad) {
+        if (!model.stopTraining) throw nonFiniteLoss(where, bad.loss, bad.epoch, bad.batch);
+        // the epoch ended at the bad batch: no validation for it
+        trained = bad.trainedBefore;
+        completed = false;
       }
       if (trained === 0) break;
-      const logs = named(keys, await sums.read(trained));
+      const logs = named(keys, totals.map((t) => t / trained));
       if (completed && vd !== undefined) Object.assign(logs, named(keys, await validate(), 'val_'));
       if (args.verbose === 1) console.log(`Epoch ${epoch + 1}/${epochs} ${Object.entries(logs).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ')}`);
       await cbs.epochEnd(epoch, logs);
@@ -206,6 +218,7 @@ async function fitDatasetUnlocked(model: TrainableModel, where: string, dataset:
     throw await keeper.failure(err);
   } finally {
     sums.dispose();
+    guard?.dispose();
     await stream?.close();
   }
   return history;

@@ -1,13 +1,21 @@
-// A training step that never leaves a model half-updated: the optimizer's
-// update runs only once the batch's loss is known to be finite, and the one
-// thing a forward pass changes in place (batch norm's moving statistics) is
-// put back when the step fails or its loss is NaN or infinite. How the loss
-// read is kept off the critical path: see checkedTrainStep.
+// A training step that never leaves a model half-updated, and never waits on
+// the device: the step's loss is checked on the device (ops.lossGuard), and
+// every update after the check (batch norm's moving statistics, the
+// optimizer, the epoch's sums) skips its work once the guard is set. The
+// guard is sticky for a fit call, so the weights stay as they were before the
+// first NaN or infinite batch until fit reads the guard, with the loss reads
+// it makes anyway (epoch end, or a batch callback's logs).
 
+import type { Backend } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 import { keep, tidy } from '../tensor.js';
-import type { LayerVariable } from '../layers/layer.js';
+import * as ops from '../ops/index.js';
+import { GUARD_SIZE } from '../kernels/stepGuard/index.js';
+import { applyMovingUpdates, collectMovingUpdates } from '../layers/movingUpdates.js';
 import type { TrainableModel } from './types.js';
+import type { Optimizer } from './optimizers.js';
+
+type OptimizerMark = ReturnType<Optimizer['mark']>;
 import { lossAndGradients } from './step.js';
 
 /** Thrown by fit and trainOnBatch when a batch's loss is NaN or infinite; that batch's update was not applied. */
@@ -25,80 +33,99 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-/** Device-side copies of the weights a training-mode forward changes in place. */
-class ForwardState {
-  private readonly copies: [LayerVariable, Tensor][];
-  constructor(model: TrainableModel) {
-    // Weights a layer declares non-trainable (batch norm's moving statistics) are
-    // the ones updated outside the optimizer; frozen trainable weights never change.
-    this.copies = model.weights.filter((v) => !v.declaredTrainable).map((v) => [v, keep(v.value.backend.clone(v.value))]);
-  }
-  restore(): void {
-    for (const [v, copy] of this.copies) v.value.backend.assign(v.value, copy);
-  }
-  dispose(): void {
-    for (const [, copy] of this.copies) copy.dispose();
-  }
+/** Where a step ran, as fit names it in its error; `trainedBefore`: the rows of its epoch trained before it. */
+export interface StepPlace {
+  epoch: number | null;
+  batch: number | null;
+  /** Its rows in the shuffled order (fit only). */
+  start?: number;
+  end?: number;
+  trainedBefore: number;
 }
 
-export interface CheckedStep {
-  /** The step's scalars [loss, per-output losses, metrics...] as device tensors; the caller disposes them. */
-  values: Tensor[];
-  /** What was read back: every scalar when `readAll`, else only the loss. */
-  read: number[];
-  /** False when the loss was NaN or infinite: the update was not applied and the moving statistics were put back. */
-  finite: boolean;
-}
+/** The first step whose loss was NaN or infinite. */
+export interface BadStep extends StepPlace { loss: number }
+
+/** Step indices the guard keeps wrap here: float32 holds every integer below it exactly. */
+const INDEX_RANGE = 2 ** 24;
 
 /**
- * One training step on the batch `feed` makes (called inside the step's tidy
- * scope, so gathered rows are freed with it), applying the update only when
- * the loss is finite. Any error inside the step leaves the weights as they were.
- * The loss is read right after the forward pass (lossAndGradients' afterForward
- * hook) and the backward is submitted before the wait, so the device runs it
- * while the read travels and the queue rarely runs dry; guarding the update on
- * the device would need every optimizer kernel to take a flag. With `readAll`
- * the same read brings every scalar for the batch callbacks' logs.
+ * One fit call's guard: a [flag, step, loss, 0] tensor on the device, zero
+ * at the start. The step index it keeps names an entry of `steps`: the steps
+ * recorded since a read last found the guard clear.
  */
-export async function checkedTrainStep(model: TrainableModel, feed: () => [Tensor[], Tensor[]], readAll: boolean): Promise<CheckedStep> {
-  const state = new ForwardState(model);
-  let reading: Promise<number[]> | null = null;
-  let grads: [LayerVariable, Tensor][] = [];
-  let values: Tensor[] = [];
-  try {
-    const kept = tidy(() => {
-      const [xs, ys] = feed();
-      const r = lossAndGradients(model, xs, ys, (v) => {
-        // data() records its copy synchronously, so the read goes out before the backward is recorded
-        const wanted = readAll ? v : v.slice(0, 1);
-        reading = Promise.all(wanted.map(async (t) => (await t.data())[0]));
-        reading.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
-      });
-      grads = [...r.grads];
-      return [...r.values, ...grads.map(([, g]) => g)];
-    });
-    values = kept.slice(0, kept.length - grads.length);
-    // Submit the backward now, so the device runs it while the loss travels back
-    // (recorded work otherwise waits for the next submit: the next batch's upload).
-    kept[0]?.backend.flush?.();
-    if (!reading) throw new Error('fit: internal error: the training step did not hand over its loss');
-    const read = await (reading as Promise<number[]>);
-    if (!Number.isFinite(read[0])) {
-      state.restore();
-      return { values, read, finite: false };
-    }
-    tidy(() => model.compiled!.optimizer.applyUpdates(grads));
-    // And the update, so the device runs it while callbacks and the next batch's gather run here.
-    kept[0]?.backend.flush?.();
-    return { values, read, finite: true };
-  } catch (err) {
-    state.restore();
-    for (const t of values) t.dispose();
-    values = [];
-    throw err;
-  } finally {
-    // every gradient was made inside the step's scope, so the step owns and frees them
-    for (const [, g] of grads) g.dispose();
-    state.dispose();
+export class StepGuard {
+  private readonly guard: Tensor;
+  private readonly steps = new Map<number, { place: StepPlace; mark: OptimizerMark }>();
+  private count = 0;
+
+  constructor(private readonly model: TrainableModel, backend: Backend) {
+    this.guard = keep(backend.zeros([GUARD_SIZE]));
   }
+
+  /** The guard tensor: updates that take it skip their work once it is set (DeviceSums.add). */
+  get tensor(): Tensor {
+    return this.guard;
+  }
+
+  /**
+   * One training step on the batch `feed` makes (called inside the step's
+   * scope, so gathered rows are freed with it), all recorded and submitted,
+   * nothing read. Returns the step's scalars [loss, per-output losses,
+   * metrics...]; the caller disposes them. An error inside the step leaves
+   * the weights and moving statistics as they were: both are updated last.
+   */
+  step(feed: () => [Tensor[], Tensor[]], place: StepPlace): Tensor[] {
+    const optimizer = this.model.compiled!.optimizer;
+    const mark = optimizer.mark();
+    const index = this.count;
+    const values = tidy(() => {
+      const [xs, ys] = feed();
+      // forward, loss and backward; the forward's moving-average updates are held back
+      const { result: r, updates } = collectMovingUpdates(() => lossAndGradients(this.model, xs, ys));
+      // check: the first NaN or infinite loss sets the guard
+      ops.lossGuard(r.values[0], this.guard, index);
+      // update: moving statistics, then the weights, each a no-op on the device once the guard is set
+      applyMovingUpdates(updates, this.guard);
+      optimizer.applyUpdates(r.grads, this.guard);
+      return r.values;
+    });
+    this.steps.set(index, { place, mark });
+    this.count = (index + 1) % INDEX_RANGE;
+    // Submit now, so the device runs the step while callbacks and the next batch's gather run here.
+    this.guard.backend.flush?.();
+    return values;
+  }
+
+  /** Whether every loss so far was finite, read as of now (a checkpoint's check); changes nothing here. */
+  async clear(): Promise<boolean> {
+    return (await this.guard.data())[0] === 0;
+  }
+
+  /**
+   * Reads the guard: null while every loss so far was finite; else the first
+   * bad step, with the optimizer's step count and slots put back to what they were before it.
+   */
+  async read(): Promise<BadStep | null> {
+    const recorded = [...this.steps.keys()];
+    const [flag, index, loss] = await this.guard.data();
+    if (flag === 0) {
+      for (const k of recorded) this.steps.delete(k);
+      return null;
+    }
+    const bad = this.steps.get(index);
+    if (!bad) throw new Error(`fit: internal error: the NaN guard names step ${index}, which it does not know`);
+    this.model.compiled!.optimizer.rewind(bad.mark);
+    return { ...bad.place, loss };
+  }
+
+  dispose(): void {
+    this.guard.dispose();
+  }
+}
+
+/** A step's scalars and the guard, read back together: what a batch callback's logs need. */
+export async function readStep(guard: StepGuard, values: readonly Tensor[]): Promise<{ read: number[]; bad: BadStep | null }> {
+  const [bad, ...read] = await Promise.all([guard.read(), ...values.map(async (t) => (await t.data())[0])]);
+  return { read: read as number[], bad: bad as BadStep | null };
 }

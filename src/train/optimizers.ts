@@ -16,6 +16,9 @@ import { tensor } from '../engine.js';
 /** A tensor with its name, as TF.js's NamedTensor. */
 export interface NamedTensor { name: string; tensor: Tensor }
 
+/** An optimizer's step count and how many weights had slots, at a point (Optimizer.mark). */
+interface OptimizerMark { readonly iterations: number; readonly slots: number }
+
 /** What an optimizer updates in place: a layer's weight, or a wc.variable (through its adapter). */
 export interface OptimizerTarget {
   readonly name: string;
@@ -45,10 +48,15 @@ export abstract class Optimizer {
     this.rate = v;
   }
 
-  /** One step over every (weight, gradient) pair: fit's update of a model's weights. */
-  applyUpdates(grads: Iterable<readonly [OptimizerTarget, Tensor]>): void {
+  /**
+   * One step over every (weight, gradient) pair: fit's update of a model's
+   * weights. With a guard (a training step's, src/train/guard.ts) the kernels
+   * skip their work on the device once it is set; `iterations` still counts
+   * the step, and fit puts it back when it reads the guard.
+   */
+  applyUpdates(grads: Iterable<readonly [OptimizerTarget, Tensor]>, guard: Tensor | null = null): void {
     this.iterations++;
-    for (const [v, g] of grads) this.update(v, g);
+    for (const [v, g] of grads) this.update(v, g, guard);
   }
 
   /**
@@ -97,7 +105,25 @@ export abstract class Optimizer {
     return null;
   }
 
-  protected abstract update(v: OptimizerTarget, g: Tensor): void;
+  protected abstract update(v: OptimizerTarget, g: Tensor, guard: Tensor | null): void;
+
+  /** The step count and slot count now: what rewind() goes back to. */
+  mark(): OptimizerMark {
+    return { iterations: this.iterations, slots: this.slots.size };
+  }
+
+  /**
+   * Back to a mark, after steps whose updates a guard skipped on the device
+   * (fit's NaN guard): the step count, and the slots made since, which no
+   * applied update touched, disposed.
+   */
+  rewind(mark: OptimizerMark): void {
+    this.iterations = mark.iterations;
+    [...this.slots.entries()].slice(mark.slots).forEach(([v, s]) => {
+      for (const t of s.tensors) t.dispose();
+      this.slots.delete(v);
+    });
+  }
 
   /** The weight's slots, zero-filled on first use; `names` are TF.js's slot names ('m', 'v', ...). */
   protected slotsFor(v: OptimizerTarget, names: readonly string[]): Tensor[] {
@@ -142,10 +168,10 @@ export class SGD extends Optimizer {
     this.nesterov = args.nesterov ?? false;
     this.className = this.momentum === 0 ? 'SGD' : 'Momentum';
   }
-  protected update(v: OptimizerTarget, g: Tensor): void {
-    if (this.momentum === 0) return ops.sgdUpdate(v.value, g, { learningRate: this.learningRate });
+  protected update(v: OptimizerTarget, g: Tensor, guard: Tensor | null): void {
+    if (this.momentum === 0) return ops.sgdUpdate(v.value, g, { learningRate: this.learningRate }, guard);
     const [accum] = this.slotsFor(v, ['momentum']);
-    ops.momentumUpdate(v.value, g, accum, { learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov });
+    ops.momentumUpdate(v.value, g, accum, { learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov }, guard);
   }
   getConfig(): LayerConfig {
     return this.momentum === 0
@@ -171,13 +197,13 @@ export class Adam extends Optimizer {
     this.epsilon = numberIn(where(name), 'epsilon', args.epsilon, 1e-7, 0, Infinity);
     this.weightDecay = numberIn(where(name), 'weightDecay', args.weightDecay, 0, 0, Infinity);
   }
-  protected update(v: OptimizerTarget, g: Tensor): void {
+  protected update(v: OptimizerTarget, g: Tensor, guard: Tensor | null): void {
     const [m, s] = this.slotsFor(v, ['m', 'v']);
     const t = this.iterations;
     ops.adamUpdate(v.value, g, m, s, {
       learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon,
       weightDecay: this.weightDecay, beta1Power: this.beta1 ** t, beta2Power: this.beta2 ** t,
-    });
+    }, guard);
   }
   getConfig(): LayerConfig {
     return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
@@ -209,11 +235,11 @@ export class RMSProp extends Optimizer {
     this.epsilon = numberIn(where('rmsprop'), 'epsilon', args.epsilon, 1e-7, 0, Infinity);
     this.centered = args.centered ?? false;
   }
-  protected update(v: OptimizerTarget, g: Tensor): void {
+  protected update(v: OptimizerTarget, g: Tensor, guard: Tensor | null): void {
     const slots = this.slotsFor(v, this.centered ? ['rms', 'momentum', 'mg'] : ['rms', 'momentum']);
     ops.rmspropUpdate(v.value, g, slots[0], slots[1], this.centered ? slots[2] : null, {
       learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered,
-    });
+    }, guard);
   }
   getConfig(): LayerConfig {
     return { learningRate: this.learningRate, decay: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };

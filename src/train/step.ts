@@ -82,13 +82,8 @@ export interface StepResult {
   grads: Map<LayerVariable, Tensor>;
 }
 
-/**
- * Forward in training mode, the loss, and the backward: a step without its
- * update. `afterForward` sees the step's scalars before the backward is
- * recorded, so a caller can start reading the loss while the device still
- * runs the backward (fit's NaN check, src/train/guard.ts).
- */
-export function lossAndGradients(model: TrainableModel, xs: readonly Tensor[], ys: readonly Tensor[], afterForward?: (values: readonly Tensor[]) => void): StepResult {
+/** Forward in training mode, the loss, and the backward: a step without its update (src/train/guard.ts adds it). */
+export function lossAndGradients(model: TrainableModel, xs: readonly Tensor[], ys: readonly Tensor[]): StepResult {
   const c = requireCompiled(model, 'fit');
   const fused = fusedOutputs(model, c);
   // forward: training mode (batch statistics, dropout on)
@@ -104,7 +99,6 @@ export function lossAndGradients(model: TrainableModel, xs: readonly Tensor[], y
   const loss = total([...outputLosses, ...reg.penalties]);
   const metrics = c.metrics.map((m) => metricValue(m, ys[m.output], outputs[m.output]));
   const values = [loss, ...(outputs.length > 1 ? outputLosses : []), ...metrics];
-  afterForward?.(values);
   // backward: d loss / d output (fused at a final softmax), then through the graph
   const dOutputs = outputs.map((p, i) => functionLosses[i]?.dPred ?? (fused.has(model.outputs[i])
     ? ops.softmaxCrossEntropyBackward(ys[i], p, c.losses[i] === 'sparseCategoricalCrossentropy')

@@ -3,7 +3,7 @@ import * as wc from '../../src/index.js';
 import type { ActivationKind } from '../../src/index.js';
 import { dot, expectClose, numericGradient, randomValues } from '../util/check.js';
 
-const { activation, activationBackward, softmax, softmaxBackward } = wc.ops;
+const { activation, activationBackward, activationBiasBackward, softmax, softmaxBackward } = wc.ops;
 
 // Forward values are float32 results of float64 math: 1e-6 relative covers the rounding.
 const F32 = { atol: 1e-6, rtol: 1e-6 };
@@ -57,6 +57,26 @@ describe('activation (cpu)', () => {
       expectClose(dx, numericGradient(f, xv), FD, kind);
     });
   }
+
+  it('activationBiasBackward: dz as activationBackward gives it, db its column sums (by hand for relu)', () => {
+    // x [3, 2] rows (1, -1), (-2, 3), (0.5, 0): relu passes dy where x > 0
+    const x = wc.tensor([1, -1, -2, 3, 0.5, 0], [3, 2]);
+    const dy = wc.tensor([0.5, 2, 4, -1, 0.25, 8], [3, 2]);
+    const { dz, db } = activationBiasBackward(dy, x, activation(x, 'relu', 0), 'relu', 0);
+    expect([...dz.dataSync()]).toEqual([0.5, 0, 0, -1, 0.25, 0]);
+    expect(db.shape).toEqual([2]);
+    expect([...db.dataSync()]).toEqual([0.75, -1]);
+    for (const [kind, alpha] of kinds) {
+      const xv = wc.tensor(randomValues(24, 9, -2, 2), [2, 3, 4]);
+      const y = activation(xv, kind, alpha);
+      const r = wc.tensor(randomValues(24, 10), [2, 3, 4]);
+      const fused = activationBiasBackward(r, xv, y, kind, alpha);
+      const apart = activationBackward(r, xv, y, kind, alpha);
+      expect([...fused.dz.dataSync()], kind).toEqual([...apart.dataSync()]);
+      expect([...fused.db.dataSync()], kind).toEqual([...wc.ops.biasAddBackward(apart).dataSync()]);
+    }
+    expect(() => activationBiasBackward(dy, x, wc.tensor([1, 2], [2]), 'relu', 0)).toThrow(/^activationBiasBackward: x and y must have the same shape/);
+  });
 
   it('softmax backward matches finite differences of L = dot(softmax(x), r)', () => {
     const xv = randomValues(15, 11, -3, 3);

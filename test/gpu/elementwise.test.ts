@@ -43,6 +43,31 @@ describe('webgpu element-wise', () => {
     }
   });
 
+  it('activationBiasBackward (dz and the bias gradient in one pass) matches the CPU for every kind, rows past one chunk', async () => {
+    // 130 rows of 5 channels: three chunks of the two-stage column sum, the last one short
+    const shape = [2, 5, 13, 5];
+    const n = 2 * 5 * 13 * 5;
+    const x = Array.from(randomValues(n, 3, -4, 4), (v, i) => (i % 17 === 0 ? 0 : i % 19 === 0 ? 6 : v));
+    const dy = Array.from(randomValues(n, 4));
+    const alpha = 0.3;
+    const gpu = await gp.run(async ({ wc }, a) => {
+      const out: Record<string, { dz: number[]; db: number[] }> = {};
+      for (const kind of a.kinds) {
+        const xt = wc.tensor(a.x, a.shape);
+        const yt = wc.ops.activation(xt, kind, a.alpha);
+        const { dz, db } = wc.ops.activationBiasBackward(wc.tensor(a.dy, a.shape), xt, yt, kind, a.alpha);
+        out[kind] = { dz: Array.from(await dz.data()), db: Array.from(await db.data()) };
+      }
+      return out;
+    }, { kinds: KINDS, x, dy, shape, alpha });
+    for (const kind of KINDS) {
+      const y = cpuRun((b) => b.activation(cpuT(x, shape), kind, alpha));
+      const dz = cpuRun((b) => b.activationBackward(cpuT(dy, shape), cpuT(x, shape), cpuT(y, shape), kind, alpha));
+      expectParity(gpu[kind].dz, dz, `${kind} dz`);
+      expectParity(gpu[kind].db, cpuRun((b) => b.biasAddBackward(cpuT(dz, shape))), `${kind} db`);
+    }
+  });
+
   it('add and scale match the CPU', async () => {
     const shape = [1, 7, 9, 3];
     const a = Array.from(randomValues(189, 3));

@@ -207,4 +207,16 @@ describe('webgpu optimizer updates (in place)', () => {
     // Centered: ms large next to mg^2 keeps the (TF.js) denominator ms - mg^2 - eps positive.
     await parity('rmsprop centered', 'rmspropUpdate', [w, g, rand(shape, 47, 1, 2), slot(46), rand(shape, 48, -0.1, 0.1), { ...p, centered: true }], [0, 2, 3, 4]);
   });
+  it('with a guard: a clear one steps, a set one leaves w and the slots as they were', async () => {
+    const adamP = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0, beta1Power: 0.9, beta2Power: 0.999 };
+    const rmsP = { learningRate: 0.01, rho: 0.9, momentum: 0.5, epsilon: 1e-7, centered: true };
+    for (const [name, guard] of [['clear', T([0, 5, 0, 0], [4])], ['set', T([1, 2, 0.5, 0], [4])]] as const) {
+      await parity(`sgd, guard ${name}`, 'sgdUpdate', [w, g, { learningRate: 0.1 }, guard], [0]);
+      await parity(`nesterov, guard ${name}`, 'momentumUpdate', [w, g, slot(42), { learningRate: 0.1, momentum: 0.9, nesterov: true }, guard], [0, 2]);
+      await parity(`adam, guard ${name}`, 'adamUpdate', [w, g, slot(43), slot(44), adamP, guard], [0, 2, 3]);
+      await parity(`rmsprop centered, guard ${name}`, 'rmspropUpdate', [w, g, rand(shape, 47, 1, 2), slot(46), rand(shape, 48, -0.1, 0.1), rmsP, guard], [0, 2, 3, 4]);
+      await parity(`movingAverage, guard ${name}`, 'movingAverageUpdate', [rand([7], 10), rand([7], 11), 0.99, guard], [0]);
+      await parity(`guardedAccumulate, guard ${name}`, 'guardedAccumulate', [rand([3], 12), rand([3], 13), 64, guard], [0]);
+    }
+  });
 });

@@ -70,6 +70,21 @@ describe('a loss that becomes NaN or Infinity during fit', () => {
     expect(Number.isFinite(h.history.loss[0])).toBe(true);
   });
 
+  it('with checkpointEvery and no batch callbacks, the kept checkpoint is the last step before the NaN batch', async () => {
+    const d = data();
+    const model = classifier();
+    // the guard is read at epoch end; the checkpoints of batches 2 and 3 read it with their copies and are dropped
+    await expect(model.fit(d.x, d.y, { batchSize: 2, shuffle: false, checkpointEvery: 1 })).rejects.toThrow(/the loss became NaN at epoch 0, batch 2/);
+    expect([model.checkpoint?.epoch, model.checkpoint?.batch, model.checkpoint?.iterations]).toEqual([0, 1, 2]);
+    expect(model.compiled!.optimizer.iterations).toBe(2);
+    const twin = classifier();
+    const [cx, cy] = d.clean(4);
+    await twin.fit(cx, cy, { batchSize: 2, epochs: 1, shuffle: false });
+    const want = await captureState(twin);
+    await expectStateUnchanged(model, want);
+    expect(model.checkpoint!.weights.map((w) => [...w.values])).toEqual(twin.getWeights().map((t) => [...t.dataSync()]));
+  });
+
   it('an infinite loss (labels far out of range for mean squared error) stops the same way', async () => {
     const model = wc.sequential({ layers: [wc.layers.dense({ inputShape: [3], units: 1, kernelInitializer: glorot(12) })] });
     model.compile({ optimizer: wc.optimizers.sgd({ learningRate: 0.01, momentum: 0.9 }), loss: 'meanSquaredError' });

@@ -23,6 +23,8 @@ export interface GpuStats {
   pipelinesCreatedSync: number;
   submits: number;
   dispatches: number;
+  /** Reads back to the CPU (mapAsync of a staging buffer): a training step without callbacks makes none. */
+  readbacks: number;
   /** Tensor buffers the pool holds (in use and free) and their bytes: flat after warm-up. */
   poolBuffers: number;
   poolBytes: number;
@@ -182,7 +184,7 @@ export class WebGpuBackend implements Backend {
     return {
       buffersCreated: pool.created, stagingCreated: scheduler.stagingCreated,
       pipelines: pipelines.size, pipelinesCreatedSync: pipelines.syncCreated,
-      submits: scheduler.submits, dispatches: scheduler.dispatches,
+      submits: scheduler.submits, dispatches: scheduler.dispatches, readbacks: scheduler.reads,
       poolBuffers: held.buffers, poolBytes: held.bytes, poolFreeBytes: held.freeBytes, poolPeakBytes: pool.peakBytes,
     };
   }

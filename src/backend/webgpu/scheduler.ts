@@ -88,6 +88,8 @@ export class Scheduler {
   /** Counters for tests and benchmarks. */
   submits = 0;
   dispatches = 0;
+  /** Staging buffers mapped for a read (each a wait on the GPU). */
+  reads = 0;
   /** Set by wc.profile while it runs (webgpu/profiler.ts); null otherwise. */
   profiler: DispatchProfiler | null = null;
 
@@ -285,6 +287,7 @@ export class Scheduler {
   /** Maps a staging buffer (after flush), copies its first `bytes` out and returns it to the pool. */
   async mapStaging(staging: GPUBuffer, bytes: number): Promise<Float32Array> {
     await this.idle();
+    this.reads++;
     await staging.mapAsync(GPUMapMode.READ, 0, staging.size);
     const out = new Float32Array(bytes / 4);
     if (bytes > 0) out.set(new Float32Array(staging.getMappedRange(0, bytes)));

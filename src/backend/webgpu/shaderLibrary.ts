@@ -3,6 +3,7 @@
 // so each file reads as it is); the block replaces that line when
 // the pipeline's module is made, never on a call.
 
+import activationGrad from '../../../shaders/lib/activationGrad.wgsl?raw';
 import augmentSample from '../../../shaders/lib/augmentSample.wgsl?raw';
 import chunkSum from '../../../shaders/lib/chunkSum.wgsl?raw';
 import fusedActivation from '../../../shaders/lib/fusedActivation.wgsl?raw';
@@ -15,6 +16,7 @@ import tableIndex from '../../../shaders/lib/tableIndex.wgsl?raw';
 import window from '../../../shaders/lib/window.wgsl?raw';
 
 const LIBRARY: Readonly<Record<string, string>> = {
+  'lib/activationGrad.wgsl': activationGrad,
   'lib/augmentSample.wgsl': augmentSample,
   'lib/chunkSum.wgsl': chunkSum,
   'lib/firstMax.wgsl': firstMax,

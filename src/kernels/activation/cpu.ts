@@ -8,6 +8,7 @@
 
 import type { Tensor } from '../../tensor.js';
 import type { ActivationKind } from '../../backend/types.js';
+import { biasAddBackward } from '../matmul/cpu.js';
 import { cpuTensor, vals } from '../../backend/cpu/storage.js';
 
 function apply(kind: ActivationKind, x: number, alpha: number): number {
@@ -50,6 +51,12 @@ export function activationBackward(dy: Tensor, x: Tensor, y: Tensor, kind: Activ
     }
   }
   return cpuTensor(dx, dy.shape);
+}
+
+/** activationBackward, then the bias gradient of its result (the sum over every axis but the last). */
+export function activationBiasBackward(dy: Tensor, x: Tensor, y: Tensor, kind: ActivationKind, alpha: number): { dz: Tensor; db: Tensor } {
+  const dz = activationBackward(dy, x, y, kind, alpha);
+  return { dz, db: biasAddBackward(dz) };
 }
 
 /** Softmax over the last axis (c); the row maximum is subtracted so exp never overflows. */

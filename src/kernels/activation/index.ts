@@ -44,6 +44,18 @@ export const activationBackwardKernel = defineKernel({
   webgpu: gpu.activationBackward,
 });
 
+export const activationBiasBackwardKernel = defineKernel({
+  name: 'activationBiasBackward',
+  check(dy: Tensor, x: Tensor, y: Tensor, kind: ActivationKind, alpha: number) {
+    checkKind('activationBiasBackward', kind, alpha);
+    if (x.rank < 1) throw new Error('activationBiasBackward: expected x of rank >= 1 (channels last), got a scalar');
+    expectSameShape('activationBiasBackward', dy, 'dy', x, 'x');
+    expectSameShape('activationBiasBackward', x, 'x', y, 'y');
+  },
+  cpu: cpu.activationBiasBackward,
+  webgpu: gpu.activationBiasBackward,
+});
+
 export const softmaxKernel = defineKernel({
   name: 'softmax',
   check(x: Tensor) {
@@ -67,6 +79,8 @@ export const softmaxBackwardKernel = defineKernel({
 export const activation = op(activationKernel);
 /** Gets both x and y = activation(x): relu/leakyRelu/elu read x, sigmoid/tanh read y. */
 export const activationBackward = op(activationBackwardKernel);
+/** A layer's activation backward and its bias gradient in one pass: { dz: activationBackward(...), db: biasAddBackward(dz) }. */
+export const activationBiasBackward = op(activationBiasBackwardKernel);
 /** Softmax over the last axis, max-subtracted for stability. */
 export const softmax = op(softmaxKernel);
 /** dx = y * (dy - sum(dy * y)) over the last axis. */

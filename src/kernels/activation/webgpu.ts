@@ -1,12 +1,13 @@
 // Activations forward and backward, and softmax over the last axis.
-// Shaders: activation.wgsl, activationBackward.wgsl, softmax.wgsl, softmaxBackward.wgsl.
+// Shaders: activation.wgsl, activationBackward.wgsl, activationBiasBackward.wgsl, softmax.wgsl, softmaxBackward.wgsl.
 
 import type { ActivationKind } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
-import { GpuContext, buf } from '../../backend/webgpu/context.js';
+import { GpuContext, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import activationCode from '../../../shaders/activation.wgsl?raw';
 import activationBackwardCode from '../../../shaders/activationBackward.wgsl?raw';
+import activationBiasBackwardCode from '../../../shaders/activationBiasBackward.wgsl?raw';
 import softmaxCode from '../../../shaders/softmax.wgsl?raw';
 import softmaxBackwardCode from '../../../shaders/softmaxBackward.wgsl?raw';
 
@@ -16,6 +17,8 @@ const KINDS = Object.keys(KIND) as ActivationKind[];
 
 /** n: element count; alpha: the leakyRelu slope for x <= 0, the elu scale (alpha * (exp(x) - 1) for x <= 0). */
 const activationUniforms = { n: 'u32', alpha: 'f32' } as const;
+/** rows: product of all axes but the last; c: length of the last axis; chunks: ceil(rows / CHUNK); alpha as above. */
+const activationBiasUniforms = { rows: 'u32', c: 'u32', chunks: 'u32', alpha: 'f32' } as const;
 /** rows: product of all axes but the last; c: length of the last axis. */
 const softmaxUniforms = { rows: 'u32', c: 'u32' } as const;
 
@@ -23,6 +26,9 @@ const activationSpec = (kind: ActivationKind): PipelineSpec<typeof activationUni
   ({ name: 'activation', code: activationCode, uniforms: activationUniforms, constants: { KIND: KIND[kind] } });
 const activationBackwardSpec = (kind: ActivationKind): PipelineSpec<typeof activationUniforms> =>
   ({ name: 'activationBackward', code: activationBackwardCode, uniforms: activationUniforms, constants: { KIND: KIND[kind] } });
+// Two stages of one kernel (lib/chunkSum.wgsl): dz and the bias's partial sums per (chunk of rows, channel), then per channel.
+const activationBiasSpec = (kind: ActivationKind, stage: 0 | 1): PipelineSpec<typeof activationBiasUniforms> =>
+  ({ name: 'activationBiasBackward', code: activationBiasBackwardCode, uniforms: activationBiasUniforms, constants: { KIND: KIND[kind], STAGE: stage } });
 const SOFTMAX_WG = 64;
 const softmaxSpec: PipelineSpec<typeof softmaxUniforms> =
   { name: 'softmax', code: softmaxCode, uniforms: softmaxUniforms, constants: { WG: SOFTMAX_WG } };
@@ -31,7 +37,8 @@ const softmaxBackwardSpec: PipelineSpec<typeof softmaxUniforms> =
 
 /** Every pipeline this family uses, created up front by the backend. */
 export const pipelines: readonly PipelineSpec[] = [
-  ...KINDS.map(activationSpec), ...KINDS.map(activationBackwardSpec), softmaxSpec, softmaxBackwardSpec,
+  ...KINDS.map(activationSpec), ...KINDS.map(activationBackwardSpec),
+  ...KINDS.flatMap((k) => [activationBiasSpec(k, 0), activationBiasSpec(k, 1)]), softmaxSpec, softmaxBackwardSpec,
 ];
 
 export function activation(ctx: GpuContext, x: Tensor, kind: ActivationKind, alpha: number): Tensor {
@@ -44,6 +51,21 @@ export function activationBackward(ctx: GpuContext, dy: Tensor, x: Tensor, y: Te
   const dx = ctx.output(x.shape, 'activationBackward');
   ctx.run1d(activationBackwardSpec(kind), { n: x.size, alpha }, [buf(dy), buf(x), buf(y), buf(dx)], x.size);
   return dx;
+}
+
+/** dz = dy * f'(x) and db = sum of dz over every axis but the last, with one read of dy. */
+export function activationBiasBackward(ctx: GpuContext, dy: Tensor, x: Tensor, y: Tensor, kind: ActivationKind, alpha: number): { dz: Tensor; db: Tensor } {
+  const [rows, c] = rowsAndC(x);
+  const dz = ctx.output(x.shape, 'activationBiasBackward dz');
+  const db = ctx.output([c], 'activationBiasBackward db');
+  const chunks = Math.ceil(rows / REDUCTION_CHUNK);
+  const part = ctx.scratch(Math.max(1, chunks * c), `activationBiasBackward partial sums of ${4 * chunks * c} bytes`);
+  const params = { rows, c, chunks, alpha };
+  const buffers = [buf(dy), buf(x), buf(y), part, buf(dz), buf(db)];
+  ctx.run1d(activationBiasSpec(kind, 0), params, buffers, chunks * c);
+  ctx.run1d(activationBiasSpec(kind, 1), params, buffers, c);
+  ctx.release(part);
+  return { dz, db };
 }
 
 function rowsAndC(t: Tensor): [number, number] {

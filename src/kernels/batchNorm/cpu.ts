@@ -8,6 +8,7 @@
 import type { Tensor } from '../../tensor.js';
 import type { BatchNormGrads, BatchNormTrainResult } from '../../backend/types.js';
 import { cpuTensor, vals } from '../../backend/cpu/storage.js';
+import { guardSet } from '../stepGuard/cpu.js';
 
 /**
  * x [..., c], gamma [c], beta [c] -> y [..., c], mean [c], variance [c], invStd [c].
@@ -115,8 +116,9 @@ function normalize(xv: Float32Array, c: number, gamma: Float32Array, beta: Float
   return y;
 }
 
-/** In place: v -= (v - value) * (1 - momentum), TF.js's doMovingAverage. */
-export function movingAverageUpdate(variable: Tensor, value: Tensor, momentum: number): void {
+/** In place: v -= (v - value) * (1 - momentum), TF.js's doMovingAverage; nothing once the guard is set. */
+export function movingAverageUpdate(variable: Tensor, value: Tensor, momentum: number, guard: Tensor | null = null): void {
+  if (guardSet(guard)) return;
   const v = vals(variable);
   const u = vals(value);
   const decay = 1 - momentum;

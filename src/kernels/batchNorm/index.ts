@@ -8,6 +8,7 @@ import { expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import { expectGuard } from '../stepGuard/index.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -58,8 +59,9 @@ export const batchNormBackwardKernel = defineKernel({
 
 export const movingAverageUpdateKernel = defineKernel({
   name: 'movingAverageUpdate',
-  check(variable: Tensor, value: Tensor, momentum: number) {
+  check(variable: Tensor, value: Tensor, momentum: number, guard: Tensor | null = null) {
     expectSameShape('movingAverageUpdate', variable, 'variable', value, 'value');
+    expectGuard('movingAverageUpdate', guard);
     if (!(momentum >= 0 && momentum <= 1)) throw new Error(`movingAverageUpdate: expected momentum in [0, 1], got ${momentum}`);
   },
   cpu: cpu.movingAverageUpdate,
@@ -71,5 +73,5 @@ export const batchNormTrain: (x: Tensor, gamma: Tensor, beta: Tensor, epsilon: n
 export const batchNormInference = op(batchNormInferenceKernel);
 /** Uses the mean and invStd that batchNormTrain saved. */
 export const batchNormBackward = op(batchNormBackwardKernel);
-/** In place: variable -= (variable - value) * (1 - momentum), TF.js's moving-average update. */
+/** In place: variable -= (variable - value) * (1 - momentum), TF.js's moving-average update; nothing once an optional guard is set. */
 export const movingAverageUpdate = op(movingAverageUpdateKernel);

@@ -6,6 +6,7 @@ import type { BatchNormGrads, BatchNormTrainResult } from '../../backend/types.j
 import type { Tensor } from '../../tensor.js';
 import { GpuContext, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import { guardBinding } from '../stepGuard/webgpu.js';
 import statsCode from '../../../shaders/batchNormStats.wgsl?raw';
 import applyCode from '../../../shaders/batchNormApply.wgsl?raw';
 import gradsCode from '../../../shaders/batchNormGrads.wgsl?raw';
@@ -90,6 +91,6 @@ export function batchNormBackward(ctx: GpuContext, dy: Tensor, x: Tensor, gamma:
   return { dx, dGamma, dBeta };
 }
 
-export function movingAverageUpdate(ctx: GpuContext, variable: Tensor, value: Tensor, momentum: number): void {
-  ctx.run1d(movingSpec, { n: variable.size, decay: 1 - momentum }, [buf(variable), buf(value)], variable.size);
+export function movingAverageUpdate(ctx: GpuContext, variable: Tensor, value: Tensor, momentum: number, guard: Tensor | null = null): void {
+  ctx.run1d(movingSpec, { n: variable.size, decay: 1 - momentum }, [buf(variable), buf(value), guardBinding(ctx, guard)], variable.size);
 }

@@ -1,13 +1,16 @@
 // CPU reference: optimizer steps, in place on the weight w and its slots, with
 // TF.js's formulas (tfjs-core/src/optimizers). Each element is computed in
-// float64 from float32 inputs and stored back as float32.
+// float64 from float32 inputs and stored back as float32. Each takes an
+// optional guard (src/kernels/stepGuard): once it is set the update does nothing.
 
 import type { Tensor } from '../../tensor.js';
 import type { AdamParams, MomentumParams, RmspropParams, SgdParams } from '../../backend/types.js';
 import { vals } from '../../backend/cpu/storage.js';
+import { guardSet } from '../stepGuard/cpu.js';
 
 /** SGDOptimizer: w -= lr * g. */
-export function sgdUpdate(w: Tensor, g: Tensor, p: SgdParams): void {
+export function sgdUpdate(w: Tensor, g: Tensor, p: SgdParams, guard: Tensor | null = null): void {
+  if (guardSet(guard)) return;
   const wv = vals(w);
   const gv = vals(g);
   for (let i = 0; i < wv.length; i++) wv[i] -= p.learningRate * gv[i];
@@ -17,7 +20,8 @@ export function sgdUpdate(w: Tensor, g: Tensor, p: SgdParams): void {
  * MomentumOptimizer: accum = m * accum + g;
  * w -= lr * accum, or with nesterov w -= lr * (g + m * accum) (the new accum).
  */
-export function momentumUpdate(w: Tensor, g: Tensor, accum: Tensor, p: MomentumParams): void {
+export function momentumUpdate(w: Tensor, g: Tensor, accum: Tensor, p: MomentumParams, guard: Tensor | null = null): void {
+  if (guardSet(guard)) return;
   const wv = vals(w);
   const gv = vals(g);
   const av = vals(accum);
@@ -36,7 +40,8 @@ export function momentumUpdate(w: Tensor, g: Tensor, accum: Tensor, p: MomentumP
  *   w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + epsilon)
  * TF.js adds epsilon outside the square root of the bias-corrected v.
  */
-export function adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamParams): void {
+export function adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamParams, guard: Tensor | null = null): void {
+  if (guardSet(guard)) return;
   const wv = vals(w);
   const gv = vals(g);
   const mv = vals(m);
@@ -65,7 +70,8 @@ export function adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamPa
  * newMeanSquare.sub(newMeanGrad.square().add(epsilon)); matching TF.js's
  * weights step for step means keeping that sign.
  */
-export function rmspropUpdate(w: Tensor, g: Tensor, ms: Tensor, mom: Tensor, mg: Tensor | null, p: RmspropParams): void {
+export function rmspropUpdate(w: Tensor, g: Tensor, ms: Tensor, mom: Tensor, mg: Tensor | null, p: RmspropParams, guard: Tensor | null = null): void {
+  if (guardSet(guard)) return;
   const wv = vals(w);
   const gv = vals(g);
   const sv = vals(ms);

@@ -1,5 +1,6 @@
 // Optimizer updates, in place on the weight and its slots, so weights never
-// leave the device during training.
+// leave the device during training. An optional last guard (src/kernels/stepGuard)
+// turns an update into nothing once a training step's loss was NaN or infinite.
 
 import type { AdamParams, MomentumParams, RmspropParams, SgdParams } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
@@ -7,6 +8,7 @@ import { expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import { expectGuard } from '../stepGuard/index.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -28,7 +30,8 @@ function expectRate(name: string, key: string, value: number, hiInclusive: boole
 
 export const sgdUpdateKernel = defineKernel({
   name: 'sgdUpdate',
-  check(w: Tensor, g: Tensor, p: SgdParams) {
+  check(w: Tensor, g: Tensor, p: SgdParams, guard: Tensor | null = null) {
+    expectGuard('sgdUpdate', guard);
     expectSlots('sgdUpdate', w, { g });
     expectFinite('sgdUpdate', p);
   },
@@ -38,7 +41,8 @@ export const sgdUpdateKernel = defineKernel({
 
 export const momentumUpdateKernel = defineKernel({
   name: 'momentumUpdate',
-  check(w: Tensor, g: Tensor, accum: Tensor, p: MomentumParams) {
+  check(w: Tensor, g: Tensor, accum: Tensor, p: MomentumParams, guard: Tensor | null = null) {
+    expectGuard('momentumUpdate', guard);
     expectSlots('momentumUpdate', w, { g, accum });
     expectFinite('momentumUpdate', p);
   },
@@ -48,7 +52,8 @@ export const momentumUpdateKernel = defineKernel({
 
 export const adamUpdateKernel = defineKernel({
   name: 'adamUpdate',
-  check(w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamParams) {
+  check(w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamParams, guard: Tensor | null = null) {
+    expectGuard('adamUpdate', guard);
     expectSlots('adamUpdate', w, { g, m, v });
     expectFinite('adamUpdate', p);
     expectRate('adamUpdate', 'beta1', p.beta1, false);
@@ -63,7 +68,8 @@ export const adamUpdateKernel = defineKernel({
 
 export const rmspropUpdateKernel = defineKernel({
   name: 'rmspropUpdate',
-  check(w: Tensor, g: Tensor, ms: Tensor, mom: Tensor, mg: Tensor | null, p: RmspropParams) {
+  check(w: Tensor, g: Tensor, ms: Tensor, mom: Tensor, mg: Tensor | null, p: RmspropParams, guard: Tensor | null = null) {
+    expectGuard('rmspropUpdate', guard);
     expectSlots('rmspropUpdate', w, mg ? { g, ms, mom, mg } : { g, ms, mom });
     expectFinite('rmspropUpdate', p);
     expectRate('rmspropUpdate', 'rho', p.rho, true);

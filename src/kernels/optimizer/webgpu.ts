@@ -5,6 +5,7 @@ import type { AdamParams, MomentumParams, RmspropParams, SgdParams } from '../..
 import type { Tensor } from '../../tensor.js';
 import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import { guardBinding } from '../stepGuard/webgpu.js';
 import sgdCode from '../../../shaders/sgd.wgsl?raw';
 import momentumCode from '../../../shaders/momentum.wgsl?raw';
 import adamCode from '../../../shaders/adam.wgsl?raw';
@@ -29,24 +30,24 @@ export const pipelines: readonly PipelineSpec[] = [
   sgdSpec, momentumSpec(false), momentumSpec(true), adamSpec, rmspropSpec(false), rmspropSpec(true),
 ];
 
-export function sgdUpdate(ctx: GpuContext, w: Tensor, g: Tensor, p: SgdParams): void {
-  ctx.run1d(sgdSpec, { n: w.size, lr: p.learningRate }, [buf(w), buf(g)], w.size);
+export function sgdUpdate(ctx: GpuContext, w: Tensor, g: Tensor, p: SgdParams, guard: Tensor | null = null): void {
+  ctx.run1d(sgdSpec, { n: w.size, lr: p.learningRate }, [buf(w), buf(g), guardBinding(ctx, guard)], w.size);
 }
 
-export function momentumUpdate(ctx: GpuContext, w: Tensor, g: Tensor, accum: Tensor, p: MomentumParams): void {
-  ctx.run1d(momentumSpec(p.nesterov), { n: w.size, lr: p.learningRate, momentum: p.momentum }, [buf(w), buf(g), buf(accum)], w.size);
+export function momentumUpdate(ctx: GpuContext, w: Tensor, g: Tensor, accum: Tensor, p: MomentumParams, guard: Tensor | null = null): void {
+  ctx.run1d(momentumSpec(p.nesterov), { n: w.size, lr: p.learningRate, momentum: p.momentum }, [buf(w), buf(g), buf(accum), guardBinding(ctx, guard)], w.size);
 }
 
-export function adamUpdate(ctx: GpuContext, w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamParams): void {
+export function adamUpdate(ctx: GpuContext, w: Tensor, g: Tensor, m: Tensor, v: Tensor, p: AdamParams, guard: Tensor | null = null): void {
   const params = {
     n: w.size, lr: p.learningRate, beta1: p.beta1, beta2: p.beta2, epsilon: p.epsilon,
     weightDecay: p.weightDecay, correction1: 1 - p.beta1Power, correction2: 1 - p.beta2Power,
   };
-  ctx.run1d(adamSpec, params, [buf(w), buf(g), buf(m), buf(v)], w.size);
+  ctx.run1d(adamSpec, params, [buf(w), buf(g), buf(m), buf(v), guardBinding(ctx, guard)], w.size);
 }
 
-export function rmspropUpdate(ctx: GpuContext, w: Tensor, g: Tensor, ms: Tensor, mom: Tensor, mg: Tensor | null, p: RmspropParams): void {
+export function rmspropUpdate(ctx: GpuContext, w: Tensor, g: Tensor, ms: Tensor, mom: Tensor, mg: Tensor | null, p: RmspropParams, guard: Tensor | null = null): void {
   const centered = p.centered && mg !== null;
   const params = { n: w.size, lr: p.learningRate, rho: p.rho, momentum: p.momentum, epsilon: p.epsilon };
-  ctx.run1d(rmspropSpec(centered), params, [buf(w), buf(g), buf(ms), buf(mom), centered ? buf(mg) : ctx.scheduler.empty], w.size);
+  ctx.run1d(rmspropSpec(centered), params, [buf(w), buf(g), buf(ms), buf(mom), centered ? buf(mg) : ctx.scheduler.empty, guardBinding(ctx, guard)], w.size);
 }

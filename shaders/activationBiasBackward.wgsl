@@ -1,0 +1,34 @@
+// activationBiasBackward.wgsl: a layer's activation backward and its bias
+// gradient in one pass over dy: dz = dy * f'(x) (lib/activationGrad.wgsl) and
+// db[j] = sum over rows of dz[row, j], in the two stages of lib/chunkSum.wgsl.
+// Stage 0 writes each dz as its chunk sums it, so dy is read once and dz is
+// never read back for the bias.
+// p: the uniforms declared with this shader in src/kernels/activation/webgpu.ts.
+
+//! include lib/invocation.wgsl
+//! include lib/chunkSum.wgsl
+//! include lib/activationGrad.wgsl
+
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> y: array<f32>;
+@group(0) @binding(4) var<storage, read_write> part: array<f32>;  // [chunks, c]
+@group(0) @binding(5) var<storage, read_write> dz: array<f32>;
+@group(0) @binding(6) var<storage, read_write> db: array<f32>;
+
+fn chunk(i: u32, j: u32, first: u32, end: u32) {
+  var s = 0.0;
+  for (var r = first; r < end; r++) {
+    let k = r * p.c + j;
+    let g = activationGrad(dy[k], x[k], y[k]);
+    dz[k] = g;
+    s += g;
+  }
+  part[i] = s;
+}
+
+fn column(i: u32) {
+  var s = 0.0;
+  for (var k = 0u; k < p.chunks; k++) { s += part[k * p.c + i]; }
+  db[i] = s;
+}
