@@ -1,1 +1,2 @@
 export * from './activation';
+export * from './pool2d';
