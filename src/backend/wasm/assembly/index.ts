@@ -1,2 +1,4 @@
 export * from './activation';
 export * from './pool2d';
+export * from './loss';
+export * from './optimizer';
