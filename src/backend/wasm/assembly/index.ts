@@ -1,0 +1,5 @@
+// The wasm kernels module: every kernel family re-exported from one entry
+// (scripts/build-wasm.mjs compiles this file). Pointers are byte offsets into
+// the memory JS owns; nothing here allocates.
+
+export * from './memory';
