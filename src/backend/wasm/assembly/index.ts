@@ -1,3 +1,8 @@
+// The wasm kernels module: every kernel family re-exported from one entry
+// (scripts/build-wasm.mjs compiles this file). Pointers are byte offsets into
+// the memory JS owns; nothing here allocates.
+
+export * from './memory';
 export * from './activation';
 export * from './pool2d';
 export * from './loss';
