@@ -7,6 +7,7 @@ import { expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -33,7 +34,7 @@ export const sgdUpdateKernel = defineKernel({
     expectFinite('sgdUpdate', p);
   },
   cpu: cpu.sgdUpdate,
-  webgpu: gpu.sgdUpdate,
+  webgpu: gpu.sgdUpdate, wasm: wasm.sgdUpdate,
 });
 
 export const momentumUpdateKernel = defineKernel({
@@ -43,7 +44,7 @@ export const momentumUpdateKernel = defineKernel({
     expectFinite('momentumUpdate', p);
   },
   cpu: cpu.momentumUpdate,
-  webgpu: gpu.momentumUpdate,
+  webgpu: gpu.momentumUpdate, wasm: wasm.momentumUpdate,
 });
 
 export const adamUpdateKernel = defineKernel({
@@ -58,7 +59,7 @@ export const adamUpdateKernel = defineKernel({
     expectRate('adamUpdate', 'beta2Power', p.beta2Power, false);
   },
   cpu: cpu.adamUpdate,
-  webgpu: gpu.adamUpdate,
+  webgpu: gpu.adamUpdate, wasm: wasm.adamUpdate,
 });
 
 export const rmspropUpdateKernel = defineKernel({
@@ -70,7 +71,7 @@ export const rmspropUpdateKernel = defineKernel({
     if (p.centered && !mg) throw new Error('rmspropUpdate: expected an mg slot (mean gradient) for centered RMSprop, got null');
   },
   cpu: cpu.rmspropUpdate,
-  webgpu: gpu.rmspropUpdate,
+  webgpu: gpu.rmspropUpdate, wasm: wasm.rmspropUpdate,
 });
 
 /** In place: w -= lr * g. */
