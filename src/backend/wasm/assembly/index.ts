@@ -3,3 +3,6 @@
 // the memory JS owns; nothing here allocates.
 
 export * from './memory';
+export * from './gemm';
+export * from './matmul';
+export * from './conv2d';
