@@ -3,6 +3,9 @@
 // the memory JS owns; nothing here allocates.
 
 export * from './memory';
+export * from './gemm';
+export * from './matmul';
+export * from './conv2d';
 export * from './activation';
 export * from './pool2d';
 export * from './loss';
