@@ -8,6 +8,7 @@ import { expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -34,6 +35,7 @@ export const batchNormTrainKernel = defineKernel({
   },
   cpu: cpu.batchNormTrain,
   webgpu: gpu.batchNormTrain,
+  wasm: wasm.batchNormTrain,
 });
 
 export const batchNormInferenceKernel = defineKernel({
@@ -44,6 +46,7 @@ export const batchNormInferenceKernel = defineKernel({
   },
   cpu: cpu.batchNormInference,
   webgpu: gpu.batchNormInference,
+  wasm: wasm.batchNormInference,
 });
 
 export const batchNormBackwardKernel = defineKernel({
@@ -54,6 +57,7 @@ export const batchNormBackwardKernel = defineKernel({
   },
   cpu: cpu.batchNormBackward,
   webgpu: gpu.batchNormBackward,
+  wasm: wasm.batchNormBackward,
 });
 
 export const movingAverageUpdateKernel = defineKernel({
@@ -64,6 +68,7 @@ export const movingAverageUpdateKernel = defineKernel({
   },
   cpu: cpu.movingAverageUpdate,
   webgpu: gpu.movingAverageUpdate,
+  wasm: wasm.movingAverageUpdate,
 });
 
 /** Training-mode batch norm: normalizes with the batch's mean and biased variance. */

@@ -10,3 +10,4 @@ export * from './activation';
 export * from './pool2d';
 export * from './loss';
 export * from './optimizer';
+export * from './batchNorm';
