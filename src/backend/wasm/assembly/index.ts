@@ -11,3 +11,5 @@ export * from './pool2d';
 export * from './loss';
 export * from './optimizer';
 export * from './batchNorm';
+export * from './structure';
+export * from './dropout';
