@@ -13,3 +13,4 @@ export * from './optimizer';
 export * from './batchNorm';
 export * from './structure';
 export * from './dropout';
+export * from './elementwise';
