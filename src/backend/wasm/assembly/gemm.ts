@@ -28,37 +28,53 @@ export function gemmScratchBytes(m: i32, n: i32, k: i32): i32 {
 
 /** b rows p0..p0+kc as panels of NR columns: panel q holds b(p, q*NR + 0..NR) for each p in turn. */
 function packB(b: usize, bRow: i32, bCol: i32, p0: i32, kc: i32, n: i32, dst: usize): void {
+  const stepP = <usize>bRow << 2;
+  const stepJ = <usize>bCol << 2;
   for (let j0 = 0; j0 < n; j0 += NR) {
     const cols = min(NR, n - j0);
-    for (let p = 0; p < kc; p++) {
-      const src = b + ((<usize>(p0 + p) * bRow + <usize>j0 * bCol) << 2);
-      if (cols == NR && bCol == 1) {
+    let src = b + ((<usize>p0 * bRow + <usize>j0 * bCol) << 2);
+    const end = dst + (<usize>(kc * NR) << 2);
+    if (cols == NR && bCol == 1) {
+      while (dst < end) {
         v128.store(dst, v128.load(src));
         v128.store(dst, v128.load(src, 16), 16);
-      } else {
-        for (let j = 0; j < NR; j++) {
-          store<f32>(dst + (<usize>j << 2), j < cols ? load<f32>(src + (<usize>(j * bCol) << 2)) : 0);
-        }
+        src += stepP;
+        dst += NR << 2;
       }
-      dst += NR << 2;
+    } else {
+      while (dst < end) {
+        for (let j = 0; j < NR; j++) {
+          store<f32>(dst + (<usize>j << 2), j < cols ? load<f32>(src + <usize>j * stepJ) : 0);
+        }
+        src += stepP;
+        dst += NR << 2;
+      }
     }
   }
 }
 
 /** a rows i0..i0+mc, columns p0..p0+kc as panels of MR rows: a(i0 + r, p) for r in 0..MR, for each p in turn. */
 function packA(a: usize, aRow: i32, aCol: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+  const stepP = <usize>aCol << 2;
   for (let r0 = 0; r0 < mc; r0 += MR) {
     const rows = min(MR, mc - r0);
-    for (let p = 0; p < kc; p++) {
-      const src = a + ((<usize>(i0 + r0) * aRow + <usize>(p0 + p) * aCol) << 2);
-      if (rows == MR && aRow == 1) {
+    let src = a + ((<usize>(i0 + r0) * aRow + <usize>p0 * aCol) << 2);
+    const end = dst + (<usize>(kc * MR) << 2);
+    if (rows == MR && aRow == 1) {
+      while (dst < end) {
         v128.store(dst, v128.load(src));
-      } else {
-        for (let r = 0; r < MR; r++) {
-          store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(src + (<usize>(r * aRow) << 2)) : 0);
-        }
+        src += stepP;
+        dst += MR << 2;
       }
-      dst += MR << 2;
+    } else {
+      const stepR = <usize>aRow << 2;
+      while (dst < end) {
+        for (let r = 0; r < MR; r++) {
+          store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(src + <usize>r * stepR) : 0);
+        }
+        src += stepP;
+        dst += MR << 2;
+      }
     }
   }
 }
