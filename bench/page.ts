@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { notRun, type CellResult } from './cell.js';
 import type { MeasureOptions } from './measure.js';
-import { unsupported, type Engine, type ModelName, type Task } from './plan.js';
+import { isWebcnn, unsupported, webcnnBackend, type Engine, type ModelName, type Task } from './plan.js';
 import { firstStep as tfjsFirstStep, runTfjs, runTfjsMobileNet, type TfBackend } from './tfjsCells.js';
 import {
   firstStep as webcnnFirstStep, mobilenetArtifacts, runWebcnn, runWebcnnAugmented, runWebcnnMobileNet, webcnnWeights, type StepProfile, type WeightValues,
@@ -100,12 +100,12 @@ const bench = {
         // one untrained model for every cell, so both libraries run the same weights
         mobilenetCache ??= mobilenetArtifacts(wc);
         const artifacts = await mobilenetCache;
-        if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return marked(engine, await runWebcnnMobileNet(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, opts, artifacts));
+        if (isWebcnn(engine)) return marked(engine, await runWebcnnMobileNet(wc, webcnnBackend(engine), task, opts, artifacts));
         return marked(engine, await runTfjsMobileNet(tf, engine.slice('tfjs-'.length) as TfBackend, task, opts, artifacts));
       }
       const weights = await initialWeights(task);
-      if (task.kind === 'trainAugmented') return await runWebcnnAugmented(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, opts, weights);
-      if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') return marked(engine, await runWebcnn(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', task, opts, weights, tune));
+      if (task.kind === 'trainAugmented') return await runWebcnnAugmented(wc, webcnnBackend(engine), task, opts, weights);
+      if (isWebcnn(engine)) return marked(engine, await runWebcnn(wc, webcnnBackend(engine), task, opts, weights, tune));
       return marked(engine, await runTfjs(tf, engine.slice('tfjs-'.length) as TfBackend, task, opts, weights));
     } catch (err) {
       return failed(err);
@@ -123,8 +123,8 @@ const bench = {
     if (why) return { first: notRun(why), train: notRun(why), profile: null };
     try {
       const train = { o: forEngine(engine, { kind: 'train', model, batch }, o), weights: (await initialWeights({ kind: 'train', model, batch }))!, profileTop };
-      if (engine === 'webcnn-webgpu' || engine === 'webcnn-cpu') {
-        const r = await webcnnFirstStep(wc, engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu', model, batch, train);
+      if (isWebcnn(engine)) {
+        const r = await webcnnFirstStep(wc, webcnnBackend(engine), model, batch, train);
         return { first: r.first, train: r.train!, profile: r.profile };
       }
       const r = await tfjsFirstStep(tf, engine.slice('tfjs-'.length) as TfBackend, model, batch, train);

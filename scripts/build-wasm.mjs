@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = 'src/backend/wasm/assembly/index.ts';
 const OUT = 'src/backend/wasm/module.generated.ts';
-/** The flags every engineer compiles with (docs/KERNELS.md: the wasm backend). */
+/** The compiler's flags (docs/KERNELS.md, 'The WebAssembly backend'). */
 export const FLAGS = ['--runtime', 'stub', '--importMemory', '--enable', 'simd', '--optimizeLevel', '3', '--shrinkLevel', '0', '--noAssert'];
 
 /** Compiles in memory: the binary and the typings asc writes for its bindings. */

@@ -32,17 +32,31 @@
 export function im2col(x: usize, cols: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32,
   dh: i32, dw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32, r0: i32, rows: i32): void {
   const runBytes = <usize>c << 2;
+  // With dilation 1 the taps of one kernel row read one contiguous run of kw*c values.
+  const wholeRow = dw == 1;
   let dst = cols;
   for (let r = r0; r < r0 + rows; r++) {
     const oj = r % ow;
     const oi = (r / ow) % oh;
     const b = r / (ow * oh);
+    const j0 = oj * sw - padLeft;
     for (let ki = 0; ki < kh; ki++) {
       const i = oi * sh + ki * dh - padTop;
+      if (i < 0 || i >= h) {
+        memory.fill(dst, 0, <usize>kw * runBytes);
+        dst += <usize>kw * runBytes;
+        continue;
+      }
+      const rowBase = x + ((<usize>((b * h + i) * w) * c) << 2);
+      if (wholeRow && j0 >= 0 && j0 + kw <= w) {
+        copyRun(dst, rowBase + ((<usize>(j0 * c)) << 2), kw * c);
+        dst += <usize>kw * runBytes;
+        continue;
+      }
       for (let kj = 0; kj < kw; kj++) {
-        const j = oj * sw + kj * dw - padLeft;
-        if (i < 0 || i >= h || j < 0 || j >= w) memory.fill(dst, 0, runBytes);
-        else copyRun(dst, x + ((<usize>((b * h + i) * w + j) * c) << 2), c);
+        const j = j0 + kj * dw;
+        if (j < 0 || j >= w) memory.fill(dst, 0, runBytes);
+        else copyRun(dst, rowBase + ((<usize>(j * c)) << 2), c);
         dst += runBytes;
       }
     }
@@ -53,16 +67,28 @@ export function im2col(x: usize, cols: usize, h: i32, w: i32, c: i32, kh: i32, k
 export function col2im(cols: usize, dx: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32,
   dh: i32, dw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32, r0: i32, rows: i32): void {
   const runBytes = <usize>c << 2;
+  const wholeRow = dw == 1;
   let src = cols;
   for (let r = r0; r < r0 + rows; r++) {
     const oj = r % ow;
     const oi = (r / ow) % oh;
     const b = r / (ow * oh);
+    const j0 = oj * sw - padLeft;
     for (let ki = 0; ki < kh; ki++) {
       const i = oi * sh + ki * dh - padTop;
+      if (i < 0 || i >= h) {
+        src += <usize>kw * runBytes;
+        continue;
+      }
+      const rowBase = dx + ((<usize>((b * h + i) * w) * c) << 2);
+      if (wholeRow && j0 >= 0 && j0 + kw <= w) {
+        addRun(rowBase + ((<usize>(j0 * c)) << 2), src, kw * c);
+        src += <usize>kw * runBytes;
+        continue;
+      }
       for (let kj = 0; kj < kw; kj++) {
-        const j = oj * sw + kj * dw - padLeft;
-        if (i >= 0 && i < h && j >= 0 && j < w) addRun(dx + ((<usize>((b * h + i) * w + j) * c) << 2), src, c);
+        const j = j0 + kj * dw;
+        if (j >= 0 && j < w) addRun(rowBase + ((<usize>(j * c)) << 2), src, c);
         src += runBytes;
       }
     }

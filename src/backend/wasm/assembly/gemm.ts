@@ -1,9 +1,11 @@
 // GEMM: c[m,n] = act(a[m,k] . b[k,n] + bias[n]), float32, SIMD128.
 // Goto's scheme: the k axis in blocks of KC; per block, b is packed into
-// panels of NR columns (k-major, zero-padded at the right edge) and a into
-// panels of MR rows (k-major, zero-padded at the bottom); a 4x8 register
-// tile then runs over each pair of panels with eight f32x4 accumulators,
-// the packed b panel staying in L1 while the a panels stream from L2.
+// panels of NR columns (k-major, zero-padded at the right edge); a 4x8
+// register tile then runs over each panel with eight f32x4 accumulators, the
+// packed b panel staying in L1. A row-major a is read in place, four rows at
+// a time, as XNNPACK does (packing it costs as much as the product when n is
+// small, as in a convolution's few output channels); a transposed a is
+// packed into panels of MR rows (k-major, zero-padded at the bottom).
 // a and b are read through element strides, so a transposed operand is only
 // another packing order: a(i, p) = a[i*aRow + p*aCol], b(p, j) = b[p*bRow + j*bCol].
 // The bias and activation (0 linear, 1 relu, 2 relu6) are applied as the last
@@ -26,37 +28,53 @@ export function gemmScratchBytes(m: i32, n: i32, k: i32): i32 {
 
 /** b rows p0..p0+kc as panels of NR columns: panel q holds b(p, q*NR + 0..NR) for each p in turn. */
 function packB(b: usize, bRow: i32, bCol: i32, p0: i32, kc: i32, n: i32, dst: usize): void {
+  const stepP = <usize>bRow << 2;
+  const stepJ = <usize>bCol << 2;
   for (let j0 = 0; j0 < n; j0 += NR) {
     const cols = min(NR, n - j0);
-    for (let p = 0; p < kc; p++) {
-      const src = b + ((<usize>(p0 + p) * bRow + <usize>j0 * bCol) << 2);
-      if (cols == NR && bCol == 1) {
+    let src = b + ((<usize>p0 * bRow + <usize>j0 * bCol) << 2);
+    const end = dst + (<usize>(kc * NR) << 2);
+    if (cols == NR && bCol == 1) {
+      while (dst < end) {
         v128.store(dst, v128.load(src));
         v128.store(dst, v128.load(src, 16), 16);
-      } else {
-        for (let j = 0; j < NR; j++) {
-          store<f32>(dst + (<usize>j << 2), j < cols ? load<f32>(src + (<usize>(j * bCol) << 2)) : 0);
-        }
+        src += stepP;
+        dst += NR << 2;
       }
-      dst += NR << 2;
+    } else {
+      while (dst < end) {
+        for (let j = 0; j < NR; j++) {
+          store<f32>(dst + (<usize>j << 2), j < cols ? load<f32>(src + <usize>j * stepJ) : 0);
+        }
+        src += stepP;
+        dst += NR << 2;
+      }
     }
   }
 }
 
 /** a rows i0..i0+mc, columns p0..p0+kc as panels of MR rows: a(i0 + r, p) for r in 0..MR, for each p in turn. */
 function packA(a: usize, aRow: i32, aCol: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+  const stepP = <usize>aCol << 2;
   for (let r0 = 0; r0 < mc; r0 += MR) {
     const rows = min(MR, mc - r0);
-    for (let p = 0; p < kc; p++) {
-      const src = a + ((<usize>(i0 + r0) * aRow + <usize>(p0 + p) * aCol) << 2);
-      if (rows == MR && aRow == 1) {
+    let src = a + ((<usize>(i0 + r0) * aRow + <usize>p0 * aCol) << 2);
+    const end = dst + (<usize>(kc * MR) << 2);
+    if (rows == MR && aRow == 1) {
+      while (dst < end) {
         v128.store(dst, v128.load(src));
-      } else {
-        for (let r = 0; r < MR; r++) {
-          store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(src + (<usize>(r * aRow) << 2)) : 0);
-        }
+        src += stepP;
+        dst += MR << 2;
       }
-      dst += MR << 2;
+    } else {
+      const stepR = <usize>aRow << 2;
+      while (dst < end) {
+        for (let r = 0; r < MR; r++) {
+          store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(src + <usize>r * stepR) : 0);
+        }
+        src += stepP;
+        dst += MR << 2;
+      }
     }
   }
 }
@@ -74,12 +92,18 @@ function packA(a: usize, aRow: i32, aCol: i32, i0: i32, mc: i32, p0: i32, kc: i3
 }
 
 /**
- * One 4x8 tile: c rows i..i+4, columns j..j+8 from packed panels pa, pb over kc.
+ * One 4x8 tile: c rows i..i+4, columns j..j+8 over kc, from the packed b panel
+ * pb and a's rows at pa + r*rs, stepping ps bytes per k (packed: rs 4, ps 16).
  * first: overwrite c (else add to it); last: add the bias and activate.
  * rows/cols < 4/8 at the edges go through `tile` so nothing outside c is touched.
  */
-function tile4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32,
+function tile4x8(kc: i32, pa: usize, rs: usize, ps: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32,
   first: bool, last: bool, bias: usize, j: i32, act: i32, tile: usize): void {
+  // Rows past the edge read the last real row again; their results are dropped.
+  const pa1 = pa + (rows > 1 ? rs : 0);
+  const pa2 = pa + (rows > 2 ? 2 * rs : rows > 1 ? rs : 0);
+  const pa3 = pa + (rows > 3 ? 3 * rs : rows > 2 ? 2 * rs : rows > 1 ? rs : 0);
+  let off: usize = 0;
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -87,19 +111,19 @@ function tile4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, c
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    const a0 = v128.load32_splat(pa);
+    const a0 = v128.load32_splat(pa + off);
     c00 = f32x4.add(c00, f32x4.mul(a0, b0));
     c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-    const a1 = v128.load32_splat(pa, 4);
+    const a1 = v128.load32_splat(pa1 + off);
     c10 = f32x4.add(c10, f32x4.mul(a1, b0));
     c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-    const a2 = v128.load32_splat(pa, 8);
+    const a2 = v128.load32_splat(pa2 + off);
     c20 = f32x4.add(c20, f32x4.mul(a2, b0));
     c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-    const a3 = v128.load32_splat(pa, 12);
+    const a3 = v128.load32_splat(pa3 + off);
     c30 = f32x4.add(c30, f32x4.mul(a3, b0));
     c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-    pa += MR << 2;
+    off += ps;
     pb += NR << 2;
   }
   const full = rows == MR && cols == NR;
@@ -162,6 +186,7 @@ export function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
   const packedB = scratch;
   const packedA = packedB + (<usize>(kc0 * roundUp(n, NR)) << 2);
   const tile = packedA + (<usize>(min(roundUp(m, MR), MC) * kc0) << 2);
+  const direct = aCol == 1;
   const ldcBytes = <usize>n << 2;
   if (k == 0) {
     for (let i = 0; i < m; i++) {
@@ -180,14 +205,16 @@ export function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
     packB(b, bRow, bCol, p0, kc, n, packedB);
     for (let i0 = 0; i0 < m; i0 += MC) {
       const mc = min(MC, m - i0);
-      packA(a, aRow, aCol, i0, mc, p0, kc, packedA);
+      if (!direct) packA(a, aRow, aCol, i0, mc, p0, kc, packedA);
+      const rs: usize = direct ? <usize>aRow << 2 : 4;
+      const ps: usize = direct ? 4 : MR << 2;
       for (let j0 = 0; j0 < n; j0 += NR) {
         const pb = packedB + (<usize>(j0 * kc) << 2);
         const cols = min(NR, n - j0);
         for (let r0 = 0; r0 < mc; r0 += MR) {
-          const pa = packedA + (<usize>(r0 * kc) << 2);
+          const pa = direct ? a + ((<usize>(i0 + r0) * aRow + <usize>p0) << 2) : packedA + (<usize>(r0 * kc) << 2);
           const cptr = c + <usize>(i0 + r0) * ldcBytes + (<usize>j0 << 2);
-          tile4x8(kc, pa, pb, cptr, n, min(MR, mc - r0), cols, first, last, bias, j0, act, tile);
+          tile4x8(kc, pa, rs, ps, pb, cptr, n, min(MR, mc - r0), cols, first, last, bias, j0, act, tile);
         }
       }
     }
