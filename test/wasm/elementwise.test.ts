@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { cpuTensor } from '../../src/backend/cpu/storage.js';
 import type { WasmBackend } from '../../src/backend/wasm/index.js';
-import { BINARY_OPS, UNARY_OPS, binaryKernel, unaryKernel, type BinaryOp, type UnaryOp } from '../../src/kernels/elementwise/index.js';
+import { BINARY_OPS, UNARY_OPS, binaryKernel, sumToShapeKernel, unaryKernel, whereKernel, type BinaryOp, type UnaryOp } from '../../src/kernels/elementwise/index.js';
 import { collapse } from '../../src/kernels/elementwise/wasm.js';
 import { randomValues } from '../util/check.js';
 import { wasmBackend } from './harness.js';
@@ -74,12 +74,29 @@ describe('elementwise (wasm)', () => {
     }
   });
 
+  it('where, the three broadcast', () => {
+    const cases: [number[], number[], number[]][] = [[[3, 5, 7], [3, 5, 7], [3, 5, 7]], [[4, 1, 6], [1, 5, 1], [6]], [[], [3, 1], [1, 2]]];
+    for (const [sc, sa, sb] of cases) {
+      // A condition on a grid of eighths holds zeros.
+      expectWasmMatch(be, whereKernel, [grid(sc, 4, -0.5, 0.5), grid(sa, 5, -2, 2), grid(sb, 6, -2, 2)], EXACT, `where [${sc}] [${sa}] [${sb}]`);
+    }
+  });
+
+  it('sumToShape back to each broadcast input', () => {
+    // Sums in f64 in another order than the CPU's: a few ulps.
+    const cases: [number[], number[]][] = [[[2, 3, 4, 5], [5]], [[2, 3, 4, 5], [3, 1, 5]], [[4, 5, 6], [4, 1, 1]], [[3, 7], []], [[3, 7], [3, 7]], [[6, 1, 9], [1, 9]]];
+    for (const [from, to] of cases) expectWasmMatch(be, sumToShapeKernel, [grid(from, 7, -2, 2), to], ULPS, `sumToShape [${from}] -> [${to}]`);
+    expect([...wc.ops.sumToShape(wc.tensor([1, 2, 3, 4, 5, 6], [2, 3]), [3]).dataSync()]).toEqual([5, 7, 9]);
+  });
+
   it('collapses broadcast axes into the longest inner run', () => {
     // [2, 3, 4] + [4]: the outer two axes merge; b walks 4 and repeats.
-    expect(collapse([2, 3, 4], [2, 3, 4], [4])).toEqual({ shape: [6, 4], sa: [4, 1], sb: [0, 1] });
+    expect(collapse([2, 3, 4], [[2, 3, 4], [4]])).toEqual({ shape: [6, 4], strides: [[4, 1], [0, 1]] });
     // Same shapes: one run.
-    expect(collapse([2, 3, 4], [2, 3, 4], [2, 3, 4])).toEqual({ shape: [24], sa: [1], sb: [1] });
+    expect(collapse([2, 3, 4], [[2, 3, 4], [2, 3, 4]])).toEqual({ shape: [24], strides: [[1], [1]] });
+    // Broadcast along two neighbouring axes at once: they merge too.
+    expect(collapse([2, 3, 4, 5], [[2, 1, 1, 5]])).toEqual({ shape: [2, 12, 5], strides: [[5, 0, 1]] });
     // Scalars: one element.
-    expect(collapse([], [], [])).toEqual({ shape: [1], sa: [0], sb: [0] });
+    expect(collapse([], [[], []])).toEqual({ shape: [1], strides: [[0], [0]] });
   });
 });

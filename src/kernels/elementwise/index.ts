@@ -54,6 +54,7 @@ export const whereKernel = defineKernel({
   },
   cpu: cpu.where,
   webgpu: gpu.where,
+  wasm: wasm.where,
 });
 
 export const sumToShapeKernel = defineKernel({
@@ -73,6 +74,7 @@ export const sumToShapeKernel = defineKernel({
   },
   cpu: cpu.sumToShape,
   webgpu: gpu.sumToShape,
+  wasm: wasm.sumToShape,
 });
 
 /** The kernels as raw ops (wc.ops): no conversion, no gradient; the public ops are in ops.ts. */

@@ -1,6 +1,7 @@
 // The element-wise kernels, in place of src/kernels/elementwise/cpu.ts: one
 // unary kernel and one broadcasting binary kernel, each a family of ops
-// picked by a code (the order of UNARY_OPS and BINARY_OPS in codes.ts).
+// picked by a code (the order of UNARY_OPS and BINARY_OPS in codes.ts), the
+// broadcasting where, and sumToShape (a broadcast's gradient).
 // Ops whose float32 result equals the CPU's f64-then-rounded one (sums,
 // products, quotients, square roots, comparisons, selections) run four
 // lanes at a time; the rest run per element in f64, as the CPU computes them.
@@ -209,42 +210,62 @@ function binaryScalar(op: i32, a: f64, b: f64): f64 {
   }
 }
 
-/**
- * c = f(a, b), broadcast. table: four rows of `rank` i32s: the output shape,
- * a's strides and b's strides (0 along broadcast axes), then a counter row
- * this kernel uses. The last axis is the inner run; its strides must be 0 or 1.
- */
-@inline function binaryLoop(op: i32, a: usize, b: usize, c: usize, rank: i32, table: usize): void {
-  const shape = table;
-  const stridesA = at(table, rank);
-  const stridesB = at(table, 2 * rank);
-  const counter = at(table, 3 * rank);
-  const last = rank - 1;
-  const len = load<i32>(at(shape, last));
-  const stepA = load<i32>(at(stridesA, last));
-  const stepB = load<i32>(at(stridesB, last));
+// ---- the broadcast walk ----------------------------------------------------
+// A broadcast kernel's table (written by its JS binding), rows of `rank` i32s:
+// the output shape, then one stride row per input (0 along the axes it is
+// broadcast along), then a counter row; after them, one i32 offset per input.
+// The output is walked in runs along its last axis, whose strides are 0 or 1.
+
+@inline function strideRow(table: usize, rank: i32, input: i32): usize {
+  return at(table, (1 + input) * rank);
+}
+
+/** Zeroes the counters and offsets; returns the number of runs. */
+function startWalk(table: usize, rank: i32, inputs: i32): i32 {
+  const counter = at(table, (1 + inputs) * rank);
   let runs = 1;
-  for (let k = 0; k < last; k++) {
-    runs *= load<i32>(at(shape, k));
+  for (let k = 0; k < rank - 1; k++) {
+    runs *= load<i32>(at(table, k));
     store<i32>(at(counter, k), 0);
   }
-  let offA = 0;
-  let offB = 0;
-  for (let r = 0; r < runs; r++) {
-    binaryRun(op, at(a, offA), at(b, offB), at(c, r * len), len, stepA, stepB);
-    // The odometer: advance the outer axes, last first.
-    for (let k = last - 1; k >= 0; k--) {
-      const i = load<i32>(at(counter, k)) + 1;
-      offA += load<i32>(at(stridesA, k));
-      offB += load<i32>(at(stridesB, k));
-      if (i < load<i32>(at(shape, k))) {
-        store<i32>(at(counter, k), i);
-        break;
-      }
-      store<i32>(at(counter, k), 0);
-      offA -= i * load<i32>(at(stridesA, k));
-      offB -= i * load<i32>(at(stridesB, k));
+  for (let j = 0; j < inputs; j++) store<i32>(at(counter, rank + j), 0);
+  return runs;
+}
+
+/** The offset (in elements) of input j's current run. */
+@inline function runOffset(table: usize, rank: i32, inputs: i32, j: i32): i32 {
+  return load<i32>(at(table, (2 + inputs) * rank + j));
+}
+
+/** Advances the counter over the outer axes (last first), moving each input's offset with it. */
+function nextRun(table: usize, rank: i32, inputs: i32): void {
+  const counter = at(table, (1 + inputs) * rank);
+  const offsets = at(counter, rank);
+  for (let k = rank - 2; k >= 0; k--) {
+    const i = load<i32>(at(counter, k)) + 1;
+    const wraps = i == load<i32>(at(table, k));
+    for (let j = 0; j < inputs; j++) {
+      const stride = load<i32>(at(strideRow(table, rank, j), k));
+      store<i32>(at(offsets, j), load<i32>(at(offsets, j)) + (wraps ? stride - i * stride : stride));
     }
+    if (!wraps) {
+      store<i32>(at(counter, k), i);
+      return;
+    }
+    store<i32>(at(counter, k), 0);
+  }
+}
+
+/** c = f(a, b), broadcast: a two-input table (see above). */
+@inline function binaryLoop(op: i32, a: usize, b: usize, c: usize, rank: i32, table: usize): void {
+  const last = rank - 1;
+  const len = load<i32>(at(table, last));
+  const stepA = load<i32>(at(strideRow(table, rank, 0), last));
+  const stepB = load<i32>(at(strideRow(table, rank, 1), last));
+  const runs = startWalk(table, rank, 2);
+  for (let r = 0; r < runs; r++) {
+    binaryRun(op, at(a, runOffset(table, rank, 2, 0)), at(b, runOffset(table, rank, 2, 1)), at(c, r * len), len, stepA, stepB);
+    nextRun(table, rank, 2);
   }
 }
 
@@ -271,4 +292,56 @@ export function binary(a: usize, b: usize, c: usize, op: i32, rank: i32, table: 
     case PRELU_DERIV: binaryLoop(PRELU_DERIV, a, b, c, rank, table); return;
     case BROADCAST_A: binaryLoop(BROADCAST_A, a, b, c, rank, table); return;
   }
+}
+
+// ---- where and sumToShape ---------------------------------------------------
+
+/** y = condition != 0 ? a : b, the three broadcast: a three-input table (condition, a, b). */
+export function where(condition: usize, a: usize, b: usize, y: usize, rank: i32, table: usize): void {
+  const last = rank - 1;
+  const len = load<i32>(at(table, last));
+  const stepC = load<i32>(at(strideRow(table, rank, 0), last));
+  const stepA = load<i32>(at(strideRow(table, rank, 1), last));
+  const stepB = load<i32>(at(strideRow(table, rank, 2), last));
+  const runs = startWalk(table, rank, 3);
+  for (let r = 0; r < runs; r++) {
+    const pc = at(condition, runOffset(table, rank, 3, 0));
+    const pa = at(a, runOffset(table, rank, 3, 1));
+    const pb = at(b, runOffset(table, rank, 3, 2));
+    const py = at(y, r * len);
+    for (let i = 0; i < len; i++) {
+      store<f32>(at(py, i), load<f32>(at(pc, i * stepC)) != 0 ? load<f32>(at(pa, i * stepA)) : load<f32>(at(pb, i * stepB)));
+    }
+    nextRun(table, rank, 3);
+  }
+}
+
+/**
+ * y [size] = x summed over the axes y is broadcast along: a one-input table
+ * whose shape is x's and whose strides are y's (0 along the summed axes); x
+ * is read in order. The sums accumulate in f64 in sums (8 * size bytes of
+ * scratch) and are rounded once.
+ */
+export function sumToShape(x: usize, y: usize, size: i32, rank: i32, table: usize, sums: usize): void {
+  memory.fill(sums, 0, <usize>size * 8);
+  const last = rank - 1;
+  const len = load<i32>(at(table, last));
+  const step = load<i32>(at(strideRow(table, rank, 0), last));
+  const runs = startWalk(table, rank, 1);
+  for (let r = 0; r < runs; r++) {
+    const px = at(x, r * len);
+    const ps = sums + (<usize>runOffset(table, rank, 1, 0) << 3);
+    if (step == 0) {
+      let s: f64 = 0;
+      for (let i = 0; i < len; i++) s += <f64>load<f32>(at(px, i));
+      store<f64>(ps, load<f64>(ps) + s);
+    } else {
+      for (let i = 0; i < len; i++) {
+        const p = ps + (<usize>i << 3);
+        store<f64>(p, load<f64>(p) + <f64>load<f32>(at(px, i)));
+      }
+    }
+    nextRun(table, rank, 1);
+  }
+  for (let i = 0; i < size; i++) store<f32>(at(y, i), <f32>load<f64>(sums + (<usize>i << 3)));
 }
