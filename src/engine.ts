@@ -118,7 +118,7 @@ export function backendInfo(): BackendInfo {
   const a = b.adapter;
   const wasm = b.info?.();
   const description = a ? `${b.name} on ${a.vendor || 'unknown vendor'}/${a.architecture || 'unknown architecture'}${a.isFallbackAdapter ? ' (fallback)' : ''}`
-    : wasm ? `${b.name} (${wasm.simd ? 'SIMD, ' : ''}${wasm.threads} thread${wasm.threads === 1 ? '' : 's'})` : b.name;
+    : wasm ? `${b.name} (${wasm.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}, ${wasm.threads} thread${wasm.threads === 1 ? '' : 's'})` : b.name;
   return { name: b.name, adapter: a, description, kernels: b.kernelChoices?.() ?? [], ...(wasm ? { wasm } : {}), ...(autoReason ? { reason: autoReason } : {}) };
 }
 

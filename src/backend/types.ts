@@ -159,6 +159,8 @@ export interface KernelChoice {
 export interface WasmBackendInfo {
   /** 128-bit WebAssembly SIMD (the kernels need it). */
   simd: boolean;
+  /** Relaxed SIMD, where the engine has it: the GEMM's multiply-adds are fused (one rounding). */
+  relaxedSimd: boolean;
   /** Threads the kernels run on. */
   threads: number;
   /** Kernels without a wasm program: they run their CPU reference on copies of the values. */

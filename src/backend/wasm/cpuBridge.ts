@@ -1,8 +1,11 @@
 // Runs a kernel's CPU reference on wasm tensors: the kernels without a wasm
-// program (their `wasm` field) run this way, and verification mode replays
-// every kernel this way. Tensor arguments are copied out to CPU tensors and
-// results copied back; a kernel that returns nothing updated its tensor
-// arguments in place, and those are copied back.
+// program (their `wasm` field) run this way. Tensor arguments reach the CPU
+// reference as views of the wasm memory, not copies (a batch gathered from a
+// whole data set must not copy the data set), so in-place kernels write
+// straight into wasm memory; this is safe because CPU kernels allocate only
+// JS arrays, so the memory cannot grow (and detach the views) while one runs.
+// Results are copied into fresh wasm tensors. Verification mode copies the
+// arguments instead (argsToCpu), as it needs them as they were before the run.
 
 import { Tensor } from '../../tensor.js';
 import { cpuTensor, vals } from '../cpu/storage.js';
@@ -15,18 +18,20 @@ export function toCpu(ctx: WasmContext, t: Tensor): Tensor {
   return c;
 }
 
-/** A wasm copy of a CPU tensor. */
-export function fromCpu(ctx: WasmContext, t: Tensor): Tensor {
-  const w = ctx.output(t.shape, 'cpu result');
-  ctx.values(w).set(vals(t));
-  w.dtype = t.dtype;
-  return w;
+/** A CPU tensor over a wasm tensor's values (no copy): valid until the next wasm allocation. */
+function viewOnCpu(ctx: WasmContext, t: Tensor): Tensor {
+  const c = cpuTensor(ctx.values(t), t.shape);
+  c.dtype = t.dtype;
+  return c;
 }
 
-/** The arguments with every tensor (lists of tensors included) replaced by a CPU copy; `made` collects the copies. */
-export function argsToCpu(ctx: WasmContext, args: readonly unknown[], made: Tensor[]): unknown[] {
+/**
+ * The arguments with every tensor (lists of tensors included) replaced by a
+ * CPU copy, or with `view` a CPU view of its wasm values; `made` collects them.
+ */
+export function argsToCpu(ctx: WasmContext, args: readonly unknown[], made: Tensor[], view = false): unknown[] {
   const copy = (t: Tensor): Tensor => {
-    const c = toCpu(ctx, t);
+    const c = view ? viewOnCpu(ctx, t) : toCpu(ctx, t);
     made.push(c);
     return c;
   };
@@ -44,7 +49,20 @@ export function tensorsOf(result: unknown): Tensor[] {
 
 /** The result with each CPU tensor replaced by a wasm copy; other values pass through. */
 function resultFromCpu(ctx: WasmContext, result: unknown): unknown {
-  const move = (v: unknown): unknown => (v instanceof Tensor ? fromCpu(ctx, v) : v);
+  // A result may be (a view of) an argument, i.e. of wasm memory: take such values out
+  // before the first allocation below can grow the memory and detach them.
+  const held = new Map<Tensor, Float32Array>();
+  for (const t of tensorsOf(result)) {
+    const v = vals(t);
+    held.set(t, v.buffer === ctx.heap.memory.buffer ? Float32Array.from(v) : v);
+  }
+  const move = (v: unknown): unknown => {
+    if (!(v instanceof Tensor)) return v;
+    const w = ctx.output(v.shape, 'cpu result');
+    ctx.values(w).set(held.get(v) ?? vals(v));
+    w.dtype = v.dtype;
+    return w;
+  };
   if (result instanceof Tensor) return move(result);
   if (Array.isArray(result)) return result.map(move);
   if (result && typeof result === 'object' && Object.getPrototypeOf(result) === Object.prototype) {
@@ -56,14 +74,9 @@ function resultFromCpu(ctx: WasmContext, result: unknown): unknown {
 export function runOnCpu(ctx: WasmContext, cpu: (...args: readonly unknown[]) => unknown, args: readonly unknown[]): unknown {
   const made: Tensor[] = [];
   try {
-    const cpuArgs = argsToCpu(ctx, args, made);
-    const result = cpu(...cpuArgs);
+    const result = cpu(...argsToCpu(ctx, args, made, true));
     made.push(...tensorsOf(result));
-    if (result === undefined) {
-      // In place: the updated arguments go back to their wasm storage.
-      args.forEach((a, i) => { if (a instanceof Tensor) ctx.values(a).set(vals(cpuArgs[i] as Tensor)); });
-      return undefined;
-    }
+    // In place (no result): the kernel wrote through the views.
     return resultFromCpu(ctx, result);
   } finally {
     for (const t of made) t.dispose();

@@ -24,7 +24,7 @@ export class WasmBackend implements Backend {
   /** Set in verification mode: checks every wasm kernel against the CPU reference. */
   readonly verifier: WasmVerifier | null;
 
-  private constructor(ctx: (owner: Backend) => WasmContext, private readonly kernels: readonly AnyKernel[], verify: boolean) {
+  private constructor(ctx: (owner: Backend) => WasmContext, private readonly kernels: readonly AnyKernel[], verify: boolean, private readonly relaxedSimd: boolean) {
     this.ctx = ctx(this);
     this.verifier = verify ? new WasmVerifier(this.ctx) : null;
     // The fallback makes CPU tensors: they need the CPU backend to exist (the engine usually made it already).
@@ -37,13 +37,13 @@ export class WasmBackend implements Backend {
 
   /** kernels: the registry's kernels (src/kernels/registry.ts), for the list of those that fall back. */
   static async create(kernels: readonly Kernel<never, unknown>[], options: BackendOptions = {}): Promise<WasmBackend> {
-    const { exports, memory } = await instantiateKernels();
+    const { exports, memory, relaxedSimd } = await instantiateKernels();
     const heap = new WasmHeap(memory, exports.heapBase());
-    return new WasmBackend((owner) => new WasmContext(exports, heap, owner), kernels as unknown as AnyKernel[], options.verify ?? false);
+    return new WasmBackend((owner) => new WasmContext(exports, heap, owner), kernels as unknown as AnyKernel[], options.verify ?? false, relaxedSimd);
   }
 
   info(): WasmBackendInfo {
-    return { simd: true, threads: 1, fallbackKernels: this.kernels.filter((k) => !k.wasm && !k.query).map((k) => k.name) };
+    return { simd: true, relaxedSimd: this.relaxedSimd, threads: 1, fallbackKernels: this.kernels.filter((k) => !k.wasm && !k.query).map((k) => k.name) };
   }
 
   // ---- memory

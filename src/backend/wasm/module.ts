@@ -1,19 +1,21 @@
 // Instantiates the kernels module (compiled by scripts/build-wasm.mjs and
 // inlined as base64, so nothing is fetched) on a memory that JS owns.
 
-import { WASM_BASE64, type WasmExports } from './module.generated.js';
+import { WASM_BASE64, WASM_RELAXED_BASE64, type WasmExports } from './module.generated.js';
 
 export type { WasmExports };
 
 export interface WasmInstance {
   exports: WasmExports;
   memory: WebAssembly.Memory;
+  /** Whether this is the build with relaxed SIMD (fused multiply-adds in the GEMM). */
+  relaxedSimd: boolean;
 }
 
-let compiled: Promise<WebAssembly.Module> | null = null;
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
-function bytes(): Uint8Array {
-  const text = atob(WASM_BASE64);
+function bytes(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;
@@ -26,10 +28,22 @@ export function hasWasmSimd(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(probe);
 }
 
-export async function instantiateKernels(): Promise<WasmInstance> {
+/**
+ * The kernels module on a fresh memory: the relaxed-SIMD build where the
+ * engine validates it, else the SIMD128 one; `relaxed: false` forces the
+ * latter (tests compare the two).
+ */
+export async function instantiateKernels(relaxed = true): Promise<WasmInstance> {
   if (!hasWasmSimd()) throw new Error('wasm backend: this JavaScript engine has no WebAssembly SIMD (128-bit), which the kernels need');
-  compiled ??= WebAssembly.compile(bytes() as Uint8Array<ArrayBuffer>);
-  const module = await compiled;
+  const relaxedBytes = relaxed ? bytes(WASM_RELAXED_BASE64) : null;
+  const relaxedSimd = relaxedBytes !== null && WebAssembly.validate(relaxedBytes);
+  const key = relaxedSimd ? 'relaxed' : 'simd';
+  let pending = compiled.get(key);
+  if (!pending) {
+    pending = WebAssembly.compile(relaxedSimd && relaxedBytes ? relaxedBytes : bytes(WASM_BASE64));
+    compiled.set(key, pending);
+  }
+  const module = await pending;
   const memory = new WebAssembly.Memory({ initial: 16 });
   const instance = await WebAssembly.instantiate(module, {
     env: {
@@ -39,5 +53,5 @@ export async function instantiateKernels(): Promise<WasmInstance> {
       },
     },
   });
-  return { exports: instance.exports as unknown as WasmExports, memory };
+  return { exports: instance.exports as unknown as WasmExports, memory, relaxedSimd };
 }
