@@ -6,7 +6,7 @@ import type * as Wc from '../src/index.js';
 import type * as Tf from '@tensorflow/tfjs';
 import { notRun, type CellResult } from './cell.js';
 import type { MeasureOptions } from './measure.js';
-import { unsupported, type Engine, type ModelName, type Task } from './plan.js';
+import { isWebcnn, unsupported, webcnnBackend, type Engine, type ModelName, type Task } from './plan.js';
 import { firstStep as tfjsFirstStep, runTfjs, runTfjsMobileNet, type TfBackend } from './tfjsCells.js';
 import {
   firstStep as webcnnFirstStep, mobilenetArtifacts, runWebcnn, runWebcnnAugmented, runWebcnnMobileNet, webcnnWeights, type StepProfile, type WeightValues,
@@ -45,8 +45,6 @@ function marked(engine: Engine, c: CellResult): CellResult {
   return c.estimate && c.calls === 1 && isGpu(engine) ? { ...c, note: `${c.note}; it includes shader compilation: a lower bound` } : c;
 }
 
-const webcnnBackend = (engine: Engine): 'webgpu' | 'cpu' => (engine === 'webcnn-webgpu' ? 'webgpu' : 'cpu');
-const isWebcnnEngine = (engine: Engine) => engine === 'webcnn-webgpu' || engine === 'webcnn-cpu';
 const tfjsBackend = (engine: Engine) => engine.slice('tfjs-'.length) as TfBackend;
 
 export function cellRunner(wc: typeof Wc, tf: typeof Tf): CellRunner {
@@ -74,12 +72,12 @@ export function cellRunner(wc: typeof Wc, tf: typeof Tf): CellRunner {
           // one untrained model for every cell, so both libraries run the same weights
           mobilenetCache ??= mobilenetArtifacts(wc);
           const artifacts = await mobilenetCache;
-          if (isWebcnnEngine(engine)) return marked(engine, await runWebcnnMobileNet(wc, webcnnBackend(engine), task, opts, artifacts));
+          if (isWebcnn(engine)) return marked(engine, await runWebcnnMobileNet(wc, webcnnBackend(engine), task, opts, artifacts));
           return marked(engine, await runTfjsMobileNet(tf, tfjsBackend(engine), task, opts, artifacts));
         }
         const weights = await initialWeights(task);
         if (task.kind === 'trainAugmented') return await runWebcnnAugmented(wc, webcnnBackend(engine), task, opts, weights);
-        if (isWebcnnEngine(engine)) return marked(engine, await runWebcnn(wc, webcnnBackend(engine), task, opts, weights, tune));
+        if (isWebcnn(engine)) return marked(engine, await runWebcnn(wc, webcnnBackend(engine), task, opts, weights, tune));
         return marked(engine, await runTfjs(tf, tfjsBackend(engine), task, opts, weights));
       } catch (err) {
         return failed(err);
@@ -91,7 +89,7 @@ export function cellRunner(wc: typeof Wc, tf: typeof Tf): CellRunner {
       if (why) return { first: notRun(why), train: notRun(why), profile: null };
       try {
         const train = { o: forEngine(engine, { kind: 'train', model, batch }, o), weights: (await initialWeights({ kind: 'train', model, batch }))!, profileTop, onFirst };
-        if (isWebcnnEngine(engine)) {
+        if (isWebcnn(engine)) {
           const r = await webcnnFirstStep(wc, webcnnBackend(engine), model, batch, train);
           return { first: r.first, train: r.train!, profile: r.profile };
         }

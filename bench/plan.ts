@@ -3,10 +3,13 @@
 // Pure data and functions: the Node side plans with it, the page runs tasks
 // from it, and the tests check it.
 
-export const ENGINES = ['webcnn-webgpu', 'webcnn-cpu', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'tfjs-cpu'] as const;
+export const ENGINES = ['webcnn-webgpu', 'webcnn-wasm', 'webcnn-cpu', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 export const isWebcnn = (e: Engine): boolean => e.startsWith('webcnn-');
+/** The webcnn backend an engine runs on ('webcnn-wasm' -> 'wasm'). */
+export type WebcnnBackend = 'webgpu' | 'wasm' | 'cpu';
+export const webcnnBackend = (e: Engine): WebcnnBackend => e.slice('webcnn-'.length) as WebcnnBackend;
 
 export type ModelName = 'light' | 'standard';
 

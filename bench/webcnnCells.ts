@@ -7,7 +7,7 @@ import { cellFrom, type CellResult } from './cell.js';
 import { CLASSES, MNIST_SHAPE, oneHot, uniform } from './data.js';
 import { measure, type MeasureOptions } from './measure.js';
 import { mnistAugmentation, withAugmentation } from '../demo/augment.js';
-import { convOut, depthwiseOut, HEAD_CLASSES, MOBILENET_SHAPE, type MobileNetMode, type ModelName, type Task } from './plan.js';
+import { convOut, depthwiseOut, HEAD_CLASSES, MOBILENET_SHAPE, type MobileNetMode, type ModelName, type Task, type WebcnnBackend } from './plan.js';
 
 type WcModule = typeof Wc;
 type Model = InstanceType<WcModule['LayersModel']>;
@@ -49,7 +49,7 @@ export interface StepProfile {
  * One cell. `tune`: run the autotuner after a model's warm-up (fit does after its first batch);
  * the bench does it once per model, with the first step, as tuning the bigger shapes takes minutes.
  */
-export async function runWebcnn(wc: WcModule, backend: 'webgpu' | 'cpu', task: Task, o: MeasureOptions, weights: WeightValues[] | null, tune = false): Promise<CellResult> {
+export async function runWebcnn(wc: WcModule, backend: WebcnnBackend, task: Task, o: MeasureOptions, weights: WeightValues[] | null, tune = false): Promise<CellResult> {
   if (task.kind === 'firstStep') return (await firstStep(wc, backend, task.model, task.batch, null)).first;
   // GEMM and conv ops run on a backend instance of their own that never tunes: the default one
   // would record their shapes and tune them too at a model's autotune() (minutes for 1024³ and the
@@ -132,7 +132,7 @@ const autotune = async (t: Tensor) => { await t.backend.autotune?.(); };
  * first step's figure before the training cell starts.
  */
 export async function firstStep(
-  wc: WcModule, backend: 'webgpu' | 'cpu', name: ModelName, batch: number,
+  wc: WcModule, backend: WebcnnBackend, name: ModelName, batch: number,
   train: { o: MeasureOptions; weights: WeightValues[]; profileTop?: number; onFirst?: (first: CellResult) => void } | null,
 ): Promise<{ first: CellResult; train: CellResult | null; profile: StepProfile | null }> {
   const t0 = performance.now();
@@ -193,7 +193,7 @@ export async function mobilenetWebcnn(wc: WcModule, artifacts: ModelArtifacts, m
 }
 
 /** One MobileNet cell: predict at the row's batch, or trainOnBatch (loss read back each step). */
-export async function runWebcnnMobileNet(wc: WcModule, backend: 'webgpu' | 'cpu', task: Task & { kind: 'mobilenet' }, o: MeasureOptions, artifacts: ModelArtifacts): Promise<CellResult> {
+export async function runWebcnnMobileNet(wc: WcModule, backend: WebcnnBackend, task: Task & { kind: 'mobilenet' }, o: MeasureOptions, artifacts: ModelArtifacts): Promise<CellResult> {
   await wc.setBackend(backend);
   const { model, dispose } = await mobilenetWebcnn(wc, artifacts, task.mode);
   const xs = wc.tensor(uniform(task.batch * size(MOBILENET_SHAPE), 6), [task.batch, ...MOBILENET_SHAPE]);
@@ -226,7 +226,7 @@ export async function runWebcnnMobileNet(wc: WcModule, backend: 'webgpu' | 'cpu'
  * plain one and the step time augmentation adds.
  */
 export async function runWebcnnAugmented(
-  wc: WcModule, backend: 'webgpu' | 'cpu', task: Extract<Task, { kind: 'trainAugmented' }>, o: MeasureOptions, weights: WeightValues[] | null,
+  wc: WcModule, backend: WebcnnBackend, task: Extract<Task, { kind: 'trainAugmented' }>, o: MeasureOptions, weights: WeightValues[] | null,
 ): Promise<CellResult> {
   await wc.setBackend(backend);
   const models = [buildWebcnn(wc, task.model, true), buildWebcnn(wc, task.model)];

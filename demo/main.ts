@@ -16,12 +16,13 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getEl
 const canvas = (id: string): HTMLCanvasElement => $<HTMLCanvasElement>(id);
 const params = new URLSearchParams(location.search);
 // ?train=2000&test=1000 trains and tests on the first images only (the end-to-end test uses them);
-// ?backend=cpu skips WebGPU.
+// ?backend=cpu or ?backend=wasm skips WebGPU.
 const subset = (k: string): number | undefined => (params.has(k) ? Number(params.get(k)) : undefined);
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const send = (m: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(m, { transfer });
-send({ type: 'init', backend: params.get('backend') === 'cpu' ? 'cpu' : 'webgpu' });
+const asked = params.get('backend');
+send({ type: 'init', backend: asked === 'cpu' || asked === 'wasm' ? asked : 'webgpu' });
 
 let backend: TrainOptions['backend'] = 'webgpu';
 let haveModel = false;

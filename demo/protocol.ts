@@ -4,7 +4,7 @@ import type { TrainEvent, TrainOptions } from './trainCore.js';
 import type { AugmentChoice } from './augment.js';
 
 export type ToWorker =
-  | { type: 'init'; backend: 'webgpu' | 'cpu' }
+  | { type: 'init'; backend: 'webgpu' | 'wasm' | 'cpu' }
   | { type: 'train'; options: TrainOptions }
   | { type: 'stop' }
   | { type: 'classify'; pixels: Float32Array }
@@ -24,7 +24,7 @@ export interface MistakeImage { pixels: Float32Array; predicted: number; actual:
 export interface Evaluation { accuracy: number; count: number; confusion: number[][]; mistakes: MistakeImage[] }
 
 export type FromWorker =
-  | { type: 'ready'; backend: 'webgpu' | 'cpu'; adapter: string; notice?: string }
+  | { type: 'ready'; backend: 'webgpu' | 'wasm' | 'cpu'; adapter: string; notice?: string }
   | { type: 'progress'; event: TrainEvent }
   | { type: 'evaluation'; evaluation: Evaluation }
   | { type: 'model'; filters: Filters | null; description: string }

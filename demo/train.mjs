@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|cpu]
+// npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|wasm|cpu]
 //                  [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--augment] [--elastic] [--out DIR]
 // --augment distorts each training digit at random (rotation ±10°, translation
 // and zoom ±10%), --elastic adds elastic distortion (demo/augment.ts).
 // Trains an MNIST CNN on the real data set and prints its test accuracy. On
 // WebGPU the same training code runs in headless Chromium (puppeteer); with
-// --backend cpu, or when no browser or adapter is found, it runs in Node on the
-// CPU backend. TypeScript sources are served and compiled by Vite.
+// --backend wasm or cpu it runs in Node on that backend; when no browser or
+// adapter is found for WebGPU, on the CPU backend in Node. TypeScript sources are served and compiled by Vite.
 
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
@@ -34,7 +34,7 @@ function parseArgs(argv) {
       case '--elastic': opts.elastic = true; break;
       case '--epochs': opts.epochs = positiveInt(need(), a); break;
       case '--batch': opts.batchSize = positiveInt(need(), a); break;
-      case '--backend': opts.backend = need(); if (!['webgpu', 'cpu'].includes(opts.backend)) throw new Error(`train: --backend must be webgpu or cpu, got '${opts.backend}'`); break;
+      case '--backend': opts.backend = need(); if (!['webgpu', 'wasm', 'cpu'].includes(opts.backend)) throw new Error(`train: --backend must be webgpu, wasm or cpu, got '${opts.backend}'`); break;
       case '--optimizer': opts.optimizer = need(); if (!['adam', 'sgd', 'rmsprop'].includes(opts.optimizer)) throw new Error(`train: --optimizer must be adam, sgd or rmsprop, got '${opts.optimizer}'`); break;
       case '--lr': opts.learningRate = Number(need()); if (!(opts.learningRate > 0)) throw new Error(`train: --lr must be a positive number`); break;
       case '--lr-decay': opts.lrDecay = Number(need()); if (!(opts.lrDecay > 0 && opts.lrDecay <= 1)) throw new Error('train: --lr-decay must be a number in (0, 1]: epoch e trains at lr * F^e'); break;
@@ -44,7 +44,7 @@ function parseArgs(argv) {
       case '--seed': opts.seed = positiveInt(need(), a); break;
       case '--out': opts.out = need(); break;
       case '--help': case '-h':
-        console.log('usage: npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--augment] [--elastic] [--out DIR]');
+        console.log('usage: npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|wasm|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--augment] [--elastic] [--out DIR]');
         process.exit(0);
         break;
       default: throw new Error(`train: unknown option '${a}' (try --help)`);
@@ -103,7 +103,7 @@ async function trainInNode(server, opts) {
   const wc = await server.ssrLoadModule('/src/index.ts');
   const { trainMnist, trainAutoencoder } = await server.ssrLoadModule('/demo/trainCore.ts');
   const train = opts.model === 'autoencoder' ? trainAutoencoder : trainMnist;
-  const { model } = await train(wc, { ...opts, backend: 'cpu' }, printer());
+  const { model } = await train(wc, { ...opts, backend: opts.backend === 'wasm' ? 'wasm' : 'cpu' }, printer());
   if (opts.out) {
     await model.save(opts.out);
     console.log(`saved the model to ${opts.out} (TensorFlow.js layers-model format: model.json + weights)`);

@@ -11,7 +11,7 @@ export interface TrainOptions extends AugmentChoice {
   model: 'light' | 'standard' | 'autoencoder';
   epochs: number;
   batchSize: number;
-  backend: 'webgpu' | 'cpu';
+  backend: 'webgpu' | 'wasm' | 'cpu';
   optimizer: 'adam' | 'sgd' | 'rmsprop';
   learningRate: number;
   /** Step decay: epoch e trains at learningRate * lrDecay^e (1, the default: a constant rate). */

@@ -12,10 +12,15 @@ let model: wc.LayersModel | null = null;
 let stopRequested = false;
 const post = (m: FromWorker, transfer: Transferable[] = []): void => postMessage(m, { transfer });
 
-async function pickBackend(wanted: 'webgpu' | 'cpu'): Promise<void> {
+async function pickBackend(wanted: 'webgpu' | 'wasm' | 'cpu'): Promise<void> {
   if (wanted === 'cpu') {
     await wc.setBackend('cpu');
     post({ type: 'ready', backend: 'cpu', adapter: 'CPU (chosen with ?backend=cpu)' });
+    return;
+  }
+  if (wanted === 'wasm') {
+    await wc.setBackend('wasm');
+    post({ type: 'ready', backend: 'wasm', adapter: `${wc.backendInfo().description} (chosen with ?backend=wasm)` });
     return;
   }
   try {

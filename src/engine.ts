@@ -2,13 +2,13 @@
 // creates (once) and selects one. Tensors remember the backend that made them,
 // and an op refuses tensors of two different backends.
 
-import type { AdapterInfo, Backend, BackendName, KernelChoice } from './backend/types.js';
+import type { AdapterInfo, Backend, BackendName, KernelChoice, WasmBackendInfo } from './backend/types.js';
 import { Tensor, createTensor } from './tensor.js';
 import { toFloat32, type TensorLike } from './tensorLike.js';
 import { summarizeValues } from './valueHint.js';
 
 export interface BackendOptions {
-  /** WebGPU: run every kernel on the CPU reference too and throw on the first disagreement. */
+  /** WebGPU and wasm: run every kernel on the CPU reference too and throw on the first disagreement. */
   verify?: boolean;
   /** WebGPU: a GPU object to use instead of navigator.gpu (for example the `webgpu` package in Node). */
   gpu?: GPU;
@@ -92,7 +92,7 @@ export function getBackend(): BackendName {
 export function backend(): Backend {
   if (!current) {
     const cpu = instances.get(instanceKey('cpu', {}));
-    if (!cpu) throw new Error("webcnn: no backend selected; call await wc.setBackend('cpu' | 'webgpu') first");
+    if (!cpu) throw new Error("webcnn: no backend selected; call await wc.setBackend('cpu' | 'webgpu' | 'wasm') first");
     current = cpu;
   }
   return current;
@@ -108,14 +108,18 @@ export interface BackendInfo {
   kernels: KernelChoice[];
   /** Why setBackend('auto') chose this backend; absent when it was named. */
   reason?: string;
+  /** The wasm backend: SIMD, threads, and which kernels fall back to the CPU reference. */
+  wasm?: WasmBackendInfo;
 }
 
 /** What the selected backend runs on. */
 export function backendInfo(): BackendInfo {
   const b = backend();
   const a = b.adapter;
-  const description = a ? `${b.name} on ${a.vendor || 'unknown vendor'}/${a.architecture || 'unknown architecture'}${a.isFallbackAdapter ? ' (fallback)' : ''}` : b.name;
-  return { name: b.name, adapter: a, description, kernels: b.kernelChoices?.() ?? [], ...(autoReason ? { reason: autoReason } : {}) };
+  const wasm = b.info?.();
+  const description = a ? `${b.name} on ${a.vendor || 'unknown vendor'}/${a.architecture || 'unknown architecture'}${a.isFallbackAdapter ? ' (fallback)' : ''}`
+    : wasm ? `${b.name} (${wasm.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}, ${wasm.threads} thread${wasm.threads === 1 ? '' : 's'})` : b.name;
+  return { name: b.name, adapter: a, description, kernels: b.kernelChoices?.() ?? [], ...(wasm ? { wasm } : {}), ...(autoReason ? { reason: autoReason } : {}) };
 }
 
 /** Installs a created backend directly (the CPU backend needs no async set-up). */

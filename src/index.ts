@@ -16,6 +16,11 @@ registerBackend('webgpu', async (options) => {
   const [{ WebGpuBackend }, { GPU_PROGRAMS }] = await Promise.all([import('./backend/webgpu/index.js'), import('./kernels/webgpuPrograms.js')]);
   return WebGpuBackend.create(GPU_PROGRAMS, options);
 });
+// Imported lazily too: the kernels module is compiled on first use.
+registerBackend('wasm', async (options) => {
+  const [{ WasmBackend }, { KERNELS }] = await Promise.all([import('./backend/wasm/index.js'), import('./kernels/registry.js')]);
+  return WasmBackend.create(Object.values(KERNELS), options);
+});
 // The CPU backend needs no async set-up, so it is selected until setBackend says otherwise.
 installBackend(cpu, {}, true);
 

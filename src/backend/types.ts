@@ -10,7 +10,7 @@ import type { Kernel } from '../kernels/kernel.js';
 
 export type Shape = readonly number[];
 
-export type BackendName = 'cpu' | 'webgpu';
+export type BackendName = 'cpu' | 'webgpu' | 'wasm';
 
 // The kernels' parameter types. Names used across TS, WGSL and tests: n h w c
 // batch, height, width, channels (NHWC, channels last); kh kw kernel height and
@@ -155,6 +155,18 @@ export interface KernelChoice {
   source: 'measured' | 'cached';
 }
 
+/** What the wasm backend runs with (backendInfo().wasm). */
+export interface WasmBackendInfo {
+  /** 128-bit WebAssembly SIMD (the kernels need it). */
+  simd: boolean;
+  /** Relaxed SIMD, where the engine has it: the GEMM's multiply-adds are fused (one rounding). */
+  relaxedSimd: boolean;
+  /** Threads the kernels run on. */
+  threads: number;
+  /** Kernels without a wasm program: they run their CPU reference on copies of the values. */
+  fallbackKernels: string[];
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** The GPU adapter, on backends that have one. */
@@ -191,6 +203,8 @@ export interface Backend {
   autotune?(): Promise<void>;
   /** The variants autotune() picked, per shape. */
   kernelChoices?(): KernelChoice[];
+  /** The wasm backend: SIMD, threads, and the kernels that run their CPU reference. */
+  info?(): WasmBackendInfo;
 
   // ---- kernels
   /**

@@ -1,9 +1,10 @@
 // What a kernel is: one op's name, its argument checks, its CPU reference and
-// its WebGPU program, in one object. Backends run kernels (Backend.run); the
+// its WebGPU program (and, where it has one, its WebAssembly program), in one object. Backends run kernels (Backend.run); the
 // public op is the kernel's checks, then run on the tensors' backend.
 
 import { Tensor } from '../tensor.js';
 import type { GpuContext } from '../backend/webgpu/context.js';
+import type { WasmContext } from '../backend/wasm/context.js';
 import { backendFor } from './checks.js';
 
 export interface Kernel<A extends readonly unknown[] = readonly unknown[], R = unknown> {
@@ -14,6 +15,12 @@ export interface Kernel<A extends readonly unknown[] = readonly unknown[], R = u
   /** The plain-loop reference every other implementation is verified against. */
   readonly cpu: (...args: A) => R;
   readonly webgpu: (ctx: GpuContext, ...args: A) => R;
+  /**
+   * The wasm backend's program (src/kernels/<family>/wasm.ts). Without it the
+   * wasm backend runs the CPU reference on copies of the values, and
+   * backendInfo() lists the kernel among those that fall back.
+   */
+  readonly wasm?: (ctx: WasmContext, ...args: A) => R;
   /** A question about the backend (which algorithm it would pick), not work on data: never verified or profiled. */
   readonly query?: true;
 }

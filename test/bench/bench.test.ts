@@ -8,7 +8,7 @@ import * as wc from '../../src/index.js';
 import type { CellResult } from '../../bench/cell.js';
 import { reducedConv, skipIfTooSlow } from '../../bench/estimate.js';
 import { measure } from '../../bench/measure.js';
-import { flops, planRows, unsupported, type Row, type Task } from '../../bench/plan.js';
+import { flops, planRows, unsupported, webcnnBackend, type Row, type Task } from '../../bench/plan.js';
 import { formatCell, formatNumber, ratios, resultsTable, type Results } from '../../bench/table.js';
 import { mobilenetTfjs, runTfjs } from '../../bench/tfjsCells.js';
 import { buildWebcnn, mobilenetWebcnn, runWebcnn, runWebcnnAugmented, webcnnWeights } from '../../bench/webcnnCells.js';
@@ -122,13 +122,14 @@ describe('bench cells on the CPU', () => {
     expect([slow, calls]).toEqual([{ calls: 1, ms: 50_000, warmupMs: 50_000, fromWarmup: true }, 1]);
   });
 
-  it('times a GEMM and a training step on webcnn-cpu and tfjs-cpu', async () => {
+  it('times a GEMM and a training step on webcnn-cpu, webcnn-wasm and tfjs-cpu', async () => {
     await tf.setBackend('cpu');
     const gemm = { kind: 'gemm', n: 16 } as const;
     const train = { kind: 'train', model: 'light', batch: 2 } as const;
     const weights = await webcnnWeights(wc, 'light');
-    for (const r of [await runWebcnn(wc, 'cpu', gemm, o, null), await runTfjs(tf, 'cpu', gemm, o, null),
-      await runWebcnn(wc, 'cpu', train, o, weights), await runTfjs(tf, 'cpu', train, o, weights)]) {
+    expect(webcnnBackend('webcnn-wasm')).toBe('wasm');
+    for (const r of [await runWebcnn(wc, 'cpu', gemm, o, null), await runWebcnn(wc, 'wasm', gemm, o, null), await runTfjs(tf, 'cpu', gemm, o, null),
+      await runWebcnn(wc, 'cpu', train, o, weights), await runWebcnn(wc, 'wasm', train, o, weights), await runTfjs(tf, 'cpu', train, o, weights)]) {
       expect(r.value).toBeGreaterThan(0);
       expect(r.calls).toBeGreaterThan(0);
     }

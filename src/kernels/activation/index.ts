@@ -6,6 +6,7 @@ import { expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -31,6 +32,7 @@ export const activationKernel = defineKernel({
   },
   cpu: cpu.activation,
   webgpu: gpu.activation,
+  wasm: wasm.activation,
 });
 
 export const activationBackwardKernel = defineKernel({
@@ -42,6 +44,7 @@ export const activationBackwardKernel = defineKernel({
   },
   cpu: cpu.activationBackward,
   webgpu: gpu.activationBackward,
+  wasm: wasm.activationBackward,
 });
 
 export const activationBiasBackwardKernel = defineKernel({
@@ -54,6 +57,7 @@ export const activationBiasBackwardKernel = defineKernel({
   },
   cpu: cpu.activationBiasBackward,
   webgpu: gpu.activationBiasBackward,
+  wasm: wasm.activationBiasBackward,
 });
 
 export const softmaxKernel = defineKernel({
@@ -63,6 +67,7 @@ export const softmaxKernel = defineKernel({
   },
   cpu: cpu.softmax,
   webgpu: gpu.softmax,
+  wasm: wasm.softmax,
 });
 
 export const softmaxBackwardKernel = defineKernel({
@@ -73,6 +78,7 @@ export const softmaxBackwardKernel = defineKernel({
   },
   cpu: cpu.softmaxBackward,
   webgpu: gpu.softmaxBackward,
+  wasm: wasm.softmaxBackward,
 });
 
 /** y = f(x) element-wise; alpha is leakyRelu's slope or elu's scale (ignored by the others). */

@@ -8,6 +8,7 @@ import { expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 import { expectGuard } from '../stepGuard/index.js';
 
 export { pipelines } from './webgpu.js';
@@ -35,6 +36,7 @@ export const batchNormTrainKernel = defineKernel({
   },
   cpu: cpu.batchNormTrain,
   webgpu: gpu.batchNormTrain,
+  wasm: wasm.batchNormTrain,
 });
 
 export const batchNormInferenceKernel = defineKernel({
@@ -45,6 +47,7 @@ export const batchNormInferenceKernel = defineKernel({
   },
   cpu: cpu.batchNormInference,
   webgpu: gpu.batchNormInference,
+  wasm: wasm.batchNormInference,
 });
 
 export const batchNormBackwardKernel = defineKernel({
@@ -55,6 +58,7 @@ export const batchNormBackwardKernel = defineKernel({
   },
   cpu: cpu.batchNormBackward,
   webgpu: gpu.batchNormBackward,
+  wasm: wasm.batchNormBackward,
 });
 
 export const movingAverageUpdateKernel = defineKernel({
@@ -66,6 +70,7 @@ export const movingAverageUpdateKernel = defineKernel({
   },
   cpu: cpu.movingAverageUpdate,
   webgpu: gpu.movingAverageUpdate,
+  wasm: wasm.movingAverageUpdate,
 });
 
 /** Training-mode batch norm: normalizes with the batch's mean and biased variance. */

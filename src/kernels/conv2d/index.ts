@@ -10,6 +10,7 @@ import { matmul } from '../matmul/index.js';
 import { checkBias, checkDy, checkFused, convOutputShape } from '../shapeChecks.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 import { keepsColumns } from './choose.js';
 
 export { pipelines } from './webgpu.js';
@@ -24,6 +25,7 @@ export const conv2dKernel = defineKernel({
   },
   cpu: cpu.conv2d,
   webgpu: gpu.conv2d,
+  wasm: wasm.conv2d,
 });
 
 export const conv2dColumnsKernel = defineKernel({
@@ -34,6 +36,7 @@ export const conv2dColumnsKernel = defineKernel({
   },
   cpu: cpu.conv2dColumns,
   webgpu: gpu.conv2dColumns,
+  wasm: wasm.conv2dColumns,
 });
 
 export const conv2dBackwardInputKernel = defineKernel({
@@ -43,6 +46,7 @@ export const conv2dBackwardInputKernel = defineKernel({
   },
   cpu: cpu.conv2dBackwardInput,
   webgpu: gpu.conv2dBackwardInput,
+  wasm: wasm.conv2dBackwardInput,
 });
 
 export const conv2dBackwardFilterKernel = defineKernel({
@@ -53,6 +57,7 @@ export const conv2dBackwardFilterKernel = defineKernel({
   },
   cpu: cpu.conv2dBackwardFilter,
   webgpu: gpu.conv2dBackwardFilter,
+  wasm: wasm.conv2dBackwardFilter,
 });
 
 /** y = act(conv(x, w) + bias); `activation` 'relu' is applied in the same pass. */
@@ -91,6 +96,7 @@ export const conv2dKeepsColumnsKernel = defineKernel({
   check(_xShape: Shape, _wShape: Shape, _p: Conv2dParams) { /* shapes come from a checked conv */ },
   cpu: (_xShape: Shape, _wShape: Shape, _p: Conv2dParams) => true,
   webgpu: keepsColumns,
+  wasm: wasm.keepsColumns,
 });
 
 /** What a training forward kept for the backward; layers hold it without looking inside. */

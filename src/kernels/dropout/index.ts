@@ -6,6 +6,7 @@ import type { Tensor } from '../../tensor.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -15,10 +16,10 @@ const dropoutCheck = (name: string) => (_x: Tensor, rate: number, seed: number):
   if (!Number.isInteger(seed)) throw new Error(`${name}: expected an integer seed, got ${seed}`);
 };
 
-export const dropoutKernel = defineKernel({ name: 'dropout', check: dropoutCheck('dropout'), cpu: cpu.dropout, webgpu: gpu.dropout });
+export const dropoutKernel = defineKernel({ name: 'dropout', check: dropoutCheck('dropout'), cpu: cpu.dropout, webgpu: gpu.dropout, wasm: wasm.dropout });
 
 export const dropoutBackwardKernel = defineKernel({
-  name: 'dropoutBackward', check: dropoutCheck('dropoutBackward'), cpu: cpu.dropoutBackward, webgpu: gpu.dropoutBackward,
+  name: 'dropoutBackward', check: dropoutCheck('dropoutBackward'), cpu: cpu.dropoutBackward, webgpu: gpu.dropoutBackward, wasm: wasm.dropoutBackward,
 });
 
 /** Keeps element i when its hashed draw for (seed, i) is >= rate; kept values are scaled by 1 / (1 - rate). */

@@ -11,6 +11,7 @@ import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from './codes.js';
 import { broadcastShape, expectRankAtMost, sameShape } from './broadcast.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 export { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from './codes.js';
@@ -27,6 +28,7 @@ export const unaryKernel = defineKernel({
   },
   cpu: cpu.unary,
   webgpu: gpu.unary,
+  wasm: wasm.unary,
 });
 
 export const binaryKernel = defineKernel({
@@ -39,6 +41,7 @@ export const binaryKernel = defineKernel({
   },
   cpu: cpu.binary,
   webgpu: gpu.binary,
+  wasm: wasm.binary,
 });
 
 export const whereKernel = defineKernel({
@@ -51,6 +54,7 @@ export const whereKernel = defineKernel({
   },
   cpu: cpu.where,
   webgpu: gpu.where,
+  wasm: wasm.where,
 });
 
 export const sumToShapeKernel = defineKernel({
@@ -70,6 +74,7 @@ export const sumToShapeKernel = defineKernel({
   },
   cpu: cpu.sumToShape,
   webgpu: gpu.sumToShape,
+  wasm: wasm.sumToShape,
 });
 
 /** The kernels as raw ops (wc.ops): no conversion, no gradient; the public ops are in ops.ts. */

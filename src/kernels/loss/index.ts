@@ -8,6 +8,7 @@ import { expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -66,10 +67,10 @@ const lossCheck = (name: string) => (kind: LossKind, yTrue: Tensor, yPred: Tenso
 /** The checks of a penalty or its gradient: finite, non-negative factors. */
 const penaltyCheck = (name: string) => (_w: Tensor, l1: number, l2: number): void => expectFactors(name, l1, l2);
 
-export const lossKernel = defineKernel({ name: 'loss', check: lossCheck('loss'), cpu: cpu.loss, webgpu: gpu.loss });
+export const lossKernel = defineKernel({ name: 'loss', check: lossCheck('loss'), cpu: cpu.loss, webgpu: gpu.loss, wasm: wasm.loss });
 
 export const lossBackwardKernel = defineKernel({
-  name: 'lossBackward', check: lossCheck('lossBackward'), cpu: cpu.lossBackward, webgpu: gpu.lossBackward,
+  name: 'lossBackward', check: lossCheck('lossBackward'), cpu: cpu.lossBackward, webgpu: gpu.lossBackward, wasm: wasm.lossBackward,
 });
 
 export const softmaxCrossEntropyBackwardKernel = defineKernel({
@@ -78,7 +79,7 @@ export const softmaxCrossEntropyBackwardKernel = defineKernel({
     expectTargets('softmaxCrossEntropyBackward', sparse, yTrue, probs);
   },
   cpu: cpu.softmaxCrossEntropyBackward,
-  webgpu: gpu.softmaxCrossEntropyBackward,
+  webgpu: gpu.softmaxCrossEntropyBackward, wasm: wasm.softmaxCrossEntropyBackward,
 });
 
 export const metricKernel = defineKernel({
@@ -89,7 +90,7 @@ export const metricKernel = defineKernel({
     if (!(Number.isInteger(k) && k >= 1 && k <= 0xffffffff)) throw new Error(`metric: expected k (of the top-k accuracies) to be a positive integer, got ${k}`);
   },
   cpu: cpu.metric,
-  webgpu: gpu.metric,
+  webgpu: gpu.metric, wasm: wasm.metric,
 });
 
 export const sparseLabelCheckKernel = defineKernel({
@@ -98,13 +99,13 @@ export const sparseLabelCheckKernel = defineKernel({
     if (!(Number.isInteger(classes) && classes >= 1)) throw new Error(`sparseLabelCheck: expected a class count >= 1, got ${classes}`);
   },
   cpu: cpu.sparseLabelCheck,
-  webgpu: gpu.sparseLabelCheck,
+  webgpu: gpu.sparseLabelCheck, wasm: wasm.sparseLabelCheck,
 });
 
-export const penaltyKernel = defineKernel({ name: 'penalty', check: penaltyCheck('penalty'), cpu: cpu.penalty, webgpu: gpu.penalty });
+export const penaltyKernel = defineKernel({ name: 'penalty', check: penaltyCheck('penalty'), cpu: cpu.penalty, webgpu: gpu.penalty, wasm: wasm.penalty });
 
 export const penaltyBackwardKernel = defineKernel({
-  name: 'penaltyBackward', check: penaltyCheck('penaltyBackward'), cpu: cpu.penaltyBackward, webgpu: gpu.penaltyBackward,
+  name: 'penaltyBackward', check: penaltyCheck('penaltyBackward'), cpu: cpu.penaltyBackward, webgpu: gpu.penaltyBackward, wasm: wasm.penaltyBackward,
 });
 
 /** The batch mean of TF.js's per-sample loss, as a scalar (shape []). */

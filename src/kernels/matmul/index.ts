@@ -9,6 +9,7 @@ import { defineKernel, op, run } from '../kernel.js';
 import { checkBias, checkFused } from '../shapeChecks.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -27,6 +28,7 @@ export const matmulKernel = defineKernel({
   },
   cpu: cpu.matmul,
   webgpu: gpu.matmul,
+  wasm: wasm.matmul,
 });
 
 export const biasAddKernel = defineKernel({
@@ -37,6 +39,7 @@ export const biasAddKernel = defineKernel({
   },
   cpu: cpu.biasAdd,
   webgpu: gpu.biasAdd,
+  wasm: wasm.biasAdd,
 });
 
 export const biasAddBackwardKernel = defineKernel({
@@ -46,6 +49,7 @@ export const biasAddBackwardKernel = defineKernel({
   },
   cpu: cpu.biasAddBackward,
   webgpu: gpu.biasAddBackward,
+  wasm: wasm.biasAddBackward,
 });
 
 /** a . b, with a and b optionally transposed; with a bias ([n]) and/or activation, act(a . b + bias) in one pass. */

@@ -8,6 +8,7 @@ import { expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 import { expectGuard } from '../stepGuard/index.js';
 
 export { pipelines } from './webgpu.js';
@@ -36,7 +37,7 @@ export const sgdUpdateKernel = defineKernel({
     expectFinite('sgdUpdate', p);
   },
   cpu: cpu.sgdUpdate,
-  webgpu: gpu.sgdUpdate,
+  webgpu: gpu.sgdUpdate, wasm: wasm.sgdUpdate,
 });
 
 export const momentumUpdateKernel = defineKernel({
@@ -47,7 +48,7 @@ export const momentumUpdateKernel = defineKernel({
     expectFinite('momentumUpdate', p);
   },
   cpu: cpu.momentumUpdate,
-  webgpu: gpu.momentumUpdate,
+  webgpu: gpu.momentumUpdate, wasm: wasm.momentumUpdate,
 });
 
 export const adamUpdateKernel = defineKernel({
@@ -63,7 +64,7 @@ export const adamUpdateKernel = defineKernel({
     expectRate('adamUpdate', 'beta2Power', p.beta2Power, false);
   },
   cpu: cpu.adamUpdate,
-  webgpu: gpu.adamUpdate,
+  webgpu: gpu.adamUpdate, wasm: wasm.adamUpdate,
 });
 
 export const rmspropUpdateKernel = defineKernel({
@@ -76,7 +77,7 @@ export const rmspropUpdateKernel = defineKernel({
     if (p.centered && !mg) throw new Error('rmspropUpdate: expected an mg slot (mean gradient) for centered RMSprop, got null');
   },
   cpu: cpu.rmspropUpdate,
-  webgpu: gpu.rmspropUpdate,
+  webgpu: gpu.rmspropUpdate, wasm: wasm.rmspropUpdate,
 });
 
 /** In place: w -= lr * g. */

@@ -11,6 +11,7 @@ import { windowGeometry } from '../geometry.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -35,7 +36,7 @@ const poolCheck = (name: string) => (x: Tensor, p: Pool2dParams): void => {
   poolOutputShape(name, x.shape, p);
 };
 
-export const maxPool2dKernel = defineKernel({ name: 'maxPool2d', check: poolCheck('maxPool2d'), cpu: cpu.maxPool2d, webgpu: gpu.maxPool2d });
+export const maxPool2dKernel = defineKernel({ name: 'maxPool2d', check: poolCheck('maxPool2d'), cpu: cpu.maxPool2d, webgpu: gpu.maxPool2d, wasm: wasm.maxPool2d });
 
 export const maxPool2dBackwardKernel = defineKernel({
   name: 'maxPool2dBackward',
@@ -45,9 +46,10 @@ export const maxPool2dBackwardKernel = defineKernel({
   },
   cpu: cpu.maxPool2dBackward,
   webgpu: gpu.maxPool2dBackward,
+  wasm: wasm.maxPool2dBackward,
 });
 
-export const avgPool2dKernel = defineKernel({ name: 'avgPool2d', check: poolCheck('avgPool2d'), cpu: cpu.avgPool2d, webgpu: gpu.avgPool2d });
+export const avgPool2dKernel = defineKernel({ name: 'avgPool2d', check: poolCheck('avgPool2d'), cpu: cpu.avgPool2d, webgpu: gpu.avgPool2d, wasm: wasm.avgPool2d });
 
 export const avgPool2dBackwardKernel = defineKernel({
   name: 'avgPool2dBackward',
@@ -56,6 +58,7 @@ export const avgPool2dBackwardKernel = defineKernel({
   },
   cpu: cpu.avgPool2dBackward,
   webgpu: gpu.avgPool2dBackward,
+  wasm: wasm.avgPool2dBackward,
 });
 
 export const maxPool2d = op(maxPool2dKernel);
@@ -65,7 +68,7 @@ export const maxPool2dBackward = op(maxPool2dBackwardKernel);
 export const avgPool2d = op(avgPool2dKernel);
 export const avgPool2dBackward = op(avgPool2dBackwardKernel);
 
-export const minPool2dKernel = defineKernel({ name: 'minPool2d', check: poolCheck('minPool2d'), cpu: cpu.minPool2d, webgpu: gpu.minPool2d });
+export const minPool2dKernel = defineKernel({ name: 'minPool2d', check: poolCheck('minPool2d'), cpu: cpu.minPool2d, webgpu: gpu.minPool2d, wasm: wasm.minPool2d });
 
 export const minPool2dBackwardKernel = defineKernel({
   name: 'minPool2dBackward',
@@ -75,9 +78,10 @@ export const minPool2dBackwardKernel = defineKernel({
   },
   cpu: cpu.minPool2dBackward,
   webgpu: gpu.minPool2dBackward,
+  wasm: wasm.minPool2dBackward,
 });
 
-export const sumPool2dKernel = defineKernel({ name: 'sumPool2d', check: poolCheck('sumPool2d'), cpu: cpu.sumPool2d, webgpu: gpu.sumPool2d });
+export const sumPool2dKernel = defineKernel({ name: 'sumPool2d', check: poolCheck('sumPool2d'), cpu: cpu.sumPool2d, webgpu: gpu.sumPool2d, wasm: wasm.sumPool2d });
 
 export const sumPool2dBackwardKernel = defineKernel({
   name: 'sumPool2dBackward',
@@ -86,9 +90,10 @@ export const sumPool2dBackwardKernel = defineKernel({
   },
   cpu: cpu.sumPool2dBackward,
   webgpu: gpu.sumPool2dBackward,
+  wasm: wasm.sumPool2dBackward,
 });
 
-export const l2Pool2dKernel = defineKernel({ name: 'l2Pool2d', check: poolCheck('l2Pool2d'), cpu: cpu.l2Pool2d, webgpu: gpu.l2Pool2d });
+export const l2Pool2dKernel = defineKernel({ name: 'l2Pool2d', check: poolCheck('l2Pool2d'), cpu: cpu.l2Pool2d, webgpu: gpu.l2Pool2d, wasm: wasm.l2Pool2d });
 
 export const l2Pool2dBackwardKernel = defineKernel({
   name: 'l2Pool2dBackward',
@@ -101,6 +106,7 @@ export const l2Pool2dBackwardKernel = defineKernel({
   },
   cpu: cpu.l2Pool2dBackward,
   webgpu: gpu.l2Pool2dBackward,
+  wasm: wasm.l2Pool2dBackward,
 });
 
 /** Min pooling (webcnn's): the first minimum of each window; padded cells never win. */

@@ -8,6 +8,7 @@ import { expectRank, expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -24,6 +25,7 @@ export const zeroPad2dKernel = defineKernel({
   },
   cpu: cpu.zeroPad2d,
   webgpu: gpu.zeroPad2d,
+  wasm: wasm.zeroPad2d,
 });
 
 export const zeroPad2dBackwardKernel = defineKernel({
@@ -38,6 +40,7 @@ export const zeroPad2dBackwardKernel = defineKernel({
   },
   cpu: cpu.zeroPad2dBackward,
   webgpu: gpu.zeroPad2dBackward,
+  wasm: wasm.zeroPad2dBackward,
 });
 
 export const addKernel = defineKernel({
@@ -47,6 +50,7 @@ export const addKernel = defineKernel({
   },
   cpu: cpu.add,
   webgpu: gpu.add,
+  wasm: wasm.add,
 });
 
 export const scaleKernel = defineKernel({
@@ -56,6 +60,7 @@ export const scaleKernel = defineKernel({
   },
   cpu: cpu.scale,
   webgpu: gpu.scale,
+  wasm: wasm.scale,
 });
 
 export const concatKernel = defineKernel({
@@ -73,6 +78,7 @@ export const concatKernel = defineKernel({
   },
   cpu: cpu.concat,
   webgpu: gpu.concat,
+  wasm: wasm.concat,
 });
 
 export const concatBackwardKernel = defineKernel({
@@ -85,6 +91,7 @@ export const concatBackwardKernel = defineKernel({
   },
   cpu: cpu.concatBackward,
   webgpu: gpu.concatBackward,
+  wasm: wasm.concatBackward,
 });
 
 export const gatherRowsKernel = defineKernel({
@@ -97,6 +104,7 @@ export const gatherRowsKernel = defineKernel({
   },
   cpu: cpu.gatherRows,
   webgpu: gpu.gatherRows,
+  wasm: wasm.gatherRows,
 });
 
 export const sumKernel = defineKernel({
@@ -104,6 +112,7 @@ export const sumKernel = defineKernel({
   check(_x: Tensor) { /* any tensor */ },
   cpu: cpu.sum,
   webgpu: gpu.sum,
+  wasm: wasm.sum,
 });
 
 export const zeroPad2d = op(zeroPad2dKernel);
