@@ -1,7 +1,8 @@
 // setBackend('auto'): WebGPU on a hardware adapter; on a software adapter
 // (SwiftShader and the like, `isFallbackAdapter`) whichever of WebGPU and the
-// CPU runs a small convolution training step faster, measured here; the CPU
-// when WebGPU is missing. The reason is kept for backendInfo().
+// wasm backend (the CPU where the engine has no WebAssembly SIMD) runs a small
+// convolution training step faster, measured here; when WebGPU is missing,
+// wasm, else the CPU. The reason is kept for backendInfo().
 
 import type { Backend, BackendName, Conv2dParams } from './backend/types.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './kernels/conv2d/index.js';
@@ -47,20 +48,32 @@ export async function probeStepMs(be: Backend): Promise<number> {
   }
 }
 
+/** The wasm backend, or null where this engine cannot run it (no WebAssembly SIMD). */
+async function tryWasm(create: (name: BackendName) => Promise<Backend>): Promise<Backend | null> {
+  try {
+    return await create('wasm');
+  } catch {
+    return null;
+  }
+}
+
 export async function chooseBackend(create: (name: BackendName) => Promise<Backend>): Promise<AutoChoice> {
   let gpu: Backend;
   try {
     gpu = await create('webgpu');
   } catch (err) {
-    return { backend: await create('cpu'), reason: `WebGPU is unavailable (${(err as Error).message.split('. ')[0]})` };
+    const why = `WebGPU is unavailable (${(err as Error).message.split('. ')[0]})`;
+    const wasm = await tryWasm(create);
+    if (wasm) return { backend: wasm, reason: `${why}; wasm runs the kernels on the CPU in WebAssembly SIMD` };
+    return { backend: await create('cpu'), reason: `${why}; no WebAssembly SIMD either` };
   }
   if (!gpu.adapter?.isFallbackAdapter) return { backend: gpu, reason: 'WebGPU on a hardware adapter' };
-  const cpu = await create('cpu');
+  const other = (await tryWasm(create)) ?? (await create('cpu'));
   const gpuMs = await probeStepMs(gpu);
-  const cpuMs = await probeStepMs(cpu);
-  const [winner, what] = gpuMs <= cpuMs ? [gpu, 'webgpu'] : [cpu, 'cpu'];
+  const otherMs = await probeStepMs(other);
+  const [winner, what] = gpuMs <= otherMs ? [gpu, 'webgpu'] : [other, other.name];
   return {
     backend: winner,
-    reason: `software adapter: a conv training step took ${gpuMs.toFixed(1)} ms on webgpu, ${cpuMs.toFixed(1)} ms on cpu; picked ${what}`,
+    reason: `software adapter: a conv training step took ${gpuMs.toFixed(1)} ms on webgpu, ${otherMs.toFixed(1)} ms on ${other.name}; picked ${what}`,
   };
 }

@@ -48,8 +48,9 @@ function instanceKey(name: BackendName, options: BackendOptions): string {
 
 /**
  * Selects (creating on first use) the backend that runs new work. 'auto'
- * picks WebGPU on a hardware adapter, measures WebGPU against the CPU on a
- * software one, and takes the CPU without WebGPU; backendInfo().reason says why.
+ * picks WebGPU on a hardware adapter, measures WebGPU against wasm on a
+ * software one, and takes wasm without WebGPU (the CPU where the engine has no
+ * WebAssembly SIMD); backendInfo().reason says why.
  */
 export async function setBackend(name: BackendName | 'auto', options: BackendOptions = {}): Promise<void> {
   if (name === 'auto') {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import type { WasmBackend } from '../../src/backend/wasm/index.js';
 import { biasAddBackwardKernel, biasAddKernel, matmulKernel } from '../../src/kernels/matmul/index.js';
+import { batchMatMulKernel } from '../../src/kernels/linalg/index.js';
 import type { FusedActivation } from '../../src/backend/types.js';
 import { cpuT } from '../harness/cpu.js';
 import { randomValues } from '../util/check.js';
@@ -53,5 +54,18 @@ describe('biasAdd and biasAddBackward (wasm)', () => {
       expectWasmParity(be, biasAddKernel, [rand(shape, 5), rand([c], 6)] as const);
       expectWasmParity(be, biasAddBackwardKernel, [rand(shape, 7)] as const);
     });
+  }
+});
+
+describe('batchMatMul (wasm)', () => {
+  // [a shape, b shape]: equal batches, broadcast on either side, batch of rank 2.
+  const cases: [number[], number[]][] = [[[3, 5, 7], [3, 7, 4]], [[1, 6, 9], [4, 9, 10]], [[2, 3, 5, 6], [3, 6, 2]], [[4, 1, 1], [1, 1, 3]]];
+  for (const [as, bs] of cases) {
+    for (const [tA, tB] of [[false, false], [true, true]] as const) {
+      it(`a [${as}]${tA ? '^T' : ''} . b [${bs}]${tB ? '^T' : ''}`, () => {
+        const swap = (s: number[], t: boolean) => (t ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : s);
+        expectWasmParity(be, batchMatMulKernel, [rand(swap(as, tA), 8), rand(swap(bs, tB), 9), tA, tB] as const);
+      });
+    }
   }
 });

@@ -6,6 +6,7 @@ import { defineKernel, op } from '../kernel.js';
 import { batchPlan } from './batch.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -16,6 +17,7 @@ export const batchMatMulKernel = defineKernel({
   },
   cpu: cpu.batchMatMul,
   webgpu: gpu.batchMatMul,
+  wasm: wasm.batchMatMul,
 });
 
 /** op(a) . op(b) per batch, batch dimensions broadcast (numpy rules). */
