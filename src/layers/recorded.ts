@@ -6,10 +6,19 @@
 
 import type { Tensor } from '../tensor.js';
 import { isRecording, recordGradient, withoutTape } from '../autodiff/tape.js';
-import type { Layer } from './layer.js';
+import type { BackwardOptions, LayerGrads, LayerVariable } from './variable.js';
+
+/** What recording a layer's gradient on the tape needs of the layer. */
+export interface RecordableLayer {
+  readonly name: string;
+  readonly differentiatesItself: boolean;
+  readonly trainableWeights: LayerVariable[];
+  forward(xs: Tensor[], training: boolean): [Tensor, unknown];
+  backward(dy: Tensor, saved: unknown, opts: BackwardOptions): LayerGrads;
+}
 
 /** forward(xs, training), and while a gradient call records, the layer's backward as its gradient. */
-export function forwardRecorded(layer: Layer, xs: Tensor[], training: boolean): [Tensor, unknown] {
+export function forwardRecorded(layer: RecordableLayer, xs: Tensor[], training: boolean): [Tensor, unknown] {
   if (!isRecording() || layer.differentiatesItself) return layer.forward(xs, training);
   // the layer's own work (its reshape views included) is one node: nothing inside it records
   const [y, saved] = withoutTape(() => layer.forward(xs, training));

@@ -7,7 +7,15 @@ import type { Tensor } from '../tensor.js';
 import { run } from '../kernels/kernel.js';
 import { addKernel } from '../kernels/structure/index.js';
 import { backprop, isRecording, recordTape, withoutTape, type TapeNode } from '../autodiff/tape.js';
-import type { BackwardOptions, Layer, LayerGrads, LayerVariable } from './layer.js';
+import type { BackwardOptions, LayerGrads, LayerVariable } from './variable.js';
+
+/** What running a layer's call() on a tape needs of the layer. */
+export interface CallableLayer {
+  readonly className: string;
+  readonly name: string;
+  readonly trainableWeights: LayerVariable[];
+  call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor | Tensor[];
+}
 
 /** What call() gets besides its inputs, as TF.js's kwargs. */
 export interface CallArgs {
@@ -17,7 +25,7 @@ export interface CallArgs {
 /** What forward keeps for backward: call()'s tape, or null where none was recorded. */
 export type TapeSaved = { xs: Tensor[]; y: Tensor; nodes: readonly TapeNode[] } | null;
 
-function callOn(layer: Layer, xs: Tensor[], training: boolean): Tensor {
+function callOn(layer: CallableLayer, xs: Tensor[], training: boolean): Tensor {
   const out = layer.call(xs.length === 1 ? xs[0] : xs, { training });
   if (Array.isArray(out) && out.length !== 1) throw new Error(`${layer.className} '${layer.name}': call() returned ${out.length} tensors; a layer has one output`);
   const y = Array.isArray(out) ? out[0] : out;
@@ -25,14 +33,14 @@ function callOn(layer: Layer, xs: Tensor[], training: boolean): Tensor {
   return y;
 }
 
-export function forwardByTape(layer: Layer, xs: Tensor[], training: boolean): [Tensor, TapeSaved] {
+export function forwardByTape(layer: CallableLayer, xs: Tensor[], training: boolean): [Tensor, TapeSaved] {
   if (isRecording()) return [callOn(layer, xs, training), null];
   if (!training) return [withoutTape(() => callOn(layer, xs, false)), null];
   const { result: y, nodes } = recordTape(`${layer.className} '${layer.name}'`, () => callOn(layer, xs, true));
   return [y, { xs, y, nodes }];
 }
 
-export function backwardByTape(layer: Layer, dy: Tensor, saved: TapeSaved, opts: BackwardOptions): LayerGrads {
+export function backwardByTape(layer: CallableLayer, dy: Tensor, saved: TapeSaved, opts: BackwardOptions): LayerGrads {
   if (!saved) throw new Error(`${layer.className} '${layer.name}': backward needs a training forward outside a gradient call`);
   const weights = layer.trainableWeights;
   const wrt = [...(opts.needInputGrads ? saved.xs : []), ...weights.map((w) => w.value)];
