@@ -13,11 +13,12 @@ function geometry(op: string, xShape: Shape, p: Pool2dParams): WindowGeometry {
 }
 
 /**
- * Index (into x) of the first maximum of window (b, oi, oj, ch) in row-major
- * scan order: a later equal value does not replace it (strict >), which is
- * how TensorFlow's MaxPoolGrad picks among ties.
+ * Index (into x) of the first extreme of window (b, oi, oj, ch) in row-major
+ * scan order: the first maximum (sign 1) or minimum (sign -1). A later equal
+ * value does not replace it (strict comparison), which is how TensorFlow's
+ * MaxPoolGrad picks among ties; min pooling mirrors it.
  */
-function argmax(xv: Float32Array, g: WindowGeometry, b: number, oi: number, oj: number, ch: number): number {
+function firstExtreme(xv: Float32Array, g: WindowGeometry, sign: 1 | -1, b: number, oi: number, oj: number, ch: number): number {
   let best = -1;
   let bestValue = -Infinity;
   for (let ki = 0; ki < g.kh; ki++) {
@@ -27,40 +28,46 @@ function argmax(xv: Float32Array, g: WindowGeometry, b: number, oi: number, oj: 
       const j = oj * g.sw + kj - g.padLeft;
       if (j < 0 || j >= g.w) continue;
       const at = ((b * g.h + i) * g.w + j) * g.c + ch;
-      if (best < 0 || xv[at] > bestValue) {
+      const value = sign * xv[at];
+      if (best < 0 || value > bestValue) {
         best = at;
-        bestValue = xv[at];
+        bestValue = value;
       }
     }
   }
   return best;
 }
 
-export function maxPool2d(x: Tensor, p: Pool2dParams): Tensor {
-  const g = geometry('maxPool2d', x.shape, p);
-  const xv = vals(x);
-  const y = new Float32Array(g.n * g.oh * g.ow * g.c);
+/** Calls fn(x index of the window's extreme, output index) for every output element, in output order. */
+function forEachExtreme(xv: Float32Array, g: WindowGeometry, sign: 1 | -1, fn: (at: number, o: number) => void): void {
   let o = 0;
   for (let b = 0; b < g.n; b++)
     for (let oi = 0; oi < g.oh; oi++)
       for (let oj = 0; oj < g.ow; oj++)
-        for (let ch = 0; ch < g.c; ch++) y[o++] = xv[argmax(xv, g, b, oi, oj, ch)];
+        for (let ch = 0; ch < g.c; ch++, o++) fn(firstExtreme(xv, g, sign, b, oi, oj, ch), o);
+}
+
+function extremePool(op: string, sign: 1 | -1, x: Tensor, p: Pool2dParams): Tensor {
+  const g = geometry(op, x.shape, p);
+  const xv = vals(x);
+  const y = new Float32Array(g.n * g.oh * g.ow * g.c);
+  forEachExtreme(xv, g, sign, (at, o) => { y[o] = xv[at]; });
   return cpuTensor(y, [g.n, g.oh, g.ow, g.c]);
 }
 
-/** Routes each dy to the arg-max of its window, recomputed from x. */
-export function maxPool2dBackward(dy: Tensor, x: Tensor, p: Pool2dParams): Tensor {
-  const g = geometry('maxPool2dBackward', x.shape, p);
-  const xv = vals(x);
+/** Routes each dy to the extreme of its window, recomputed from x. */
+function extremePoolBackward(op: string, sign: 1 | -1, dy: Tensor, x: Tensor, p: Pool2dParams): Tensor {
+  const g = geometry(op, x.shape, p);
   const dv = vals(dy);
   const dx = new Float32Array(x.size);
-  let o = 0;
-  for (let b = 0; b < g.n; b++)
-    for (let oi = 0; oi < g.oh; oi++)
-      for (let oj = 0; oj < g.ow; oj++)
-        for (let ch = 0; ch < g.c; ch++) dx[argmax(xv, g, b, oi, oj, ch)] += dv[o++];
+  forEachExtreme(vals(x), g, sign, (at, o) => { dx[at] += dv[o]; });
   return cpuTensor(dx, x.shape);
 }
+
+export const maxPool2d = (x: Tensor, p: Pool2dParams): Tensor => extremePool('maxPool2d', 1, x, p);
+export const maxPool2dBackward = (dy: Tensor, x: Tensor, p: Pool2dParams): Tensor => extremePoolBackward('maxPool2dBackward', 1, dy, x, p);
+export const minPool2d = (x: Tensor, p: Pool2dParams): Tensor => extremePool('minPool2d', -1, x, p);
+export const minPool2dBackward = (dy: Tensor, x: Tensor, p: Pool2dParams): Tensor => extremePoolBackward('minPool2dBackward', -1, dy, x, p);
 
 /** Rows and columns of window (oi, oj) that fall inside the image. */
 function windowBounds(g: WindowGeometry, oi: number, oj: number): { i0: number; i1: number; j0: number; j1: number } {
@@ -109,55 +116,6 @@ export function avgPool2dBackward(dy: Tensor, xShape: Shape, p: Pool2dParams): T
         }
       }
   return cpuTensor(dx, xShape);
-}
-
-/**
- * Index (into x) of the first minimum of window (b, oi, oj, ch) in row-major
- * scan order (strict <), the mirror of argmax: min pooling's gradient goes there.
- */
-function argmin(xv: Float32Array, g: WindowGeometry, b: number, oi: number, oj: number, ch: number): number {
-  let best = -1;
-  let bestValue = Infinity;
-  for (let ki = 0; ki < g.kh; ki++) {
-    const i = oi * g.sh + ki - g.padTop;
-    if (i < 0 || i >= g.h) continue;
-    for (let kj = 0; kj < g.kw; kj++) {
-      const j = oj * g.sw + kj - g.padLeft;
-      if (j < 0 || j >= g.w) continue;
-      const at = ((b * g.h + i) * g.w + j) * g.c + ch;
-      if (best < 0 || xv[at] < bestValue) {
-        best = at;
-        bestValue = xv[at];
-      }
-    }
-  }
-  return best;
-}
-
-export function minPool2d(x: Tensor, p: Pool2dParams): Tensor {
-  const g = geometry('minPool2d', x.shape, p);
-  const xv = vals(x);
-  const y = new Float32Array(g.n * g.oh * g.ow * g.c);
-  let o = 0;
-  for (let b = 0; b < g.n; b++)
-    for (let oi = 0; oi < g.oh; oi++)
-      for (let oj = 0; oj < g.ow; oj++)
-        for (let ch = 0; ch < g.c; ch++) y[o++] = xv[argmin(xv, g, b, oi, oj, ch)];
-  return cpuTensor(y, [g.n, g.oh, g.ow, g.c]);
-}
-
-/** Routes each dy to the first minimum of its window, recomputed from x. */
-export function minPool2dBackward(dy: Tensor, x: Tensor, p: Pool2dParams): Tensor {
-  const g = geometry('minPool2dBackward', x.shape, p);
-  const xv = vals(x);
-  const dv = vals(dy);
-  const dx = new Float32Array(x.size);
-  let o = 0;
-  for (let b = 0; b < g.n; b++)
-    for (let oi = 0; oi < g.oh; oi++)
-      for (let oj = 0; oj < g.ow; oj++)
-        for (let ch = 0; ch < g.c; ch++) dx[argmin(xv, g, b, oi, oj, ch)] += dv[o++];
-  return cpuTensor(dx, x.shape);
 }
 
 /** Sum (l2 false) or square root of the sum of squares (l2 true) of each window's real pixels. */
