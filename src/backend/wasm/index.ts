@@ -1,8 +1,9 @@
 // The WebAssembly backend: tensors live in the kernels module's linear memory
 // (heap.ts), kernels with a wasm program (src/kernels/*/wasm.ts, SIMD128,
 // compiled from src/backend/wasm/assembly) run it, the rest run their CPU
-// reference on copies (cpuBridge.ts). Everything runs synchronously on the
-// calling thread.
+// reference on copies (cpuBridge.ts). Kernels run synchronously: on the
+// calling thread, or split across a pool of workers on a shared memory
+// (threadPool.ts) where the engine allows threads.
 
 import type { Backend, Shape, WasmBackendInfo } from '../types.js';
 import type { Kernel } from '../../kernels/kernel.js';
@@ -13,6 +14,8 @@ import { cpuTensor } from '../cpu/storage.js';
 import { WasmContext, storageOf, type WasmStorage } from './context.js';
 import { WasmHeap } from './heap.js';
 import { instantiateKernels } from './module.js';
+import { ThreadPool } from './threadPool.js';
+import { chooseThreads, threadSupport } from './threadSupport.js';
 import { runOnCpu } from './cpuBridge.js';
 import { WasmVerifier } from './verify.js';
 
@@ -24,7 +27,8 @@ export class WasmBackend implements Backend {
   /** Set in verification mode: checks every wasm kernel against the CPU reference. */
   readonly verifier: WasmVerifier | null;
 
-  private constructor(ctx: (owner: Backend) => WasmContext, private readonly kernels: readonly AnyKernel[], verify: boolean, private readonly relaxedSimd: boolean) {
+  private constructor(ctx: (owner: Backend) => WasmContext, private readonly kernels: readonly AnyKernel[], verify: boolean,
+    private readonly relaxedSimd: boolean, private readonly threadsReason: string | undefined) {
     this.ctx = ctx(this);
     this.verifier = verify ? new WasmVerifier(this.ctx) : null;
     // The fallback makes CPU tensors: they need the CPU backend to exist (the engine usually made it already).
@@ -35,15 +39,32 @@ export class WasmBackend implements Backend {
     }
   }
 
-  /** kernels: the registry's kernels (src/kernels/registry.ts), for the list of those that fall back. */
+  /**
+   * kernels: the registry's kernels (src/kernels/registry.ts), for the list of those that fall back.
+   * options.threads: threads including the caller (default the cores, at most 8); 1 where the engine has no threads.
+   */
   static async create(kernels: readonly Kernel<never, unknown>[], options: BackendOptions = {}): Promise<WasmBackend> {
-    const { exports, memory, relaxedSimd } = await instantiateKernels();
+    const support = await threadSupport();
+    const { threads, reason } = chooseThreads(options.threads, support);
+    const { exports, memory, module, relaxedSimd } = await instantiateKernels(true, threads > 1);
+    const pool = threads > 1 && support.kind ? await ThreadPool.start(support.kind, threads - 1, module, memory, exports) : null;
     const heap = new WasmHeap(memory, exports.heapBase());
-    return new WasmBackend((owner) => new WasmContext(exports, heap, owner), kernels as unknown as AnyKernel[], options.verify ?? false, relaxedSimd);
+    return new WasmBackend((owner) => new WasmContext(exports, heap, owner, pool), kernels as unknown as AnyKernel[], options.verify ?? false, relaxedSimd, reason);
   }
 
   info(): WasmBackendInfo {
-    return { simd: true, relaxedSimd: this.relaxedSimd, threads: 1, fallbackKernels: this.kernels.filter((k) => !k.wasm && !k.query).map((k) => k.name) };
+    return {
+      simd: true,
+      relaxedSimd: this.relaxedSimd,
+      threads: this.ctx.threads,
+      ...(this.threadsReason ? { threadsReason: this.threadsReason } : {}),
+      fallbackKernels: this.kernels.filter((k) => !k.wasm && !k.query).map((k) => k.name),
+    };
+  }
+
+  /** Stops the workers (the engine forgets this backend; its tensors must not be used after). */
+  dispose(): void {
+    this.ctx.pool?.close();
   }
 
   // ---- memory
