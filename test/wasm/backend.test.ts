@@ -4,7 +4,7 @@ import { WasmHeap } from '../../src/backend/wasm/heap.js';
 import { WasmBackend } from '../../src/backend/wasm/index.js';
 import { defineKernel } from '../../src/kernels/kernel.js';
 import type { Tensor } from '../../src/tensor.js';
-import { wasmBackend } from './harness.js';
+import { TEST_THREADS, wasmBackend } from './harness.js';
 
 describe('wasm heap', () => {
   it('reuses freed blocks, merges neighbours and keeps values across memory growth', () => {
@@ -39,8 +39,10 @@ describe('wasm backend', () => {
     const info = wc.backendInfo();
     expect(info.wasm?.simd).toBe(true);
     // Node 20 validates no relaxed SIMD without a flag; Chrome does.
-    expect(info.description).toBe(`wasm (${info.wasm?.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}, 1 thread)`);
-    expect(info.wasm?.threads).toBe(1);
+    expect(info.description).toBe(`wasm (${info.wasm?.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}, ${TEST_THREADS === 1 ? '1 thread' : `${TEST_THREADS} threads`})`);
+    expect(info.wasm?.threads).toBe(TEST_THREADS);
+    // Node has threads: 1 is what was asked for, not a lack.
+    expect(info.wasm?.threadsReason).toBeUndefined();
     // Kernels without a wasm program are listed; queries are not kernels that run.
     expect(info.wasm?.fallbackKernels).toContain('lrn');
     expect(info.wasm?.fallbackKernels).not.toContain('conv2dKeepsColumns');
