@@ -203,8 +203,6 @@ interface WorkerMessage { ready?: boolean; error?: string }
 async function startNodeWorker(setup: Setup): Promise<AnyWorker> {
   const { Worker } = await import('node:worker_threads');
   const worker = new Worker(NODE_WORKER_SOURCE, { eval: true });
-  // Waiting workers must not keep a Node process alive.
-  worker.unref();
   await new Promise<void>((resolve, reject) => {
     worker.once('error', reject);
     worker.on('message', (m: WorkerMessage) => {
@@ -214,6 +212,8 @@ async function startNodeWorker(setup: Setup): Promise<AnyWorker> {
     });
     worker.postMessage(setup);
   });
+  // Waiting workers must not keep a Node process alive. (Only after the listeners: adding one refs the worker again.)
+  worker.unref();
   return worker;
 }
 
