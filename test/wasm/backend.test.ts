@@ -32,6 +32,17 @@ describe('wasm heap', () => {
   });
 });
 
+describe('wasm heap under a maximum (a shared memory declares one)', () => {
+  it('grows only up to the maximum, and says so when a block does not fit under it', () => {
+    const page = 65536;
+    const heap = new WasmHeap(new WebAssembly.Memory({ initial: 8, maximum: 9 }), 0, 9);
+    // One more page is needed; the usual growth (a quarter: 2 pages) would pass the maximum.
+    heap.alloc(8 * page + 100);
+    expect(heap.stats().memoryBytes).toBe(9 * page);
+    expect(() => heap.alloc(page)).toThrow(/out of memory: .* maximum is 589824 bytes/);
+  });
+});
+
 describe('wasm backend', () => {
   it('is selected by name and says what it runs with', async () => {
     await wasmBackend();

@@ -13,7 +13,7 @@ import { CpuBackend } from '../cpu/index.js';
 import { cpuTensor } from '../cpu/storage.js';
 import { WasmContext, storageOf, type WasmStorage } from './context.js';
 import { WasmHeap } from './heap.js';
-import { instantiateKernels } from './module.js';
+import { instantiateKernels, SHARED_MAX_PAGES } from './module.js';
 import { ThreadPool } from './threadPool.js';
 import { chooseThreads, threadSupport } from './threadSupport.js';
 import { runOnCpu } from './cpuBridge.js';
@@ -45,10 +45,19 @@ export class WasmBackend implements Backend {
    */
   static async create(kernels: readonly Kernel<never, unknown>[], options: BackendOptions = {}): Promise<WasmBackend> {
     const support = await threadSupport();
-    const { threads, reason } = chooseThreads(options.threads, support);
-    const { exports, memory, module, relaxedSimd } = await instantiateKernels(true, threads > 1);
-    const pool = threads > 1 && support.kind ? await ThreadPool.start(support.kind, threads - 1, module, memory, exports) : null;
-    const heap = new WasmHeap(memory, exports.heapBase());
+    const chosen = chooseThreads(options.threads, support);
+    let reason = chosen.reason;
+    const { exports, memory, module, relaxedSimd } = await instantiateKernels(true, chosen.threads > 1);
+    let pool: ThreadPool | null = null;
+    if (chosen.threads > 1 && support.kind) {
+      // Workers can still be refused (a Content-Security-Policy without blob: workers, say): then one thread.
+      try {
+        pool = await ThreadPool.start(support.kind, chosen.threads - 1, module, memory, exports);
+      } catch (e) {
+        reason = `the workers failed to start (${(e as Error).message ?? String(e)})`;
+      }
+    }
+    const heap = new WasmHeap(memory, exports.heapBase(), chosen.threads > 1 ? SHARED_MAX_PAGES : undefined);
     return new WasmBackend((owner) => new WasmContext(exports, heap, owner, pool), kernels as unknown as AnyKernel[], options.verify ?? false, relaxedSimd, reason);
   }
 
