@@ -123,6 +123,17 @@ describe('wasm threads', () => {
     expect(() => chooseThreads(0, { kind: 'node', cores: 4 })).toThrow('at least 1');
   });
 
+  it('dispose stops the workers: the pool refuses work after', async () => {
+    const { KERNELS } = await import('../../src/kernels/registry.js');
+    const own = await WasmBackend.create(Object.values(KERNELS), { threads: 2 });
+    const pool = own.ctx.pool;
+    if (!pool) throw new Error('expected a pool');
+    pool.run([[], [{ fn: 'heapBase', args: [] }]]);
+    expect(pool.workerCalls()).toBe(1);
+    own.dispose();
+    expect(() => pool.run([[], [{ fn: 'heapBase', args: [] }]])).toThrow('closed');
+  });
+
   it('splits work into ranges of whole groups, one per thread with enough of it', () => {
     expect(two.ctx.split(10, 1)).toEqual([[0, 5], [5, 10]]);
     expect(two.ctx.split(10, 1, 4)).toEqual([[0, 8], [8, 10]]);
