@@ -123,13 +123,18 @@ describe('wasm threads', () => {
     expect(() => chooseThreads(0, { kind: 'node', cores: 4 })).toThrow('at least 1');
   });
 
-  it('dispose stops the workers: the pool refuses work after', async () => {
+  it('a worker\'s failure reaches the caller; dispose stops the workers and the pool refuses work after', async () => {
     const { KERNELS } = await import('../../src/kernels/registry.js');
     const own = await WasmBackend.create(Object.values(KERNELS), { threads: 2 });
     const pool = own.ctx.pool;
     if (!pool) throw new Error('expected a pool');
     pool.run([[], [{ fn: 'heapBase', args: [] }]]);
     expect(pool.workerCalls()).toBe(1);
+    // A trap on the worker (a store far past the memory's end) reaches the caller, and the pool goes on working.
+    const past = own.ctx.heap.stats().memoryBytes + (1 << 20);
+    expect(() => pool.run([[], [{ fn: 'add', args: [0, 0, past, 4] }]])).toThrow('a kernel failed on worker 1');
+    pool.run([[], [{ fn: 'heapBase', args: [] }]]);
+    expect(pool.workerCalls()).toBe(2);
     own.dispose();
     expect(() => pool.run([[], [{ fn: 'heapBase', args: [] }]])).toThrow('closed');
   });
