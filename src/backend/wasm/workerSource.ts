@@ -47,11 +47,17 @@ function serve(d) {
 }
 `;
 
-/** Node: worker_threads' parentPort carries the set-up message. */
+/**
+ * Node: worker_threads' parentPort carries the set-up message. A dynamic
+ * import, not require: eval'd code is a module where the process runs with
+ * --input-type=module (workers inherit it), a script elsewhere.
+ */
 export const NODE_WORKER_SOURCE = `${WORKER_BODY}
-const { parentPort } = require('node:worker_threads');
-const post = (m) => parentPort.postMessage(m);
-parentPort.once('message', (d) => serve(d));
+let post;
+import('node:worker_threads').then(({ parentPort }) => {
+  post = (m) => parentPort.postMessage(m);
+  parentPort.once('message', (d) => serve(d));
+});
 `;
 
 /** Browsers: a dedicated worker's global scope. */
