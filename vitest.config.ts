@@ -24,6 +24,8 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
+      // The wasm tests again on two threads, every kernel that can share its work sharing it (test/wasm/harness.ts).
+      { test: { name: 'wasm-threads', environment: 'node', include: ['test/wasm/**/*.test.ts'], exclude: ['test/wasm/build.test.ts', 'test/wasm/threads.test.ts', 'test/wasm/exit.test.ts'], testTimeout: 60_000, env: { WEBCNN_WASM_THREADS: '2' } } },
       { test: { name: 'gpu', include: ['test/gpu/**/*.test.ts'], ...gpuProject } },
       // The demo in its own browser and Vite server (test/e2e/demo.test.ts serves and launches itself).
       { test: { name: 'e2e', environment: 'node', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, testTimeout: 600_000, hookTimeout: 120_000 } },

@@ -6,8 +6,8 @@ import type * as Wc from '../src/index.js';
 import type * as Tf from '@tensorflow/tfjs';
 import { notRun, type CellResult } from './cell.js';
 import type { MeasureOptions } from './measure.js';
-import { isWebcnn, unsupported, webcnnBackend, type Engine, type ModelName, type Task } from './plan.js';
-import { firstStep as tfjsFirstStep, runTfjs, runTfjsMobileNet, type TfBackend } from './tfjsCells.js';
+import { engineThreads, isWebcnn, unsupported, webcnnBackend, type Engine, type ModelName, type Task } from './plan.js';
+import { firstStep as tfjsFirstStep, pinWasmThreads, runTfjs, runTfjsMobileNet, type TfBackend, type WasmThreadControl } from './tfjsCells.js';
 import {
   firstStep as webcnnFirstStep, mobilenetArtifacts, runWebcnn, runWebcnnAugmented, runWebcnnMobileNet, webcnnWeights, type StepProfile, type WeightValues,
 } from './webcnnCells.js';
@@ -45,11 +45,23 @@ function marked(engine: Engine, c: CellResult): CellResult {
   return c.estimate && c.calls === 1 && isGpu(engine) ? { ...c, note: `${c.note}; it includes shader compilation: a lower bound` } : c;
 }
 
-const tfjsBackend = (engine: Engine) => engine.slice('tfjs-'.length) as TfBackend;
+const tfjsBackend = (engine: Engine) => engine.slice('tfjs-'.length).replace(/-2t$/, '') as TfBackend;
 
-export function cellRunner(wc: typeof Wc, tf: typeof Tf): CellRunner {
+/** wasmThreads: tfjs-backend-wasm's thread setting, where the host loads that backend (the page does). */
+export function cellRunner(wc: typeof Wc, tf: typeof Tf, wasmThreads: WasmThreadControl | null = null): CellRunner {
   const weightCache = new Map<ModelName, WeightValues[]>();
   let mobilenetCache: Promise<Wc.ModelArtifacts> | null = null;
+  /** Threads the current tfjs-wasm backend was pinned to (null: not pinned yet). */
+  let tfjsWasmThreads: number | null = null;
+
+  /** Before a tfjs-wasm cell: that engine's thread count, the backend remade when it changes. */
+  function pinTfjs(engine: Engine): void {
+    if (tfjsBackend(engine) !== 'wasm' || !wasmThreads) return;
+    const want = engineThreads(engine);
+    if (tfjsWasmThreads === want) return;
+    pinWasmThreads(tf, wasmThreads, want);
+    tfjsWasmThreads = want;
+  }
 
   // Both libraries start a model from webcnn's initial weights.
   async function initialWeights(task: Task): Promise<WeightValues[] | null> {
@@ -73,11 +85,13 @@ export function cellRunner(wc: typeof Wc, tf: typeof Tf): CellRunner {
           mobilenetCache ??= mobilenetArtifacts(wc);
           const artifacts = await mobilenetCache;
           if (isWebcnn(engine)) return marked(engine, await runWebcnnMobileNet(wc, webcnnBackend(engine), task, opts, artifacts));
+          pinTfjs(engine);
           return marked(engine, await runTfjsMobileNet(tf, tfjsBackend(engine), task, opts, artifacts));
         }
         const weights = await initialWeights(task);
         if (task.kind === 'trainAugmented') return await runWebcnnAugmented(wc, webcnnBackend(engine), task, opts, weights);
         if (isWebcnn(engine)) return marked(engine, await runWebcnn(wc, webcnnBackend(engine), task, opts, weights, tune));
+        pinTfjs(engine);
         return marked(engine, await runTfjs(tf, tfjsBackend(engine), task, opts, weights));
       } catch (err) {
         return failed(err);
@@ -93,6 +107,7 @@ export function cellRunner(wc: typeof Wc, tf: typeof Tf): CellRunner {
           const r = await webcnnFirstStep(wc, webcnnBackend(engine), model, batch, train);
           return { first: r.first, train: r.train!, profile: r.profile };
         }
+        pinTfjs(engine);
         const r = await tfjsFirstStep(tf, tfjsBackend(engine), model, batch, train);
         return { first: r.first, train: r.train!, profile: null };
       } catch (err) {

@@ -9,7 +9,8 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import { cellRunner } from './dispatch.js';
 
 // bench/run.mjs serves the package's .wasm files here, cross-origin isolated so that tfjs-wasm
-// may start threads; by default it takes half the cores, here all of them (its best case).
+// may start threads; by default it takes half the cores. The engines pin theirs (tfjs-wasm 1,
+// tfjs-wasm-2t 2); info() reports what it takes with all of them.
 setWasmPaths('/tfjs-wasm/');
 setThreadsCount(navigator.hardwareConcurrency);
 
@@ -28,7 +29,7 @@ export interface PageInfo {
   wasmMultithread: boolean;
 }
 
-const cells = cellRunner(wc, tf);
+const cells = cellRunner(wc, tf, { set: setThreadsCount });
 
 const bench = {
   async info(): Promise<PageInfo> {

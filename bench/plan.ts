@@ -3,13 +3,16 @@
 // Pure data and functions: the Node side plans with it, the page runs tasks
 // from it, and the tests check it.
 
-export const ENGINES = ['webcnn-webgpu', 'webcnn-wasm', 'webcnn-cpu', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'tfjs-cpu'] as const;
+/** The wasm engines run 1 thread; their '-2t' twins 2 (the page must be cross-origin isolated: bench/run.mjs serves it so). */
+export const ENGINES = ['webcnn-webgpu', 'webcnn-wasm', 'webcnn-wasm-2t', 'webcnn-cpu', 'tfjs-webgpu', 'tfjs-webgl', 'tfjs-wasm', 'tfjs-wasm-2t', 'tfjs-cpu'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 export const isWebcnn = (e: Engine): boolean => e.startsWith('webcnn-');
-/** The webcnn backend an engine runs on ('webcnn-wasm' -> 'wasm'). */
-export type WebcnnBackend = 'webgpu' | 'wasm' | 'cpu';
+/** The webcnn backend an engine runs on ('webcnn-wasm' -> 'wasm'; 'webcnn-wasm-2t' -> 'wasm-2t', wasm on 2 threads). */
+export type WebcnnBackend = 'webgpu' | 'wasm' | 'wasm-2t' | 'cpu';
 export const webcnnBackend = (e: Engine): WebcnnBackend => e.slice('webcnn-'.length) as WebcnnBackend;
+/** Threads a wasm engine runs (1 for every other engine). */
+export const engineThreads = (e: Engine): number => (e.endsWith('-2t') ? 2 : 1);
 
 export type ModelName = 'light' | 'standard';
 
@@ -179,7 +182,7 @@ export function planRows(o: PlanOptions = {}): Row[] {
 /** Why an engine cannot run a task (shown in its cell), or null when it can. */
 export function unsupported(engine: Engine, task: Task): string | null {
   if (task.kind === 'trainAugmented' && !isWebcnn(engine)) return 'TF.js 4.22 has no RandomRotation, RandomTranslation or RandomZoom layer';
-  if (engine !== 'tfjs-wasm') return null;
+  if (engine !== 'tfjs-wasm' && engine !== 'tfjs-wasm-2t') return null;
   // TF.js's wasm backend registers no Conv2DBackpropFilter kernel, so it cannot train a conv net.
   if (task.kind === 'conv' && task.pass === 'backwardFilter') return 'tfjs-wasm has no Conv2DBackpropFilter kernel';
   if (task.kind === 'train' || task.kind === 'firstStep') return 'tfjs-wasm cannot train conv nets (no Conv2DBackpropFilter kernel)';

@@ -57,6 +57,21 @@ function copyWeights(tf: TfModule, model: Tf.Sequential, weights: WeightValues[]
   tf.dispose(ts);
 }
 
+/** tfjs-backend-wasm's thread count (its setThreadsCount), which only a backend created after it takes. */
+export interface WasmThreadControl {
+  set(threads: number): void;
+}
+
+/** Makes the next tfjs-wasm backend run `threads` threads: the count is set and the backend is created anew on its next use. */
+export function pinWasmThreads(tf: TfModule, control: WasmThreadControl, threads: number): void {
+  control.set(threads);
+  if (tf.engine().registry.wasm) {
+    const factory = tf.findBackendFactory('wasm');
+    tf.removeBackend('wasm');
+    tf.registerBackend('wasm', factory);
+  }
+}
+
 /** Selects a backend; with `fresh`, one not created before (its device, context or module made anew). */
 async function select(tf: TfModule, backend: TfBackend, fresh: boolean): Promise<void> {
   if (fresh && tf.engine().registry[backend]) {

@@ -29,6 +29,18 @@ export function buildWebcnn(wc: WcModule, name: ModelName, augmented = false): M
   return model;
 }
 
+/** Selects an engine's backend; the wasm engines pin their threads ('wasm' 1, 'wasm-2t' 2). */
+async function selectBackend(wc: WcModule, backend: WebcnnBackend, options: Parameters<WcModule['setBackend']>[1] = {}): Promise<void> {
+  if (backend === 'wasm' || backend === 'wasm-2t') {
+    const threads = backend === 'wasm-2t' ? 2 : 1;
+    await wc.setBackend('wasm', { ...options, threads });
+    const got = wc.backendInfo().wasm?.threads;
+    if (got !== threads) throw new Error(`bench: webcnn-wasm runs ${got} thread(s), not ${threads}: ${wc.backendInfo().wasm?.threadsReason ?? ''}`);
+    return;
+  }
+  await wc.setBackend(backend, options);
+}
+
 export async function webcnnWeights(wc: WcModule, name: ModelName): Promise<WeightValues[]> {
   await wc.setBackend('cpu');
   const model = buildWebcnn(wc, name);
@@ -57,7 +69,7 @@ export async function runWebcnn(wc: WcModule, backend: WebcnnBackend, task: Task
   if (task.kind === 'mobilenet') throw new Error('bench: MobileNet cells run through runWebcnnMobileNet');
   if (task.kind === 'trainAugmented') throw new Error('bench: augmented training runs through runWebcnnAugmented');
   const opsOnly = task.kind === 'gemm' || task.kind === 'conv' || task.kind === 'depthwise';
-  await wc.setBackend(backend, opsOnly && backend === 'webgpu' ? { autotune: false } : {});
+  await selectBackend(wc, backend, opsOnly && backend === 'webgpu' ? { autotune: false } : {});
   const made: Tensor[] = [];
   const t = (values: Float32Array, shape: readonly number[]) => {
     const x = wc.tensor(values, shape);
@@ -136,7 +148,7 @@ export async function firstStep(
   train: { o: MeasureOptions; weights: WeightValues[]; profileTop?: number; onFirst?: (first: CellResult) => void } | null,
 ): Promise<{ first: CellResult; train: CellResult | null; profile: StepProfile | null }> {
   const t0 = performance.now();
-  await wc.setBackend(backend);
+  await selectBackend(wc, backend);
   const model = buildWebcnn(wc, name);
   const xs = wc.tensor(uniform(batch * size(MNIST_SHAPE), 6), [batch, ...MNIST_SHAPE]);
   const ys = wc.tensor(oneHot(batch, CLASSES), [batch, CLASSES]);
@@ -194,7 +206,7 @@ export async function mobilenetWebcnn(wc: WcModule, artifacts: ModelArtifacts, m
 
 /** One MobileNet cell: predict at the row's batch, or trainOnBatch (loss read back each step). */
 export async function runWebcnnMobileNet(wc: WcModule, backend: WebcnnBackend, task: Task & { kind: 'mobilenet' }, o: MeasureOptions, artifacts: ModelArtifacts): Promise<CellResult> {
-  await wc.setBackend(backend);
+  await selectBackend(wc, backend);
   const { model, dispose } = await mobilenetWebcnn(wc, artifacts, task.mode);
   const xs = wc.tensor(uniform(task.batch * size(MOBILENET_SHAPE), 6), [task.batch, ...MOBILENET_SHAPE]);
   const ys = wc.tensor(oneHot(task.batch, HEAD_CLASSES), [task.batch, HEAD_CLASSES]);
@@ -228,7 +240,7 @@ export async function runWebcnnMobileNet(wc: WcModule, backend: WebcnnBackend, t
 export async function runWebcnnAugmented(
   wc: WcModule, backend: WebcnnBackend, task: Extract<Task, { kind: 'trainAugmented' }>, o: MeasureOptions, weights: WeightValues[] | null,
 ): Promise<CellResult> {
-  await wc.setBackend(backend);
+  await selectBackend(wc, backend);
   const models = [buildWebcnn(wc, task.model, true), buildWebcnn(wc, task.model)];
   const xs = wc.tensor(uniform(task.batch * size(MNIST_SHAPE), 6), [task.batch, ...MNIST_SHAPE]);
   const ys = wc.tensor(oneHot(task.batch, CLASSES), [task.batch, CLASSES]);

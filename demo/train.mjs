@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|wasm|cpu]
+// npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|wasm|cpu] [--threads N]
 //                  [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--augment] [--elastic] [--out DIR]
 // --augment distorts each training digit at random (rotation ±10°, translation
 // and zoom ±10%), --elastic adds elastic distortion (demo/augment.ts).
@@ -35,6 +35,7 @@ function parseArgs(argv) {
       case '--epochs': opts.epochs = positiveInt(need(), a); break;
       case '--batch': opts.batchSize = positiveInt(need(), a); break;
       case '--backend': opts.backend = need(); if (!['webgpu', 'wasm', 'cpu'].includes(opts.backend)) throw new Error(`train: --backend must be webgpu, wasm or cpu, got '${opts.backend}'`); break;
+      case '--threads': opts.threads = positiveInt(need(), a); break;
       case '--optimizer': opts.optimizer = need(); if (!['adam', 'sgd', 'rmsprop'].includes(opts.optimizer)) throw new Error(`train: --optimizer must be adam, sgd or rmsprop, got '${opts.optimizer}'`); break;
       case '--lr': opts.learningRate = Number(need()); if (!(opts.learningRate > 0)) throw new Error(`train: --lr must be a positive number`); break;
       case '--lr-decay': opts.lrDecay = Number(need()); if (!(opts.lrDecay > 0 && opts.lrDecay <= 1)) throw new Error('train: --lr-decay must be a number in (0, 1]: epoch e trains at lr * F^e'); break;
@@ -44,7 +45,7 @@ function parseArgs(argv) {
       case '--seed': opts.seed = positiveInt(need(), a); break;
       case '--out': opts.out = need(); break;
       case '--help': case '-h':
-        console.log('usage: npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|wasm|cpu] [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--augment] [--elastic] [--out DIR]');
+        console.log('usage: npm run train -- [--model light|standard|autoencoder] [--epochs N] [--batch N] [--backend webgpu|wasm|cpu] [--threads N] [--optimizer adam|sgd|rmsprop] [--lr X] [--lr-decay F] [--train N] [--test N] [--validation FRACTION] [--test-each-epoch] [--augment] [--elastic] [--out DIR]');
         process.exit(0);
         break;
       default: throw new Error(`train: unknown option '${a}' (try --help)`);

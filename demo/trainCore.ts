@@ -12,6 +12,8 @@ export interface TrainOptions extends AugmentChoice {
   epochs: number;
   batchSize: number;
   backend: 'webgpu' | 'wasm' | 'cpu';
+  /** wasm: threads, the calling one included (default: the backend's). */
+  threads?: number;
   optimizer: 'adam' | 'sgd' | 'rmsprop';
   learningRate: number;
   /** Step decay: epoch e trains at learningRate * lrDecay^e (1, the default: a constant rate). */
@@ -66,7 +68,7 @@ export async function trainMnist(
   wc: typeof Wc, options: TrainOptions, report: (e: TrainEvent) => void | Promise<void>, shouldStop: () => boolean = () => false,
 ): Promise<TrainResult> {
   if (options.model === 'autoencoder') throw new Error('trainMnist: the autoencoder trains with trainAutoencoder');
-  await wc.setBackend(options.backend);
+  await wc.setBackend(options.backend, options.backend === 'wasm' && options.threads ? { threads: options.threads } : {});
   const data = await wc.data.loadMnist({ trainSize: options.trainSize, testSize: options.testSize });
   const base = options.model === 'standard' ? wc.models.mnistStandard() : wc.models.mnistLight();
   const model = withAugmentation(wc, base, mnistAugmentation(wc, options, options.seed));
@@ -163,7 +165,7 @@ export interface AutoencoderResult {
 export async function trainAutoencoder(
   wc: typeof Wc, options: TrainOptions, report: (e: AutoencoderEvent) => void | Promise<void>, shouldStop: () => boolean = () => false,
 ): Promise<AutoencoderResult> {
-  await wc.setBackend(options.backend);
+  await wc.setBackend(options.backend, options.backend === 'wasm' && options.threads ? { threads: options.threads } : {});
   const data = await wc.data.loadMnist({ trainSize: options.trainSize, testSize: options.testSize });
   const model = wc.models.mnistAutoencoder();
   const optimizer = options.optimizer === 'sgd' ? wc.optimizers.sgd({ learningRate: options.learningRate, momentum: 0.9 })

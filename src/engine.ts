@@ -28,6 +28,14 @@ export interface BackendOptions {
    * invocation loads its own, as on other adapters.
    */
   subgroups?: boolean;
+  /**
+   * wasm: threads the kernels run on, the calling thread included (default
+   * the machine's cores, at most 8). Threads need shared WebAssembly memory:
+   * Node, or a cross-origin-isolated page (COOP same-origin, COEP
+   * require-corp); elsewhere the backend runs one thread and
+   * backendInfo().wasm.threadsReason says why.
+   */
+  threads?: number;
 }
 
 type BackendFactory = (options: BackendOptions) => Promise<Backend>;
@@ -43,7 +51,7 @@ export function registerBackend(name: BackendName, factory: BackendFactory): voi
 }
 
 function instanceKey(name: BackendName, options: BackendOptions): string {
-  return `${name}:${options.verify ? 'verify' : 'plain'}:${options.gpu ? 'injected' : 'default'}:${options.powerPreference ?? ''}:${options.autotune === false ? 'fixed' : 'tuned'}:${options.subgroups === false ? 'nosg' : 'sg'}`;
+  return `${name}:${options.verify ? 'verify' : 'plain'}:${options.gpu ? 'injected' : 'default'}:${options.powerPreference ?? ''}:${options.autotune === false ? 'fixed' : 'tuned'}:${options.subgroups === false ? 'nosg' : 'sg'}:${options.threads ?? ''}`;
 }
 
 /**

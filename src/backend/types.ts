@@ -161,8 +161,10 @@ export interface WasmBackendInfo {
   simd: boolean;
   /** Relaxed SIMD, where the engine has it: the GEMM's multiply-adds are fused (one rounding). */
   relaxedSimd: boolean;
-  /** Threads the kernels run on. */
+  /** Threads the kernels run on (the calling thread included). */
   threads: number;
+  /** Why threads is 1 although more were possible or asked for: what the engine or page lacks. */
+  threadsReason?: string;
   /** Kernels without a wasm program: they run their CPU reference on copies of the values. */
   fallbackKernels: string[];
 }

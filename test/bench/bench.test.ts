@@ -8,7 +8,7 @@ import * as wc from '../../src/index.js';
 import type { CellResult } from '../../bench/cell.js';
 import { reducedConv, skipIfTooSlow } from '../../bench/estimate.js';
 import { measure } from '../../bench/measure.js';
-import { flops, planRows, unsupported, webcnnBackend, type Row, type Task } from '../../bench/plan.js';
+import { engineThreads, flops, planRows, unsupported, webcnnBackend, type Row, type Task } from '../../bench/plan.js';
 import { formatCell, formatNumber, ratios, resultsTable, type Results } from '../../bench/table.js';
 import { mobilenetTfjs, runTfjs } from '../../bench/tfjsCells.js';
 import { buildWebcnn, mobilenetWebcnn, runWebcnn, runWebcnnAugmented, webcnnWeights } from '../../bench/webcnnCells.js';
@@ -31,6 +31,8 @@ describe('bench plan and table', () => {
     expect(flops(row('conv-vgg-forward').task)).toBe(2 * 32 * 56 * 56 * 9 * 64 * 64);
     expect(unsupported('tfjs-wasm', row('train-light-64').task)).toMatch(/Conv2DBackpropFilter/);
     expect(unsupported('tfjs-wasm', row('infer-light-64').task)).toBeNull();
+    expect(unsupported('tfjs-wasm-2t', row('train-light-64').task)).toMatch(/Conv2DBackpropFilter/);
+    expect(unsupported('webcnn-wasm-2t', row('train-light-64').task)).toBeNull();
   });
 
   it("plans issue 19's MobileNet V2 and depthwise rows (not in a quick run); tfjs-wasm lacks the depthwise gradients", () => {
@@ -128,7 +130,9 @@ describe('bench cells on the CPU', () => {
     const train = { kind: 'train', model: 'light', batch: 2 } as const;
     const weights = await webcnnWeights(wc, 'light');
     expect(webcnnBackend('webcnn-wasm')).toBe('wasm');
-    for (const r of [await runWebcnn(wc, 'cpu', gemm, o, null), await runWebcnn(wc, 'wasm', gemm, o, null), await runTfjs(tf, 'cpu', gemm, o, null),
+    expect(webcnnBackend('webcnn-wasm-2t')).toBe('wasm-2t');
+    expect([engineThreads('webcnn-wasm'), engineThreads('webcnn-wasm-2t'), engineThreads('tfjs-wasm-2t')]).toEqual([1, 2, 2]);
+    for (const r of [await runWebcnn(wc, 'cpu', gemm, o, null), await runWebcnn(wc, 'wasm', gemm, o, null), await runWebcnn(wc, 'wasm-2t', gemm, o, null), await runTfjs(tf, 'cpu', gemm, o, null),
       await runWebcnn(wc, 'cpu', train, o, weights), await runWebcnn(wc, 'wasm', train, o, weights), await runTfjs(tf, 'cpu', train, o, weights)]) {
       expect(r.value).toBeGreaterThan(0);
       expect(r.calls).toBeGreaterThan(0);

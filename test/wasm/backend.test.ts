@@ -4,7 +4,7 @@ import { WasmHeap } from '../../src/backend/wasm/heap.js';
 import { WasmBackend } from '../../src/backend/wasm/index.js';
 import { defineKernel } from '../../src/kernels/kernel.js';
 import type { Tensor } from '../../src/tensor.js';
-import { wasmBackend } from './harness.js';
+import { TEST_THREADS, wasmBackend } from './harness.js';
 
 describe('wasm heap', () => {
   it('reuses freed blocks, merges neighbours and keeps values across memory growth', () => {
@@ -32,6 +32,17 @@ describe('wasm heap', () => {
   });
 });
 
+describe('wasm heap under a maximum (a shared memory declares one)', () => {
+  it('grows only up to the maximum, and says so when a block does not fit under it', () => {
+    const page = 65536;
+    const heap = new WasmHeap(new WebAssembly.Memory({ initial: 8, maximum: 9 }), 0, 9);
+    // One more page is needed; the usual growth (a quarter: 2 pages) would pass the maximum.
+    heap.alloc(8 * page + 100);
+    expect(heap.stats().memoryBytes).toBe(9 * page);
+    expect(() => heap.alloc(page)).toThrow(/out of memory: .* maximum is 589824 bytes/);
+  });
+});
+
 describe('wasm backend', () => {
   it('is selected by name and says what it runs with', async () => {
     await wasmBackend();
@@ -39,8 +50,10 @@ describe('wasm backend', () => {
     const info = wc.backendInfo();
     expect(info.wasm?.simd).toBe(true);
     // Node 20 validates no relaxed SIMD without a flag; Chrome does.
-    expect(info.description).toBe(`wasm (${info.wasm?.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}, 1 thread)`);
-    expect(info.wasm?.threads).toBe(1);
+    expect(info.description).toBe(`wasm (${info.wasm?.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}, ${TEST_THREADS === 1 ? '1 thread' : `${TEST_THREADS} threads`})`);
+    expect(info.wasm?.threads).toBe(TEST_THREADS);
+    // Node has threads: 1 is what was asked for, not a lack.
+    expect(info.wasm?.threadsReason).toBeUndefined();
     // Kernels without a wasm program are listed; queries are not kernels that run.
     expect(info.wasm?.fallbackKernels).toContain('lrn');
     expect(info.wasm?.fallbackKernels).not.toContain('conv2dKeepsColumns');

@@ -12,10 +12,22 @@ import { Tensor } from '../../src/tensor.js';
 import { vals } from '../../src/backend/cpu/storage.js';
 import { expectParity } from '../harness/tolerance.js';
 
-export async function wasmBackend(): Promise<WasmBackend> {
-  await wc.setBackend('wasm');
+/**
+ * The thread count the wasm tests run with: 1, or WEBCNN_WASM_THREADS (the
+ * 'wasm-threads' vitest project runs every wasm test again with 2).
+ */
+export const TEST_THREADS = Number(process.env.WEBCNN_WASM_THREADS ?? 1);
+
+/**
+ * The wasm backend with TEST_THREADS threads. With more than one, every
+ * kernel that can share its work does so even on the tests' small shapes.
+ */
+export async function wasmBackend(options: { verify?: boolean } = {}): Promise<WasmBackend> {
+  await wc.setBackend('wasm', { ...options, threads: TEST_THREADS });
   const b = backend();
   if (!(b instanceof WasmBackend)) throw new Error(`expected the wasm backend, got '${b.name}'`);
+  if (b.info().threads !== TEST_THREADS) throw new Error(`expected ${TEST_THREADS} threads, got ${b.info().threads}`);
+  if (TEST_THREADS > 1) b.ctx.minWorkPerThread = 1;
   return b;
 }
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import type { ModelArtifacts } from '../../src/index.js';
 import { randomValues } from '../util/check.js';
+import { TEST_THREADS } from './harness.js';
 import { expectParity } from '../harness/tolerance.js';
 
 type Model = InstanceType<typeof wc.LayersModel>;
@@ -36,7 +37,7 @@ function build(kind: 'cnn' | 'light' | 'standard'): Model {
 }
 
 async function train(backend: 'cpu' | 'wasm', kind: 'cnn' | 'light' | 'standard', initial: { v: number[]; s: number[] }[], xShape: number[], classes: number, optimizer: 'adam' | 'sgd'): Promise<Trained> {
-  await wc.setBackend(backend);
+  await wc.setBackend(backend, backend === 'wasm' ? { threads: TEST_THREADS } : {});
   const m = build(kind);
   m.setWeights(initial.map((w) => wc.tensor(w.v, w.s)));
   const n = xShape[0];
@@ -74,7 +75,7 @@ describe('models on wasm match the CPU reference', () => {
   }
 
   it('saves and loads a model: the loaded one predicts the same', async () => {
-    await wc.setBackend('wasm');
+    await wc.setBackend('wasm', { threads: TEST_THREADS });
     const m = build('light');
     const x = wc.tensor(randomValues(2 * 784, 3), [2, 28, 28, 1]);
     const before = Array.from(await (m.predict(x) as wc.Tensor).data());
@@ -89,7 +90,7 @@ describe('models on wasm match the CPU reference', () => {
 
 describe('verification mode on wasm', () => {
   it('checks each wasm kernel against the CPU reference while a model trains', async () => {
-    await wc.setBackend('wasm', { verify: true });
+    await wc.setBackend('wasm', { verify: true, threads: TEST_THREADS });
     const info = wc.backendInfo();
     expect(info.name).toBe('wasm');
     const m = build('cnn');
@@ -99,7 +100,7 @@ describe('verification mode on wasm', () => {
   });
 
   it('throws on a disagreement, naming the kernel, shapes, element and both values', async () => {
-    await wc.setBackend('wasm', { verify: true });
+    await wc.setBackend('wasm', { verify: true, threads: TEST_THREADS });
     const { backend } = await import('../../src/engine.js');
     const { WasmBackend } = await import('../../src/backend/wasm/index.js');
     const be = backend();

@@ -3,6 +3,7 @@ import * as wc from '../../src/index.js';
 import { backend } from '../../src/engine.js';
 import { WasmBackend } from '../../src/backend/wasm/index.js';
 import { randomValues } from '../util/check.js';
+import { TEST_THREADS } from './harness.js';
 
 /**
  * A functional net through this branch's kernel families: zero padding,
@@ -28,7 +29,7 @@ function net(): wc.LayersModel {
 describe('training on the wasm kernels', () => {
   for (const optimizer of ['adam', 'rmsprop', 'sgd'] as const) {
     it(`every step's kernels agree with the CPU reference (verification mode), ${optimizer}`, async () => {
-      await wc.setBackend('wasm', { verify: true });
+      await wc.setBackend('wasm', { verify: true, threads: TEST_THREADS });
       const be = backend();
       if (!(be instanceof WasmBackend) || !be.verifier) throw new Error('expected the wasm backend in verification mode');
       const m = net();

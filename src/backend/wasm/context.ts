@@ -9,6 +9,7 @@ import type { Backend, Shape } from '../types.js';
 import { Tensor, createTensor, sizeOf } from '../../tensor.js';
 import type { WasmHeap } from './heap.js';
 import type { WasmExports } from './module.js';
+import type { ThreadPool, WasmCall } from './threadPool.js';
 
 /** A wasm tensor's storage: a block of the heap (views made by reshape share it). */
 export interface WasmStorage {
@@ -20,7 +21,47 @@ export class WasmContext {
   /** Scratch blocks of the kernels running now, released as each returns (see mark/releaseTo). */
   private readonly scratchBlocks: number[] = [];
 
-  constructor(readonly exports: WasmExports, readonly heap: WasmHeap, readonly owner: Backend) {}
+  /**
+   * Multiply-adds (or like work) a thread must get before a kernel shares its
+   * work: a hand-off costs microseconds. Tests set 1 to split even tiny shapes.
+   */
+  minWorkPerThread = 1 << 17;
+
+  constructor(readonly exports: WasmExports, readonly heap: WasmHeap, readonly owner: Backend, readonly pool: ThreadPool | null = null) {}
+
+  /** Threads a kernel may split its work over (the calling thread included). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /**
+   * Runs each part (a list of export calls, in order) on its own thread at
+   * once: part 0 here, the others on the pool's workers; without a pool, all
+   * here in turn. Parts must write disjoint memory, and allocate nothing
+   * while they run (their scratch is taken before).
+   */
+  parallel(parts: readonly (readonly WasmCall[])[]): void {
+    if (this.pool && parts.length > 1) {
+      this.pool.run(parts);
+      return;
+    }
+    for (const part of parts) {
+      for (const c of part) (this.exports[c.fn] as (...a: number[]) => void)(...c.args);
+    }
+  }
+
+  /**
+   * [lo, hi) ranges covering 0..total, one per thread that has at least
+   * minPerPart of it (one range where the work is too small to share: a
+   * hand-off costs microseconds); bounds other than total are multiples of align.
+   */
+  split(total: number, minPerPart: number, align = 1): [number, number][] {
+    const parts = Math.max(1, Math.min(this.threads, Math.floor(total / Math.max(minPerPart, 1)), Math.ceil(total / align)));
+    const size = Math.ceil(total / parts / align) * align;
+    const ranges: [number, number][] = [];
+    for (let lo = 0; lo < total; lo += size) ranges.push([lo, Math.min(total, lo + size)]);
+    return ranges.length > 0 ? ranges : [[0, total]];
+  }
 
   /** Byte offset of a wasm tensor's values in the memory. */
   ptr(t: Tensor): number {

@@ -20,7 +20,8 @@ export class WasmHeap {
   private top: number;
   private view: Float32Array;
 
-  constructor(readonly memory: WebAssembly.Memory, base: number) {
+  /** maxPages: the memory's declared maximum (a shared memory has one), else wasm32's 4 GiB. */
+  constructor(readonly memory: WebAssembly.Memory, base: number, private readonly maxPages = 65536) {
     this.top = roundUp(base, ALIGN);
     this.view = new Float32Array(memory.buffer);
   }
@@ -105,9 +106,15 @@ export class WasmHeap {
   private ensure(end: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
-    // Grow by at least a quarter of what there is, so a growing model does not grow page by page.
-    const pages = Math.max(Math.ceil((end - have) / PAGE), Math.ceil(have / PAGE / 4));
-    this.memory.grow(pages);
+    // Grow by at least a quarter of what there is, so a growing model does not grow page by page,
+    // but never past the maximum while what is needed still fits under it.
+    const needed = Math.ceil((end - have) / PAGE);
+    const room = this.maxPages - have / PAGE;
+    if (needed > room) {
+      throw new Error(`wasm backend: out of memory: ${end} bytes needed, the memory's maximum is ${this.maxPages * PAGE} bytes` +
+        (this.maxPages < 65536 ? ' (a shared memory, for threads; one thread allows 4 GiB)' : ''));
+    }
+    this.memory.grow(Math.min(room, Math.max(needed, Math.ceil(have / PAGE / 4))));
   }
 }
 

@@ -1,8 +1,9 @@
 // The WebAssembly backend: tensors live in the kernels module's linear memory
 // (heap.ts), kernels with a wasm program (src/kernels/*/wasm.ts, SIMD128,
 // compiled from src/backend/wasm/assembly) run it, the rest run their CPU
-// reference on copies (cpuBridge.ts). Everything runs synchronously on the
-// calling thread.
+// reference on copies (cpuBridge.ts). Kernels run synchronously: on the
+// calling thread, or split across a pool of workers on a shared memory
+// (threadPool.ts) where the engine allows threads.
 
 import type { Backend, Shape, WasmBackendInfo } from '../types.js';
 import type { Kernel } from '../../kernels/kernel.js';
@@ -12,7 +13,9 @@ import { CpuBackend } from '../cpu/index.js';
 import { cpuTensor } from '../cpu/storage.js';
 import { WasmContext, storageOf, type WasmStorage } from './context.js';
 import { WasmHeap } from './heap.js';
-import { instantiateKernels } from './module.js';
+import { instantiateKernels, SHARED_MAX_PAGES } from './module.js';
+import { ThreadPool } from './threadPool.js';
+import { chooseThreads, threadSupport } from './threadSupport.js';
 import { runOnCpu } from './cpuBridge.js';
 import { WasmVerifier } from './verify.js';
 
@@ -24,7 +27,8 @@ export class WasmBackend implements Backend {
   /** Set in verification mode: checks every wasm kernel against the CPU reference. */
   readonly verifier: WasmVerifier | null;
 
-  private constructor(ctx: (owner: Backend) => WasmContext, private readonly kernels: readonly AnyKernel[], verify: boolean, private readonly relaxedSimd: boolean) {
+  private constructor(ctx: (owner: Backend) => WasmContext, private readonly kernels: readonly AnyKernel[], verify: boolean,
+    private readonly relaxedSimd: boolean, private readonly threadsReason: string | undefined) {
     this.ctx = ctx(this);
     this.verifier = verify ? new WasmVerifier(this.ctx) : null;
     // The fallback makes CPU tensors: they need the CPU backend to exist (the engine usually made it already).
@@ -35,15 +39,41 @@ export class WasmBackend implements Backend {
     }
   }
 
-  /** kernels: the registry's kernels (src/kernels/registry.ts), for the list of those that fall back. */
+  /**
+   * kernels: the registry's kernels (src/kernels/registry.ts), for the list of those that fall back.
+   * options.threads: threads including the caller (default the cores, at most 8); 1 where the engine has no threads.
+   */
   static async create(kernels: readonly Kernel<never, unknown>[], options: BackendOptions = {}): Promise<WasmBackend> {
-    const { exports, memory, relaxedSimd } = await instantiateKernels();
-    const heap = new WasmHeap(memory, exports.heapBase());
-    return new WasmBackend((owner) => new WasmContext(exports, heap, owner), kernels as unknown as AnyKernel[], options.verify ?? false, relaxedSimd);
+    const support = await threadSupport();
+    const chosen = chooseThreads(options.threads, support);
+    let reason = chosen.reason;
+    const { exports, memory, module, relaxedSimd } = await instantiateKernels(true, chosen.threads > 1);
+    let pool: ThreadPool | null = null;
+    if (chosen.threads > 1 && support.kind) {
+      // Workers can still be refused (a Content-Security-Policy without blob: workers, say): then one thread.
+      try {
+        pool = await ThreadPool.start(support.kind, chosen.threads - 1, module, memory, exports);
+      } catch (e) {
+        reason = `the workers failed to start (${(e as Error).message ?? String(e)})`;
+      }
+    }
+    const heap = new WasmHeap(memory, exports.heapBase(), chosen.threads > 1 ? SHARED_MAX_PAGES : undefined);
+    return new WasmBackend((owner) => new WasmContext(exports, heap, owner, pool), kernels as unknown as AnyKernel[], options.verify ?? false, relaxedSimd, reason);
   }
 
   info(): WasmBackendInfo {
-    return { simd: true, relaxedSimd: this.relaxedSimd, threads: 1, fallbackKernels: this.kernels.filter((k) => !k.wasm && !k.query).map((k) => k.name) };
+    return {
+      simd: true,
+      relaxedSimd: this.relaxedSimd,
+      threads: this.ctx.threads,
+      ...(this.threadsReason ? { threadsReason: this.threadsReason } : {}),
+      fallbackKernels: this.kernels.filter((k) => !k.wasm && !k.query).map((k) => k.name),
+    };
+  }
+
+  /** Stops the workers (the engine forgets this backend; its tensors must not be used after). */
+  dispose(): void {
+    this.ctx.pool?.close();
   }
 
   // ---- memory

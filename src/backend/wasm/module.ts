@@ -1,13 +1,15 @@
 // Instantiates the kernels module (compiled by scripts/build-wasm.mjs and
 // inlined as base64, so nothing is fetched) on a memory that JS owns.
 
-import { WASM_BASE64, WASM_RELAXED_BASE64, type WasmExports } from './module.generated.js';
+import { WASM_BASE64, WASM_RELAXED_BASE64, WASM_SHARED_BASE64, WASM_SHARED_RELAXED_BASE64, type WasmExports } from './module.generated.js';
 
 export type { WasmExports };
 
 export interface WasmInstance {
   exports: WasmExports;
   memory: WebAssembly.Memory;
+  /** The compiled module: workers instantiate it again on the same (shared) memory. */
+  module: WebAssembly.Module;
   /** Whether this is the build with relaxed SIMD (fused multiply-adds in the GEMM). */
   relaxedSimd: boolean;
 }
@@ -29,29 +31,42 @@ export function hasWasmSimd(): boolean {
 }
 
 /**
- * The kernels module on a fresh memory: the relaxed-SIMD build where the
- * engine validates it, else the SIMD128 one; `relaxed: false` forces the
- * latter (tests compare the two).
+ * A shared memory's cap: it must declare one, and engines reserve address
+ * space for it up front. 16384 pages = 1 GiB (the threaded builds accept up
+ * to 4 GiB, all of wasm32).
  */
-export async function instantiateKernels(relaxed = true): Promise<WasmInstance> {
-  if (!hasWasmSimd()) throw new Error('wasm backend: this JavaScript engine has no WebAssembly SIMD (128-bit), which the kernels need');
-  const relaxedBytes = relaxed ? bytes(WASM_RELAXED_BASE64) : null;
-  const relaxedSimd = relaxedBytes !== null && WebAssembly.validate(relaxedBytes);
-  const key = relaxedSimd ? 'relaxed' : 'simd';
-  let pending = compiled.get(key);
-  if (!pending) {
-    pending = WebAssembly.compile(relaxedSimd && relaxedBytes ? relaxedBytes : bytes(WASM_BASE64));
-    compiled.set(key, pending);
-  }
-  const module = await pending;
-  const memory = new WebAssembly.Memory({ initial: 16 });
-  const instance = await WebAssembly.instantiate(module, {
+export const SHARED_MAX_PAGES = 16384;
+
+/** The imports every instance of the module gets (the main thread's and each worker's). */
+export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return {
     env: {
       memory,
       abort: (_msg: number, _file: number, line: number, column: number) => {
         throw new Error(`wasm backend: a kernel aborted at ${line}:${column}`);
       },
     },
-  });
-  return { exports: instance.exports as unknown as WasmExports, memory, relaxedSimd };
+  };
+}
+
+/**
+ * The kernels module on a fresh memory: the relaxed-SIMD build where the
+ * engine validates it, else the SIMD128 one; `relaxed: false` forces the
+ * latter (tests compare the two). `shared`: the threaded build, on a shared
+ * memory that workers can import too.
+ */
+export async function instantiateKernels(relaxed = true, shared = false): Promise<WasmInstance> {
+  if (!hasWasmSimd()) throw new Error('wasm backend: this JavaScript engine has no WebAssembly SIMD (128-bit), which the kernels need');
+  const relaxedBytes = relaxed ? bytes(shared ? WASM_SHARED_RELAXED_BASE64 : WASM_RELAXED_BASE64) : null;
+  const relaxedSimd = relaxedBytes !== null && WebAssembly.validate(relaxedBytes);
+  const key = `${relaxedSimd ? 'relaxed' : 'simd'}:${shared ? 'shared' : 'own'}`;
+  let pending = compiled.get(key);
+  if (!pending) {
+    pending = WebAssembly.compile(relaxedSimd && relaxedBytes ? relaxedBytes : bytes(shared ? WASM_SHARED_BASE64 : WASM_BASE64));
+    compiled.set(key, pending);
+  }
+  const module = await pending;
+  const memory = shared ? new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 16 });
+  const instance = await WebAssembly.instantiate(module, kernelImports(memory));
+  return { exports: instance.exports as unknown as WasmExports, memory, module, relaxedSimd };
 }

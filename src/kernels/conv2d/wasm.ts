@@ -5,12 +5,17 @@
 //   forward  y[rows, cout]  = cols . W            (W [kh*kw*cin, cout])
 //   dx       dcols[rows, k] = dy . W^T, col2im'd onto dx
 //   dW       dW[k, cout]    = sum over chunks of cols^T . dy
+// With threads, each thread takes a range of rows (its own column scratch,
+// the same chunks within it): forward by rows, dx by whole images (col2im of
+// two images never touches the same pixel), dW into a partial sum per thread
+// added up at the end.
 
 import type { Conv2dParams, FusedActivation, Shape } from '../../backend/types.js';
 import type { WasmContext } from '../../backend/wasm/context.js';
 import type { Tensor } from '../../tensor.js';
 import { isPointwise, windowGeometry, type WindowGeometry } from '../geometry.js';
-import { gemm } from '../matmul/wasm.js';
+import { gemm, gemmCall } from '../matmul/wasm.js';
+import { call, type WasmCall } from '../../backend/wasm/threadPool.js';
 
 /** Bytes of column matrix per chunk: about half of a core's L2. */
 const CHUNK_BYTES = 1 << 20;
@@ -27,6 +32,20 @@ function chunkRows(rows: number, k: number): number {
 /** Calls fn(r0, rowCount) over the output rows in chunks. */
 function chunks(rows: number, size: number, fn: (r0: number, count: number) => void): void {
   for (let r0 = 0; r0 < rows; r0 += size) fn(r0, Math.min(size, rows - r0));
+}
+
+/** Row ranges for the threads: rows of `macsPerRow` multiply-adds each, whole `align`-row groups. */
+function rowParts(ctx: WasmContext, rows: number, macsPerRow: number, align: number): [number, number][] {
+  if (ctx.threads === 1 || macsPerRow === 0) return [[0, rows]];
+  const groups = ctx.split(Math.ceil(rows / align), Math.ceil(ctx.minWorkPerThread / (macsPerRow * align)));
+  return groups.map(([lo, hi]) => [lo * align, Math.min(rows, hi * align)]);
+}
+
+/** One thread's calls over rows lo..hi in chunks, with its own column scratch (`cols`, size rows of k) and GEMM scratch. */
+function partCalls(lo: number, hi: number, size: number, fn: (r0: number, count: number) => WasmCall[]): WasmCall[] {
+  const calls: WasmCall[] = [];
+  for (let r0 = lo; r0 < hi; r0 += size) calls.push(...fn(r0, Math.min(size, hi - r0)));
+  return calls;
 }
 
 type Window = [number, number, number, number, number, number, number, number, number, number, number, number, number];
@@ -46,9 +65,22 @@ export function conv2d(ctx: WasmContext, x: Tensor, w: Tensor, bias: Tensor | nu
     gemm(ctx, ctx.ptr(x), ctx.ptr(w), ctx.ptr(y), rows, cout, k, false, false, biasPtr, activation);
     return y;
   }
+  const win = window(g);
+  const parts = rowParts(ctx, rows, k * cout, 16);
+  if (parts.length > 1) {
+    ctx.parallel(parts.map(([lo, hi]) => {
+      const size = chunkRows(hi - lo, k);
+      const cols = ctx.scratch(4 * size * k);
+      const scratch = ctx.scratch(ctx.exports.gemmScratchBytes(size, cout, k));
+      return partCalls(lo, hi, size, (r0, count) => [
+        call('im2col', ctx.ptr(x), cols, ...win, r0, count),
+        gemmCall(ctx, cols, ctx.ptr(w), ctx.ptr(y) + 4 * r0 * cout, count, cout, k, false, false, biasPtr, activation, false, scratch),
+      ]);
+    }));
+    return y;
+  }
   const size = chunkRows(rows, k);
   const cols = ctx.scratch(4 * size * k);
-  const win = window(g);
   chunks(rows, size, (r0, count) => {
     ctx.exports.im2col(ctx.ptr(x), cols, ...win, r0, count);
     gemm(ctx, cols, ctx.ptr(w), ctx.ptr(y) + 4 * r0 * cout, count, cout, k, false, false, biasPtr, activation);
@@ -74,9 +106,25 @@ export function conv2dBackwardInput(ctx: WasmContext, dy: Tensor, w: Tensor, xSh
     gemm(ctx, ctx.ptr(dy), ctx.ptr(w), ctx.ptr(dx), rows, k, cout, false, true, 0, 'linear');
     return dx;
   }
+  const win = window(g);
+  const image = g.oh * g.ow;
+  const parts = rowParts(ctx, rows, k * cout, image);
+  if (parts.length > 1) {
+    const calls = parts.map(([lo, hi]) => {
+      const size = chunkRows(hi - lo, k);
+      const dcols = ctx.scratch(4 * size * k);
+      const scratch = ctx.scratch(ctx.exports.gemmScratchBytes(size, k, cout));
+      return partCalls(lo, hi, size, (r0, count) => [
+        gemmCall(ctx, ctx.ptr(dy) + 4 * r0 * cout, ctx.ptr(w), dcols, count, k, cout, false, true, 0, 'linear', false, scratch),
+        call('col2im', dcols, ctx.ptr(dx), ...win, r0, count),
+      ]);
+    });
+    ctx.values(dx).fill(0);
+    ctx.parallel(calls);
+    return dx;
+  }
   const size = chunkRows(rows, k);
   const dcols = ctx.scratch(4 * size * k);
-  const win = window(g);
   ctx.values(dx).fill(0);
   chunks(rows, size, (r0, count) => {
     gemm(ctx, ctx.ptr(dy) + 4 * r0 * cout, ctx.ptr(w), dcols, count, k, cout, false, true, 0, 'linear');
@@ -95,9 +143,25 @@ export function conv2dBackwardFilter(ctx: WasmContext, x: Tensor, dy: Tensor, wS
     gemm(ctx, ctx.ptr(x), ctx.ptr(dy), ctx.ptr(dw), k, cout, rows, true, false, 0, 'linear');
     return dw;
   }
+  const win = window(g);
+  const parts = rowParts(ctx, rows, k * cout, 16);
+  if (parts.length > 1) {
+    // Thread 0 sums into dW itself, the others into partial sums added to it after.
+    const targets = parts.map((_, i) => (i === 0 ? ctx.ptr(dw) : ctx.scratch(4 * k * cout)));
+    ctx.parallel(parts.map(([lo, hi], i) => {
+      const size = chunkRows(hi - lo, k);
+      const cols = ctx.scratch(4 * size * k);
+      const scratch = ctx.scratch(ctx.exports.gemmScratchBytes(k, cout, size));
+      return partCalls(lo, hi, size, (r0, count) => [
+        call('im2col', ctx.ptr(x), cols, ...win, r0, count),
+        gemmCall(ctx, cols, ctx.ptr(dy) + 4 * r0 * cout, targets[i], k, cout, count, true, false, 0, 'linear', r0 > lo, scratch),
+      ]);
+    }));
+    for (let i = 1; i < targets.length; i++) ctx.exports.add(targets[0], targets[i], targets[0], k * cout);
+    return dw;
+  }
   const size = chunkRows(rows, k);
   const cols = ctx.scratch(4 * size * k);
-  const win = window(g);
   chunks(rows, size, (r0, count) => {
     ctx.exports.im2col(ctx.ptr(x), cols, ...win, r0, count);
     gemm(ctx, cols, ctx.ptr(dy) + 4 * r0 * cout, ctx.ptr(dw), k, cout, count, true, false, 0, 'linear', r0 > 0);

@@ -187,13 +187,23 @@ function tile4x8(kc: i32, pa: usize, rs: usize, ps: usize, pb: usize, c: usize, 
  */
 export function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
   aRow: i32, aCol: i32, bRow: i32, bCol: i32, bias: usize, act: i32, accumulate: bool, scratch: usize): void {
+  gemmStrided(a, b, c, m, n, k, aRow, aCol, bRow, bCol, bias, act, accumulate, scratch, n);
+}
+
+/**
+ * gemm with c's rows ldc floats apart: a block of columns of a wider c (the
+ * threads split a short, wide product by columns; c, b and bias then point at
+ * the block's first column).
+ */
+export function gemmStrided(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, bias: usize, act: i32, accumulate: bool, scratch: usize, ldc: i32): void {
   if (m == 0 || n == 0) return;
   const kc0 = min(k, KC);
   const packedB = scratch;
   const packedA = packedB + (<usize>(kc0 * roundUp(n, NR)) << 2);
   const tile = packedA + (<usize>(min(roundUp(m, MR), MC) * kc0) << 2);
   const direct = aCol == 1;
-  const ldcBytes = <usize>n << 2;
+  const ldcBytes = <usize>ldc << 2;
   if (k == 0) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
@@ -220,7 +230,7 @@ export function gemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
         for (let r0 = 0; r0 < mc; r0 += MR) {
           const pa = direct ? a + ((<usize>(i0 + r0) * aRow + <usize>p0) << 2) : packedA + (<usize>(r0 * kc) << 2);
           const cptr = c + <usize>(i0 + r0) * ldcBytes + (<usize>j0 << 2);
-          tile4x8(kc, pa, rs, ps, pb, cptr, n, min(MR, mc - r0), cols, first, last, bias, j0, act, tile);
+          tile4x8(kc, pa, rs, ps, pb, cptr, ldc, min(MR, mc - r0), cols, first, last, bias, j0, act, tile);
         }
       }
     }
