@@ -11,6 +11,7 @@ import type { WasmContext } from '../../backend/wasm/context.js';
 import type { Tensor } from '../../tensor.js';
 import { isPointwise, windowGeometry, type WindowGeometry } from '../geometry.js';
 import { gemm } from '../matmul/wasm.js';
+import { conv2dRows, packDirect, prefersDirect } from './wasmDirect.js';
 
 /** Bytes of column matrix per chunk: about half of a core's L2. */
 const CHUNK_BYTES = 1 << 20;
@@ -44,6 +45,11 @@ export function conv2d(ctx: WasmContext, x: Tensor, w: Tensor, bias: Tensor | nu
   const biasPtr = bias ? ctx.ptr(bias) : 0;
   if (isPointwise(g)) {
     gemm(ctx, ctx.ptr(x), ctx.ptr(w), ctx.ptr(y), rows, cout, k, false, false, biasPtr, activation);
+    return y;
+  }
+  if (prefersDirect(g)) {
+    const packed = packDirect(ctx, ctx.ptr(w), biasPtr, k, cout);
+    conv2dRows(ctx, ctx.ptr(x), packed, ctx.ptr(y), g, cout, activation, 0, rows);
     return y;
   }
   const size = chunkRows(rows, k);
