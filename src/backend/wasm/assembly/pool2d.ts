@@ -49,14 +49,19 @@ export function extremePool2d(
       for (let oj = 0; oj < ow; oj++, o += c) {
         clipWindow(oi, oj, h, w, kh, kw, sh, sw, padTop, padLeft);
         const first = ((b * h + i0) * w + j0) * c;
+        const rowBytes = <usize>(w * c) << 2;
+        const pixelBytes = <usize>c << 2;
         let ch = 0;
         for (; ch + 4 <= c; ch += 4) {
-          let best = v128.load(at(x, first + ch));
-          for (let i = i0; i < i1; i++)
-            for (let j = j0; j < j1; j++) {
-              const v = v128.load(at(x, ((b * h + i) * w + j) * c + ch));
+          let row = at(x, first + ch);
+          let best = v128.load(row);
+          for (let i = i0; i < i1; i++, row += rowBytes) {
+            let p = row;
+            for (let j = j0; j < j1; j++, p += pixelBytes) {
+              const v = v128.load(p);
               best = v128.bitselect(v, best, better(kind, v, best));
             }
+          }
           v128.store(at(y, o + ch), best);
         }
         for (; ch < c; ch++) {
