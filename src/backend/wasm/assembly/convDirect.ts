@@ -104,6 +104,20 @@ export function conv2dDirect(x: usize, packed: usize, y: usize, h: i32, w: i32, 
   let r = r0;
   while (r < end) {
     // A tile takes MR consecutive rows whose windows all lie inside x; they may span output rows.
+    // The common case: MR pixels along one output row, all inside; their windows are a fixed step apart.
+    if (r + MR <= end && oj + MR <= ow && oi >= oiLo && oi <= oiHi && oj >= ojLo && oj + MR - 1 <= ojHi) {
+      const p0 = corner(x, b, oi, oj, h, w, c, sh, sw, padTop, padLeft);
+      const step = <usize>(sw * c) << 2;
+      const dst = y + <usize>r * ldc;
+      for (let q = 0; q < panels; q++) {
+        tile(p0, p0 + step, p0 + 2 * step, p0 + 3 * step, packed + <usize>q * panelBytes, biasBase + (<usize>(q * NR) << 2), dst + (<usize>(q * NR) << 2), ldc,
+          min(NR, cout - q * NR), kh, segs, segLen, rowStep, segStep, act);
+      }
+      oj += MR;
+      if (oj == ow) { oj = 0; oi++; if (oi == oh) { oi = 0; b++; } }
+      r += MR;
+      continue;
+    }
     if (r + MR <= end) {
       let tj = oj, ti = oi, tb = b;
       const in0 = ti >= oiLo && ti <= oiHi && tj >= ojLo && tj <= ojHi;
