@@ -46,6 +46,7 @@ try {
   const x = rand([64, 26, 26, 32]);
   const cases = [
     ['maxPool2d [64,24,24,32] 2x2/2', pool.maxPool2dKernel, [rand([64, 24, 24, 32]), p2]],
+    ['maxPool2d [64,24,24,8] 2x2/2 (light model)', pool.maxPool2dKernel, [rand([64, 24, 24, 8]), p2]],
     ['maxPool2dBackward', pool.maxPool2dBackwardKernel, [rand([64, 12, 12, 32]), rand([64, 24, 24, 32]), p2]],
     ['activation relu [64,26,26,32]', act.activationKernel, [x, 'relu', 0]],
     ['activationBackward relu', act.activationBackwardKernel, [x, x, x, 'relu', 0]],

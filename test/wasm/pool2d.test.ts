@@ -25,6 +25,10 @@ const cases: [number[], Pool2dParams][] = [
   [[1, 6, 6, 8], { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }],
   [[2, 5, 5, 3], { poolSize: [3, 2], strides: [1, 2], padding: 'same' }],
   [[1, 4, 7, 5], { poolSize: [2, 3], strides: [3, 1], padding: 'valid' }],
+  // 2x2 stride 2 over channels in fours (the unclipped fast path): odd sizes leave the last row and column unread;
+  // 'same' on odd sizes clips the last windows (the general path).
+  [[3, 7, 9, 8], { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }],
+  [[2, 5, 7, 4], { poolSize: [2, 2], strides: [2, 2], padding: 'same' }],
 ];
 
 describe('pool2d (wasm)', () => {
@@ -62,6 +66,18 @@ describe('pool2d (wasm)', () => {
       expectWasmMatch(be, pool.l2Pool2dBackwardKernel, [dy, x, pool.l2Pool2dKernel.cpu(x, p), p], ULPS, 'l2Pool2dBackward');
     });
   }
+
+  it('2x2 max pooling keeps a NaN in the first tap and ignores one after it, as the CPU reference does', () => {
+    // one pixel row pair, 2 output pixels, 4 channels: channel 0 NaN first, channel 1 NaN second, channel 2 ties, channel 3 plain
+    const N = NaN;
+    const x = wc.tensor([
+      N, 1, 5, 1, 2, N, 5, 2, 7, 7, 7, 7, 1, 1, 1, 1,
+      3, 4, 5, 4, 1, 2, 4, 3, 1, 1, 1, 9, 8, 8, 8, 8,
+    ], [1, 2, 4, 4]);
+    const y = [...wc.ops.maxPool2d(x, { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }).dataSync()];
+    expect(y).toEqual([N, 4, 5, 4, 8, 8, 8, 9]);
+    expectWasmMatch(be, pool.maxPool2dKernel, [input([1, 2, 4, 4], 1), { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }], EXACT, 'maxPool2d');
+  });
 
   it('an L2 window of zeros passes no gradient', () => {
     const x = wc.tensor([0, 0, 1, 2, 0, 0, 2, 4], [1, 2, 4, 1]);

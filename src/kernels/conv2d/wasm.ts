@@ -16,6 +16,7 @@ import type { Tensor } from '../../tensor.js';
 import { isPointwise, windowGeometry, type WindowGeometry } from '../geometry.js';
 import { gemm, gemmCall } from '../matmul/wasm.js';
 import { call, type WasmCall } from '../../backend/wasm/threadPool.js';
+import { conv2dRows, conv2dRowsCall, packDirect, prefersDirect } from './wasmDirect.js';
 
 /** Bytes of column matrix per chunk: about half of a core's L2. */
 const CHUNK_BYTES = 1 << 20;
@@ -65,8 +66,17 @@ export function conv2d(ctx: WasmContext, x: Tensor, w: Tensor, bias: Tensor | nu
     gemm(ctx, ctx.ptr(x), ctx.ptr(w), ctx.ptr(y), rows, cout, k, false, false, biasPtr, activation);
     return y;
   }
-  const win = window(g);
   const parts = rowParts(ctx, rows, k * cout, 16);
+  if (prefersDirect(g)) {
+    const packed = packDirect(ctx, ctx.ptr(w), biasPtr, k, cout);
+    if (parts.length > 1) {
+      ctx.parallel(parts.map(([lo, hi]) => [conv2dRowsCall(ctx.ptr(x), packed, ctx.ptr(y), g, cout, activation, lo, hi - lo)]));
+    } else {
+      conv2dRows(ctx, ctx.ptr(x), packed, ctx.ptr(y), g, cout, activation, 0, rows);
+    }
+    return y;
+  }
+  const win = window(g);
   if (parts.length > 1) {
     ctx.parallel(parts.map(([lo, hi]) => {
       const size = chunkRows(hi - lo, k);

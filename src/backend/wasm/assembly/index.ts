@@ -14,3 +14,4 @@ export * from './batchNorm';
 export * from './structure';
 export * from './dropout';
 export * from './elementwise';
+export * from './convDirect';

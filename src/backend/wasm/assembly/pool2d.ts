@@ -38,25 +38,63 @@ let j1 = 0;
   return kind == MAX ? f32x4.gt(v, best) : f32x4.lt(v, best);
 }
 
+/**
+ * The common 2x2 stride-2 unpadded window over channels in fours: the four
+ * taps in the general loop's order, without its window bookkeeping.
+ */
+function extremePool2x2(kind: i32, x: usize, y: usize, n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32): void {
+  const pixel = <usize>c << 2;
+  const row = <usize>(w * c) << 2;
+  let dst = y;
+  for (let b = 0; b < n; b++)
+    for (let oi = 0; oi < oh; oi++) {
+      let src = x + ((<usize>((b * h + 2 * oi) * w) * c) << 2);
+      for (let oj = 0; oj < ow; oj++) {
+        for (let ch: usize = 0; ch < pixel; ch += 16) {
+          const p = src + ch;
+          let best = v128.load(p);
+          let v = v128.load(p + pixel);
+          best = v128.bitselect(v, best, better(kind, v, best));
+          v = v128.load(p + row);
+          best = v128.bitselect(v, best, better(kind, v, best));
+          v = v128.load(p + row + pixel);
+          best = v128.bitselect(v, best, better(kind, v, best));
+          v128.store(dst + ch, best);
+        }
+        src += 2 * pixel;
+        dst += pixel;
+      }
+    }
+}
+
 /** Max (kind 0) or min (kind 1) pooling: y [n, oh, ow, c]. */
 export function extremePool2d(
   kind: i32, x: usize, y: usize, n: i32, h: i32, w: i32, c: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, oh: i32, ow: i32, padTop: i32, padLeft: i32,
 ): void {
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && padTop == 0 && padLeft == 0 && 2 * oh <= h && 2 * ow <= w && (c & 3) == 0) {
+    extremePool2x2(kind, x, y, n, h, w, c, oh, ow);
+    return;
+  }
   let o = 0;
   for (let b = 0; b < n; b++)
     for (let oi = 0; oi < oh; oi++)
       for (let oj = 0; oj < ow; oj++, o += c) {
         clipWindow(oi, oj, h, w, kh, kw, sh, sw, padTop, padLeft);
         const first = ((b * h + i0) * w + j0) * c;
+        const rowBytes = <usize>(w * c) << 2;
+        const pixelBytes = <usize>c << 2;
         let ch = 0;
         for (; ch + 4 <= c; ch += 4) {
-          let best = v128.load(at(x, first + ch));
-          for (let i = i0; i < i1; i++)
-            for (let j = j0; j < j1; j++) {
-              const v = v128.load(at(x, ((b * h + i) * w + j) * c + ch));
+          let row = at(x, first + ch);
+          let best = v128.load(row);
+          for (let i = i0; i < i1; i++, row += rowBytes) {
+            let p = row;
+            for (let j = j0; j < j1; j++, p += pixelBytes) {
+              const v = v128.load(p);
               best = v128.bitselect(v, best, better(kind, v, best));
             }
+          }
           v128.store(at(y, o + ch), best);
         }
         for (; ch < c; ch++) {
