@@ -81,7 +81,7 @@ describe('webgpu Winograd F(2x2, 3x3)', () => {
     });
   });
 
-  it('is chosen unmeasured for dx from 32 channels, can be withheld, and a Winograd forward keeps no columns for training', async () => {
+  it('is chosen unmeasured for the forward and dx from 32 channels, can be withheld, and a Winograd forward keeps no columns for training', async () => {
     const r = await gp.run(async ({ wc, engine, kernels }) => {
       const be = engine.backend() as Gpu;
       const p = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
@@ -94,18 +94,34 @@ describe('webgpu Winograd F(2x2, 3x3)', () => {
         for (const t of [dy, w, dx]) t.dispose();
         return d;
       };
+      // Dispatches of one forward: 4 for Winograd, 2 for im2col and a GEMM.
+      const forwardDispatches = (c: number) => {
+        const x = wc.zeros([1, 6, 6, c]), w = wc.zeros([3, 3, c, c]);
+        const d0 = be.stats().dispatches;
+        const y = wc.ops.conv2d(x, w, null, p);
+        const d = be.stats().dispatches - d0;
+        for (const t of [x, w, y]) t.dispose();
+        return d;
+      };
       const keeps = () => be.run(kernels.KERNELS.conv2dKeepsColumns, [[2, 8, 8, 16], [3, 3, 16, 16], p as never]);
-      const out = { dx32: dxDispatches(32), dx16: dxDispatches(16), withheld: 0, keeps: keeps(), keepsPinned: false, keepsWithheld: false };
+      const keeps32 = () => be.run(kernels.KERNELS.conv2dKeepsColumns, [[2, 8, 8, 32], [3, 3, 32, 32], p as never]);
+      const out = {
+        dx32: dxDispatches(32), dx16: dxDispatches(16), forward32: forwardDispatches(32), forward16: forwardDispatches(16), withheld: 0, forwardWithheld: 0,
+        keeps: keeps(), keeps32: keeps32(), keepsPinned: false, keepsWithheld: false,
+      };
       be.pinConvAlgorithm('winograd');
       out.keepsPinned = keeps();
       be.offerWinograd(false);
       out.keepsWithheld = keeps();
       be.pinConvAlgorithm(null);
       out.withheld = dxDispatches(32);
+      out.forwardWithheld = forwardDispatches(32);
       be.offerWinograd(true);
       await be.sync();
       return out;
     }, null);
-    expect(r).toEqual({ dx32: 4, dx16: 2, withheld: 2, keeps: true, keepsPinned: false, keepsWithheld: true });
+    expect(r).toEqual({
+      dx32: 4, dx16: 2, forward32: 4, forward16: 2, withheld: 2, forwardWithheld: 2, keeps: true, keeps32: false, keepsPinned: false, keepsWithheld: true,
+    });
   });
 });

@@ -45,8 +45,15 @@ const convName = (g: WindowGeometry, cout: number): string =>
  * GEMM saves per channel pair, so few channels leave nothing to save.
  */
 const WINOGRAD_MIN_CHANNELS = 16;
-/** Channels (each side) from which dx runs Winograd unmeasured. */
-const WINOGRAD_DX_CHANNELS = 32;
+/**
+ * Channels (each side) from which the forward and dx run Winograd unmeasured: there it beat
+ * im2col + GEMM and col2im of a GEMM on the standard model's convs (test/gpu/perf/winograd.perf.ts).
+ */
+const WINOGRAD_UNMEASURED_CHANNELS = 32;
+
+/** Whether Winograd runs unmeasured: it fits, and both sides have enough channels. */
+const winogradByDefault = (fits: boolean, g: WindowGeometry, cout: number): boolean =>
+  fits && Math.min(g.c, cout) >= WINOGRAD_UNMEASURED_CHANNELS;
 
 /** Whether Winograd F(2x2, 3x3) can run this conv: 3x3 at stride 1, enough channels both sides, scratch within a binding. */
 function winogradFits(ctx: GpuContext, g: WindowGeometry, c: WinogradConv): boolean {
@@ -58,14 +65,16 @@ function winogradFits(ctx: GpuContext, g: WindowGeometry, c: WinogradConv): bool
 function tunedAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvAlgorithm {
   // The implicit GEMM reads w and writes y as vec4s along cout; a 1x1 conv has no copy to save.
   const direct = cout % 4 === 0 && !isPointwise(g);
+  const winograd = winogradFits(ctx, g, forwardConv(g, cout));
   const cands: ConvAlgorithm[] = [
-    'im2col', ...(direct ? ['direct' as const] : []), ...(winogradFits(ctx, g, forwardConv(g, cout)) ? ['winograd' as const] : []),
+    'im2col', ...(direct ? ['direct' as const] : []), ...(winograd ? ['winograd' as const] : []),
     ...(tiledOffered(ctx) ? ['tiled' as const] : []),
   ];
-  // Unmeasured: direct (the tap table, or the row sweep) where cin % 4 != 0, im2col + GEMM
-  // otherwise. With few input channels the copy costs as much as the product
-  // (test/gpu/perf/convMnist.perf.ts); with cin % 4 == 0 the GEMM's shared loads win.
-  const heuristic: ConvAlgorithm = g.c % 4 !== 0 && direct ? 'direct' : 'im2col';
+  // Unmeasured: Winograd from 32 channels each side; else direct (the tap table, or the row
+  // sweep) where cin % 4 != 0, im2col + GEMM otherwise. With few input channels the copy costs
+  // as much as the product (test/gpu/perf/convMnist.perf.ts); with cin % 4 == 0 the GEMM's
+  // shared loads win over the implicit GEMM (test/gpu/perf/predictStandard.perf.ts).
+  const heuristic: ConvAlgorithm = winogradByDefault(winograd, g, cout) ? 'winograd' : g.c % 4 !== 0 && direct ? 'direct' : 'im2col';
   const forced = ctx.tuner.forcedConv;
   if (forced) return cands.includes(forced) || forced === 'tiled' ? forced : heuristic;
   return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, cands, { kind: 'conv2d', g, cout, pass: 'forward' }) as ConvAlgorithm;
@@ -91,8 +100,7 @@ export function backwardInputAlgorithm(ctx: GpuContext, g: WindowGeometry, cout:
   if (sweepsRows(g, cout)) return 'sweep';
   const cands: BackwardInputAlgorithm[] = ['im2col', ...(winograd ? ['winograd' as const] : []), ...(tiledOffered(ctx) ? ['tiled' as const] : [])];
   if (cands.length === 1 || forced) return 'im2col';
-  // Unmeasured: Winograd from 32 channels each side, where it beat col2im of a GEMM (test/gpu/perf/winograd.perf.ts).
-  const heuristic = winograd && Math.min(g.c, cout) >= WINOGRAD_DX_CHANNELS ? 'winograd' : 'im2col';
+  const heuristic = winogradByDefault(winograd, g, cout) ? 'winograd' : 'im2col';
   const problem = { kind: 'conv2d', g, cout, pass: 'backwardInput' } as const;
   return ctx.tuner.choose('conv2dBackwardInput', convName(g, cout), heuristic, cands, problem) as BackwardInputAlgorithm;
 }
