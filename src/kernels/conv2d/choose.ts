@@ -66,8 +66,9 @@ function tunedAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvA
   // The implicit GEMM reads w and writes y as vec4s along cout; a 1x1 conv has no copy to save.
   const direct = cout % 4 === 0 && !isPointwise(g);
   const winograd = winogradFits(ctx, g, forwardConv(g, cout));
+  const winograd4 = winogradFits(ctx, g, forwardConv(g, cout, 4));
   const cands: ConvAlgorithm[] = [
-    'im2col', ...(direct ? ['direct' as const] : []), ...(winograd ? ['winograd' as const] : []),
+    'im2col', ...(direct ? ['direct' as const] : []), ...(winograd ? ['winograd' as const] : []), ...(winograd4 ? ['winograd4' as const] : []),
     ...(tiledOffered(ctx) ? ['tiled' as const] : []),
   ];
   // Unmeasured: Winograd from 32 channels each side; else direct (the tap table, or the row
@@ -89,16 +90,20 @@ export function forwardAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: numbe
 const tiledOffered = (ctx: GpuContext): boolean => ctx.tuner.tiled;
 
 /** How dx runs: the row sweep (few input channels), Winograd or the tiled implicit GEMM (measured or pinned), or col2im of a GEMM. */
-export type BackwardInputAlgorithm = 'sweep' | 'winograd' | 'tiled' | 'im2col';
+export type BackwardInputAlgorithm = 'sweep' | 'winograd' | 'winograd4' | 'tiled' | 'im2col';
 
 export function backwardInputAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): BackwardInputAlgorithm {
   if (ctx.gemmVariant === 'naive' || g.n * g.oh * g.ow === 0) return 'im2col';
   const winograd = winogradFits(ctx, g, backwardInputConv(g, cout));
+  const winograd4 = winogradFits(ctx, g, backwardInputConv(g, cout, 4));
   const forced = ctx.tuner.forcedConv;
   if (forced === 'winograd' && winograd) return 'winograd';
+  if (forced === 'winograd4' && winograd4) return 'winograd4';
   if (forced === 'tiled') return 'tiled';
   if (sweepsRows(g, cout)) return 'sweep';
-  const cands: BackwardInputAlgorithm[] = ['im2col', ...(winograd ? ['winograd' as const] : []), ...(tiledOffered(ctx) ? ['tiled' as const] : [])];
+  const cands: BackwardInputAlgorithm[] = [
+    'im2col', ...(winograd ? ['winograd' as const] : []), ...(winograd4 ? ['winograd4' as const] : []), ...(tiledOffered(ctx) ? ['tiled' as const] : []),
+  ];
   if (cands.length === 1 || forced) return 'im2col';
   const heuristic = winogradByDefault(winograd, g, cout) ? 'winograd' : 'im2col';
   const problem = { kind: 'conv2d', g, cout, pass: 'backwardInput' } as const;
@@ -127,5 +132,6 @@ export function keepsColumns(ctx: GpuContext, xShape: Shape, wShape: Shape, p: C
   const g = windowGeometry('conv2d', xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
   if (ctx.gemmVariant === 'naive') return true;
   const forward = forwardAlgorithm(ctx, g, wShape[3]);
-  return !usesTaps(g, wShape[3]) && forward !== 'winograd' && forward !== 'tiled' && backwardFilterAlgorithm(ctx, g, wShape[3]) !== 'tiled';
+  return !usesTaps(g, wShape[3]) && forward !== 'winograd' && forward !== 'winograd4' && forward !== 'tiled' &&
+    backwardFilterAlgorithm(ctx, g, wShape[3]) !== 'tiled';
 }
