@@ -85,7 +85,7 @@ describe('webgpu Winograd F(2x2, 3x3) and F(4x4, 3x3)', () => {
     });
   });
 
-  it('is chosen unmeasured for the forward and dx from 32 channels, can be withheld, and a Winograd forward keeps no columns for training', async () => {
+  it('F(4x4) is chosen unmeasured for the forward and dx from 32 channels, Winograd can be withheld, and a Winograd forward keeps no columns for training', async () => {
     const r = await gp.run(async ({ wc, engine, kernels }) => {
       const be = engine.backend() as Gpu;
       const p = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
@@ -113,6 +113,15 @@ describe('webgpu Winograd F(2x2, 3x3) and F(4x4, 3x3)', () => {
         dx32: dxDispatches(32), dx16: dxDispatches(16), forward32: forwardDispatches(32), forward16: forwardDispatches(16), withheld: 0, forwardWithheld: 0,
         keeps: keeps(), keeps32: keeps32(), keepsPinned: false, keepsWithheld: false,
       };
+      // Which transforms the unmeasured choice runs at 32 channels: F(4x4)'s.
+      const kernelNames = async (f: () => { dispose(): void }) =>
+        (await wc.profile(async () => { f().dispose(); await be.sync(); })).kernels.map((k) => k.name).sort();
+      const z = wc.zeros([1, 9, 9, 32]), zw = wc.zeros([3, 3, 32, 32]);
+      const names = {
+        forward: await kernelNames(() => wc.ops.conv2d(z, zw, null, p)),
+        dx: await kernelNames(() => wc.ops.conv2dBackwardInput(z, zw, [1, 9, 9, 32], p)),
+      };
+      z.dispose(); zw.dispose();
       be.pinConvAlgorithm('winograd');
       out.keepsPinned = keeps();
       be.offerWinograd(false);
@@ -122,9 +131,13 @@ describe('webgpu Winograd F(2x2, 3x3) and F(4x4, 3x3)', () => {
       out.forwardWithheld = forwardDispatches(32);
       be.offerWinograd(true);
       await be.sync();
-      return out;
+      return { ...out, names };
     }, null);
-    expect(r).toEqual({
+    expect(r.names.forward).toEqual(['conv2d/gemmSubgroup', 'conv2d/winograd4Filter', 'conv2d/winograd4Input', 'conv2d/winograd4Output']);
+    expect(r.names.dx.filter((n) => n.includes('winograd'))).toEqual(
+      ['conv2dBackwardInput/winograd4Filter', 'conv2dBackwardInput/winograd4Input', 'conv2dBackwardInput/winograd4Output']);
+    const { names: _, ...rest } = r;
+    expect(rest).toEqual({
       dx32: 4, dx16: 2, forward32: 4, forward16: 2, withheld: 2, forwardWithheld: 2, keeps: true, keeps32: false, keepsPinned: false, keepsWithheld: true,
     });
   });

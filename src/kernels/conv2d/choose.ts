@@ -1,7 +1,7 @@
 // Which algorithm each pass of a convolution runs on WebGPU, in one place:
 // im2col + GEMM, the tap table (few input channels), the row sweeps (3x3 at
-// stride 1), Winograd F(2x2, 3x3) (3x3 at stride 1 with enough channels, forward
-// and dx), the workgroup-memory tiled implicit GEMM (offered on hardware
+// stride 1), Winograd F(2x2, 3x3) and F(4x4, 3x3) (3x3 at stride 1 with enough
+// channels, forward and dx), the workgroup-memory tiled implicit GEMM (offered on hardware
 // adapters, every pass; tiled.ts), and what a training forward keeps for the
 // backward. The naive GEMM (the tests' oracle) keeps the column path throughout.
 
@@ -46,8 +46,9 @@ const convName = (g: WindowGeometry, cout: number): string =>
  */
 const WINOGRAD_MIN_CHANNELS = 16;
 /**
- * Channels (each side) from which the forward and dx run Winograd unmeasured: there it beat
- * im2col + GEMM and col2im of a GEMM on the standard model's convs (test/gpu/perf/winograd.perf.ts).
+ * Channels (each side) from which the forward and dx run Winograd unmeasured, F(4x4) where it fits:
+ * there F(4x4) beat F(2x2), which beat im2col + GEMM and col2im of a GEMM, on the standard model's
+ * convs (test/gpu/perf/winograd.perf.ts).
  */
 const WINOGRAD_UNMEASURED_CHANNELS = 32;
 
@@ -71,11 +72,12 @@ function tunedAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvA
     'im2col', ...(direct ? ['direct' as const] : []), ...(winograd ? ['winograd' as const] : []), ...(winograd4 ? ['winograd4' as const] : []),
     ...(tiledOffered(ctx) ? ['tiled' as const] : []),
   ];
-  // Unmeasured: Winograd from 32 channels each side; else direct (the tap table, or the row
+  // Unmeasured: Winograd (F(4x4) where it fits) from 32 channels each side; else direct (the tap table, or the row
   // sweep) where cin % 4 != 0, im2col + GEMM otherwise. With few input channels the copy costs
   // as much as the product (test/gpu/perf/convMnist.perf.ts); with cin % 4 == 0 the GEMM's
   // shared loads win over the implicit GEMM (test/gpu/perf/predictStandard.perf.ts).
-  const heuristic: ConvAlgorithm = winogradByDefault(winograd, g, cout) ? 'winograd' : g.c % 4 !== 0 && direct ? 'direct' : 'im2col';
+  const heuristic: ConvAlgorithm = winogradByDefault(winograd4, g, cout) ? 'winograd4'
+    : winogradByDefault(winograd, g, cout) ? 'winograd' : g.c % 4 !== 0 && direct ? 'direct' : 'im2col';
   const forced = ctx.tuner.forcedConv;
   if (forced) return cands.includes(forced) || forced === 'tiled' ? forced : heuristic;
   return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, cands, { kind: 'conv2d', g, cout, pass: 'forward' }) as ConvAlgorithm;
@@ -105,7 +107,7 @@ export function backwardInputAlgorithm(ctx: GpuContext, g: WindowGeometry, cout:
     'im2col', ...(winograd ? ['winograd' as const] : []), ...(winograd4 ? ['winograd4' as const] : []), ...(tiledOffered(ctx) ? ['tiled' as const] : []),
   ];
   if (cands.length === 1 || forced) return 'im2col';
-  const heuristic = winogradByDefault(winograd, g, cout) ? 'winograd' : 'im2col';
+  const heuristic = winogradByDefault(winograd4, g, cout) ? 'winograd4' : winogradByDefault(winograd, g, cout) ? 'winograd' : 'im2col';
   const problem = { kind: 'conv2d', g, cout, pass: 'backwardInput' } as const;
   return ctx.tuner.choose('conv2dBackwardInput', convName(g, cout), heuristic, cands, problem) as BackwardInputAlgorithm;
 }

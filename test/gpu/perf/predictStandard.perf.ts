@@ -23,7 +23,7 @@ it('profiles untuned predict of the standard model and each pinned conv algorith
     for (const c of wc.backendInfo().kernels) out.push(`  choice ${c.kernel} ${c.shape}: ${c.variant} (${c.source})`);
     // The heuristic with and without Winograd on offer, and each algorithm pinned where it applies.
     const variants = [
-      ['heuristic', null, true], ['heuristic without Winograd', null, false], ['im2col', 'im2col', true], ['direct', 'direct', true],
+      ['heuristic', null, true], ['heuristic without Winograd', null, false], ['winograd F(2x2)', 'winograd', true], ['direct', 'direct', true],
     ] as const;
     const use = (i: number) => { be.pinConvAlgorithm(variants[i][1]); be.offerWinograd(variants[i][2]); };
     const ms: number[][] = variants.map(() => []);
