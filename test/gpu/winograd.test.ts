@@ -1,4 +1,4 @@
-// Winograd F(2x2, 3x3) on WebGPU (pinned), forward and dx, against the CPU
+// Winograd F(2x2, 3x3) and F(4x4, 3x3) on WebGPU (each pinned), forward and dx, against the CPU
 // reference on awkward shapes: odd sizes (odd output rows and columns crop the
 // last tiles), 'same', 'valid' and uneven explicit padding, channel counts that
 // are not multiples of 4 (the transforms' scalar paths) and that are (vec4),
@@ -26,11 +26,14 @@ const CASES: Case[] = [
   { n: 1, hw: [6, 9], cin: 16, cout: 21, padding: 'valid', bias: false, relu: false },
   { n: 3, hw: [5, 5], cin: 19, cout: 16, padding: [[2, 0], [1, 2]], bias: false, relu: false },
   { n: 2, hw: [8, 6], cin: 32, cout: 32, padding: 'same', bias: true, relu: false },
+  // F(4x4): whole tiles beside part-filled ones (outputs 9 and 11 are not multiples of 4).
+  { n: 1, hw: [11, 13], cin: 20, cout: 18, padding: 'valid', bias: true, relu: true },
 ];
+const ALGORITHMS = ['winograd', 'winograd4'] as const;
 
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-describe('webgpu Winograd F(2x2, 3x3)', () => {
+describe('webgpu Winograd F(2x2, 3x3) and F(4x4, 3x3)', () => {
   it('forward and dx match the CPU reference on awkward shapes, each call checked by verification mode', async () => {
     const inputs = CASES.map((c, ci) => {
       const p: Conv2dParams = { strides: [1, 1], padding: c.padding, dilations: [1, 1] };
@@ -46,12 +49,12 @@ describe('webgpu Winograd F(2x2, 3x3)', () => {
         dy: Array.from(randomValues(size(yShape), 800 + ci)),
       };
     });
-    const gpu = await gp.run(async ({ wc, engine }, cases) => {
+    const gpu = await gp.run(async ({ wc, engine }, { cases, algorithms }) => {
       const be = engine.backend() as Gpu;
-      be.pinConvAlgorithm('winograd');
       const before = be.verifier?.checked ?? -1;
       const out = [];
-      for (const v of cases) {
+      for (const algo of algorithms) for (const v of cases) {
+        be.pinConvAlgorithm(algo);
         const xt = wc.tensor(v.x, v.xShape);
         const wt = wc.tensor(v.w, v.wShape);
         const bt = v.bias ? wc.tensor(v.bias, [v.bias.length]) : null;
@@ -67,12 +70,13 @@ describe('webgpu Winograd F(2x2, 3x3)', () => {
       await be.sync();
       be.pinConvAlgorithm(null);
       return { out, checked: (be.verifier?.checked ?? -1) - before };
-    }, inputs);
+    }, { cases: inputs, algorithms: [...ALGORITHMS] });
 
-    expect(gpu.checked).toBe(2 * CASES.length);
-    inputs.forEach((v, i) => {
-      const r = gpu.out[i];
-      const label = `case ${i} x [${v.xShape}] -> ${v.wShape[3]}`;
+    expect(gpu.checked).toBe(2 * CASES.length * ALGORITHMS.length);
+    gpu.out.forEach((r, j) => {
+      const i = j % CASES.length;
+      const v = inputs[i];
+      const label = `${ALGORITHMS[Math.floor(j / CASES.length)]} case ${i} x [${v.xShape}] -> ${v.wShape[3]}`;
       // Input transform, filter transform, the 16 batched GEMMs, output transform: 4 dispatches each way.
       expect(r.dispatches, `${label}: dispatches`).toEqual([4, 4]);
       const y = cpuRun((b) => b.conv2d(cpuT(v.x, v.xShape), cpuT(v.w, v.wShape), v.bias ? cpuT(v.bias, [v.bias.length]) : null, v.p, v.relu ? 'relu' : 'linear'));
@@ -81,7 +85,7 @@ describe('webgpu Winograd F(2x2, 3x3)', () => {
     });
   });
 
-  it('is chosen unmeasured for dx from 32 channels, can be withheld, and a Winograd forward keeps no columns for training', async () => {
+  it('F(4x4) is chosen unmeasured for the forward and dx from 32 channels, Winograd can be withheld, and a Winograd forward keeps no columns for training', async () => {
     const r = await gp.run(async ({ wc, engine, kernels }) => {
       const be = engine.backend() as Gpu;
       const p = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
@@ -94,18 +98,47 @@ describe('webgpu Winograd F(2x2, 3x3)', () => {
         for (const t of [dy, w, dx]) t.dispose();
         return d;
       };
+      // Dispatches of one forward: 4 for Winograd, 2 for im2col and a GEMM.
+      const forwardDispatches = (c: number) => {
+        const x = wc.zeros([1, 6, 6, c]), w = wc.zeros([3, 3, c, c]);
+        const d0 = be.stats().dispatches;
+        const y = wc.ops.conv2d(x, w, null, p);
+        const d = be.stats().dispatches - d0;
+        for (const t of [x, w, y]) t.dispose();
+        return d;
+      };
       const keeps = () => be.run(kernels.KERNELS.conv2dKeepsColumns, [[2, 8, 8, 16], [3, 3, 16, 16], p as never]);
-      const out = { dx32: dxDispatches(32), dx16: dxDispatches(16), withheld: 0, keeps: keeps(), keepsPinned: false, keepsWithheld: false };
+      const keeps32 = () => be.run(kernels.KERNELS.conv2dKeepsColumns, [[2, 8, 8, 32], [3, 3, 32, 32], p as never]);
+      const out = {
+        dx32: dxDispatches(32), dx16: dxDispatches(16), forward32: forwardDispatches(32), forward16: forwardDispatches(16), withheld: 0, forwardWithheld: 0,
+        keeps: keeps(), keeps32: keeps32(), keepsPinned: false, keepsWithheld: false,
+      };
+      // Which transforms the unmeasured choice runs at 32 channels: F(4x4)'s.
+      const kernelNames = async (f: () => { dispose(): void }) =>
+        (await wc.profile(async () => { f().dispose(); await be.sync(); })).kernels.map((k) => k.name).sort();
+      const z = wc.zeros([1, 9, 9, 32]), zw = wc.zeros([3, 3, 32, 32]);
+      const names = {
+        forward: await kernelNames(() => wc.ops.conv2d(z, zw, null, p)),
+        dx: await kernelNames(() => wc.ops.conv2dBackwardInput(z, zw, [1, 9, 9, 32], p)),
+      };
+      z.dispose(); zw.dispose();
       be.pinConvAlgorithm('winograd');
       out.keepsPinned = keeps();
       be.offerWinograd(false);
       out.keepsWithheld = keeps();
       be.pinConvAlgorithm(null);
       out.withheld = dxDispatches(32);
+      out.forwardWithheld = forwardDispatches(32);
       be.offerWinograd(true);
       await be.sync();
-      return out;
+      return { ...out, names };
     }, null);
-    expect(r).toEqual({ dx32: 4, dx16: 2, withheld: 2, keeps: true, keepsPinned: false, keepsWithheld: true });
+    expect(r.names.forward).toEqual(['conv2d/gemmSubgroup', 'conv2d/winograd4Filter', 'conv2d/winograd4Input', 'conv2d/winograd4Output']);
+    expect(r.names.dx.filter((n) => n.includes('winograd'))).toEqual(
+      ['conv2dBackwardInput/winograd4Filter', 'conv2dBackwardInput/winograd4Input', 'conv2dBackwardInput/winograd4Output']);
+    const { names: _, ...rest } = r;
+    expect(rest).toEqual({
+      dx32: 4, dx16: 2, forward32: 4, forward16: 2, withheld: 2, forwardWithheld: 2, keeps: true, keeps32: false, keepsPinned: false, keepsWithheld: true,
+    });
   });
 });

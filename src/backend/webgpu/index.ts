@@ -130,7 +130,7 @@ export class WebGpuBackend implements Backend {
 
   /**
    * Pins conv2d's algorithm where it applies so tests cover each: 'direct' and 'im2col' for the forward
-   * (cout % 4 == 0, not 1x1), 'winograd' for the forward and dx (3x3, stride 1, enough channels),
+   * (cout % 4 == 0, not 1x1), 'winograd' and 'winograd4' (F(2x2, 3x3), F(4x4, 3x3)) for the forward and dx (3x3, stride 1, enough channels),
    * 'tiled' (the workgroup-memory implicit GEMM) for the forward, dx and dW of any shape; null unpins.
    */
   pinConvAlgorithm(algo: ConvAlgorithm | null): void {

@@ -65,10 +65,10 @@ export const ALL_CONFIGS: readonly GemmConfig[] = [1, 2, 4, 8, 16].map(config);
 export const configNamed = (name: string): GemmConfig | undefined => ALL_CONFIGS.find((c) => configName(c) === name);
 
 /**
- * im2col + GEMM, the direct kernels (tap table, row sweeps), Winograd F(2x2, 3x3) (3x3 at stride 1),
- * or the workgroup-memory tiled implicit GEMM (any shape, every pass).
+ * im2col + GEMM, the direct kernels (tap table, row sweeps), Winograd F(2x2, 3x3) or F(4x4, 3x3)
+ * ('winograd4') (3x3 at stride 1), or the workgroup-memory tiled implicit GEMM (any shape, every pass).
  */
-export type ConvAlgorithm = 'im2col' | 'direct' | 'winograd' | 'tiled';
+export type ConvAlgorithm = 'im2col' | 'direct' | 'winograd' | 'winograd4' | 'tiled';
 
 /**
  * Whether an adapter is a software one (Chrome's SwiftShader, or any fallback

@@ -1,7 +1,7 @@
 // Which algorithm each pass of a convolution runs on WebGPU, in one place:
 // im2col + GEMM, the tap table (few input channels), the row sweeps (3x3 at
-// stride 1), Winograd F(2x2, 3x3) (3x3 at stride 1 with enough channels, forward
-// and dx), the workgroup-memory tiled implicit GEMM (offered on hardware
+// stride 1), Winograd F(2x2, 3x3) and F(4x4, 3x3) (3x3 at stride 1 with enough
+// channels, forward and dx), the workgroup-memory tiled implicit GEMM (offered on hardware
 // adapters, every pass; tiled.ts), and what a training forward keeps for the
 // backward. The naive GEMM (the tests' oracle) keeps the column path throughout.
 
@@ -45,8 +45,16 @@ const convName = (g: WindowGeometry, cout: number): string =>
  * GEMM saves per channel pair, so few channels leave nothing to save.
  */
 const WINOGRAD_MIN_CHANNELS = 16;
-/** Channels (each side) from which dx runs Winograd unmeasured. */
-const WINOGRAD_DX_CHANNELS = 32;
+/**
+ * Channels (each side) from which the forward and dx run Winograd unmeasured, F(4x4) where it fits:
+ * there F(4x4) beat F(2x2), which beat im2col + GEMM and col2im of a GEMM, on the standard model's
+ * convs (test/gpu/perf/winograd.perf.ts).
+ */
+const WINOGRAD_UNMEASURED_CHANNELS = 32;
+
+/** Whether Winograd runs unmeasured: it fits, and both sides have enough channels. */
+const winogradByDefault = (fits: boolean, g: WindowGeometry, cout: number): boolean =>
+  fits && Math.min(g.c, cout) >= WINOGRAD_UNMEASURED_CHANNELS;
 
 /** Whether Winograd F(2x2, 3x3) can run this conv: 3x3 at stride 1, enough channels both sides, scratch within a binding. */
 function winogradFits(ctx: GpuContext, g: WindowGeometry, c: WinogradConv): boolean {
@@ -58,14 +66,18 @@ function winogradFits(ctx: GpuContext, g: WindowGeometry, c: WinogradConv): bool
 function tunedAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvAlgorithm {
   // The implicit GEMM reads w and writes y as vec4s along cout; a 1x1 conv has no copy to save.
   const direct = cout % 4 === 0 && !isPointwise(g);
+  const winograd = winogradFits(ctx, g, forwardConv(g, cout));
+  const winograd4 = winogradFits(ctx, g, forwardConv(g, cout, 4));
   const cands: ConvAlgorithm[] = [
-    'im2col', ...(direct ? ['direct' as const] : []), ...(winogradFits(ctx, g, forwardConv(g, cout)) ? ['winograd' as const] : []),
+    'im2col', ...(direct ? ['direct' as const] : []), ...(winograd ? ['winograd' as const] : []), ...(winograd4 ? ['winograd4' as const] : []),
     ...(tiledOffered(ctx) ? ['tiled' as const] : []),
   ];
-  // Unmeasured: direct (the tap table, or the row sweep) where cin % 4 != 0, im2col + GEMM
-  // otherwise. With few input channels the copy costs as much as the product
-  // (test/gpu/perf/convMnist.perf.ts); with cin % 4 == 0 the GEMM's shared loads win.
-  const heuristic: ConvAlgorithm = g.c % 4 !== 0 && direct ? 'direct' : 'im2col';
+  // Unmeasured: Winograd (F(4x4) where it fits) from 32 channels each side; else direct (the tap table, or the row
+  // sweep) where cin % 4 != 0, im2col + GEMM otherwise. With few input channels the copy costs
+  // as much as the product (test/gpu/perf/convMnist.perf.ts); with cin % 4 == 0 the GEMM's
+  // shared loads win over the implicit GEMM (test/gpu/perf/predictStandard.perf.ts).
+  const heuristic: ConvAlgorithm = winogradByDefault(winograd4, g, cout) ? 'winograd4'
+    : winogradByDefault(winograd, g, cout) ? 'winograd' : g.c % 4 !== 0 && direct ? 'direct' : 'im2col';
   const forced = ctx.tuner.forcedConv;
   if (forced) return cands.includes(forced) || forced === 'tiled' ? forced : heuristic;
   return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, cands, { kind: 'conv2d', g, cout, pass: 'forward' }) as ConvAlgorithm;
@@ -80,19 +92,22 @@ export function forwardAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: numbe
 const tiledOffered = (ctx: GpuContext): boolean => ctx.tuner.tiled;
 
 /** How dx runs: the row sweep (few input channels), Winograd or the tiled implicit GEMM (measured or pinned), or col2im of a GEMM. */
-export type BackwardInputAlgorithm = 'sweep' | 'winograd' | 'tiled' | 'im2col';
+export type BackwardInputAlgorithm = 'sweep' | 'winograd' | 'winograd4' | 'tiled' | 'im2col';
 
 export function backwardInputAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): BackwardInputAlgorithm {
   if (ctx.gemmVariant === 'naive' || g.n * g.oh * g.ow === 0) return 'im2col';
   const winograd = winogradFits(ctx, g, backwardInputConv(g, cout));
+  const winograd4 = winogradFits(ctx, g, backwardInputConv(g, cout, 4));
   const forced = ctx.tuner.forcedConv;
   if (forced === 'winograd' && winograd) return 'winograd';
+  if (forced === 'winograd4' && winograd4) return 'winograd4';
   if (forced === 'tiled') return 'tiled';
   if (sweepsRows(g, cout)) return 'sweep';
-  const cands: BackwardInputAlgorithm[] = ['im2col', ...(winograd ? ['winograd' as const] : []), ...(tiledOffered(ctx) ? ['tiled' as const] : [])];
+  const cands: BackwardInputAlgorithm[] = [
+    'im2col', ...(winograd ? ['winograd' as const] : []), ...(winograd4 ? ['winograd4' as const] : []), ...(tiledOffered(ctx) ? ['tiled' as const] : []),
+  ];
   if (cands.length === 1 || forced) return 'im2col';
-  // Unmeasured: Winograd from 32 channels each side, where it beat col2im of a GEMM (test/gpu/perf/winograd.perf.ts).
-  const heuristic = winograd && Math.min(g.c, cout) >= WINOGRAD_DX_CHANNELS ? 'winograd' : 'im2col';
+  const heuristic = winogradByDefault(winograd4, g, cout) ? 'winograd4' : winogradByDefault(winograd, g, cout) ? 'winograd' : 'im2col';
   const problem = { kind: 'conv2d', g, cout, pass: 'backwardInput' } as const;
   return ctx.tuner.choose('conv2dBackwardInput', convName(g, cout), heuristic, cands, problem) as BackwardInputAlgorithm;
 }
@@ -119,5 +134,6 @@ export function keepsColumns(ctx: GpuContext, xShape: Shape, wShape: Shape, p: C
   const g = windowGeometry('conv2d', xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
   if (ctx.gemmVariant === 'naive') return true;
   const forward = forwardAlgorithm(ctx, g, wShape[3]);
-  return !usesTaps(g, wShape[3]) && forward !== 'winograd' && forward !== 'tiled' && backwardFilterAlgorithm(ctx, g, wShape[3]) !== 'tiled';
+  return !usesTaps(g, wShape[3]) && forward !== 'winograd' && forward !== 'winograd4' && forward !== 'tiled' &&
+    backwardFilterAlgorithm(ctx, g, wShape[3]) !== 'tiled';
 }

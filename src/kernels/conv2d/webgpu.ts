@@ -183,8 +183,8 @@ function recordConv2d(
   ctx: GpuContext, variant: GemmVariant, algo: ConvAlgorithm, g: WindowGeometry, cout: number,
   x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = 0,
 ): void {
-  if (algo === 'winograd') {
-    recordWinograd(ctx, forwardConv(g, cout), x, w, bias, y, relu);
+  if (algo === 'winograd' || algo === 'winograd4') {
+    recordWinograd(ctx, forwardConv(g, cout, algo === 'winograd4' ? 4 : 2), x, w, bias, y, relu);
     return;
   }
   if (algo === 'tiled') {
@@ -271,7 +271,7 @@ function recordBackwardInput(
   ctx: GpuContext, algo: BackwardInputAlgorithm, g: WindowGeometry, cout: number, dy: GPUBuffer, w: GPUBuffer, dx: GPUBuffer,
 ): void {
   if (algo === 'sweep') return recordInputDirect(ctx, g, cout, dy, w, dx);
-  if (algo === 'winograd') return recordWinograd(ctx, backwardInputConv(g, cout), dy, w, null, dx);
+  if (algo === 'winograd' || algo === 'winograd4') return recordWinograd(ctx, backwardInputConv(g, cout, algo === 'winograd4' ? 4 : 2), dy, w, null, dx);
   if (algo === 'tiled') return recordConvTiled(ctx, 'backwardInput', g, cout, dy, w, null, dx);
   const variant = ctx.gemmVariant;
   const [M, K] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c];

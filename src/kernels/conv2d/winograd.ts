@@ -1,8 +1,9 @@
-// Winograd F(2x2, 3x3) for 3x3, stride-1, undilated convolutions on WebGPU:
-// each 2x2 block of outputs costs 16 multiplies per channel pair instead of 36.
-// Three transforms (shaders/winogradInput.wgsl, winogradFilter.wgsl,
-// winogradOutput.wgsl) around 16 GEMMs [tiles, cin] x [cin, cout] run as one
-// batched dispatch of gemm.wgsl. dx is the same convolution of dy with the
+// Winograd F(2x2, 3x3) and F(4x4, 3x3) for 3x3, stride-1, undilated convolutions
+// on WebGPU: each 2x2 block of outputs costs 16 multiplies per channel pair
+// instead of 36, each 4x4 block 36 instead of 144. Three transforms
+// (shaders/winogradInput.wgsl, winogradFilter.wgsl, winogradOutput.wgsl; the
+// winograd4*.wgsl for 4x4) around 16 (36) GEMMs [tiles, cin] x [cin, cout] run as
+// one batched dispatch of gemm.wgsl. dx is the same convolution of dy with the
 // kernel rotated by 180 degrees and its channels swapped (FLIP). choose.ts
 // decides where it runs; winogradModel.ts is the same arithmetic on the CPU.
 
@@ -13,9 +14,15 @@ import { batchedGemmSpec, recordBatchedGemm } from '../matmul/webgpu.js';
 import inputCode from '../../../shaders/winogradInput.wgsl?raw';
 import filterCode from '../../../shaders/winogradFilter.wgsl?raw';
 import outputCode from '../../../shaders/winogradOutput.wgsl?raw';
+import input4Code from '../../../shaders/winograd4Input.wgsl?raw';
+import filter4Code from '../../../shaders/winograd4Filter.wgsl?raw';
+import output4Code from '../../../shaders/winograd4Output.wgsl?raw';
 
-/** Elements of a transformed tile (4x4): the GEMMs per convolution. */
-const ELEMENTS = 16;
+/** The output tile's side: F(2x2, 3x3) or F(4x4, 3x3). */
+export type WinogradTile = 2 | 4;
+
+/** Elements of a transformed tile ((tile + 2)^2): the GEMMs per convolution. */
+const elements = (tile: WinogradTile): number => (tile + 2) * (tile + 2);
 
 /**
  * Input transform: x [n, h, w, c] read through tiles of 2x2 outputs, tilesH x tilesW per image,
@@ -35,17 +42,20 @@ const outputUniforms = {
   n: 'u32', oh: 'u32', ow: 'u32', cout: 'u32', tilesH: 'u32', tilesW: 'u32', tiles: 'u32', groups: 'u32', relu: 'u32',
 } as const;
 
-const inputSpec = (vec4: boolean): PipelineSpec<typeof inputUniforms> =>
-  ({ name: 'winogradInput', code: inputCode, uniforms: inputUniforms, constants: { VEC4: +vec4 } });
-const filterSpec = (flip: boolean): PipelineSpec<typeof filterUniforms> =>
-  ({ name: 'winogradFilter', code: filterCode, uniforms: filterUniforms, constants: { FLIP: +flip } });
-const outputSpec = (bias: boolean): PipelineSpec<typeof outputUniforms> =>
-  ({ name: 'winogradOutput', code: outputCode, uniforms: outputUniforms, constants: { HAS_BIAS: +bias } });
+const inputSpec = (tile: WinogradTile, vec4: boolean): PipelineSpec<typeof inputUniforms> => tile === 2
+  ? { name: 'winogradInput', code: inputCode, uniforms: inputUniforms, constants: { VEC4: +vec4 } }
+  : { name: 'winograd4Input', code: input4Code, uniforms: inputUniforms, constants: { VEC4: +vec4 } };
+const filterSpec = (tile: WinogradTile, flip: boolean): PipelineSpec<typeof filterUniforms> => tile === 2
+  ? { name: 'winogradFilter', code: filterCode, uniforms: filterUniforms, constants: { FLIP: +flip } }
+  : { name: 'winograd4Filter', code: filter4Code, uniforms: filterUniforms, constants: { FLIP: +flip } };
+const outputSpec = (tile: WinogradTile, bias: boolean): PipelineSpec<typeof outputUniforms> => tile === 2
+  ? { name: 'winogradOutput', code: outputCode, uniforms: outputUniforms, constants: { HAS_BIAS: +bias } }
+  : { name: 'winograd4Output', code: output4Code, uniforms: outputUniforms, constants: { HAS_BIAS: +bias } };
 
 /** The transforms' pipelines (the batched GEMM's depend on the device and the shape: see winogradPipelines). */
-export const transformPipelines: readonly PipelineSpec[] = [
-  inputSpec(false), inputSpec(true), filterSpec(false), filterSpec(true), outputSpec(false), outputSpec(true),
-];
+export const transformPipelines: readonly PipelineSpec[] = ([2, 4] as const).flatMap((t) => [
+  inputSpec(t, false), inputSpec(t, true), filterSpec(t, false), filterSpec(t, true), outputSpec(t, false), outputSpec(t, true),
+]);
 
 /** One Winograd convolution: a 3x3 window at stride 1 over `input` [n, inH, inW, cin] giving [n, outH, outW, cout]. */
 export interface WinogradConv {
@@ -55,51 +65,54 @@ export interface WinogradConv {
   padTop: number; padLeft: number;
   /** Whether w is the forward's kernel read for dx: rotated, its channels swapped. */
   flip: boolean;
+  /** The output tile's side. */
+  tile: WinogradTile;
 }
 
-const tileCount = (c: WinogradConv): number => c.n * Math.ceil(c.outH / 2) * Math.ceil(c.outW / 2);
+const tileCount = (c: WinogradConv): number => c.n * Math.ceil(c.outH / c.tile) * Math.ceil(c.outW / c.tile);
 /** Channels padded with zeros to whole vec4s: the transforms and the GEMM then move only vec4s. */
 const padded = (channels: number): number => 4 * Math.ceil(channels / 4);
 
 /** The forward conv of this window geometry (3x3, stride 1, undilated). */
-export const forwardConv = (g: WindowGeometry, cout: number): WinogradConv => ({
-  n: g.n, inH: g.h, inW: g.w, cin: g.c, outH: g.oh, outW: g.ow, cout, padTop: g.padTop, padLeft: g.padLeft, flip: false,
+export const forwardConv = (g: WindowGeometry, cout: number, tile: WinogradTile = 2): WinogradConv => ({
+  n: g.n, inH: g.h, inW: g.w, cin: g.c, outH: g.oh, outW: g.ow, cout, padTop: g.padTop, padLeft: g.padLeft, flip: false, tile,
 });
 
 /**
  * dx of the forward conv `g` as a convolution of dy [n, oh, ow, cout]: dx[i] = sum over ky of
  * dy[i + padTop - ky] w[ky], that is dy read from i - (2 - padTop) with the kernel rotated.
  */
-export const backwardInputConv = (g: WindowGeometry, cout: number): WinogradConv => ({
-  n: g.n, inH: g.oh, inW: g.ow, cin: cout, outH: g.h, outW: g.w, cout: g.c, padTop: 2 - g.padTop, padLeft: 2 - g.padLeft, flip: true,
+export const backwardInputConv = (g: WindowGeometry, cout: number, tile: WinogradTile = 2): WinogradConv => ({
+  n: g.n, inH: g.oh, inW: g.ow, cin: cout, outH: g.h, outW: g.w, cout: g.c, padTop: 2 - g.padTop, padLeft: 2 - g.padLeft, flip: true, tile,
 });
 
 /** Bytes of the largest scratch buffer (the transformed input or the products). */
-export const largestScratchBytes = (c: WinogradConv): number => 4 * ELEMENTS * tileCount(c) * padded(Math.max(c.cin, c.cout));
+export const largestScratchBytes = (c: WinogradConv): number => 4 * elements(c.tile) * tileCount(c) * padded(Math.max(c.cin, c.cout));
 
 /** Every pipeline a Winograd conv of this shape runs, for prepareAll and the tuner. */
 export function winogradPipelines(ctx: GpuContext, c: WinogradConv): PipelineSpec[] {
   return [...transformPipelines, batchedGemmSpec(ctx, tileCount(c), padded(c.cout), padded(c.cin))];
 }
 
-/** Records y = conv(input, w) (+ bias, then the fused activation) by Winograd F(2x2, 3x3). */
+/** Records y = conv(input, w) (+ bias, then the fused activation) by Winograd F(tile x tile, 3x3). */
 export function recordWinograd(
   ctx: GpuContext, c: WinogradConv, input: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = 0,
 ): void {
-  const tilesH = Math.ceil(c.outH / 2), tilesW = Math.ceil(c.outW / 2);
+  const count = elements(c.tile);
+  const tilesH = Math.ceil(c.outH / c.tile), tilesW = Math.ceil(c.outW / c.tile);
   const tiles = c.n * tilesH * tilesW;
   if (tiles === 0 || c.cout === 0) return;
   const cin4 = padded(c.cin), cout4 = padded(c.cout);
-  const v = ctx.scratch(ELEMENTS * tiles * cin4, `winograd transformed input of ${4 * ELEMENTS * tiles * cin4} bytes`);
-  const u = ctx.scratch(ELEMENTS * cin4 * cout4, `winograd transformed filter of ${4 * ELEMENTS * cin4 * cout4} bytes`);
-  const m = ctx.scratch(ELEMENTS * tiles * cout4, `winograd products of ${4 * ELEMENTS * tiles * cout4} bytes`);
+  const v = ctx.scratch(count * tiles * cin4, `winograd transformed input of ${4 * count * tiles * cin4} bytes`);
+  const u = ctx.scratch(count * cin4 * cout4, `winograd transformed filter of ${4 * count * cin4 * cout4} bytes`);
+  const m = ctx.scratch(count * tiles * cout4, `winograd products of ${4 * count * tiles * cout4} bytes`);
   const inGroups = cin4 / 4, outGroups = cout4 / 4;
-  ctx.run1d(inputSpec(c.cin % 4 === 0), {
+  ctx.run1d(inputSpec(c.tile, c.cin % 4 === 0), {
     n: c.n, h: c.inH, w: c.inW, c: c.cin, tilesH, tilesW, tiles, groups: inGroups, padTop: c.padTop, padLeft: c.padLeft,
   }, [input, input, v], tiles * inGroups);
-  ctx.run1d(filterSpec(c.flip), { cin: c.cin, cout: c.cout, rows4: cin4, groups: outGroups }, [w, u], cin4 * outGroups);
-  recordBatchedGemm(ctx, v, u, m, ELEMENTS, tiles, cout4, cin4);
-  ctx.run1d(outputSpec(bias !== null), {
+  ctx.run1d(filterSpec(c.tile, c.flip), { cin: c.cin, cout: c.cout, rows4: cin4, groups: outGroups }, [w, u], cin4 * outGroups);
+  recordBatchedGemm(ctx, v, u, m, count, tiles, cout4, cin4);
+  ctx.run1d(outputSpec(c.tile, bias !== null), {
     n: c.n, oh: c.outH, ow: c.outW, cout: c.cout, tilesH, tilesW, tiles, groups: outGroups, relu,
   }, [m, bias ?? ctx.scheduler.empty, y], tiles * outGroups);
   for (const b of [v, u, m]) ctx.release(b);

@@ -1,6 +1,6 @@
 // The arithmetic of winograd.ts's shaders on the CPU, in the same layouts
-// (v [16, tiles, cin], u [16, cin, cout], m [16, tiles, cout]), so tests can
-// check the transforms and the error bound without a GPU.
+// (v [E, tiles, cin], u [E, cin, cout], m [E, tiles, cout], E = 16 for F(2x2, 3x3),
+// 36 for F(4x4, 3x3)), so tests can check the transforms and the error bound without a GPU.
 
 import type { WinogradConv } from './winograd.js';
 
@@ -8,6 +8,20 @@ import type { WinogradConv } from './winograd.js';
 export const BT = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]];
 export const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
 export const AT = [[1, 1, 1, 0], [0, 1, -1, -1]];
+
+/** B^T, G and A^T of F(4x4, 3x3) (interpolation points 0, 1, -1, 2, -2, infinity) as in the winograd4*.wgsl shaders. */
+export const BT4 = [
+  [4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0], [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1],
+];
+export const G4 = [[1 / 4, 0, 0], [-1 / 6, -1 / 6, -1 / 6], [-1 / 6, 1 / 6, -1 / 6], [1 / 24, 1 / 12, 1 / 6], [1 / 24, -1 / 12, 1 / 6], [0, 0, 1]];
+export const AT4 = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]];
+
+/** The tile's matrices and sizes: side a = tile + 2 of the transformed tile, e = a * a elements. */
+function matrices(c: WinogradConv): { bt: number[][]; g: number[][]; at: number[][]; a: number; e: number } {
+  const a = c.tile + 2;
+  return c.tile === 2 ? { bt: BT, g: G, at: AT, a, e: a * a } : { bt: BT4, g: G4, at: AT4, a, e: a * a };
+}
+const range = (k: number): number[] => Array.from({ length: k }, (_, i) => i);
 
 /** L . X . R^T for small row-major matrices (L [a, b], X [b, c], R [d, c]): the shaders' sandwich. */
 export function sandwich(l: readonly number[][], x: readonly number[][], r: readonly number[][]): number[][] {
@@ -19,23 +33,24 @@ export function sandwich(l: readonly number[][], x: readonly number[][], r: read
 }
 
 const tilesOf = (c: WinogradConv): { tilesH: number; tilesW: number; tiles: number } => {
-  const tilesH = Math.ceil(c.outH / 2), tilesW = Math.ceil(c.outW / 2);
+  const tilesH = Math.ceil(c.outH / c.tile), tilesW = Math.ceil(c.outW / c.tile);
   return { tilesH, tilesW, tiles: c.n * tilesH * tilesW };
 };
 
-/** v[e][tile][ci]: B^T d B of every 4x4 input tile (zeros in the padding). */
+/** v[e][tile][ci]: B^T d B of every a x a input tile (zeros in the padding). */
 export function transformInput(x: Float32Array, c: WinogradConv): Float32Array {
   const { tilesH, tilesW, tiles } = tilesOf(c);
-  const v = new Float32Array(16 * tiles * c.cin);
+  const { bt, a, e: count } = matrices(c);
+  const v = new Float32Array(count * tiles * c.cin);
   for (let t = 0; t < tiles; t++) {
     const tx = t % tilesW, ty = Math.floor(t / tilesW) % tilesH, b = Math.floor(t / (tilesW * tilesH));
     for (let ci = 0; ci < c.cin; ci++) {
-      const d = [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((s) => {
-        const i = 2 * ty - c.padTop + r, j = 2 * tx - c.padLeft + s;
+      const d = range(a).map((r) => range(a).map((s) => {
+        const i = c.tile * ty - c.padTop + r, j = c.tile * tx - c.padLeft + s;
         return i < 0 || j < 0 || i >= c.inH || j >= c.inW ? 0 : x[((b * c.inH + i) * c.inW + j) * c.cin + ci];
       }));
-      const tv = sandwich(BT, d, BT);
-      for (let e = 0; e < 16; e++) v[(e * tiles + t) * c.cin + ci] = tv[e >> 2][e & 3];
+      const tv = sandwich(bt, d, bt);
+      for (let e = 0; e < count; e++) v[(e * tiles + t) * c.cin + ci] = tv[Math.floor(e / a)][e % a];
     }
   }
   return v;
@@ -43,22 +58,24 @@ export function transformInput(x: Float32Array, c: WinogradConv): Float32Array {
 
 /** u[e][ci][co]: G g G^T of every 3x3 kernel (for dx, w rotated with its channels swapped). */
 export function transformFilter(w: Float32Array, c: WinogradConv): Float32Array {
-  const u = new Float32Array(16 * c.cin * c.cout);
+  const { g: gm, a, e: count } = matrices(c);
+  const u = new Float32Array(count * c.cin * c.cout);
   for (let ci = 0; ci < c.cin; ci++) for (let co = 0; co < c.cout; co++) {
     const g = [0, 1, 2].map((ky) => [0, 1, 2].map((kx) => (c.flip
       ? w[(((2 - ky) * 3 + 2 - kx) * c.cout + co) * c.cin + ci]
       : w[((ky * 3 + kx) * c.cin + ci) * c.cout + co])));
-    const tu = sandwich(G, g, G);
-    for (let e = 0; e < 16; e++) u[(e * c.cin + ci) * c.cout + co] = tu[e >> 2][e & 3];
+    const tu = sandwich(gm, g, gm);
+    for (let e = 0; e < count; e++) u[(e * c.cin + ci) * c.cout + co] = tu[Math.floor(e / a)][e % a];
   }
   return u;
 }
 
-/** m[e] = v[e] . u[e] for the 16 elements. */
+/** m[e] = v[e] . u[e] for every element. */
 export function multiply(v: Float32Array, u: Float32Array, c: WinogradConv): Float32Array {
   const { tiles } = tilesOf(c);
-  const m = new Float32Array(16 * tiles * c.cout);
-  for (let e = 0; e < 16; e++) for (let t = 0; t < tiles; t++) for (let co = 0; co < c.cout; co++) {
+  const { e: count } = matrices(c);
+  const m = new Float32Array(count * tiles * c.cout);
+  for (let e = 0; e < count; e++) for (let t = 0; t < tiles; t++) for (let co = 0; co < c.cout; co++) {
     let s = 0;
     for (let ci = 0; ci < c.cin; ci++) s += v[(e * tiles + t) * c.cin + ci] * u[(e * c.cin + ci) * c.cout + co];
     m[(e * tiles + t) * c.cout + co] = s;
@@ -69,14 +86,15 @@ export function multiply(v: Float32Array, u: Float32Array, c: WinogradConv): Flo
 /** y [n, outH, outW, cout]: A^T m A of every tile plus the bias, cropped to the output. */
 export function transformOutput(m: Float32Array, c: WinogradConv, bias: Float32Array | null = null): Float32Array {
   const { tilesH, tilesW, tiles } = tilesOf(c);
+  const { at, a } = matrices(c);
   const y = new Float32Array(c.n * c.outH * c.outW * c.cout);
   for (let t = 0; t < tiles; t++) {
     const tx = t % tilesW, ty = Math.floor(t / tilesW) % tilesH, b = Math.floor(t / (tilesW * tilesH));
     for (let co = 0; co < c.cout; co++) {
-      const tm = [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((s) => m[((4 * r + s) * tiles + t) * c.cout + co]));
-      const out = sandwich(AT, tm, AT);
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) {
-        const oy = 2 * ty + i, ox = 2 * tx + j;
+      const tm = range(a).map((r) => range(a).map((s) => m[((a * r + s) * tiles + t) * c.cout + co]));
+      const out = sandwich(at, tm, at);
+      for (let i = 0; i < c.tile; i++) for (let j = 0; j < c.tile; j++) {
+        const oy = c.tile * ty + i, ox = c.tile * tx + j;
         if (oy < c.outH && ox < c.outW) y[((b * c.outH + oy) * c.outW + ox) * c.cout + co] = out[i][j] + (bias ? bias[co] : 0);
       }
     }

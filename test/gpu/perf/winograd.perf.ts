@@ -1,9 +1,9 @@
-// Winograd F(2x2, 3x3) against the other conv algorithms on the standard model's 3x3 convs
+// Winograd F(2x2, 3x3) and F(4x4, 3x3) against the other conv algorithms on the standard model's 3x3 convs
 // (x [64,26,26,32] -> 32 and x [64,12,12,32] -> 64, 'valid'), forward and dx, per call, with
 // each call's kernels; then the standard model's training images/s at batch 64 without Winograd,
 // with it where the unmeasured heuristic takes it, and pinned wherever it applies (autotune off).
 // Every comparison is interleaved round by round; best and median per row.
-//   WEBCNN_PERF=1 npx vitest run --project perf test/gpu/perf/winograd.perf.ts
+//   WEBCNN_PERF=1 npx vitest run --project perf test/gpu/perf/winograd.perf.ts   (WEBCNN_PERF_TRAINING=0: the per-call rows only)
 import { afterAll, beforeAll, it } from 'vitest';
 import { GpuPage } from '../../harness/gpu.js';
 
@@ -12,7 +12,7 @@ beforeAll(async () => { gp = await GpuPage.open(); });
 afterAll(async () => { await gp?.close(); });
 
 it('times Winograd against im2col and direct, per call and in training', async () => {
-  const rows = await gp.run(async ({ wc, engine }) => {
+  const rows = await gp.run(async ({ wc, engine }, args) => {
     type Gpu = import('../../../src/backend/webgpu/index.js').WebGpuBackend;
     engine.forgetBackend(engine.backend());
     await wc.setBackend('webgpu', { autotune: false });
@@ -33,15 +33,18 @@ it('times Winograd against im2col and direct, per call and in training', async (
       const xs = [64, hw, hw, cin], ws = [3, 3, cin, cout], ys = [64, hw - 2, hw - 2, cout];
       const x = wc.tensor(fill(size(xs), 3), xs), w = wc.tensor(fill(size(ws), 5), ws), dy = wc.tensor(fill(size(ys), 7), ys);
       const runs: [string, () => { dispose(): void }][] = [
-        ...(['im2col', 'direct', 'winograd'] as const).map((a) => [`forward ${a}`, () => { be.pinConvAlgorithm(a); return wc.ops.conv2d(x, w, null, p); }] as [string, () => { dispose(): void }]),
-        ...(['im2col', 'winograd'] as const).map((a) => [`dx ${a}`, () => { be.pinConvAlgorithm(a); return wc.ops.conv2dBackwardInput(dy, w, xs, p); }] as [string, () => { dispose(): void }]),
+        ...(['im2col', 'direct', 'winograd', 'winograd4'] as const).map((a) => [`forward ${a}`, () => { be.pinConvAlgorithm(a); return wc.ops.conv2d(x, w, null, p); }] as [string, () => { dispose(): void }]),
+        ...(['im2col', 'winograd', 'winograd4'] as const).map((a) => [`dx ${a}`, () => { be.pinConvAlgorithm(a); return wc.ops.conv2dBackwardInput(dy, w, xs, p); }] as [string, () => { dispose(): void }]),
       ];
       const ms: number[][] = runs.map(() => []);
       for (const [, f] of runs) await once(f); // compile and warm up
       for (let r = 0; r < ROUNDS; r++) for (let i = 0; i < runs.length; i++) ms[i].push(await once(runs[i][1]));
       runs.forEach(([name], i) => out.push(summary(`x [${xs}] -> ${cout} ${name}`, ms[i])));
       // float32 error of Winograd against the direct kernel (forward) and GEMM + col2im (dx), relative to the largest value.
-      for (const [name, ref, wino] of [['forward vs direct', runs[1][1], runs[2][1]], ['dx vs im2col', runs[3][1], runs[4][1]]] as const) {
+      for (const [name, ref, wino] of [
+        ['F(2x2) forward vs direct', runs[1][1], runs[2][1]], ['F(4x4) forward vs direct', runs[1][1], runs[3][1]],
+        ['F(2x2) dx vs im2col', runs[4][1], runs[5][1]], ['F(4x4) dx vs im2col', runs[4][1], runs[6][1]],
+      ] as const) {
         const a = ref() as unknown as { data(): Promise<Float32Array>; dispose(): void }, b = wino() as unknown as typeof a;
         const [av, bv] = [await a.data(), await b.data()];
         let worst = 0, scale = 0;
@@ -57,6 +60,7 @@ it('times Winograd against im2col and direct, per call and in training', async (
       for (const t of [x, w, dy]) t.dispose();
     }
     be.pinConvAlgorithm(null);
+    if (!args.training) return out;
 
     const model = wc.models.mnistStandard();
     model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
@@ -83,6 +87,6 @@ it('times Winograd against im2col and direct, per call and in training', async (
     be.pinConvAlgorithm(null);
     x.dispose(); y.dispose(); model.dispose();
     return out;
-  }, null);
+  }, { training: process.env.WEBCNN_PERF_TRAINING !== '0' });
   console.log(rows.join('\n'));
 }, 900_000);

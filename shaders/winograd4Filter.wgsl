@@ -1,0 +1,74 @@
+// winograd4Filter.wgsl: the filter transform of Winograd F(4x4, 3x3). Each 3x3
+// kernel g of (input channel i, output channel j) becomes U = G g G^T, stored as
+// u[e][i][j] for its 36 elements e = 6 * row + column: the 36 GEMMs' B operands,
+// both channel axes padded with zeros to multiples of 4 (rows4, 4 * groups).
+// w is the conv's kernel [3, 3, cin, cout]; under FLIP (dx, a convolution of dy)
+// it is [3, 3, cout, cin], read rotated by 180 degrees with its channels swapped.
+// An invocation transforms 4 output channels j of one input channel i.
+// p: the uniforms declared with this shader in src/kernels/conv2d/winograd.ts.
+//! include lib/invocation.wgsl
+
+override FLIP: bool = false;
+
+@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read_write> u: array<vec4f>;  // [36, rows4, groups] vec4s of output channels
+
+/** Six values along one axis of the transformed kernel, each for 4 output channels. */
+struct Hex { h0: vec4f, h1: vec4f, h2: vec4f, h3: vec4f, h4: vec4f, h5: vec4f }
+
+/** G applied to 3 values along one axis of the kernel. */
+fn gt(g0: vec4f, g1: vec4f, g2: vec4f) -> Hex {
+  let s = g0 + g2;
+  let q = g0 / 24.0 + g2 / 6.0;
+  return Hex(g0 / 4.0, -(s + g1) / 6.0, -(s - g1) / 6.0, q + g1 / 12.0, q - g1 / 12.0, g2);
+}
+
+/** Tap (ky, kx) of the kernels from input channel i to output channels j0..j0+3 (zeros past cin and cout). */
+fn tap(ky: u32, kx: u32, i: u32, j0: u32) -> vec4f {
+  var out = vec4f(0.0);
+  if (i >= p.cin) { return out; }
+  for (var t = 0u; t < 4u; t++) {
+    let j = j0 + t;
+    if (j >= p.cout) { continue; }
+    if (FLIP) {
+      out[t] = w[(((2u - ky) * 3u + 2u - kx) * p.cout + j) * p.cin + i];
+    } else {
+      out[t] = w[((ky * 3u + kx) * p.cin + i) * p.cout + j];
+    }
+  }
+  return out;
+}
+
+/** Kernel row ky transformed along the row. */
+fn kernelRow(ky: u32, i: u32, j0: u32) -> Hex {
+  return gt(tap(ky, 0u, i, j0), tap(ky, 1u, i, j0), tap(ky, 2u, i, j0));
+}
+
+fn put(e: u32, i: u32, j0: u32, value: vec4f) {
+  u[(e * p.rows4 + i) * p.groups + j0 / 4u] = value;
+}
+
+fn putColumn(s: u32, i: u32, j0: u32, g0: vec4f, g1: vec4f, g2: vec4f) {
+  let t = gt(g0, g1, g2);
+  put(s, i, j0, t.h0);
+  put(6u + s, i, j0, t.h1);
+  put(12u + s, i, j0, t.h2);
+  put(18u + s, i, j0, t.h3);
+  put(24u + s, i, j0, t.h4);
+  put(30u + s, i, j0, t.h5);
+}
+
+fn item(n: u32) {
+  if (n >= p.rows4 * p.groups) { return; }
+  let j0 = (n % p.groups) * 4u;
+  let i = n / p.groups;
+  let r0 = kernelRow(0u, i, j0);
+  let r1 = kernelRow(1u, i, j0);
+  let r2 = kernelRow(2u, i, j0);
+  putColumn(0u, i, j0, r0.h0, r1.h0, r2.h0);
+  putColumn(1u, i, j0, r0.h1, r1.h1, r2.h1);
+  putColumn(2u, i, j0, r0.h2, r1.h2, r2.h2);
+  putColumn(3u, i, j0, r0.h3, r1.h3, r2.h3);
+  putColumn(4u, i, j0, r0.h4, r1.h4, r2.h4);
+  putColumn(5u, i, j0, r0.h5, r1.h5, r2.h5);
+}
