@@ -2,13 +2,12 @@
 // kernel g of (input channel i, output channel j) becomes U = G g G^T, stored as
 // u[e][i][j] for its 36 elements e = 6 * row + column: the 36 GEMMs' B operands,
 // both channel axes padded with zeros to multiples of 4 (rows4, 4 * groups).
-// w is the conv's kernel [3, 3, cin, cout]; under FLIP (dx, a convolution of dy)
+// w is the conv's kernel [3, 3, cin, cout]; when p.flip is 1 (dx, a convolution of dy)
 // it is [3, 3, cout, cin], read rotated by 180 degrees with its channels swapped.
 // An invocation transforms 4 output channels j of one input channel i.
+// flip is a uniform, not an override, so forward and dx share one pipeline.
 // p: the uniforms declared with this shader in src/kernels/conv2d/winograd.ts.
 //! include lib/invocation.wgsl
-
-override FLIP: bool = false;
 
 @group(0) @binding(1) var<storage, read> w: array<f32>;
 @group(0) @binding(2) var<storage, read_write> u: array<vec4f>;  // [36, rows4, groups] vec4s of output channels
@@ -30,7 +29,7 @@ fn tap(ky: u32, kx: u32, i: u32, j0: u32) -> vec4f {
   for (var t = 0u; t < 4u; t++) {
     let j = j0 + t;
     if (j >= p.cout) { continue; }
-    if (FLIP) {
+    if (p.flip != 0u) {
       out[t] = w[(((2u - ky) * 3u + 2u - kx) * p.cout + j) * p.cin + i];
     } else {
       out[t] = w[((ky * 3u + kx) * p.cin + i) * p.cout + j];

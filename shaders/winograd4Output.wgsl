@@ -3,14 +3,13 @@
 // become its 4x4 output pixels Y = A^T m A, plus the bias and the fused
 // activation, written to y [n, oh, ow, cout]; pixels past the output's edge are
 // dropped. An invocation handles 4 channels of one tile.
+// hasBias is a uniform, not an override, so one pipeline serves convs with and without one.
 // p: the uniforms declared with this shader in src/kernels/conv2d/winograd.ts.
 //! include lib/fusedActivation.wgsl
 //! include lib/invocation.wgsl
 
-override HAS_BIAS: bool = false;
-
 @group(0) @binding(1) var<storage, read> m: array<vec4f>;        // [36, tiles, groups] vec4s of channels
-@group(0) @binding(2) var<storage, read> bias: array<f32>;       // a 16-byte dummy when !HAS_BIAS
+@group(0) @binding(2) var<storage, read> bias: array<f32>;       // a 16-byte dummy when p.hasBias is 0
 // Scalar stores: a vec4 view of y could not sit beside this one (writable bindings may not alias).
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
@@ -66,7 +65,7 @@ fn item(i: u32) {
   let r4 = row(4u, tile, c0);
   let r5 = row(5u, tile, c0);
   var bias4 = vec4f(0.0);
-  if (HAS_BIAS) {
+  if (p.hasBias != 0u) {
     for (var t = 0u; t < 4u; t++) {
       if (c0 + t < p.cout) { bias4[t] = bias[c0 + t]; }
     }

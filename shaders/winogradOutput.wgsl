@@ -3,14 +3,13 @@
 // Y = A^T m A, plus the bias and the fused activation, written to y
 // [n, oh, ow, cout]; pixels past an odd output size are dropped. An invocation
 // handles 4 channels of one tile.
+// hasBias is a uniform, not an override, so one pipeline serves convs with and without one.
 // p: the uniforms declared with this shader in src/kernels/conv2d/winograd.ts.
 //! include lib/fusedActivation.wgsl
 //! include lib/invocation.wgsl
 
-override HAS_BIAS: bool = false;
-
 @group(0) @binding(1) var<storage, read> m: array<vec4f>;        // [16, tiles, groups] vec4s of channels
-@group(0) @binding(2) var<storage, read> bias: array<f32>;       // a 16-byte dummy when !HAS_BIAS
+@group(0) @binding(2) var<storage, read> bias: array<f32>;       // a 16-byte dummy when p.hasBias is 0
 // Scalar stores: a vec4 view of y could not sit beside this one (writable bindings may not alias).
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
@@ -53,7 +52,7 @@ fn item(i: u32) {
   let left = at(r0.o0, r1.o0, r2.o0, r3.o0);
   let right = at(r0.o1, r1.o1, r2.o1, r3.o1);
   var bias4 = vec4f(0.0);
-  if (HAS_BIAS) {
+  if (p.hasBias != 0u) {
     for (var t = 0u; t < 4u; t++) {
       if (c0 + t < p.cout) { bias4[t] = bias[c0 + t]; }
     }

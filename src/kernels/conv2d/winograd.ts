@@ -4,7 +4,7 @@
 // (shaders/winogradInput.wgsl, winogradFilter.wgsl, winogradOutput.wgsl; the
 // winograd4*.wgsl for 4x4) around 16 (36) GEMMs [tiles, cin] x [cin, cout] run as
 // one batched dispatch of gemm.wgsl. dx is the same convolution of dy with the
-// kernel rotated by 180 degrees and its channels swapped (FLIP). choose.ts
+// kernel rotated by 180 degrees and its channels swapped (the filter transform's flip). choose.ts
 // decides where it runs; winogradModel.ts is the same arithmetic on the CPU.
 
 import type { GpuContext } from '../../backend/webgpu/context.js';
@@ -36,25 +36,26 @@ const inputUniforms = {
  * Filter transform: u [16, rows4, 4 * groups] from the conv's cin and cout channels (dx's: the forward's
  * cout and cin), padded with zeros to rows4 = 4 * ceil(cin / 4) and 4 * groups = 4 * ceil(cout / 4).
  */
-const filterUniforms = { cin: 'u32', cout: 'u32', rows4: 'u32', groups: 'u32' } as const;
-/** Output transform: y [n, oh, ow, cout]; tiles and groups as the input's (groups of cout); relu: the fused activation's code. */
+const filterUniforms = { cin: 'u32', cout: 'u32', rows4: 'u32', groups: 'u32', flip: 'u32' } as const;
+/** Output transform: y [n, oh, ow, cout]; tiles and groups as the input's (groups of cout); relu: the fused activation's code; hasBias 0 or 1. */
 const outputUniforms = {
-  n: 'u32', oh: 'u32', ow: 'u32', cout: 'u32', tilesH: 'u32', tilesW: 'u32', tiles: 'u32', groups: 'u32', relu: 'u32',
+  n: 'u32', oh: 'u32', ow: 'u32', cout: 'u32', tilesH: 'u32', tilesW: 'u32', tiles: 'u32', groups: 'u32', relu: 'u32', hasBias: 'u32',
 } as const;
 
 const inputSpec = (tile: WinogradTile, vec4: boolean): PipelineSpec<typeof inputUniforms> => tile === 2
   ? { name: 'winogradInput', code: inputCode, uniforms: inputUniforms, constants: { VEC4: +vec4 } }
   : { name: 'winograd4Input', code: input4Code, uniforms: inputUniforms, constants: { VEC4: +vec4 } };
-const filterSpec = (tile: WinogradTile, flip: boolean): PipelineSpec<typeof filterUniforms> => tile === 2
-  ? { name: 'winogradFilter', code: filterCode, uniforms: filterUniforms, constants: { FLIP: +flip } }
-  : { name: 'winograd4Filter', code: filter4Code, uniforms: filterUniforms, constants: { FLIP: +flip } };
-const outputSpec = (tile: WinogradTile, bias: boolean): PipelineSpec<typeof outputUniforms> => tile === 2
-  ? { name: 'winogradOutput', code: outputCode, uniforms: outputUniforms, constants: { HAS_BIAS: +bias } }
-  : { name: 'winograd4Output', code: output4Code, uniforms: outputUniforms, constants: { HAS_BIAS: +bias } };
+// The flip and the bias are uniforms: each would double the pipelines a model compiles before its first step.
+const filterSpec = (tile: WinogradTile): PipelineSpec<typeof filterUniforms> => tile === 2
+  ? { name: 'winogradFilter', code: filterCode, uniforms: filterUniforms }
+  : { name: 'winograd4Filter', code: filter4Code, uniforms: filterUniforms };
+const outputSpec = (tile: WinogradTile): PipelineSpec<typeof outputUniforms> => tile === 2
+  ? { name: 'winogradOutput', code: outputCode, uniforms: outputUniforms }
+  : { name: 'winograd4Output', code: output4Code, uniforms: outputUniforms };
 
 /** The transforms' pipelines (the batched GEMM's depend on the device and the shape: see winogradPipelines). */
 export const transformPipelines: readonly PipelineSpec[] = ([2, 4] as const).flatMap((t) => [
-  inputSpec(t, false), inputSpec(t, true), filterSpec(t, false), filterSpec(t, true), outputSpec(t, false), outputSpec(t, true),
+  inputSpec(t, false), inputSpec(t, true), filterSpec(t), outputSpec(t),
 ]);
 
 /** One Winograd convolution: a 3x3 window at stride 1 over `input` [n, inH, inW, cin] giving [n, outH, outW, cout]. */
@@ -110,10 +111,10 @@ export function recordWinograd(
   ctx.run1d(inputSpec(c.tile, c.cin % 4 === 0), {
     n: c.n, h: c.inH, w: c.inW, c: c.cin, tilesH, tilesW, tiles, groups: inGroups, padTop: c.padTop, padLeft: c.padLeft,
   }, [input, input, v], tiles * inGroups);
-  ctx.run1d(filterSpec(c.tile, c.flip), { cin: c.cin, cout: c.cout, rows4: cin4, groups: outGroups }, [w, u], cin4 * outGroups);
+  ctx.run1d(filterSpec(c.tile), { cin: c.cin, cout: c.cout, rows4: cin4, groups: outGroups, flip: +c.flip }, [w, u], cin4 * outGroups);
   recordBatchedGemm(ctx, v, u, m, count, tiles, cout4, cin4);
-  ctx.run1d(outputSpec(c.tile, bias !== null), {
-    n: c.n, oh: c.outH, ow: c.outW, cout: c.cout, tilesH, tilesW, tiles, groups: outGroups, relu,
+  ctx.run1d(outputSpec(c.tile), {
+    n: c.n, oh: c.outH, ow: c.outW, cout: c.cout, tilesH, tilesW, tiles, groups: outGroups, relu, hasBias: +(bias !== null),
   }, [m, bias ?? ctx.scheduler.empty, y], tiles * outGroups);
   for (const b of [v, u, m]) ctx.release(b);
 }
