@@ -141,4 +141,38 @@ describe('webgpu Winograd F(2x2, 3x3) and F(4x4, 3x3)', () => {
       dx32: 4, dx16: 2, forward32: 4, forward16: 2, withheld: 2, forwardWithheld: 2, keeps: true, keeps32: false, keepsPinned: false, keepsWithheld: true,
     });
   });
+
+  it('the unmeasured F(4x4) waits for its pipelines: a fresh backend runs im2col + GEMM first, F(4x4) once they are built after that work', async () => {
+    const r = await gp.run(async ({ wc, engine }) => {
+      await wc.setBackend('webgpu', { autotune: false });
+      try {
+        const be = engine.backend() as Gpu;
+        const p = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
+        // Dispatches of one forward: 4 for Winograd, 2 for im2col and a GEMM.
+        const forward = () => {
+          const x = wc.zeros([1, 6, 6, 32]), w = wc.zeros([3, 3, 32, 32]);
+          const d0 = be.stats().dispatches;
+          const y = wc.ops.conv2d(x, w, null, p);
+          const d = be.stats().dispatches - d0;
+          for (const t of [x, w, y]) t.dispose();
+          return d;
+        };
+        const first = forward();
+        await be.sync();
+        const builtBefore = be.stats().pipelines;
+        let later = forward();
+        for (const started = performance.now(); later !== 4 && performance.now() - started < 120_000;) {
+          await be.sync();
+          await new Promise((done) => setTimeout(done, 20));
+          later = forward();
+        }
+        await be.sync();
+        return { first, later, builtAfter: be.stats().pipelines - builtBefore };
+      } finally {
+        await wc.setBackend('webgpu');
+      }
+    }, null);
+    // F(4x4)'s input, filter and output transforms and its batched GEMM were built after the first call's work.
+    expect(r).toEqual({ first: 2, later: 4, builtAfter: 4 });
+  });
 });

@@ -8,7 +8,7 @@ import type { Backend, Shape } from '../types.js';
 import { Tensor, createTensor, sizeOf } from '../../tensor.js';
 import { BufferPool, type GpuStorage } from './buffers.js';
 import type { GpuDevice } from './device.js';
-import { PipelineCache, type PipelineSpec } from './pipelines.js';
+import { PipelineCache, pipelineKey, type PipelineSpec } from './pipelines.js';
 import { Scheduler, type Binding } from './scheduler.js';
 import { KernelTuner, isSoftwareAdapter, type TuneProblem } from './kernelTuner.js';
 import { packUniforms, type UniformValues, type Uniforms } from './uniforms.js';
@@ -57,6 +57,8 @@ export class GpuContext {
 
   /** Small read-only buffers made once per key (conv2d's tap tables): see constant(). */
   private readonly constants = new Map<string, GPUBuffer>();
+  /** Pipelines prepareAfterWork will build, by key. */
+  private readonly deferred = new Set<string>();
 
   constructor(readonly gpu: GpuDevice, readonly owner: Backend, autotune = true, subgroups = true) {
     this.sharedLoads = subgroups && gpu.fourLaneSubgroups;
@@ -106,6 +108,25 @@ export class GpuContext {
     this.scheduler.upload(b, values);
     this.constants.set(key, b);
     return b;
+  }
+
+  /**
+   * Builds pipelines once the work recorded so far has been submitted and has
+   * run, so their compiling neither delays that work's own pipelines nor
+   * shares the processor with it (a variant a kernel will switch to once built).
+   */
+  prepareAfterWork(specs: readonly PipelineSpec[]): void {
+    const missing = specs.filter((s) => !this.pipelines.has(s) && !this.deferred.has(pipelineKey(s)));
+    if (missing.length === 0) return;
+    for (const s of missing) this.deferred.add(pipelineKey(s));
+    const build = (): void => {
+      for (const s of missing) this.deferred.delete(pipelineKey(s));
+      this.pipelines.prepareLater(missing);
+    };
+    // After the current recording, so this work's own pipelines are asked for first.
+    setTimeout(() => {
+      this.scheduler.idle().then(() => this.gpu.device.queue.onSubmittedWorkDone()).then(build, build);
+    }, 0);
   }
 
   release(buffer: GPUBuffer): void {

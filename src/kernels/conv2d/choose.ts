@@ -9,7 +9,7 @@ import type { Conv2dParams, Shape } from '../../backend/types.js';
 import type { GpuContext } from '../../backend/webgpu/context.js';
 import type { ConvAlgorithm } from '../../backend/webgpu/kernelTuner.js';
 import { isPointwise, windowGeometry, type WindowGeometry } from '../geometry.js';
-import { backwardInputConv, forwardConv, largestScratchBytes, type WinogradConv } from './winograd.js';
+import { backwardInputConv, convPipelines, forwardConv, largestScratchBytes, type WinogradConv } from './winograd.js';
 
 /**
  * Whether a pass over this layer runs on the tap table (conv2dDirect.wgsl,
@@ -52,9 +52,18 @@ const WINOGRAD_MIN_CHANNELS = 16;
  */
 const WINOGRAD_UNMEASURED_CHANNELS = 32;
 
-/** Whether Winograd runs unmeasured: it fits, and both sides have enough channels. */
-const winogradByDefault = (fits: boolean, g: WindowGeometry, cout: number): boolean =>
-  fits && Math.min(g.c, cout) >= WINOGRAD_UNMEASURED_CHANNELS;
+/**
+ * Whether Winograd runs unmeasured: it fits, both sides have enough channels, and its pipelines are
+ * built. Its transforms compile slowly, so a model's first step does not wait for them: the fallback
+ * runs, and they are built once the work already recorded is done.
+ */
+function winogradByDefault(ctx: GpuContext, fits: boolean, g: WindowGeometry, cout: number, c: WinogradConv): boolean {
+  if (!fits || Math.min(g.c, cout) < WINOGRAD_UNMEASURED_CHANNELS) return false;
+  const specs = convPipelines(ctx, c);
+  if (specs.every((s) => ctx.pipelines.has(s))) return true;
+  ctx.prepareAfterWork(specs);
+  return false;
+}
 
 /** Whether Winograd F(2x2, 3x3) can run this conv: 3x3 at stride 1, enough channels both sides, scratch within a binding. */
 function winogradFits(ctx: GpuContext, g: WindowGeometry, c: WinogradConv): boolean {
@@ -76,8 +85,8 @@ function tunedAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvA
   // sweep) where cin % 4 != 0, im2col + GEMM otherwise. With few input channels the copy costs
   // as much as the product (test/gpu/perf/convMnist.perf.ts); with cin % 4 == 0 the GEMM's
   // shared loads win over the implicit GEMM (test/gpu/perf/predictStandard.perf.ts).
-  const heuristic: ConvAlgorithm = winogradByDefault(winograd4, g, cout) ? 'winograd4'
-    : winogradByDefault(winograd, g, cout) ? 'winograd' : g.c % 4 !== 0 && direct ? 'direct' : 'im2col';
+  const heuristic: ConvAlgorithm = winogradByDefault(ctx, winograd4, g, cout, forwardConv(g, cout, 4)) ? 'winograd4'
+    : !winograd4 && winogradByDefault(ctx, winograd, g, cout, forwardConv(g, cout)) ? 'winograd' : g.c % 4 !== 0 && direct ? 'direct' : 'im2col';
   const forced = ctx.tuner.forcedConv;
   if (forced) return cands.includes(forced) || forced === 'tiled' ? forced : heuristic;
   return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, cands, { kind: 'conv2d', g, cout, pass: 'forward' }) as ConvAlgorithm;
@@ -107,7 +116,8 @@ export function backwardInputAlgorithm(ctx: GpuContext, g: WindowGeometry, cout:
     'im2col', ...(winograd ? ['winograd' as const] : []), ...(winograd4 ? ['winograd4' as const] : []), ...(tiledOffered(ctx) ? ['tiled' as const] : []),
   ];
   if (cands.length === 1 || forced) return 'im2col';
-  const heuristic = winogradByDefault(winograd4, g, cout) ? 'winograd4' : winogradByDefault(winograd, g, cout) ? 'winograd' : 'im2col';
+  const heuristic = winogradByDefault(ctx, winograd4, g, cout, backwardInputConv(g, cout, 4)) ? 'winograd4'
+    : !winograd4 && winogradByDefault(ctx, winograd, g, cout, backwardInputConv(g, cout)) ? 'winograd' : 'im2col';
   const problem = { kind: 'conv2d', g, cout, pass: 'backwardInput' } as const;
   return ctx.tuner.choose('conv2dBackwardInput', convName(g, cout), heuristic, cands, problem) as BackwardInputAlgorithm;
 }

@@ -95,6 +95,11 @@ export function winogradPipelines(ctx: GpuContext, c: WinogradConv): PipelineSpe
   return [...transformPipelines, batchedGemmSpec(ctx, tileCount(c), padded(c.cout), padded(c.cin))];
 }
 
+/** The pipelines one Winograd conv runs: its input, filter and output transforms and its batched GEMM. */
+export function convPipelines(ctx: GpuContext, c: WinogradConv): PipelineSpec[] {
+  return [inputSpec(c.tile, c.cin % 4 === 0), filterSpec(c.tile), outputSpec(c.tile), batchedGemmSpec(ctx, tileCount(c), padded(c.cout), padded(c.cin))];
+}
+
 /** Records y = conv(input, w) (+ bias, then the fused activation) by Winograd F(tile x tile, 3x3). */
 export function recordWinograd(
   ctx: GpuContext, c: WinogradConv, input: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = 0,
