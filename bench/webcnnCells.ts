@@ -124,7 +124,10 @@ export async function runWebcnn(wc: WcModule, backend: WebcnnBackend, task: Task
         else r.dispose();
       }
     };
-    const afterWarmup = model && tune ? () => autotune(made[0]) : undefined;
+    const afterWarmup = async () => {
+      await pipelinesBuilt(made[0]);
+      if (model && tune) await autotune(made[0]);
+    };
     return cellFrom(task, await measure(round, { ...o, afterWarmup }));
   } finally {
     model?.dispose();
@@ -133,6 +136,8 @@ export async function runWebcnn(wc: WcModule, backend: WebcnnBackend, task: Task
 }
 
 const autotune = async (t: Tensor) => { await t.backend.autotune?.(); };
+/** The warm-up's end: the kernel variants webcnn builds in the background after a first call are built (WebGPU). */
+const pipelinesBuilt = async (t: Tensor | undefined) => { await t?.backend.pipelinesBuilt?.(); };
 
 /**
  * The first trained step: from selecting the backend (device and pipelines
@@ -162,7 +167,7 @@ export async function firstStep(
     model.setWeights(ws);
     for (const w of ws) w.dispose();
     const round = async (k: number) => { for (let i = 0; i < k; i++) await model.trainOnBatch(xs, ys); };
-    const m = await measure(round, { ...train.o, warmedUpMs: ms, afterWarmup: () => autotune(xs) });
+    const m = await measure(round, { ...train.o, warmedUpMs: ms, afterWarmup: async () => { await autotune(xs); await pipelinesBuilt(xs); } });
     let profile: StepProfile | null = null;
     if (train.profileTop) {
       const p = await wc.profile(() => model.trainOnBatch(xs, ys));
@@ -259,6 +264,7 @@ export async function runWebcnnAugmented(
       warmupMs += performance.now() - t0;
     }
     await autotune(xs);
+    await pipelinesBuilt(xs);
     const totals = models.map(() => ({ calls: 0, ms: 0 }));
     for (let turn = 0; turn < 4; turn++) {
       const i = turn % 2;

@@ -203,6 +203,12 @@ export interface Backend {
    * model's first step. Absent where there is nothing to tune.
    */
   autotune?(): Promise<void>;
+  /**
+   * Resolves once the kernel variants a backend builds in the background are
+   * built (WebGPU: the ones a first step ran without, not to wait for their
+   * compile), so later calls run at full speed. Absent where nothing builds.
+   */
+  pipelinesBuilt?(): Promise<void>;
   /** The variants autotune() picked, per shape. */
   kernelChoices?(): KernelChoice[];
   /** The wasm backend: SIMD, threads, and the kernels that run their CPU reference. */

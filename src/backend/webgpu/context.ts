@@ -57,8 +57,9 @@ export class GpuContext {
 
   /** Small read-only buffers made once per key (conv2d's tap tables): see constant(). */
   private readonly constants = new Map<string, GPUBuffer>();
-  /** Pipelines prepareAfterWork will build, by key. */
+  /** Pipelines prepareAfterWork will build, by key, and its builds under way. */
   private readonly deferred = new Set<string>();
+  private readonly background = new Set<Promise<void>>();
 
   constructor(readonly gpu: GpuDevice, readonly owner: Backend, autotune = true, subgroups = true) {
     this.sharedLoads = subgroups && gpu.fourLaneSubgroups;
@@ -119,14 +120,22 @@ export class GpuContext {
     const missing = specs.filter((s) => !this.pipelines.has(s) && !this.deferred.has(pipelineKey(s)));
     if (missing.length === 0) return;
     for (const s of missing) this.deferred.add(pipelineKey(s));
-    const build = (): void => {
-      for (const s of missing) this.deferred.delete(pipelineKey(s));
-      this.pipelines.prepareLater(missing);
-    };
-    // After the current recording, so this work's own pipelines are asked for first.
-    setTimeout(() => {
-      this.scheduler.idle().then(() => this.gpu.device.queue.onSubmittedWorkDone()).then(build, build);
-    }, 0);
+    const building = new Promise<void>((done) => {
+      // After the current recording, so this work's own pipelines are asked for first.
+      setTimeout(done, 0);
+    }).then(() => this.scheduler.idle()).then(() => this.gpu.device.queue.onSubmittedWorkDone()).catch(() => undefined)
+      .then(() => {
+        for (const s of missing) this.deferred.delete(pipelineKey(s));
+        // A pipeline that does not compile is reported by the step that uses it.
+        return this.pipelines.prepare(missing).catch(() => undefined);
+      })
+      .finally(() => this.background.delete(building));
+    this.background.add(building);
+  }
+
+  /** Resolves once the pipelines prepareAfterWork was asked for are built (or failed). */
+  async pipelinesBuilt(): Promise<void> {
+    while (this.background.size > 0) await Promise.all(this.background);
   }
 
   release(buffer: GPUBuffer): void {

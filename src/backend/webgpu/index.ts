@@ -104,6 +104,11 @@ export class WebGpuBackend implements Backend {
     if (made.length) await saveChoices(tuner.adapterKey, tuner.choices());
   }
 
+  /** Resolves once the pipelines deferred past a first step (the unmeasured Winograd's) are built. */
+  pipelinesBuilt(): Promise<void> {
+    return this.ctx.pipelinesBuilt();
+  }
+
   /** Creates every pipeline the backend can use (tests: every shader variant compiles on this adapter). */
   async prepareAll(): Promise<number> {
     // The GEMM and the direct conv as this device runs them by default (with shared loads where it can) as well as the plain ones.
