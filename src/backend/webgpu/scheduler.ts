@@ -3,7 +3,9 @@
 // arena is full, so a training step is a handful of submits, not one per
 // kernel. A list that waits for a pipeline still compiling is submitted later,
 // in order, on a promise chain (see flush), so JavaScript records on while the
-// compiler works. While a profile is open each dispatch gets its own pass.
+// compiler works; its commands before each pipeline still compiling are
+// submitted as soon as they can run, so the GPU works while the compiler does.
+// While a profile is open each dispatch gets its own pass.
 
 import { BufferPool } from './buffers.js';
 import type { GpuDevice } from './device.js';
@@ -201,9 +203,19 @@ export class Scheduler {
     }
     const uniforms = this.arena.slice(0, used);
     this.then(async () => {
-      await Promise.all(waits);
-      for (const r of list) if (r.kind === 'dispatch') r.pipeline = await r.pipeline;
-      this.submitList(list, uniforms, used, profiler);
+      // What is ready runs while the rest compiles: each dispatch still waiting
+      // for its pipeline ends a submit of the commands before it.
+      let start = 0;
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (r.kind !== 'dispatch' || !(r.pipeline instanceof Promise)) continue;
+        if (i > start) {
+          this.submitList(list.slice(start, i), uniforms, used, profiler);
+          start = i;
+        }
+        r.pipeline = await r.pipeline;
+      }
+      this.submitList(list.slice(start), uniforms, used, profiler);
     });
   }
 
