@@ -10,6 +10,7 @@ import { defineKernel, op } from '../kernel.js';
 import { depthwiseGeometry } from './geometry.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -23,6 +24,7 @@ export const depthwiseConv2dKernel = defineKernel({
   },
   cpu: cpu.depthwiseConv2d,
   webgpu: gpu.depthwiseConv2d,
+  wasm: wasm.depthwiseConv2d,
 });
 
 export const depthwiseConv2dBackwardInputKernel = defineKernel({
@@ -34,6 +36,7 @@ export const depthwiseConv2dBackwardInputKernel = defineKernel({
   },
   cpu: cpu.depthwiseConv2dBackwardInput,
   webgpu: gpu.depthwiseConv2dBackwardInput,
+  wasm: wasm.depthwiseConv2dBackwardInput,
 });
 
 export const depthwiseConv2dBackwardFilterKernel = defineKernel({
@@ -45,6 +48,7 @@ export const depthwiseConv2dBackwardFilterKernel = defineKernel({
   },
   cpu: cpu.depthwiseConv2dBackwardFilter,
   webgpu: gpu.depthwiseConv2dBackwardFilter,
+  wasm: wasm.depthwiseConv2dBackwardFilter,
 });
 
 export const depthwiseConv2dBackwardInput = op(depthwiseConv2dBackwardInputKernel);

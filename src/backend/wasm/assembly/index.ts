@@ -15,3 +15,4 @@ export * from './structure';
 export * from './dropout';
 export * from './elementwise';
 export * from './convDirect';
+export * from './depthwise';

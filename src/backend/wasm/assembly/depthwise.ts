@@ -1,0 +1,191 @@
+// Depthwise convolution (NHWC) and its two gradients, in place of
+// src/kernels/depthwise/cpu.ts. x [n, h, w, c], f [kh, kw, c, m],
+// y [n, oh, ow, c·m]; output channel o = ch·m + q reads input channel o / m,
+// and the filter of tap t is f[t·c·m + o], contiguous over o like y. So every
+// loop runs over output channels four at a time (a scalar tail for the rest);
+// with m = 1 (the common case) x is read four lanes at a time too, otherwise
+// its lanes are gathered. Each export takes a range of rows (r0, count) that
+// writes memory no other range does, so the binding may split it over threads.
+// Legend: h w c m, kh kw, sh sw (strides), dh dw (dilations), padTop padLeft, oh ow.
+
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+/** x[(o + l) / m] for lanes l = 0..3, starting from pixel base `px` (in floats). */
+@inline function xLanes(x: usize, px: i32, o: i32, m: i32): v128 {
+  if (m == 1) return v128.load(at(x, px + o));
+  let v = f32x4.splat(load<f32>(at(x, px + o / m)));
+  v = f32x4.replace_lane(v, 1, load<f32>(at(x, px + (o + 1) / m)));
+  v = f32x4.replace_lane(v, 2, load<f32>(at(x, px + (o + 2) / m)));
+  return f32x4.replace_lane(v, 3, load<f32>(at(x, px + (o + 3) / m)));
+}
+
+/** p[i], p[i + s], p[i + 2s], p[i + 3s]. */
+@inline function strided(p: usize, i: i32, s: i32): v128 {
+  if (s == 1) return v128.load(at(p, i));
+  let v = f32x4.splat(load<f32>(at(p, i)));
+  v = f32x4.replace_lane(v, 1, load<f32>(at(p, i + s)));
+  v = f32x4.replace_lane(v, 2, load<f32>(at(p, i + 2 * s)));
+  return f32x4.replace_lane(v, 3, load<f32>(at(p, i + 3 * s)));
+}
+
+// The fused activation codes of src/kernels/fusedActivation.ts: 0 linear, 1 relu, 2 relu6.
+@inline function activate(v: v128, act: i32): v128 {
+  if (act == 1) return f32x4.max(v, f32x4.splat(0));
+  if (act == 2) return f32x4.min(f32x4.max(v, f32x4.splat(0)), f32x4.splat(6));
+  return v;
+}
+
+@inline function activate1(v: f32, act: i32): f32 {
+  if (act == 1) return max(v, 0);
+  if (act == 2) return min(max(v, 0), 6);
+  return v;
+}
+
+/**
+ * y rows r0..r0+count (a row: image b, output row oy) = act(conv + bias);
+ * bias 0 for none. Taps add in the CPU reference's order (ky, then kx).
+ */
+export function depthwiseConv2d(
+  x: usize, f: usize, bias: usize, y: usize, h: i32, w: i32, c: i32, m: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32,
+  oh: i32, ow: i32, act: i32, r0: i32, count: i32,
+): void {
+  const co = c * m;
+  for (let r = r0; r < r0 + count; r++) {
+    const b = r / oh;
+    const oy = r - b * oh;
+    for (let ox = 0; ox < ow; ox++) {
+      const dst = (r * ow + ox) * co;
+      let o = 0;
+      for (; o + 4 <= co; o += 4) {
+        let acc = f32x4.splat(0);
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh + ky * dh - padTop;
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw + kx * dw - padLeft;
+            if (ix < 0 || ix >= w) continue;
+            const xv = xLanes(x, ((b * h + iy) * w + ix) * c, o, m);
+            acc = f32x4.add(acc, f32x4.mul(xv, v128.load(at(f, (ky * kw + kx) * co + o))));
+          }
+        }
+        if (bias) acc = f32x4.add(acc, v128.load(at(bias, o)));
+        v128.store(at(y, dst + o), activate(acc, act));
+      }
+      for (; o < co; o++) {
+        let acc: f32 = 0;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh + ky * dh - padTop;
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw + kx * dw - padLeft;
+            if (ix < 0 || ix >= w) continue;
+            acc += load<f32>(at(x, ((b * h + iy) * w + ix) * c + o / m)) * load<f32>(at(f, (ky * kw + kx) * co + o));
+          }
+        }
+        if (bias) acc += load<f32>(at(bias, o));
+        store<f32>(at(y, dst + o), activate1(acc, act));
+      }
+    }
+  }
+}
+
+/**
+ * dx rows r0..r0+count (a row: image b, input row iy), gathered: each input
+ * pixel sums the output pixels whose window covers it, walking the taps
+ * backwards so those pixels come in the CPU reference's order (ascending).
+ */
+export function depthwiseConv2dBackwardInput(
+  dy: usize, f: usize, dx: usize, h: i32, w: i32, c: i32, m: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32,
+  oh: i32, ow: i32, r0: i32, count: i32,
+): void {
+  const co = c * m;
+  for (let r = r0; r < r0 + count; r++) {
+    const b = r / h;
+    const iy = r - b * h;
+    for (let ix = 0; ix < w; ix++) {
+      const dst = (r * w + ix) * c;
+      let ch = 0;
+      for (; ch + 4 <= c; ch += 4) {
+        let acc = f32x4.splat(0);
+        for (let ky = kh - 1; ky >= 0; ky--) {
+          const ty = iy + padTop - ky * dh;
+          if (ty < 0 || ty % sh != 0) continue;
+          const oy = ty / sh;
+          if (oy >= oh) continue;
+          for (let kx = kw - 1; kx >= 0; kx--) {
+            const tx = ix + padLeft - kx * dw;
+            if (tx < 0 || tx % sw != 0) continue;
+            const ox = tx / sw;
+            if (ox >= ow) continue;
+            const g = ((b * oh + oy) * ow + ox) * co + ch * m;
+            const t = (ky * kw + kx) * co + ch * m;
+            for (let q = 0; q < m; q++) acc = f32x4.add(acc, f32x4.mul(strided(dy, g + q, m), strided(f, t + q, m)));
+          }
+        }
+        v128.store(at(dx, dst + ch), acc);
+      }
+      for (; ch < c; ch++) {
+        let acc: f32 = 0;
+        for (let ky = kh - 1; ky >= 0; ky--) {
+          const ty = iy + padTop - ky * dh;
+          if (ty < 0 || ty % sh != 0) continue;
+          const oy = ty / sh;
+          if (oy >= oh) continue;
+          for (let kx = kw - 1; kx >= 0; kx--) {
+            const tx = ix + padLeft - kx * dw;
+            if (tx < 0 || tx % sw != 0) continue;
+            const ox = tx / sw;
+            if (ox >= ow) continue;
+            const g = ((b * oh + oy) * ow + ox) * co + ch * m;
+            const t = (ky * kw + kx) * co + ch * m;
+            for (let q = 0; q < m; q++) acc += load<f32>(at(dy, g + q)) * load<f32>(at(f, t + q));
+          }
+        }
+        store<f32>(at(dx, dst + ch), acc);
+      }
+    }
+  }
+}
+
+/**
+ * df [kh, kw, c, m] from the output rows r0..r0+count (image b, output row
+ * oy) into `df`: set when `accumulate` is 0, added to otherwise. Pixels add
+ * in the CPU reference's order; the tap's row of df stays in cache.
+ */
+export function depthwiseConv2dBackwardFilter(
+  x: usize, dy: usize, df: usize, h: i32, w: i32, c: i32, m: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32,
+  oh: i32, ow: i32, r0: i32, count: i32, accumulate: i32,
+): void {
+  const co = c * m;
+  if (!accumulate) memory.fill(df, 0, <usize>(kh * kw * co) << 2);
+  for (let ky = 0; ky < kh; ky++)
+    for (let kx = 0; kx < kw; kx++) {
+      const t = (ky * kw + kx) * co;
+      for (let r = r0; r < r0 + count; r++) {
+        const b = r / oh;
+        const oy = r - b * oh;
+        const iy = oy * sh + ky * dh - padTop;
+        if (iy < 0 || iy >= h) continue;
+        for (let ox = 0; ox < ow; ox++) {
+          const ix = ox * sw + kx * dw - padLeft;
+          if (ix < 0 || ix >= w) continue;
+          const px = ((b * h + iy) * w + ix) * c;
+          const g = (r * ow + ox) * co;
+          let o = 0;
+          for (; o + 4 <= co; o += 4) {
+            const p = at(df, t + o);
+            v128.store(p, f32x4.add(v128.load(p), f32x4.mul(v128.load(at(dy, g + o)), xLanes(x, px, o, m))));
+          }
+          for (; o < co; o++) {
+            const p = at(df, t + o);
+            store<f32>(p, load<f32>(p) + load<f32>(at(dy, g + o)) * load<f32>(at(x, px + o / m)));
+          }
+        }
+      }
+    }
+}
