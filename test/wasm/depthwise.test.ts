@@ -17,7 +17,8 @@ const rand = (shape: number[], seed: number) => cpuTensor(randomValues(shape.red
 interface Case { x: number[]; k: [number, number]; m: number; p: Conv2dParams }
 
 // Channels 1, 3, 5 and 8 (lane tails and none), multipliers 1 and 2, strides
-// 1 and 2, dilation 2, 'same', 'valid' and explicit padding, batches of 1-3.
+// 1 and 2, dilation 2, 'same', 'valid' and explicit padding, batches of 1-3;
+// then channels past 16.
 const cases: Case[] = [
   { x: [2, 7, 9, 1], k: [3, 3], m: 1, p: { strides: [1, 1], dilations: [1, 1], padding: 'same' } },
   { x: [3, 6, 5, 3], k: [3, 3], m: 2, p: { strides: [2, 2], dilations: [1, 1], padding: 'same' } },
@@ -27,6 +28,11 @@ const cases: Case[] = [
   { x: [2, 6, 7, 5], k: [2, 3], m: 2, p: { strides: [1, 1], dilations: [2, 1], padding: [[1, 2], [0, 1]] } },
   { x: [1, 5, 6, 3], k: [3, 3], m: 1, p: { strides: [2, 2], dilations: [1, 1], padding: [[2, 0], [1, 1]] } },
   { x: [2, 10, 10, 8], k: [5, 5], m: 1, p: { strides: [2, 2], dilations: [1, 1], padding: 'same' } },
+  // Wide channels, for the interior pixels' 16-channel blocks: 21 = 16 + 4 + 1, 37 = 2·16 + 4 + 1.
+  { x: [2, 6, 7, 21], k: [3, 3], m: 1, p: { strides: [1, 1], dilations: [1, 1], padding: 'same' } },
+  { x: [1, 9, 8, 37], k: [3, 3], m: 1, p: { strides: [1, 1], dilations: [2, 2], padding: [[1, 0], [2, 1]] } },
+  { x: [2, 7, 9, 20], k: [3, 3], m: 1, p: { strides: [2, 2], dilations: [1, 1], padding: 'valid' } },
+  { x: [1, 5, 5, 18], k: [3, 3], m: 2, p: { strides: [1, 1], dilations: [1, 1], padding: 'same' } },
 ];
 
 const activations: FusedActivation[] = ['linear', 'relu', 'relu6'];

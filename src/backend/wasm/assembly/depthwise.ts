@@ -44,8 +44,108 @@
 }
 
 /**
+ * The forward of one output pixel whose window lies wholly inside the image,
+ * with m = 1: no bounds checks, and 16 channels (four accumulators) per pass
+ * over the taps, so each tap's address math serves four vector multiplies.
+ * xp: the window's first pixel; xRow, xCol: bytes between taps down and across.
+ */
+@inline function interiorPixel(xp: usize, f: usize, bias: usize, yp: usize, co: i32, kh: i32, kw: i32, xRow: usize, xCol: usize, act: i32): void {
+  const fTap = <usize>co << 2;
+  let o: usize = 0;
+  const end = <usize>co << 2;
+  for (; o + 64 <= end; o += 64) {
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
+    let pf = f + o;
+    let row = xp + o;
+    for (let ky = 0; ky < kh; ky++, row += xRow) {
+      let px = row;
+      for (let kx = 0; kx < kw; kx++, px += xCol, pf += fTap) {
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(px), v128.load(pf)));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(px, 16), v128.load(pf, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(px, 32), v128.load(pf, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(px, 48), v128.load(pf, 48)));
+      }
+    }
+    if (bias) {
+      a0 = f32x4.add(a0, v128.load(bias + o));
+      a1 = f32x4.add(a1, v128.load(bias + o, 16));
+      a2 = f32x4.add(a2, v128.load(bias + o, 32));
+      a3 = f32x4.add(a3, v128.load(bias + o, 48));
+    }
+    v128.store(yp + o, activate(a0, act));
+    v128.store(yp + o, activate(a1, act), 16);
+    v128.store(yp + o, activate(a2, act), 32);
+    v128.store(yp + o, activate(a3, act), 48);
+  }
+  for (; o + 16 <= end; o += 16) {
+    let acc = f32x4.splat(0);
+    let pf = f + o;
+    let row = xp + o;
+    for (let ky = 0; ky < kh; ky++, row += xRow) {
+      let px = row;
+      for (let kx = 0; kx < kw; kx++, px += xCol, pf += fTap) acc = f32x4.add(acc, f32x4.mul(v128.load(px), v128.load(pf)));
+    }
+    if (bias) acc = f32x4.add(acc, v128.load(bias + o));
+    v128.store(yp + o, activate(acc, act));
+  }
+  for (; o < end; o += 4) {
+    let acc: f32 = 0;
+    let pf = f + o;
+    let row = xp + o;
+    for (let ky = 0; ky < kh; ky++, row += xRow) {
+      let px = row;
+      for (let kx = 0; kx < kw; kx++, px += xCol, pf += fTap) acc += load<f32>(px) * load<f32>(pf);
+    }
+    if (bias) acc += load<f32>(bias + o);
+    store<f32>(yp + o, activate1(acc, act));
+  }
+}
+
+/** The forward of one output pixel, any m, windows clipped by the image's edges. */
+@inline function edgePixel(
+  x: usize, f: usize, bias: usize, y: usize, b: i32, oy: i32, ox: i32, dst: i32, h: i32, w: i32, c: i32, m: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, act: i32,
+): void {
+  const co = c * m;
+  let o = 0;
+  for (; o + 4 <= co; o += 4) {
+    let acc = f32x4.splat(0);
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh + ky * dh - padTop;
+      if (iy < 0 || iy >= h) continue;
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ox * sw + kx * dw - padLeft;
+        if (ix < 0 || ix >= w) continue;
+        const xv = xLanes(x, ((b * h + iy) * w + ix) * c, o, m);
+        acc = f32x4.add(acc, f32x4.mul(xv, v128.load(at(f, (ky * kw + kx) * co + o))));
+      }
+    }
+    if (bias) acc = f32x4.add(acc, v128.load(at(bias, o)));
+    v128.store(at(y, dst + o), activate(acc, act));
+  }
+  for (; o < co; o++) {
+    let acc: f32 = 0;
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh + ky * dh - padTop;
+      if (iy < 0 || iy >= h) continue;
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ox * sw + kx * dw - padLeft;
+        if (ix < 0 || ix >= w) continue;
+        acc += load<f32>(at(x, ((b * h + iy) * w + ix) * c + o / m)) * load<f32>(at(f, (ky * kw + kx) * co + o));
+      }
+    }
+    if (bias) acc += load<f32>(at(bias, o));
+    store<f32>(at(y, dst + o), activate1(acc, act));
+  }
+}
+
+/**
  * y rows r0..r0+count (a row: image b, output row oy) = act(conv + bias);
  * bias 0 for none. Taps add in the CPU reference's order (ky, then kx).
+ * With m = 1, the pixels whose window is inside the image take interiorPixel.
  */
 export function depthwiseConv2d(
   x: usize, f: usize, bias: usize, y: usize, h: i32, w: i32, c: i32, m: i32,
@@ -53,40 +153,22 @@ export function depthwiseConv2d(
   oh: i32, ow: i32, act: i32, r0: i32, count: i32,
 ): void {
   const co = c * m;
+  // Interior columns: ox*sw - padLeft >= 0 and ox*sw + (kw-1)*dw - padLeft < w.
+  const oxLo = min((padLeft + sw - 1) / sw, ow);
+  const oxHi = max(oxLo, min(ow, (w - 1 - (kw - 1) * dw + padLeft) >= 0 ? (w - 1 - (kw - 1) * dw + padLeft) / sw + 1 : 0));
+  const xRow = <usize>(dh * w * c) << 2;
+  const xCol = <usize>(dw * c) << 2;
   for (let r = r0; r < r0 + count; r++) {
     const b = r / oh;
     const oy = r - b * oh;
+    const top = oy * sh - padTop;
+    const rowInside = m == 1 && top >= 0 && top + (kh - 1) * dh < h;
     for (let ox = 0; ox < ow; ox++) {
       const dst = (r * ow + ox) * co;
-      let o = 0;
-      for (; o + 4 <= co; o += 4) {
-        let acc = f32x4.splat(0);
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh + ky * dh - padTop;
-          if (iy < 0 || iy >= h) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw + kx * dw - padLeft;
-            if (ix < 0 || ix >= w) continue;
-            const xv = xLanes(x, ((b * h + iy) * w + ix) * c, o, m);
-            acc = f32x4.add(acc, f32x4.mul(xv, v128.load(at(f, (ky * kw + kx) * co + o))));
-          }
-        }
-        if (bias) acc = f32x4.add(acc, v128.load(at(bias, o)));
-        v128.store(at(y, dst + o), activate(acc, act));
-      }
-      for (; o < co; o++) {
-        let acc: f32 = 0;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh + ky * dh - padTop;
-          if (iy < 0 || iy >= h) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw + kx * dw - padLeft;
-            if (ix < 0 || ix >= w) continue;
-            acc += load<f32>(at(x, ((b * h + iy) * w + ix) * c + o / m)) * load<f32>(at(f, (ky * kw + kx) * co + o));
-          }
-        }
-        if (bias) acc += load<f32>(at(bias, o));
-        store<f32>(at(y, dst + o), activate1(acc, act));
+      if (rowInside && ox >= oxLo && ox < oxHi) {
+        interiorPixel(at(x, ((b * h + top) * w + ox * sw - padLeft) * c), f, bias, at(y, dst), co, kh, kw, xRow, xCol, act);
+      } else {
+        edgePixel(x, f, bias, y, b, oy, ox, dst, h, w, c, m, kh, kw, sh, sw, dh, dw, padTop, padLeft, act);
       }
     }
   }
