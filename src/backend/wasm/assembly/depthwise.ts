@@ -44,13 +44,13 @@
 }
 
 /**
- * The forward of one output pixel whose window lies wholly inside the image,
- * with m = 1: no bounds checks, and 16 channels (four accumulators) per pass
- * over the taps, so each tap's address math serves four vector multiplies.
- * xp: the window's first pixel; xRow, xCol: bytes between taps down and across.
+ * One pixel of a window that lies wholly inside its source, with m = 1: no
+ * bounds checks, and 16 channels (four accumulators) per pass over the taps,
+ * so each tap's address math serves four vector multiplies. xp: the window's
+ * first pixel; xRow, xCol: bytes between taps down and across; f: the first
+ * tap's filter, fTap: bytes to the next (negative, wrapping, for dx's flipped taps).
  */
-@inline function interiorPixel(xp: usize, f: usize, bias: usize, yp: usize, co: i32, kh: i32, kw: i32, xRow: usize, xCol: usize, act: i32): void {
-  const fTap = <usize>co << 2;
+@inline function interiorPixel(xp: usize, f: usize, fTap: usize, bias: usize, yp: usize, co: i32, kh: i32, kw: i32, xRow: usize, xCol: usize, act: i32): void {
   let o: usize = 0;
   const end = <usize>co << 2;
   for (; o + 64 <= end; o += 64) {
@@ -166,7 +166,7 @@ export function depthwiseConv2d(
     for (let ox = 0; ox < ow; ox++) {
       const dst = (r * ow + ox) * co;
       if (rowInside && ox >= oxLo && ox < oxHi) {
-        interiorPixel(at(x, ((b * h + top) * w + ox * sw - padLeft) * c), f, bias, at(y, dst), co, kh, kw, xRow, xCol, act);
+        interiorPixel(at(x, ((b * h + top) * w + ox * sw - padLeft) * c), f, <usize>co << 2, bias, at(y, dst), co, kh, kw, xRow, xCol, act);
       } else {
         edgePixel(x, f, bias, y, b, oy, ox, dst, h, w, c, m, kh, kw, sh, sw, dh, dw, padTop, padLeft, act);
       }
@@ -174,60 +174,85 @@ export function depthwiseConv2d(
   }
 }
 
+/** dx of one input pixel, any stride and m, skipping the taps no output pixel reaches. */
+@inline function edgeInputPixel(
+  dy: usize, f: usize, dx: usize, b: i32, iy: i32, ix: i32, dst: i32, c: i32, m: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
+): void {
+  const co = c * m;
+  let ch = 0;
+  for (; ch + 4 <= c; ch += 4) {
+    let acc = f32x4.splat(0);
+    for (let ky = kh - 1; ky >= 0; ky--) {
+      const ty = iy + padTop - ky * dh;
+      if (ty < 0 || ty % sh != 0) continue;
+      const oy = ty / sh;
+      if (oy >= oh) continue;
+      for (let kx = kw - 1; kx >= 0; kx--) {
+        const tx = ix + padLeft - kx * dw;
+        if (tx < 0 || tx % sw != 0) continue;
+        const ox = tx / sw;
+        if (ox >= ow) continue;
+        const g = ((b * oh + oy) * ow + ox) * co + ch * m;
+        const t = (ky * kw + kx) * co + ch * m;
+        for (let q = 0; q < m; q++) acc = f32x4.add(acc, f32x4.mul(strided(dy, g + q, m), strided(f, t + q, m)));
+      }
+    }
+    v128.store(at(dx, dst + ch), acc);
+  }
+  for (; ch < c; ch++) {
+    let acc: f32 = 0;
+    for (let ky = kh - 1; ky >= 0; ky--) {
+      const ty = iy + padTop - ky * dh;
+      if (ty < 0 || ty % sh != 0) continue;
+      const oy = ty / sh;
+      if (oy >= oh) continue;
+      for (let kx = kw - 1; kx >= 0; kx--) {
+        const tx = ix + padLeft - kx * dw;
+        if (tx < 0 || tx % sw != 0) continue;
+        const ox = tx / sw;
+        if (ox >= ow) continue;
+        const g = ((b * oh + oy) * ow + ox) * co + ch * m;
+        const t = (ky * kw + kx) * co + ch * m;
+        for (let q = 0; q < m; q++) acc += load<f32>(at(dy, g + q)) * load<f32>(at(f, t + q));
+      }
+    }
+    store<f32>(at(dx, dst + ch), acc);
+  }
+}
+
 /**
  * dx rows r0..r0+count (a row: image b, input row iy), gathered: each input
  * pixel sums the output pixels whose window covers it, walking the taps
  * backwards so those pixels come in the CPU reference's order (ascending).
+ * At stride 1 with m = 1 that is a correlation of dy with the flipped filter,
+ * so pixels every tap reaches take interiorPixel (the filter walked backwards).
  */
 export function depthwiseConv2dBackwardInput(
   dy: usize, f: usize, dx: usize, h: i32, w: i32, c: i32, m: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32,
   oh: i32, ow: i32, r0: i32, count: i32,
 ): void {
-  const co = c * m;
+  const fast = m == 1 && sh == 1 && sw == 1;
+  // Inside columns: ix + padLeft - (kw-1)*dw >= 0 and ix + padLeft < ow.
+  const ixLo = min(max((kw - 1) * dw - padLeft, 0), w);
+  const ixHi = max(ixLo, min(w, ow - padLeft));
+  const dyRow = <usize>(dh * ow * c) << 2;
+  const dyCol = <usize>(dw * c) << 2;
+  const lastTap = at(f, (kh * kw - 1) * c);
+  const back = <usize>(-(c << 2));
   for (let r = r0; r < r0 + count; r++) {
     const b = r / h;
     const iy = r - b * h;
+    const top = iy + padTop - (kh - 1) * dh;
+    const rowInside = fast && top >= 0 && iy + padTop < oh;
     for (let ix = 0; ix < w; ix++) {
       const dst = (r * w + ix) * c;
-      let ch = 0;
-      for (; ch + 4 <= c; ch += 4) {
-        let acc = f32x4.splat(0);
-        for (let ky = kh - 1; ky >= 0; ky--) {
-          const ty = iy + padTop - ky * dh;
-          if (ty < 0 || ty % sh != 0) continue;
-          const oy = ty / sh;
-          if (oy >= oh) continue;
-          for (let kx = kw - 1; kx >= 0; kx--) {
-            const tx = ix + padLeft - kx * dw;
-            if (tx < 0 || tx % sw != 0) continue;
-            const ox = tx / sw;
-            if (ox >= ow) continue;
-            const g = ((b * oh + oy) * ow + ox) * co + ch * m;
-            const t = (ky * kw + kx) * co + ch * m;
-            for (let q = 0; q < m; q++) acc = f32x4.add(acc, f32x4.mul(strided(dy, g + q, m), strided(f, t + q, m)));
-          }
-        }
-        v128.store(at(dx, dst + ch), acc);
-      }
-      for (; ch < c; ch++) {
-        let acc: f32 = 0;
-        for (let ky = kh - 1; ky >= 0; ky--) {
-          const ty = iy + padTop - ky * dh;
-          if (ty < 0 || ty % sh != 0) continue;
-          const oy = ty / sh;
-          if (oy >= oh) continue;
-          for (let kx = kw - 1; kx >= 0; kx--) {
-            const tx = ix + padLeft - kx * dw;
-            if (tx < 0 || tx % sw != 0) continue;
-            const ox = tx / sw;
-            if (ox >= ow) continue;
-            const g = ((b * oh + oy) * ow + ox) * co + ch * m;
-            const t = (ky * kw + kx) * co + ch * m;
-            for (let q = 0; q < m; q++) acc += load<f32>(at(dy, g + q)) * load<f32>(at(f, t + q));
-          }
-        }
-        store<f32>(at(dx, dst + ch), acc);
+      if (rowInside && ix >= ixLo && ix < ixHi) {
+        const first = at(dy, ((b * oh + top) * ow + ix + padLeft - (kw - 1) * dw) * c);
+        interiorPixel(first, lastTap, back, 0, at(dx, dst), c, kh, kw, dyRow, dyCol, 0);
+      } else {
+        edgeInputPixel(dy, f, dx, b, iy, ix, dst, c, m, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow);
       }
     }
   }
