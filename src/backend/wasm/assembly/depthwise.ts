@@ -259,9 +259,56 @@ export function depthwiseConv2dBackwardInput(
 }
 
 /**
+ * dW of one tap over one output row's pixels ox0..ox1, m = 1: each 16
+ * channels sum the row in registers, then add to df once. dyp, xp: the first
+ * pixel's dy and x; xCol: bytes between x pixels (the stride).
+ */
+@inline function tapRow(dyp: usize, xp: usize, dfp: usize, co: i32, pixels: i32, xCol: usize): void {
+  const dyCol = <usize>co << 2;
+  const end = <usize>co << 2;
+  let o: usize = 0;
+  for (; o + 64 <= end; o += 64) {
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
+    let pd = dyp + o;
+    let px = xp + o;
+    for (let i = 0; i < pixels; i++, pd += dyCol, px += xCol) {
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(pd), v128.load(px)));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(pd, 16), v128.load(px, 16)));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(pd, 32), v128.load(px, 32)));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(pd, 48), v128.load(px, 48)));
+    }
+    const p = dfp + o;
+    v128.store(p, f32x4.add(v128.load(p), a0));
+    v128.store(p, f32x4.add(v128.load(p, 16), a1), 16);
+    v128.store(p, f32x4.add(v128.load(p, 32), a2), 32);
+    v128.store(p, f32x4.add(v128.load(p, 48), a3), 48);
+  }
+  for (; o + 16 <= end; o += 16) {
+    let acc = f32x4.splat(0);
+    let pd = dyp + o;
+    let px = xp + o;
+    for (let i = 0; i < pixels; i++, pd += dyCol, px += xCol) acc = f32x4.add(acc, f32x4.mul(v128.load(pd), v128.load(px)));
+    const p = dfp + o;
+    v128.store(p, f32x4.add(v128.load(p), acc));
+  }
+  for (; o < end; o += 4) {
+    let acc: f32 = 0;
+    let pd = dyp + o;
+    let px = xp + o;
+    for (let i = 0; i < pixels; i++, pd += dyCol, px += xCol) acc += load<f32>(pd) * load<f32>(px);
+    const p = dfp + o;
+    store<f32>(p, load<f32>(p) + acc);
+  }
+}
+
+/**
  * df [kh, kw, c, m] from the output rows r0..r0+count (image b, output row
- * oy) into `df`: set when `accumulate` is 0, added to otherwise. Pixels add
- * in the CPU reference's order; the tap's row of df stays in cache.
+ * oy) into `df`: set when `accumulate` is 0, added to otherwise. With m = 1
+ * each row's pixels are summed in registers per tap (tapRow), then added;
+ * otherwise pixels add one by one in the CPU reference's order.
  */
 export function depthwiseConv2dBackwardFilter(
   x: usize, dy: usize, df: usize, h: i32, w: i32, c: i32, m: i32,
@@ -270,6 +317,28 @@ export function depthwiseConv2dBackwardFilter(
 ): void {
   const co = c * m;
   if (!accumulate) memory.fill(df, 0, <usize>(kh * kw * co) << 2);
+  if (m == 1) {
+    const xCol = <usize>(sw * c) << 2;
+    for (let r = r0; r < r0 + count; r++) {
+      const b = r / oh;
+      const oy = r - b * oh;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh + ky * dh - padTop;
+        if (iy < 0 || iy >= h) continue;
+        for (let kx = 0; kx < kw; kx++) {
+          // The pixels whose tap lands inside: 0 <= ox*sw + kx*dw - padLeft < w.
+          const left = padLeft - kx * dw;
+          const ox0 = left <= 0 ? 0 : (left + sw - 1) / sw;
+          const right = w - 1 + left;
+          const ox1 = right < 0 ? 0 : min(ow, right / sw + 1);
+          if (ox1 <= ox0) continue;
+          const xp = at(x, ((b * h + iy) * w + ox0 * sw - left) * c);
+          tapRow(at(dy, (r * ow + ox0) * co), xp, at(df, (ky * kw + kx) * co), co, ox1 - ox0, xCol);
+        }
+      }
+    }
+    return;
+  }
   for (let ky = 0; ky < kh; ky++)
     for (let kx = 0; kx < kw; kx++) {
       const t = (ky * kw + kx) * co;
