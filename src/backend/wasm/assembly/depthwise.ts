@@ -174,6 +174,36 @@ export function depthwiseConv2d(
   }
 }
 
+/**
+ * dx of one input pixel with m = 1, any stride: the taps that reach an output
+ * pixel (found once per pixel, not per channel) add into dx's pixel, which
+ * stays in L1, in the order edgeInputPixel sums them.
+ */
+@inline function tapsInputPixel(
+  dy: usize, f: usize, dxp: usize, b: i32, iy: i32, ix: i32, c: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, oh: i32, ow: i32,
+): void {
+  const end = <usize>c << 2;
+  memory.fill(dxp, 0, end);
+  for (let ky = kh - 1; ky >= 0; ky--) {
+    const ty = iy + padTop - ky * dh;
+    if (ty < 0 || ty % sh != 0) continue;
+    const oy = ty / sh;
+    if (oy >= oh) continue;
+    for (let kx = kw - 1; kx >= 0; kx--) {
+      const tx = ix + padLeft - kx * dw;
+      if (tx < 0 || tx % sw != 0) continue;
+      const ox = tx / sw;
+      if (ox >= ow) continue;
+      const pd = at(dy, ((b * oh + oy) * ow + ox) * c);
+      const pf = at(f, (ky * kw + kx) * c);
+      let o: usize = 0;
+      for (; o + 16 <= end; o += 16) v128.store(dxp + o, f32x4.add(v128.load(dxp + o), f32x4.mul(v128.load(pd + o), v128.load(pf + o))));
+      for (; o < end; o += 4) store<f32>(dxp + o, load<f32>(dxp + o) + load<f32>(pd + o) * load<f32>(pf + o));
+    }
+  }
+}
+
 /** dx of one input pixel, any stride and m, skipping the taps no output pixel reaches. */
 @inline function edgeInputPixel(
   dy: usize, f: usize, dx: usize, b: i32, iy: i32, ix: i32, dst: i32, c: i32, m: i32,
@@ -226,7 +256,8 @@ export function depthwiseConv2d(
  * pixel sums the output pixels whose window covers it, walking the taps
  * backwards so those pixels come in the CPU reference's order (ascending).
  * At stride 1 with m = 1 that is a correlation of dy with the flipped filter,
- * so pixels every tap reaches take interiorPixel (the filter walked backwards).
+ * so pixels every tap reaches take interiorPixel (the filter walked backwards);
+ * the other pixels with m = 1 take tapsInputPixel.
  */
 export function depthwiseConv2dBackwardInput(
   dy: usize, f: usize, dx: usize, h: i32, w: i32, c: i32, m: i32,
@@ -251,6 +282,8 @@ export function depthwiseConv2dBackwardInput(
       if (rowInside && ix >= ixLo && ix < ixHi) {
         const first = at(dy, ((b * oh + top) * ow + ix + padLeft - (kw - 1) * dw) * c);
         interiorPixel(first, lastTap, back, 0, at(dx, dst), c, kh, kw, dyRow, dyCol, 0);
+      } else if (m == 1) {
+        tapsInputPixel(dy, f, at(dx, dst), b, iy, ix, c, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow);
       } else {
         edgeInputPixel(dy, f, dx, b, iy, ix, dst, c, m, kh, kw, sh, sw, dh, dw, padTop, padLeft, oh, ow);
       }
