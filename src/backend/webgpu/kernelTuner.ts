@@ -106,12 +106,13 @@ export class KernelTuner<P> {
   }
 
   /** The variant to run for this problem: the measured one, else `heuristic` (and the problem waits to be measured). */
-  choose(kernel: string, shape: string, heuristic: string, cands: readonly string[], problem: P): string {
+  choose(kernel: string, shape: string, heuristic: string | (() => string), cands: readonly string[], problem: P): string {
     const key = keyOf(kernel, shape);
     const hit = this.chosen.get(key);
     if (hit) return hit.variant;
     if (this.enabled && cands.length > 1) this.pending.set(key, { kernel, shape, candidates: cands, problem });
-    return heuristic;
+    // A function: the heuristic is worked out only for shapes without a choice.
+    return typeof heuristic === 'function' ? heuristic() : heuristic;
   }
 
   /** The GEMM kernel for `shape` (the caller falls back to the default until its pipeline exists). */

@@ -85,10 +85,10 @@ function tunedAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvA
   // sweep) where cin % 4 != 0, im2col + GEMM otherwise. With few input channels the copy costs
   // as much as the product (test/gpu/perf/convMnist.perf.ts); with cin % 4 == 0 the GEMM's
   // shared loads win over the implicit GEMM (test/gpu/perf/predictStandard.perf.ts).
-  const heuristic: ConvAlgorithm = winogradByDefault(ctx, winograd4, g, cout, forwardConv(g, cout, 4)) ? 'winograd4'
-    : !winograd4 && winogradByDefault(ctx, winograd, g, cout, forwardConv(g, cout)) ? 'winograd' : g.c % 4 !== 0 && direct ? 'direct' : 'im2col';
+  const heuristic = (): ConvAlgorithm => (winogradByDefault(ctx, winograd4, g, cout, forwardConv(g, cout, 4)) ? 'winograd4'
+    : !winograd4 && winogradByDefault(ctx, winograd, g, cout, forwardConv(g, cout)) ? 'winograd' : g.c % 4 !== 0 && direct ? 'direct' : 'im2col');
   const forced = ctx.tuner.forcedConv;
-  if (forced) return cands.includes(forced) || forced === 'tiled' ? forced : heuristic;
+  if (forced) return cands.includes(forced) || forced === 'tiled' ? forced : heuristic();
   return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, cands, { kind: 'conv2d', g, cout, pass: 'forward' }) as ConvAlgorithm;
 }
 
@@ -116,8 +116,8 @@ export function backwardInputAlgorithm(ctx: GpuContext, g: WindowGeometry, cout:
     'im2col', ...(winograd ? ['winograd' as const] : []), ...(winograd4 ? ['winograd4' as const] : []), ...(tiledOffered(ctx) ? ['tiled' as const] : []),
   ];
   if (cands.length === 1 || forced) return 'im2col';
-  const heuristic = winogradByDefault(ctx, winograd4, g, cout, backwardInputConv(g, cout, 4)) ? 'winograd4'
-    : !winograd4 && winogradByDefault(ctx, winograd, g, cout, backwardInputConv(g, cout)) ? 'winograd' : 'im2col';
+  const heuristic = (): BackwardInputAlgorithm => (winogradByDefault(ctx, winograd4, g, cout, backwardInputConv(g, cout, 4)) ? 'winograd4'
+    : !winograd4 && winogradByDefault(ctx, winograd, g, cout, backwardInputConv(g, cout)) ? 'winograd' : 'im2col');
   const problem = { kind: 'conv2d', g, cout, pass: 'backwardInput' } as const;
   return ctx.tuner.choose('conv2dBackwardInput', convName(g, cout), heuristic, cands, problem) as BackwardInputAlgorithm;
 }
