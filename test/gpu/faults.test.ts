@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GpuPage } from '../harness/gpu.js';
 
 let gp: GpuPage;
-beforeAll(async () => { gp = await GpuPage.open(); });
+beforeAll(async () => { gp = await GpuPage.open({ fresh: true }); });
 afterAll(async () => { await gp?.close(); });
 
 type Gpu = import('../../src/backend/webgpu/index.js').WebGpuBackend;

@@ -142,6 +142,8 @@ describe('webgpu GEMM workgroup shapes', () => {
       await fixed.autotune();
       const out = { tuned, fixed: fixed.kernelChoices().length, pipelines: fixed.stats().pipelines, value };
       for (const t of [a, b, y]) t.dispose();
+      // Later files in this page get a backend of their own.
+      engine.forgetBackend(fixed);
       await wc.setBackend('webgpu');
       return out;
     }, null);
