@@ -1,3 +1,8 @@
+// The layout kernels on the wasm backend: answers by hand through the public
+// ops, then exact parity with the CPU reference on plans, axes and indices
+// chosen to reach every path (merged and unmerged rows, lane tails, long
+// runs, repeats, reads outside x, indices outside [0, dim)).
+
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as wc from '../../src/index.js';
 import { cpuTensor } from '../../src/backend/cpu/storage.js';
