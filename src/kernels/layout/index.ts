@@ -11,6 +11,7 @@ import type { CopyPlan } from './plan.js';
 import { gatherDims } from './gatherDims.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -38,6 +39,7 @@ export const stridedCopyKernel = defineKernel({
   check: checkPlan,
   cpu: cpu.stridedCopy,
   webgpu: gpu.stridedCopy,
+  wasm: wasm.stridedCopy,
 });
 
 export const concatAxisKernel = defineKernel({
@@ -56,6 +58,7 @@ export const concatAxisKernel = defineKernel({
   },
   cpu: cpu.concatAxis,
   webgpu: gpu.concatAxis,
+  wasm: wasm.concatAxis,
 });
 
 export const tileSumKernel = defineKernel({
@@ -66,6 +69,7 @@ export const tileSumKernel = defineKernel({
   },
   cpu: cpu.tileSum,
   webgpu: gpu.tileSum,
+  wasm: wasm.tileSum,
 });
 
 /** The checks gather and its backward share: axes in range, batch axes that match. */
@@ -90,6 +94,7 @@ export const gatherAxisKernel = defineKernel({
   },
   cpu: cpu.gatherAxis,
   webgpu: gpu.gatherAxis,
+  wasm: wasm.gatherAxis,
 });
 
 export const gatherAxisBackwardKernel = defineKernel({
@@ -104,6 +109,7 @@ export const gatherAxisBackwardKernel = defineKernel({
   },
   cpu: cpu.gatherAxisBackward,
   webgpu: gpu.gatherAxisBackward,
+  wasm: wasm.gatherAxisBackward,
 });
 
 export const oneHotRowsKernel = defineKernel({
@@ -114,6 +120,7 @@ export const oneHotRowsKernel = defineKernel({
   },
   cpu: cpu.oneHotRows,
   webgpu: gpu.oneHotRows,
+  wasm: wasm.oneHotRows,
 });
 
 /** x copied as the plan says (transpose, slice, pad, tile, broadcast, reverse). */
