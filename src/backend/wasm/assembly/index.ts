@@ -18,3 +18,4 @@ export * from './convDirect';
 export * from './depthwise';
 export * from './image';
 export * from './augment';
+export * from './pixels';
