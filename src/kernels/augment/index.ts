@@ -11,6 +11,7 @@ import { shapeToString } from '../../tensor.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 import type { FillMode, SampleParams, TransformParams } from './types.js';
 
 export { pipelines } from './webgpu.js';
@@ -70,6 +71,7 @@ export const transformKernel = defineKernel({
   },
   cpu: cpu.transform,
   webgpu: gpu.transform,
+  wasm: wasm.transform,
 });
 
 export const transformBackwardKernel = defineKernel({
@@ -82,6 +84,7 @@ export const transformBackwardKernel = defineKernel({
   },
   cpu: cpu.transformBackward,
   webgpu: gpu.transformBackward,
+  wasm: wasm.transformBackward,
 });
 
 export const displaceKernel = defineKernel({
@@ -93,6 +96,7 @@ export const displaceKernel = defineKernel({
   },
   cpu: cpu.displace,
   webgpu: gpu.displace,
+  wasm: wasm.displace,
 });
 
 export const displaceBackwardKernel = defineKernel({
@@ -105,6 +109,7 @@ export const displaceBackwardKernel = defineKernel({
   },
   cpu: cpu.displaceBackward,
   webgpu: gpu.displaceBackward,
+  wasm: wasm.displaceBackward,
 });
 
 /** y [n, outputShape, c]: each output pixel reads image at its projected position (TF.js's tf.image.transform). */

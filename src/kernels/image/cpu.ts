@@ -111,14 +111,15 @@ function cropSamples(lo: number, hi: number, size: number, crop: number, p: Crop
   });
 }
 
-interface Box { image: number; rows: (Sample | null)[]; cols: (Sample | null)[] }
+export interface Box { image: number; rows: (Sample | null)[]; cols: (Sample | null)[] }
 
-/** Each box's image (-1 when boxInd is outside [0, n): TF.js leaves such crops 0) and sample positions. */
-function boxesOf(boxes: Tensor, boxInd: Tensor, imageShape: Shape, p: CropAndResizeParams): Box[] {
+/**
+ * Each box's image (-1 when boxInd is outside [0, n): TF.js leaves such crops 0)
+ * and sample positions, from the values of boxes [numBoxes, 4] and boxInd.
+ */
+export function boxSamples(bv: Float32Array, iv: Float32Array, imageShape: Shape, p: CropAndResizeParams): Box[] {
   const [n, h, w] = imageShape;
-  const bv = vals(boxes);
-  const iv = vals(boxInd);
-  return Array.from({ length: boxes.shape[0] }, (_, k) => {
+  return Array.from({ length: iv.length }, (_, k) => {
     const image = iv[k] >= 0 && iv[k] < n ? Math.floor(iv[k]) : -1;
     return {
       image,
@@ -126,6 +127,10 @@ function boxesOf(boxes: Tensor, boxInd: Tensor, imageShape: Shape, p: CropAndRes
       cols: cropSamples(bv[4 * k + 1], bv[4 * k + 3], w, p.cropSize[1], p),
     };
   });
+}
+
+function boxesOf(boxes: Tensor, boxInd: Tensor, imageShape: Shape, p: CropAndResizeParams): Box[] {
+  return boxSamples(vals(boxes), vals(boxInd), imageShape, p);
 }
 
 export function cropAndResize(image: Tensor, boxes: Tensor, boxInd: Tensor, p: CropAndResizeParams): Tensor {

@@ -9,6 +9,7 @@ import { shapeToString } from '../../tensor.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 import type { ResizeParams, CropAndResizeParams } from './types.js';
 
 export { pipelines } from './webgpu.js';
@@ -65,6 +66,7 @@ export const resizeKernel = defineKernel({
   },
   cpu: cpu.resize,
   webgpu: gpu.resize,
+  wasm: wasm.resize,
 });
 
 export const resizeBackwardKernel = defineKernel({
@@ -76,6 +78,7 @@ export const resizeBackwardKernel = defineKernel({
   },
   cpu: cpu.resizeBackward,
   webgpu: gpu.resizeBackward,
+  wasm: wasm.resizeBackward,
 });
 
 export const cropAndResizeKernel = defineKernel({
@@ -87,6 +90,7 @@ export const cropAndResizeKernel = defineKernel({
   },
   cpu: cpu.cropAndResize,
   webgpu: gpu.cropAndResize,
+  wasm: wasm.cropAndResize,
 });
 
 export const cropAndResizeBackwardKernel = defineKernel({
@@ -99,6 +103,7 @@ export const cropAndResizeBackwardKernel = defineKernel({
   },
   cpu: cpu.cropAndResizeBackward,
   webgpu: gpu.cropAndResizeBackward,
+  wasm: wasm.cropAndResizeBackward,
 });
 
 /** y [n, size[0], size[1], c] from x [n, h, w, c]: nearest or bilinear, as TF.js's resize ops. */

@@ -3,13 +3,15 @@
 // [height, width, numChannels] of values 0-255 (float32 storage, as every
 // int32 tensor here). One kernel, 'fromPixels': the CPU reference reads the
 // bytes (getImageData for image sources); WebGPU copies image sources into a
-// texture on the GPU (see webgpu.ts). The kernel runs on the selected backend.
+// texture on the GPU (see webgpu.ts); wasm converts the same bytes as the CPU
+// in WebAssembly (see wasm.ts). The kernel runs on the selected backend.
 
 import { asInt32, type Tensor } from '../../tensor.js';
 import { backend } from '../../engine.js';
 import { defineKernel } from '../kernel.js';
 import { fromPixelsCpu } from './cpu.js';
 import { fromPixelsGpu } from './webgpu.js';
+import { fromPixels as fromPixelsWasm } from './wasm.js';
 import { type FromPixelsInput, type PixelSource, checkPixels, pixelSource } from './source.js';
 
 export { pipelines } from './webgpu.js';
@@ -26,6 +28,7 @@ export const fromPixelsKernel = defineKernel({
   webgpu(ctx, source: PixelSource, numChannels: number): Tensor {
     return fromPixelsGpu(ctx, source, numChannels);
   },
+  wasm: fromPixelsWasm,
 });
 
 /**

@@ -17,3 +17,6 @@ export * from './elementwise';
 export * from './convDirect';
 export * from './depthwise';
 export * from './layout';
+export * from './image';
+export * from './augment';
+export * from './pixels';
