@@ -16,3 +16,6 @@ export * from './dropout';
 export * from './elementwise';
 export * from './convDirect';
 export * from './depthwise';
+export * from './mul';
+export * from './reduce';
+export * from './stepGuard';
