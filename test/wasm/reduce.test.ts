@@ -7,7 +7,7 @@ import * as R from '../../src/kernels/reduce/index.js';
 import { REDUCE_BACKWARD_OPS, REDUCE_OPS, keptDimsShape, type ReduceOp } from '../../src/kernels/reduce/shape.js';
 import { Tensor } from '../../src/tensor.js';
 import { expectClose, randomValues, type Tolerance } from '../util/check.js';
-import { toWasm, wasmBackend } from './harness.js';
+import { TEST_THREADS, toWasm, wasmBackend } from './harness.js';
 import { EXACT, ULPS, expectWasmMatch } from './tight.js';
 
 let be: WasmBackend;
@@ -167,5 +167,28 @@ describe('reductions (wasm)', () => {
       for (const log of [false, true]) expectAlike(both(R.softmaxAxisKernel, [x, axis, log]), ULPS, `axis ${axis} log ${log}`);
     }
     expect(both(R.softmaxAxisKernel, [cpuTensor(new Float32Array(0), [2, 0]), 1, false])).toEqual([[], []]);
+  });
+
+  it('threads split the outputs and lines, and give the bits of one thread', () => {
+    const x = grid([6, 9, 13], 70);
+    const dy = grid([6, 9, 13], 71);
+    const runs: [string, () => Tensor][] = [
+      ['reduce', () => be.run(R.reduceKernel, [toWasm(be, x), [1], 'logSumExp'])],
+      ['reduceBackward', () => be.run(R.reduceBackwardKernel, [toWasm(be, dy), toWasm(be, x), toWasm(be, R.reduceKernel.cpu(x, [0], 'prod')), [0], 'prod'])],
+      ['softmaxAxis', () => be.run(R.softmaxAxisKernel, [toWasm(be, x), 1, false])],
+      ['softmaxAxisBackward', () => be.run(R.softmaxAxisBackwardKernel, [toWasm(be, dy), toWasm(be, x), 0, true])],
+    ];
+    const shared = be.ctx.minWorkPerThread;
+    for (const [name, run] of runs) {
+      const before = be.ctx.pool?.workerCalls() ?? 0;
+      const split = [...run().dataSync()];
+      if (TEST_THREADS > 1) expect(be.ctx.pool?.workerCalls(), name).toBeGreaterThan(before);
+      be.ctx.minWorkPerThread = Infinity;
+      try {
+        expect(split, name).toEqual([...run().dataSync()]);
+      } finally {
+        be.ctx.minWorkPerThread = shared;
+      }
+    }
   });
 });

@@ -63,26 +63,41 @@ function setWalk(kRuns: usize, kLen: i32, kStride: i32, rRuns: usize, rCount: i3
 
 // ---- reduce -----------------------------------------------------------------
 
-/** The largest (max) or smallest value of a contiguous run of n, in lanes: max and min give one answer in any order. */
-function runExtreme(op: i32, p: usize, n: i32, m: f32): f32 {
+@inline function pick(op: i32, a: v128, b: v128): v128 {
+  return op == MAX ? f32x4.max(a, b) : f32x4.min(a, b);
+}
+
+/** runExtreme for one op: four running extremes of four lanes each, so no step waits on the one before. */
+@inline function runExtremeOf(op: i32, p: usize, n: i32, m: f32): f32 {
   let t = 0;
   if (n >= 8) {
-    let lanes = f32x4.splat(m);
-    for (; t + 4 <= n; t += 4) {
-      const v = v128.load(at(p, t));
-      lanes = op == MAX ? f32x4.max(lanes, v) : f32x4.min(lanes, v);
+    let a = f32x4.splat(m);
+    let b = a;
+    let c = a;
+    let d = a;
+    for (; t + 16 <= n; t += 16) {
+      const q = at(p, t);
+      a = pick(op, a, v128.load(q));
+      b = pick(op, b, v128.load(q, 16));
+      c = pick(op, c, v128.load(q, 32));
+      d = pick(op, d, v128.load(q, 48));
     }
-    const a = f32x4.extract_lane(lanes, 0);
-    const b = f32x4.extract_lane(lanes, 1);
-    const c = f32x4.extract_lane(lanes, 2);
-    const d = f32x4.extract_lane(lanes, 3);
-    m = op == MAX ? max(max(a, b), max(c, d)) : min(min(a, b), min(c, d));
+    a = pick(op, pick(op, a, b), pick(op, c, d));
+    for (; t + 4 <= n; t += 4) a = pick(op, a, v128.load(at(p, t)));
+    a = pick(op, a, v128.shuffle<f32>(a, a, 2, 3, 0, 1));
+    a = pick(op, a, v128.shuffle<f32>(a, a, 1, 0, 3, 2));
+    m = f32x4.extract_lane(a, 0);
   }
   for (; t < n; t++) {
     const v = load<f32>(at(p, t));
     m = op == MAX ? max(m, v) : min(m, v);
   }
   return m;
+}
+
+/** The largest (max) or smallest of m and a contiguous run of n, in lanes: max and min give one answer in any order. */
+function runExtreme(op: i32, p: usize, n: i32, m: f32): f32 {
+  return op == MAX ? runExtremeOf(MAX, p, n, m) : runExtremeOf(MIN, p, n, m);
 }
 
 /** One output's value from its elements at x + start, in f64 as the CPU reference folds them. */
