@@ -1,9 +1,11 @@
 // mul: the element-wise product of two tensors of one shape, and its gradient.
-// A kernel small enough to be one file: checks, CPU reference, WebGPU program.
+// A kernel small enough to be one file: checks, CPU reference, WebGPU program,
+// wasm program (src/backend/wasm/assembly/mul.ts).
 
 import type { Tensor } from '../tensor.js';
 import { cpuTensor, vals } from '../backend/cpu/storage.js';
 import { buf, type GpuContext } from '../backend/webgpu/context.js';
+import type { WasmContext } from '../backend/wasm/context.js';
 import type { PipelineSpec } from '../backend/webgpu/pipelines.js';
 import { expectSameShape } from './checks.js';
 import { defineKernel, op } from './kernel.js';
@@ -29,6 +31,11 @@ export const mulKernel = defineKernel({
   webgpu(ctx: GpuContext, a: Tensor, b: Tensor): Tensor {
     const c = ctx.output(a.shape, 'mul');
     ctx.run1d(mulSpec, { n: a.size }, [buf(a), buf(b), buf(c)], a.size);
+    return c;
+  },
+  wasm(ctx: WasmContext, a: Tensor, b: Tensor): Tensor {
+    const c = ctx.output(a.shape, 'mul');
+    ctx.exports.mul(ctx.ptr(a), ctx.ptr(b), ctx.ptr(c), a.size);
     return c;
   },
 });

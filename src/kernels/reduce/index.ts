@@ -9,6 +9,7 @@ import { expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 import { MAX_REDUCE_RANK } from './layout.js';
 import { REDUCE_BACKWARD_OPS, REDUCE_OPS, reducedShape, type ReduceBackwardOp, type ReduceOp } from './shape.js';
 
@@ -28,6 +29,7 @@ export const reduceKernel = defineKernel({
   },
   cpu: cpu.reduce,
   webgpu: gpu.reduce,
+  wasm: wasm.reduce,
 });
 
 export const reduceBackwardKernel = defineKernel({
@@ -44,6 +46,7 @@ export const reduceBackwardKernel = defineKernel({
   },
   cpu: cpu.reduceBackward,
   webgpu: gpu.reduceBackward,
+  wasm: wasm.reduceBackward,
 });
 
 /** x folded over the (sorted, distinct) axes by op; the reduced axes are dropped from the shape. */
@@ -64,6 +67,7 @@ export const softmaxAxisKernel = defineKernel({
   },
   cpu: cpu.softmaxAxis,
   webgpu: gpu.softmaxAxis,
+  wasm: wasm.softmaxAxis,
 });
 
 export const softmaxAxisBackwardKernel = defineKernel({
@@ -74,6 +78,7 @@ export const softmaxAxisBackwardKernel = defineKernel({
   },
   cpu: cpu.softmaxAxisBackward,
   webgpu: gpu.softmaxAxisBackward,
+  wasm: wasm.softmaxAxisBackward,
 });
 
 /** Softmax (log = false) or log-softmax (log = true) along one axis. */

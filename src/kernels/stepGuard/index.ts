@@ -9,6 +9,7 @@ import { expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 export { guardSet } from './cpu.js';
@@ -32,6 +33,7 @@ export const lossGuardKernel = defineKernel({
   },
   cpu: cpu.lossGuard,
   webgpu: gpu.lossGuard,
+  wasm: wasm.lossGuard,
 });
 
 export const guardedAccumulateKernel = defineKernel({
@@ -43,6 +45,7 @@ export const guardedAccumulateKernel = defineKernel({
   },
   cpu: cpu.guardedAccumulate,
   webgpu: gpu.guardedAccumulate,
+  wasm: wasm.guardedAccumulate,
 });
 
 /** In place on guard: at the first non-finite loss, [1, batch, loss, 0]; afterwards unchanged. */

@@ -20,3 +20,6 @@ export * from './layout';
 export * from './image';
 export * from './augment';
 export * from './pixels';
+export * from './mul';
+export * from './reduce';
+export * from './stepGuard';
