@@ -16,3 +16,4 @@ export * from './dropout';
 export * from './elementwise';
 export * from './convDirect';
 export * from './depthwise';
+export * from './lrn';
