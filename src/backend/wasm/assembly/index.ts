@@ -17,3 +17,4 @@ export * from './elementwise';
 export * from './convDirect';
 export * from './depthwise';
 export * from './lrn';
+export * from './maxout';
