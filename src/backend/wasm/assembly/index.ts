@@ -18,3 +18,4 @@ export * from './convDirect';
 export * from './depthwise';
 export * from './lrn';
 export * from './maxout';
+export * from './upSampling';
