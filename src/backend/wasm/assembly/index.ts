@@ -19,3 +19,4 @@ export * from './depthwise';
 export * from './lrn';
 export * from './maxout';
 export * from './upSampling';
+export * from './locallyConnected';

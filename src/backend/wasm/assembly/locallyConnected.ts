@@ -1,0 +1,249 @@
+// Locally-connected 2-D ('valid', unshared weights) and its gradients, in
+// place of src/kernels/locallyConnected2d/cpu.ts. Legend: x [n, h, w, c],
+// weights [oh*ow, k, cout] with k = kh*kw*c (tap t = (ki*kw + kj)*c + ci),
+// bias [oh, ow, cout], y [n, oh, ow, cout]; sh sw the strides. Every sum runs
+// in f64 in the CPU reference's order (float32 products are exact in f64) and
+// is rounded to float32 where the reference stores, so all three are
+// bit-exact: lanes are output channels (forward, dW) or input channels (dx),
+// two per f64x2, and never split a sum.
+
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+/** Lanes 2 and 3 of v, widened to f64. */
+@inline function promoteHigh(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+}
+
+/** Four f32 lanes from two f64x2, each rounded once. */
+@inline function demote(lo: v128, hi: v128): v128 {
+  return i64x2.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2);
+}
+
+/** v rounded to float32 and widened back: the reference's store into a Float32Array. */
+@inline function round32(v: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
+}
+
+/** acc + s * (four f32 lanes of w widened), as two f64x2. */
+@inline function madd(acc: v128, s: v128, w: v128): v128 {
+  return f64x2.add(acc, f64x2.mul(s, w));
+}
+
+/**
+ * y for output rows [oi0, oi0 + count) of every image; bias 0 for none. Per
+ * position the images run back to back, so its weights stay in cache; per
+ * image the output channels run eight, then four, then one at a time, each
+ * pass summing the window's taps in order.
+ */
+export function locallyConnected2d(
+  x: usize, wt: usize, bias: usize, y: usize, n: i32, h: i32, w: i32, c: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, oh: i32, ow: i32, cout: i32, oi0: i32, count: i32,
+): void {
+  const k = kh * kw * c;
+  const wRow = <usize>cout << 2;
+  for (let oi = oi0; oi < oi0 + count; oi++)
+    for (let oj = 0; oj < ow; oj++) {
+      const pos = oi * ow + oj;
+      const wp = at(wt, pos * k * cout);
+      const bp = bias ? at(bias, pos * cout) : 0;
+      for (let b = 0; b < n; b++) {
+        const corner = ((b * h + oi * sh) * w + oj * sw) * c;
+        const yp = at(y, ((b * oh + oi) * ow + oj) * cout);
+        let co = 0;
+        for (; co + 8 <= cout; co += 8) {
+          let a0 = f64x2.splat(0);
+          let a1 = f64x2.splat(0);
+          let a2 = f64x2.splat(0);
+          let a3 = f64x2.splat(0);
+          if (bp) {
+            const b0 = v128.load(at(bp, co));
+            const b1 = v128.load(at(bp, co + 4));
+            a0 = f64x2.promote_low_f32x4(b0);
+            a1 = promoteHigh(b0);
+            a2 = f64x2.promote_low_f32x4(b1);
+            a3 = promoteHigh(b1);
+          }
+          let wq = at(wp, co);
+          for (let ki = 0; ki < kh; ki++)
+            for (let kj = 0; kj < kw; kj++) {
+              const xp = at(x, corner + (ki * w + kj) * c);
+              for (let ci = 0; ci < c; ci++, wq += wRow) {
+                const s = f64x2.splat(<f64>load<f32>(at(xp, ci)));
+                const w0 = v128.load(wq);
+                const w1 = v128.load(wq, 16);
+                a0 = madd(a0, s, f64x2.promote_low_f32x4(w0));
+                a1 = madd(a1, s, promoteHigh(w0));
+                a2 = madd(a2, s, f64x2.promote_low_f32x4(w1));
+                a3 = madd(a3, s, promoteHigh(w1));
+              }
+            }
+          v128.store(at(yp, co), demote(a0, a1));
+          v128.store(at(yp, co + 4), demote(a2, a3));
+        }
+        for (; co + 4 <= cout; co += 4) {
+          let a0 = f64x2.splat(0);
+          let a1 = f64x2.splat(0);
+          if (bp) {
+            const b0 = v128.load(at(bp, co));
+            a0 = f64x2.promote_low_f32x4(b0);
+            a1 = promoteHigh(b0);
+          }
+          let wq = at(wp, co);
+          for (let ki = 0; ki < kh; ki++)
+            for (let kj = 0; kj < kw; kj++) {
+              const xp = at(x, corner + (ki * w + kj) * c);
+              for (let ci = 0; ci < c; ci++, wq += wRow) {
+                const s = f64x2.splat(<f64>load<f32>(at(xp, ci)));
+                const w0 = v128.load(wq);
+                a0 = madd(a0, s, f64x2.promote_low_f32x4(w0));
+                a1 = madd(a1, s, promoteHigh(w0));
+              }
+            }
+          v128.store(at(yp, co), demote(a0, a1));
+        }
+        for (; co < cout; co++) {
+          let s: f64 = bp ? <f64>load<f32>(at(bp, co)) : 0;
+          let wq = at(wp, co);
+          for (let ki = 0; ki < kh; ki++)
+            for (let kj = 0; kj < kw; kj++) {
+              const xp = at(x, corner + (ki * w + kj) * c);
+              for (let ci = 0; ci < c; ci++, wq += wRow) s += <f64>load<f32>(at(xp, ci)) * <f64>load<f32>(wq);
+            }
+          store<f32>(at(yp, co), <f32>s);
+        }
+      }
+    }
+}
+
+/**
+ * dx for images [b0, b0 + count) (dx of those images is written whole).
+ * Per position, its weights are packed into scratch as [kh*kw, c4/4, cout, 4]
+ * (c4: c rounded up to 4, the extra lanes 0), so four input channels of a tap
+ * read their weights for one output channel in one load. Then per image and
+ * tap, each lane sums dy * w over the output channels in order, and the sum
+ * is added into dx, rounded to float32: positions run in order, as the
+ * reference's do, so every dx element takes its sums in the reference's order.
+ * scratch: kh*kw*c4*cout f32.
+ */
+export function locallyConnected2dBackwardInput(
+  dy: usize, wt: usize, dx: usize, scratch: usize, n: i32, h: i32, w: i32, c: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, oh: i32, ow: i32, cout: i32, b0: i32, count: i32,
+): void {
+  const k = kh * kw * c;
+  const blocks = (c + 3) >> 2;
+  const image = h * w * c;
+  memory.fill(at(dx, b0 * image), 0, <usize>count * image * 4);
+  for (let pos = 0; pos < oh * ow; pos++) {
+    const oi = pos / ow;
+    const oj = pos - oi * ow;
+    const wp = at(wt, pos * k * cout);
+    // Pack: packed[((kk*blocks + cb)*cout + co)*4 + l] = w[pos, kk*c + cb*4 + l, co].
+    let q = scratch;
+    for (let kk = 0; kk < kh * kw; kk++)
+      for (let cb = 0; cb < blocks; cb++)
+        for (let co = 0; co < cout; co++, q += 16) {
+          for (let l = 0; l < 4; l++) {
+            const ci = cb * 4 + l;
+            store<f32>(q + (<usize>l << 2), ci < c ? load<f32>(at(wp, (kk * c + ci) * cout + co)) : 0);
+          }
+        }
+    for (let b = b0; b < b0 + count; b++) {
+      const g = at(dy, ((b * oh + oi) * ow + oj) * cout);
+      const corner = ((b * h + oi * sh) * w + oj * sw) * c;
+      let wq = scratch;
+      for (let ki = 0; ki < kh; ki++)
+        for (let kj = 0; kj < kw; kj++) {
+          const xp = at(dx, corner + (ki * w + kj) * c);
+          for (let cb = 0; cb < blocks; cb++) {
+            let lo = f64x2.splat(0);
+            let hi = f64x2.splat(0);
+            for (let co = 0; co < cout; co++, wq += 16) {
+              const s = f64x2.splat(<f64>load<f32>(at(g, co)));
+              const wv = v128.load(wq);
+              lo = madd(lo, s, f64x2.promote_low_f32x4(wv));
+              hi = madd(hi, s, promoteHigh(wv));
+            }
+            const p = at(xp, cb * 4);
+            if (cb * 4 + 4 <= c) {
+              const d = v128.load(p);
+              v128.store(p, demote(f64x2.add(f64x2.promote_low_f32x4(d), lo), f64x2.add(promoteHigh(d), hi)));
+            } else {
+              const rest = c - cb * 4;
+              store<f32>(p, <f32>(<f64>load<f32>(p) + f64x2.extract_lane(lo, 0)));
+              if (rest > 1) store<f32>(p + 4, <f32>(<f64>load<f32>(p + 4) + f64x2.extract_lane(lo, 1)));
+              if (rest > 2) store<f32>(p + 8, <f32>(<f64>load<f32>(p + 8) + f64x2.extract_lane(hi, 0)));
+            }
+          }
+        }
+    }
+  }
+}
+
+/**
+ * dW for output rows [oi0, oi0 + count) (each position's weights are its
+ * own, so rows never share an output): dW[pos, t, co] sums x * dy over the
+ * images in order, rounded to float32 after each, as the reference adds
+ * into its Float32Array. Output channels eight, then four, then one at a time.
+ */
+export function locallyConnected2dBackwardFilter(
+  x: usize, dy: usize, dw: usize, n: i32, h: i32, w: i32, c: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, oh: i32, ow: i32, cout: i32, oi0: i32, count: i32,
+): void {
+  const k = kh * kw * c;
+  const xImage = h * w * c;
+  const dyImage = oh * ow * cout;
+  for (let oi = oi0; oi < oi0 + count; oi++)
+    for (let oj = 0; oj < ow; oj++) {
+      const pos = oi * ow + oj;
+      const corner = ((oi * sh) * w + oj * sw) * c;
+      const g0 = (oi * ow + oj) * cout;
+      let dq = at(dw, pos * k * cout);
+      for (let ki = 0; ki < kh; ki++)
+        for (let kj = 0; kj < kw; kj++)
+          for (let ci = 0; ci < c; ci++) {
+            const tap = corner + (ki * w + kj) * c + ci;
+            let co = 0;
+            for (; co + 8 <= cout; co += 8) {
+              let a0 = f64x2.splat(0);
+              let a1 = f64x2.splat(0);
+              let a2 = f64x2.splat(0);
+              let a3 = f64x2.splat(0);
+              for (let b = 0; b < n; b++) {
+                const s = f64x2.splat(<f64>load<f32>(at(x, b * xImage + tap)));
+                const gp = at(dy, b * dyImage + g0 + co);
+                const v0 = v128.load(gp);
+                const v1 = v128.load(gp, 16);
+                a0 = round32(madd(a0, s, f64x2.promote_low_f32x4(v0)));
+                a1 = round32(madd(a1, s, promoteHigh(v0)));
+                a2 = round32(madd(a2, s, f64x2.promote_low_f32x4(v1)));
+                a3 = round32(madd(a3, s, promoteHigh(v1)));
+              }
+              v128.store(dq, demote(a0, a1));
+              v128.store(dq, demote(a2, a3), 16);
+              dq += 32;
+            }
+            for (; co + 4 <= cout; co += 4) {
+              let a0 = f64x2.splat(0);
+              let a1 = f64x2.splat(0);
+              for (let b = 0; b < n; b++) {
+                const s = f64x2.splat(<f64>load<f32>(at(x, b * xImage + tap)));
+                const v0 = v128.load(at(dy, b * dyImage + g0 + co));
+                a0 = round32(madd(a0, s, f64x2.promote_low_f32x4(v0)));
+                a1 = round32(madd(a1, s, promoteHigh(v0)));
+              }
+              v128.store(dq, demote(a0, a1));
+              dq += 16;
+            }
+            for (; co < cout; co++) {
+              let a: f32 = 0;
+              for (let b = 0; b < n; b++) {
+                a = <f32>(<f64>a + <f64>load<f32>(at(x, b * xImage + tap)) * <f64>load<f32>(at(dy, b * dyImage + g0 + co)));
+              }
+              store<f32>(dq, a);
+              dq += 4;
+            }
+          }
+    }
+}
