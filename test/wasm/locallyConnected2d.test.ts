@@ -17,7 +17,7 @@ const rand = (shape: number[], seed: number) => cpuTensor(randomValues(shape.red
 // Input channels 1, 3, 4, 5 and 6 (dx's lane tails and none); output
 // channels 1, 3, 4, 7, 8, 13 and 20 (the eight- and four-lane passes and the
 // scalar tail); strides 1 to 3, unequal ones; a window the whole image; odd
-// batches; the last rows and columns unread.
+// batches; the last rows and columns unread; one output row.
 const cases: [number[], LocallyConnected2dParams, number][] = [
   [[2, 5, 6, 3], { kernelSize: [2, 3], strides: [2, 1] }, 7],
   [[1, 4, 4, 1], { kernelSize: [2, 2], strides: [1, 1] }, 1],
@@ -26,6 +26,7 @@ const cases: [number[], LocallyConnected2dParams, number][] = [
   [[1, 3, 3, 6], { kernelSize: [3, 3], strides: [1, 1] }, 20],
   [[2, 4, 5, 2], { kernelSize: [1, 1], strides: [1, 2] }, 4],
   [[3, 5, 4, 3], { kernelSize: [2, 2], strides: [1, 1] }, 3],
+  [[2, 3, 9, 2], { kernelSize: [3, 2], strides: [1, 2] }, 6],
 ];
 
 describe('locallyConnected2d (wasm)', () => {
