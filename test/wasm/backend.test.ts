@@ -3,6 +3,7 @@ import * as wc from '../../src/index.js';
 import { WasmHeap } from '../../src/backend/wasm/heap.js';
 import { WasmBackend } from '../../src/backend/wasm/index.js';
 import { defineKernel } from '../../src/kernels/kernel.js';
+import { KERNELS } from '../../src/kernels/registry.js';
 import type { Tensor } from '../../src/tensor.js';
 import { TEST_THREADS, wasmBackend } from './harness.js';
 
@@ -54,9 +55,11 @@ describe('wasm backend', () => {
     expect(info.wasm?.threads).toBe(TEST_THREADS);
     // Node has threads: 1 is what was asked for, not a lack.
     expect(info.wasm?.threadsReason).toBeUndefined();
-    // Kernels without a wasm program are listed; queries are not kernels that run.
-    expect(info.wasm?.fallbackKernels).toContain('lrn');
+    // Kernels without a wasm program are listed, and only they; queries are not kernels that run.
+    const kernels: readonly { name: string; wasm?: unknown; query?: true }[] = Object.values(KERNELS);
+    expect(info.wasm?.fallbackKernels).toEqual(kernels.filter((k) => !k.wasm && !k.query).map((k) => k.name));
     expect(info.wasm?.fallbackKernels).not.toContain('conv2dKeepsColumns');
+    expect(info.wasm?.fallbackKernels).not.toContain('conv2d');
   });
 
   it('stores, reads and frees tensors in its memory', async () => {

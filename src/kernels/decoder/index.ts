@@ -11,6 +11,7 @@ import { expectRank } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 import type { UpSampling2dParams } from './types.js';
 
 export { pipelines } from './webgpu.js';
@@ -42,6 +43,7 @@ export const upSampling2dKernel = defineKernel({
   },
   cpu: cpu.upSampling2d,
   webgpu: gpu.upSampling2d,
+  wasm: wasm.upSampling2d,
 });
 
 export const upSampling2dBackwardKernel = defineKernel({
@@ -57,6 +59,7 @@ export const upSampling2dBackwardKernel = defineKernel({
   },
   cpu: cpu.upSampling2dBackward,
   webgpu: gpu.upSampling2dBackward,
+  wasm: wasm.upSampling2dBackward,
 });
 
 /** y [n, h * sh, w * sw, c]: each pixel repeated (nearest) or blended with its right and lower neighbours (bilinear), as TF.js. */

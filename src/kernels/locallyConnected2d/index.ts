@@ -10,6 +10,7 @@ import { defineKernel, op } from '../kernel.js';
 import { checkDy } from '../shapeChecks.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 
 export { pipelines } from './webgpu.js';
 
@@ -34,6 +35,7 @@ export const locallyConnected2dKernel = defineKernel({
   },
   cpu: cpu.locallyConnected2d,
   webgpu: gpu.locallyConnected2d,
+  wasm: wasm.locallyConnected2d,
 });
 
 export const locallyConnected2dBackwardInputKernel = defineKernel({
@@ -43,6 +45,7 @@ export const locallyConnected2dBackwardInputKernel = defineKernel({
   },
   cpu: cpu.locallyConnected2dBackwardInput,
   webgpu: gpu.locallyConnected2dBackwardInput,
+  wasm: wasm.locallyConnected2dBackwardInput,
 });
 
 export const locallyConnected2dBackwardFilterKernel = defineKernel({
@@ -53,6 +56,7 @@ export const locallyConnected2dBackwardFilterKernel = defineKernel({
   },
   cpu: cpu.locallyConnected2dBackwardFilter,
   webgpu: gpu.locallyConnected2dBackwardFilter,
+  wasm: wasm.locallyConnected2dBackwardFilter,
 });
 
 export const locallyConnected2d = op(locallyConnected2dKernel);

@@ -6,6 +6,7 @@ import { expectRank, expectSameShape } from '../checks.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 import type { LrnParams } from './params.js';
 
 export { pipelines } from './webgpu.js';
@@ -29,6 +30,7 @@ export const lrnKernel = defineKernel({
   },
   cpu: cpu.lrn,
   webgpu: gpu.lrn,
+  wasm: wasm.lrn,
 });
 
 export const lrnBackwardKernel = defineKernel({
@@ -40,6 +42,7 @@ export const lrnBackwardKernel = defineKernel({
   },
   cpu: cpu.lrnBackward,
   webgpu: gpu.lrnBackward,
+  wasm: wasm.lrnBackward,
 });
 
 /** y = x / (bias + alpha * (sum of x^2 over channels d - depthRadius ... d + depthRadius)) ** beta, NHWC. */

@@ -7,6 +7,7 @@ import { shapeToString } from '../../tensor.js';
 import { defineKernel, op } from '../kernel.js';
 import * as cpu from './cpu.js';
 import * as gpu from './webgpu.js';
+import * as wasm from './wasm.js';
 import { maxoutLayout } from './layout.js';
 
 export { pipelines } from './webgpu.js';
@@ -29,6 +30,7 @@ export const maxoutKernel = defineKernel({
   },
   cpu: cpu.maxout,
   webgpu: gpu.maxout,
+  wasm: wasm.maxout,
 });
 
 export const maxoutBackwardKernel = defineKernel({
@@ -42,6 +44,7 @@ export const maxoutBackwardKernel = defineKernel({
   },
   cpu: cpu.maxoutBackward,
   webgpu: gpu.maxoutBackward,
+  wasm: wasm.maxoutBackward,
 });
 
 /** The maximum over each unit's channels (u, u + numUnits, ...) along axis (non-negative). */

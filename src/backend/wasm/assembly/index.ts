@@ -23,3 +23,7 @@ export * from './pixels';
 export * from './mul';
 export * from './reduce';
 export * from './stepGuard';
+export * from './lrn';
+export * from './maxout';
+export * from './upSampling';
+export * from './locallyConnected';
