@@ -123,6 +123,14 @@ describe('wasm threads', () => {
     filler.dispose();
   });
 
+  it('the shared memory takes the largest maximum the engine grants: a block past 1 GiB fits on 2 threads', () => {
+    const heap = two.ctx.heap;
+    // Node grants wasm32's 4 GiB; only the grown pages are committed.
+    const ptr = heap.alloc(1.25 * 2 ** 30);
+    expect(heap.stats().memoryBytes).toBeGreaterThan(2 ** 30);
+    heap.release(ptr);
+  });
+
   it('falls back to 1 thread with the reason where threads are impossible, and caps the default at 8', () => {
     expect(chooseThreads(4, { kind: null, reason: 'the page is not cross-origin isolated', cores: 16 })).toEqual({ threads: 1, reason: 'the page is not cross-origin isolated' });
     expect(chooseThreads(undefined, { kind: 'node', cores: 32 })).toEqual({ threads: 8 });

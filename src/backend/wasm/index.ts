@@ -13,7 +13,7 @@ import { CpuBackend } from '../cpu/index.js';
 import { cpuTensor } from '../cpu/storage.js';
 import { WasmContext, storageOf, type WasmStorage } from './context.js';
 import { WasmHeap } from './heap.js';
-import { instantiateKernels, SHARED_MAX_PAGES } from './module.js';
+import { instantiateKernels } from './module.js';
 import { ThreadPool } from './threadPool.js';
 import { chooseThreads, threadSupport } from './threadSupport.js';
 import { runOnCpu } from './cpuBridge.js';
@@ -47,7 +47,7 @@ export class WasmBackend implements Backend {
     const support = await threadSupport();
     const chosen = chooseThreads(options.threads, support);
     let reason = chosen.reason;
-    const { exports, memory, module, relaxedSimd } = await instantiateKernels(true, chosen.threads > 1);
+    const { exports, memory, module, relaxedSimd, maxPages } = await instantiateKernels(true, chosen.threads > 1);
     let pool: ThreadPool | null = null;
     if (chosen.threads > 1 && support.kind) {
       // Workers can still be refused (a Content-Security-Policy without blob: workers, say): then one thread.
@@ -57,7 +57,7 @@ export class WasmBackend implements Backend {
         reason = `the workers failed to start (${(e as Error).message ?? String(e)})`;
       }
     }
-    const heap = new WasmHeap(memory, exports.heapBase(), chosen.threads > 1 ? SHARED_MAX_PAGES : undefined);
+    const heap = new WasmHeap(memory, exports.heapBase(), maxPages);
     return new WasmBackend((owner) => new WasmContext(exports, heap, owner, pool), kernels as unknown as AnyKernel[], options.verify ?? false, relaxedSimd, reason);
   }
 

@@ -12,6 +12,8 @@ export interface WasmInstance {
   module: WebAssembly.Module;
   /** Whether this is the build with relaxed SIMD (fused multiply-adds in the GEMM). */
   relaxedSimd: boolean;
+  /** A shared memory's declared maximum in pages; undefined: wasm32's 4 GiB. */
+  maxPages?: number;
 }
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
@@ -31,11 +33,23 @@ export function hasWasmSimd(): boolean {
 }
 
 /**
- * A shared memory's cap: it must declare one, and engines reserve address
- * space for it up front. 16384 pages = 1 GiB (the threaded builds accept up
- * to 4 GiB, all of wasm32).
+ * A shared memory's cap, in pages: it must declare one, and engines reserve
+ * address space for it up front. All of wasm32 (4 GiB) where the engine
+ * grants that, else 2 GiB, else 1 GiB.
  */
-export const SHARED_MAX_PAGES = 16384;
+const SHARED_CAPS = [65536, 32768, 16384] as const;
+
+/** A shared memory with the largest cap the engine grants. */
+function sharedMemory(): { memory: WebAssembly.Memory; maxPages: number } {
+  for (const maximum of SHARED_CAPS) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial: 16, maximum, shared: true }), maxPages: maximum };
+    } catch (e) {
+      if (!(e instanceof RangeError) || maximum === SHARED_CAPS[SHARED_CAPS.length - 1]) throw e;
+    }
+  }
+  throw new Error('unreachable');
+}
 
 /** The imports every instance of the module gets (the main thread's and each worker's). */
 export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
@@ -66,7 +80,7 @@ export async function instantiateKernels(relaxed = true, shared = false): Promis
     compiled.set(key, pending);
   }
   const module = await pending;
-  const memory = shared ? new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 16 });
+  const { memory, maxPages } = shared ? sharedMemory() : { memory: new WebAssembly.Memory({ initial: 16 }), maxPages: undefined };
   const instance = await WebAssembly.instantiate(module, kernelImports(memory));
-  return { exports: instance.exports as unknown as WasmExports, memory, module, relaxedSimd };
+  return { exports: instance.exports as unknown as WasmExports, memory, module, relaxedSimd, maxPages };
 }
