@@ -115,7 +115,7 @@ export const fmtTime = (s: number): string => (s >= 60 ? `${Math.floor(s / 60)}m
 /** What the main table's units, ratios and marks mean (printed under it). */
 export const FIGURES_EXPLAINED = 'GEMM and conv rows: GFLOP/s (2·m·n·k per GEMM; 2·N·OH·OW·KH·KW·Cin·Cout per conv pass). Model rows: images/s ' +
   '(training: `trainOnBatch`, forward + backward + optimizer update, loss read back each step; inference: `predict`). ' +
-  'First trained step: seconds from selecting a fresh backend (device, pipelines / shaders) to the first step\'s loss read back, lower is better. ' +
+  'First trained step: seconds from selecting a fresh backend (device, pipelines / shaders) to the first step\'s loss and updated weights read back, lower is better. ' +
   'Ratio columns: how many times faster webcnn is (webcnn-webgpu against tfjs-webgpu; webcnn\'s best backend against TF.js\'s best). ' +
   '`~` marks a figure not timed after a warm-up (see the notes); `n/a`: the backend lacks a kernel; `—`: not run.';
 

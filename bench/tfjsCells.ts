@@ -153,7 +153,7 @@ export async function runTfjs(tf: TfModule, backend: TfBackend, task: Task, o: M
 
 /**
  * The first trained step: from creating the backend (device or context,
- * shader compilation on first use) to the first step's loss read back. With
+ * shader compilation on first use) to the first step's loss and updated weights read back. With
  * `train`, the same model then goes on as the training cell at this batch, its
  * first step having been the warm-up (the initial weights are copied in first);
  * `onFirst` hears the first step's figure before the training cell starts.
@@ -168,6 +168,8 @@ export async function firstStep(
   const ys = tf.tensor(oneHot(batch, CLASSES), [batch, CLASSES]);
   try {
     await model.trainOnBatch(xs, ys);
+    // Until the step's update is done, as webcnn's cell waits for it.
+    await model.getWeights()[0].data();
     const ms = performance.now() - t0;
     const first = cellFrom({ kind: 'firstStep', model: name, batch }, { calls: 1, ms, warmupMs: 0, fromWarmup: false });
     if (!train) return { first, train: null };

@@ -141,7 +141,7 @@ const pipelinesBuilt = async (t: Tensor | undefined) => { await t?.backend.pipel
 
 /**
  * The first trained step: from selecting the backend (device and pipelines
- * created on first use) to the first step's loss read back. With `train`, the
+ * created on first use) to the first step's loss and updated weights read back. With `train`, the
  * same model then goes on as the training cell at this batch, its first step
  * having been the warm-up (the initial weights are copied in first, and the
  * autotuner runs, as fit runs it after its first batch); with `profileTop`,
@@ -159,6 +159,8 @@ export async function firstStep(
   const ys = wc.tensor(oneHot(batch, CLASSES), [batch, CLASSES]);
   try {
     await model.trainOnBatch(xs, ys);
+    // Until the step's update is done: an engine may resolve trainOnBatch before it applies the update.
+    await model.getWeights()[0].data();
     const ms = performance.now() - t0;
     const first = cellFrom({ kind: 'firstStep', model: name, batch }, { calls: 1, ms, warmupMs: 0, fromWarmup: false });
     if (!train) return { first, train: null, profile: null };
