@@ -3,6 +3,8 @@
 // The piecewise-linear kinds run four lanes at a time; the ones with exp or
 // tanh run per element in f64, as the CPU reference computes them.
 
+import { at } from './lanes';
+
 // The kind codes, as src/kernels/activation/wasm.ts passes them.
 const LINEAR = 0;
 const RELU = 1;
@@ -11,10 +13,6 @@ const ELU = 3;
 const SIGMOID = 4;
 const TANH = 5;
 const RELU6 = 6;
-
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
 
 /** f(x) for the kinds that have no SIMD path. */
 function applyScalar(kind: i32, x: f64, alpha: f64): f64 {

@@ -5,17 +5,10 @@
 // Sums over the rows accumulate in f64 (two lanes at a time), as the CPU
 // reference's do; the element-wise passes run in float32.
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at, promoteHigh } from './lanes';
 
 @inline function at64(p: usize, i: i32): usize {
   return p + (<usize>i << 3);
-}
-
-/** Lanes 2 and 3 of v, widened to f64. */
-@inline function promoteHigh(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
 }
 
 /** acc[k] += v[k] for four channels from k, acc in f64. */

@@ -8,9 +8,7 @@
 // writes memory no other range does, so the binding may split it over threads.
 // Legend: h w c m, kh kw, sh sw (strides), dh dw (dilations), padTop padLeft, oh ow.
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from './lanes';
 
 /** x[(o + l) / m] for lanes l = 0..3, starting from pixel base `px` (in floats). */
 @inline function xLanes(x: usize, px: i32, o: i32, m: i32): v128 {

@@ -3,9 +3,7 @@
 // (seed, i), so the backward recomputes it and every backend drops the very
 // same elements.
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from './lanes';
 
 /** PCG's output permutation, u32 -> u32 with wrapping products and sums. */
 @inline function pcgHash(v: u32): u32 {

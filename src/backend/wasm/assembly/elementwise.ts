@@ -6,6 +6,8 @@
 // products, quotients, square roots, comparisons, selections) run four
 // lanes at a time; the rest run per element in f64, as the CPU computes them.
 
+import { at } from './lanes';
+
 // Unary codes.
 const NEG = 0;
 const ABS = 1;
@@ -64,10 +66,6 @@ const BROADCAST_A = 18;
 const SELU_SCALE: f64 = 1.0507009873554804934193349852946;
 const SELU_SCALEALPHA: f64 = 1.7580993408473768599402175208123;
 const SOFTPLUS_THRESHOLD: f64 = Math.log(1.1920928955078125e-7) + 2;
-
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
 
 // ---- unary ----------------------------------------------------------------
 

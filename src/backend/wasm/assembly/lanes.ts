@@ -1,6 +1,11 @@
-// Lane helpers the image and augment kernels share (imported, not re-exported
-// by index.ts): float32 lanes widened to f64x2 halves and rounded back once,
-// and a float32 fill.
+// Helpers the kernel families share (imported, not re-exported by index.ts):
+// element addresses, float32 lanes widened to f64x2 halves and rounded back
+// once, and a float32 fill.
+
+/** The address of float32 element i of the array at byte offset p. */
+@inline export function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
 
 /** Lanes 2 and 3 of four float32 lanes as an f64x2 (lanes 0 and 1: f64x2.promote_low_f32x4). */
 @inline export function promoteHigh(v: v128): v128 {

@@ -5,9 +5,7 @@
 // arrive as i32 tables that the JS bindings (src/kernels/layout/wasm.ts)
 // have already simplified; nothing here re-derives them.
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from './lanes';
 
 /** n floats of value v from p. */
 function fillRun(p: usize, n: i32, v: f32): void {

@@ -7,19 +7,7 @@
 // bit-exact: lanes are output channels (forward, dW) or input channels (dx),
 // two per f64x2, and never split a sum.
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
-
-/** Lanes 2 and 3 of v, widened to f64. */
-@inline function promoteHigh(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-}
-
-/** Four f32 lanes from two f64x2, each rounded once. */
-@inline function demote(lo: v128, hi: v128): v128 {
-  return i64x2.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2);
-}
+import { at, demote, promoteHigh } from './lanes';
 
 /** v rounded to float32 and widened back: the reference's store into a Float32Array. */
 @inline function round32(v: v128): v128 {

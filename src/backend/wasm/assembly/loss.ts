@@ -3,6 +3,8 @@
 // each function here follows line for line, in f64. yPred is [rows, k].
 // These run once per batch on [batch, classes]: plain loops, no SIMD.
 
+import { at } from './lanes';
+
 // The kind codes, in the order of LOSS_KINDS and METRIC_KINDS (src/kernels/loss/index.ts).
 const CATEGORICAL = 0;
 const SPARSE_CATEGORICAL = 1;
@@ -25,10 +27,6 @@ const RECALL = 8;
 /** TF.js's backend epsilon, rounded to float32 as TF.js's clip bounds are. */
 const EPS: f64 = <f64><f32>1e-7;
 const ONE_MINUS_EPS: f64 = <f64><f32>(1 - 1e-7);
-
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
 
 @inline function get(p: usize, i: i32): f64 {
   return <f64>load<f32>(at(p, i));

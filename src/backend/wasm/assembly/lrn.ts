@@ -5,9 +5,7 @@
 // only pow may differ from it (in its last f64 bit): the window sums run two
 // channels per f64x2 where the window is whole, one at a time at the edges.
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from './lanes';
 
 @inline function at64(p: usize, i: i32): usize {
   return p + (<usize>i << 3);

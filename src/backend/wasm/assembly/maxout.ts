@@ -4,9 +4,7 @@
 // first maximum of x[o, j, e] over j. Each block is contiguous, so four
 // elements run per lane group, the last len % 4 one at a time.
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from './lanes';
 
 /** y [outer, len]: a later block wins only when strictly greater, so ties keep the first and a NaN never wins after it. */
 export function maxout(x: usize, y: usize, outer: i32, group: i32, len: i32): void {

@@ -1,9 +1,7 @@
 // mul, in place of the CPU reference in src/kernels/mul.ts: the product of two
 // float32 values is exact in f64, so float32 lanes round it as the CPU does.
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from './lanes';
 
 /** c = a * b over n elements. */
 export function mul(a: usize, b: usize, c: usize, n: i32): void {

@@ -4,9 +4,7 @@
 // (wide false: only lane 0 is loaded and stored). Hyper-parameters arrive as
 // f64 and are rounded to float32 once.
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from './lanes';
 
 @inline function ld(p: usize, wide: bool): v128 {
   return wide ? v128.load(p) : v128.load32_zero(p);

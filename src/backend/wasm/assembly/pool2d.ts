@@ -4,15 +4,13 @@
 // the image: each window is clipped to its real pixels [i0, i1) x [j0, j1).
 // Channels are contiguous in NHWC, so the channel loop runs four lanes at a time.
 
+import { at } from './lanes';
+
 const MAX = 0;
 const MIN = 1;
 const AVG = 2;
 const SUM = 3;
 const L2 = 4;
-
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
 
 // The window of the output pixel being visited, clipped to the image.
 let i0 = 0;

@@ -6,6 +6,8 @@
 // only max and min, whose result no order changes, also split one output's
 // contiguous run over lanes. exp and log run per element in f64.
 
+import { at } from './lanes';
+
 // The op codes, in the order of REDUCE_OPS (src/kernels/reduce/shape.ts).
 const SUM = 0;
 const MEAN = 1;
@@ -15,10 +17,6 @@ const MIN = 4;
 const ARG_MAX = 5;
 const ARG_MIN = 6;
 const LOG_SUM_EXP = 7;
-
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
 
 // The walk of the call running now (the JS binding's tables, i32 offsets into
 // x): output o = run * keptLen + k starts at keptRuns[run] + k * keptStride;

@@ -2,9 +2,7 @@
 // src/kernels/stepGuard/cpu.ts. guard = [flag, batch, loss, 0]; updates that
 // take a guard check its flag in JS before they call in (stepGuard/wasm.ts).
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from './lanes';
 
 /** At the first NaN or infinite loss (flag still 0): guard = [1, batch, loss, 0]. */
 export function lossGuard(loss: usize, guard: usize, batch: i32): void {

@@ -3,9 +3,7 @@
 // and its split. Layout NHWC: n h w c. The copies are memory.copy of whole
 // runs (a padded row's pixels, a concatenated row's piece).
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from './lanes';
 
 /** c = a + b over n elements. */
 export function add(a: usize, b: usize, c: usize, n: i32): void {

@@ -6,19 +6,7 @@
 // blends in f64 in the CPU's order (two lanes, four channels per pass), so
 // both are bit-exact.
 
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
-
-/** Lanes 2 and 3 of v, widened to f64. */
-@inline function promoteHigh(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-}
-
-/** Four f32 lanes from two f64x2, each rounded once. */
-@inline function demote(lo: v128, hi: v128): v128 {
-  return i64x2.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 2);
-}
+import { at, demote, promoteHigh } from './lanes';
 
 @inline function fracOf(o: i32, s: i32): f64 {
   return <f64>(o - (o / s) * s) / <f64>s;
