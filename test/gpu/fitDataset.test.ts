@@ -12,7 +12,7 @@ import { expectParity } from '../harness/tolerance.js';
 import { peakBytes, resetPeakBytes } from '../../src/tensor.js';
 
 let gp: GpuPage;
-beforeAll(async () => { gp = await GpuPage.open(); });
+beforeAll(async () => { gp = await GpuPage.open({ fresh: true }); });
 afterAll(async () => { await gp?.close(); });
 
 interface Trained { losses: number[]; weights: number[][]; batches: number }

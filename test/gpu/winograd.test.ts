@@ -14,7 +14,7 @@ import { cpuRun, cpuT } from '../harness/cpu.js';
 import { expectParity } from '../harness/tolerance.js';
 
 let gp: GpuPage;
-beforeAll(async () => { gp = await GpuPage.open({ verify: true }); });
+beforeAll(async () => { gp = await GpuPage.open({ verify: true, fresh: true }); });
 afterAll(async () => { await gp?.close(); });
 
 type Gpu = import('../../src/backend/webgpu/index.js').WebGpuBackend;

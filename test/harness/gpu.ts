@@ -43,7 +43,8 @@ export interface OpenOptions {
   verify?: boolean;
   /**
    * A page of this file's own, closed after it: for files that destroy the
-   * device or need a backend no earlier file built pipelines for.
+   * device, or that count on a backend's own state (its buffer pool's sizes,
+   * the tuner's choices, which pipelines are built) being only theirs.
    */
   fresh?: boolean;
 }
