@@ -8,6 +8,7 @@
 // flip is a uniform, not an override, so forward and dx share one pipeline.
 // p: the uniforms declared with this shader in src/kernels/conv2d/winograd.ts.
 //! include lib/invocation.wgsl
+//! include lib/winogradFilter.wgsl
 
 @group(0) @binding(1) var<storage, read> w: array<f32>;
 @group(0) @binding(2) var<storage, read_write> u: array<vec4f>;  // [36, rows4, groups] vec4s of output channels
@@ -22,29 +23,9 @@ fn gt(g0: vec4f, g1: vec4f, g2: vec4f) -> Hex {
   return Hex(g0 / 4.0, -(s + g1) / 6.0, -(s - g1) / 6.0, q + g1 / 12.0, q - g1 / 12.0, g2);
 }
 
-/** Tap (ky, kx) of the kernels from input channel i to output channels j0..j0+3 (zeros past cin and cout). */
-fn tap(ky: u32, kx: u32, i: u32, j0: u32) -> vec4f {
-  var out = vec4f(0.0);
-  if (i >= p.cin) { return out; }
-  for (var t = 0u; t < 4u; t++) {
-    let j = j0 + t;
-    if (j >= p.cout) { continue; }
-    if (p.flip != 0u) {
-      out[t] = w[(((2u - ky) * 3u + 2u - kx) * p.cout + j) * p.cin + i];
-    } else {
-      out[t] = w[((ky * 3u + kx) * p.cin + i) * p.cout + j];
-    }
-  }
-  return out;
-}
-
 /** Kernel row ky transformed along the row. */
 fn kernelRow(ky: u32, i: u32, j0: u32) -> Hex {
   return gt(tap(ky, 0u, i, j0), tap(ky, 1u, i, j0), tap(ky, 2u, i, j0));
-}
-
-fn put(e: u32, i: u32, j0: u32, value: vec4f) {
-  u[(e * p.rows4 + i) * p.groups + j0 / 4u] = value;
 }
 
 fn putColumn(s: u32, i: u32, j0: u32, g0: vec4f, g1: vec4f, g2: vec4f) {

@@ -7,6 +7,7 @@
 // F(2x2, 3x3); this one needs 2.25 products per output instead of 4.
 // p: the uniforms declared with this shader in src/kernels/conv2d/winograd.ts.
 //! include lib/invocation.wgsl
+//! include lib/winogradInput.wgsl
 
 override VEC4: bool = false;
 
@@ -26,26 +27,10 @@ fn bt(d: Hex) -> Hex {
   return Hex(4.0 * d.h0 - 5.0 * d.h2 + d.h4, a + b, a - b, c + e, c - e, 4.0 * d.h1 - 5.0 * d.h3 + d.h5);
 }
 
-/** Channels c0..c0+3 of input pixel (row, col) of image b; zeros outside the image and past c. */
-fn load(b: u32, row: i32, col: i32, c0: u32) -> vec4f {
-  if (row < 0 || col < 0 || u32(row) >= p.h || u32(col) >= p.w) { return vec4f(0.0); }
-  let at = ((b * p.h + u32(row)) * p.w + u32(col)) * p.c + c0;
-  if (VEC4) { return x4[at / 4u]; }
-  var out = vec4f(0.0);
-  for (var t = 0u; t < 4u; t++) {
-    if (c0 + t < p.c) { out[t] = x[at + t]; }
-  }
-  return out;
-}
-
 /** One input row of the tile (6 columns from col), transformed along the row. */
 fn row(b: u32, r: i32, col: i32, c0: u32) -> Hex {
   return bt(Hex(load(b, r, col, c0), load(b, r, col + 1, c0), load(b, r, col + 2, c0),
                 load(b, r, col + 3, c0), load(b, r, col + 4, c0), load(b, r, col + 5, c0)));
-}
-
-fn put(e: u32, tile: u32, c0: u32, value: vec4f) {
-  v[(e * p.tiles + tile) * p.groups + c0 / 4u] = value;
 }
 
 /** Element column s of every row, transformed down the column. */

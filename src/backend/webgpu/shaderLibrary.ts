@@ -14,6 +14,8 @@ import reduceLayout from '../../../shaders/lib/reduceLayout.wgsl?raw';
 import special from '../../../shaders/lib/special.wgsl?raw';
 import tableIndex from '../../../shaders/lib/tableIndex.wgsl?raw';
 import window from '../../../shaders/lib/window.wgsl?raw';
+import winogradFilter from '../../../shaders/lib/winogradFilter.wgsl?raw';
+import winogradInput from '../../../shaders/lib/winogradInput.wgsl?raw';
 
 const LIBRARY: Readonly<Record<string, string>> = {
   'lib/activationGrad.wgsl': activationGrad,
@@ -27,6 +29,8 @@ const LIBRARY: Readonly<Record<string, string>> = {
   'lib/special.wgsl': special,
   'lib/tableIndex.wgsl': tableIndex,
   'lib/window.wgsl': window,
+  'lib/winogradFilter.wgsl': winogradFilter,
+  'lib/winogradInput.wgsl': winogradInput,
 };
 
 const INCLUDE = /^\/\/! include (lib\/[A-Za-z0-9]+\.wgsl)[ \t]*$/gm;
