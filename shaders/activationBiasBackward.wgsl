@@ -2,7 +2,9 @@
 // gradient in one pass over dy: dz = dy * f'(x) (lib/activationGrad.wgsl) and
 // db[j] = sum over rows of dz[row, j], in the two stages of lib/chunkSum.wgsl.
 // Stage 0 writes each dz as its chunk sums it, so dy is read once and dz is
-// never read back for the bias.
+// never read back for the bias. The backend runs only stage 0 from here: the
+// chunks are added by biasAddBackward.wgsl's stage 1, the same column sum, so
+// one pipeline serves both (column() below is that sum, for the library).
 // p: the uniforms declared with this shader in src/kernels/activation/webgpu.ts.
 
 //! include lib/invocation.wgsl

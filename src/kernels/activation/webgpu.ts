@@ -5,6 +5,7 @@ import type { ActivationKind } from '../../backend/types.js';
 import type { Tensor } from '../../tensor.js';
 import { GpuContext, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import { sumChunks } from '../matmul/webgpu.js';
 import activationCode from '../../../shaders/activation.wgsl?raw';
 import activationBackwardCode from '../../../shaders/activationBackward.wgsl?raw';
 import activationBiasBackwardCode from '../../../shaders/activationBiasBackward.wgsl?raw';
@@ -26,9 +27,10 @@ const activationSpec = (kind: ActivationKind): PipelineSpec<typeof activationUni
   ({ name: 'activation', code: activationCode, uniforms: activationUniforms, constants: { KIND: KIND[kind] } });
 const activationBackwardSpec = (kind: ActivationKind): PipelineSpec<typeof activationUniforms> =>
   ({ name: 'activationBackward', code: activationBackwardCode, uniforms: activationUniforms, constants: { KIND: KIND[kind] } });
-// Two stages of one kernel (lib/chunkSum.wgsl): dz and the bias's partial sums per (chunk of rows, channel), then per channel.
-const activationBiasSpec = (kind: ActivationKind, stage: 0 | 1): PipelineSpec<typeof activationBiasUniforms> =>
-  ({ name: 'activationBiasBackward', code: activationBiasBackwardCode, uniforms: activationBiasUniforms, constants: { KIND: KIND[kind], STAGE: stage } });
+// The first stage of lib/chunkSum.wgsl: dz and the bias's partial sums per (chunk of rows, channel); the
+// bias gradient's own second stage (sumChunks) adds them per channel.
+const activationBiasSpec = (kind: ActivationKind): PipelineSpec<typeof activationBiasUniforms> =>
+  ({ name: 'activationBiasBackward', code: activationBiasBackwardCode, uniforms: activationBiasUniforms, constants: { KIND: KIND[kind], STAGE: 0 } });
 const SOFTMAX_WG = 64;
 const softmaxSpec: PipelineSpec<typeof softmaxUniforms> =
   { name: 'softmax', code: softmaxCode, uniforms: softmaxUniforms, constants: { WG: SOFTMAX_WG } };
@@ -38,7 +40,7 @@ const softmaxBackwardSpec: PipelineSpec<typeof softmaxUniforms> =
 /** Every pipeline this family uses, created up front by the backend. */
 export const pipelines: readonly PipelineSpec[] = [
   ...KINDS.map(activationSpec), ...KINDS.map(activationBackwardSpec),
-  ...KINDS.flatMap((k) => [activationBiasSpec(k, 0), activationBiasSpec(k, 1)]), softmaxSpec, softmaxBackwardSpec,
+  ...KINDS.map(activationBiasSpec), softmaxSpec, softmaxBackwardSpec,
 ];
 
 export function activation(ctx: GpuContext, x: Tensor, kind: ActivationKind, alpha: number): Tensor {
@@ -62,8 +64,8 @@ export function activationBiasBackward(ctx: GpuContext, dy: Tensor, x: Tensor, y
   const part = ctx.scratch(Math.max(1, chunks * c), `activationBiasBackward partial sums of ${4 * chunks * c} bytes`);
   const params = { rows, c, chunks, alpha };
   const buffers = [buf(dy), buf(x), buf(y), part, buf(dz), buf(db)];
-  ctx.run1d(activationBiasSpec(kind, 0), params, buffers, chunks * c);
-  ctx.run1d(activationBiasSpec(kind, 1), params, buffers, c);
+  ctx.run1d(activationBiasSpec(kind), params, buffers, chunks * c);
+  sumChunks(ctx, dy, part, db, rows, c, chunks);
   ctx.release(part);
   return { dz, db };
 }

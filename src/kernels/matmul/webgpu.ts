@@ -262,7 +262,16 @@ export function biasAddBackward(ctx: GpuContext, dy: Tensor): Tensor {
   const part = ctx.scratch(Math.max(1, chunks * c), `biasAddBackward partial sums of ${4 * chunks * c} bytes`);
   const params = { rows, c, chunks };
   ctx.run1d(biasAddBackwardSpec(0), params, [buf(dy), part, buf(db)], chunks * c);
-  ctx.run1d(biasAddBackwardSpec(1), params, [buf(dy), part, buf(db)], c);
+  sumChunks(ctx, dy, part, db, rows, c, chunks);
   ctx.release(part);
   return db;
+}
+
+/**
+ * db[j] = the sum of part's chunks of column j: the second stage of every bias
+ * gradient (this one's and the fused activation's), one pipeline for both.
+ * dy is only bound, as the pipeline's layout has it.
+ */
+export function sumChunks(ctx: GpuContext, dy: Tensor, part: GPUBuffer, db: Tensor, rows: number, c: number, chunks: number): void {
+  ctx.run1d(biasAddBackwardSpec(1), { rows, c, chunks }, [buf(dy), part, buf(db)], c);
 }
