@@ -99,6 +99,42 @@ describe('verification mode on wasm', () => {
     expect(Number.isFinite(h.history.loss[0])).toBe(true);
   });
 
+  it('checks the decoder, normalization and locally-connected layers\' kernels, forward and backward, through a fit step', async () => {
+    await wc.setBackend('wasm', { verify: true, threads: TEST_THREADS });
+    const { backend } = await import('../../src/engine.js');
+    const { WasmBackend } = await import('../../src/backend/wasm/index.js');
+    const be = backend();
+    if (!(be instanceof WasmBackend) || !be.verifier) throw new Error('expected the wasm backend in verification mode');
+    // Which kernels ran: each of these families' forward and backward must be among them.
+    const ran = new Set<string>();
+    const run = be.run.bind(be);
+    be.run = ((kernel, args) => { ran.add(kernel.name); return run(kernel, args); }) as typeof be.run;
+    try {
+      const L = wc.layers;
+      const m = wc.sequential({ layers: [
+        // A layer in front, so the locally-connected layer's input gradient is needed.
+        L.conv2d({ inputShape: [6, 5, 3], filters: 3, kernelSize: 1, kernelInitializer: wc.initializers.glorotUniform({ seed: 3 }) }),
+        L.locallyConnected2d({ filters: 4, kernelSize: 2, activation: 'relu', kernelInitializer: wc.initializers.glorotUniform({ seed: 1 }) }),
+        L.localResponseNormalization({ depthRadius: 1, bias: 1, alpha: 0.5, beta: 0.75 }),
+        L.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }),
+        L.maxout({ numUnits: 2 }),
+        L.globalAveragePooling2d({}),
+        L.dense({ units: 3, kernelInitializer: wc.initializers.glorotUniform({ seed: 2 }) }),
+        L.softmax({ axis: -1 }),
+      ] });
+      m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      const checked = be.verifier.checked;
+      const h = await m.fit(wc.tensor(randomValues(2 * 6 * 5 * 3, 9), [2, 6, 5, 3]), wc.tensor([1, 0, 0, 0, 1, 0], [2, 3]), { batchSize: 2, epochs: 1, shuffle: false });
+      expect(Number.isFinite(h.history.loss[0])).toBe(true);
+      expect(be.verifier.checked - checked).toBeGreaterThan(10);
+      for (const k of ['locallyConnected2d', 'locallyConnected2dBackwardInput', 'locallyConnected2dBackwardFilter', 'lrn', 'lrnBackward',
+        'upSampling2d', 'upSampling2dBackward', 'maxout', 'maxoutBackward']) expect(ran, k).toContain(k);
+      expect(wc.backendInfo().wasm?.fallbackKernels).toEqual([]);
+    } finally {
+      be.run = run;
+    }
+  });
+
   it('throws on a disagreement, naming the kernel, shapes, element and both values', async () => {
     await wc.setBackend('wasm', { verify: true, threads: TEST_THREADS });
     const { backend } = await import('../../src/engine.js');
