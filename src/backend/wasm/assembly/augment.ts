@@ -5,7 +5,7 @@
 // f64 arithmetic, in its order; the channels run four at a time as two
 // f64x2 halves and round once, so the results are bit-exact.
 
-import { demote, fillF32, promoteHigh } from './lanes';
+import { demote, fillF32, maddF64, promoteHigh } from './lanes';
 
 // Sources (where an output pixel reads).
 const TRANSFORM = 0;
@@ -139,11 +139,6 @@ function sampleTaps(h: i32, w: i32, interpolation: i32, mode: i32): void {
   return k == 0 ? weight0 : k == 1 ? weight1 : k == 2 ? weight2 : weight3;
 }
 
-/** acc + w * x on f64x2 halves. */
-@inline function madd(acc: v128, w: v128, x: v128): v128 {
-  return f64x2.add(acc, f64x2.mul(w, x));
-}
-
 /** One output pixel's c channels at y: fillWeight * fillValue, then each tap's weight times the image, added in tap order. */
 function gather(image: usize, y: usize, c: i32, fillValue: f64): void {
   const pixel = <usize>c << 2;
@@ -162,23 +157,23 @@ function gather(image: usize, y: usize, c: i32, fillValue: f64): void {
     let hi = base;
     if (taps > 0) {
       const v = v128.load(p0 + ch);
-      lo = madd(lo, w0, f64x2.promote_low_f32x4(v));
-      hi = madd(hi, w0, promoteHigh(v));
+      lo = maddF64(lo, w0, f64x2.promote_low_f32x4(v));
+      hi = maddF64(hi, w0, promoteHigh(v));
     }
     if (taps > 1) {
       const v = v128.load(p1 + ch);
-      lo = madd(lo, w1, f64x2.promote_low_f32x4(v));
-      hi = madd(hi, w1, promoteHigh(v));
+      lo = maddF64(lo, w1, f64x2.promote_low_f32x4(v));
+      hi = maddF64(hi, w1, promoteHigh(v));
     }
     if (taps > 2) {
       const v = v128.load(p2 + ch);
-      lo = madd(lo, w2, f64x2.promote_low_f32x4(v));
-      hi = madd(hi, w2, promoteHigh(v));
+      lo = maddF64(lo, w2, f64x2.promote_low_f32x4(v));
+      hi = maddF64(hi, w2, promoteHigh(v));
     }
     if (taps > 3) {
       const v = v128.load(p3 + ch);
-      lo = madd(lo, w3, f64x2.promote_low_f32x4(v));
-      hi = madd(hi, w3, promoteHigh(v));
+      lo = maddF64(lo, w3, f64x2.promote_low_f32x4(v));
+      hi = maddF64(hi, w3, promoteHigh(v));
     }
     v128.store(y + ch, demote(lo, hi));
   }

@@ -11,13 +11,10 @@
 //   output row r = pixel (b, oi, oj); tap (ki, kj, ci) reads
 //   x[b, oi*sh + ki*dh - padTop, oj*sw + kj*dw - padLeft, ci]
 
+import { madd } from './lanes';
+
 const MR = 4;
 const NR = 8;
-
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
-}
 
 @inline function activate(v: v128, act: i32): v128 {
   if (act == 1) return f32x4.max(v, f32x4.splat(0));

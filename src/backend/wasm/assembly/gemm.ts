@@ -11,6 +11,8 @@
 // The bias and activation (0 linear, 1 relu, 2 relu6) are applied as the last
 // k block is stored. Scratch (gemmScratchBytes) holds the packed panels.
 
+import { madd } from './lanes';
+
 const MR = 4;
 const NR = 8;
 const KC = 256;
@@ -77,12 +79,6 @@ function packA(a: usize, aRow: i32, aCol: i32, i0: i32, mc: i32, p0: i32, kc: i3
       }
     }
   }
-}
-
-/** c + a*b: one fused multiply-add where the engine has relaxed SIMD (the module built with it), else a multiply and an add. */
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
 }
 
 @inline function activate(v: v128, act: i32): v128 {

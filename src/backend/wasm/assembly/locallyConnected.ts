@@ -7,16 +7,11 @@
 // bit-exact: lanes are output channels (forward, dW) or input channels (dx),
 // two per f64x2, and never split a sum.
 
-import { at, demote, promoteHigh } from './lanes';
+import { at, demote, maddF64, promoteHigh } from './lanes';
 
 /** v rounded to float32 and widened back: the reference's store into a Float32Array. */
 @inline function round32(v: v128): v128 {
   return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
-}
-
-/** acc + s * (four f32 lanes of w widened), as two f64x2. */
-@inline function madd(acc: v128, s: v128, w: v128): v128 {
-  return f64x2.add(acc, f64x2.mul(s, w));
 }
 
 /**
@@ -61,10 +56,10 @@ export function locallyConnected2d(
               const s = f64x2.splat(<f64>load<f32>(at(xp, ci)));
               const w0 = v128.load(wq);
               const w1 = v128.load(wq, 16);
-              a0 = madd(a0, s, f64x2.promote_low_f32x4(w0));
-              a1 = madd(a1, s, promoteHigh(w0));
-              a2 = madd(a2, s, f64x2.promote_low_f32x4(w1));
-              a3 = madd(a3, s, promoteHigh(w1));
+              a0 = maddF64(a0, s, f64x2.promote_low_f32x4(w0));
+              a1 = maddF64(a1, s, promoteHigh(w0));
+              a2 = maddF64(a2, s, f64x2.promote_low_f32x4(w1));
+              a3 = maddF64(a3, s, promoteHigh(w1));
             }
           }
         v128.store(at(yp, co), demote(a0, a1));
@@ -85,8 +80,8 @@ export function locallyConnected2d(
             for (let ci = 0; ci < c; ci++, wq += wRow) {
               const s = f64x2.splat(<f64>load<f32>(at(xp, ci)));
               const w0 = v128.load(wq);
-              a0 = madd(a0, s, f64x2.promote_low_f32x4(w0));
-              a1 = madd(a1, s, promoteHigh(w0));
+              a0 = maddF64(a0, s, f64x2.promote_low_f32x4(w0));
+              a1 = maddF64(a1, s, promoteHigh(w0));
             }
           }
         v128.store(at(yp, co), demote(a0, a1));
@@ -261,10 +256,10 @@ export function locallyConnected2dBackwardFilter(
               const gp = at(dy, b * dyImage + g0 + co);
               const v0 = v128.load(gp);
               const v1 = v128.load(gp, 16);
-              a0 = round32(madd(a0, s, f64x2.promote_low_f32x4(v0)));
-              a1 = round32(madd(a1, s, promoteHigh(v0)));
-              a2 = round32(madd(a2, s, f64x2.promote_low_f32x4(v1)));
-              a3 = round32(madd(a3, s, promoteHigh(v1)));
+              a0 = round32(maddF64(a0, s, f64x2.promote_low_f32x4(v0)));
+              a1 = round32(maddF64(a1, s, promoteHigh(v0)));
+              a2 = round32(maddF64(a2, s, f64x2.promote_low_f32x4(v1)));
+              a3 = round32(maddF64(a3, s, promoteHigh(v1)));
             }
             v128.store(dq, demote(a0, a1));
             v128.store(dq, demote(a2, a3), 16);
@@ -276,8 +271,8 @@ export function locallyConnected2dBackwardFilter(
             for (let b = 0; b < n; b++) {
               const s = f64x2.splat(<f64>load<f32>(at(x, b * xImage + tap)));
               const v0 = v128.load(at(dy, b * dyImage + g0 + co));
-              a0 = round32(madd(a0, s, f64x2.promote_low_f32x4(v0)));
-              a1 = round32(madd(a1, s, promoteHigh(v0)));
+              a0 = round32(maddF64(a0, s, f64x2.promote_low_f32x4(v0)));
+              a1 = round32(maddF64(a1, s, promoteHigh(v0)));
             }
             v128.store(dq, demote(a0, a1));
             dq += 16;
