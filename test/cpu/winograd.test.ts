@@ -3,11 +3,11 @@ import * as wc from '../../src/index.js';
 import type { Conv2dParams } from '../../src/index.js';
 import { windowGeometry } from '../../src/kernels/geometry.js';
 import { backwardInputConv, forwardConv } from '../../src/kernels/conv2d/winograd.js';
-import { AT, AT4, BT, BT4, G, G4, sandwich, transformFilter, transformInput, winogradConv } from '../../src/kernels/conv2d/winogradModel.js';
+import { AT, AT4, BT, BT4, G, G4, sandwich, transformFilter, transformInput, winogradConv, winogradFilterGrad } from '../../src/kernels/conv2d/winogradModel.js';
 import { expectClose, randomValues } from '../util/check.js';
 import { t } from './gradcheck.js';
 
-const { conv2d, conv2dBackwardInput } = wc.ops;
+const { conv2d, conv2dBackwardFilter, conv2dBackwardInput } = wc.ops;
 /** The suite's GPU-vs-CPU tolerance (src/backend/webgpu/tolerance.ts): Winograd must stay inside it. */
 const SUITE = { atol: 1e-4, rtol: 1e-3 };
 
@@ -98,12 +98,49 @@ describe('Winograd model against the direct conv (cpu)', () => {
       const y = conv2d(t(xv, s.x), t(wv, [3, 3, c, s.cout]), t(bv, [s.cout]), p);
       const dyv = randomValues(n * g.oh * g.ow * s.cout, 4);
       const dx = conv2dBackwardInput(t(dyv, [n, g.oh, g.ow, s.cout]), t(wv, [3, 3, c, s.cout]), s.x, p);
+      const dw = conv2dBackwardFilter(t(xv, s.x), t(dyv, [n, g.oh, g.ow, s.cout]), [3, 3, c, s.cout], p);
       for (const tile of [2, 4] as const) {
         expectClose(winogradConv(xv, wv, forwardConv(g, s.cout, tile), bv), y.dataSync(), SUITE, `F(${tile}) forward`);
         expectClose(winogradConv(dyv, wv, backwardInputConv(g, s.cout, tile)), dx.dataSync(), SUITE, `F(${tile}) dx`);
+        expectClose(winogradFilterGrad(xv, dyv, forwardConv(g, s.cout, tile)), dw.dataSync(), SUITE, `F(${tile}) dW`);
       }
     });
   }
+
+  it('1-D dW by F(3, 2) and F(3, 4): G^T [(A dy) * (B^T d)] correlates a tile of inputs with a tile of dy', () => {
+    // dW[k] = sum_i dy[i] d[i + k]: for 2 dy values, d = [3, -1, 4, 2], dy = [2, -3]:
+    // dW = [3*2 + -1*-3, -1*2 + 4*-3, 4*2 + 2*-3] = [9, -14, 2].
+    const d = [3, -1, 4, 2], dy = [2, -3];
+    const ad = AT[0].map((_, j) => AT.reduce((s, row, i) => s + row[j] * dy[i], 0));
+    const bd = BT.map((r) => r.reduce((s, v, i) => s + v * d[i], 0));
+    const dw = [0, 1, 2].map((k) => G.reduce((s, row, j) => s + row[k] * ad[j] * bd[j], 0));
+    expect(dw.map((x) => Math.round(x * 1e9) / 1e9)).toEqual([9, -14, 2]);
+    // 4 dy values over 6 inputs: dW[0] = 3*1 + -1*2 + 4*0 + 2*-1 = -1, dW[1] = -1 + 8 + 0 - 0 = 7, dW[2] = 4 + 4 + 0 - 1 = 7.
+    const d6 = [3, -1, 4, 2, 0, 1], dy4 = [1, 2, 0, -1];
+    const ad4 = AT4[0].map((_, j) => AT4.reduce((s, row, i) => s + row[j] * dy4[i], 0));
+    const bd4 = BT4.map((r) => r.reduce((s, v, i) => s + v * d6[i], 0));
+    const dw4 = [0, 1, 2].map((k) => G4.reduce((s, row, j) => s + row[k] * ad4[j] * bd4[j], 0));
+    expect(dw4.map((x) => Math.round(x * 1e9) / 1e9)).toEqual([-1, 7, 7]);
+  });
+
+  it('dW float32 error at the standard model\'s second conv (batch 8, 24x24 outputs, 32 -> 32) stays far inside the suite tolerance', () => {
+    const shape: [number, number, number, number] = [8, 26, 26, 32];
+    const g = windowGeometry('t', shape, [3, 3], [1, 1], [1, 1], 'valid');
+    const xv = randomValues(8 * 26 * 26 * 32, 7), dyv = randomValues(8 * 24 * 24 * 32, 8, -0.1, 0.1);
+    const direct = conv2dBackwardFilter(t(xv, shape), t(dyv, [8, 24, 24, 32]), [3, 3, 32, 32], params('valid')).dataSync();
+    // Each tile's products are summed over every tile (tiles x batch terms) before G^T m G: the error grows with the sum's length.
+    for (const [tile, bound] of [[2, 1e-6], [4, 1e-5]] as const) {
+      const wino = winogradFilterGrad(xv, dyv, forwardConv(g, 32, tile));
+      let worst = 0, scale = 0;
+      for (let i = 0; i < direct.length; i++) {
+        worst = Math.max(worst, Math.abs(wino[i] - direct[i]));
+        scale = Math.max(scale, Math.abs(direct[i]));
+      }
+      expect(worst / scale, `F(${tile}) dW`).toBeLessThan(bound);
+      expect(worst / scale, `F(${tile}) dW`).toBeGreaterThan(0);
+      expectClose(wino, direct, SUITE, `F(${tile}) dW standard`);
+    }
+  });
 
   it('float32 error at the standard model\'s channel counts (32 -> 32, inputs in [-1, 1]) stays far inside the suite tolerance', () => {
     const shape: [number, number, number, number] = [1, 10, 10, 32];

@@ -1,4 +1,4 @@
-// Winograd F(2x2, 3x3) and F(4x4, 3x3) on WebGPU (each pinned), forward and dx, against the CPU
+// Winograd F(2x2, 3x3) and F(4x4, 3x3) on WebGPU (each pinned), forward and dx (and dW by F(4x4)), against the CPU
 // reference on awkward shapes: odd sizes (odd output rows and columns crop the
 // last tiles), 'same', 'valid' and uneven explicit padding, channel counts that
 // are not multiples of 4 (the transforms' scalar paths) and that are (vec4),
@@ -34,7 +34,7 @@ const ALGORITHMS = ['winograd', 'winograd4'] as const;
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 describe('webgpu Winograd F(2x2, 3x3) and F(4x4, 3x3)', () => {
-  it('forward and dx match the CPU reference on awkward shapes, each call checked by verification mode', async () => {
+  it('forward, dx and dW match the CPU reference on awkward shapes, each call checked by verification mode', async () => {
     const inputs = CASES.map((c, ci) => {
       const p: Conv2dParams = { strides: [1, 1], padding: c.padding, dilations: [1, 1] };
       const xShape = [c.n, ...c.hw, c.cin];
@@ -64,24 +64,32 @@ describe('webgpu Winograd F(2x2, 3x3) and F(4x4, 3x3)', () => {
         const d1 = be.stats().dispatches;
         const dx = wc.ops.conv2dBackwardInput(dyt, wt, v.xShape, v.p);
         const d2 = be.stats().dispatches;
-        out.push({ y: Array.from(await y.data()), dx: Array.from(await dx.data()), dispatches: [d1 - d0, d2 - d1] });
-        for (const t of [xt, wt, bt, dyt, y, dx]) t?.dispose();
+        const dw = wc.ops.conv2dBackwardFilter(xt, dyt, v.wShape, v.p);
+        const d3 = be.stats().dispatches;
+        out.push({
+          y: Array.from(await y.data()), dx: Array.from(await dx.data()), dw: Array.from(await dw.data()), dispatches: [d1 - d0, d2 - d1, d3 - d2],
+        });
+        for (const t of [xt, wt, bt, dyt, y, dx, dw]) t?.dispose();
       }
       await be.sync();
       be.pinConvAlgorithm(null);
       return { out, checked: (be.verifier?.checked ?? -1) - before };
     }, { cases: inputs, algorithms: [...ALGORITHMS] });
 
-    expect(gpu.checked).toBe(2 * CASES.length * ALGORITHMS.length);
+    // Every forward, dx and dW (pinned F(2x2) leaves dW to a GEMM on columns) checked by verification mode.
+    expect(gpu.checked).toBe(3 * CASES.length * ALGORITHMS.length);
     gpu.out.forEach((r, j) => {
       const i = j % CASES.length;
       const v = inputs[i];
-      const label = `${ALGORITHMS[Math.floor(j / CASES.length)]} case ${i} x [${v.xShape}] -> ${v.wShape[3]}`;
-      // Input transform, filter transform, the 16 batched GEMMs, output transform: 4 dispatches each way.
-      expect(r.dispatches, `${label}: dispatches`).toEqual([4, 4]);
+      const algo = ALGORITHMS[Math.floor(j / CASES.length)];
+      const label = `${algo} case ${i} x [${v.xShape}] -> ${v.wShape[3]}`;
+      // Input transform, filter transform, the 16 (36) batched GEMMs, output transform: 4 dispatches each way;
+      // dW by F(4x4): the input and dy transforms, the 36 batched GEMMs, the output transform; by columns: im2col and a GEMM.
+      expect(r.dispatches, `${label}: dispatches`).toEqual([4, 4, algo === 'winograd4' ? 4 : 2]);
       const y = cpuRun((b) => b.conv2d(cpuT(v.x, v.xShape), cpuT(v.w, v.wShape), v.bias ? cpuT(v.bias, [v.bias.length]) : null, v.p, v.relu ? 'relu' : 'linear'));
       expectParity(r.y, y, `${label}: forward`);
       expectParity(r.dx, cpuRun((b) => b.conv2dBackwardInput(cpuT(v.dy, v.yShape), cpuT(v.w, v.wShape), v.xShape, v.p)), `${label}: dx`);
+      expectParity(r.dw, cpuRun((b) => b.conv2dBackwardFilter(cpuT(v.x, v.xShape), cpuT(v.dy, v.yShape), v.wShape, v.p)), `${label}: dW`);
     });
   });
 

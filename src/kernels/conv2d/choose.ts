@@ -1,7 +1,7 @@
 // Which algorithm each pass of a convolution runs on WebGPU, in one place:
 // im2col + GEMM, the tap table (few input channels), the row sweeps (3x3 at
 // stride 1), Winograd F(2x2, 3x3) and F(4x4, 3x3) (3x3 at stride 1 with enough
-// channels, forward and dx), the workgroup-memory tiled implicit GEMM (offered on hardware
+// channels, forward and dx; F(4x4) for dW), the workgroup-memory tiled implicit GEMM (offered on hardware
 // adapters, every pass; tiled.ts), and what a training forward keeps for the
 // backward. The naive GEMM (the tests' oracle) keeps the column path throughout.
 
@@ -9,7 +9,8 @@ import type { Conv2dParams, Shape } from '../../backend/types.js';
 import type { GpuContext } from '../../backend/webgpu/context.js';
 import type { ConvAlgorithm } from '../../backend/webgpu/kernelTuner.js';
 import { isPointwise, windowGeometry, type WindowGeometry } from '../geometry.js';
-import { backwardInputConv, convPipelines, forwardConv, largestScratchBytes, type WinogradConv } from './winograd.js';
+import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
+import { backwardInputConv, convPipelines, filterGradPipelines, forwardConv, largestScratchBytes, type WinogradConv } from './winograd.js';
 
 /**
  * Whether a pass over this layer runs on the tap table (conv2dDirect.wgsl,
@@ -53,15 +54,15 @@ const WINOGRAD_MIN_CHANNELS = 16;
 const WINOGRAD_UNMEASURED_CHANNELS = 32;
 
 /**
- * Whether Winograd runs unmeasured: it fits, both sides have enough channels, and its pipelines are
- * built. Its transforms compile slowly, so a model's first step does not wait for them: the fallback
- * runs, and they are built once the work already recorded is done.
+ * Whether Winograd runs unmeasured: it fits, both sides have enough channels, and its pipelines
+ * (`specs`) are built. Its transforms compile slowly, so a model's first step does not wait for
+ * them: the fallback runs, and they are built once the work already recorded is done.
  */
-function winogradByDefault(ctx: GpuContext, fits: boolean, g: WindowGeometry, cout: number, c: WinogradConv): boolean {
+function winogradByDefault(ctx: GpuContext, fits: boolean, g: WindowGeometry, cout: number, specs: () => PipelineSpec[]): boolean {
   if (!fits || Math.min(g.c, cout) < WINOGRAD_UNMEASURED_CHANNELS) return false;
-  const specs = convPipelines(ctx, c);
-  if (specs.every((s) => ctx.pipelines.has(s))) return true;
-  ctx.prepareAfterWork(specs);
+  const all = specs();
+  if (all.every((s) => ctx.pipelines.has(s))) return true;
+  ctx.prepareAfterWork(all);
   return false;
 }
 
@@ -85,8 +86,8 @@ function tunedAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): ConvA
   // sweep) where cin % 4 != 0, im2col + GEMM otherwise. With few input channels the copy costs
   // as much as the product (test/gpu/perf/convMnist.perf.ts); with cin % 4 == 0 the GEMM's
   // shared loads win over the implicit GEMM (test/gpu/perf/predictStandard.perf.ts).
-  const heuristic = (): ConvAlgorithm => (winogradByDefault(ctx, winograd4, g, cout, forwardConv(g, cout, 4)) ? 'winograd4'
-    : !winograd4 && winogradByDefault(ctx, winograd, g, cout, forwardConv(g, cout)) ? 'winograd' : g.c % 4 !== 0 && direct ? 'direct' : 'im2col');
+  const heuristic = (): ConvAlgorithm => (winogradByDefault(ctx, winograd4, g, cout, () => convPipelines(ctx, forwardConv(g, cout, 4))) ? 'winograd4'
+    : !winograd4 && winogradByDefault(ctx, winograd, g, cout, () => convPipelines(ctx, forwardConv(g, cout))) ? 'winograd' : g.c % 4 !== 0 && direct ? 'direct' : 'im2col');
   const forced = ctx.tuner.forcedConv;
   if (forced) return cands.includes(forced) || forced === 'tiled' ? forced : heuristic();
   return ctx.tuner.choose('conv2d', convName(g, cout), heuristic, cands, { kind: 'conv2d', g, cout, pass: 'forward' }) as ConvAlgorithm;
@@ -116,34 +117,43 @@ export function backwardInputAlgorithm(ctx: GpuContext, g: WindowGeometry, cout:
     'im2col', ...(winograd ? ['winograd' as const] : []), ...(winograd4 ? ['winograd4' as const] : []), ...(tiledOffered(ctx) ? ['tiled' as const] : []),
   ];
   if (cands.length === 1 || forced) return 'im2col';
-  const heuristic = (): BackwardInputAlgorithm => (winogradByDefault(ctx, winograd4, g, cout, backwardInputConv(g, cout, 4)) ? 'winograd4'
-    : !winograd4 && winogradByDefault(ctx, winograd, g, cout, backwardInputConv(g, cout)) ? 'winograd' : 'im2col');
+  const heuristic = (): BackwardInputAlgorithm => (winogradByDefault(ctx, winograd4, g, cout, () => convPipelines(ctx, backwardInputConv(g, cout, 4))) ? 'winograd4'
+    : !winograd4 && winogradByDefault(ctx, winograd, g, cout, () => convPipelines(ctx, backwardInputConv(g, cout))) ? 'winograd' : 'im2col');
   const problem = { kind: 'conv2d', g, cout, pass: 'backwardInput' } as const;
   return ctx.tuner.choose('conv2dBackwardInput', convName(g, cout), heuristic, cands, problem) as BackwardInputAlgorithm;
 }
 
-/** How dW runs: over the tap table (few input channels), the tiled implicit GEMM (measured or pinned), or a GEMM on columns. */
-export type BackwardFilterAlgorithm = 'taps' | 'tiled' | 'im2col';
+/**
+ * How dW runs: over the tap table (few input channels), Winograd F(4x4, 3x3) or the tiled implicit
+ * GEMM (measured or pinned), or a GEMM on columns.
+ */
+export type BackwardFilterAlgorithm = 'taps' | 'winograd4' | 'tiled' | 'im2col';
 
 export function backwardFilterAlgorithm(ctx: GpuContext, g: WindowGeometry, cout: number): BackwardFilterAlgorithm {
   if (ctx.gemmVariant === 'naive' || g.n * g.oh * g.ow === 0) return 'im2col';
+  const winograd4 = winogradFits(ctx, g, forwardConv(g, cout, 4));
   const forced = ctx.tuner.forcedConv;
   if (forced === 'tiled') return 'tiled';
+  if (forced === 'winograd4' && winograd4) return 'winograd4';
   if (usesTaps(g, cout)) return 'taps';
-  if (!tiledOffered(ctx) || forced) return 'im2col';
+  const cands: BackwardFilterAlgorithm[] = ['im2col', ...(winograd4 ? ['winograd4' as const] : []), ...(tiledOffered(ctx) ? ['tiled' as const] : [])];
+  if (cands.length === 1 || forced) return 'im2col';
+  const heuristic = (): BackwardFilterAlgorithm =>
+    (winogradByDefault(ctx, winograd4, g, cout, () => filterGradPipelines(ctx, forwardConv(g, cout, 4))) ? 'winograd4' : 'im2col');
   const problem = { kind: 'conv2d', g, cout, pass: 'backwardFilter' } as const;
-  return ctx.tuner.choose('conv2dBackwardFilter', convName(g, cout), 'im2col', ['im2col', 'tiled'], problem) as BackwardFilterAlgorithm;
+  return ctx.tuner.choose('conv2dBackwardFilter', convName(g, cout), heuristic, cands, problem) as BackwardFilterAlgorithm;
 }
 
 /**
  * Whether a training forward should keep the column matrix for dW: not where forward and dW skip it,
  * nor where the forward runs Winograd or the tiled conv (its product is not on columns; dW makes its
- * own), nor where dW runs the tiled conv (kept columns would send dW to a GEMM on them).
+ * own), nor where dW runs Winograd or the tiled conv (kept columns would send dW to a GEMM on them).
  */
 export function keepsColumns(ctx: GpuContext, xShape: Shape, wShape: Shape, p: Conv2dParams): boolean {
   const g = windowGeometry('conv2d', xShape, [wShape[0], wShape[1]], p.strides, p.dilations, p.padding);
   if (ctx.gemmVariant === 'naive') return true;
   const forward = forwardAlgorithm(ctx, g, wShape[3]);
+  const dw = backwardFilterAlgorithm(ctx, g, wShape[3]);
   return !usesTaps(g, wShape[3]) && forward !== 'winograd' && forward !== 'winograd4' && forward !== 'tiled' &&
-    backwardFilterAlgorithm(ctx, g, wShape[3]) !== 'tiled';
+    dw !== 'tiled' && dw !== 'winograd4';
 }

@@ -12,7 +12,7 @@ import { GpuContext, buf } from '../../backend/webgpu/context.js';
 import { activationCode } from '../fusedActivation.js';
 import { recordGemm, sumSlices, timeRecorded, zeroedScratch, type GemmVariant } from '../matmul/webgpu.js';
 import type { ConvAlgorithm, ConvPass } from '../../backend/webgpu/kernelTuner.js';
-import { backwardInputConv, forwardConv, recordWinograd, transformPipelines } from './winograd.js';
+import { backwardInputConv, forwardConv, recordWinograd, recordWinogradFilterGrad, transformPipelines } from './winograd.js';
 import {
   backwardFilterAlgorithm, backwardInputAlgorithm, forwardAlgorithm, type BackwardFilterAlgorithm, type BackwardInputAlgorithm,
   reachesPadding, sharesGathers, sweepsOneChannel,
@@ -289,7 +289,7 @@ function recordBackwardInput(
   ctx.release(dcol);
 }
 
-/** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]; over the tap table where cin % 4 != 0, or the tiled implicit GEMM. */
+/** dW = im2col(x)^T . dy, shape [kh, kw, cin, cout]; over the tap table where cin % 4 != 0, Winograd, or the tiled implicit GEMM. */
 export function conv2dBackwardFilter(ctx: GpuContext, x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor {
   const g = geometry('conv2dBackwardFilter', x.shape, wShape, p);
   const cout = wShape[3];
@@ -303,6 +303,7 @@ function recordBackwardFilter(
 ): void {
   if (algo === 'taps') return recordFilterDirect(ctx, g, cout, x, dy, dw);
   if (algo === 'tiled') return recordConvTiled(ctx, 'backwardFilter', g, cout, x, dy, null, dw);
+  if (algo === 'winograd4') return recordWinogradFilterGrad(ctx, forwardConv(g, cout, 4), x, dy, dw);
   const [M, K] = [g.n * g.oh * g.ow, g.kh * g.kw * g.c];
   const { col, scratch } = columns(ctx, x, g, 'conv2dBackwardFilter');
   recordGemm(ctx, ctx.gemmVariant, col, dy, null, dw, K, cout, M, true, false);

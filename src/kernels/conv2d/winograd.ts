@@ -4,8 +4,11 @@
 // (shaders/winogradInput.wgsl, winogradFilter.wgsl, winogradOutput.wgsl; the
 // winograd4*.wgsl for 4x4) around 16 (36) GEMMs [tiles, cin] x [cin, cout] run as
 // one batched dispatch of gemm.wgsl. dx is the same convolution of dy with the
-// kernel rotated by 180 degrees and its channels swapped (the filter transform's flip). choose.ts
-// decides where it runs; winogradModel.ts is the same arithmetic on the CPU.
+// kernel rotated by 180 degrees and its channels swapped (the filter transform's flip).
+// dW by F(4x4, 3x3) reuses the forward's input transform over the same tiles: a dy
+// transform (winograd4Dy.wgsl) and 36 batched GEMMs v[e]^T . d[e] summed over every
+// tile, then one output transform per channel pair (winograd4Dw.wgsl). choose.ts
+// decides where each runs; winogradModel.ts is the same arithmetic on the CPU.
 
 import type { GpuContext } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
@@ -17,6 +20,8 @@ import outputCode from '../../../shaders/winogradOutput.wgsl?raw';
 import input4Code from '../../../shaders/winograd4Input.wgsl?raw';
 import filter4Code from '../../../shaders/winograd4Filter.wgsl?raw';
 import output4Code from '../../../shaders/winograd4Output.wgsl?raw';
+import dy4Code from '../../../shaders/winograd4Dy.wgsl?raw';
+import dw4Code from '../../../shaders/winograd4Dw.wgsl?raw';
 
 /** The output tile's side: F(2x2, 3x3) or F(4x4, 3x3). */
 export type WinogradTile = 2 | 4;
@@ -42,6 +47,11 @@ const outputUniforms = {
   n: 'u32', oh: 'u32', ow: 'u32', cout: 'u32', tilesH: 'u32', tilesW: 'u32', tiles: 'u32', groups: 'u32', relu: 'u32', hasBias: 'u32',
 } as const;
 
+/** dW's dy transform: dy [n, oh, ow, cout] read in tile x tile blocks; tiles and groups (of cout) as the input transform's. */
+const dyUniforms = { n: 'u32', oh: 'u32', ow: 'u32', cout: 'u32', tilesH: 'u32', tilesW: 'u32', tiles: 'u32', groups: 'u32' } as const;
+/** dW's output transform: m [E, rows4, 4 * groups] to dw [3, 3, cin, cout]; rows4 = 4 * ceil(cin / 4). */
+const dwUniforms = { cin: 'u32', cout: 'u32', rows4: 'u32', groups: 'u32' } as const;
+
 const inputSpec = (tile: WinogradTile, vec4: boolean): PipelineSpec<typeof inputUniforms> => tile === 2
   ? { name: 'winogradInput', code: inputCode, uniforms: inputUniforms, constants: { VEC4: +vec4 } }
   : { name: 'winograd4Input', code: input4Code, uniforms: inputUniforms, constants: { VEC4: +vec4 } };
@@ -53,10 +63,14 @@ const outputSpec = (tile: WinogradTile): PipelineSpec<typeof outputUniforms> => 
   ? { name: 'winogradOutput', code: outputCode, uniforms: outputUniforms }
   : { name: 'winograd4Output', code: output4Code, uniforms: outputUniforms };
 
+const dySpec: PipelineSpec<typeof dyUniforms> = { name: 'winograd4Dy', code: dy4Code, uniforms: dyUniforms };
+const dwSpec: PipelineSpec<typeof dwUniforms> = { name: 'winograd4Dw', code: dw4Code, uniforms: dwUniforms };
+
 /** The transforms' pipelines (the batched GEMM's depend on the device and the shape: see winogradPipelines). */
-export const transformPipelines: readonly PipelineSpec[] = ([2, 4] as const).flatMap((t) => [
-  inputSpec(t, false), inputSpec(t, true), filterSpec(t), outputSpec(t),
-]);
+export const transformPipelines: readonly PipelineSpec[] = [
+  ...([2, 4] as const).flatMap((t): PipelineSpec[] => [inputSpec(t, false), inputSpec(t, true), filterSpec(t), outputSpec(t)]),
+  dySpec, dwSpec,
+];
 
 /** One Winograd convolution: a 3x3 window at stride 1 over `input` [n, inH, inW, cin] giving [n, outH, outW, cout]. */
 export interface WinogradConv {
@@ -100,6 +114,11 @@ export function convPipelines(ctx: GpuContext, c: WinogradConv): PipelineSpec[] 
   return [inputSpec(c.tile, c.cin % 4 === 0), filterSpec(c.tile), outputSpec(c.tile), batchedGemmSpec(ctx, tileCount(c), padded(c.cout), padded(c.cin))];
 }
 
+/** The pipelines dW of the forward conv `c` by F(4x4, 3x3) runs: the input and dy transforms, its batched GEMM, the output transform. */
+export function filterGradPipelines(ctx: GpuContext, c: WinogradConv): PipelineSpec[] {
+  return [inputSpec(4, c.cin % 4 === 0), dySpec, batchedGemmSpec(ctx, padded(c.cin), padded(c.cout), tileCount(c), true), dwSpec];
+}
+
 /** Records y = conv(input, w) (+ bias, then the fused activation) by Winograd F(tile x tile, 3x3). */
 export function recordWinograd(
   ctx: GpuContext, c: WinogradConv, input: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, y: GPUBuffer, relu = 0,
@@ -122,4 +141,27 @@ export function recordWinograd(
     n: c.n, oh: c.outH, ow: c.outW, cout: c.cout, tilesH, tilesW, tiles, groups: outGroups, relu, hasBias: +(bias !== null),
   }, [m, bias ?? ctx.scheduler.empty, y], tiles * outGroups);
   for (const b of [v, u, m]) ctx.release(b);
+}
+
+/**
+ * Records dw [3, 3, cin, cout] of the forward conv `c` (F(4x4, 3x3), x its input, dy its output's
+ * gradient): m[e] = v[e]^T . d[e] over every tile, then dW = G^T m G per channel pair.
+ */
+export function recordWinogradFilterGrad(ctx: GpuContext, c: WinogradConv, x: GPUBuffer, dy: GPUBuffer, dw: GPUBuffer): void {
+  const count = elements(4);
+  const tilesH = Math.ceil(c.outH / 4), tilesW = Math.ceil(c.outW / 4);
+  const tiles = c.n * tilesH * tilesW;
+  const cin4 = padded(c.cin), cout4 = padded(c.cout);
+  if (c.cin === 0 || c.cout === 0) return;
+  const inGroups = cin4 / 4, outGroups = cout4 / 4;
+  const v = ctx.scratch(count * tiles * cin4, `winograd dW transformed input of ${4 * count * tiles * cin4} bytes`);
+  const d = ctx.scratch(count * tiles * cout4, `winograd dW transformed dy of ${4 * count * tiles * cout4} bytes`);
+  const m = ctx.scratch(count * cin4 * cout4, `winograd dW sums of ${4 * count * cin4 * cout4} bytes`);
+  ctx.run1d(inputSpec(4, c.cin % 4 === 0), {
+    n: c.n, h: c.inH, w: c.inW, c: c.cin, tilesH, tilesW, tiles, groups: inGroups, padTop: c.padTop, padLeft: c.padLeft,
+  }, [x, x, v], tiles * inGroups);
+  ctx.run1d(dySpec, { n: c.n, oh: c.outH, ow: c.outW, cout: c.cout, tilesH, tilesW, tiles, groups: outGroups }, [dy, d], tiles * outGroups);
+  recordBatchedGemm(ctx, v, d, m, count, cin4, cout4, tiles, true);
+  ctx.run1d(dwSpec, { cin: c.cin, cout: c.cout, rows4: cin4, groups: outGroups }, [m, dw], c.cin * outGroups);
+  for (const b of [v, d, m]) ctx.release(b);
 }

@@ -1,6 +1,7 @@
 // The arithmetic of winograd.ts's shaders on the CPU, in the same layouts
 // (v [E, tiles, cin], u [E, cin, cout], m [E, tiles, cout], E = 16 for F(2x2, 3x3),
-// 36 for F(4x4, 3x3)), so tests can check the transforms and the error bound without a GPU.
+// 36 for F(4x4, 3x3); for dW, d [E, tiles, cout] and m [E, cin, cout]), so tests
+// can check the transforms and the error bound without a GPU.
 
 import type { WinogradConv } from './winograd.js';
 
@@ -105,4 +106,63 @@ export function transformOutput(m: Float32Array, c: WinogradConv, bias: Float32A
 /** The whole Winograd convolution on the CPU. */
 export function winogradConv(x: Float32Array, w: Float32Array, c: WinogradConv, bias: Float32Array | null = null): Float32Array {
   return transformOutput(multiply(transformInput(x, c), transformFilter(w, c), c), c, bias);
+}
+
+/**
+ * d[e][tile][co]: A dy A^T of every tile x tile block of dy (zeros past its edge), the dW's
+ * second operand. dW is the derivative of the same trilinear form sum_e (A y*)_e (G g)_e (B^T d)_e
+ * by g, so it reuses the forward's input transform and its A, with G^T as the output transform.
+ */
+export function transformDy(dy: Float32Array, c: WinogradConv): Float32Array {
+  const { tilesH, tilesW, tiles } = tilesOf(c);
+  const { at, a, e: count } = matrices(c);
+  const atT = transpose(at);
+  const d = new Float32Array(count * tiles * c.cout);
+  for (let t = 0; t < tiles; t++) {
+    const tx = t % tilesW, ty = Math.floor(t / tilesW) % tilesH, b = Math.floor(t / (tilesW * tilesH));
+    for (let co = 0; co < c.cout; co++) {
+      const block = range(c.tile).map((i) => range(c.tile).map((j) => {
+        const oy = c.tile * ty + i, ox = c.tile * tx + j;
+        return oy >= c.outH || ox >= c.outW ? 0 : dy[((b * c.outH + oy) * c.outW + ox) * c.cout + co];
+      }));
+      const td = sandwich(atT, block, atT);
+      for (let e = 0; e < count; e++) d[(e * tiles + t) * c.cout + co] = td[Math.floor(e / a)][e % a];
+    }
+  }
+  return d;
+}
+
+/** m[e] = v[e]^T . d[e] for every element: [cin, cout], summed over the tiles. */
+export function multiplyGrad(v: Float32Array, d: Float32Array, c: WinogradConv): Float32Array {
+  const { tiles } = tilesOf(c);
+  const { e: count } = matrices(c);
+  const m = new Float32Array(count * c.cin * c.cout);
+  for (let e = 0; e < count; e++) for (let ci = 0; ci < c.cin; ci++) for (let co = 0; co < c.cout; co++) {
+    let s = 0;
+    for (let t = 0; t < tiles; t++) s += v[(e * tiles + t) * c.cin + ci] * d[(e * tiles + t) * c.cout + co];
+    m[(e * c.cin + ci) * c.cout + co] = s;
+  }
+  return m;
+}
+
+/** dW [3, 3, cin, cout]: G^T m G of every channel pair's transformed sum. */
+export function transformFilterGrad(m: Float32Array, c: WinogradConv): Float32Array {
+  const { g, a } = matrices(c);
+  const gT = transpose(g);
+  const dw = new Float32Array(9 * c.cin * c.cout);
+  for (let ci = 0; ci < c.cin; ci++) for (let co = 0; co < c.cout; co++) {
+    const tm = range(a).map((r) => range(a).map((s) => m[((a * r + s) * c.cin + ci) * c.cout + co]));
+    const k = sandwich(gT, tm, gT);
+    for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) dw[((ky * 3 + kx) * c.cin + ci) * c.cout + co] = k[ky][kx];
+  }
+  return dw;
+}
+
+/** dW of the forward conv `c` (x its input, dy its output's gradient) by Winograd on the CPU. */
+export function winogradFilterGrad(x: Float32Array, dy: Float32Array, c: WinogradConv): Float32Array {
+  return transformFilterGrad(multiplyGrad(transformInput(x, c), transformDy(dy, c), c), c);
+}
+
+function transpose(m: readonly number[][]): number[][] {
+  return m[0].map((_, j) => m.map((row) => row[j]));
 }

@@ -88,6 +88,8 @@ export const pipelines: readonly PipelineSpec[] = [
   ...allFlags().map((f) => gemmSpec(f, DEFAULT_GEMM)),
   // The batched products (Winograd's, whose k and n are padded to whole vec4s) with the default workgroup.
   gemmSpec({ transA: false, transB: false, bias: false, vecA: true, vecB: true }, DEFAULT_GEMM, false, true),
+  // And Winograd dW's: transformed x transposed times transformed dy.
+  gemmSpec({ transA: true, transB: false, bias: false, vecA: true, vecB: true }, DEFAULT_GEMM, false, true),
   biasAddSpec, biasAddBackwardSpec(0), biasAddBackwardSpec(1), splitKSumSpec,
   ...tiledGemmPipelines,
 ];
@@ -153,24 +155,24 @@ function recordGemmWith(
   ctx.release(part);
 }
 
-/** The flags of a batched product [m,k] . [k,n] (no transposes, no bias). */
-const batchedFlags = (m: number, n: number, k: number): GemmFlags => flagsOf({ m, n, k, transA: false, transB: false }, false);
+/** The flags of a batched product op(A) . B, op(A) = A [m,k] or A^T stored [k,m] (no bias). */
+const batchedFlags = (m: number, n: number, k: number, transA: boolean): GemmFlags => flagsOf({ m, n, k, transA, transB: false }, false);
 
 /**
- * The pipeline of batched GEMMs [m,k] . [k,n] over the heuristic workgroup for n:
+ * The pipeline of batched GEMMs op(A) [m,k] . B [k,n] over the heuristic workgroup for n:
  * the shape's batch runs as one dispatch, so the tuner's per-shape choice does not apply.
  */
-export function batchedGemmSpec(ctx: GpuContext, m: number, n: number, k: number): PipelineSpec {
+export function batchedGemmSpec(ctx: GpuContext, m: number, n: number, k: number, transA = false): PipelineSpec {
   const cfg = heuristicConfig(n);
-  return gemmSpec(batchedFlags(m, n, k), cfg, sharesLoads(ctx, cfg), true);
+  return gemmSpec(batchedFlags(m, n, k, transA), cfg, sharesLoads(ctx, cfg), true);
 }
 
 /**
- * Records c[t] = a[t] . b[t] for t < batches, each operand packed back to back
- * (a: [batches, m, k], b: [batches, k, n], c: [batches, m, n]) in one dispatch.
+ * Records c[t] = op(a[t]) . b[t] for t < batches, each operand packed back to back
+ * (a: [batches, m, k], or [batches, k, m] if transA; b: [batches, k, n]; c: [batches, m, n]) in one dispatch.
  */
 export function recordBatchedGemm(
-  ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, batches: number, m: number, n: number, k: number,
+  ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, batches: number, m: number, n: number, k: number, transA = false,
 ): void {
   if (m === 0 || n === 0 || batches === 0) return;
   const cfg = heuristicConfig(n);
@@ -178,7 +180,7 @@ export function recordBatchedGemm(
   const wy = Math.ceil(m / (TM * cfg.wgY));
   const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
   if (wx > max || wy > max || batches > max) throw new Error(`webgpu: ${batches} batched GEMMs [${m}, ${k}] x [${k}, ${n}] need a ${wx}x${wy}x${batches} grid, over the ${max} limit`);
-  ctx.run(batchedGemmSpec(ctx, m, n, k), { m, n, k, kChunk: k, relu: 0 }, [a, a, b, b, ctx.scheduler.empty, c], [wx, wy, batches]);
+  ctx.run(batchedGemmSpec(ctx, m, n, k, transA), { m, n, k, kChunk: k, relu: 0 }, [a, a, b, b, ctx.scheduler.empty, c], [wx, wy, batches]);
 }
 
 /** Every GEMM pipeline the tuner may time for this shape. */
