@@ -3,18 +3,19 @@
 // with dxhat = dy * gamma and means over the rows:
 //   dx = invStd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
 // where mean(dxhat) = gamma * dBeta / rows and mean(dxhat * xhat) = gamma * dGamma / rows.
+// Written over the element type T (src/kernels/lanes.ts): p.n and p.c count T's.
 // p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
 //! include lib/invocation.wgsl
 
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
-@group(0) @binding(3) var<storage, read> gamma: array<f32>;
-@group(0) @binding(4) var<storage, read> mean: array<f32>;
-@group(0) @binding(5) var<storage, read> invStd: array<f32>;
-@group(0) @binding(6) var<storage, read> dGamma: array<f32>;
-@group(0) @binding(7) var<storage, read> dBeta: array<f32>;
-@group(0) @binding(8) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(1) var<storage, read> dy: array<T>;
+@group(0) @binding(2) var<storage, read> x: array<T>;
+@group(0) @binding(3) var<storage, read> gamma: array<T>;
+@group(0) @binding(4) var<storage, read> mean: array<T>;
+@group(0) @binding(5) var<storage, read> invStd: array<T>;
+@group(0) @binding(6) var<storage, read> dGamma: array<T>;
+@group(0) @binding(7) var<storage, read> dBeta: array<T>;
+@group(0) @binding(8) var<storage, read_write> dx: array<T>;
 
 fn item(i: u32) {
   if (i >= p.n) { return; }

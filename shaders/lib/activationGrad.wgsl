@@ -7,18 +7,18 @@
 //   elu        dy where x > 0, else dy * (y + alpha)   (y + alpha = alpha * exp(x))
 //   sigmoid    dy * y * (1 - y)
 //   tanh       dy * (1 - y * y)
-// Needs the uniform alpha.
+// Written over the element type T (src/kernels/lanes.ts). Needs the uniform alpha.
 override KIND: u32 = 0;
 
-fn activationGrad(d: f32, xv: f32, yv: f32) -> f32 {
+fn activationGrad(d: T, xv: T, yv: T) -> T {
   var r = d;
   switch KIND {
-    case 1u: { r = select(0.0, d, xv > 0.0); }
-    case 2u: { r = select(p.alpha * d, d, xv > 0.0); }
-    case 3u: { r = select(d * (yv + p.alpha), d, xv > 0.0); }
+    case 1u: { r = select(T(0.0), d, xv > T(0.0)); }
+    case 2u: { r = select(p.alpha * d, d, xv > T(0.0)); }
+    case 3u: { r = select(d * (yv + p.alpha), d, xv > T(0.0)); }
     case 4u: { r = d * yv * (1.0 - yv); }
     case 5u: { r = d * (1.0 - yv * yv); }
-    case 6u: { r = select(0.0, d, xv > 0.0 && xv <= 6.0); }
+    case 6u: { r = select(T(0.0), d, (xv > T(0.0)) & (xv <= T(6.0))); }
     default: {}
   }
   return r;

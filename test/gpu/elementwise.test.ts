@@ -15,9 +15,9 @@ afterAll(async () => { await gp?.close(); });
 const KINDS: ActivationKind[] = ['linear', 'relu', 'relu6', 'leakyRelu', 'elu', 'sigmoid', 'tanh'];
 
 describe('webgpu element-wise', () => {
-  it('activation forward and backward match the CPU for every kind', async () => {
-    const shape = [3, 7, 9, 5];
-    const n = 3 * 7 * 9 * 5;
+  // An odd element count (a float per invocation) and whole vec4s (four per invocation: src/kernels/lanes.ts).
+  it.each([[3, 7, 9, 5], [3, 7, 9, 8]])('activation forward and backward match the CPU for every kind, x [%s]', async (...shape) => {
+    const n = shape.reduce((a, b) => a * b, 1);
     // Wide range (sigmoid/tanh saturate, elu's exp far left), and exact zeros and sixes for the relu and relu6 kinks.
     const x = Array.from(randomValues(n, 1, -12, 12), (v, i) => (i % 17 === 0 ? 0 : i % 19 === 0 ? 6 : v));
     const dy = Array.from(randomValues(n, 2));
@@ -38,15 +38,14 @@ describe('webgpu element-wise', () => {
     for (const kind of KINDS) {
       const y = cpuRun((b) => b.activation(cpuT(x, shape), kind, alpha));
       const dx = cpuRun((b) => b.activationBackward(cpuT(dy, shape), cpuT(x, shape), cpuT(y, shape), kind, alpha));
-      expectParity(gpu[kind].y, y, `${kind} forward`);
-      expectParity(gpu[kind].dx, dx, `${kind} backward`);
+      expectParity(gpu[kind].y, y, `${kind} forward [${shape}]`);
+      expectParity(gpu[kind].dx, dx, `${kind} backward [${shape}]`);
     }
   });
 
-  it('activationBiasBackward (dz and the bias gradient in one pass) matches the CPU for every kind, rows past one chunk', async () => {
-    // 130 rows of 5 channels: three chunks of the two-stage column sum, the last one short
-    const shape = [2, 5, 13, 5];
-    const n = 2 * 5 * 13 * 5;
+  // 130 rows of 5 channels (a float per invocation) or of 8 (two vec4s): three chunks of the two-stage column sum, the last one short.
+  it.each([[2, 5, 13, 5], [2, 5, 13, 8]])('activationBiasBackward (dz and the bias gradient in one pass) matches the CPU for every kind, rows past one chunk, dy [%s]', async (...shape) => {
+    const n = shape.reduce((a, b) => a * b, 1);
     const x = Array.from(randomValues(n, 3, -4, 4), (v, i) => (i % 17 === 0 ? 0 : i % 19 === 0 ? 6 : v));
     const dy = Array.from(randomValues(n, 4));
     const alpha = 0.3;
@@ -63,8 +62,8 @@ describe('webgpu element-wise', () => {
     for (const kind of KINDS) {
       const y = cpuRun((b) => b.activation(cpuT(x, shape), kind, alpha));
       const dz = cpuRun((b) => b.activationBackward(cpuT(dy, shape), cpuT(x, shape), cpuT(y, shape), kind, alpha));
-      expectParity(gpu[kind].dz, dz, `${kind} dz`);
-      expectParity(gpu[kind].db, cpuRun((b) => b.biasAddBackward(cpuT(dz, shape))), `${kind} db`);
+      expectParity(gpu[kind].dz, dz, `${kind} dz [${shape}]`);
+      expectParity(gpu[kind].db, cpuRun((b) => b.biasAddBackward(cpuT(dz, shape))), `${kind} db [${shape}]`);
     }
   });
 

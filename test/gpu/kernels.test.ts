@@ -66,8 +66,12 @@ describe('webgpu conv2dColumns (im2col) on NaN-dirty buffers', () => {
 describe('webgpu batch norm and dropout', () => {
   it('training forward (mean, variance, invStd), inference, backward, moving average', async () => {
     // Rows 189 (three chunks of the two-stage reductions, the last one short), 16 (one chunk), and
-    // 1,200 around 1000 with a spread of 1 (a variance that E[x^2] - E[x]^2 would lose in float32).
-    for (const [shape, lo, hi] of [[[3, 7, 9, 5], -2, 3], [[1, 4, 4, 17], -2, 3], [[3, 20, 20, 6], 999, 1001]] as const) {
+    // 1,200 around 1000 with a spread of 1 (a variance that E[x^2] - E[x]^2 would lose in float32);
+    // channels a float per invocation (5, 17, 6) and whole vec4s (8, 12: src/kernels/lanes.ts; around 100, where
+    // float32's spacing leaves the normalized output inside the tolerance for every seed, as it does not at 1000).
+    for (const [shape, lo, hi] of [
+      [[3, 7, 9, 5], -2, 3], [[1, 4, 4, 17], -2, 3], [[3, 20, 20, 6], 999, 1001], [[3, 7, 9, 8], -2, 3], [[3, 20, 20, 12], 99, 101],
+    ] as const) {
       const c = shape[3];
       const x = rand([...shape], 3, lo, hi);
       const gamma = rand([c], 4, 0.5, 1.5);

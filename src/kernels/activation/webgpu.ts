@@ -6,6 +6,7 @@ import type { Tensor } from '../../tensor.js';
 import { GpuContext, REDUCTION_CHUNK, buf } from '../../backend/webgpu/context.js';
 import type { PipelineSpec } from '../../backend/webgpu/pipelines.js';
 import { sumChunks } from '../matmul/webgpu.js';
+import { bothLanes, laned, lanesFor, type Lanes } from '../lanes.js';
 import activationCode from '../../../shaders/activation.wgsl?raw';
 import activationBackwardCode from '../../../shaders/activationBackward.wgsl?raw';
 import activationBiasBackwardCode from '../../../shaders/activationBiasBackward.wgsl?raw';
@@ -16,9 +17,9 @@ import softmaxBackwardCode from '../../../shaders/softmaxBackward.wgsl?raw';
 const KIND: Record<ActivationKind, number> = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, sigmoid: 4, tanh: 5, relu6: 6 };
 const KINDS = Object.keys(KIND) as ActivationKind[];
 
-/** n: element count; alpha: the leakyRelu slope for x <= 0, the elu scale (alpha * (exp(x) - 1) for x <= 0). */
+/** n: element count (in T's: src/kernels/lanes.ts); alpha: the leakyRelu slope for x <= 0, the elu scale (alpha * (exp(x) - 1) for x <= 0). */
 const activationUniforms = { n: 'u32', alpha: 'f32' } as const;
-/** rows: product of all axes but the last; c: length of the last axis; chunks: ceil(rows / CHUNK); alpha as above. */
+/** rows: product of all axes but the last; c: length of the last axis (in T's); chunks: ceil(rows / CHUNK); alpha as above. */
 const activationBiasUniforms = { rows: 'u32', c: 'u32', chunks: 'u32', alpha: 'f32' } as const;
 /** rows: product of all axes but the last; c: length of the last axis. */
 const softmaxUniforms = { rows: 'u32', c: 'u32' } as const;
@@ -39,19 +40,26 @@ const softmaxBackwardSpec: PipelineSpec<typeof softmaxUniforms> =
 
 /** Every pipeline this family uses, created up front by the backend. */
 export const pipelines: readonly PipelineSpec[] = [
-  ...KINDS.map(activationSpec), ...KINDS.map(activationBackwardSpec),
-  ...KINDS.map(activationBiasSpec), softmaxSpec, softmaxBackwardSpec,
+  ...bothLanes(KINDS.map(activationSpec)), ...bothLanes(KINDS.map(activationBackwardSpec)),
+  ...bothLanes(KINDS.map(activationBiasSpec)), softmaxSpec, softmaxBackwardSpec,
 ];
+
+/** Floats per invocation of an element-wise pass over `size` floats: 4 where they are whole vec4s. */
+const elementLanes = (size: number): Lanes => lanesFor(size);
 
 export function activation(ctx: GpuContext, x: Tensor, kind: ActivationKind, alpha: number): Tensor {
   const y = ctx.output(x.shape, 'activation');
-  ctx.run1d(activationSpec(kind), { n: x.size, alpha }, [buf(x), buf(y)], x.size);
+  const lanes = elementLanes(x.size);
+  const n = x.size / lanes;
+  ctx.run1d(laned(activationSpec(kind), lanes), { n, alpha }, [buf(x), buf(y)], n);
   return y;
 }
 
 export function activationBackward(ctx: GpuContext, dy: Tensor, x: Tensor, y: Tensor, kind: ActivationKind, alpha: number): Tensor {
   const dx = ctx.output(x.shape, 'activationBackward');
-  ctx.run1d(activationBackwardSpec(kind), { n: x.size, alpha }, [buf(dy), buf(x), buf(y), buf(dx)], x.size);
+  const lanes = elementLanes(x.size);
+  const n = x.size / lanes;
+  ctx.run1d(laned(activationBackwardSpec(kind), lanes), { n, alpha }, [buf(dy), buf(x), buf(y), buf(dx)], n);
   return dx;
 }
 
@@ -62,9 +70,10 @@ export function activationBiasBackward(ctx: GpuContext, dy: Tensor, x: Tensor, y
   const db = ctx.output([c], 'activationBiasBackward db');
   const chunks = Math.ceil(rows / REDUCTION_CHUNK);
   const part = ctx.scratch(Math.max(1, chunks * c), `activationBiasBackward partial sums of ${4 * chunks * c} bytes`);
-  const params = { rows, c, chunks, alpha };
+  const lanes = lanesFor(c);
+  const params = { rows, c: c / lanes, chunks, alpha };
   const buffers = [buf(dy), buf(x), buf(y), part, buf(dz), buf(db)];
-  ctx.run1d(activationBiasSpec(kind), params, buffers, chunks * c);
+  ctx.run1d(laned(activationBiasSpec(kind), lanes), params, buffers, chunks * c / lanes);
   sumChunks(ctx, dy, part, db, rows, c, chunks);
   ctx.release(part);
   return { dz, db };
