@@ -95,51 +95,63 @@ describe('webgpu Winograd F(2x2, 3x3) and F(4x4, 3x3)', () => {
 
   it('F(4x4) is chosen unmeasured for the forward and dx from 32 channels, Winograd can be withheld, and a Winograd forward keeps no columns for training', async () => {
     const r = await gp.run(async ({ wc, engine, kernels }) => {
-      const be = engine.backend() as Gpu;
-      const p = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
-      // Dispatches of one dx: 4 for Winograd, 2 for a GEMM and col2im.
-      const dxDispatches = (c: number) => {
-        const dy = wc.zeros([1, 6, 6, c]), w = wc.zeros([3, 3, c, c]);
-        const d0 = be.stats().dispatches;
-        const dx = wc.ops.conv2dBackwardInput(dy, w, [1, 6, 6, c], p);
-        const d = be.stats().dispatches - d0;
-        for (const t of [dy, w, dx]) t.dispose();
-        return d;
-      };
-      // Dispatches of one forward: 4 for Winograd, 2 for im2col and a GEMM.
-      const forwardDispatches = (c: number) => {
-        const x = wc.zeros([1, 6, 6, c]), w = wc.zeros([3, 3, c, c]);
-        const d0 = be.stats().dispatches;
-        const y = wc.ops.conv2d(x, w, null, p);
-        const d = be.stats().dispatches - d0;
-        for (const t of [x, w, y]) t.dispose();
-        return d;
-      };
-      const keeps = () => be.run(kernels.KERNELS.conv2dKeepsColumns, [[2, 8, 8, 16], [3, 3, 16, 16], p as never]);
-      const keeps32 = () => be.run(kernels.KERNELS.conv2dKeepsColumns, [[2, 8, 8, 32], [3, 3, 32, 32], p as never]);
-      const out = {
-        dx32: dxDispatches(32), dx16: dxDispatches(16), forward32: forwardDispatches(32), forward16: forwardDispatches(16), withheld: 0, forwardWithheld: 0,
-        keeps: keeps(), keeps32: keeps32(), keepsPinned: false, keepsWithheld: false,
-      };
-      // Which transforms the unmeasured choice runs at 32 channels: F(4x4)'s.
-      const kernelNames = async (f: () => { dispose(): void }) =>
-        (await wc.profile(async () => { f().dispose(); await be.sync(); })).kernels.map((k) => k.name).sort();
-      const z = wc.zeros([1, 9, 9, 32]), zw = wc.zeros([3, 3, 32, 32]);
-      const names = {
-        forward: await kernelNames(() => wc.ops.conv2d(z, zw, null, p)),
-        dx: await kernelNames(() => wc.ops.conv2dBackwardInput(z, zw, [1, 9, 9, 32], p)),
-      };
-      z.dispose(); zw.dispose();
-      be.pinConvAlgorithm('winograd');
-      out.keepsPinned = keeps();
-      be.offerWinograd(false);
-      out.keepsWithheld = keeps();
-      be.pinConvAlgorithm(null);
-      out.withheld = dxDispatches(32);
-      out.forwardWithheld = forwardDispatches(32);
-      be.offerWinograd(true);
-      await be.sync();
-      return { ...out, names };
+      // The unmeasured choice: a backend that neither measures nor adopts choices that other
+      // pages of this browser measured and stored for the adapter.
+      await wc.setBackend('webgpu', { autotune: false });
+      try {
+        const be = engine.backend() as Gpu;
+        const p = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
+        // Dispatches of one dx: 4 for Winograd, 2 for a GEMM and col2im.
+        const dxDispatches = (c: number) => {
+          const dy = wc.zeros([1, 6, 6, c]), w = wc.zeros([3, 3, c, c]);
+          const d0 = be.stats().dispatches;
+          const dx = wc.ops.conv2dBackwardInput(dy, w, [1, 6, 6, c], p);
+          const d = be.stats().dispatches - d0;
+          for (const t of [dy, w, dx]) t.dispose();
+          return d;
+        };
+        // Dispatches of one forward: 4 for Winograd, 2 for im2col and a GEMM.
+        const forwardDispatches = (c: number) => {
+          const x = wc.zeros([1, 6, 6, c]), w = wc.zeros([3, 3, c, c]);
+          const d0 = be.stats().dispatches;
+          const y = wc.ops.conv2d(x, w, null, p);
+          const d = be.stats().dispatches - d0;
+          for (const t of [x, w, y]) t.dispose();
+          return d;
+        };
+        const keeps = () => be.run(kernels.KERNELS.conv2dKeepsColumns, [[2, 8, 8, 16], [3, 3, 16, 16], p as never]);
+        const keeps32 = () => be.run(kernels.KERNELS.conv2dKeepsColumns, [[2, 8, 8, 32], [3, 3, 32, 32], p as never]);
+        // Winograd runs unmeasured once its pipelines are built: ask for each pass once, then wait for them.
+        dxDispatches(32); forwardDispatches(32); keeps32();
+        await be.sync();
+        await be.pipelinesBuilt();
+        const out = {
+          dx32: dxDispatches(32), dx16: dxDispatches(16), forward32: forwardDispatches(32), forward16: forwardDispatches(16), withheld: 0, forwardWithheld: 0,
+          keeps: keeps(), keeps32: keeps32(), keepsPinned: false, keepsWithheld: false,
+        };
+        // Which transforms the unmeasured choice runs at 32 channels: F(4x4)'s.
+        const kernelNames = async (f: () => { dispose(): void }) =>
+          (await wc.profile(async () => { f().dispose(); await be.sync(); })).kernels.map((k) => k.name).sort();
+        const z = wc.zeros([1, 9, 9, 32]), zw = wc.zeros([3, 3, 32, 32]);
+        const names = {
+          forward: await kernelNames(() => wc.ops.conv2d(z, zw, null, p)),
+          dx: await kernelNames(() => wc.ops.conv2dBackwardInput(z, zw, [1, 9, 9, 32], p)),
+        };
+        z.dispose(); zw.dispose();
+        be.pinConvAlgorithm('winograd');
+        out.keepsPinned = keeps();
+        be.offerWinograd(false);
+        out.keepsWithheld = keeps();
+        be.pinConvAlgorithm(null);
+        out.withheld = dxDispatches(32);
+        out.forwardWithheld = forwardDispatches(32);
+        be.offerWinograd(true);
+        await be.sync();
+        return { ...out, names };
+      } finally {
+        engine.forgetBackend(engine.backend());
+        await wc.setBackend('webgpu');
+      }
     }, null);
     expect(r.names.forward).toEqual(['conv2d/gemmSubgroup', 'conv2d/winograd4Filter', 'conv2d/winograd4Input', 'conv2d/winograd4Output']);
     expect(r.names.dx.filter((n) => n.includes('winograd'))).toEqual(

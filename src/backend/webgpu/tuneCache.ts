@@ -9,8 +9,8 @@ type Stored = TunedChoice;
 
 const DB = 'webcnn-autotune';
 const STORE = 'gemm';
-/** Bump when a tuned kernel changes in a way that could change which variant wins (2: conv algorithms; 3: tiled kernels). */
-const VERSION = 3;
+/** Bump when a tuned kernel changes in a way that could change which variant wins (2: conv algorithms; 3: tiled kernels; 4: Winograd dW). */
+const VERSION = 4;
 
 function open(): Promise<IDBDatabase | null> {
   if (typeof indexedDB === 'undefined') return Promise.resolve(null);
