@@ -53,9 +53,12 @@ fn loadB4(kk: u32, col0: u32, cols: vec4u) -> vec4f {
   return vec4f(loadB(kk, cols.x), loadB(kk, cols.y), loadB(kk, cols.z), loadB(kk, cols.w));
 }
 
-/** acc + a.x * b0 + a.y * b1 + a.z * b2 + a.w * b3: four steps of k for one row. */
+/**
+ * acc + a.x * b0 + a.y * b1 + a.z * b2 + a.w * b3: four steps of k for one row, as a
+ * matrix-vector product, which SwiftShader runs faster than a chain of fma (test/gpu/perf/gemmMac.perf.ts).
+ */
 fn mac4(acc: vec4f, a: vec4f, b0: vec4f, b1: vec4f, b2: vec4f, b3: vec4f) -> vec4f {
-  return fma(vec4f(a.w), b3, fma(vec4f(a.z), b2, fma(vec4f(a.y), b1, fma(vec4f(a.x), b0, acc))));
+  return acc + mat4x4f(b0, b1, b2, b3) * a;
 }
 
 /**
