@@ -31,7 +31,9 @@ const TN = 4u;  // columns of C per invocation
 @group(0) @binding(3) var<storage, read> b: array<f32>;
 @group(0) @binding(4) var<storage, read> b4: array<vec4f>;   // the same buffer as b, viewed as vec4
 @group(0) @binding(5) var<storage, read> bias: array<f32>;   // a 16-byte dummy when !HAS_BIAS
-@group(0) @binding(6) var<storage, read_write> c: array<f32>;  // [splits, m, n]
+// [splits, m, n] as vec4s: a row's whole 4 columns go in one store where they are aligned (every
+// buffer of the pool is a multiple of 16 bytes); a WebGPU buffer has no second, writable view.
+@group(0) @binding(6) var<storage, read_write> c: array<vec4f>;
 
 /** Where this invocation's matrices start in a and b (0 unless BATCHED). */
 var<private> aBase: u32;
@@ -204,9 +206,13 @@ fn gemmBlock(g: vec3u, lane: u32) {
 /** Stores the in-range part of one row of the block. */
 fn store(slice: u32, i: u32, col0: u32, v: vec4f) {
   if (i >= p.m) { return; }
-  var out = v;
-  out = fusedActivation4(v);
+  let out = fusedActivation4(v);
+  let at = slice + i * p.n + col0;
+  if (col0 + 3u < p.n && (at & 3u) == 0u) {
+    c[at >> 2u] = out;
+    return;
+  }
   for (var t = 0u; t < TN; t++) {
-    if (col0 + t < p.n) { c[slice + i * p.n + col0 + t] = out[t]; }
+    if (col0 + t < p.n) { c[(at + t) >> 2u][(at + t) & 3u] = out[t]; }
   }
 }

@@ -45,10 +45,11 @@ export class BufferPool {
   /**
    * Size classes are powers of two from 16 bytes: at most 2x waste, and few
    * classes, so buffers get reused across layers of different sizes. Sizes
-   * round up to 4 bytes anyway, as writeBuffer and copies need.
+   * round up to 16 bytes: writeBuffer and copies need 4, and kernels that
+   * store vec4s into a float tensor (gemm.wgsl) need the last one whole.
    */
   static sizeClass(bytes: number, max: number): number {
-    const atLeast = Math.max(16, Math.ceil(bytes / 4) * 4);
+    const atLeast = Math.min(Math.max(16, Math.ceil(bytes / 16) * 16), Math.max(max, Math.ceil(bytes / 4) * 4));
     const pow2 = 2 ** Math.ceil(Math.log2(atLeast));
     // Near the limit the power of two may overshoot it; a tensor that fits gets an exact-size buffer.
     return pow2 <= max ? pow2 : atLeast;

@@ -8,6 +8,8 @@ import { GpuPage } from '../../harness/gpu.js';
 
 const PATCHES: [string, string][] = JSON.parse(process.env.WEBCNN_AB_PATCHES ?? '[]');
 const MODEL = process.env.WEBCNN_AB_MODEL ?? 'mnistLight';
+/** WEBCNN_AB_TUNE=0: both backends untuned (the heuristic kernels, as the bench's cells other than a model's first-step row run). */
+const TUNE = process.env.WEBCNN_AB_TUNE !== '0';
 
 let gp: GpuPage;
 beforeAll(async () => { gp = await GpuPage.open(); });
@@ -15,7 +17,7 @@ afterAll(async () => { await gp?.close(); });
 
 it('times training steps with the shaders as they are (A) and patched (B)', async () => {
   const rows = await gp.run(async ({ wc, engine }, args) => {
-    const { patches, modelName } = args as { patches: [string, string][]; modelName: 'mnistLight' | 'mnistStandard' };
+    const { patches, modelName, tune } = args as { patches: [string, string][]; modelName: 'mnistLight' | 'mnistStandard'; tune: boolean };
     type Gpu = import('../../../src/backend/webgpu/index.js').WebGpuBackend;
     const w = window as unknown as { abPatch: boolean; abHits: number };
     w.abPatch = false; w.abHits = 0;
@@ -29,7 +31,7 @@ it('times training steps with the shaders as they are (A) and patched (B)', asyn
     const setups: { run: () => Promise<void>; name: string }[] = [];
     for (const [name, power] of [['A', 'high-performance'], ['B', 'low-power']] as const) {
       w.abPatch = name === 'B';
-      await wc.setBackend('webgpu', { powerPreference: power });
+      await wc.setBackend('webgpu', { powerPreference: power, autotune: tune });
       const be = engine.backend() as Gpu;
       const model = wc.models[modelName]();
       const optimizer = modelName === 'mnistLight' ? wc.optimizers.sgd({ learningRate: 0.01 }) : wc.optimizers.adam({ learningRate: 0.001 });
@@ -42,7 +44,7 @@ it('times training steps with the shaders as they are (A) and patched (B)', asyn
       await model.fit(x, y, { batchSize: 64, epochs: 1 });
       await be.pipelinesBuilt();
       await model.trainOnBatch(xb, yb);
-      setups.push({ name, run: async () => { await wc.setBackend('webgpu', { powerPreference: power }); await model.trainOnBatch(xb, yb); } });
+      setups.push({ name, run: async () => { await wc.setBackend('webgpu', { powerPreference: power, autotune: tune }); await model.trainOnBatch(xb, yb); } });
     }
     w.abPatch = false;
     GPUDevice.prototype.createShaderModule = original;
@@ -57,6 +59,6 @@ it('times training steps with the shaders as they are (A) and patched (B)', asyn
     }
     const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
     return [`patch hits ${w.abHits}`, ...Object.entries(times).map(([k, v]) => `${k}: median ${med(v).toFixed(1)} ms/step, best ${Math.min(...v).toFixed(1)} (${v.map((t) => t.toFixed(0)).join(' ')})`)];
-  }, { patches: PATCHES, modelName: MODEL });
+  }, { patches: PATCHES, modelName: MODEL, tune: TUNE });
   console.log(rows.join('\n'));
 }, 900_000);
