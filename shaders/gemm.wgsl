@@ -31,8 +31,8 @@ const TN = 4u;  // columns of C per invocation
 @group(0) @binding(3) var<storage, read> b: array<f32>;
 @group(0) @binding(4) var<storage, read> b4: array<vec4f>;   // the same buffer as b, viewed as vec4
 @group(0) @binding(5) var<storage, read> bias: array<f32>;   // a 16-byte dummy when !HAS_BIAS
-// [splits, m, n] as vec4s: a row's whole 4 columns go in one store where they are aligned (every
-// buffer of the pool is a multiple of 16 bytes); a WebGPU buffer has no second, writable view.
+// [splits, m, n] as vec4s: a row's whole 4 columns go in one store where they are aligned (the
+// buffer holds whole vec4s: matmul's webgpu.ts checks); a WebGPU buffer has no second, writable view.
 @group(0) @binding(6) var<storage, read_write> c: array<vec4f>;
 
 /** Where this invocation's matrices start in a and b (0 unless BATCHED). */

@@ -49,7 +49,9 @@ export class BufferPool {
    * store vec4s into a float tensor (gemm.wgsl) need the last one whole.
    */
   static sizeClass(bytes: number, max: number): number {
-    const atLeast = Math.min(Math.max(16, Math.ceil(bytes / 16) * 16), Math.max(max, Math.ceil(bytes / 4) * 4));
+    const whole16 = Math.max(16, Math.ceil(bytes / 16) * 16);
+    // Within 16 bytes of a limit that is not a multiple of 16, the limit itself is the most there is.
+    const atLeast = whole16 <= max ? whole16 : max;
     const pow2 = 2 ** Math.ceil(Math.log2(atLeast));
     // Near the limit the power of two may overshoot it; a tensor that fits gets an exact-size buffer.
     return pow2 <= max ? pow2 : atLeast;

@@ -145,14 +145,23 @@ function recordGemmWith(
   const params = { m, n, k, kChunk, relu: splits === 1 ? relu : 0 };
   const spec = gemmSpec(flags, cfg, sharesLoads(ctx, cfg));
   if (splits === 1) {
-    ctx.run(spec, params, [a, a, b, b, biasBuf, c], [wx, wy, 1]);
+    ctx.run(spec, params, [a, a, b, b, biasBuf, storesVec4s(c)], [wx, wy, 1]);
     return;
   }
   // Each split writes its own slice of `part`; splitKSum adds them into c.
   const part = ctx.scratch(splits * m * n, `matmul split-K partials of ${4 * splits * m * n} bytes`);
-  ctx.run(spec, params, [a, a, b, b, biasBuf, part], [wx, wy, splits]);
+  ctx.run(spec, params, [a, a, b, b, biasBuf, storesVec4s(part)], [wx, wy, splits]);
   sumSlices(ctx, part, c, m * n, splits, relu);
   ctx.release(part);
+}
+
+/**
+ * gemm.wgsl binds its output as vec4s, so a buffer must hold whole ones: the pool's always do,
+ * but for a tensor within 16 bytes of a device limit that is not a multiple of 16.
+ */
+function storesVec4s(c: GPUBuffer): GPUBuffer {
+  if (c.size % 16 !== 0) throw new Error(`webgpu.matmul: the output buffer of ${c.size} bytes is not a whole number of vec4s, as gemm.wgsl stores them; use a smaller batch or layer`);
+  return c;
 }
 
 /** The flags of a batched product op(A) . B, op(A) = A [m,k] or A^T stored [k,m] (no bias). */
@@ -180,7 +189,7 @@ export function recordBatchedGemm(
   const wy = Math.ceil(m / (TM * cfg.wgY));
   const max = ctx.gpu.limits.maxComputeWorkgroupsPerDimension;
   if (wx > max || wy > max || batches > max) throw new Error(`webgpu: ${batches} batched GEMMs [${m}, ${k}] x [${k}, ${n}] need a ${wx}x${wy}x${batches} grid, over the ${max} limit`);
-  ctx.run(batchedGemmSpec(ctx, m, n, k, transA), { m, n, k, kChunk: k, relu: 0 }, [a, a, b, b, ctx.scheduler.empty, c], [wx, wy, batches]);
+  ctx.run(batchedGemmSpec(ctx, m, n, k, transA), { m, n, k, kChunk: k, relu: 0 }, [a, a, b, b, ctx.scheduler.empty, storesVec4s(c)], [wx, wy, batches]);
 }
 
 /** Every GEMM pipeline the tuner may time for this shape. */

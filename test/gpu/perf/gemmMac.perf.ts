@@ -31,7 +31,7 @@ it('times gemm.wgsl at 1024^3 and 512^3 with each form of mac4', async () => {
       const a = ctx.scratchFrom(new Float32Array(n * n).map((_, i) => ((i * 3) % 11) / 11 - 0.5), 'a');
       const b = ctx.scratchFrom(new Float32Array(n * n).map((_, i) => ((i * 7) % 11) / 11 - 0.5), 'b');
       const c = ctx.scratch(n * n, 'c');
-      const best: Record<string, number> = { fma: Infinity, mat: Infinity, mul: Infinity };
+      const best: Record<string, number> = Object.fromEntries(Object.keys(specs).map((k) => [k, Infinity]));
       const runOnce = (spec: typeof base) => ctx.run(spec, { m: n, n, k: n, kChunk: n, relu: 0 }, [a, a, b, b, ctx.scheduler.empty, c], [n / 32, n / 64, 1]);
       for (const s of Object.values(specs)) { runOnce(s); await be.sync(); }
       const reps = n === 1024 ? 2 : 8;
