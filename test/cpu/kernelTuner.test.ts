@@ -31,6 +31,27 @@ describe('GEMM workgroup heuristic and candidates', () => {
     expect(on.choose('conv2d', 'x', 'im2col', ['im2col'], null)).toBe('im2col');
     expect(on.hasPending).toBe(false);
   });
+  it("measures in the same call what the chosen variant's run asks about, and drops what the others asked", async () => {
+    const t = new KernelTuner<string>(`nested-${Math.random()}`, true);
+    // a conv whose im2col runs a GEMM (asked about while im2col is timed); a GEMM the model itself recorded too
+    t.choose('conv2d', 'c1', 'direct', ['im2col', 'direct'], 'conv c1');
+    t.choose('conv2d', 'c2', 'direct', ['im2col', 'direct'], 'conv c2');
+    t.choose('gemm', 'model', '2x32', ['1x64', '2x32'], 'gemm model');
+    const timed: string[] = [];
+    const made = await t.tune(async (problem, variant) => {
+      timed.push(`${problem} ${variant}`);
+      if (variant === 'im2col') {
+        t.choose('gemm', `cols of ${problem}`, '2x32', ['1x64', '2x32'], `gemm of ${problem}`);
+        t.choose('gemm', 'model', '2x32', ['1x64', '2x32'], 'gemm model');
+      }
+      // c1 runs faster on im2col, c2 on the direct kernel
+      if (problem.startsWith('conv')) return (variant === 'im2col') === (problem === 'conv c1') ? 1 : 2;
+      return variant === '1x64' ? 1 : 2;
+    });
+    expect(made.map((c) => `${c.shape}: ${c.variant}`)).toEqual(['c1: im2col', 'c2: direct', 'model: 1x64', 'cols of conv c1: 1x64']);
+    expect(timed.filter((x) => x.includes('gemm'))).toEqual(['gemm model 1x64', 'gemm model 2x32', 'gemm of conv c1 1x64', 'gemm of conv c1 2x32']);
+    expect(t.hasPending).toBe(false);
+  });
   it('adopts cached choices unless one was measured', () => {
     const key = `cache-${Math.random()}`;
     const t = new KernelTuner<null>(key, true);

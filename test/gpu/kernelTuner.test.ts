@@ -130,6 +130,27 @@ describe('webgpu GEMM workgroup shapes', () => {
     expect(r.syncCreated).toBe(0);
   });
 
+  it("after autotune a model's next step builds no pipeline and leaves nothing to measure (a GEMM's bias, a conv's im2col GEMM)", async () => {
+    const r = await gp.run(async ({ wc, engine }) => {
+      const be = engine.backend() as WebGpu;
+      // conv1 (1 channel in) times im2col, whose GEMM asks the tuner in turn; dense and conv2 add a bias in their GEMMs
+      const model = wc.models.mnistLight();
+      model.compile({ optimizer: wc.optimizers.sgd({ learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
+      const x = wc.tensor(new Float32Array(3 * 784).map((_, i) => (i % 7) / 7), [3, 28, 28, 1]);
+      const y = wc.tensor(new Float32Array(30).map((_, i) => (i % 11 === 0 ? 1 : 0)), [3, 10]);
+      await model.trainOnBatch(x, y);
+      await be.autotune();
+      await be.pipelinesBuilt();
+      const before = be.stats().pipelines;
+      await model.trainOnBatch(x, y);
+      const out = { pending: be.ctx.tuner.pendingProblems().map((p) => p.shape), built: be.stats().pipelines - before, building: be.ctx.pipelines.pending };
+      for (const t of [x, y]) t.dispose();
+      model.dispose();
+      return out;
+    }, null);
+    expect(r).toEqual({ pending: [], built: 0, building: 0 });
+  });
+
   it('a backend with autotune: false keeps the heuristic: it takes no choice another backend measured', async () => {
     const r = await gp.run(async ({ wc, engine }) => {
       const tuned = (engine.backend() as WebGpu).kernelChoices().length;

@@ -97,9 +97,9 @@ export class WebGpuBackend implements Backend {
     const tuner = this.ctx.tuner;
     if (!tuner.hasPending) return;
     const problems = tuner.pendingProblems().map((p) => p.problem);
-    await this.ctx.pipelines.prepare(problems.flatMap((p) => (p.kind === 'gemm' ? this.programs.gemmCandidates(this.ctx, p.shape) : [])));
+    await this.ctx.pipelines.prepare(problems.flatMap((p) => (p.kind === 'gemm' ? this.programs.gemmCandidates(this.ctx, p.shape, p.bias) : [])));
     const made = await tuner.tune((p: TuneProblem, variant) => (p.kind === 'gemm'
-      ? this.programs.timeGemm(this.ctx, p.shape, variant)
+      ? this.programs.timeGemm(this.ctx, p.shape, variant, p.bias)
       : this.programs.timeConv2d(this.ctx, p.g, p.cout, variant, p.pass)));
     if (made.length) await saveChoices(tuner.adapterKey, tuner.choices());
   }

@@ -20,7 +20,7 @@ export interface TunedChoice { kernel: string; shape: string; variant: string; m
 
 /** What the backend's timing function needs to run one problem (matmul.ts, conv2d.ts). */
 export type TuneProblem =
-  | { kind: 'gemm'; shape: GemmShape }
+  | { kind: 'gemm'; shape: GemmShape; bias: boolean }
   | { kind: 'conv2d'; g: WindowGeometry; cout: number; pass: ConvPass };
 
 /** Which pass of a convolution a conv problem times: the forward, dx or dW. */
@@ -87,6 +87,8 @@ export class KernelTuner<P> {
   private readonly chosen: Map<string, TunedChoice>;
   /** Problems recorded but not yet measured. */
   private readonly pending = new Map<string, Pending<P>>();
+  /** While tune() times a variant: the problems that variant's run asks about. */
+  private recording: Set<string> | null = null;
   /** Tests pin one GEMM kernel (a workgroup shape, or the tiled one), or one conv algorithm, to cover every variant. */
   forced: GemmChoice | null = null;
   forcedConv: ConvAlgorithm | null = null;
@@ -110,6 +112,7 @@ export class KernelTuner<P> {
     const key = keyOf(kernel, shape);
     const hit = this.chosen.get(key);
     if (hit) return hit.variant;
+    this.recording?.add(key);
     if (this.enabled && cands.length > 1) this.pending.set(key, { kernel, shape, candidates: cands, problem });
     // A function: the heuristic is worked out only for shapes without a choice.
     return typeof heuristic === 'function' ? heuristic() : heuristic;
@@ -131,16 +134,32 @@ export class KernelTuner<P> {
     return this.enabled && this.pending.size > 0;
   }
 
-  /** Measures every pending problem with `time` (ms per run of one variant) and keeps the fastest. */
+  /**
+   * Measures every pending problem with `time` (ms per run of one variant) and keeps the fastest.
+   * Timing a variant can record problems of its own (a conv's im2col runs a GEMM): those of the
+   * variant chosen are measured in this call too, as the model runs them from its next step; those
+   * of the variants not chosen are dropped, unless a model recorded them itself.
+   */
   async tune(time: (problem: P, variant: string) => Promise<number>): Promise<TunedChoice[]> {
     const made: TunedChoice[] = [];
-    for (const [key, job] of [...this.pending]) {
+    const recordedByModel = new Set(this.pending.keys());
+    for (let next = this.pending.entries().next(); !next.done; next = this.pending.entries().next()) {
+      const [key, job] = next.value;
       this.pending.delete(key);
       let best = { variant: job.candidates[0], ms: Infinity };
+      const nested = new Map<string, Set<string>>();
       for (const variant of job.candidates) {
-        const ms = await time(job.problem, variant);
-        if (ms < best.ms) best = { variant, ms };
+        this.recording = new Set();
+        try {
+          const ms = await time(job.problem, variant);
+          if (ms < best.ms) best = { variant, ms };
+        } finally {
+          nested.set(variant, this.recording);
+          this.recording = null;
+        }
       }
+      const kept = nested.get(best.variant)!;
+      for (const keys of nested.values()) for (const k of keys) if (!kept.has(k) && !recordedByModel.has(k)) this.pending.delete(k);
       const choice: TunedChoice = { kernel: job.kernel, shape: job.shape, ...best, candidates: job.candidates.length, source: 'measured' };
       this.chosen.set(key, choice);
       made.push(choice);

@@ -18,9 +18,9 @@ export interface GpuPrograms {
   gemm(ctx: GpuContext, cfg: GemmConfig): PipelineSpec[];
   /** Whether that shape's lanes share their loads of A on this device. */
   gemmSharesLoads(ctx: GpuContext, cfg: GemmConfig): boolean;
-  /** The pipelines the tuner times for one GEMM shape. */
-  gemmCandidates(ctx: GpuContext, shape: GemmShape): PipelineSpec[];
+  /** The pipelines the tuner times for one GEMM shape, with a bias where the model adds one (the ones it will run). */
+  gemmCandidates(ctx: GpuContext, shape: GemmShape, bias: boolean): PipelineSpec[];
   /** Milliseconds per run of one GEMM or conv variant (the tuner's measure). */
-  timeGemm(ctx: GpuContext, shape: GemmShape, variant: string): Promise<number>;
+  timeGemm(ctx: GpuContext, shape: GemmShape, variant: string, bias: boolean): Promise<number>;
   timeConv2d(ctx: GpuContext, g: WindowGeometry, cout: number, variant: string, pass: ConvPass): Promise<number>;
 }

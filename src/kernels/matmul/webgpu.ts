@@ -112,13 +112,17 @@ export function recordGemm(
 ): void {
   const shape: GemmShape = { m, n, k, transA, transB };
   if (variant === 'naive') return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape, relu);
-  const choice = ctx.tuner.gemmConfig(shape, { kind: 'gemm', shape });
+  const choice = ctx.tuner.gemmConfig(shape, { kind: 'gemm', shape, bias: bias !== null });
   const flags = flagsOf(shape, bias !== null);
   const spec = choice === 'tiled' ? tiledGemmSpec(shape) : gemmSpec(flags, choice, sharesLoads(ctx, choice));
-  if (!ctx.tuner.forced && !ctx.pipelines.has(spec) && ctx.pipelines.has(gemmSpec(flags, DEFAULT_GEMM, sharesLoads(ctx, DEFAULT_GEMM)))) {
-    // A step never waits for a variant while a built one can run: the default now, the choice once it is built.
-    ctx.pipelines.prepareLater([spec]);
-    return recordGemmWith(ctx, variant, DEFAULT_GEMM, a, b, bias, c, shape, relu);
+  if (!ctx.tuner.forced && !ctx.pipelines.has(spec)) {
+    // A step never waits for a variant while a built one can run (the unmeasured choice, which
+    // ran before the tuner chose, or the default): that now, the choice once it is built.
+    const built = [heuristicConfig(n), DEFAULT_GEMM].find((cfg) => ctx.pipelines.has(gemmSpec(flags, cfg, sharesLoads(ctx, cfg))));
+    if (built) {
+      ctx.pipelines.prepareLater([spec]);
+      return recordGemmWith(ctx, variant, built, a, b, bias, c, shape, relu);
+    }
   }
   if (choice === 'tiled') return recordTiledGemm(ctx, a, b, bias, c, shape, relu);
   recordGemmWith(ctx, variant, choice, a, b, bias, c, shape, relu);
@@ -193,8 +197,8 @@ export function recordBatchedGemm(
 }
 
 /** Every GEMM pipeline the tuner may time for this shape. */
-export function gemmCandidatePipelines(ctx: GpuContext, s: GemmShape): PipelineSpec[] {
-  const blocked = candidates(s.n).map((cfg) => gemmSpec(flagsOf(s, false), cfg, sharesLoads(ctx, cfg)));
+export function gemmCandidatePipelines(ctx: GpuContext, s: GemmShape, bias = false): PipelineSpec[] {
+  const blocked = candidates(s.n).map((cfg) => gemmSpec(flagsOf(s, bias), cfg, sharesLoads(ctx, cfg)));
   return ctx.tuner.tiled ? [...blocked, tiledGemmSpec(s)] : blocked;
 }
 
@@ -235,15 +239,20 @@ export function zeroedScratch(ctx: GpuContext, counts: readonly number[], what: 
   });
 }
 
-/** Milliseconds for one GEMM of this shape with the named workgroup shape, or the tiled kernel. */
-export async function timeGemm(ctx: GpuContext, s: GemmShape, variant: string): Promise<number> {
+/**
+ * Milliseconds for one GEMM of this shape with the named workgroup shape, or the tiled kernel; with a
+ * bias where the model adds one, so the pipeline timed is the one the model then runs.
+ */
+export async function timeGemm(ctx: GpuContext, s: GemmShape, variant: string, bias = false): Promise<number> {
   const cfg = configNamed(variant) ?? DEFAULT_GEMM;
-  const [a, b, c] = zeroedScratch(ctx, [s.m * s.k, s.k * s.n, s.m * s.n], 'autotune');
+  const bufs = zeroedScratch(ctx, [s.m * s.k, s.k * s.n, s.m * s.n, ...(bias ? [s.n] : [])], 'autotune');
+  const [a, b, c] = bufs;
+  const biasBuf = bias ? bufs[3] : null;
   try {
-    if (variant === TILED_GEMM) return await timeRecorded(ctx, () => recordTiledGemm(ctx, a, b, null, c, s));
-    return await timeRecorded(ctx, () => recordGemmWith(ctx, 'blocked', cfg, a, b, null, c, s));
+    if (variant === TILED_GEMM) return await timeRecorded(ctx, () => recordTiledGemm(ctx, a, b, biasBuf, c, s));
+    return await timeRecorded(ctx, () => recordGemmWith(ctx, 'blocked', cfg, a, b, biasBuf, c, s));
   } finally {
-    for (const x of [a, b, c]) ctx.release(x);
+    for (const x of bufs) ctx.release(x);
   }
 }
 
