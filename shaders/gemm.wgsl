@@ -39,20 +39,13 @@ const TN = 4u;  // columns of C per invocation
 var<private> aBase: u32;
 var<private> bBase: u32;
 
-fn loadA(i: u32, kk: u32) -> f32 {
-  if (TRANS_A) { return a[aBase + kk * p.m + i]; }
-  return a[aBase + i * p.k + kk];
-}
-
-fn loadB(kk: u32, j: u32) -> f32 {
-  if (TRANS_B) { return b[bBase + j * p.k + kk]; }
-  return b[bBase + kk * p.n + j];
-}
-
-/** Row kk of op(B) at the block's 4 (clamped) columns. */
-fn loadB4(kk: u32, col0: u32, cols: vec4u) -> vec4f {
-  if (VEC_B && !TRANS_B) { return b4[(bBase + kk * p.n + col0) / 4u]; }
-  return vec4f(loadB(kk, cols.x), loadB(kk, cols.y), loadB(kk, cols.z), loadB(kk, cols.w));
+/**
+ * op(B)'s row at the block's 4 (clamped) columns, the row's elements at b[at + {0, 1, 2, 3} * colStep]:
+ * as one vec4 where VEC_B and !TRANS_B (the block's first column, colLoad, is aligned).
+ */
+fn loadB4At(at: vec4u) -> vec4f {
+  if (VEC_B && !TRANS_B) { return b4[at.x / 4u]; }
+  return vec4f(b[at.x], b[at.y], b[at.z], b[at.w]);
 }
 
 /**
@@ -102,26 +95,47 @@ fn gemmBlock(g: vec3u, lane: u32) {
   // while a dynamically indexed array<vec4f, 8> spills to memory (5x slower).
   var acc0 = vec4f(0.0); var acc1 = vec4f(0.0); var acc2 = vec4f(0.0); var acc3 = vec4f(0.0);
   var acc4 = vec4f(0.0); var acc5 = vec4f(0.0); var acc6 = vec4f(0.0); var acc7 = vec4f(0.0);
+  // Every index the loops read advances by a fixed step, worked out here: SwiftShader's compiler
+  // (Subzero) moves nothing out of a loop, so a product inside an index costs every iteration.
+  // op(B)'s row kk at the block's columns is b[bCols + kk * bStepK] (as vec4s where VEC_B and !TRANS_B).
+  let bCols = bBase + cols * select(1u, p.k, TRANS_B);
+  let bStepK = select(p.n, 1u, TRANS_B);
   if (VEC_A && !TRANS_A) {
     // A rows are contiguous along k: one vec4 of A per row covers 4 steps of k.
     let k4 = p.k / 4u;
-    for (var q = kBegin / 4u; q < kEnd / 4u; q++) {
-      let kk = q * 4u;
+    let q0 = kBegin / 4u;
+    let steps = kEnd / 4u - q0;
+    // The vec4 of each row (or of the 2 this lane loads under SHARE_A) at step i is at its start + i;
+    // TRANS_B: the block's 4 columns of op(B) are runs along k, likewise.
+    let aLo = aBase4 + vec4u(r0, r1, r2, r3) * k4 + q0;
+    let aHi = aBase4 + vec4u(r4, r5, r6, r7) * k4 + q0;
+    let aMine = aBase4 + vec2u(mine0, mine1) * k4 + q0;
+    let bRuns = bBase4 + cols * k4 + q0;
+    // !TRANS_B with VEC_B: 4 rows of B from bAt, a row n / 4 vec4s on; 4 rows (n floats) on per step.
+    let n4 = p.n / 4u;
+    let n4x2 = 2u * n4;
+    let n4x3 = 3u * n4;
+    var bAt = (bBase + kBegin * p.n + colLoad) / 4u;
+    for (var i = 0u; i < steps; i++) {
       var b0: vec4f; var b1: vec4f; var b2: vec4f; var b3: vec4f;
       if (TRANS_B && VEC_B) {
-        // Columns cols.x..w of op(B) over k = kk..kk+3, transposed into rows kk..kk+3.
-        let t = transpose(mat4x4f(b4[bBase4 + cols.x * k4 + q], b4[bBase4 + cols.y * k4 + q], b4[bBase4 + cols.z * k4 + q], b4[bBase4 + cols.w * k4 + q]));
+        // Columns cols.x..w of op(B) over 4 steps of k, transposed into 4 rows.
+        let t = transpose(mat4x4f(b4[bRuns.x + i], b4[bRuns.y + i], b4[bRuns.z + i], b4[bRuns.w + i]));
         b0 = t[0]; b1 = t[1]; b2 = t[2]; b3 = t[3];
+      } else if (VEC_B) {
+        b0 = b4[bAt]; b1 = b4[bAt + n4]; b2 = b4[bAt + n4x2]; b3 = b4[bAt + n4x3];
+        bAt += p.n;
       } else {
-        b0 = loadB4(kk, colLoad, cols);      b1 = loadB4(kk + 1u, colLoad, cols);
-        b2 = loadB4(kk + 2u, colLoad, cols); b3 = loadB4(kk + 3u, colLoad, cols);
+        let at = bCols + (kBegin + 4u * i) * bStepK;
+        b0 = loadB4At(at);                b1 = loadB4At(at + bStepK);
+        b2 = loadB4At(at + 2u * bStepK); b3 = loadB4At(at + 3u * bStepK);
       }
       var rows: Rows8;
       if (SHARE_A) {
-        rows = shareRows(a4[aBase4 + mine0 * k4 + q], a4[aBase4 + mine1 * k4 + q]);
+        rows = shareRows(a4[aMine.x + i], a4[aMine.y + i]);
       } else {
-        rows = Rows8(mat4x4f(a4[aBase4 + r0 * k4 + q], a4[aBase4 + r1 * k4 + q], a4[aBase4 + r2 * k4 + q], a4[aBase4 + r3 * k4 + q]),
-                     mat4x4f(a4[aBase4 + r4 * k4 + q], a4[aBase4 + r5 * k4 + q], a4[aBase4 + r6 * k4 + q], a4[aBase4 + r7 * k4 + q]));
+        rows = Rows8(mat4x4f(a4[aLo.x + i], a4[aLo.y + i], a4[aLo.z + i], a4[aLo.w + i]),
+                     mat4x4f(a4[aHi.x + i], a4[aHi.y + i], a4[aHi.z + i], a4[aHi.w + i]));
       }
       acc0 = mac4(acc0, rows.lo[0], b0, b1, b2, b3);
       acc1 = mac4(acc1, rows.lo[1], b0, b1, b2, b3);
@@ -140,21 +154,30 @@ fn gemmBlock(g: vec3u, lane: u32) {
     let m4 = p.m / 4u;
     let loCol = min(row0, p.m - 4u) / 4u;
     let hiCol = min(row0 + 4u, p.m - 4u) / 4u;
+    let toHi = hiCol - loCol;
     if (VEC_A) {
       // A^T, four steps of k per iteration (conv's dW = col^T . dY, k = pixels): the
       // block's 8 rows of A for k..k+3 transposed in registers, then mac4 as above.
+      // Stored row kk of A at the block's lower vec4 column is aAt; under SHARE_A lane j loads row kk + j.
+      var aAt = aBase4 + kk * m4 + loCol + select(0u, lane * m4, SHARE_A);
+      let m4x2 = 2u * m4;
+      let m4x3 = 3u * m4;
+      var bAt = bCols + kk * bStepK;
+      let bStepK2 = 2u * bStepK;
+      let bStepK3 = 3u * bStepK;
+      let bStepK4 = 4u * bStepK;
       for (; kk + 4u <= kEnd; kk += 4u) {
-        let b0 = loadB4(kk, colLoad, cols);      let b1 = loadB4(kk + 1u, colLoad, cols);
-        let b2 = loadB4(kk + 2u, colLoad, cols); let b3 = loadB4(kk + 3u, colLoad, cols);
-        let at = aBase4 + kk * m4;
-        // Rows kk..kk+3 of the stored [k, m] at the block's 8 columns; under SHARE_A lane j loads row kk + j.
+        let b0 = loadB4At(bAt);           let b1 = loadB4At(bAt + bStepK);
+        let b2 = loadB4At(bAt + bStepK2); let b3 = loadB4At(bAt + bStepK3);
+        bAt += bStepK4;
         var t: Rows8;
         if (SHARE_A) {
-          t = shareRows(a4[at + lane * m4 + loCol], a4[at + lane * m4 + hiCol]);
+          t = shareRows(a4[aAt], a4[aAt + toHi]);
         } else {
-          t = Rows8(mat4x4f(a4[at + loCol], a4[at + m4 + loCol], a4[at + 2u * m4 + loCol], a4[at + 3u * m4 + loCol]),
-                    mat4x4f(a4[at + hiCol], a4[at + m4 + hiCol], a4[at + 2u * m4 + hiCol], a4[at + 3u * m4 + hiCol]));
+          t = Rows8(mat4x4f(a4[aAt], a4[aAt + m4], a4[aAt + m4x2], a4[aAt + m4x3]),
+                    mat4x4f(a4[aAt + toHi], a4[aAt + toHi + m4], a4[aAt + toHi + m4x2], a4[aAt + toHi + m4x3]));
         }
+        aAt += p.m;
         let lo = transpose(t.lo);
         let hi = transpose(t.hi);
         acc0 = mac4(acc0, lo[0], b0, b1, b2, b3);
@@ -168,16 +191,22 @@ fn gemmBlock(g: vec3u, lane: u32) {
       }
     }
     // One step of k at a time: every other layout, and the last k % 4 steps of A^T.
+    // Row i of op(A) at step kk is a[aRows[i] + kk * aStepK].
+    let aStride = select(p.k, 1u, TRANS_A);
+    let aStepK = select(1u, p.m, TRANS_A);
+    let aRowsLo = aBase + vec4u(r0, r1, r2, r3) * aStride;
+    let aRowsHi = aBase + vec4u(r4, r5, r6, r7) * aStride;
     for (; kk < kEnd; kk++) {
-      let bv = loadB4(kk, colLoad, cols);
+      let bv = loadB4At(bCols + kk * bStepK);
       var lo: vec4f;
       var hi: vec4f;
       if (VEC_A) {
         lo = a4[aBase4 + kk * m4 + loCol];
         hi = a4[aBase4 + kk * m4 + hiCol];
       } else {
-        lo = vec4f(loadA(r0, kk), loadA(r1, kk), loadA(r2, kk), loadA(r3, kk));
-        hi = vec4f(loadA(r4, kk), loadA(r5, kk), loadA(r6, kk), loadA(r7, kk));
+        let o = kk * aStepK;
+        lo = vec4f(a[aRowsLo.x + o], a[aRowsLo.y + o], a[aRowsLo.z + o], a[aRowsLo.w + o]);
+        hi = vec4f(a[aRowsHi.x + o], a[aRowsHi.y + o], a[aRowsHi.z + o], a[aRowsHi.w + o]);
       }
       acc0 = fma(vec4f(lo.x), bv, acc0);
       acc1 = fma(vec4f(lo.y), bv, acc1);
