@@ -162,14 +162,25 @@ fn gemmBlock(g: vec3u, lane: u32) {
       var aAt = aBase4 + kk * m4 + loCol + select(0u, lane * m4, SHARE_A);
       let m4x2 = 2u * m4;
       let m4x3 = 3u * m4;
+      // op(B)'s rows as in loadB4At, or (VEC_B, !TRANS_B) as the vec4 at bAt4, a row n / 4 vec4s on.
       var bAt = bCols + kk * bStepK;
       let bStepK2 = 2u * bStepK;
       let bStepK3 = 3u * bStepK;
       let bStepK4 = 4u * bStepK;
+      var bAt4 = (bBase + kk * p.n + colLoad) / 4u;
+      let n4 = p.n / 4u;
+      let n4x2 = 2u * n4;
+      let n4x3 = 3u * n4;
       for (; kk + 4u <= kEnd; kk += 4u) {
-        let b0 = loadB4At(bAt);           let b1 = loadB4At(bAt + bStepK);
-        let b2 = loadB4At(bAt + bStepK2); let b3 = loadB4At(bAt + bStepK3);
-        bAt += bStepK4;
+        var b0: vec4f; var b1: vec4f; var b2: vec4f; var b3: vec4f;
+        if (VEC_B && !TRANS_B) {
+          b0 = b4[bAt4]; b1 = b4[bAt4 + n4]; b2 = b4[bAt4 + n4x2]; b3 = b4[bAt4 + n4x3];
+          bAt4 += p.n;
+        } else {
+          b0 = loadB4At(bAt);           b1 = loadB4At(bAt + bStepK);
+          b2 = loadB4At(bAt + bStepK2); b3 = loadB4At(bAt + bStepK3);
+          bAt += bStepK4;
+        }
         var t: Rows8;
         if (SHARE_A) {
           t = shareRows(a4[aAt], a4[aAt + toHi]);
@@ -219,24 +230,27 @@ fn gemmBlock(g: vec3u, lane: u32) {
     }
   }
 
-  var bias4 = vec4f(0.0);
   // The bias goes into the first slice only: splitKSum adds the slices.
-  if (HAS_BIAS && g.z == 0u) { bias4 = vec4f(bias[cols.x], bias[cols.y], bias[cols.z], bias[cols.w]); }
-  store(slice, row0, col0, acc0 + bias4);
-  store(slice, row0 + 1u, col0, acc1 + bias4);
-  store(slice, row0 + 2u, col0, acc2 + bias4);
-  store(slice, row0 + 3u, col0, acc3 + bias4);
-  store(slice, row0 + 4u, col0, acc4 + bias4);
-  store(slice, row0 + 5u, col0, acc5 + bias4);
-  store(slice, row0 + 6u, col0, acc6 + bias4);
-  store(slice, row0 + 7u, col0, acc7 + bias4);
+  if (HAS_BIAS && g.z == 0u) {
+    let bias4 = vec4f(bias[cols.x], bias[cols.y], bias[cols.z], bias[cols.w]);
+    acc0 += bias4; acc1 += bias4; acc2 += bias4; acc3 += bias4;
+    acc4 += bias4; acc5 += bias4; acc6 += bias4; acc7 += bias4;
+  }
+  let at = slice + row0 * p.n + col0;
+  store(at, row0, col0, acc0);
+  store(at + p.n, row0 + 1u, col0, acc1);
+  store(at + 2u * p.n, row0 + 2u, col0, acc2);
+  store(at + 3u * p.n, row0 + 3u, col0, acc3);
+  store(at + 4u * p.n, row0 + 4u, col0, acc4);
+  store(at + 5u * p.n, row0 + 5u, col0, acc5);
+  store(at + 6u * p.n, row0 + 6u, col0, acc6);
+  store(at + 7u * p.n, row0 + 7u, col0, acc7);
 }
 
-/** Stores the in-range part of one row of the block. */
-fn store(slice: u32, i: u32, col0: u32, v: vec4f) {
+/** Stores the in-range part of row i of the block, which starts at element `at` of c. */
+fn store(at: u32, i: u32, col0: u32, v: vec4f) {
   if (i >= p.m) { return; }
   let out = fusedActivation4(v);
-  let at = slice + i * p.n + col0;
   if (col0 + 3u < p.n && (at & 3u) == 0u) {
     c[at >> 2u] = out;
     return;
