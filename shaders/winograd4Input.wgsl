@@ -7,7 +7,6 @@
 // F(2x2, 3x3); this one needs 2.25 products per output instead of 4.
 // p: the uniforms declared with this shader in src/kernels/conv2d/winograd.ts.
 //! include lib/invocation.wgsl
-//! include lib/winogradInput.wgsl
 
 override VEC4: bool = false;
 
@@ -27,21 +26,47 @@ fn bt(d: Hex) -> Hex {
   return Hex(4.0 * d.h0 - 5.0 * d.h2 + d.h4, a + b, a - b, c + e, c - e, 4.0 * d.h1 - 5.0 * d.h3 + d.h5);
 }
 
-/** One input row of the tile (6 columns from col), transformed along the row. */
-fn row(b: u32, r: i32, col: i32, c0: u32) -> Hex {
-  return bt(Hex(load(b, r, col, c0), load(b, r, col + 1, c0), load(b, r, col + 2, c0),
-                load(b, r, col + 3, c0), load(b, r, col + 4, c0), load(b, r, col + 5, c0)));
+fn within(i: i32, n: i32) -> bool {
+  return i >= 0 && i < n;
+}
+
+/** Which of a tile's 6 columns lie inside the image. */
+struct Span { k0: bool, k1: bool, k2: bool, k3: bool, k4: bool, k5: bool }
+
+/**
+ * Channels c0..c0+3 of the pixel at element `at` of x where `inside`, else zeros (the padding).
+ * The index is worked out by the caller, stepped from the tile's first pixel: SwiftShader's compiler
+ * keeps no product across loads, so per pixel one costs what the transform's arithmetic does.
+ */
+fn pixel(at: i32, inside: bool, c0: u32) -> vec4f {
+  let safe = u32(select(0, at, inside));
+  if (VEC4) { return select(vec4f(0.0), x4[safe / 4u], inside); }
+  var out = vec4f(0.0);
+  for (var t = 0u; t < 4u; t++) {
+    if (inside && c0 + t < p.c) { out[t] = x[safe + t]; }
+  }
+  return out;
+}
+
+/** One input row of the tile (its 6 columns from element `at`, p.c apart), transformed along the row. */
+fn row(at: i32, inside: bool, cols: Span, c0: u32) -> Hex {
+  let c = i32(p.c);
+  return bt(Hex(pixel(at, inside && cols.k0, c0), pixel(at + c, inside && cols.k1, c0), pixel(at + 2 * c, inside && cols.k2, c0),
+                pixel(at + 3 * c, inside && cols.k3, c0), pixel(at + 4 * c, inside && cols.k4, c0), pixel(at + 5 * c, inside && cols.k5, c0)));
 }
 
 /** Element column s of every row, transformed down the column. */
 fn putColumn(s: u32, tile: u32, c0: u32, col: Hex) {
   let t = bt(col);
-  put(s, tile, c0, t.h0);
-  put(6u + s, tile, c0, t.h1);
-  put(12u + s, tile, c0, t.h2);
-  put(18u + s, tile, c0, t.h3);
-  put(24u + s, tile, c0, t.h4);
-  put(30u + s, tile, c0, t.h5);
+  // Element e of the tile's transform goes to v[e * step + first] (put's index, stepped).
+  let step = p.tiles * p.groups;
+  let at = s * step + tile * p.groups + c0 / 4u;
+  v[at] = t.h0;
+  v[at + 6u * step] = t.h1;
+  v[at + 12u * step] = t.h2;
+  v[at + 18u * step] = t.h3;
+  v[at + 24u * step] = t.h4;
+  v[at + 30u * step] = t.h5;
 }
 
 fn item(i: u32) {
@@ -53,12 +78,18 @@ fn item(i: u32) {
   let b = tile / (p.tilesW * p.tilesH);
   let top = i32(4u * ty) - p.padTop;
   let left = i32(4u * tx) - p.padLeft;
-  let r0 = row(b, top, left, c0);
-  let r1 = row(b, top + 1, left, c0);
-  let r2 = row(b, top + 2, left, c0);
-  let r3 = row(b, top + 3, left, c0);
-  let r4 = row(b, top + 4, left, c0);
-  let r5 = row(b, top + 5, left, c0);
+  let w = i32(p.w);
+  let h = i32(p.h);
+  let cols = Span(within(left, w), within(left + 1, w), within(left + 2, w), within(left + 3, w), within(left + 4, w), within(left + 5, w));
+  // Element of x of the tile's first pixel (maybe in the padding), and a row of the image on.
+  let stride = w * i32(p.c);
+  let at = ((i32(b) * h + top) * w + left) * i32(p.c) + i32(c0);
+  let r0 = row(at, within(top, h), cols, c0);
+  let r1 = row(at + stride, within(top + 1, h), cols, c0);
+  let r2 = row(at + 2 * stride, within(top + 2, h), cols, c0);
+  let r3 = row(at + 3 * stride, within(top + 3, h), cols, c0);
+  let r4 = row(at + 4 * stride, within(top + 4, h), cols, c0);
+  let r5 = row(at + 5 * stride, within(top + 5, h), cols, c0);
   putColumn(0u, tile, c0, Hex(r0.h0, r1.h0, r2.h0, r3.h0, r4.h0, r5.h0));
   putColumn(1u, tile, c0, Hex(r0.h1, r1.h1, r2.h1, r3.h1, r4.h1, r5.h1));
   putColumn(2u, tile, c0, Hex(r0.h2, r1.h2, r2.h2, r3.h2, r4.h2, r5.h2));

@@ -23,32 +23,31 @@ fn at(m0: vec4f, m1: vec4f, m2: vec4f, m3: vec4f, m4: vec4f, m5: vec4f) -> Quad 
   return Quad(m0 + s12 + s34, d12 + 2.0 * d34, s12 + 4.0 * s34, d12 + 8.0 * d34 + m5);
 }
 
-fn load(e: u32, tile: u32, c0: u32) -> vec4f {
-  return m[(e * p.tiles + tile) * p.groups + c0 / 4u];
+/**
+ * Row r of the tile's products transformed along the row: its element e = 6r + k is m[e0 + k * step].
+ * Indices are stepped from the tile's first, worked out once: SwiftShader's compiler keeps no product across loads.
+ */
+fn row(e0: u32, step: u32) -> Quad {
+  return at(m[e0], m[e0 + step], m[e0 + 2u * step], m[e0 + 3u * step], m[e0 + 4u * step], m[e0 + 5u * step]);
 }
 
-/** Row r of the tile's products transformed along the row. */
-fn row(r: u32, tile: u32, c0: u32) -> Quad {
-  let e = 6u * r;
-  return at(load(e, tile, c0), load(e + 1u, tile, c0), load(e + 2u, tile, c0),
-            load(e + 3u, tile, c0), load(e + 4u, tile, c0), load(e + 5u, tile, c0));
-}
-
-fn store(b: u32, oy: u32, ox: u32, c0: u32, value: vec4f, bias4: vec4f) {
-  if (oy >= p.oh || ox >= p.ow) { return; }
+/** Channels c0.. of one output pixel at element `at` of y, where `inside`; `lanes` of the 4 are channels. */
+fn store(at: u32, inside: bool, lanes: u32, value: vec4f, bias4: vec4f) {
+  if (!inside) { return; }
   let out = fusedActivation4(value + bias4);
-  let i = ((b * p.oh + oy) * p.ow + ox) * p.cout + c0;
-  for (var t = 0u; t < 4u; t++) {
-    if (c0 + t < p.cout) { y[i + t] = out[t]; }
+  if (lanes == 4u) {
+    y[at] = out.x; y[at + 1u] = out.y; y[at + 2u] = out.z; y[at + 3u] = out.w;
+    return;
   }
+  for (var t = 0u; t < lanes; t++) { y[at + t] = out[t]; }
 }
 
-/** Output column ox of the tile: its 4 pixels down the column. */
-fn storeColumn(b: u32, oy: u32, ox: u32, c0: u32, col: Quad, bias4: vec4f) {
-  store(b, oy, ox, c0, col.o0, bias4);
-  store(b, oy + 1u, ox, c0, col.o1, bias4);
-  store(b, oy + 2u, ox, c0, col.o2, bias4);
-  store(b, oy + 3u, ox, c0, col.o3, bias4);
+/** An output column of the tile, from element `at` of y down `rows` rows (a row of y is `stride` on). */
+fn storeColumn(at: u32, stride: u32, inside: bool, rows: u32, lanes: u32, col: Quad, bias4: vec4f) {
+  store(at, inside && rows > 0u, lanes, col.o0, bias4);
+  store(at + stride, inside && rows > 1u, lanes, col.o1, bias4);
+  store(at + 2u * stride, inside && rows > 2u, lanes, col.o2, bias4);
+  store(at + 3u * stride, inside && rows > 3u, lanes, col.o3, bias4);
 }
 
 fn item(i: u32) {
@@ -58,12 +57,14 @@ fn item(i: u32) {
   let tx = tile % p.tilesW;
   let ty = (tile / p.tilesW) % p.tilesH;
   let b = tile / (p.tilesW * p.tilesH);
-  let r0 = row(0u, tile, c0);
-  let r1 = row(1u, tile, c0);
-  let r2 = row(2u, tile, c0);
-  let r3 = row(3u, tile, c0);
-  let r4 = row(4u, tile, c0);
-  let r5 = row(5u, tile, c0);
+  let step = p.tiles * p.groups;
+  let first = tile * p.groups + c0 / 4u;
+  let r0 = row(first, step);
+  let r1 = row(first + 6u * step, step);
+  let r2 = row(first + 12u * step, step);
+  let r3 = row(first + 18u * step, step);
+  let r4 = row(first + 24u * step, step);
+  let r5 = row(first + 30u * step, step);
   var bias4 = vec4f(0.0);
   if (p.hasBias != 0u) {
     for (var t = 0u; t < 4u; t++) {
@@ -72,9 +73,15 @@ fn item(i: u32) {
   }
   let oy = 4u * ty;
   let ox = 4u * tx;
+  // The tile's pixels inside the output (its last row and column of tiles may hang over), and its channels.
+  let rows = min(4u, p.oh - oy);
+  let cols = min(4u, p.ow - ox);
+  let lanes = min(4u, p.cout - c0);
+  let stride = p.ow * p.cout;
+  let px = ((b * p.oh + oy) * p.ow + ox) * p.cout + c0;
   // Down the columns: output column k from the rows' k-th outputs.
-  storeColumn(b, oy, ox, c0, at(r0.o0, r1.o0, r2.o0, r3.o0, r4.o0, r5.o0), bias4);
-  storeColumn(b, oy, ox + 1u, c0, at(r0.o1, r1.o1, r2.o1, r3.o1, r4.o1, r5.o1), bias4);
-  storeColumn(b, oy, ox + 2u, c0, at(r0.o2, r1.o2, r2.o2, r3.o2, r4.o2, r5.o2), bias4);
-  storeColumn(b, oy, ox + 3u, c0, at(r0.o3, r1.o3, r2.o3, r3.o3, r4.o3, r5.o3), bias4);
+  storeColumn(px, stride, true, rows, lanes, at(r0.o0, r1.o0, r2.o0, r3.o0, r4.o0, r5.o0), bias4);
+  storeColumn(px + p.cout, stride, cols > 1u, rows, lanes, at(r0.o1, r1.o1, r2.o1, r3.o1, r4.o1, r5.o1), bias4);
+  storeColumn(px + 2u * p.cout, stride, cols > 2u, rows, lanes, at(r0.o2, r1.o2, r2.o2, r3.o2, r4.o2, r5.o2), bias4);
+  storeColumn(px + 3u * p.cout, stride, cols > 3u, rows, lanes, at(r0.o3, r1.o3, r2.o3, r3.o3, r4.o3, r5.o3), bias4);
 }

@@ -1,4 +1,4 @@
-// What both Winograd input transforms (winogradInput.wgsl, winograd4Input.wgsl)
+// What the F(2x2) Winograd input transform (winogradInput.wgsl)
 // read and write: input pixels 4 channels at a time, zeros outside the image
 // (the padding) and past c; and element e of a tile's transform into v.
 // The includer declares VEC4, x, x4, v and p (h, w, c, tiles, groups).
