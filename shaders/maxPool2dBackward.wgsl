@@ -49,14 +49,22 @@ fn perWindow(win: u32, ch: u32) {
   let i1 = select(u32(clamp(wi + i32(p.sh), 0, i32(p.h))), p.h, oi == p.oh - 1u);
   let j0 = select(u32(max(wj, 0)), 0u, oj == 0u);
   let j1 = select(u32(clamp(wj + i32(p.sw), 0, i32(p.w))), p.w, oj == p.ow - 1u);
+  // The cell's elements of dx, stepped from its first (a row of the image is w * c on).
+  let kh = i32(p.kh);
+  let kw = i32(p.kw);
+  var rowAt = ((b * p.h + i0) * p.w + j0) * p.c + ch;
+  let rowStep = p.w * p.c;
   for (var i = i0; i < i1; i++) {
     let ki = i32(i) - wi;
+    var at = rowAt;
     for (var j = j0; j < j1; j++) {
       let kj = i32(j) - wj;
-      let inWindow = ki >= 0 && ki < i32(p.kh) && kj >= 0 && kj < i32(p.kw);
-      let hit = (tap == vec4u(u32(ki) * p.kw + u32(kj))) & vec4<bool>(inWindow);
-      storeDx(((b * p.h + i) * p.w + j) * p.c + ch, select(vec4f(0.0), d, hit));
+      let inWindow = ki >= 0 && ki < kh && kj >= 0 && kj < kw;
+      let hit = (tap == vec4u(u32(ki * kw + kj))) & vec4<bool>(inWindow);
+      storeDx(at, select(vec4f(0.0), d, hit));
+      at += p.c;
     }
+    rowAt += rowStep;
   }
 }
 

@@ -23,18 +23,34 @@ fn firstMax(b: u32, oi: u32, oj: u32, ch: u32) -> FirstMax {
   var best = vec4f(0.0);
   var tap = vec4u(0xffffffffu);
   var found = false;
-  for (var ki = 0u; ki < p.kh; ki++) {
-    let i = i32(oi * p.sh + ki) - i32(p.padTop);
-    if (i < 0 || i >= i32(p.h)) { continue; }
-    for (var kj = 0u; kj < p.kw; kj++) {
-      let j = i32(oj * p.sw + kj) - i32(p.padLeft);
-      if (j < 0 || j >= i32(p.w)) { continue; }
-      let v = loadX(((b * p.h + u32(i)) * p.w + u32(j)) * p.c + ch);
-      let wins = (v > best) | vec4<bool>(!found);
-      best = select(best, v, wins);
-      tap = select(tap, vec4u(ki * p.kw + kj), wins);
-      found = true;
+  // The window's first row and column (negative in the padding), and the element of x of that
+  // tap; the others are stepped from it: SwiftShader's compiler keeps no product across a loop.
+  let i0 = i32(oi * p.sh) - i32(p.padTop);
+  let j0 = i32(oj * p.sw) - i32(p.padLeft);
+  let h = i32(p.h);
+  let w = i32(p.w);
+  let c = i32(p.c);
+  let kw = p.kw;
+  let rowStep = w * c;
+  var rowAt = ((i32(b) * h + i0) * w + j0) * c + i32(ch);
+  var rowTap = 0u;
+  for (var i = i0; i < i0 + i32(p.kh); i++) {
+    if (i >= 0 && i < h) {
+      var at = rowAt;
+      for (var kj = 0u; kj < kw; kj++) {
+        let j = j0 + i32(kj);
+        if (j >= 0 && j < w) {
+          let v = loadX(u32(at));
+          let wins = (v > best) | vec4<bool>(!found);
+          best = select(best, v, wins);
+          tap = select(tap, vec4u(rowTap + kj), wins);
+          found = true;
+        }
+        at += c;
+      }
     }
+    rowAt += rowStep;
+    rowTap += kw;
   }
   return FirstMax(best, tap);
 }

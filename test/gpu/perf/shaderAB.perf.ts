@@ -2,7 +2,8 @@
 // two backends in one page (the same adapter and tuned choices), one built from
 // the shaders as they are and one from the patched text, timed interleaved.
 //   WEBCNN_PERF=1 WEBCNN_AB_MODEL=mnistLight npx vitest run --project perf test/gpu/perf/shaderAB.perf.ts
-// The patch is PATCHES below: [find, replace] pairs applied to every shader module's source.
+// The patch is PATCHES below: [find, replace] pairs applied to every shader module's source. Then
+// each kernel's GPU time, A against B.
 import { afterAll, beforeAll, it } from 'vitest';
 import { GpuPage } from '../../harness/gpu.js';
 
@@ -58,7 +59,21 @@ it('times training steps with the shaders as they are (A) and patched (B)', asyn
       }
     }
     const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-    return [`patch hits ${w.abHits}`, ...Object.entries(times).map(([k, v]) => `${k}: median ${med(v).toFixed(1)} ms/step, best ${Math.min(...v).toFixed(1)} (${v.map((t) => t.toFixed(0)).join(' ')})`)];
+    // Each kernel's GPU time (timestamp queries), interleaved too: a change to one kernel shows
+    // there even when the step's noise hides it. Medians over the profiled steps.
+    const kernels: Record<string, Record<string, number[]>> = { A: {}, B: {} };
+    for (let round = 0; round < 5; round++) {
+      for (const s of setups) {
+        await s.run();  // its backend current when the profile starts
+        const prof = await wc.profile(() => s.run());
+        for (const k of prof.kernels) (kernels[s.name][k.name] ??= []).push(k.totalMs);
+      }
+    }
+    const lines = Object.keys(kernels.A).map((k) => ({ k, a: med(kernels.A[k]), b: kernels.B[k] ? med(kernels.B[k]) : NaN }))
+      .filter((r) => r.a > 0.5).sort((x, y) => y.a - x.a)
+      .map((r) => `  ${r.k.padEnd(52)} A ${r.a.toFixed(2).padStart(7)} ms  B ${r.b.toFixed(2).padStart(7)} ms  ${(100 * (r.b / r.a - 1)).toFixed(0).padStart(4)}%`);
+    return [`patch hits ${w.abHits}`, ...Object.entries(times).map(([k, v]) => `${k}: median ${med(v).toFixed(1)} ms/step, best ${Math.min(...v).toFixed(1)} (${v.map((t) => t.toFixed(0)).join(' ')})`),
+      'kernels (median of 5 profiled steps each):', ...lines];
   }, { patches: PATCHES, modelName: MODEL, tune: TUNE });
   console.log(rows.join('\n'));
 }, 900_000);
