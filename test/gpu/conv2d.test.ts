@@ -32,6 +32,9 @@ const CASES: Case[] = [
   { n: 2, cin: 4, cout: 8, k: [3, 3], p: { strides: [1, 1], padding: 'same', dilations: [1, 1] }, bias: true },
   { n: 3, cin: 8, cout: 5, k: [3, 2], p: { strides: [2, 2], padding: 'valid', dilations: [1, 2] }, bias: false },
   { n: 1, cin: 12, cout: 4, k: [2, 2], p: { strides: [2, 1], padding: [[1, 0], [2, 1]], dilations: [1, 1] }, bias: true },
+  // col2im at stride 1 walks only the taps whose output pixel exists: dilated 'same', and the light model's conv2.
+  { n: 2, cin: 8, cout: 6, k: [3, 3], p: { strides: [1, 1], padding: 'same', dilations: [2, 1] }, bias: false },
+  { n: 2, cin: 8, cout: 16, k: [5, 5], p: { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, bias: true, hw: [12, 11] },
   // A 28x28 image: dW sums over n*oh*ow = 2028 rows into a 9x17 result, which takes split-K.
   { n: 3, cin: 1, cout: 17, k: [3, 3], p: { strides: [1, 1], padding: 'valid', dilations: [1, 1] }, bias: true, hw: [28, 28] },
   // cin % 4 != 0 with cout % 4 == 0: forward and dW over the tap table (conv2dDirect.wgsl v3,
