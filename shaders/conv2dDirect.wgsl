@@ -21,9 +21,9 @@ override PADDED: bool = false; // some window reaches into the padding: taps are
 // Per 4 taps t..t+3: [offset in x from the window origin, ky*dh, kx*dw] as 3 vec4i (a 16-byte dummy under VEC_X).
 @group(0) @binding(6) var<storage, read> tapTable: array<vec4i>;
 
-/** acc + a.x * b0 + a.y * b1 + a.z * b2 + a.w * b3: four input channels for one pixel. */
+/** acc + a.x * b0 + a.y * b1 + a.z * b2 + a.w * b3: four input channels for one pixel (as gemm.wgsl's mac4). */
 fn mac4(acc: vec4f, a: vec4f, b0: vec4f, b1: vec4f, b2: vec4f, b3: vec4f) -> vec4f {
-  return fma(vec4f(a.w), b3, fma(vec4f(a.z), b2, fma(vec4f(a.y), b1, fma(vec4f(a.x), b0, acc))));
+  return acc + mat4x4f(b0, b1, b2, b3) * a;
 }
 
 /** Where 4 output pixels' windows start (rows, columns) and their image's first row; past the last pixel a copy of it. */

@@ -24,35 +24,38 @@ fn a(q: Quad) -> Hex {
   return Hex(q.q0, even + odd, even - odd, even2 + odd2, even2 - odd2, q.q3);
 }
 
-/** Channels c0..c0+3 of dy at (oy, ox) of image b; zeros past the edge and past cout. */
-fn load(b: u32, oy: u32, ox: u32, c0: u32) -> vec4f {
+/**
+ * Channels c0.. of the dy pixel at element `at` where `inside` (`lanes` of the 4 are channels), else zeros.
+ * Indices are stepped from the block's first pixel, worked out once: SwiftShader's compiler keeps
+ * no product across loads.
+ */
+fn load(at: u32, inside: bool, lanes: u32) -> vec4f {
   var out = vec4f(0.0);
-  if (oy >= p.oh || ox >= p.ow) { return out; }
-  let at = ((b * p.oh + oy) * p.ow + ox) * p.cout + c0;
-  for (var t = 0u; t < 4u; t++) {
-    if (c0 + t < p.cout) { out[t] = dy[at + t]; }
-  }
+  if (!inside) { return out; }
+  if (lanes == 4u) { return vec4f(dy[at], dy[at + 1u], dy[at + 2u], dy[at + 3u]); }
+  for (var t = 0u; t < lanes; t++) { out[t] = dy[at + t]; }
   return out;
 }
 
-/** Row oy of the block (4 columns from ox), transformed along the row. */
-fn row(b: u32, oy: u32, ox: u32, c0: u32) -> Hex {
-  return a(Quad(load(b, oy, ox, c0), load(b, oy, ox + 1u, c0), load(b, oy, ox + 2u, c0), load(b, oy, ox + 3u, c0)));
-}
-
-fn put(e: u32, tile: u32, c0: u32, value: vec4f) {
-  d[(e * p.tiles + tile) * p.groups + c0 / 4u] = value;
+/** A row of the block (its 4 pixels from element `at`, p.cout apart; `cols` inside), transformed along the row. */
+fn row(at: u32, inside: bool, cols: u32, lanes: u32) -> Hex {
+  let c = p.cout;
+  return a(Quad(load(at, inside, lanes), load(at + c, inside && cols > 1u, lanes), load(at + 2u * c, inside && cols > 2u, lanes),
+                load(at + 3u * c, inside && cols > 3u, lanes)));
 }
 
 /** Element column s of every row, transformed down the column. */
 fn putColumn(s: u32, tile: u32, c0: u32, col: Quad) {
   let t = a(col);
-  put(s, tile, c0, t.h0);
-  put(6u + s, tile, c0, t.h1);
-  put(12u + s, tile, c0, t.h2);
-  put(18u + s, tile, c0, t.h3);
-  put(24u + s, tile, c0, t.h4);
-  put(30u + s, tile, c0, t.h5);
+  // Element e of the tile's transform goes to d[e * step + first], stepped.
+  let step = p.tiles * p.groups;
+  let at = s * step + tile * p.groups + c0 / 4u;
+  d[at] = t.h0;
+  d[at + 6u * step] = t.h1;
+  d[at + 12u * step] = t.h2;
+  d[at + 18u * step] = t.h3;
+  d[at + 24u * step] = t.h4;
+  d[at + 30u * step] = t.h5;
 }
 
 fn item(i: u32) {
@@ -64,10 +67,16 @@ fn item(i: u32) {
   let b = tile / (p.tilesW * p.tilesH);
   let oy = 4u * ty;
   let ox = 4u * tx;
-  let r0 = row(b, oy, ox, c0);
-  let r1 = row(b, oy + 1u, ox, c0);
-  let r2 = row(b, oy + 2u, ox, c0);
-  let r3 = row(b, oy + 3u, ox, c0);
+  // The block's pixels inside dy (the last row and column of tiles may hang over), and its channels.
+  let rows = min(4u, p.oh - oy);
+  let cols = min(4u, p.ow - ox);
+  let lanes = min(4u, p.cout - c0);
+  let stride = p.ow * p.cout;
+  let px = ((b * p.oh + oy) * p.ow + ox) * p.cout + c0;
+  let r0 = row(px, true, cols, lanes);
+  let r1 = row(px + stride, rows > 1u, cols, lanes);
+  let r2 = row(px + 2u * stride, rows > 2u, cols, lanes);
+  let r3 = row(px + 3u * stride, rows > 3u, cols, lanes);
   putColumn(0u, tile, c0, Quad(r0.h0, r1.h0, r2.h0, r3.h0));
   putColumn(1u, tile, c0, Quad(r0.h1, r1.h1, r2.h1, r3.h1));
   putColumn(2u, tile, c0, Quad(r0.h2, r1.h2, r2.h2, r3.h2));
