@@ -7,6 +7,7 @@
 
 //! include lib/invocation.wgsl
 override SPREAD_IS_VARIANCE: u32 = 0;
+override ROWS: u32 = 1;  // rows per invocation
 
 @group(0) @binding(1) var<storage, read> x: array<T>;
 @group(0) @binding(2) var<storage, read> gamma: array<T>;
@@ -16,9 +17,18 @@ override SPREAD_IS_VARIANCE: u32 = 0;
 @group(0) @binding(6) var<storage, read_write> y: array<T>;
 
 fn item(i: u32) {
-  if (i >= p.n) { return; }
+  // Channel ch of ROWS rows: the channel's values and its index (a modulo, slow on SwiftShader) are
+  // worked out once for them; item i is (block of rows, channel), so neighbours read neighbours.
   let ch = i % p.c;
+  var at = (i / p.c) * ROWS * p.c + ch;
+  if (at >= p.n) { return; }
   var invStd = spread[ch];
   if (SPREAD_IS_VARIANCE == 1u) { invStd = 1.0 / sqrt(spread[ch] + p.epsilon); }
-  y[i] = gamma[ch] * (x[i] - mean[ch]) * invStd + beta[ch];
+  let g = gamma[ch];
+  let m = mean[ch];
+  let b = beta[ch];
+  for (var r = 0u; r < ROWS && at < p.n; r++) {
+    y[at] = g * (x[at] - m) * invStd + b;
+    at += p.c;
+  }
 }

@@ -7,6 +7,7 @@
 // p: the uniforms declared with this shader in src/kernels/batchNorm/webgpu.ts.
 
 //! include lib/invocation.wgsl
+override ROWS: u32 = 1;  // rows per invocation
 
 @group(0) @binding(1) var<storage, read> dy: array<T>;
 @group(0) @binding(2) var<storage, read> x: array<T>;
@@ -18,12 +19,21 @@
 @group(0) @binding(8) var<storage, read_write> dx: array<T>;
 
 fn item(i: u32) {
-  if (i >= p.n) { return; }
+  // Channel ch of ROWS rows: the channel's values and its index (a modulo, slow on SwiftShader) are
+  // worked out once for them; item i is (block of rows, channel), so neighbours read neighbours.
   let ch = i % p.c;
-  let xhat = (x[i] - mean[ch]) * invStd[ch];
+  var at = (i / p.c) * ROWS * p.c + ch;
+  if (at >= p.n) { return; }
   let rows = f32(p.rows);
-  var d = dy[i] * gamma[ch];              // term 1: through xhat directly
-  d -= gamma[ch] * dBeta[ch] / rows;      // term 2: through the mean
-  d -= xhat * gamma[ch] * dGamma[ch] / rows;  // term 3: through the variance
-  dx[i] = d * invStd[ch];                 // final scale by invStd
+  let g = gamma[ch];
+  let m = mean[ch];
+  let s = invStd[ch];
+  let viaMean = g * dBeta[ch] / rows;        // term 2: through the mean
+  let viaVariance = g * dGamma[ch] / rows;   // term 3: through the variance (times xhat)
+  for (var r = 0u; r < ROWS && at < p.n; r++) {
+    let xhat = (x[at] - m) * s;
+    let d = dy[at] * g - viaMean - xhat * viaVariance;  // term 1: through xhat directly
+    dx[at] = d * s;                                      // final scale by invStd
+    at += p.c;
+  }
 }

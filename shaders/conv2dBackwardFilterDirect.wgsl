@@ -59,7 +59,7 @@ fn pixels4(r: Run, qd: Quad, lane: u32) -> mat4x4f {
 
 /** Tap j's sum plus the 4 pixels' x at tap j (row j of xs) times their dy. */
 fn tap(acc: vec4f, x0: f32, x1: f32, x2: f32, x3: f32, d: mat4x4f) -> vec4f {
-  return fma(vec4f(x0), d[0], fma(vec4f(x1), d[1], fma(vec4f(x2), d[2], fma(vec4f(x3), d[3], acc))));
+  return acc + d * vec4f(x0, x1, x2, x3);
 }
 
 fn accumulate(acc: Acc, xs: mat4x4f, dy: Dy4) -> Acc {

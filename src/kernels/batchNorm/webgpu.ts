@@ -29,13 +29,20 @@ const movingUniforms = { n: 'u32', decay: 'f32' } as const;
 // Both reductions run in two stages of one kernel: per (chunk of rows, channel), then per channel.
 const statsSpec = (stage: 0 | 1): PipelineSpec<typeof statsUniforms> =>
   ({ name: 'batchNormStats', code: statsCode, uniforms: statsUniforms, constants: { STAGE: stage } });
+/**
+ * Rows each invocation of the per-element kernels (apply, backward) takes for its channel: the
+ * channel's values and index are worked out once for them rather than per element.
+ */
+const ROWS = 4;
+/** Invocations of a per-element kernel over `rows` rows of `groups` channel groups. */
+const perChannelItems = (rows: number, groups: number): number => Math.ceil(rows / ROWS) * groups;
 const applyTrainSpec: PipelineSpec<typeof applyUniforms> =
-  { name: 'batchNormApply', code: applyCode, uniforms: applyUniforms, constants: { SPREAD_IS_VARIANCE: 0 } };
+  { name: 'batchNormApply', code: applyCode, uniforms: applyUniforms, constants: { SPREAD_IS_VARIANCE: 0, ROWS } };
 const applyInferenceSpec: PipelineSpec<typeof applyUniforms> =
-  { name: 'batchNormApply', code: applyCode, uniforms: applyUniforms, constants: { SPREAD_IS_VARIANCE: 1 } };
+  { name: 'batchNormApply', code: applyCode, uniforms: applyUniforms, constants: { SPREAD_IS_VARIANCE: 1, ROWS } };
 const gradsSpec = (stage: 0 | 1): PipelineSpec<typeof gradsUniforms> =>
   ({ name: 'batchNormGrads', code: gradsCode, uniforms: gradsUniforms, constants: { STAGE: stage } });
-const backwardSpec: PipelineSpec<typeof backwardUniforms> = { name: 'batchNormBackward', code: backwardCode, uniforms: backwardUniforms };
+const backwardSpec: PipelineSpec<typeof backwardUniforms> = { name: 'batchNormBackward', code: backwardCode, uniforms: backwardUniforms, constants: { ROWS } };
 const movingSpec: PipelineSpec<typeof movingUniforms> = { name: 'movingAverage', code: movingCode, uniforms: movingUniforms };
 
 export const pipelines: readonly PipelineSpec[] = [
@@ -65,18 +72,18 @@ export function batchNormTrain(ctx: GpuContext, x: Tensor, gamma: Tensor, beta: 
   const y = ctx.output(x.shape, 'batchNormTrain');
   const n = x.size / lanes;
   ctx.run1d(laned(applyTrainSpec, lanes), { n, c: groups, epsilon },
-    [buf(x), buf(gamma), buf(beta), buf(mean), buf(invStd), buf(y)], n);
+    [buf(x), buf(gamma), buf(beta), buf(mean), buf(invStd), buf(y)], perChannelItems(rows, groups));
   return { y, mean, variance, invStd };
 }
 
 export function batchNormInference(
   ctx: GpuContext, x: Tensor, gamma: Tensor, beta: Tensor, movingMean: Tensor, movingVariance: Tensor, epsilon: number,
 ): Tensor {
-  const { c, lanes } = channels(x);
+  const { c, rows, lanes } = channels(x);
   const y = ctx.output(x.shape, 'batchNormInference');
   const n = x.size / lanes;
   ctx.run1d(laned(applyInferenceSpec, lanes), { n, c: c / lanes, epsilon },
-    [buf(x), buf(gamma), buf(beta), buf(movingMean), buf(movingVariance), buf(y)], n);
+    [buf(x), buf(gamma), buf(beta), buf(movingMean), buf(movingVariance), buf(y)], perChannelItems(rows, c / lanes));
   return y;
 }
 
@@ -96,7 +103,7 @@ export function batchNormBackward(ctx: GpuContext, dy: Tensor, x: Tensor, gamma:
   const dx = ctx.output(x.shape, 'batchNormBackward dx');
   const n = x.size / lanes;
   ctx.run1d(laned(backwardSpec, lanes), { n, c: groups, rows },
-    [buf(dy), buf(x), buf(gamma), buf(mean), buf(invStd), buf(dGamma), buf(dBeta), buf(dx)], n);
+    [buf(dy), buf(x), buf(gamma), buf(mean), buf(invStd), buf(dGamma), buf(dBeta), buf(dx)], perChannelItems(rows, groups));
   return { dx, dGamma, dBeta };
 }
 
