@@ -18,7 +18,11 @@ override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
 override VEC_B: bool = false;  // set only when (!TRANS_B and n % 4 == 0) or (TRANS_B and !TRANS_A and k % 4 == 0)
 override VEC_A: bool = false;  // set only when (!TRANS_A and k % 4 == 0) or (TRANS_A and m % 4 == 0)
-override BATCHED: bool = false; // workgroup z walks matrices [m,k] . [k,n] -> [m,n] packed back to back (no bias, no split-K)
+override BATCHED: bool = false;
+// Set only when m % 8 == 0 and n % 4 == 0: every row of a block inside C is whole and starts a vec4, so
+// a store needs no test but, under SHARE_A, whether this lane's columns exist (SwiftShader stores lane
+// by lane under any test that varies per lane, a large part of a short-k GEMM).
+override ALIGNED: bool = false; // workgroup z walks matrices [m,k] . [k,n] -> [m,n] packed back to back (no bias, no split-K)
 
 /** The block's 8 vec4s of A, as the columns of two matrices: lo[0..3] and hi[0..3]. */
 struct Rows8 { lo: mat4x4f, hi: mat4x4f }
@@ -249,6 +253,11 @@ fn gemmBlock(g: vec3u, lane: u32) {
 
 /** Stores the in-range part of row i of the block, which starts at element `at` of c. */
 fn store(at: u32, i: u32, col0: u32, v: vec4f) {
+  if (ALIGNED) {
+    // Without SHARE_A a lane past the last column has left at the start.
+    if (!SHARE_A || col0 < p.n) { c[at >> 2u] = fusedActivation4(v); }
+    return;
+  }
   if (i >= p.m) { return; }
   let out = fusedActivation4(v);
   if (col0 + 3u < p.n && (at & 3u) == 0u) {

@@ -27,7 +27,11 @@ export { sumSlices } from './splitK.js';
 /** Block of C per invocation of gemm.wgsl (its TM, TN); the workgroup's shape comes from the tuner. */
 const TM = 8, TN = 4;
 
-interface GemmFlags { transA: boolean; transB: boolean; bias: boolean; vecA: boolean; vecB: boolean }
+/**
+ * aligned: m % 8 == 0 and n % 4 == 0, so every row an invocation stores is inside C and starts a
+ * whole vec4: its stores need no test (a per-lane test makes SwiftShader store lane by lane).
+ */
+interface GemmFlags { transA: boolean; transB: boolean; bias: boolean; vecA: boolean; vecB: boolean; aligned: boolean }
 
 // The two entry files in front of the one kernel body.
 const gemmOwnLoadsCode = `${gemmEntryCode}\n${gemmCode}`;
@@ -58,7 +62,7 @@ const gemmNaiveSpec = (f: GemmFlags): PipelineSpec<typeof gemmNaiveUniforms> => 
 const gemmSpec = (f: GemmFlags, cfg: GemmConfig = DEFAULT_GEMM, shared = false, batched = false): PipelineSpec<typeof gemmUniforms> => ({
   name: shared ? 'gemmSubgroup' : 'gemm', code: shared ? gemmSharedLoadsCode : gemmOwnLoadsCode, uniforms: gemmUniforms,
   constants: {
-    TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB, WG_X: cfg.wgX, WG_Y: cfg.wgY,
+    TRANS_A: +f.transA, TRANS_B: +f.transB, HAS_BIAS: +f.bias, VEC_A: +f.vecA, VEC_B: +f.vecB, ALIGNED: +f.aligned, WG_X: cfg.wgX, WG_Y: cfg.wgY,
     ...(batched ? { BATCHED: 1 } : {}),
   },
 });
@@ -71,13 +75,15 @@ function allFlags(): GemmFlags[] {
   const out: GemmFlags[] = [];
   for (const transA of [false, true]) for (const transB of [false, true]) for (const bias of [false, true]) {
     // vec4 loads of B^T run only in the vec4-over-k loop (A not transposed).
-    for (const vecA of [false, true]) for (const vecB of transB && (transA || !vecA) ? [false] : [false, true]) out.push({ transA, transB, bias, vecA, vecB });
+    for (const vecA of [false, true]) {
+      for (const vecB of transB && (transA || !vecA) ? [false] : [false, true]) for (const aligned of [false, true]) out.push({ transA, transB, bias, vecA, vecB, aligned });
+    }
   }
   return out;
 }
 
 /** The naive oracle's pipelines (only tests switch to it): useGemmVariant('naive') builds them before the switch. */
-export const naivePipelines: readonly PipelineSpec[] = allFlags().filter((f) => !f.vecA && !f.vecB).map(gemmNaiveSpec);
+export const naivePipelines: readonly PipelineSpec[] = allFlags().filter((f) => !f.vecA && !f.vecB && !f.aligned).map(gemmNaiveSpec);
 
 /** The register-blocked GEMM's pipelines for one workgroup shape (every flag combination), as this device runs them. */
 export const gemmPipelines = (ctx: GpuContext, cfg: GemmConfig): PipelineSpec[] =>
@@ -87,9 +93,9 @@ export const gemmPipelines = (ctx: GpuContext, cfg: GemmConfig): PipelineSpec[] 
 export const pipelines: readonly PipelineSpec[] = [
   ...allFlags().map((f) => gemmSpec(f, DEFAULT_GEMM)),
   // The batched products (Winograd's, whose k and n are padded to whole vec4s) with the default workgroup.
-  gemmSpec({ transA: false, transB: false, bias: false, vecA: true, vecB: true }, DEFAULT_GEMM, false, true),
+  ...[false, true].map((aligned) => gemmSpec({ transA: false, transB: false, bias: false, vecA: true, vecB: true, aligned }, DEFAULT_GEMM, false, true)),
   // And Winograd dW's: transformed x transposed times transformed dy.
-  gemmSpec({ transA: true, transB: false, bias: false, vecA: true, vecB: true }, DEFAULT_GEMM, false, true),
+  ...[false, true].map((aligned) => gemmSpec({ transA: true, transB: false, bias: false, vecA: true, vecB: true, aligned }, DEFAULT_GEMM, false, true)),
   biasAddSpec, biasAddBackwardSpec(0), biasAddBackwardSpec(1), splitKSumSpec,
   ...tiledGemmPipelines,
 ];
@@ -97,7 +103,7 @@ export const pipelines: readonly PipelineSpec[] = [
 function flagsOf(s: GemmShape, bias: boolean): GemmFlags {
   // vec4 views need contiguous, 16-byte aligned runs: rows of B along n (of B^T along k), rows of A along k (or m for A^T).
   const vecA = s.transA ? s.m % 4 === 0 : s.k % 4 === 0;
-  return { transA: s.transA, transB: s.transB, bias, vecA, vecB: s.transB ? !s.transA && vecA : s.n % 4 === 0 };
+  return { transA: s.transA, transB: s.transB, bias, vecA, vecB: s.transB ? !s.transA && vecA : s.n % 4 === 0, aligned: s.m % 8 === 0 && s.n % 4 === 0 };
 }
 
 /**
