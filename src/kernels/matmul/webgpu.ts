@@ -76,7 +76,11 @@ function allFlags(): GemmFlags[] {
   for (const transA of [false, true]) for (const transB of [false, true]) for (const bias of [false, true]) {
     // vec4 loads of B^T run only in the vec4-over-k loop (A not transposed).
     for (const vecA of [false, true]) {
-      for (const vecB of transB && (transA || !vecA) ? [false] : [false, true]) for (const aligned of [false, true]) out.push({ transA, transB, bias, vecA, vecB, aligned });
+      for (const vecB of transB && (transA || !vecA) ? [false] : [false, true]) {
+        // aligned (m % 8 == 0, n % 4 == 0) implies vec4 rows of B (or stays with B^T) and, for A^T, of A.
+        const canAlign = (transB || vecB) && (!transA || vecA);
+        for (const aligned of canAlign ? [false, true] : [false]) out.push({ transA, transB, bias, vecA, vecB, aligned });
+      }
     }
   }
   return out;
