@@ -54,7 +54,7 @@ fn loadB4At(at: vec4u) -> vec4f {
 
 /**
  * acc + a.x * b0 + a.y * b1 + a.z * b2 + a.w * b3: four steps of k for one row, as a
- * matrix-vector product, which SwiftShader runs faster than a chain of fma (test/gpu/perf/gemmMac.perf.ts).
+ * matrix-vector product, which SwiftShader runs faster than a chain of fma (test/gpu/perf/gemmConfigs.perf.ts, patched).
  */
 fn mac4(acc: vec4f, a: vec4f, b0: vec4f, b1: vec4f, b2: vec4f, b3: vec4f) -> vec4f {
   return acc + mat4x4f(b0, b1, b2, b3) * a;
